@@ -1,0 +1,198 @@
+//! The `/api/v1` wire types: what the server sends and the PWA reads. Plain versioned REST
+//! (not Leptos server functions) so that an offline phone running an older cached build still
+//! talks to the server it finds.
+
+use crate::campaign::{Focus, Stage, StageKind};
+use crate::criteria::{CriteriaSetKind, Criterion};
+use crate::ids::{CampaignId, UnitId, UserId};
+use crate::quota::{QuotaProgress, QuotaRule};
+use crate::role::{Role, UnitPosition};
+use crate::unit::{GeoPoint, UnitKind};
+use serde::{Deserialize, Serialize};
+
+/// The paths of the API, shared so that client and server cannot drift apart.
+pub mod paths {
+    pub const HEALTH: &str = "/api/v1/health";
+    pub const OPENAPI: &str = "/api/v1/openapi.json";
+    pub const LOGIN: &str = "/api/v1/auth/login";
+    pub const LOGOUT: &str = "/api/v1/auth/logout";
+    pub const ME: &str = "/api/v1/auth/me";
+    pub const OFFICE_OVERVIEW: &str = "/api/v1/office/overview";
+    pub const OFFICE_USERS: &str = "/api/v1/office/users";
+    pub const MONITOR_OVERVIEW: &str = "/api/v1/monitor/overview";
+    pub const UNIT_OVERVIEW: &str = "/api/v1/unit/overview";
+    pub const UNITS: &str = "/api/v1/units";
+    pub const CURRENT_CAMPAIGN: &str = "/api/v1/campaigns/current";
+}
+
+/// Machine-readable error kinds. The PWA shows its own localised text for each; the `message`
+/// beside it is for developers and logs, and never carries internal details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    InvalidCredentials,
+    Unauthenticated,
+    CrossOrigin,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Unprocessable,
+    RateLimited,
+    Timeout,
+    Internal,
+}
+
+/// The body of every error response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// `GET /api/v1/health`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+}
+
+/// `POST /api/v1/auth/login`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A unit named by id and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitRef {
+    pub id: UnitId,
+    pub name: String,
+}
+
+/// The signed-in user, as `login` and `me` return it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// For unit users: the unit they are bound to.
+    pub unit: Option<UnitRef>,
+    pub position: Option<UnitPosition>,
+}
+
+/// An account as the office lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserView {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: Option<UnitRef>,
+    pub position: Option<UnitPosition>,
+    pub active: bool,
+}
+
+/// A unit of the directory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitView {
+    pub id: UnitId,
+    pub parent_id: Option<UnitId>,
+    pub name: String,
+    pub kind: UnitKind,
+    pub address: String,
+    pub position: Option<GeoPoint>,
+    /// The criteria set the unit is appraised on (that of its top-level unit).
+    pub criteria_set: CriteriaSetKind,
+}
+
+/// A criteria set of a campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CriteriaSetView {
+    pub kind: CriteriaSetKind,
+    pub criteria: Vec<Criterion>,
+}
+
+/// A year's campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignView {
+    pub id: CampaignId,
+    pub year: i32,
+    pub focus: Focus,
+    pub stages: Vec<Stage>,
+    pub criteria: Vec<CriteriaSetView>,
+    /// The quota of a district monitor this year.
+    pub district_quota: QuotaRule,
+}
+
+/// The office's home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeOverview {
+    pub monitors: u32,
+    pub units: u32,
+    pub unit_accounts: u32,
+    pub campaign_year: Option<i32>,
+    pub current_stage: Option<StageKind>,
+}
+
+/// The monitor's home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonitorOverview {
+    pub display_name: String,
+    pub campaign_year: Option<i32>,
+    pub current_stage: Option<StageKind>,
+    pub quota: QuotaProgress,
+}
+
+/// The unit's home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitOverview {
+    pub unit: UnitRef,
+    pub sub_units: Vec<UnitRef>,
+    pub open_findings: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_snake_case_on_the_wire() {
+        let body = ErrorBody {
+            error: ErrorDetail { code: ErrorCode::InvalidCredentials, message: "x".into() },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["error"]["code"], "invalid_credentials");
+    }
+
+    #[test]
+    fn paths_are_all_versioned() {
+        for p in [paths::HEALTH, paths::LOGIN, paths::ME, paths::UNITS, paths::CURRENT_CAMPAIGN] {
+            assert!(p.starts_with("/api/v1/"), "{p}");
+        }
+    }
+}

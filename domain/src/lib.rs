@@ -1,0 +1,14 @@
+//! Chafang's domain: the rules both the phone and the server follow, and the `/api/v1` wire
+//! types they exchange. Pure Rust without I/O, so it compiles to wasm for the PWA and natively
+//! for the server; a rule written here exists once.
+
+pub mod api;
+pub mod campaign;
+pub mod criteria;
+pub mod ids;
+pub mod quota;
+pub mod role;
+pub mod unit;
+
+pub use ids::{CampaignId, UnitId, UserId};
+pub use role::Role;
