@@ -183,7 +183,10 @@ mod tests {
     #[test]
     fn error_codes_are_snake_case_on_the_wire() {
         let body = ErrorBody {
-            error: ErrorDetail { code: ErrorCode::InvalidCredentials, message: "x".into() },
+            error: ErrorDetail {
+                code: ErrorCode::InvalidCredentials,
+                message: "x".into(),
+            },
         };
         let json = serde_json::to_value(&body).unwrap();
         assert_eq!(json["error"]["code"], "invalid_credentials");
@@ -191,7 +194,13 @@ mod tests {
 
     #[test]
     fn paths_are_all_versioned() {
-        for p in [paths::HEALTH, paths::LOGIN, paths::ME, paths::UNITS, paths::CURRENT_CAMPAIGN] {
+        for p in [
+            paths::HEALTH,
+            paths::LOGIN,
+            paths::ME,
+            paths::UNITS,
+            paths::CURRENT_CAMPAIGN,
+        ] {
             assert!(p.starts_with("/api/v1/"), "{p}");
         }
     }

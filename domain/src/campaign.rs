@@ -95,14 +95,26 @@ fn day(year: i32, month: Month, d: u8) -> Date {
 pub fn default_stages(year: i32) -> Vec<Stage> {
     use Month::*;
     vec![
-        Stage { kind: StageKind::Mobilisation, starts_on: day(year, May, 1), ends_on: day(year, July, 10) },
-        Stage { kind: StageKind::SelfInspection, starts_on: day(year, July, 11), ends_on: day(year, August, 31) },
+        Stage {
+            kind: StageKind::Mobilisation,
+            starts_on: day(year, May, 1),
+            ends_on: day(year, July, 10),
+        },
+        Stage {
+            kind: StageKind::SelfInspection,
+            starts_on: day(year, July, 11),
+            ends_on: day(year, August, 31),
+        },
         Stage {
             kind: StageKind::AppraisalRectification,
             starts_on: day(year, September, 1),
             ends_on: day(year, November, 15),
         },
-        Stage { kind: StageKind::Summary, starts_on: day(year, November, 16), ends_on: day(year, November, 25) },
+        Stage {
+            kind: StageKind::Summary,
+            starts_on: day(year, November, 16),
+            ends_on: day(year, November, 25),
+        },
     ]
 }
 
@@ -161,8 +173,14 @@ mod tests {
         assert_eq!(check_stages(&stages), Ok(()));
         assert_eq!(stages.first().unwrap().starts_on, date!(2026 - 05 - 01));
         assert_eq!(stages.last().unwrap().ends_on, date!(2026 - 11 - 25));
-        assert_eq!(stage_on(&stages, date!(2026 - 08 - 01)), Some(StageKind::SelfInspection));
-        assert_eq!(stage_on(&stages, date!(2026 - 11 - 16)), Some(StageKind::Summary));
+        assert_eq!(
+            stage_on(&stages, date!(2026 - 08 - 01)),
+            Some(StageKind::SelfInspection)
+        );
+        assert_eq!(
+            stage_on(&stages, date!(2026 - 11 - 16)),
+            Some(StageKind::Summary)
+        );
         assert_eq!(stage_on(&stages, date!(2026 - 12 - 01)), None);
     }
 
@@ -170,10 +188,16 @@ mod tests {
     fn overlapping_or_reversed_stages_are_refused() {
         let mut stages = default_stages(2026);
         stages[1].starts_on = date!(2026 - 07 - 01);
-        assert_eq!(check_stages(&stages), Err(StagesError::Overlap("self_inspection")));
+        assert_eq!(
+            check_stages(&stages),
+            Err(StagesError::Overlap("self_inspection"))
+        );
         let mut stages = default_stages(2026);
         stages[0].ends_on = date!(2026 - 04 - 01);
-        assert_eq!(check_stages(&stages), Err(StagesError::EndsBeforeStart("mobilisation")));
+        assert_eq!(
+            check_stages(&stages),
+            Err(StagesError::EndsBeforeStart("mobilisation"))
+        );
     }
 
     #[test]
@@ -181,7 +205,10 @@ mod tests {
         for k in StageKind::ALL {
             assert_eq!(StageKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(Focus::parse(default_focus(2027).as_str()), Some(Focus::Industries));
+        assert_eq!(
+            Focus::parse(default_focus(2027).as_str()),
+            Some(Focus::Industries)
+        );
         assert_eq!(default_focus(2026), Focus::Departments);
     }
 }

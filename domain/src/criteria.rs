@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn departments_have_eight_and_industries_seven_distinct_items() {
-        for (kind, n) in [(CriteriaSetKind::Department, 8), (CriteriaSetKind::Industry, 7)] {
+        for (kind, n) in [
+            (CriteriaSetKind::Department, 8),
+            (CriteriaSetKind::Industry, 7),
+        ] {
             let set = default_criteria(kind);
             assert_eq!(set.len(), n, "{kind:?}");
             let codes: HashSet<_> = set.iter().map(|c| c.code.as_str()).collect();
@@ -87,7 +90,13 @@ mod tests {
             assert_eq!(codes.len(), n);
             assert_eq!(names.len(), n);
         }
-        assert_eq!(default_criteria(CriteriaSetKind::Department)[0].name_zh, "依法行政");
-        assert_eq!(default_criteria(CriteriaSetKind::Industry)[0].name_zh, "依法经营");
+        assert_eq!(
+            default_criteria(CriteriaSetKind::Department)[0].name_zh,
+            "依法行政"
+        );
+        assert_eq!(
+            default_criteria(CriteriaSetKind::Industry)[0].name_zh,
+            "依法经营"
+        );
     }
 }

@@ -27,8 +27,14 @@ pub struct QuotaRule {
 impl QuotaRule {
     pub fn default_for(team: MonitorTeam) -> QuotaRule {
         match team {
-            MonitorTeam::District => QuotaRule { visits_per_year: 6, visits_in_self_inspection: 0 },
-            MonitorTeam::Department => QuotaRule { visits_per_year: 4, visits_in_self_inspection: 2 },
+            MonitorTeam::District => QuotaRule {
+                visits_per_year: 6,
+                visits_in_self_inspection: 0,
+            },
+            MonitorTeam::Department => QuotaRule {
+                visits_per_year: 4,
+                visits_in_self_inspection: 2,
+            },
         }
     }
 }
@@ -57,13 +63,33 @@ mod tests {
 
     #[test]
     fn district_monitors_owe_six_and_department_monitors_four() {
-        assert_eq!(QuotaRule::default_for(MonitorTeam::District).visits_per_year, 6);
+        assert_eq!(
+            QuotaRule::default_for(MonitorTeam::District).visits_per_year,
+            6
+        );
         let dept = QuotaRule::default_for(MonitorTeam::Department);
-        assert_eq!((dept.visits_per_year, dept.visits_in_self_inspection), (4, 2));
-        let p = QuotaProgress { done: 4, required: 6 };
+        assert_eq!(
+            (dept.visits_per_year, dept.visits_in_self_inspection),
+            (4, 2)
+        );
+        let p = QuotaProgress {
+            done: 4,
+            required: 6,
+        };
         assert_eq!(p.remaining(), 2);
         assert!(!p.is_met());
-        assert!(QuotaProgress { done: 7, required: 6 }.is_met());
-        assert_eq!(QuotaProgress { done: 7, required: 6 }.remaining(), 0);
+        assert!(QuotaProgress {
+            done: 7,
+            required: 6
+        }
+        .is_met());
+        assert_eq!(
+            QuotaProgress {
+                done: 7,
+                required: 6
+            }
+            .remaining(),
+            0
+        );
     }
 }

@@ -116,7 +116,11 @@ pub struct InvalidPosition {
 impl GeoPoint {
     /// Parses a position at the edge: latitude in [-90, 90], longitude in [-180, 180], finite.
     pub fn new(lat: f64, lon: f64) -> Result<Self, InvalidPosition> {
-        if lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+        if lat.is_finite()
+            && lon.is_finite()
+            && (-90.0..=90.0).contains(&lat)
+            && (-180.0..=180.0).contains(&lon)
+        {
             Ok(GeoPoint { lat, lon })
         } else {
             Err(InvalidPosition { lat, lon })
@@ -134,7 +138,10 @@ mod tests {
             assert_eq!(k.as_str().parse::<UnitKind>().unwrap(), k);
             assert_eq!(k.is_top_level(), k.criteria_set().is_some(), "{k}");
         }
-        assert_eq!(UnitKind::Industry.criteria_set(), Some(CriteriaSetKind::Industry));
+        assert_eq!(
+            UnitKind::Industry.criteria_set(),
+            Some(CriteriaSetKind::Industry)
+        );
         assert!("ministry".parse::<UnitKind>().is_err());
     }
 

@@ -1,1 +1,300 @@
-fn main() {}
+//! `chafang`: the command line over the server library. `serve` runs the server, `migrate`
+//! applies migrations, `user add` creates an account, `demo` loads the demo data set.
+#![forbid(unsafe_code)]
+
+use anyhow::{bail, Context};
+use chafang_domain::role::UnitPosition;
+use chafang_domain::Role;
+use chafang_server::users::{self, NewUser, Username};
+use chafang_server::{auth, db, demo, units, Db, TlsFiles};
+use clap::{Args, Parser, Subcommand};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::io::AsyncReadExt;
+
+#[derive(Parser)]
+#[command(
+    name = "chafang",
+    version,
+    about = "查访 Chafang: the field system for government-conduct monitors"
+)]
+struct Cli {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct StoreArgs {
+    /// Where the SQLite file and the blob store live.
+    #[arg(long, env = "CHAFANG_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// A postgres:// URL to use PostgreSQL instead of the SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demo data set (idempotent) and print the demo logins.
+    Demo,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "CHAFANG_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The built PWA (`cargo xtask run` builds it here).
+    #[arg(long, env = "CHAFANG_PWA_DIR", default_value = "target/pwa-dist")]
+    pwa_dir: PathBuf,
+    /// PEM certificate chain: serve HTTPS (phones need it for the camera, GPS and offline use).
+    #[arg(long, env = "CHAFANG_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "CHAFANG_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Load the demo data set before serving and print its logins.
+    #[arg(long)]
+    demo: bool,
+    /// Stop when standard input closes (test harnesses use this so no server outlives them).
+    #[arg(long)]
+    stop_on_stdin_eof: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input (one line) with
+    /// --password-stdin; otherwise a random one is generated and printed once.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// office, monitor or unit
+        #[arg(long)]
+        role: Role,
+        /// For unit accounts: the unit's exact name (or id).
+        #[arg(long)]
+        unit: Option<String>,
+        /// For unit accounts: head or liaison.
+        #[arg(long, default_value = "head")]
+        position: UnitPosition,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+async fn open(store: &StoreArgs) -> anyhow::Result<Db> {
+    let url = match &store.database_url {
+        Some(url) => url.clone(),
+        None => {
+            std::fs::create_dir_all(&store.data_dir).with_context(|| {
+                format!("creating the data directory {}", store.data_dir.display())
+            })?;
+            db::sqlite_url(&store.data_dir)
+        }
+    };
+    Db::connect(&url).await
+}
+
+fn print_demo_logins() {
+    println!("Demo logins (password for all: {}):", demo::PASSWORD);
+    for login in demo::logins()
+        .iter()
+        .filter(|l| matches!(l.username.as_str(), "office" | "monitor01" | "unit01"))
+    {
+        println!("  {:<10} {}", login.username, login.label);
+    }
+    println!("  monitor01 … monitor16 are monitors; unit01 … unit19 are unit heads.");
+}
+
+async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let db = open(&store).await?;
+    if args.demo {
+        demo::load(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the demo data: {e}"))?;
+    }
+    let state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
+    let pwa_dir = Some(args.pwa_dir.clone());
+    if !args.pwa_dir.join("index.html").is_file() {
+        eprintln!(
+            "warning: no PWA in {} (run `cargo xtask run` to build it); serving the API only",
+            args.pwa_dir.display()
+        );
+    }
+    let stop_on_eof = args.stop_on_stdin_eof;
+    let shutdown = async move {
+        let stdin_closed = async {
+            if stop_on_eof {
+                let mut sink = [0u8; 64];
+                let mut stdin = tokio::io::stdin();
+                while matches!(stdin.read(&mut sink).await, Ok(n) if n > 0) {}
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = stdin_closed => {},
+        }
+    };
+    let std_listener = std::net::TcpListener::bind(args.listen)
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = std_listener.local_addr()?;
+    let scheme = if args.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    println!(
+        "Chafang ({}) listening on {scheme}://{addr}",
+        db.engine.as_str()
+    );
+    if args.demo {
+        print_demo_logins();
+    }
+    match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => {
+            chafang_server::serve_tls(
+                std_listener,
+                state,
+                pwa_dir,
+                &TlsFiles { cert, key },
+                shutdown,
+            )
+            .await
+        }
+        _ => {
+            std_listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(std_listener)?;
+            chafang_server::serve(listener, state, pwa_dir, shutdown).await
+        }
+    }
+}
+
+async fn add_user(
+    store: StoreArgs,
+    username: String,
+    display_name: String,
+    role: Role,
+    unit: Option<String>,
+    position: UnitPosition,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let username = Username::parse(&username).map_err(anyhow::Error::msg)?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (
+            uuid::Uuid::new_v4().simple().to_string()[..16].to_owned(),
+            true,
+        )
+    };
+    auth::password::check_strength(&password).map_err(anyhow::Error::msg)?;
+    let db = open(&store).await?;
+    let unit = match (role, unit) {
+        (Role::Unit, Some(name)) => {
+            let mut conn = db.pool.acquire().await?;
+            let all = units::list_all(&mut conn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let found = all
+                .iter()
+                .find(|u| u.name == name || u.id.to_string() == name);
+            let Some(found) = found else {
+                bail!("no unit named {name:?}")
+            };
+            Some((found.id, position))
+        }
+        (Role::Unit, None) => bail!("a unit account needs --unit"),
+        (_, Some(_)) => bail!("only unit accounts belong to a unit"),
+        (_, None) => None,
+    };
+    let password_hash = auth::password::hash(&password)?;
+    let mut tx = db.begin_write().await?;
+    users::insert(
+        &mut tx,
+        None,
+        NewUser {
+            username: username.clone(),
+            display_name,
+            role,
+            unit,
+            password_hash,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("creating {}: {e}", username.as_str()))?;
+    tx.commit().await?;
+    println!("created {} ({role})", username.as_str());
+    if generated {
+        println!("password: {password}");
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CHAFANG_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve(cli.store, args).await,
+        Command::Migrate => {
+            open(&cli.store).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            username,
+            display_name,
+            role,
+            unit,
+            position,
+            password_stdin,
+        }) => {
+            add_user(
+                cli.store,
+                username,
+                display_name,
+                role,
+                unit,
+                position,
+                password_stdin,
+            )
+            .await
+        }
+        Command::Demo => {
+            let db = open(&cli.store).await?;
+            let loaded = demo::load(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{}",
+                if loaded {
+                    "demo data loaded"
+                } else {
+                    "demo data already present"
+                }
+            );
+            print_demo_logins();
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The database: SQLite (a file under the data directory) by default, PostgreSQL when the URL
+//! says so. Both go through sqlx's `Any` driver, so every query is written once; the few
+//! engine-specific statements (SQLite `PRAGMA`s, PostgreSQL database creation in tests) are
+//! marked where they stand.
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use std::ops::{Deref, DerefMut};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Which engine a pool talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+
+    /// The engine a database URL names.
+    pub fn of_url(url: &str) -> anyhow::Result<Engine> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Engine::Postgres)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:")
+        }
+    }
+}
+
+/// A connection pool and the engine behind it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub engine: Engine,
+    /// SQLite allows one writer at a time, and a transaction that read before it wrote fails
+    /// at once (instead of waiting) when another writer got in between. Taking this lock for
+    /// every write transaction on SQLite queues writers in the process instead.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction: commit it, or drop it to roll back. Derefs to the connection that
+/// store functions take.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+/// The URL of the default SQLite file under a data directory.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("chafang.sqlite").display()
+    )
+}
+
+impl Db {
+    /// Connects (creating the SQLite file if needed) and applies pending migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::of_url(url)?;
+        let options = AnyConnectOptions::from_str(url).context("parsing the database URL")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                // SQLite has one writer at a time; a few readers beside it are plenty.
+                Engine::Sqlite => 4,
+                Engine::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // SQLite only: wait for a busy writer instead of failing, write-ahead log
+                        // for readers beside the writer, fsync on every commit (no acknowledged
+                        // visit may be lost to a power cut), and enforce foreign keys.
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("connecting to the {} database", engine.as_str()))?;
+        MIGRATOR.run(&pool).await.context("applying migrations")?;
+        Ok(Db {
+            pool,
+            engine,
+            sqlite_writer: Arc::default(),
+        })
+    }
+
+    /// Begins a transaction that will write.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let writer = match self.engine {
+            Engine::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
+            Engine::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx {
+            tx,
+            _writer: writer,
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! The one error type of the API. Every handler returns `Result<_, ApiError>`; it turns into a
+//! JSON `ErrorBody` with a stable code. Internal errors are logged with their detail and
+//! answered with a bare 500: their text never reaches a client.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chafang_domain::api::{ErrorBody, ErrorCode, ErrorDetail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("wrong user name or password")]
+    InvalidCredentials,
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("cross-origin request refused")]
+    CrossOrigin,
+    /// Also the answer for anything outside the caller's scope, so that a unit cannot even
+    /// learn whether a record exists.
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("too many attempts; try again later")]
+    RateLimited,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidCredentials | ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::CrossOrigin => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            ApiError::Unauthenticated => ErrorCode::Unauthenticated,
+            ApiError::CrossOrigin => ErrorCode::CrossOrigin,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::Unprocessable(_) => ErrorCode::Unprocessable,
+            ApiError::RateLimited => ErrorCode::RateLimited,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+/// The JSON error response for a status and code.
+pub fn error_response(status: StatusCode, code: ErrorCode, message: String) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            error: ErrorDetail { code, message },
+        }),
+    )
+        .into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let message = match &self {
+            ApiError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                "internal error".to_owned()
+            }
+            other => other.to_string(),
+        };
+        error_response(self.status(), self.code(), message)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    /// Constraint violations are the client's doing (a duplicate, a dangling reference) and
+    /// become 409 or 422; anything else is internal.
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => {
+                    return ApiError::Conflict("a record with this identity already exists".into())
+                }
+                sqlx::error::ErrorKind::ForeignKeyViolation => {
+                    return ApiError::Unprocessable("refers to a record that does not exist".into())
+                }
+                sqlx::error::ErrorKind::CheckViolation
+                | sqlx::error::ErrorKind::NotNullViolation => {
+                    return ApiError::Unprocessable(
+                        "the record breaks a rule of the directory".into(),
+                    )
+                }
+                _ => {}
+            }
+        }
+        ApiError::Internal(e.into())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
+            }
+            JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge
+            }
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// `Json` whose rejections are our JSON errors (malformed JSON is a 400 with a message).
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}

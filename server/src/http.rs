@@ -1,0 +1,135 @@
+//! The HTTP surface: every module's `router()` merged under `/api/v1`, the OpenAPI document
+//! generated from the handlers, the PWA beside it, and the layers around all of it (trace with
+//! secrets masked, timeout, compression, body limit, panic catching, cross-origin refusal).
+
+use crate::auth::origin;
+use crate::error::error_response;
+use crate::state::AppState;
+use crate::{auth, campaigns, health, home, pwa, units, users};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use chafang_domain::api::ErrorCode;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::sensitive_headers::{
+    SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// JSON bodies larger than this are refused with 413 (photos get their own limit).
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+/// A request that takes longer than this is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Chafang API",
+    description = "查访: the field system for government-conduct monitors."
+))]
+struct ApiDoc;
+
+/// The API routes and the OpenAPI document describing them.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(units::router())
+        .merge(campaigns::router())
+        .merge(home::router())
+        .split_for_parts()
+}
+
+async fn api_not_found() -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such API route".into(),
+    )
+}
+
+/// Under `/api`, an error a layer or the router made (405, 408, 413, a caught panic, ...) comes
+/// without our JSON body: give it one, so that clients parse every API error the same way.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let code = match status {
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated,
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::REQUEST_TIMEOUT => ErrorCode::Timeout,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::Unprocessable,
+        StatusCode::TOO_MANY_REQUESTS => ErrorCode::RateLimited,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::BadRequest,
+    };
+    let message = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let mut fresh = error_response(status, code, message);
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        fresh.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    fresh
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked");
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Internal,
+        "internal error".into(),
+    )
+}
+
+/// The whole application: API and PWA with all layers.
+pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
+    let (api, openapi) = api();
+    let openapi = Arc::new(openapi);
+    let api = api
+        .route(
+            chafang_domain::api::paths::OPENAPI,
+            get(move || async move { Json(openapi.as_ref().clone()) }),
+        )
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(origin::refuse_cross_origin))
+        .layer(CompressionLayer::new())
+        .with_state(state);
+    let secrets: Arc<[HeaderName]> =
+        Arc::new([header::AUTHORIZATION, header::COOKIE, header::SET_COOKIE]);
+    Router::new().merge(api).merge(pwa::router(pwa_dir)).layer(
+        ServiceBuilder::new()
+            .layer(SetSensitiveRequestHeadersLayer::from_shared(
+                secrets.clone(),
+            ))
+            .layer(TraceLayer::new_for_http())
+            .layer(SetSensitiveResponseHeadersLayer::from_shared(secrets))
+            .layer(middleware::from_fn(json_errors))
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                REQUEST_TIMEOUT,
+            )),
+    )
+}

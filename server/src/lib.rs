@@ -1,0 +1,99 @@
+//! Chafang's server: `/api/v1` over SQLite or PostgreSQL, the PWA, blob storage and the audit
+//! chain. `main.rs` is a thin CLI over this library; tests start the same server on a listener
+//! and a shutdown signal of their own.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod auth;
+pub mod blobs;
+pub mod campaigns;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod home;
+pub mod http;
+pub mod pwa;
+pub mod state;
+pub mod units;
+pub mod users;
+
+use anyhow::Context;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use db::{Db, Engine};
+pub use state::AppState;
+
+/// The state for a database and a data directory (blobs live under it).
+pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<AppState> {
+    Ok(AppState {
+        db,
+        blobs: blobs::local(data_dir)?,
+        login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
+        secure_cookies,
+    })
+}
+
+/// Serves plain HTTP on `listener` until `shutdown` completes, then drains open requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    pwa_dir: Option<PathBuf>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = http::app(state, pwa_dir);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP")
+}
+
+/// The certificate chain and key for HTTPS, as PEM files.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Serves HTTPS (rustls) on `listener` until `shutdown` completes. Phones need a secure
+/// context for the service worker, the camera and geolocation, so a LAN deployment uses this.
+pub async fn serve_tls(
+    listener: std::net::TcpListener,
+    state: AppState,
+    pwa_dir: Option<PathBuf>,
+    tls: &TlsFiles,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    // Several tests may start servers in one process: a second install is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+        .await
+        .with_context(|| {
+            format!(
+                "reading the TLS certificate {} and key {}",
+                tls.cert.display(),
+                tls.key.display()
+            )
+        })?;
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    listener.set_nonblocking(true)?;
+    let app = http::app(state, pwa_dir);
+    axum_server::from_tcp_rustls(listener, config)
+        .handle(handle)
+        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+        .await
+        .context("serving HTTPS")
+}

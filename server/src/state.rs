@@ -1,0 +1,15 @@
+//! The one state every handler shares.
+
+use crate::auth::ratelimit::LoginLimiter;
+use crate::blobs::Blobs;
+use crate::db::Db;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub blobs: Blobs,
+    pub login_limiter: Arc<LoginLimiter>,
+    /// Set when serving over TLS: session cookies then carry `Secure`.
+    pub secure_cookies: bool,
+}
