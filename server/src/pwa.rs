@@ -23,7 +23,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: Option<PathBuf>) -> Router<
     let Some(dir) = dir.filter(|d| d.join("index.html").is_file()) else {
         return Router::new().fallback(|| async {
             (
-                StatusCode::SERVICE_UNAVAILABLE,
+                StatusCode::NOT_FOUND,
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
                 "The PWA is not built: run `cargo xtask run`.\n尚未构建前端，请运行 `cargo xtask run`。\n",
             )

@@ -1,0 +1,141 @@
+//! The test harness: the real server on `127.0.0.1:0` with a fresh database on each engine
+//! (a SQLite file in a temporary directory; a new database on the throwaway PostgreSQL cluster
+//! that `cargo xtask test` starts and names in `CHAFANG_TEST_PG_URL`), driven over real HTTP.
+#![allow(dead_code)]
+
+use chafang_server::{demo, Db, Engine};
+use reqwest::header::{HeaderMap, HeaderValue};
+use sqlx::Connection;
+use std::net::SocketAddr;
+use tokio::sync::oneshot;
+
+/// The engines every test runs on. PostgreSQL is required unless explicitly skipped, so a
+/// missing cluster can never make the suite pass silently on SQLite alone.
+pub fn engines() -> Vec<Engine> {
+    match std::env::var("CHAFANG_TEST_PG_URL") {
+        Ok(url) if !url.is_empty() => vec![Engine::Sqlite, Engine::Postgres],
+        _ if std::env::var("CHAFANG_TEST_PG").as_deref() == Ok("skip") => vec![Engine::Sqlite],
+        _ => panic!(
+            "CHAFANG_TEST_PG_URL is not set: run the suite with `cargo xtask test` (it starts a throwaway \
+             PostgreSQL cluster), or set CHAFANG_TEST_PG=skip to run on SQLite only"
+        ),
+    }
+}
+
+/// A fresh, migrated database on an engine, and the directory that holds its files.
+pub async fn fresh_db(engine: Engine) -> (Db, tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match engine {
+        Engine::Sqlite => chafang_server::db::sqlite_url(dir.path()),
+        Engine::Postgres => {
+            let admin = std::env::var("CHAFANG_TEST_PG_URL").expect("CHAFANG_TEST_PG_URL");
+            sqlx::any::install_default_drivers();
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("connecting to the test cluster");
+            // PostgreSQL only: each test gets a database of its own.
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            conn.close().await.ok();
+            let mut url = url::Url::parse(&admin).expect("admin URL");
+            url.set_path(&format!("/{name}"));
+            url.to_string()
+        }
+    };
+    let db = Db::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {engine:?}: {e:#}"));
+    (db, dir, url)
+}
+
+pub struct TestServer {
+    pub engine: Engine,
+    pub base: String,
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub db_url: String,
+    pub dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestServer {
+    /// A server with the demo data loaded.
+    pub async fn start(engine: Engine) -> TestServer {
+        let (db, dir, db_url) = fresh_db(engine).await;
+        demo::load(&db).await.expect("loading demo data");
+        let state = chafang_server::state(db.clone(), dir.path(), false).expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(chafang_server::serve(listener, state, None, async {
+            stopped.await.ok();
+        }));
+        TestServer {
+            engine,
+            base: format!("http://{addr}"),
+            addr,
+            db,
+            db_url,
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client with its own cookie jar, signed in as nobody.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    }
+
+    /// A client signed in with a demo account.
+    pub async fn login(&self, username: &str) -> reqwest::Client {
+        let client = self.client();
+        let res = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": demo::PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{:?}: login as {username}", self.engine);
+        client
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("server result");
+        }
+    }
+}
+
+/// Headers a browser sends on a request from another site.
+pub fn foreign_origin() -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("origin", HeaderValue::from_static("http://evil.example"));
+    h
+}
+
+/// The JSON error code of a response body.
+pub async fn error_code(res: reqwest::Response) -> String {
+    let body: serde_json::Value = res.json().await.expect("an error body in JSON");
+    body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned()
+}
