@@ -248,6 +248,8 @@ async fn add_user(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Settings may come from a `.env` file beside the working directory (see `.env.sample`).
+    dotenvy::dotenv().ok();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CHAFANG_LOG")

@@ -1,0 +1,61 @@
+// The PWA's size and load-time figures: release wasm size (raw, gzip, brotli), the first
+// load's transfer size over the wire, and time from navigation to an interactive login form,
+// online and offline (served by the service worker), side by side in one run.
+import { test } from '../tests/server';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { PWA_DIR } from '../tests/server';
+
+const RUNS = 7;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+test('PWA size and load time', async ({ browser, server }) => {
+  const files = readdirSync(PWA_DIR);
+  const wasm = files.find((f) => f.endsWith('.wasm'))!;
+  const raw = statSync(join(PWA_DIR, wasm)).size;
+  const gz = gzipSync(readFileSync(join(PWA_DIR, wasm)), { level: 9 }).length;
+  const brFile = join(PWA_DIR, `${wasm}.br`);
+  const br = statSync(brFile).size;
+  const shell = files.filter((f) => /\.(js|wasm|css|html|webmanifest)$/.test(f));
+  const shellBr = shell.reduce((sum, f) => sum + (files.includes(`${f}.br`) ? statSync(join(PWA_DIR, `${f}.br`)).size : statSync(join(PWA_DIR, f)).size), 0);
+
+  // First load in a fresh profile: every byte the page pulls over the wire (CDP's
+  // encodedDataLength counts headers and compressed bodies).
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  let transfer = 0;
+  const requests: string[] = [];
+  cdp.on('Network.loadingFinished', (e) => (transfer += e.encodedDataLength));
+  cdp.on('Network.requestWillBeSent', (e) => requests.push(e.request.url.replace(server.url, '')));
+  await page.goto(`${server.url}/login`);
+  await page.locator('#username').waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForLoadState('networkidle');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+
+  const interactive = async () => {
+    const t0 = Date.now();
+    await page.goto(`${server.url}/login`);
+    await page.locator('#username:enabled').waitFor();
+    return Date.now() - t0;
+  };
+  const online: number[] = [];
+  for (let i = 0; i < RUNS; i++) online.push(await interactive());
+  await server.stop();
+  const offline: number[] = [];
+  for (let i = 0; i < RUNS; i++) offline.push(await interactive());
+  await context.close();
+
+  const lines = [
+    `release wasm ${wasm}: raw ${kb(raw)}, gzip -9 ${kb(gz)}, brotli ${kb(br)}`,
+    `app shell (html+js+wasm+css+manifest) as served (brotli): ${kb(shellBr)}`,
+    `first-load transfer over the wire (page requests, ${requests.length} requests): ${kb(transfer)} (budget 400 KB)`,
+    `navigation → interactive login form, median of ${RUNS}: online ${median(online)} ms, offline from the service worker ${median(offline)} ms (ratio ${(median(offline) / median(online)).toFixed(2)})`,
+  ];
+  console.log(`\n${lines.join('\n')}\n`);
+});

@@ -1,0 +1,33 @@
+// Shared steps: signing in through the form, the accessibility scan, screenshots kept as
+// test artifacts under e2e/artifacts/.
+import { Page, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEMO_PASSWORD } from './server';
+
+export const ARTIFACTS = resolve(__dirname, '..', 'artifacts');
+
+export async function signIn(page: Page, base: string, username: string, password = DEMO_PASSWORD) {
+  await page.goto(`${base}/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('button[type=submit]').click();
+}
+
+/** Serious and critical axe-core violations on the current page, as readable lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export async function keepScreenshot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+export async function expectAccessible(page: Page) {
+  expect(await seriousViolations(page)).toEqual([]);
+}
