@@ -4,6 +4,7 @@
 //! its event commit together or not at all.
 
 use crate::clock::now_ms;
+use chafang_domain::UserId;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
@@ -88,6 +89,24 @@ pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String
         .execute(&mut *conn)
         .await?;
     Ok(hash)
+}
+
+/// Appends the event of a change to one record: `kind` happened to `subject`, done by `actor`
+/// (`None` for the system: the command line or the demo loader).
+pub async fn record(
+    conn: &mut AnyConnection,
+    actor: Option<UserId>,
+    kind: &str,
+    subject: impl std::fmt::Display,
+    payload: serde_json::Value,
+) -> Result<String, sqlx::Error> {
+    let event = Event {
+        actor: actor.map(|a| a.to_string()),
+        kind,
+        subject: Some(subject.to_string()),
+        payload,
+    };
+    append(conn, event).await
 }
 
 #[cfg(test)]

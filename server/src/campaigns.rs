@@ -1,7 +1,7 @@
 //! The appraisal year: its focus, stages, criteria and quota rules. A new campaign starts from
 //! the source calendar and editable copies of the default criteria (see `domain::campaign`).
 
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::clock::{now_ms, today_cst};
 use crate::error::ApiError;
@@ -80,21 +80,13 @@ pub async fn open_year(
             .await?;
         }
     }
-    audit::append(
-        conn,
-        Event {
-            actor: actor.map(|a| a.to_string()),
-            kind: "campaign.opened",
-            subject: Some(id.to_string()),
-            payload: serde_json::json!({
+    audit::record(conn, actor, "campaign.opened", id, serde_json::json!({
                 "year": year,
                 "focus": focus.as_str(),
                 "stages": stages,
                 "criteria": sets.iter().map(|(k, c)| (k.as_str(), c.iter().map(|c| &c.code).collect::<Vec<_>>())).collect::<Vec<_>>(),
                 "district_visits_per_year": district.visits_per_year,
-            }),
-        },
-    )
+            }))
     .await?;
     Ok(id)
 }

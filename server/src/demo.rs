@@ -22,8 +22,11 @@ pub const OFFICE_USERNAME: &str = "office";
 
 use UnitKind::*;
 
-/// Top-level units with two sub-units each (name, kind).
-const UNITS: [(&str, UnitKind, [(&str, UnitKind); 2]); 19] = [
+/// A demo unit: name and kind.
+type Named = (&'static str, UnitKind);
+
+/// Top-level units with two sub-units each.
+const UNITS: [(&str, UnitKind, [Named; 2]); 19] = [
     (
         "区建设局",
         Department,

@@ -75,23 +75,26 @@ struct ServeArgs {
 enum UserCommand {
     /// Create an account. The password is read from standard input (one line) with
     /// --password-stdin; otherwise a random one is generated and printed once.
-    Add {
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        display_name: String,
-        /// office, monitor or unit
-        #[arg(long)]
-        role: Role,
-        /// For unit accounts: the unit's exact name (or id).
-        #[arg(long)]
-        unit: Option<String>,
-        /// For unit accounts: head or liaison.
-        #[arg(long, default_value = "head")]
-        position: UnitPosition,
-        #[arg(long)]
-        password_stdin: bool,
-    },
+    Add(AddUser),
+}
+
+#[derive(Args)]
+struct AddUser {
+    #[arg(long)]
+    username: String,
+    #[arg(long)]
+    display_name: String,
+    /// office, monitor or unit
+    #[arg(long)]
+    role: Role,
+    /// For unit accounts: the unit's exact name (or id).
+    #[arg(long)]
+    unit: Option<String>,
+    /// For unit accounts: head or liaison.
+    #[arg(long, default_value = "head")]
+    position: UnitPosition,
+    #[arg(long)]
+    password_stdin: bool,
 }
 
 async fn open(store: &StoreArgs) -> anyhow::Result<Db> {
@@ -183,15 +186,15 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
     }
 }
 
-async fn add_user(
-    store: StoreArgs,
-    username: String,
-    display_name: String,
-    role: Role,
-    unit: Option<String>,
-    position: UnitPosition,
-    password_stdin: bool,
-) -> anyhow::Result<()> {
+async fn add_user(store: StoreArgs, args: AddUser) -> anyhow::Result<()> {
+    let AddUser {
+        username,
+        display_name,
+        role,
+        unit,
+        position,
+        password_stdin,
+    } = args;
     let username = Username::parse(&username).map_err(anyhow::Error::msg)?;
     let (password, generated) = if password_stdin {
         let mut line = String::new();
@@ -265,25 +268,7 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            username,
-            display_name,
-            role,
-            unit,
-            position,
-            password_stdin,
-        }) => {
-            add_user(
-                cli.store,
-                username,
-                display_name,
-                role,
-                unit,
-                position,
-                password_stdin,
-            )
-            .await
-        }
+        Command::User(UserCommand::Add(args)) => add_user(cli.store, args).await,
         Command::Demo => {
             let db = open(&cli.store).await?;
             let loaded = demo::load(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -2,7 +2,7 @@
 //! windows. Office staff and monitors see all of it (monitors need it offline to pick the unit
 //! they visit); a unit user sees only the own unit and what hangs under it.
 
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::extract::CurrentUser;
 use crate::clock::now_ms;
 use crate::error::ApiError;
@@ -70,20 +70,18 @@ pub async fn insert(
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    audit::append(
+    audit::record(
         conn,
-        Event {
-            actor: actor.map(|a| a.to_string()),
-            kind: "unit.created",
-            subject: Some(id.to_string()),
-            payload: serde_json::json!({
-                "parent_id": unit.parent.map(|p| p.to_string()),
-                "name": name,
-                "kind": unit.kind.as_str(),
-                "address": unit.address.trim(),
-                "position": unit.position,
-            }),
-        },
+        actor,
+        "unit.created",
+        id,
+        serde_json::json!({
+            "parent_id": unit.parent.map(|p| p.to_string()),
+            "name": name,
+            "kind": unit.kind.as_str(),
+            "address": unit.address.trim(),
+            "position": unit.position,
+        }),
     )
     .await?;
     Ok(id)

@@ -1,7 +1,7 @@
 //! Accounts: office staff, monitors and unit users. Store functions take a connection (the
 //! handler owns the transaction); the office's account list is served here too.
 
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::extract::OfficeUser;
 use crate::auth::password;
 use crate::clock::now_ms;
@@ -85,20 +85,18 @@ pub async fn insert(
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    audit::append(
+    audit::record(
         conn,
-        Event {
-            actor: actor.map(|a| a.to_string()),
-            kind: "user.created",
-            subject: Some(id.to_string()),
-            payload: serde_json::json!({
-                "username": user.username.as_str(),
-                "display_name": user.display_name.trim(),
-                "role": user.role.as_str(),
-                "unit_id": user.unit.map(|(u, _)| u.to_string()),
-                "unit_position": user.unit.map(|(_, p)| p.as_str()),
-            }),
-        },
+        actor,
+        "user.created",
+        id,
+        serde_json::json!({
+            "username": user.username.as_str(),
+            "display_name": user.display_name.trim(),
+            "role": user.role.as_str(),
+            "unit_id": user.unit.map(|(u, _)| u.to_string()),
+            "unit_position": user.unit.map(|(_, p)| p.as_str()),
+        }),
     )
     .await?;
     Ok(id)

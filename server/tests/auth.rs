@@ -18,14 +18,7 @@ async fn each_role_signs_in_and_is_told_who_it_is() {
             ("unit02", Role::Unit),
         ] {
             let client = s.login(username).await;
-            let me: Me = client
-                .get(s.url("/api/v1/auth/me"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let me: Me = s.get_json(&client, "/api/v1/auth/me").await;
             assert_eq!(
                 (me.username.as_str(), me.role),
                 (username, role),

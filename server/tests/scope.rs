@@ -46,56 +46,20 @@ async fn role_routes_answer_404_to_other_roles_and_401_to_strangers() {
 async fn home_overviews_reflect_the_demo_data() {
     for engine in engines() {
         let s = TestServer::start(engine).await;
-        let office: OfficeOverview = s
-            .login("office")
-            .await
-            .get(s.url("/api/v1/office/overview"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let office: OfficeOverview = s.get_as("office", "/api/v1/office/overview").await;
         assert_eq!(
             (office.monitors, office.unit_accounts, office.units),
             (16, 19, 57),
             "{engine:?}"
         );
         assert!(office.campaign_year.is_some());
-        let monitor: MonitorOverview = s
-            .login("monitor02")
-            .await
-            .get(s.url("/api/v1/monitor/overview"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let monitor: MonitorOverview = s.get_as("monitor02", "/api/v1/monitor/overview").await;
         assert_eq!(monitor.display_name, "王芳");
         assert_eq!(monitor.quota.required, 6);
-        let unit: UnitOverview = s
-            .login("unit16")
-            .await
-            .get(s.url("/api/v1/unit/overview"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let unit: UnitOverview = s.get_as("unit16", "/api/v1/unit/overview").await;
         assert_eq!(unit.unit.name, "中小学");
         assert_eq!(unit.sub_units.len(), 2);
-        let users: Vec<UserView> = s
-            .login("office")
-            .await
-            .get(s.url("/api/v1/office/users"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let users: Vec<UserView> = s.get_as("office", "/api/v1/office/users").await;
         assert_eq!(users.len(), 36);
         s.stop().await;
     }
@@ -105,30 +69,14 @@ async fn home_overviews_reflect_the_demo_data() {
 async fn a_unit_sees_only_its_own_subtree_of_the_directory() {
     for engine in engines() {
         let s = TestServer::start(engine).await;
-        let all: Vec<UnitView> = s
-            .login("monitor01")
-            .await
-            .get(s.url("/api/v1/units"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let all: Vec<UnitView> = s.get_as("monitor01", "/api/v1/units").await;
         assert_eq!(
             all.len(),
             57,
             "{engine:?}: monitors need the whole directory offline"
         );
         let unit = s.login("unit01").await;
-        let own: Vec<UnitView> = unit
-            .get(s.url("/api/v1/units"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let own: Vec<UnitView> = s.get_json(&unit, "/api/v1/units").await;
         assert_eq!(own.len(), 3);
         let root = own.iter().find(|u| u.parent_id.is_none()).unwrap();
         assert_eq!(root.name, "区建设局");
@@ -181,16 +129,7 @@ async fn every_role_reads_the_current_campaign_with_both_criteria_sets() {
     for engine in engines() {
         let s = TestServer::start(engine).await;
         for who in ["office", "monitor07", "unit03"] {
-            let c: CampaignView = s
-                .login(who)
-                .await
-                .get(s.url("/api/v1/campaigns/current"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let c: CampaignView = s.get_as(who, "/api/v1/campaigns/current").await;
             assert_eq!(c.stages.len(), 4, "{engine:?}");
             let sizes: Vec<_> = c
                 .criteria

@@ -113,6 +113,25 @@ impl TestServer {
         client
     }
 
+    /// GETs a path with a client and decodes the JSON answer, which must be a 200.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> T {
+        let res = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{:?}: GET {path}", self.engine);
+        res.json()
+            .await
+            .unwrap_or_else(|e| panic!("{:?}: GET {path}: {e}", self.engine))
+    }
+
+    /// Signs in with a demo account and GETs a path's JSON.
+    pub async fn get_as<T: serde::de::DeserializeOwned>(&self, username: &str, path: &str) -> T {
+        let client = self.login(username).await;
+        self.get_json(&client, path).await
+    }
+
     /// Stops the server and waits for it to finish.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
