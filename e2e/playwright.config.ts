@@ -1,6 +1,7 @@
 // Playwright drives the system Chromium (never a downloaded browser) against the real server,
 // which each test starts on a free port with a fresh SQLite database and the demo data.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM } from './tests/chromium';
 
 export default defineConfig({
   testDir: './tests',
@@ -16,18 +17,7 @@ export default defineConfig({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
     locale: 'zh-CN',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: CHROMIUM,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -1,5 +1,10 @@
 // The PWA is installable: a valid manifest with real icons, an active service worker that
 // controls the page, and no installability errors as Chromium itself judges them.
+import { chromium } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM } from './chromium';
 import { test, expect } from './server';
 
 test('manifest, icons and service worker make the app installable', async ({ page, server }) => {
@@ -28,9 +33,19 @@ test('manifest, icons and service worker make the app installable', async ({ pag
   const sw = await page.request.get(`${server.url}/sw.js`);
   expect(sw.headers()['cache-control']).toBe('no-cache');
 
-  const cdp = await page.context().newCDPSession(page);
-  const { errors } = await cdp.send('Page.getInstallabilityErrors');
-  expect(errors).toEqual([]);
-  const { url } = await cdp.send('Page.getAppManifest');
+  // Chromium refuses to install from an incognito profile, which is what a Playwright
+  // context is: ask a real (persistent) profile instead.
+  const profile = mkdtempSync(join(tmpdir(), 'chafang-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport: { width: 390, height: 844 } });
+  const installing = context.pages()[0] ?? (await context.newPage());
+  await installing.goto(`${server.url}/login`);
+  await installing.evaluate(() => navigator.serviceWorker.ready);
+  const cdp = await context.newCDPSession(installing);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors).toEqual([]);
+  const { url, errors } = await cdp.send('Page.getAppManifest');
   expect(url).toBe(`${server.url}/manifest.webmanifest`);
+  expect(errors).toEqual([]);
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
 });
