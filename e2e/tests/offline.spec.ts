@@ -21,7 +21,7 @@ test('after one online visit, a reload with the server stopped still shows the a
 
   await page.reload();
   await expect(page.locator('header')).toContainText('查访');
-  await expect(page.getByTestId('offline-notice')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('无法连接服务器');
   await keepScreenshot(page, 'offline-reload');
 
   // A deep link that was never opened online opens too (the SPA shell is cached).

@@ -1,1 +1,209 @@
-fn main() {}
+//! `cargo xtask`: the project's own build and run tool, with no downloaded binaries.
+//!
+//! - `cargo xtask run [-- <serve args>]`: build the PWA (release), start the server on
+//!   127.0.0.1:8080 with SQLite and the demo data.
+//! - `cargo xtask test [deps fmt clippy rust pwa e2e]`: (all steps by default) formatting, clippy, unit and integration tests on SQLite and a
+//!   throwaway PostgreSQL cluster, the wasm build, and the Playwright e2e tests.
+//! - `cargo xtask bench`: the PWA's size and load-time figures (see BENCHMARKS.md).
+//! - `cargo xtask pwa [--debug]`: only build the PWA into `target/pwa-dist`.
+//!
+//! Each installs what it lacks first (wasm target, Debian packages, npm packages).
+
+mod bench;
+mod deps;
+mod docs;
+mod pg;
+mod pwa;
+mod sh;
+
+use anyhow::{bail, Context};
+use sh::Cmd;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The workspace root (the parent of this crate).
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn cargo() -> Cmd {
+    Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).dir(workspace())
+}
+
+fn run(serve_args: Vec<String>) -> anyhow::Result<()> {
+    deps::wasm_target()?;
+    deps::npm_packages()?;
+    let dist = pwa::build(true)?;
+    cargo()
+        .args(["build", "--release", "-p", "chafang-server"])
+        .run()?;
+    let bin = workspace().join("target/release/chafang");
+    let data = workspace().join("data");
+    println!(
+        "xtask: starting Chafang with SQLite in {} (stop with Ctrl-C)",
+        data.display()
+    );
+    let mut args: Vec<String> = vec![
+        "--data-dir".into(),
+        data.display().to_string(),
+        "serve".into(),
+        "--demo".into(),
+    ];
+    args.extend(["--pwa-dir".into(), dist.display().to_string()]);
+    args.extend(serve_args);
+    Cmd::new(bin).args(args).dir(workspace()).run()
+}
+
+/// Runs one step of the test command, unless a selection of steps was given that leaves it out.
+fn step(
+    name: &str,
+    key: &str,
+    only: &[String],
+    f: impl FnOnce() -> anyhow::Result<()>,
+    timings: &mut Vec<(String, f64)>,
+) -> anyhow::Result<()> {
+    if !only.is_empty() && !only.iter().any(|o| o == key) {
+        return Ok(());
+    }
+    println!("\n=== {name}");
+    let start = Instant::now();
+    let result = f();
+    timings.push((name.to_owned(), start.elapsed().as_secs_f64()));
+    result.with_context(|| format!("step failed: {name}"))
+}
+
+/// `only` selects steps by key (deps, fmt, clippy, rust, pwa, e2e); empty runs them all.
+fn test(only: &[String]) -> anyhow::Result<()> {
+    let mut t = Vec::new();
+    let total = Instant::now();
+    let result = (|| {
+        step(
+            "install what is missing",
+            "deps",
+            only,
+            || {
+                deps::wasm_target()?;
+                deps::system_packages(true, true)?;
+                deps::npm_packages()
+            },
+            &mut t,
+        )?;
+        step(
+            "cargo fmt --check",
+            "fmt",
+            only,
+            || cargo().args(["fmt", "--all", "--", "--check"]).run(),
+            &mut t,
+        )?;
+        step(
+            "clippy (host crates, all targets)",
+            "clippy",
+            only,
+            || {
+                cargo()
+                    .args([
+                        "clippy",
+                        "--workspace",
+                        "--exclude",
+                        "chafang-app",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ])
+                    .run()
+            },
+            &mut t,
+        )?;
+        step(
+            "clippy (PWA, wasm32)",
+            "clippy",
+            only,
+            || {
+                cargo()
+                    .args([
+                        "clippy",
+                        "-p",
+                        "chafang-app",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ])
+                    .run()
+            },
+            &mut t,
+        )?;
+        step(
+            "unit and integration tests on SQLite and PostgreSQL",
+            "rust",
+            only,
+            || {
+                let cluster = pg::Cluster::start()?;
+                cargo()
+                    .args(["test", "--workspace", "--exclude", "chafang-app"])
+                    .env("CHAFANG_TEST_PG_URL", &cluster.url)
+                    .run()
+            },
+            &mut t,
+        )?;
+        let dist = {
+            let mut dist = workspace().join("target/pwa-dist");
+            step(
+                "PWA release build (wasm)",
+                "pwa",
+                only,
+                || {
+                    dist = pwa::build(true)?;
+                    Ok(())
+                },
+                &mut t,
+            )?;
+            dist
+        };
+        step(
+            "Playwright e2e in headless Chromium",
+            "e2e",
+            only,
+            || {
+                Cmd::new("npx")
+                    .args(["playwright", "test"])
+                    .dir(workspace().join("e2e"))
+                    .env("CHAFANG_BIN", workspace().join("target/debug/chafang"))
+                    .env("CHAFANG_PWA_DIR", &dist)
+                    .run()
+            },
+            &mut t,
+        )
+    })();
+    println!("\n=== timings");
+    for (name, secs) in &t {
+        println!("{secs:>8.1} s  {name}");
+    }
+    println!("{:>8.1} s  total", total.elapsed().as_secs_f64());
+    result
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = args
+        .split_first()
+        .map(|(t, r)| (t.as_str(), r.to_vec()))
+        .unwrap_or(("help", Vec::new()));
+    match task {
+        "run" => run(rest.into_iter().filter(|a| a != "--").collect()),
+        "test" => test(&rest),
+        "bench" => bench::run(),
+        "pwa" => pwa::build(!rest.iter().any(|a| a == "--debug")).map(|_| ()),
+        "help" | "--help" | "-h" => {
+            println!("usage: cargo xtask <run [-- serve args] | test | bench | pwa [--debug]>");
+            Ok(())
+        }
+        other => bail!("unknown task {other:?}; try `cargo xtask help`"),
+    }
+}

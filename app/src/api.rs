@@ -1,0 +1,113 @@
+//! Fetch helpers for the `/api/v1` JSON API: same-origin requests that carry the session
+//! cookie, bodies in the shared `chafang_domain::api` wire types, and one error type that tells
+//! a network failure from an answer of the server.
+
+use crate::i18n::{error_msg, Msg};
+use chafang_domain::api::{ErrorBody, ErrorCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestCredentials, RequestInit, Response};
+
+/// Why a request did not give the expected answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// The server could not be reached (offline, DNS, refused, aborted).
+    Network,
+    /// The server answered with an error status; `code` is its error code, if the body had one.
+    Status {
+        status: u16,
+        code: Option<ErrorCode>,
+    },
+    /// A success status with a body that is not the expected type.
+    Decode,
+}
+
+impl ApiError {
+    /// Whether the session is missing or expired, so the user must sign in again.
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, ApiError::Status { status: 401, .. })
+            || matches!(
+                self,
+                ApiError::Status {
+                    code: Some(ErrorCode::Unauthenticated),
+                    ..
+                }
+            )
+    }
+
+    /// The message to show the user.
+    pub fn msg(&self) -> Msg {
+        match self {
+            ApiError::Network => Msg::NetworkError,
+            ApiError::Status { code: Some(c), .. } => error_msg(*c),
+            ApiError::Status { status: 429, .. } => Msg::ErrRateLimited,
+            // A proxy answering for a server that is down.
+            ApiError::Status {
+                status: 502..=504, ..
+            } => Msg::NetworkError,
+            ApiError::Status { .. } | ApiError::Decode => Msg::ErrInternal,
+        }
+    }
+}
+
+/// `GET path`, decoding a JSON body of type `T`.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let body = send("GET", path, None).await?;
+    serde_json::from_str(&body).map_err(|_| ApiError::Decode)
+}
+
+/// `POST path` with a JSON body, decoding a JSON answer of type `T`.
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    let answer = send("POST", path, Some(json)).await?;
+    serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
+}
+
+/// `POST path` without a body, ignoring the answer's body.
+pub async fn post_empty(path: &str) -> Result<(), ApiError> {
+    send("POST", path, None).await.map(|_| ())
+}
+
+/// Sends one request and returns the body text of a 2xx answer.
+async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    if let Some(b) = &body {
+        init.set_body(&JsValue::from_str(b));
+    }
+    let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Network)?;
+    let headers = request.headers();
+    headers
+        .set("Accept", "application/json")
+        .map_err(|_| ApiError::Network)?;
+    if body.is_some() {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ApiError::Network)?;
+    }
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .dyn_into()
+        .map_err(|_| ApiError::Network)?;
+    let text = JsFuture::from(response.text().map_err(|_| ApiError::Network)?)
+        .await
+        .map_err(|_| ApiError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    if response.ok() {
+        Ok(text)
+    } else {
+        let code = serde_json::from_str::<ErrorBody>(&text)
+            .ok()
+            .map(|b| b.error.code);
+        Err(ApiError::Status {
+            status: response.status(),
+            code,
+        })
+    }
+}

@@ -1,0 +1,33 @@
+//! The root component: language and update contexts, the notices, and the routes.
+
+use crate::components::notices::{UpdateBar, WechatBanner};
+use crate::i18n::provide_i18n;
+use crate::pages::{
+    login::LoginPage, monitor::MonitorPage, not_found::NotFoundPage, office::OfficePage,
+    root::RootPage, unit::UnitPage,
+};
+use crate::sw::{self, UpdateReady};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    let update = UpdateReady(RwSignal::new(false));
+    provide_context(update);
+    sw::register(update);
+    view! {
+        <Router>
+            <WechatBanner />
+            <UpdateBar />
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=RootPage />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/office") view=OfficePage />
+                <Route path=path!("/monitor") view=MonitorPage />
+                <Route path=path!("/unit") view=UnitPage />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,71 @@
+//! The bar at the top of every page: the app's name, the signed-in user, the language switch
+//! and the logout button.
+
+use crate::api;
+use crate::i18n::{role_msg, use_i18n, Locale, Msg};
+use chafang_domain::api::{paths, Me};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+/// The top bar; `me` is the signed-in user, if there is one.
+#[component]
+pub fn Header(me: Option<Me>) -> impl IntoView {
+    let i18n = use_i18n();
+    let user = me.map(|me| {
+        let navigate = use_navigate();
+        let logout = move |_| {
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                // Whatever the server says, the user wants out: the cookie is HttpOnly, so
+                // going to the login page is all the client can do.
+                let _ = api::post_empty(paths::LOGOUT).await;
+                navigate("/login", Default::default());
+            });
+        };
+        let role = me.role;
+        view! {
+            <p class="user" data-testid="user-name">
+                <span class="user-name">{me.display_name}</span>
+                <span class="user-role">{move || i18n.t(role_msg(role))}</span>
+            </p>
+            <button type="button" class="logout" on:click=logout>
+                {move || i18n.t(Msg::Logout)}
+            </button>
+        }
+    });
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                "查访 "
+                <span lang="en">"Chafang"</span>
+            </a>
+            <LangSwitch />
+            {user}
+        </header>
+    }
+}
+
+/// Two buttons, 中文 and English, each written in its own language.
+#[component]
+fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let button = move |locale: Locale, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                lang=locale.tag()
+                aria-pressed=move || (i18n.locale() == locale).to_string()
+                on:click=move |_| i18n.set_locale(locale)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="lang" role="group" aria-label=move || i18n.t(Msg::LanguageSwitch)>
+            {button(Locale::Zh, "中文")}
+            {button(Locale::En, "English")}
+        </div>
+    }
+}

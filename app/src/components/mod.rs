@@ -1,0 +1,5 @@
+//! Pieces shared by several pages.
+
+pub mod header;
+pub mod notices;
+pub mod status;

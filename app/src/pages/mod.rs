@@ -1,0 +1,8 @@
+//! One module per route.
+
+pub mod login;
+pub mod monitor;
+pub mod not_found;
+pub mod office;
+pub mod root;
+pub mod unit;

@@ -1,0 +1,63 @@
+//! `/unit`: the home of a unit head or liaison: the unit, its stations and windows, and how
+//! many findings about it are open.
+
+use crate::api;
+use crate::components::status::load;
+use crate::i18n::{use_i18n, Msg};
+use crate::session::RoleGate;
+use chafang_domain::api::{paths, UnitOverview};
+use chafang_domain::Role;
+use leptos::prelude::*;
+
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Unit>
+            <UnitHome />
+        </RoleGate>
+    }
+}
+
+#[component]
+fn UnitHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let overview = LocalResource::new(|| api::get::<UnitOverview>(paths::UNIT_OVERVIEW));
+    view! {
+        <main class="page" data-testid="home-unit">
+            <h1>{move || i18n.t(Msg::UnitTitle)}</h1>
+            {load(
+                overview,
+                move |o: UnitOverview| {
+                    let sub_units = if o.sub_units.is_empty() {
+                        view! {
+                            <p class="muted">{move || i18n.t(Msg::NoSubUnits)}</p>
+                        }
+                            .into_any()
+                    } else {
+                        let items = o
+                            .sub_units
+                            .into_iter()
+                            .map(|u| view! { <li>{u.name}</li> })
+                            .collect_view();
+                        view! { <ul class="list">{items}</ul> }.into_any()
+                    };
+                    view! {
+                        <section class="card" aria-labelledby="unit-name">
+                            <h2 id="unit-name" data-testid="unit-name">{o.unit.name}</h2>
+                            <dl class="stats">
+                                <div class="stat" data-testid="open-findings">
+                                    <dt>{move || i18n.t(Msg::OpenFindings)}</dt>
+                                    <dd>{o.open_findings}</dd>
+                                </div>
+                            </dl>
+                        </section>
+                        <section class="card" aria-labelledby="sub-units" data-testid="sub-units">
+                            <h2 id="sub-units">{move || i18n.t(Msg::SubUnits)}</h2>
+                            {sub_units}
+                        </section>
+                    }
+                },
+            )}
+        </main>
+    }
+}

@@ -1,0 +1,65 @@
+// Chafang's service worker. `cargo xtask` fills in the cache name and the precache list (the
+// SPA shell as "/", the hashed JS, wasm and CSS, the manifest and the icons). This file itself
+// must be served with `Cache-Control: no-cache` so that browsers see new versions.
+'use strict';
+
+const CACHE = '__CACHE_NAME__';
+const PRECACHE = __PRECACHE__;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    // `reload` bypasses the HTTP cache, so the shell matches the assets it names.
+    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })));
+    // The very first install has no page to disturb: take over at once. An update waits until
+    // the page asks (SKIP_WAITING), because a form may be open.
+    if (!self.registration.active) {
+      await self.skipWaiting();
+    }
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(
+      names
+        .filter((name) => name.startsWith('chafang-') && name !== CACHE)
+        .map((name) => caches.delete(name)),
+    );
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // The API always goes to the network: its answers are never cached here.
+  if (url.pathname.startsWith('/api/')) return;
+
+  if (request.mode === 'navigate') {
+    // Network first, so a new deployment shows at once; the cached shell when offline.
+    event.respondWith(
+      fetch(request).catch(async () => {
+        const cache = await caches.open(CACHE);
+        return (await cache.match('/')) || Response.error();
+      }),
+    );
+    return;
+  }
+
+  if (PRECACHE.includes(url.pathname)) {
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      return (await cache.match(request)) || fetch(request);
+    })());
+  }
+});

@@ -1,0 +1,92 @@
+//! Installing what a fresh machine lacks: the wasm target, Debian packages (Chromium, CJK
+//! fonts, PostgreSQL) and the npm packages of `e2e/` (Playwright, axe-core, binaryen).
+//! Each check is cheap when the thing is already there.
+
+use crate::sh::{self, Cmd};
+use crate::{pg, workspace};
+use anyhow::bail;
+use std::path::Path;
+
+/// The rustup target the PWA compiles to (`rust-toolchain.toml` names it too).
+pub fn wasm_target() -> anyhow::Result<()> {
+    let installed = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .read()?;
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        Cmd::new("rustup")
+            .args(["target", "add", "wasm32-unknown-unknown"])
+            .run()?;
+    }
+    Ok(())
+}
+
+fn has_cjk_font() -> bool {
+    Cmd::new("fc-list")
+        .arg(":lang=zh")
+        .read()
+        .is_ok_and(|out| !out.trim().is_empty())
+}
+
+/// Debian packages for the browser tests and the PostgreSQL suite.
+pub fn system_packages(need_browser: bool, need_postgres: bool) -> anyhow::Result<()> {
+    let mut missing = Vec::new();
+    if need_browser && !Path::new("/usr/bin/chromium").is_file() {
+        missing.push("chromium");
+    }
+    if need_browser && !has_cjk_font() {
+        missing.push("fonts-noto-cjk");
+    }
+    if need_postgres && pg::bin_dir().is_none() {
+        missing.push("postgresql");
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sudo: &[&str] = if sh::is_root() {
+        &[]
+    } else if sh::has("sudo") {
+        &["sudo"]
+    } else {
+        bail!(
+            "missing Debian packages {missing:?}: install them as root (apt-get install -y {})",
+            missing.join(" ")
+        );
+    };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        Cmd::new(all[0])
+            .args(&all[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+    };
+    println!("xtask: installing {}", missing.join(", "));
+    apt(&["update", "-qq"]).run()?;
+    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    install.extend(missing.iter().copied());
+    apt(&install).run()
+}
+
+/// `npm ci` in `e2e/` when its packages are missing or older than the lock file.
+pub fn npm_packages() -> anyhow::Result<()> {
+    let e2e = workspace().join("e2e");
+    let lock = e2e.join("package-lock.json");
+    let marker = e2e.join("node_modules/.package-lock.json");
+    let fresh = match (
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+        std::fs::metadata(&marker).and_then(|m| m.modified()),
+    ) {
+        (Ok(lock), Ok(marker)) => marker >= lock,
+        _ => false,
+    };
+    if !fresh {
+        Cmd::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .dir(&e2e)
+            .run()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,359 @@
+//! Builds the PWA into `target/pwa-dist` without any downloaded binary: cargo builds
+//! `chafang-app` for `wasm32-unknown-unknown`, wasm-bindgen runs as a library, `wasm-opt`
+//! (from npm `binaryen` in `e2e/node_modules`) shrinks a release build when it is there, assets
+//! get content-hashed names, `index.html` and `sw.js` are filled in from their templates in
+//! `app/` with those names and the precache list, and every text asset and the wasm get
+//! precompressed `.gz` and `.br` siblings for the server to send as they are.
+
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The stem wasm-bindgen gives its output, and of the hashed names.
+const STEM: &str = "chafang";
+/// Icons copied as they are (source files under `app/icons/`).
+const ICONS: [&str; 4] = [
+    "icon-192.png",
+    "icon-512.png",
+    "icon-maskable-512.png",
+    "apple-touch-icon.png",
+];
+/// Extensions that get `.gz` and `.br` siblings.
+const COMPRESSED: [&str; 5] = ["js", "wasm", "css", "html", "webmanifest"];
+
+/// The workspace root (the parent of `xtask/`).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// Cargo's target directory, honouring `CARGO_TARGET_DIR`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
+/// Builds the PWA and returns the directory to serve (`<target>/pwa-dist`).
+pub fn build(release: bool) -> Result<PathBuf> {
+    let root = workspace_root();
+    let target = target_dir(&root);
+    let app = root.join("app");
+
+    ensure_wasm_target()?;
+    let wasm = cargo_build(&root, &target, release)?;
+
+    // wasm-bindgen writes `chafang.js` and `chafang_bg.wasm` (and `snippets/`, if any crate
+    // has inline JS) into a scratch directory; the dist directory gets hashed copies.
+    let scratch = target.join("pwa-bindgen");
+    let dist = target.join("pwa-dist");
+    for dir in [&scratch, &dist] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        }
+        fs::create_dir_all(dir)?;
+    }
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .out_name(STEM)
+        .web(true)?
+        .typescript(false)
+        .debug(!release)
+        .remove_name_section(release)
+        .remove_producers_section(release)
+        .generate(&scratch)
+        .context("wasm-bindgen")?;
+    let bg_wasm = scratch.join(format!("{STEM}_bg.wasm"));
+    if release {
+        wasm_opt(&root, &bg_wasm)?;
+    }
+
+    // Hashed names: the wasm first, because the JS glue names it.
+    let wasm_bytes = fs::read(&bg_wasm)?;
+    let wasm_name = format!("{STEM}-{}_bg.wasm", short_hash(&wasm_bytes));
+    fs::write(dist.join(&wasm_name), &wasm_bytes)?;
+
+    let js = fs::read_to_string(scratch.join(format!("{STEM}.js")))?;
+    // The glue's default URL, used only if init is called without one.
+    let js = js.replace(&format!("{STEM}_bg.wasm"), &wasm_name);
+    let js_name = format!("{STEM}-{}.js", short_hash(js.as_bytes()));
+    fs::write(dist.join(&js_name), &js)?;
+
+    let mut precache = vec![
+        "/".to_owned(),
+        format!("/{js_name}"),
+        format!("/{wasm_name}"),
+    ];
+    let snippets = scratch.join("snippets");
+    if snippets.exists() {
+        for file in copy_tree(&snippets, &dist.join("snippets"))? {
+            precache.push(format!("/snippets/{file}"));
+        }
+    }
+
+    let css = fs::read(app.join("style.css")).context("reading app/style.css")?;
+    let css_name = format!("style-{}.css", short_hash(&css));
+    fs::write(dist.join(&css_name), &css)?;
+    precache.push(format!("/{css_name}"));
+
+    fs::copy(
+        app.join("manifest.webmanifest"),
+        dist.join("manifest.webmanifest"),
+    )
+    .context("copying app/manifest.webmanifest")?;
+    precache.push("/manifest.webmanifest".to_owned());
+    fs::create_dir_all(dist.join("icons"))?;
+    for icon in ICONS {
+        fs::copy(app.join("icons").join(icon), dist.join("icons").join(icon))
+            .with_context(|| format!("copying app/icons/{icon}"))?;
+        precache.push(format!("/icons/{icon}"));
+    }
+
+    let index = fs::read_to_string(app.join("index.html")).context("reading app/index.html")?;
+    let index = fill(
+        &index,
+        &[
+            ("{{JS}}", &js_name),
+            ("{{WASM}}", &wasm_name),
+            ("{{STYLE}}", &css_name),
+        ],
+    )?;
+    fs::write(dist.join("index.html"), &index)?;
+
+    // The cache name changes whenever any precached byte does: the list names the hashed
+    // assets, and the unhashed files (shell, manifest, icons, snippets) are hashed in.
+    let mut version = Sha256::new();
+    for url in &precache {
+        version.update(url.as_bytes());
+        let file = if url == "/" { "index.html" } else { &url[1..] };
+        version.update(fs::read(dist.join(file))?);
+    }
+    let cache_name = format!("{STEM}-{}", &hex::encode(version.finalize())[..16]);
+    let sw = fs::read_to_string(app.join("sw.js")).context("reading app/sw.js")?;
+    let sw = fill(
+        &sw,
+        &[
+            ("__CACHE_NAME__", &cache_name),
+            ("__PRECACHE__", &serde_json::to_string(&precache)?),
+        ],
+    )?;
+    fs::write(dist.join("sw.js"), sw)?;
+
+    let summary = precompress(&dist)?;
+    print_summary(&dist, &summary, &cache_name);
+    Ok(dist)
+}
+
+/// Installs the wasm target with rustup when it is missing (`rust-toolchain.toml` names it
+/// too, so this is a no-op on a machine rustup has already set up).
+fn ensure_wasm_target() -> Result<()> {
+    let Ok(out) = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+    else {
+        println!("pwa: rustup not found; assuming the {WASM_TARGET} target is installed");
+        return Ok(());
+    };
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Builds the app for wasm and returns the path of its `.wasm`.
+fn cargo_build(root: &Path, target: &Path, release: bool) -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["build", "-p", "chafang-app", "--target", WASM_TARGET]);
+    let profile_dir = if release {
+        // `strip = true` would also drop the `target_features` section wasm-bindgen reads to
+        // learn which wasm features it may use; debug info goes, and the name section is
+        // removed by wasm-bindgen below.
+        cmd.args(["--profile", "wasm-release"])
+            .env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo");
+        "wasm-release"
+    } else {
+        "debug"
+    };
+    run(&mut cmd)?;
+    let wasm = target
+        .join(WASM_TARGET)
+        .join(profile_dir)
+        .join("chafang-app.wasm");
+    if !wasm.exists() {
+        bail!("cargo built no {}", wasm.display());
+    }
+    Ok(wasm)
+}
+
+/// Runs npm binaryen's `wasm-opt -Oz` in place, if `e2e/node_modules` has it.
+fn wasm_opt(root: &Path, wasm: &Path) -> Result<()> {
+    let bin = root.join("e2e/node_modules/.bin/wasm-opt");
+    if !bin.exists() {
+        println!(
+            "pwa: {} not found (npm install in e2e/ brings it); skipping wasm-opt",
+            bin.display()
+        );
+        return Ok(());
+    }
+    let out = wasm.with_extension("opt.wasm");
+    run(Command::new(&bin)
+        .arg("-Oz")
+        // The features current rustc emits for wasm32-unknown-unknown.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .arg(wasm)
+        .arg("-o")
+        .arg(&out))?;
+    fs::rename(&out, wasm)?;
+    Ok(())
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed: {status}");
+    }
+    Ok(())
+}
+
+/// The first 16 hex digits of the SHA-256 of `bytes`.
+fn short_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))[..16].to_owned()
+}
+
+/// Replaces each placeholder, failing if a template lacks one (a renamed placeholder would
+/// otherwise ship unnoticed).
+fn fill(template: &str, pairs: &[(&str, &str)]) -> Result<String> {
+    let mut out = template.to_owned();
+    for (key, value) in pairs {
+        if !out.contains(key) {
+            bail!("template has no {key}");
+        }
+        out = out.replace(key, value);
+    }
+    Ok(out)
+}
+
+/// Copies a directory tree, returning the copied files' paths relative to `to`.
+fn copy_tree(from: &Path, to: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_dir() {
+            for f in copy_tree(&entry.path(), &to.join(&name))? {
+                files.push(format!("{name}/{f}"));
+            }
+        } else {
+            fs::copy(entry.path(), to.join(&name))?;
+            files.push(name);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// One row of the size summary.
+struct Sizes {
+    file: String,
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+/// Writes `.gz` (best) and `.br` (quality 11) next to every compressible file in `dist`.
+fn precompress(dist: &Path) -> Result<Vec<Sizes>> {
+    let mut rows = Vec::new();
+    let mut files = vec![];
+    collect_files(dist, &mut files)?;
+    files.sort();
+    for path in files {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !COMPRESSED.contains(&ext) {
+            continue;
+        }
+        let raw = fs::read(&path)?;
+        let gz = gzip(&raw)?;
+        let br = brotli(&raw)?;
+        fs::write(append_ext(&path, "gz"), &gz)?;
+        fs::write(append_ext(&path, "br"), &br)?;
+        rows.push(Sizes {
+            file: path
+                .strip_prefix(dist)
+                .unwrap_or(&path)
+                .display()
+                .to_string(),
+            raw: raw.len(),
+            gzip: gz.len(),
+            brotli: br.len(),
+        });
+    }
+    Ok(rows)
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            collect_files(&entry.path(), out)?;
+        } else {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+fn append_ext(path: &Path, ext: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".");
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?)
+}
+
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = brotli::CompressorWriter::new(Vec::new(), 4096, 11, 22);
+    enc.write_all(bytes)?;
+    enc.flush()?;
+    Ok(enc.into_inner())
+}
+
+fn print_summary(dist: &Path, rows: &[Sizes], cache_name: &str) {
+    println!("pwa: built {} (cache {cache_name})", dist.display());
+    println!("{:<44} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "br");
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for r in rows {
+        println!(
+            "{:<44} {:>10} {:>10} {:>10}",
+            r.file, r.raw, r.gzip, r.brotli
+        );
+        raw += r.raw;
+        gz += r.gzip;
+        br += r.brotli;
+    }
+    println!("{:<44} {:>10} {:>10} {:>10}", "total", raw, gz, br);
+}
