@@ -46,13 +46,13 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/')) return;
 
   if (request.mode === 'navigate') {
-    // Network first, so a new deployment shows at once; the cached shell when offline.
-    event.respondWith(
-      fetch(request).catch(async () => {
-        const cache = await caches.open(CACHE);
-        return (await cache.match('/')) || Response.error();
-      }),
-    );
+    // The shell from the cache first: in the field a network that is there but barely
+    // (one bar, a captive portal) would otherwise hold every page open until it times out.
+    // A new deployment arrives through the service worker update and the "new version" bar.
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      return (await cache.match('/')) || fetch(request);
+    })());
     return;
   }
 

@@ -1,13 +1,14 @@
 //! The HTTP surface: every module's `router()` merged under `/api/v1`, the OpenAPI document
 //! generated from the handlers, the PWA beside it, and the layers around all of it (trace with
-//! secrets masked, timeout, compression, body limit, panic catching, cross-origin refusal).
+//! secrets masked, timeout, compression, body limit, panic catching, cross-origin refusal,
+//! and headers that keep pages out of frames and referrers).
 
 use crate::auth::origin;
 use crate::error::error_response;
 use crate::state::AppState;
 use crate::{auth, campaigns, health, home, pwa, units, users};
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderName, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -22,6 +23,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::sensitive_headers::{
     SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
 };
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -125,6 +127,19 @@ pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
             ))
             .layer(TraceLayer::new_for_http())
             .layer(SetSensitiveResponseHeadersLayer::from_shared(secrets))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ))
+            // Links out of Chafang must not tell the other site which finding page they came from.
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ))
             .layer(middleware::from_fn(json_errors))
             .layer(CatchPanicLayer::custom(panic_response))
             .layer(TimeoutLayer::with_status_code(

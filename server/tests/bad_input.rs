@@ -14,6 +14,17 @@ async fn malformed_unknown_oversized_and_mistyped_requests_get_json_errors() {
 
         let res = c.get(s.url("/api/v1/no/such/route")).send().await.unwrap();
         assert_eq!(res.status(), 404, "{engine:?}");
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "no-referrer"),
+        ] {
+            assert_eq!(
+                res.headers().get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{name}"
+            );
+        }
         assert_eq!(error_code(res).await, "not_found");
         assert_eq!(c.get(s.url("/api")).send().await.unwrap().status(), 404);
 

@@ -15,7 +15,7 @@ pub fn run() -> anyhow::Result<()> {
     Cmd::new("npx")
         .args(["playwright", "test", "-c", "bench/playwright.config.ts"])
         .dir(workspace().join("e2e"))
-        .env("CHAFANG_BIN", workspace().join("target/release/chafang"))
+        .env("CHAFANG_BIN", crate::target_dir().join("release/chafang"))
         .env("CHAFANG_PWA_DIR", dist)
         .run()
 }

@@ -29,6 +29,14 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory, honouring `CARGO_TARGET_DIR`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace().join(dir),
+        None => workspace().join("target"),
+    }
+}
+
 fn cargo() -> Cmd {
     Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).dir(workspace())
 }
@@ -40,7 +48,7 @@ fn run(serve_args: Vec<String>) -> anyhow::Result<()> {
     cargo()
         .args(["build", "--release", "-p", "chafang-server"])
         .run()?;
-    let bin = workspace().join("target/release/chafang");
+    let bin = target_dir().join("release/chafang");
     let data = workspace().join("data");
     println!(
         "xtask: starting Chafang with SQLite in {} (stop with Ctrl-C)",
@@ -153,7 +161,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             &mut t,
         )?;
         let dist = {
-            let mut dist = workspace().join("target/pwa-dist");
+            let mut dist = target_dir().join("pwa-dist");
             step(
                 "PWA release build (wasm)",
                 "pwa",
@@ -174,7 +182,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
                 Cmd::new("npx")
                     .args(["playwright", "test"])
                     .dir(workspace().join("e2e"))
-                    .env("CHAFANG_BIN", workspace().join("target/debug/chafang"))
+                    .env("CHAFANG_BIN", target_dir().join("debug/chafang"))
                     .env("CHAFANG_PWA_DIR", &dist)
                     .run()
             },

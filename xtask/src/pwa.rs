@@ -5,12 +5,12 @@
 //! `app/` with those names and the precache list, and every text asset and the wasm get
 //! precompressed `.gz` and `.br` siblings for the server to send as they are.
 
+use crate::sh::Cmd;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The stem wasm-bindgen gives its output, and of the hashed names.
@@ -25,30 +25,14 @@ const ICONS: [&str; 4] = [
 /// Extensions that get `.gz` and `.br` siblings.
 const COMPRESSED: [&str; 5] = ["js", "wasm", "css", "html", "webmanifest"];
 
-/// The workspace root (the parent of `xtask/`).
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
-}
-
-/// Cargo's target directory, honouring `CARGO_TARGET_DIR`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
-    }
-}
-
 /// Builds the PWA and returns the directory to serve (`<target>/pwa-dist`).
 pub fn build(release: bool) -> Result<PathBuf> {
-    let root = workspace_root();
-    let target = target_dir(&root);
+    let root = crate::workspace();
+    let target = crate::target_dir();
     let app = root.join("app");
 
-    ensure_wasm_target()?;
-    let wasm = cargo_build(&root, &target, release)?;
+    crate::deps::wasm_target()?;
+    let wasm = cargo_build(&target, release)?;
 
     // wasm-bindgen writes `chafang.js` and `chafang_bg.wasm` (and `snippets/`, if any crate
     // has inline JS) into a scratch directory; the dist directory gets hashed copies.
@@ -151,42 +135,21 @@ pub fn build(release: bool) -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Installs the wasm target with rustup when it is missing (`rust-toolchain.toml` names it
-/// too, so this is a no-op on a machine rustup has already set up).
-fn ensure_wasm_target() -> Result<()> {
-    let Ok(out) = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-    else {
-        println!("pwa: rustup not found; assuming the {WASM_TARGET} target is installed");
-        return Ok(());
-    };
-    if String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.trim() == WASM_TARGET)
-    {
-        return Ok(());
-    }
-    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
-}
-
 /// Builds the app for wasm and returns the path of its `.wasm`.
-fn cargo_build(root: &Path, target: &Path, release: bool) -> Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(root)
-        .args(["build", "-p", "chafang-app", "--target", WASM_TARGET]);
-    let profile_dir = if release {
+fn cargo_build(target: &Path, release: bool) -> Result<PathBuf> {
+    let cmd = crate::cargo().args(["build", "-p", "chafang-app", "--target", WASM_TARGET]);
+    let (cmd, profile_dir) = if release {
         // `strip = true` would also drop the `target_features` section wasm-bindgen reads to
         // learn which wasm features it may use; debug info goes, and the name section is
         // removed by wasm-bindgen below.
-        cmd.args(["--profile", "wasm-release"])
+        let cmd = cmd
+            .args(["--profile", "wasm-release"])
             .env("CARGO_PROFILE_WASM_RELEASE_STRIP", "debuginfo");
-        "wasm-release"
+        (cmd, "wasm-release")
     } else {
-        "debug"
+        (cmd, "debug")
     };
-    run(&mut cmd)?;
+    cmd.run()?;
     let wasm = target
         .join(WASM_TARGET)
         .join(profile_dir)
@@ -208,7 +171,7 @@ fn wasm_opt(root: &Path, wasm: &Path) -> Result<()> {
         return Ok(());
     }
     let out = wasm.with_extension("opt.wasm");
-    run(Command::new(&bin)
+    Cmd::new(&bin)
         .arg("-Oz")
         // The features current rustc emits for wasm32-unknown-unknown.
         .args([
@@ -221,16 +184,9 @@ fn wasm_opt(root: &Path, wasm: &Path) -> Result<()> {
         ])
         .arg(wasm)
         .arg("-o")
-        .arg(&out))?;
+        .arg(&out)
+        .run()?;
     fs::rename(&out, wasm)?;
-    Ok(())
-}
-
-fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
-    if !status.success() {
-        bail!("{cmd:?} failed: {status}");
-    }
     Ok(())
 }
 
