@@ -20,6 +20,7 @@ use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::sensitive_headers::{
     SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
 };
@@ -31,6 +32,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 /// JSON bodies larger than this are refused with 413 (photos get their own limit).
 pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+/// No request body of any kind may exceed this (photo uploads get their own, lower, limits
+/// inside it); the connection is refused before the body is read.
+pub const REQUEST_BODY_CEILING: usize = 32 * 1024 * 1024;
 /// A request that takes longer than this is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -142,6 +146,7 @@ pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
             ))
             .layer(middleware::from_fn(json_errors))
             .layer(CatchPanicLayer::custom(panic_response))
+            .layer(RequestBodyLimitLayer::new(REQUEST_BODY_CEILING))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 REQUEST_TIMEOUT,

@@ -75,6 +75,17 @@ async fn malformed_unknown_oversized_and_mistyped_requests_get_json_errors() {
             .unwrap();
         assert_eq!(res.status(), 413);
         assert_eq!(error_code(res).await, "payload_too_large");
+        // Past the ceiling for any body, the declared length alone is refused.
+        let c = s.client();
+        let res = c
+            .post(&login)
+            .header("content-type", "application/json")
+            .body(vec![b' '; 33 * 1024 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 413);
+        assert_eq!(error_code(res).await, "payload_too_large");
         // The server answers 413 without reading the rest and closes that connection: go on
         // with a fresh client rather than a pooled connection that is about to close.
         let c = s.client();
