@@ -57,6 +57,23 @@ id_type!(
     CampaignId
 );
 
+id_type!(
+    /// A visit, made on the phone.
+    VisitId
+);
+id_type!(
+    /// A finding within a visit, made on the phone.
+    FindingId
+);
+id_type!(
+    /// A photo, made on the phone.
+    PhotoId
+);
+id_type!(
+    /// A phone (one browser profile): its outbox numbers its submissions from 1.
+    DeviceId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

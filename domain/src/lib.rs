@@ -9,6 +9,7 @@ pub mod ids;
 pub mod quota;
 pub mod role;
 pub mod unit;
+pub mod visit;
 
-pub use ids::{CampaignId, UnitId, UserId};
+pub use ids::{CampaignId, DeviceId, FindingId, PhotoId, UnitId, UserId, VisitId};
 pub use role::Role;
