@@ -6,7 +6,7 @@
 use crate::auth::origin;
 use crate::error::error_response;
 use crate::state::AppState;
-use crate::{auth, campaigns, health, home, pwa, units, users};
+use crate::{auth, campaigns, health, home, photos, pwa, units, users, visits};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -54,6 +54,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(units::router())
         .merge(campaigns::router())
         .merge(home::router())
+        .merge(visits::router())
+        .merge(photos::router())
         .split_for_parts()
 }
 

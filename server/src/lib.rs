@@ -14,10 +14,12 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod http;
+pub mod photos;
 pub mod pwa;
 pub mod state;
 pub mod units;
 pub mod users;
+pub mod visits;
 
 use anyhow::Context;
 use std::future::Future;

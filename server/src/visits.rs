@@ -1,0 +1,271 @@
+//! Visits as monitors submit them. Upload is idempotent by construction: the visit's id is
+//! the primary key and `(device_id, device_seq)` is unique, so the same visit sent ten times at
+//! once is one row; the same id with other content is a 409 and the original stays as it was.
+//! A monitor sees only their own visits; the office sees all; units never reach this module.
+
+use crate::audit;
+use crate::auth::extract::{CurrentUser, MonitorUser};
+use crate::campaigns;
+use crate::clock::now_ms;
+use crate::error::{ApiError, ApiJson};
+use crate::state::AppState;
+use crate::units;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chafang_domain::criteria::default_criteria;
+use chafang_domain::visit::{PhotoReceipt, Position, VisitReceipt, VisitUpload};
+use chafang_domain::{Role, UserId, VisitId};
+use sqlx::{AnyConnection, Row};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit_visit))
+        .routes(routes!(visit_receipt))
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("malformed visit row: {e}"))
+}
+
+/// The receipt of a stored visit: first receipt time, content hash, and which photos arrived.
+pub async fn receipt(
+    conn: &mut AnyConnection,
+    id: VisitId,
+) -> Result<Option<(UserId, VisitReceipt)>, ApiError> {
+    let Some(row) =
+        sqlx::query("SELECT monitor_id, received_at, content_sha256 FROM visits WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let monitor: UserId = row
+        .try_get::<String, _>("monitor_id")?
+        .parse()
+        .map_err(internal)?;
+    let photos = sqlx::query(
+        "SELECT vp.sha256, CASE WHEN p.sha256 IS NULL THEN 0 ELSE 1 END AS arrived FROM visit_photos vp \
+         LEFT JOIN photos p ON p.sha256 = vp.sha256 JOIN findings f ON f.id = vp.finding_id \
+         WHERE vp.visit_id = $1 ORDER BY f.position, vp.position",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let photos = photos
+        .iter()
+        .map(|r| {
+            Ok(PhotoReceipt {
+                sha256: r.try_get("sha256")?,
+                arrived: r.try_get::<i64, _>("arrived")? == 1,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Some((
+        monitor,
+        VisitReceipt {
+            visit_id: id,
+            received_at_ms: row.try_get("received_at")?,
+            content_sha256: row.try_get("content_sha256")?,
+            complete: photos.iter().all(|p| p.arrived),
+            photos,
+        },
+    )))
+}
+
+/// The criteria codes that apply to a unit this year (the campaign's copy, or the defaults).
+async fn criteria_codes(
+    conn: &mut AnyConnection,
+    unit: &chafang_domain::api::UnitView,
+) -> Result<Vec<String>, ApiError> {
+    let set = unit.criteria_set;
+    Ok(match campaigns::current(conn).await? {
+        Some(c) => c
+            .criteria
+            .into_iter()
+            .filter(|s| s.kind == set)
+            .flat_map(|s| s.criteria)
+            .map(|c| c.code)
+            .collect(),
+        None => default_criteria(set).into_iter().map(|c| c.code).collect(),
+    })
+}
+
+/// Inserts a new visit with its findings and photo list; `false` when a visit with this id or
+/// device sequence number is already there (the caller then compares).
+async fn insert(
+    conn: &mut AnyConnection,
+    monitor: UserId,
+    v: &VisitUpload,
+    body: &str,
+    hash: &str,
+    distance_m: Option<f64>,
+) -> Result<bool, ApiError> {
+    let (lat, lon, accuracy, missing) = match v.position {
+        Position::Fix(f) => (Some(f.lat), Some(f.lon), Some(f.accuracy_m), None),
+        Position::Missing { reason } => (
+            None,
+            None,
+            None,
+            Some(
+                serde_json::to_value(reason)
+                    .map_err(internal)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+        ),
+    };
+    let mode = serde_json::to_value(v.mode).map_err(internal)?;
+    let inserted = sqlx::query(
+        "INSERT INTO visits (id, monitor_id, device_id, device_seq, supersedes, unit_id, mode, started_at_device, \
+         ended_at_device, received_at, lat, lon, accuracy_m, position_missing, distance_m, no_problem_found, body, content_sha256) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT DO NOTHING",
+    )
+    .bind(v.id.to_string())
+    .bind(monitor.to_string())
+    .bind(v.device_id.to_string())
+    .bind(i64::try_from(v.device_seq).map_err(|_| ApiError::Unprocessable("device sequence out of range".into()))?)
+    .bind(v.supersedes.map(|s| s.to_string()))
+    .bind(v.unit_id.to_string())
+    .bind(mode.as_str().unwrap_or_default())
+    .bind(v.started_at_device_ms)
+    .bind(v.ended_at_device_ms)
+    .bind(now_ms())
+    .bind(lat)
+    .bind(lon)
+    .bind(accuracy)
+    .bind(missing)
+    .bind(distance_m)
+    .bind(i64::from(v.no_problem_found))
+    .bind(body)
+    .bind(hash)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if !inserted {
+        return Ok(false);
+    }
+    for (i, f) in v.findings.iter().enumerate() {
+        let severity = serde_json::to_value(f.severity).map_err(internal)?;
+        sqlx::query(
+            "INSERT INTO findings (id, visit_id, position, criterion, description, severity, suggestion) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(f.id.to_string())
+        .bind(v.id.to_string())
+        .bind(i as i64)
+        .bind(&f.criterion)
+        .bind(f.description.trim())
+        .bind(severity.as_str().unwrap_or_default())
+        .bind(f.suggestion.trim())
+        .execute(&mut *conn)
+        .await?;
+        for (j, p) in f.photos.iter().enumerate() {
+            sqlx::query("INSERT INTO visit_photos (id, visit_id, finding_id, position, sha256, bytes) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(p.id.to_string())
+                .bind(v.id.to_string())
+                .bind(f.id.to_string())
+                .bind(j as i64)
+                .bind(&p.sha256)
+                .bind(p.bytes as i64)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    let payload = serde_json::json!({"content_sha256": hash, "unit_id": v.unit_id, "supersedes": v.supersedes, "device_seq": v.device_seq});
+    audit::record(conn, Some(monitor), "visit.submitted", v.id, payload).await?;
+    Ok(true)
+}
+
+/// Submit a visit (idempotent). 201 with a receipt the first time, 200 with the same receipt
+/// for a repeat, 409 when the id or the device sequence number is taken by other content.
+#[utoipa::path(post, path = "/api/v1/visits", tag = "visits", request_body = VisitUpload,
+    responses((status = 201, body = VisitReceipt), (status = 200, body = VisitReceipt, description = "a repeat"),
+              (status = 409, body = chafang_domain::api::ErrorBody), (status = 422, body = chafang_domain::api::ErrorBody)))]
+async fn submit_visit(
+    State(state): State<AppState>,
+    MonitorUser(me): MonitorUser,
+    ApiJson(visit): ApiJson<VisitUpload>,
+) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
+    let monitor = me.user.id;
+    let mut conn = state.db.pool.acquire().await?;
+    let unit = units::list_all(&mut conn)
+        .await?
+        .into_iter()
+        .find(|u| u.id == visit.unit_id)
+        .ok_or_else(|| {
+            ApiError::Unprocessable("the visited unit is not in the directory".into())
+        })?;
+    let codes = criteria_codes(&mut conn, &unit).await?;
+    visit
+        .check(&codes)
+        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    if let Some(old) = visit.supersedes {
+        match receipt(&mut conn, old).await? {
+            Some((owner, _)) if owner == monitor => {}
+            _ => {
+                return Err(ApiError::Unprocessable(
+                    "a correction must supersede one of your own visits".into(),
+                ))
+            }
+        }
+    }
+    drop(conn);
+    let hash = visit.content_sha256();
+    let body = serde_json::to_string(&visit).map_err(internal)?;
+    let distance_m = match (visit.position, unit.position) {
+        (Position::Fix(f), Some(at)) => Some(
+            chafang_domain::unit::GeoPoint {
+                lat: f.lat,
+                lon: f.lon,
+            }
+            .distance_m(at),
+        ),
+        _ => None,
+    };
+    let mut tx = state.db.begin_write().await?;
+    let created = insert(&mut tx, monitor, &visit, &body, &hash, distance_m).await?;
+    let stored = receipt(&mut tx, visit.id).await?;
+    tx.commit().await?;
+    match stored {
+        Some((owner, r)) if owner == monitor && r.content_sha256 == hash => Ok((
+            if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            Json(r),
+        )),
+        Some(_) => Err(ApiError::Conflict(
+            "this visit id was already used for other content; the original is kept".into(),
+        )),
+        None => Err(ApiError::Conflict(
+            "this device sequence number was already used by another visit".into(),
+        )),
+    }
+}
+
+/// A visit's receipt: for the monitor who made it, and for the office.
+#[utoipa::path(get, path = "/api/v1/visits/{id}/receipt", tag = "visits", params(("id" = String, Path, description = "visit id")),
+    responses((status = 200, body = VisitReceipt), (status = 404)))]
+async fn visit_receipt(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<VisitReceipt>, ApiError> {
+    let id: VisitId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let mut conn = state.db.pool.acquire().await?;
+    match receipt(&mut conn, id).await? {
+        Some((owner, r))
+            if user.user.role == Role::Office
+                || (user.user.role == Role::Monitor && owner == user.user.id) =>
+        {
+            Ok(Json(r))
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}
