@@ -4,10 +4,11 @@
 
 use crate::campaign::{Focus, Stage, StageKind};
 use crate::criteria::{CriteriaSetKind, Criterion};
-use crate::ids::{CampaignId, UnitId, UserId};
-use crate::quota::{QuotaProgress, QuotaRule};
+use crate::ids::{CampaignId, UnitId, UserId, VisitId};
+use crate::quota::{Pace, QuotaProgress, QuotaRule};
 use crate::role::{Role, UnitPosition};
 use crate::unit::{GeoPoint, UnitKind};
+use crate::visit::VisitMode;
 use serde::{Deserialize, Serialize};
 
 /// The paths of the API, shared so that client and server cannot drift apart.
@@ -23,6 +24,19 @@ pub mod paths {
     pub const UNIT_OVERVIEW: &str = "/api/v1/unit/overview";
     pub const UNITS: &str = "/api/v1/units";
     pub const CURRENT_CAMPAIGN: &str = "/api/v1/campaigns/current";
+    pub const OFFICE_MONITORS: &str = "/api/v1/office/monitors";
+    pub const MONITOR_VISITS: &str = "/api/v1/monitor/visits";
+    pub const VISITS: &str = "/api/v1/visits";
+
+    /// `PUT` a photo's bytes.
+    pub fn photo(sha256: &str) -> String {
+        format!("/api/v1/photos/{sha256}")
+    }
+
+    /// `GET` a visit's receipt.
+    pub fn receipt(visit: crate::ids::VisitId) -> String {
+        format!("/api/v1/visits/{visit}/receipt")
+    }
 }
 
 /// Machine-readable error kinds. The PWA shows its own localised text for each; the `message`
@@ -165,6 +179,39 @@ pub struct MonitorOverview {
     pub campaign_year: Option<i32>,
     pub current_stage: Option<StageKind>,
     pub quota: QuotaProgress,
+    pub pace: Pace,
+}
+
+/// One of the monitor's own visits, as the phone pulls them (the server's view of what it
+/// holds: the phone compares the content hash before it lets go of its copy).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyVisit {
+    pub id: VisitId,
+    pub supersedes: Option<VisitId>,
+    /// Set when a later correction replaced this visit.
+    pub superseded_by: Option<VisitId>,
+    pub unit: UnitRef,
+    pub mode: VisitMode,
+    pub started_at_device_ms: i64,
+    pub received_at_ms: i64,
+    pub findings: u32,
+    pub no_problem_found: bool,
+    pub content_sha256: String,
+    pub complete: bool,
+}
+
+/// A row of the office's quota table: one monitor's year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonitorQuotaRow {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub quota: QuotaProgress,
+    pub pace: Pace,
+    /// Device-clock start of the latest visit.
+    pub last_visit_ms: Option<i64>,
 }
 
 /// The unit's home page.

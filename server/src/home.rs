@@ -5,13 +5,13 @@ use crate::auth::extract::{MonitorUser, OfficeUser, UnitUser};
 use crate::campaigns;
 use crate::clock::today_cst;
 use crate::error::ApiError;
+use crate::quotas;
 use crate::state::AppState;
 use crate::units;
 use axum::extract::State;
 use axum::Json;
 use chafang_domain::api::{MonitorOverview, OfficeOverview, UnitOverview, UnitRef};
 use chafang_domain::campaign::stage_on;
-use chafang_domain::quota::QuotaProgress;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -54,8 +54,7 @@ async fn office_overview(
     }))
 }
 
-/// The monitor's home: this year's progress against the quota. No visit can be recorded yet
-/// (capture arrives with the visits module), so `done` counts zero until then.
+/// The monitor's home: this year's progress against the quota and the pace.
 #[utoipa::path(get, path = "/api/v1/monitor/overview", tag = "monitor",
     responses((status = 200, body = MonitorOverview), (status = 401), (status = 404)))]
 async fn monitor_overview(
@@ -64,16 +63,22 @@ async fn monitor_overview(
 ) -> Result<Json<MonitorOverview>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let campaign = campaigns::current(&mut conn).await?;
-    let required = campaign
-        .as_ref()
-        .map_or(0, |c| c.district_quota.visits_per_year);
+    let (year, rule, stages) = quotas::quota_frame(&mut conn).await?;
+    let own = quotas::visits(&mut conn, Some(me.user.id)).await?;
+    let (quota, pace) = quotas::standing(
+        &own.iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        year,
+        rule,
+        &stages,
+    );
     Ok(Json(MonitorOverview {
         display_name: me.user.display_name,
         campaign_year: campaign.as_ref().map(|c| c.year),
         current_stage: campaign
             .as_ref()
             .and_then(|c| stage_on(&c.stages, today_cst())),
-        quota: QuotaProgress { done: 0, required },
+        quota,
+        pace,
     }))
 }
 

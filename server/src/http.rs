@@ -6,7 +6,7 @@
 use crate::auth::origin;
 use crate::error::error_response;
 use crate::state::AppState;
-use crate::{auth, campaigns, health, home, photos, pwa, units, users, visits};
+use crate::{auth, campaigns, health, home, photos, pwa, quotas, units, users, visits};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -56,6 +56,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(home::router())
         .merge(visits::router())
         .merge(photos::router())
+        .merge(quotas::router())
         .split_for_parts()
 }
 

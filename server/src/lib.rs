@@ -16,6 +16,7 @@ pub mod home;
 pub mod http;
 pub mod photos;
 pub mod pwa;
+pub mod quotas;
 pub mod state;
 pub mod units;
 pub mod users;

@@ -1,0 +1,162 @@
+//! The quota, first view: each monitor's visits this year against the rule, and the pace the
+//! calendar demands, computed by `domain::quota` (the phone runs the same code offline). The
+//! office sees one table of all monitors; a monitor pulls their own visits.
+
+use crate::auth::extract::{MonitorUser, OfficeUser};
+use crate::campaigns;
+use crate::clock::today_cst;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use chafang_domain::api::{MonitorQuotaRow, MyVisit, UnitRef};
+use chafang_domain::campaign::Stage;
+use chafang_domain::quota::{day_cst, pace, progress, MonitorTeam, Pace, QuotaProgress, QuotaRule};
+use chafang_domain::{UserId, VisitId};
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_visits))
+        .routes(routes!(office_monitors))
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("malformed visit row: {e}"))
+}
+
+fn parse<T: std::str::FromStr>(s: String) -> Result<T, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(internal)
+}
+
+/// Visits with their owner, oldest receipt first; one monitor's or everybody's.
+pub async fn visits(
+    conn: &mut AnyConnection,
+    monitor: Option<UserId>,
+) -> Result<Vec<(UserId, MyVisit)>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT v.id, v.monitor_id, v.supersedes, (SELECT c.id FROM visits c WHERE c.supersedes = v.id) AS superseded_by, \
+         v.unit_id, u.name AS unit_name, v.mode, v.started_at_device, v.received_at, v.no_problem_found, v.content_sha256, \
+         (SELECT COUNT(*) FROM findings f WHERE f.visit_id = v.id) AS findings, \
+         (SELECT COUNT(*) FROM visit_photos vp LEFT JOIN photos p ON p.sha256 = vp.sha256 \
+          WHERE vp.visit_id = v.id AND p.sha256 IS NULL) AS missing \
+         FROM visits v JOIN units u ON u.id = v.unit_id WHERE ($1 = '' OR v.monitor_id = $1) ORDER BY v.received_at, v.id",
+    )
+    .bind(monitor.map(|m| m.to_string()).unwrap_or_default())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mode: String = r.try_get("mode")?;
+        out.push((
+            parse(r.try_get("monitor_id")?)?,
+            MyVisit {
+                id: parse(r.try_get("id")?)?,
+                supersedes: r
+                    .try_get::<Option<String>, _>("supersedes")?
+                    .map(parse::<VisitId>)
+                    .transpose()?,
+                superseded_by: r
+                    .try_get::<Option<String>, _>("superseded_by")?
+                    .map(parse::<VisitId>)
+                    .transpose()?,
+                unit: UnitRef {
+                    id: parse(r.try_get("unit_id")?)?,
+                    name: r.try_get("unit_name")?,
+                },
+                mode: serde_json::from_value(serde_json::Value::String(mode)).map_err(internal)?,
+                started_at_device_ms: r.try_get("started_at_device")?,
+                received_at_ms: r.try_get("received_at")?,
+                findings: u32::try_from(r.try_get::<i64, _>("findings")?).map_err(internal)?,
+                no_problem_found: r.try_get::<i64, _>("no_problem_found")? == 1,
+                content_sha256: r.try_get("content_sha256")?,
+                complete: r.try_get::<i64, _>("missing")? == 0,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// A monitor's progress and pace this year, from their current (not superseded) visits.
+pub fn standing(
+    visits: &[&MyVisit],
+    year: i32,
+    rule: QuotaRule,
+    stages: &[Stage],
+) -> (QuotaProgress, Pace) {
+    let counted = visits
+        .iter()
+        .filter(|v| v.superseded_by.is_none())
+        .map(|v| (v.mode, day_cst(v.started_at_device_ms)));
+    let p = progress(counted, year, rule);
+    (p, pace(p, stages, today_cst()))
+}
+
+/// The year, rule and calendar the quota is counted against (defaults without a campaign).
+pub async fn quota_frame(
+    conn: &mut AnyConnection,
+) -> Result<(i32, QuotaRule, Vec<Stage>), ApiError> {
+    Ok(match campaigns::current(conn).await? {
+        Some(c) => (c.year, c.district_quota, c.stages),
+        None => (
+            today_cst().year(),
+            QuotaRule::default_for(MonitorTeam::District),
+            Vec::new(),
+        ),
+    })
+}
+
+/// The signed-in monitor's own visits, with what the server holds of each.
+#[utoipa::path(get, path = "/api/v1/monitor/visits", tag = "monitor", responses((status = 200, body = Vec<MyVisit>), (status = 404)))]
+async fn my_visits(
+    State(state): State<AppState>,
+    MonitorUser(me): MonitorUser,
+) -> Result<Json<Vec<MyVisit>>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(Json(
+        visits(&mut conn, Some(me.user.id))
+            .await?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect(),
+    ))
+}
+
+/// Every monitor's year: visits done (open, covert), the quota, the pace and the last visit.
+#[utoipa::path(get, path = "/api/v1/office/monitors", tag = "office", responses((status = 200, body = Vec<MonitorQuotaRow>), (status = 404)))]
+async fn office_monitors(
+    State(state): State<AppState>,
+    _office: OfficeUser,
+) -> Result<Json<Vec<MonitorQuotaRow>>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (year, rule, stages) = quota_frame(&mut conn).await?;
+    let all = visits(&mut conn, None).await?;
+    let mut by_monitor: HashMap<UserId, Vec<&MyVisit>> = HashMap::new();
+    for (owner, v) in &all {
+        by_monitor.entry(*owner).or_default().push(v);
+    }
+    let monitors = sqlx::query("SELECT id, username, display_name FROM users WHERE role = 'monitor' AND active = 1 ORDER BY username")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut rows = Vec::with_capacity(monitors.len());
+    for m in monitors {
+        let id: UserId = parse(m.try_get("id")?)?;
+        let theirs = by_monitor.remove(&id).unwrap_or_default();
+        let (quota, pace) = standing(&theirs, year, rule, &stages);
+        rows.push(MonitorQuotaRow {
+            id,
+            username: m.try_get("username")?,
+            display_name: m.try_get("display_name")?,
+            quota,
+            pace,
+            last_visit_ms: theirs.iter().map(|v| v.started_at_device_ms).max(),
+        });
+    }
+    Ok(Json(rows))
+}
