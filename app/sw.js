@@ -9,8 +9,11 @@ const PRECACHE = __PRECACHE__;
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // `reload` bypasses the HTTP cache, so the shell matches the assets it names.
-    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })));
+    // Hashed assets never change under their name: the copy the page just loaded into the
+    // HTTP cache will do, so the first visit does not download them twice. The rest (the
+    // shell, the manifest, the icons) is revalidated so that the shell matches its assets.
+    const hashed = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+    await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: hashed.test(url) ? 'default' : 'no-cache' })));
     // The very first install has no page to disturb: take over at once. An update waits until
     // the page asks (SKIP_WAITING), because a form may be open.
     if (!self.registration.active) {

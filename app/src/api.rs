@@ -19,6 +19,8 @@ pub enum ApiError {
     Status {
         status: u16,
         code: Option<ErrorCode>,
+        /// The server's message, kept for entries it refused.
+        message: String,
     },
     /// A success status with a body that is not the expected type.
     Decode,
@@ -70,22 +72,41 @@ pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     send("POST", path, None).await.map(|_| ())
 }
 
+/// `PUT path` with raw JPEG bytes, decoding a JSON answer of type `T`.
+pub async fn put_jpeg<T: DeserializeOwned>(
+    path: &str,
+    bytes: &js_sys::Uint8Array,
+) -> Result<T, ApiError> {
+    let answer = send_raw("PUT", path, Some((bytes.into(), "image/jpeg"))).await?;
+    serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
+}
+
 /// Sends one request and returns the body text of a 2xx answer.
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, ApiError> {
+    let body = body.map(|b| (JsValue::from_str(&b), "application/json"));
+    send_raw(method, path, body).await
+}
+
+/// Sends one request with an optional body and its content type.
+async fn send_raw(
+    method: &str,
+    path: &str,
+    body: Option<(JsValue, &str)>,
+) -> Result<String, ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some(b) = &body {
-        init.set_body(&JsValue::from_str(b));
+    if let Some((b, _)) = &body {
+        init.set_body(b);
     }
     let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Network)?;
     let headers = request.headers();
     headers
         .set("Accept", "application/json")
         .map_err(|_| ApiError::Network)?;
-    if body.is_some() {
+    if let Some((_, content_type)) = body {
         headers
-            .set("Content-Type", "application/json")
+            .set("Content-Type", content_type)
             .map_err(|_| ApiError::Network)?;
     }
     let window = web_sys::window().ok_or(ApiError::Network)?;
@@ -102,12 +123,11 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<String, 
     if response.ok() {
         Ok(text)
     } else {
-        let code = serde_json::from_str::<ErrorBody>(&text)
-            .ok()
-            .map(|b| b.error.code);
+        let body = serde_json::from_str::<ErrorBody>(&text).ok();
         Err(ApiError::Status {
             status: response.status(),
-            code,
+            code: body.as_ref().map(|b| b.error.code),
+            message: body.map(|b| b.error.message).unwrap_or_default(),
         })
     }
 }

@@ -3,8 +3,14 @@
 use crate::components::notices::{UpdateBar, WechatBanner};
 use crate::i18n::provide_i18n;
 use crate::pages::{
-    login::LoginPage, monitor::MonitorPage, not_found::NotFoundPage, office::OfficePage,
-    root::RootPage, unit::UnitPage,
+    login::LoginPage,
+    monitor::MonitorPage,
+    not_found::NotFoundPage,
+    office::OfficePage,
+    root::RootPage,
+    unit::UnitPage,
+    visit_form::{NewVisitPage, VisitPage},
+    visits::VisitsPage,
 };
 use crate::sw::{self, UpdateReady};
 use leptos::prelude::*;
@@ -17,6 +23,7 @@ pub fn App() -> impl IntoView {
     let update = UpdateReady(RwSignal::new(false));
     provide_context(update);
     sw::register(update);
+    crate::sync::Sync::provide();
     view! {
         <Router>
             <WechatBanner />
@@ -26,6 +33,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/office") view=OfficePage />
                 <Route path=path!("/monitor") view=MonitorPage />
+                <Route path=path!("/monitor/visits") view=VisitsPage />
+                <Route path=path!("/monitor/visits/new") view=NewVisitPage />
+                <Route path=path!("/monitor/visits/:id") view=VisitPage />
                 <Route path=path!("/unit") view=UnitPage />
             </Routes>
         </Router>

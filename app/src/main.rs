@@ -4,10 +4,17 @@
 mod api;
 mod app;
 mod components;
+mod draft;
+mod geo;
 mod i18n;
+mod outbox;
 mod pages;
+mod photo;
+mod quota;
 mod session;
+mod store;
 mod sw;
+mod sync;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -4,11 +4,19 @@
 mod common;
 
 use chafang_domain::api::{MonitorOverview, MonitorQuotaRow, MyVisit, UnitView};
-use chafang_domain::visit::{FindingUpload, Position, PositionMissing, Severity, VisitMethod, VisitMode, VisitUpload};
+use chafang_domain::visit::{
+    FindingUpload, Position, PositionMissing, Severity, VisitMethod, VisitMode, VisitUpload,
+};
 use chafang_domain::{DeviceId, FindingId, VisitId};
 use common::{engines, TestServer};
 
-fn visit(unit: &UnitView, device: DeviceId, seq: u64, mode: VisitMode, started_ms: i64) -> VisitUpload {
+fn visit(
+    unit: &UnitView,
+    device: DeviceId,
+    seq: u64,
+    mode: VisitMode,
+    started_ms: i64,
+) -> VisitUpload {
     VisitUpload {
         id: VisitId::new(),
         device_id: device,
@@ -19,7 +27,9 @@ fn visit(unit: &UnitView, device: DeviceId, seq: u64, mode: VisitMode, started_m
         methods: vec![VisitMethod::Questionnaire],
         started_at_device_ms: started_ms,
         ended_at_device_ms: started_ms + 600_000,
-        position: Position::Missing { reason: PositionMissing::Timeout },
+        position: Position::Missing {
+            reason: PositionMissing::Timeout,
+        },
         notes: String::new(),
         no_problem_found: false,
         findings: vec![FindingUpload {
@@ -44,12 +54,34 @@ async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice
         let now = chafang_server::clock::now_ms();
         let last_year = now - 400 * 24 * 3600 * 1000;
         let first = visit(unit, device, 1, VisitMode::Open, now - 3_600_000);
-        for v in [first.clone(), visit(unit, device, 2, VisitMode::Covert, now), visit(unit, device, 3, VisitMode::Open, last_year)] {
-            assert_eq!(monitor.post(s.url("/api/v1/visits")).json(&v).send().await.unwrap().status(), 201);
+        for v in [
+            first.clone(),
+            visit(unit, device, 2, VisitMode::Covert, now),
+            visit(unit, device, 3, VisitMode::Open, last_year),
+        ] {
+            assert_eq!(
+                monitor
+                    .post(s.url("/api/v1/visits"))
+                    .json(&v)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                201
+            );
         }
         let mut correction = visit(unit, device, 4, VisitMode::Open, now - 3_600_000);
         correction.supersedes = Some(first.id);
-        assert_eq!(monitor.post(s.url("/api/v1/visits")).json(&correction).send().await.unwrap().status(), 201);
+        assert_eq!(
+            monitor
+                .post(s.url("/api/v1/visits"))
+                .json(&correction)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            201
+        );
 
         let overview: MonitorOverview = s.get_json(&monitor, "/api/v1/monitor/overview").await;
         assert_eq!(
@@ -61,7 +93,10 @@ async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice
         assert_eq!(mine.len(), 4, "the superseded visit is kept");
         let original = mine.iter().find(|v| v.id == first.id).unwrap();
         assert_eq!(original.superseded_by, Some(correction.id));
-        assert!(mine.iter().all(|v| v.complete), "no photos listed, so every visit is complete");
+        assert!(
+            mine.iter().all(|v| v.complete),
+            "no photos listed, so every visit is complete"
+        );
 
         let table: Vec<MonitorQuotaRow> = s.get_as("office", "/api/v1/office/monitors").await;
         assert_eq!(table.len(), 16);

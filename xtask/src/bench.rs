@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: builds the release PWA and server, then measures in headless Chromium
-//! (`e2e/bench/pwa.bench.ts`), printing the figures that BENCHMARKS.md records.
+//! `cargo xtask bench`: builds the release PWA and server, measures server ingest
+//! (`server/benches/ingest.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
+//! printing the figures that BENCHMARKS.md records.
 
 use crate::sh::Cmd;
 use crate::{cargo, deps, pwa, workspace};
@@ -11,6 +12,9 @@ pub fn run() -> anyhow::Result<()> {
     let dist = pwa::build(true)?;
     cargo()
         .args(["build", "--release", "-p", "chafang-server"])
+        .run()?;
+    cargo()
+        .args(["bench", "-p", "chafang-server", "--bench", "ingest"])
         .run()?;
     Cmd::new("npx")
         .args(["playwright", "test", "-c", "bench/playwright.config.ts"])

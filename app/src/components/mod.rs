@@ -3,3 +3,4 @@
 pub mod header;
 pub mod notices;
 pub mod status;
+pub mod sync_status;

@@ -6,3 +6,6 @@ pub mod not_found;
 pub mod office;
 pub mod root;
 pub mod unit;
+pub mod visit_form;
+pub mod visit_view;
+pub mod visits;

@@ -13,7 +13,7 @@ pub fn RootPage() -> impl IntoView {
     let me = fetch_me();
     let navigate = use_navigate();
     Effect::new(move || match me.get() {
-        Some(Ok(m)) => navigate(m.role.home_path(), replace()),
+        Some(Ok((m, _))) => navigate(m.role.home_path(), replace()),
         Some(Err(e)) if e.is_unauthenticated() => navigate("/login", replace()),
         _ => {}
     });

@@ -1,0 +1,824 @@
+//! `/monitor/visits/new` and `/monitor/visits/:id`: writing a visit. A new visit is a draft in
+//! IndexedDB at once; every change is saved there as it is typed, so a browser killed while the
+//! camera app is open loses nothing. The unit comes from the offline directory (search by name,
+//! or nearest first), the position from the Geolocation API, photos are shrunk and hashed on
+//! the phone. Submitting moves the draft into the outbox (numbered in the same transaction)
+//! and hands it to the sync engine. A submitted visit opens read-only (see `visit_view`).
+
+use crate::components::status::replace;
+use crate::draft::{criteria_for, now_ms, Draft, DraftFinding, Incomplete};
+use crate::geo;
+use crate::i18n::{datetime_text, method_msg, severity_msg, use_i18n, Locale, Msg};
+use crate::outbox::{EntryState, OutboxEntry};
+use crate::pages::visit_view::VisitView;
+use crate::photo;
+use crate::session::RoleGate;
+use crate::store::{self, keys};
+use crate::sync::use_sync;
+use chafang_domain::api::{CampaignView, MyVisit, UnitView};
+use chafang_domain::visit::{Position, PositionMissing, Severity, VisitMethod, VisitMode};
+use chafang_domain::{FindingId, PhotoId, Role, UnitId};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use wasm_bindgen::JsCast;
+
+/// `/monitor/visits/new`: creates a draft and opens it.
+#[component]
+pub fn NewVisitPage() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Monitor>
+            <NewVisit />
+        </RoleGate>
+    }
+}
+
+#[component]
+fn NewVisit() -> impl IntoView {
+    let navigate = use_navigate();
+    let failed = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        let d = Draft::new();
+        match store::save_draft(&d).await {
+            Ok(()) => navigate(&format!("/monitor/visits/{}", d.id), replace()),
+            Err(e) => failed.set(Some(e.0)),
+        }
+    });
+    let i18n = use_i18n();
+    view! {
+        <main class="page">
+            {move || match failed.get() {
+                Some(e) => view! { <p class="error" role="alert">{i18n.fmt(Msg::SyncStorage, &[&e])}</p> }.into_any(),
+                None => view! { <crate::components::status::Loading /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// `/monitor/visits/:id`: a draft to edit, or a submitted visit to read.
+#[component]
+pub fn VisitPage() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Monitor>
+            <VisitLoader />
+        </RoleGate>
+    }
+}
+
+/// What the phone holds under a visit id.
+#[derive(Clone)]
+pub enum Held {
+    Draft(Draft),
+    Entry(OutboxEntry),
+    Server(MyVisit),
+    Missing,
+}
+
+/// The reference data a visit needs: the unit directory and the campaign.
+#[derive(Clone, Default)]
+pub struct Refs {
+    pub units: Vec<UnitView>,
+    pub campaign: Option<CampaignView>,
+}
+
+pub async fn refs() -> Refs {
+    Refs {
+        units: store::pulled(keys::UNITS)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        campaign: store::pulled(keys::CAMPAIGN).await.ok().flatten(),
+    }
+}
+
+async fn held(id: String) -> Held {
+    if let Ok(Some(d)) = store::draft(&id).await {
+        return Held::Draft(d);
+    }
+    if let Ok(Some(e)) = store::entry(&id).await {
+        return Held::Entry(e);
+    }
+    let mine: Vec<MyVisit> = store::pulled(keys::MY_VISITS)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    match mine.into_iter().find(|v| v.id.to_string() == id) {
+        Some(v) => Held::Server(v),
+        None => Held::Missing,
+    }
+}
+
+#[component]
+fn VisitLoader() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let loaded = LocalResource::new(move || {
+        let id = id();
+        async move { (held(id).await, refs().await) }
+    });
+    move || match loaded.get() {
+        None => {
+            view! { <main class="page"><crate::components::status::Loading /></main> }.into_any()
+        }
+        Some((Held::Draft(d), refs)) => view! { <VisitForm draft=d refs /> }.into_any(),
+        Some((Held::Missing, _)) => view! {
+            <main class="page">
+                <p class="error" role="alert">{move || i18n.t(Msg::NotFoundVisit)}</p>
+                <a href="/monitor">{move || i18n.t(Msg::Back)}</a>
+            </main>
+        }
+        .into_any(),
+        Some((held, refs)) => view! { <VisitView held refs /> }.into_any(),
+    }
+}
+
+/// The draft being edited, and how it is saved.
+#[derive(Clone, Copy)]
+struct Form {
+    d: RwSignal<Draft>,
+    save_error: RwSignal<Option<String>>,
+}
+
+impl Form {
+    /// Changes the draft and saves it at once.
+    fn edit(self, f: impl FnOnce(&mut Draft)) {
+        self.d.update(f);
+        let snapshot = self.d.get_untracked();
+        let save_error = self.save_error;
+        spawn_local(async move {
+            save_error.set(store::save_draft(&snapshot).await.err().map(|e| e.0));
+        });
+    }
+
+    fn edit_finding(self, id: FindingId, f: impl FnOnce(&mut DraftFinding)) {
+        self.edit(|d| {
+            if let Some(x) = d.finding_mut(id) {
+                f(x);
+            }
+        });
+    }
+}
+
+fn target_value(ev: &web_sys::Event) -> String {
+    ev.target()
+        .and_then(|t| {
+            if let Some(i) = t.dyn_ref::<web_sys::HtmlInputElement>() {
+                Some(i.value())
+            } else if let Some(t) = t.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                Some(t.value())
+            } else {
+                t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value())
+            }
+        })
+        .unwrap_or_default()
+}
+
+fn target_checked(ev: &web_sys::Event) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}
+
+#[component]
+fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let form = Form {
+        d: RwSignal::new(draft.clone()),
+        save_error: RwSignal::new(None),
+    };
+    let refs = StoredValue::new(refs);
+    let problem = RwSignal::new(None::<Incomplete>);
+    let submitting = RwSignal::new(false);
+    let submit = move |_| {
+        let d = form.d.get_untracked();
+        let result = refs.with_value(|r| d.to_upload(&r.units, r.campaign.as_ref()));
+        match result {
+            Err(inc) => problem.set(Some(inc)),
+            Ok(upload) => {
+                problem.set(None);
+                submitting.set(true);
+                let unit_name = refs.with_value(|r| {
+                    r.units
+                        .iter()
+                        .find(|u| u.id == upload.unit_id)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_default()
+                });
+                let entry = OutboxEntry {
+                    upload,
+                    unit_name,
+                    submitted_at_ms: now_ms(),
+                    state: EntryState::Waiting,
+                    arrived: Vec::new(),
+                };
+                let navigate = navigate.clone();
+                spawn_local(async move {
+                    match store::submit(&d.id.to_string(), &entry).await {
+                        Ok(_) => {
+                            sync.changed();
+                            navigate("/monitor", replace());
+                        }
+                        Err(e) => {
+                            submitting.set(false);
+                            problem.set(Some(Incomplete::Rule(e.0)));
+                        }
+                    }
+                });
+            }
+        }
+    };
+    let problem_text = move || {
+        problem.get().map(|p| match p {
+            Incomplete::Unit => i18n.t(Msg::IncUnit).to_owned(),
+            Incomplete::Mode => i18n.t(Msg::IncMode).to_owned(),
+            Incomplete::Severity(n) => i18n.fmt(Msg::IncSeverity, &[&n.to_string()]),
+            Incomplete::Criterion(n) => i18n.fmt(Msg::IncCriterion, &[&n.to_string()]),
+            Incomplete::Rule(r) => i18n.fmt(Msg::IncRule, &[&r]),
+        })
+    };
+    let title = if draft.supersedes.is_some() {
+        Msg::CorrectionOf
+    } else {
+        Msg::NewVisit
+    };
+    let started = datetime_text(draft.started_at_device_ms);
+    view! {
+        <main class="page visit-form" data-testid="visit-form">
+            <h1>{move || i18n.t(title)}</h1>
+            <p class="muted">{move || i18n.fmt(Msg::StartedAt, &[&started])}</p>
+            <p class="muted" data-testid="autosaved">
+                {move || match form.save_error.get() {
+                    Some(e) => i18n.fmt(Msg::SyncStorage, &[&e]),
+                    None => i18n.t(Msg::AutoSaved).to_owned(),
+                }}
+            </p>
+            <UnitPicker form refs />
+            <PositionCard form refs />
+            <ModeAndMethods form />
+            <div class="card field">
+                <label for="notes">{move || i18n.t(Msg::NotesLabel)}</label>
+                <textarea
+                    id="notes"
+                    rows="3"
+                    prop:value=draft.notes.clone()
+                    on:input=move |ev| {
+                        let v = target_value(&ev);
+                        form.edit(|d| d.notes = v);
+                    }
+                ></textarea>
+            </div>
+            <Findings form refs />
+            <div class="card submit">
+                {move || problem_text().map(|t| view! { <p class="error" role="alert" data-testid="form-problem">{t}</p> })}
+                <button
+                    type="button"
+                    class="primary"
+                    data-testid="submit-visit"
+                    on:click=submit
+                    disabled=move || submitting.get()
+                >
+                    {move || i18n.t(Msg::SubmitVisit)}
+                </button>
+                <p class="muted">{move || i18n.t(Msg::SubmitHint)}</p>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn UnitPicker(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
+    let i18n = use_i18n();
+    let search = RwSignal::new(String::new());
+    let nearest = RwSignal::new(false);
+    let here = Memo::new(move |_| form.d.with(|d| d.position.as_ref().and_then(geo::point)));
+    let chosen = Memo::new(move |_| form.d.with(|d| d.unit_id));
+    let empty = refs.with_value(|r| r.units.is_empty());
+    let list = move || {
+        let q = search.get();
+        let q = q.trim();
+        let here = here.get();
+        let chosen = chosen.get();
+        let mut list: Vec<(UnitId, String, Option<f64>)> = refs.with_value(|r| {
+            r.units
+                .iter()
+                .filter(|u| q.is_empty() || u.name.contains(q) || Some(u.id) == chosen)
+                .map(|u| {
+                    let dist = here.zip(u.position).map(|(a, b)| a.distance_m(b));
+                    (u.id, u.name.clone(), dist)
+                })
+                .collect()
+        });
+        if nearest.get() {
+            list.sort_by(|a, b| {
+                a.2.unwrap_or(f64::MAX)
+                    .partial_cmp(&b.2.unwrap_or(f64::MAX))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+        // The chosen unit stays in view, first.
+        if let Some(pos) = list.iter().position(|u| Some(u.0) == chosen) {
+            let c = list.remove(pos);
+            list.insert(0, c);
+        }
+        list.truncate(8);
+        list.into_iter()
+            .map(|(id, name, dist)| {
+                let dist = dist.map(|m| format!("{:.0} m", m));
+                view! {
+                    <label class="choice">
+                        <input
+                            type="radio"
+                            name="unit"
+                            value=id.to_string()
+                            prop:checked=Some(id) == chosen
+                            on:change=move |_| form.edit(|d| d.unit_id = Some(id))
+                        />
+                        <span>{name}</span>
+                        {dist.map(|d| view! { <span class="dist">{d}</span> })}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let chosen_name = move || {
+        chosen.get().and_then(|c| {
+            refs.with_value(|r| r.units.iter().find(|u| u.id == c).map(|u| u.name.clone()))
+        })
+    };
+    view! {
+        <fieldset class="card field" data-testid="unit-picker">
+            <legend>{move || i18n.t(Msg::UnitLabel)}</legend>
+            {empty.then(|| view! { <p class="warn" role="alert">{move || i18n.t(Msg::NoUnits)}</p> })}
+            <p class="chosen" data-testid="unit-chosen">
+                {move || chosen_name().map(|n| i18n.fmt(Msg::UnitChosen, &[&n]))}
+            </p>
+            <div class="row">
+                <label class="visually-hidden" for="unit-search">{move || i18n.t(Msg::UnitSearch)}</label>
+                <input
+                    id="unit-search"
+                    type="search"
+                    placeholder=move || i18n.t(Msg::UnitSearch)
+                    on:input=move |ev| search.set(target_value(&ev))
+                />
+                <button
+                    type="button"
+                    aria-pressed=move || nearest.get().to_string()
+                    on:click=move |_| nearest.update(|n| *n = !*n)
+                >
+                    {move || i18n.t(Msg::Nearest)}
+                </button>
+            </div>
+            <div class="choices">{list}</div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn PositionCard(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locating = RwSignal::new(false);
+    let locate = move || {
+        if locating.get_untracked() {
+            return;
+        }
+        locating.set(true);
+        spawn_local(async move {
+            let p = geo::locate().await;
+            locating.set(false);
+            form.edit(|d| d.position = Some(p));
+        });
+    };
+    if form.d.with_untracked(|d| d.position.is_none()) {
+        locate();
+    }
+    let text = move || {
+        if locating.get() {
+            return i18n.t(Msg::Locating).to_owned();
+        }
+        let (pos, unit) = form.d.with(|d| (d.position, d.unit_id));
+        match pos {
+            None => String::new(),
+            Some(Position::Missing { reason }) => i18n
+                .t(match reason {
+                    PositionMissing::Denied => Msg::PosDenied,
+                    PositionMissing::Timeout => Msg::PosTimeout,
+                    PositionMissing::Unavailable => Msg::PosUnavailable,
+                })
+                .to_owned(),
+            Some(p @ Position::Fix(f)) => {
+                let mut s = i18n.fmt(Msg::Accuracy, &[&format!("{:.0}", f.accuracy_m)]);
+                let unit_at = unit.and_then(|u| {
+                    refs.with_value(|r| r.units.iter().find(|x| x.id == u).and_then(|x| x.position))
+                });
+                if let (Some(here), Some(there)) = (geo::point(&p), unit_at) {
+                    s.push('；');
+                    s.push_str(&i18n.fmt(
+                        Msg::DistanceToUnit,
+                        &[&format!("{:.0}", here.distance_m(there))],
+                    ));
+                }
+                s
+            }
+        }
+    };
+    view! {
+        <section class="card field" aria-labelledby="pos-label">
+            <h2 id="pos-label">{move || i18n.t(Msg::PositionLabel)}</h2>
+            <p role="status" data-testid="position">{text}</p>
+            <button type="button" on:click=move |_| locate() disabled=move || locating.get()>
+                {move || i18n.t(Msg::Locate)}
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn ModeAndMethods(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    let mode = Memo::new(move |_| form.d.with(|d| d.mode));
+    let mode_choice = move |m: VisitMode, msg: Msg| {
+        view! {
+            <label class="choice">
+                <input
+                    type="radio"
+                    name="mode"
+                    value=format!("{m:?}")
+                    prop:checked=move || mode.get() == Some(m)
+                    on:change=move |_| form.edit(|d| d.mode = Some(m))
+                />
+                <span>{move || i18n.t(msg)}</span>
+            </label>
+        }
+    };
+    let methods = VisitMethod::ALL
+        .into_iter()
+        .map(|m| {
+            let checked = form.d.with_untracked(|d| d.methods.contains(&m));
+            view! {
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=checked
+                        on:change=move |ev| {
+                            let on = target_checked(&ev);
+                            form.edit(|d| {
+                                d.methods.retain(|x| *x != m);
+                                if on {
+                                    d.methods.push(m);
+                                }
+                            });
+                        }
+                    />
+                    <span>{move || i18n.t(method_msg(m))}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="card field" data-testid="mode">
+            <legend>{move || i18n.t(Msg::ModeLabel)}</legend>
+            <div class="row">
+                {mode_choice(VisitMode::Open, Msg::ModeOpen)}
+                {mode_choice(VisitMode::Covert, Msg::ModeCovert)}
+            </div>
+        </fieldset>
+        <fieldset class="card field" data-testid="methods">
+            <legend>{move || i18n.t(Msg::MethodsLabel)}</legend>
+            {methods}
+        </fieldset>
+    }
+}
+
+#[component]
+fn Findings(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
+    let i18n = use_i18n();
+    let ids = move || {
+        form.d
+            .with(|d| d.findings.iter().map(|f| f.id).collect::<Vec<_>>())
+    };
+    let has_findings = Memo::new(move |_| form.d.with(|d| !d.findings.is_empty()));
+    view! {
+        <section class="card field" aria-labelledby="findings-label" data-testid="findings">
+            <h2 id="findings-label">{move || i18n.t(Msg::FindingsLabel)}</h2>
+            <For each=ids key=|id| *id let:id>
+                <FindingEditor form refs id />
+            </For>
+            <button
+                type="button"
+                data-testid="add-finding"
+                on:click=move |_| form.edit(|d| {
+                    d.findings.push(DraftFinding::new());
+                    d.no_problem_found = false;
+                })
+            >
+                {move || i18n.t(Msg::AddFinding)}
+            </button>
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    id="no-problem"
+                    prop:checked=move || !has_findings.get() && form.d.with(|d| d.no_problem_found)
+                    disabled=move || has_findings.get()
+                    on:change=move |ev| {
+                        let on = target_checked(&ev);
+                        form.edit(|d| d.no_problem_found = on);
+                    }
+                />
+                <span>{move || i18n.t(Msg::NoProblem)}</span>
+            </label>
+        </section>
+    }
+}
+
+#[component]
+fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl IntoView {
+    let i18n = use_i18n();
+    let initial = form
+        .d
+        .with_untracked(|d| d.findings.iter().find(|f| f.id == id).cloned())
+        .unwrap_or_default();
+    let number = move || {
+        form.d
+            .with(|d| d.findings.iter().position(|f| f.id == id).unwrap_or(0) + 1)
+            .to_string()
+    };
+    let key = id.to_string();
+    let field_id = move |what: &str| format!("{what}-{key}");
+    let criteria = Memo::new(move |_| {
+        let unit = form.d.with(|d| d.unit_id);
+        unit.map(|u| refs.with_value(|r| criteria_for(&r.units, r.campaign.as_ref(), u)))
+            .unwrap_or_default()
+    });
+    let current_criterion = initial.criterion.clone();
+    let criterion_options = move || {
+        let locale = i18n.locale();
+        let current = form.d.with_untracked(|d| {
+            d.findings
+                .iter()
+                .find(|f| f.id == id)
+                .map(|f| f.criterion.clone())
+                .unwrap_or_else(|| current_criterion.clone())
+        });
+        criteria
+            .get()
+            .into_iter()
+            .map(|c| {
+                let selected = c.code == current;
+                let name = if locale == Locale::Zh {
+                    c.name_zh
+                } else {
+                    c.name_en
+                };
+                view! { <option value=c.code selected=selected>{name}</option> }
+            })
+            .collect_view()
+    };
+    let severity = initial.severity;
+    let severity_options = [Severity::Minor, Severity::Serious, Severity::VerySerious]
+        .into_iter()
+        .map(|s| {
+            view! {
+                <option value=format!("{s:?}") selected=severity == Some(s)>
+                    {move || i18n.t(severity_msg(s))}
+                </option>
+            }
+        })
+        .collect_view();
+    let (crit_id, desc_id, sev_id, sug_id, cam_id, gal_id) = (
+        field_id("criterion"),
+        field_id("description"),
+        field_id("severity"),
+        field_id("suggestion"),
+        field_id("camera"),
+        field_id("gallery"),
+    );
+    let heading_id = field_id("finding");
+    let labelled_by = heading_id.clone();
+    view! {
+        <fieldset class="finding" aria-labelledby=labelled_by data-testid="finding">
+            <h3 id=heading_id>{move || i18n.fmt(Msg::FindingN, &[&number()])}</h3>
+            <div class="field">
+                <label for=crit_id.clone()>{move || i18n.t(Msg::CriterionLabel)}</label>
+                <select
+                    id=crit_id
+                    on:change=move |ev| {
+                        let v = target_value(&ev);
+                        form.edit_finding(id, |f| f.criterion = v);
+                    }
+                >
+                    <option value="" selected=initial.criterion.is_empty()>
+                        {move || i18n.t(Msg::ChooseOne)}
+                    </option>
+                    {criterion_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for=desc_id.clone()>{move || i18n.t(Msg::DescriptionLabel)}</label>
+                <textarea
+                    id=desc_id
+                    rows="3"
+                    prop:value=initial.description.clone()
+                    on:input=move |ev| {
+                        let v = target_value(&ev);
+                        form.edit_finding(id, |f| f.description = v);
+                    }
+                ></textarea>
+            </div>
+            <div class="field">
+                <label for=sev_id.clone()>{move || i18n.t(Msg::SeverityLabel)}</label>
+                <select
+                    id=sev_id
+                    on:change=move |ev| {
+                        let v = target_value(&ev);
+                        let s = match v.as_str() {
+                            "Minor" => Some(Severity::Minor),
+                            "Serious" => Some(Severity::Serious),
+                            "VerySerious" => Some(Severity::VerySerious),
+                            _ => None,
+                        };
+                        form.edit_finding(id, |f| f.severity = s);
+                    }
+                >
+                    <option value="" selected=severity.is_none()>{move || i18n.t(Msg::ChooseOne)}</option>
+                    {severity_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for=sug_id.clone()>{move || i18n.t(Msg::SuggestionLabel)}</label>
+                <textarea
+                    id=sug_id
+                    rows="2"
+                    prop:value=initial.suggestion.clone()
+                    on:input=move |ev| {
+                        let v = target_value(&ev);
+                        form.edit_finding(id, |f| f.suggestion = v);
+                    }
+                ></textarea>
+            </div>
+            <Photos form id cam_id gal_id number=Signal::derive(number) />
+            <button
+                type="button"
+                class="link danger"
+                on:click=move |_| {
+                    let gone: Vec<PhotoId> = form.d.with_untracked(|d| {
+                        d.findings
+                            .iter()
+                            .find(|f| f.id == id)
+                            .map(|f| f.photos.iter().map(|p| p.id).collect())
+                            .unwrap_or_default()
+                    });
+                    form.edit(|d| d.findings.retain(|f| f.id != id));
+                    spawn_local(async move {
+                        for p in gone {
+                            let _ = store::delete_photo(&p.to_string()).await;
+                        }
+                    });
+                }
+            >
+                {move || i18n.t(Msg::RemoveFinding)}
+            </button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn Photos(
+    form: Form,
+    id: FindingId,
+    cam_id: String,
+    gal_id: String,
+    number: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(0u32);
+    let failed = RwSignal::new(None::<String>);
+    let visit = form.d.with_untracked(|d| d.id);
+    let on_files = move |ev: web_sys::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(files) = input.files() else {
+            return;
+        };
+        let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+        // The same file may be chosen again later.
+        input.set_value("");
+        for file in files {
+            busy.update(|b| *b += 1);
+            spawn_local(async move {
+                match photo::capture(visit, &file).await {
+                    Ok(p) => form.edit_finding(id, |f| f.photos.push(p)),
+                    Err(e) => failed.set(Some(e)),
+                }
+                busy.update(|b| *b -= 1);
+            });
+        }
+    };
+    let photos = move || {
+        form.d
+            .with(|d| {
+                d.findings
+                    .iter()
+                    .find(|f| f.id == id)
+                    .map(|f| f.photos.clone())
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="field photos">
+            <p class="label">{move || i18n.t(Msg::PhotosLabel)}</p>
+            <ul class="thumbs" data-testid="thumbs">
+                <For each=photos key=|p| p.id let:p>
+                    {
+                        let n = move || {
+                            form.d
+                                .with(|d| {
+                                    d.findings
+                                        .iter()
+                                        .find(|f| f.id == id)
+                                        .and_then(|f| f.photos.iter().position(|x| x.id == p.id))
+                                        .unwrap_or(0)
+                                        + 1
+                                })
+                                .to_string()
+                        };
+                        let pid = p.id;
+                        view! {
+                            <li>
+                                <Thumb photo=pid alt=Signal::derive(move || i18n.fmt(Msg::PhotoAlt, &[&number.get(), &n()])) />
+                                <button
+                                    type="button"
+                                    class="remove"
+                                    aria-label=move || i18n.fmt(Msg::RemovePhoto, &[&n()])
+                                    on:click=move |_| {
+                                        form.edit_finding(id, |f| f.photos.retain(|x| x.id != pid));
+                                        spawn_local(async move {
+                                            let _ = store::delete_photo(&pid.to_string()).await;
+                                        });
+                                    }
+                                >
+                                    "×"
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            {move || (busy.get() > 0).then(|| view! { <p class="muted" role="status">{move || i18n.t(Msg::PhotoProcessing)}</p> })}
+            {move || failed.get().map(|e| view! { <p class="error" role="alert">{i18n.fmt(Msg::PhotoFailed, &[&e])}</p> })}
+            <div class="row">
+                <label class="button" for=cam_id.clone()>{move || i18n.t(Msg::TakePhoto)}</label>
+                <input
+                    id=cam_id
+                    class="visually-hidden"
+                    type="file"
+                    accept="image/*"
+                    capture="environment"
+                    multiple
+                    data-testid="photo-camera"
+                    on:change=on_files
+                />
+                <label class="button" for=gal_id.clone()>{move || i18n.t(Msg::ChoosePhoto)}</label>
+                <input
+                    id=gal_id
+                    class="visually-hidden"
+                    type="file"
+                    accept="image/*"
+                    multiple
+                    data-testid="photo-gallery"
+                    on:change=on_files
+                />
+            </div>
+        </div>
+    }
+}
+
+/// A thumbnail of a photo still held on the phone.
+#[component]
+pub fn Thumb(photo: PhotoId, alt: Signal<String>) -> impl IntoView {
+    let url = LocalResource::new(move || async move {
+        store::photo(&photo.to_string())
+            .await
+            .ok()
+            .flatten()
+            .map(|bytes| photo::jpeg_url(&bytes))
+    });
+    on_cleanup(move || {
+        if let Some(Some(u)) = url.get_untracked() {
+            photo::revoke_url(&u);
+        }
+    });
+    move || {
+        url.get()
+            .flatten()
+            .map(|src| view! { <img class="thumb" src=src alt=move || alt.get() /> })
+    }
+}

@@ -1,0 +1,198 @@
+//! A submitted visit, read-only: what the phone sent (or, for a visit only the server holds,
+//! its summary), its sync state with the server's message if it was refused, and a 更正 button
+//! that starts a correction: a new draft with new ids that `supersedes` this visit.
+
+use crate::components::status::replace;
+use crate::draft::{criteria_for, Draft, DraftFinding};
+use crate::i18n::{datetime_text, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg};
+use crate::outbox::{EntryState, OutboxEntry};
+use crate::pages::visit_form::{Held, Refs, Thumb};
+use crate::store;
+use chafang_domain::visit::{PhotoRef, Position};
+use chafang_domain::{FindingId, PhotoId, VisitId};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+/// The state of an outbox entry as text.
+pub fn state_text(i18n: crate::i18n::I18n, e: &OutboxEntry) -> String {
+    match &e.state {
+        EntryState::Waiting => i18n.t(Msg::StateWaiting).to_owned(),
+        EntryState::Rejected { status, message } => {
+            i18n.fmt(Msg::StateRejected, &[&format!("{status} {message}")])
+        }
+        EntryState::Confirmed { .. } => i18n.t(Msg::StateConfirmed).to_owned(),
+    }
+}
+
+#[component]
+pub fn VisitView(held: Held, refs: Refs) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = match held {
+        Held::Entry(e) => view! { <EntryView e refs /> }.into_any(),
+        Held::Server(v) => {
+            let mode = v.mode;
+            let when = datetime_text(v.started_at_device_ms);
+            let findings = v.findings.to_string();
+            view! {
+                <section class="card">
+                    <h2>{v.unit.name}</h2>
+                    <p>{move || i18n.t(mode_msg(mode))} " · " {when}</p>
+                    <p>{move || if v.no_problem_found { i18n.t(Msg::NoProblem).to_owned() } else { i18n.fmt(Msg::FindingsCount, &[&findings]) }}</p>
+                    <p class="muted">{move || i18n.t(Msg::StateOnServer)}</p>
+                </section>
+            }
+            .into_any()
+        }
+        Held::Draft(_) | Held::Missing => ().into_any(),
+    };
+    view! {
+        <main class="page" data-testid="visit-view">
+            <h1>{move || i18n.t(Msg::VisitViewTitle)}</h1>
+            {body}
+            <a href="/monitor/visits">{move || i18n.t(Msg::Back)}</a>
+        </main>
+    }
+}
+
+#[component]
+fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let u = e.upload.clone();
+    let state = {
+        let e = e.clone();
+        move || state_text(i18n, &e)
+    };
+    let criteria = criteria_for(&refs.units, refs.campaign.as_ref(), u.unit_id);
+    let methods = u.methods.clone();
+    let mode = u.mode;
+    let when = format!(
+        "{} – {}",
+        datetime_text(u.started_at_device_ms),
+        datetime_text(u.ended_at_device_ms)
+    );
+    let position = match u.position {
+        Position::Fix(f) => format!("{:.5}, {:.5} ±{:.0} m", f.lat, f.lon, f.accuracy_m),
+        Position::Missing { reason } => format!("{reason:?}"),
+    };
+    let findings = u
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let c = criteria.iter().find(|c| c.code == f.criterion).cloned();
+            let code = f.criterion.clone();
+            let sev = f.severity;
+            let n = (i + 1).to_string();
+            let photos = f
+                .photos
+                .iter()
+                .enumerate()
+                .map(|(j, p)| {
+                    let alt = i18n.fmt(Msg::PhotoAlt, &[&n, &(j + 1).to_string()]);
+                    view! { <li><Thumb photo=p.id alt=Signal::derive(move || alt.clone()) /></li> }
+                })
+                .collect_view();
+            let n2 = n.clone();
+            view! {
+                <li class="finding">
+                    <h3>{move || i18n.fmt(Msg::FindingN, &[&n2])}</h3>
+                    <p>
+                        {move || match (&c, i18n.locale()) {
+                            (Some(c), Locale::Zh) => c.name_zh.clone(),
+                            (Some(c), Locale::En) => c.name_en.clone(),
+                            (None, _) => code.clone(),
+                        }}
+                        " · "
+                        {move || i18n.t(severity_msg(sev))}
+                    </p>
+                    <p>{f.description.clone()}</p>
+                    <p class="muted">{f.suggestion.clone()}</p>
+                    <ul class="thumbs">{photos}</ul>
+                </li>
+            }
+        })
+        .collect_view();
+    let correct = move |_| {
+        let draft = correction_of(&e.upload);
+        let navigate = navigate.clone();
+        let photos: Vec<(PhotoId, PhotoRef)> = e
+            .upload
+            .photos()
+            .map(|(_, p)| p.id)
+            .zip(draft.findings.iter().flat_map(|f| f.photos.clone()))
+            .collect();
+        spawn_local(async move {
+            // The correction's photos are copies under new ids, as long as the phone still
+            // holds the bytes; a confirmed visit's photos are on the server under their hash.
+            for (old, new) in photos {
+                if let Ok(Some(bytes)) = store::photo(&old.to_string()).await {
+                    let _ = store::put_photo(
+                        &new.id.to_string(),
+                        &draft.id.to_string(),
+                        &new.sha256,
+                        &bytes,
+                    )
+                    .await;
+                }
+            }
+            if store::save_draft(&draft).await.is_ok() {
+                navigate(&format!("/monitor/visits/{}", draft.id), replace());
+            }
+        });
+    };
+    view! {
+        <section class="card" data-testid="entry">
+            <h2>{e.unit_name.clone()}</h2>
+            <p data-testid="entry-state">{state}</p>
+            <p>{move || i18n.t(mode_msg(mode))} " · " {when}</p>
+            <p>
+                {move || {
+                    methods.iter().map(|m| i18n.t(method_msg(*m))).collect::<Vec<_>>().join("、")
+                }}
+            </p>
+            <p class="muted">{position}</p>
+            <p>{u.notes.clone()}</p>
+            {u.no_problem_found.then(|| view! { <p>{move || i18n.t(Msg::NoProblem)}</p> })}
+            <ol class="findings">{findings}</ol>
+            <button type="button" data-testid="correct" on:click=correct>
+                {move || i18n.t(Msg::Correct)}
+            </button>
+        </section>
+    }
+}
+
+/// A new draft with the content of a submitted visit, new ids throughout, superseding it.
+fn correction_of(u: &chafang_domain::visit::VisitUpload) -> Draft {
+    Draft {
+        id: VisitId::new(),
+        supersedes: Some(u.id),
+        unit_id: Some(u.unit_id),
+        mode: Some(u.mode),
+        methods: u.methods.clone(),
+        started_at_device_ms: u.started_at_device_ms,
+        position: Some(u.position),
+        notes: u.notes.clone(),
+        no_problem_found: u.no_problem_found,
+        findings: u
+            .findings
+            .iter()
+            .map(|f| DraftFinding {
+                id: FindingId::new(),
+                criterion: f.criterion.clone(),
+                description: f.description.clone(),
+                severity: Some(f.severity),
+                suggestion: f.suggestion.clone(),
+                photos: f
+                    .photos
+                    .iter()
+                    .map(|p| PhotoRef {
+                        id: PhotoId::new(),
+                        ..p.clone()
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}

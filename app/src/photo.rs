@@ -1,0 +1,54 @@
+//! Photos at capture: shrunk in the browser to at most 1600 px on the long side as JPEG
+//! (`createImageBitmap` → `OffscreenCanvas` → `convertToBlob`, which also drops EXIF), hashed
+//! with SHA-256 (SubtleCrypto, or `chafang_domain::visit::sha256_hex` where it is missing), and
+//! kept as bytes in IndexedDB before the draft names them.
+
+use chafang_domain::visit::PhotoRef;
+use chafang_domain::{PhotoId, VisitId};
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+
+/// The long side of a stored photo, in pixels.
+pub const MAX_SIDE: u32 = 1600;
+/// JPEG quality of a stored photo.
+pub const QUALITY: f64 = 0.8;
+
+#[wasm_bindgen(module = "/src/store/idb.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = shrinkPhoto)]
+    async fn shrink_photo(
+        file: &web_sys::File,
+        max_side: u32,
+        quality: f64,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = jpegUrl)]
+    pub fn jpeg_url(bytes: &Uint8Array) -> String;
+    #[wasm_bindgen(js_name = revokeUrl)]
+    pub fn revoke_url(url: &str);
+}
+
+/// Shrinks, hashes and stores one photo of a visit; returns its reference for the draft.
+pub async fn capture(visit: VisitId, file: &web_sys::File) -> Result<PhotoRef, String> {
+    let shrunk = shrink_photo(file, MAX_SIDE, QUALITY)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let bytes: Uint8Array = js_sys::Reflect::get(&shrunk, &"bytes".into())
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    let sha256 = match js_sys::Reflect::get(&shrunk, &"sha256".into())
+        .ok()
+        .and_then(|v| v.as_string())
+    {
+        Some(h) => h,
+        None => chafang_domain::visit::sha256_hex(&bytes.to_vec()),
+    };
+    let id = PhotoId::new();
+    crate::store::put_photo(&id.to_string(), &visit.to_string(), &sha256, &bytes)
+        .await
+        .map_err(|e| e.0)?;
+    Ok(PhotoRef {
+        id,
+        sha256,
+        bytes: u64::from(bytes.length()),
+    })
+}

@@ -1,0 +1,61 @@
+// The connection drops in the middle of a photo upload: once it returns, the visit is on the
+// server exactly once, with both photos, and the outbox is empty.
+import { test, expect } from './server';
+import { signIn } from './helpers';
+import { fillFinding, fillVisit, idbAll, noiseJpeg, serviceWorkerInControl, someUnit } from './visit-helpers';
+
+test('a photo upload cut in the middle loses and duplicates nothing', async ({ page, context, server }, testInfo) => {
+  test.setTimeout(180_000);
+  await context.grantPermissions(['geolocation']);
+  await signIn(page, server.url, 'monitor01');
+  await expect(page.getByTestId('home-monitor')).toBeVisible();
+  await serviceWorkerInControl(page);
+  await expect(page.getByTestId('sync-phase')).toHaveText('已同步');
+  const unit = await someUnit(page, server.url);
+  await context.setGeolocation({ latitude: unit.position!.lat, longitude: unit.position!.lon, accuracy: 15 });
+  const visitsBefore: any[] = await (await page.request.get(`${server.url}/api/v1/monitor/visits`)).json();
+  const photos = [
+    await noiseJpeg(page, testInfo.outputPath('a.jpg')),
+    await noiseJpeg(page, testInfo.outputPath('b.jpg')),
+  ];
+
+  // The second photo PUT is cut off once.
+  let puts = 0;
+  let cut!: () => void;
+  const wasCut = new Promise<void>((ok) => (cut = ok));
+  await page.route('**/api/v1/photos/**', async (r) => {
+    puts += 1;
+    if (puts === 2) {
+      cut();
+      await r.abort('internetdisconnected');
+    } else {
+      await r.continue();
+    }
+  });
+
+  await page.getByTestId('new-visit').click();
+  await expect(page.getByTestId('visit-form')).toBeVisible();
+  await fillVisit(page, unit);
+  await page.getByTestId('add-finding').click();
+  await fillFinding(page, 0, '服务态度生硬', photos);
+  await page.getByTestId('submit-visit').click();
+  await expect(page.getByTestId('home-monitor')).toBeVisible();
+
+  await wasCut;
+  // The engine retries by itself (backoff), and ends confirmed.
+  await expect(page.getByTestId('sync-waiting')).toHaveText('没有待发送的内容', { timeout: 60_000 });
+  await expect(page.getByTestId('sync-phase')).toHaveText('已同步');
+  expect(puts).toBeGreaterThanOrEqual(3);
+
+  const [entry] = await idbAll(page, 'outbox');
+  expect(entry.state.state).toBe('confirmed');
+  expect(await idbAll(page, 'photos')).toEqual([]);
+  const visitsAfter: any[] = await (await page.request.get(`${server.url}/api/v1/monitor/visits`)).json();
+  expect(visitsAfter).toHaveLength(visitsBefore.length + 1);
+  const receipt = await (await page.request.get(`${server.url}/api/v1/visits/${entry.upload.id}/receipt`)).json();
+  expect(receipt.complete).toBe(true);
+  expect(receipt.photos).toHaveLength(2);
+  expect(receipt.photos.every((p: any) => p.arrived)).toBe(true);
+  const phoneHashes = entry.upload.findings[0].photos.map((p: any) => p.sha256).sort();
+  expect(receipt.photos.map((p: any) => p.sha256).sort()).toEqual(phoneHashes);
+});
