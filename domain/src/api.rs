@@ -8,7 +8,7 @@ use crate::ids::{CampaignId, UnitId, UserId, VisitId};
 use crate::quota::{Pace, QuotaProgress, QuotaRule};
 use crate::role::{Role, UnitPosition};
 use crate::unit::{GeoPoint, UnitKind};
-use crate::visit::VisitMode;
+use crate::visit::{PositionMissing, VisitMode};
 use serde::{Deserialize, Serialize};
 
 /// The paths of the API, shared so that client and server cannot drift apart.
@@ -27,6 +27,7 @@ pub mod paths {
     pub const OFFICE_MONITORS: &str = "/api/v1/office/monitors";
     pub const MONITOR_VISITS: &str = "/api/v1/monitor/visits";
     pub const VISITS: &str = "/api/v1/visits";
+    pub const OFFICE_VISITS: &str = "/api/v1/office/visits";
 
     /// `PUT` a photo's bytes.
     pub fn photo(sha256: &str) -> String {
@@ -199,6 +200,27 @@ pub struct MyVisit {
     pub no_problem_found: bool,
     pub content_sha256: String,
     pub complete: bool,
+}
+
+/// A visit as the office lists it: who, where, when, and how far from the unit it was recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeVisitRow {
+    pub id: VisitId,
+    pub monitor: String,
+    pub unit: UnitRef,
+    pub mode: VisitMode,
+    pub started_at_device_ms: i64,
+    pub received_at_ms: i64,
+    pub findings: u32,
+    pub no_problem_found: bool,
+    pub complete: bool,
+    /// Metres between the recorded position and the unit's registered location.
+    pub distance_m: Option<f64>,
+    /// Why no position was recorded, when none was.
+    pub position_missing: Option<PositionMissing>,
+    pub supersedes: Option<VisitId>,
+    pub superseded_by: Option<VisitId>,
 }
 
 /// A row of the office's quota table: one monitor's year.

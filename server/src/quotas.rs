@@ -1,6 +1,7 @@
 //! The quota, first view: each monitor's visits this year against the rule, and the pace the
 //! calendar demands, computed by `domain::quota` (the phone runs the same code offline). The
-//! office sees one table of all monitors; a monitor pulls their own visits.
+//! office sees one table of all monitors and the list of all visits; a monitor pulls their
+//! own visits.
 
 use crate::auth::extract::{MonitorUser, OfficeUser};
 use crate::campaigns;
@@ -9,7 +10,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use chafang_domain::api::{MonitorQuotaRow, MyVisit, UnitRef};
+use chafang_domain::api::{MonitorQuotaRow, MyVisit, OfficeVisitRow, UnitRef};
 use chafang_domain::campaign::Stage;
 use chafang_domain::quota::{day_cst, pace, progress, MonitorTeam, Pace, QuotaProgress, QuotaRule};
 use chafang_domain::{UserId, VisitId};
@@ -22,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(my_visits))
         .routes(routes!(office_monitors))
+        .routes(routes!(office_visits))
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -159,4 +161,53 @@ async fn office_monitors(
         });
     }
     Ok(Json(rows))
+}
+
+/// Every visit, oldest receipt first, with the monitor, the distance from the unit and the
+/// reason when no position was recorded (office only: units never reach this).
+#[utoipa::path(get, path = "/api/v1/office/visits", tag = "office", responses((status = 200, body = Vec<OfficeVisitRow>), (status = 404)))]
+async fn office_visits(
+    State(state): State<AppState>,
+    _office: OfficeUser,
+) -> Result<Json<Vec<OfficeVisitRow>>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let all = visits(&mut conn, None).await?;
+    let rows = sqlx::query("SELECT v.id, v.distance_m, v.position_missing, u.display_name FROM visits v JOIN users u ON u.id = v.monitor_id")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut extra: HashMap<String, (Option<f64>, Option<String>, String)> = HashMap::new();
+    for r in rows {
+        extra.insert(
+            r.try_get("id")?,
+            (
+                r.try_get("distance_m")?,
+                r.try_get("position_missing")?,
+                r.try_get("display_name")?,
+            ),
+        );
+    }
+    let mut out = Vec::with_capacity(all.len());
+    for (_, v) in all {
+        let (distance_m, missing, monitor) = extra
+            .remove(&v.id.to_string())
+            .ok_or_else(|| internal("visit without its row"))?;
+        out.push(OfficeVisitRow {
+            id: v.id,
+            monitor,
+            unit: v.unit,
+            mode: v.mode,
+            started_at_device_ms: v.started_at_device_ms,
+            received_at_ms: v.received_at_ms,
+            findings: v.findings,
+            no_problem_found: v.no_problem_found,
+            complete: v.complete,
+            distance_m,
+            position_missing: missing
+                .map(|m| serde_json::from_value(serde_json::Value::String(m)).map_err(internal))
+                .transpose()?,
+            supersedes: v.supersedes,
+            superseded_by: v.superseded_by,
+        });
+    }
+    Ok(Json(out))
 }

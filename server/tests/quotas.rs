@@ -105,6 +105,37 @@ async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice
         assert_eq!(row.last_visit_ms, Some(now));
         let idle = table.iter().find(|r| r.username == "monitor10").unwrap();
         assert_eq!((idle.quota.done, idle.last_visit_ms), (0, None));
+        // The office's visit list names the monitor and why there was no position.
+        let listed: Vec<chafang_domain::api::OfficeVisitRow> =
+            s.get_as("office", "/api/v1/office/visits").await;
+        assert_eq!(listed.len(), 4);
+        assert!(listed
+            .iter()
+            .all(|v| v.monitor == "周杰" && v.distance_m.is_none()));
+        assert!(listed
+            .iter()
+            .all(|v| v.position_missing == Some(PositionMissing::Timeout)));
+        assert_eq!(
+            listed
+                .iter()
+                .find(|v| v.id == first.id)
+                .unwrap()
+                .superseded_by,
+            Some(correction.id)
+        );
+        for who in ["monitor09", "unit01"] {
+            let client = s.login(who).await;
+            assert_eq!(
+                client
+                    .get(s.url("/api/v1/office/visits"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                404,
+                "{who}"
+            );
+        }
         // Another monitor does not see these visits.
         let other: Vec<MyVisit> = s.get_as("monitor10", "/api/v1/monitor/visits").await;
         assert!(other.is_empty(), "{engine:?}");
