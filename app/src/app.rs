@@ -7,6 +7,7 @@ use crate::pages::{
     monitor::MonitorPage,
     not_found::NotFoundPage,
     office::OfficePage,
+    office_visits::OfficeVisitsPage,
     root::RootPage,
     unit::UnitPage,
     visit_form::{NewVisitPage, VisitPage},
@@ -32,6 +33,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=RootPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/office") view=OfficePage />
+                <Route path=path!("/office/visits") view=OfficeVisitsPage />
                 <Route path=path!("/monitor") view=MonitorPage />
                 <Route path=path!("/monitor/visits") view=VisitsPage />
                 <Route path=path!("/monitor/visits/new") view=NewVisitPage />

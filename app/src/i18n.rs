@@ -191,6 +191,34 @@ pub enum Msg {
     NotFoundVisit,
     FindingsCount,
     Back,
+    OfficePages,
+    QuotaTableHeading,
+    ColMonitor,
+    ColDone,
+    ColPace,
+    ColLastVisit,
+    BadgeMet,
+    BadgeOnTrack,
+    BadgeAtRisk,
+    BadgeBehind,
+    NoVisitShort,
+    NoMonitors,
+    OfficeVisitsTitle,
+    OfficeVisitsLink,
+    OfficeVisitsIntro,
+    DistanceNear,
+    DistanceFar,
+    NoPosition,
+    MissDenied,
+    MissTimeout,
+    MissUnavailable,
+    UnitHasNoPosition,
+    PhotosComplete,
+    PhotosWaiting,
+    BadgeSuperseded,
+    BadgeCorrection,
+    ReceivedAt,
+    SignInAgain,
 }
 
 /// The text of a message in a locale. Placeholders `{0}`, `{1}` are filled by [`I18n::fmt`].
@@ -503,6 +531,62 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         (FindingsCount, En) => "{0} findings",
         (Back, Zh) => "返回",
         (Back, En) => "Back",
+        (OfficePages, Zh) => "工作台页面",
+        (OfficePages, En) => "Office pages",
+        (QuotaTableHeading, Zh) => "监督员任务进度",
+        (QuotaTableHeading, En) => "Monitors' quotas",
+        (ColMonitor, Zh) => "监督员",
+        (ColMonitor, En) => "Monitor",
+        (ColDone, Zh) => "完成 / 任务",
+        (ColDone, En) => "Done / required",
+        (ColPace, Zh) => "进度",
+        (ColPace, En) => "Pace",
+        (ColLastVisit, Zh) => "最近查访",
+        (ColLastVisit, En) => "Last visit",
+        (BadgeMet, Zh) => "已完成",
+        (BadgeMet, En) => "Met",
+        (BadgeOnTrack, Zh) => "正常",
+        (BadgeOnTrack, En) => "On track",
+        (BadgeAtRisk, Zh) => "有落后风险",
+        (BadgeAtRisk, En) => "At risk",
+        (BadgeBehind, Zh) => "落后",
+        (BadgeBehind, En) => "Behind",
+        (NoVisitShort, Zh) => "尚无",
+        (NoVisitShort, En) => "None yet",
+        (NoMonitors, Zh) => "暂无监督员",
+        (NoMonitors, En) => "No monitors yet",
+        (OfficeVisitsTitle, Zh) => "全部查访记录",
+        (OfficeVisitsTitle, En) => "All visits",
+        (OfficeVisitsLink, Zh) => "查看全部查访记录",
+        (OfficeVisitsLink, En) => "See all visits",
+        (OfficeVisitsIntro, Zh) => "最新收到的在前；时间为北京时间",
+        (OfficeVisitsIntro, En) => "Newest received first; times are China time",
+        (DistanceNear, Zh) => "在单位 {0} 米处记录",
+        (DistanceNear, En) => "recorded {0} m from the unit",
+        (DistanceFar, Zh) => "距单位 {0} 公里",
+        (DistanceFar, En) => "{0} km away",
+        (NoPosition, Zh) => "未记录位置：{0}",
+        (NoPosition, En) => "No position: {0}",
+        (MissDenied, Zh) => "拒绝定位",
+        (MissDenied, En) => "location refused",
+        (MissTimeout, Zh) => "定位超时",
+        (MissTimeout, En) => "location timed out",
+        (MissUnavailable, Zh) => "无法定位",
+        (MissUnavailable, En) => "location unavailable",
+        (UnitHasNoPosition, Zh) => "单位未登记位置，无法计算距离",
+        (UnitHasNoPosition, En) => "The unit has no registered location: no distance",
+        (PhotosComplete, Zh) => "照片已齐",
+        (PhotosComplete, En) => "Photos complete",
+        (PhotosWaiting, Zh) => "照片待上传",
+        (PhotosWaiting, En) => "Photos still arriving",
+        (BadgeSuperseded, Zh) => "已更正",
+        (BadgeSuperseded, En) => "Corrected",
+        (BadgeCorrection, Zh) => "更正",
+        (BadgeCorrection, En) => "Correction",
+        (ReceivedAt, Zh) => "收到：{0}",
+        (ReceivedAt, En) => "Received: {0}",
+        (SignInAgain, Zh) => "重新登录",
+        (SignInAgain, En) => "Sign in again",
     }
 }
 
@@ -669,4 +753,56 @@ pub fn datetime_text(ms: i64) -> String {
         d.get_hours(),
         d.get_minutes()
     )
+}
+
+/// An instant as China Standard Time (UTC+8), `YYYY-MM-DD HH:MM`, whatever the device's zone.
+pub fn cst_datetime_text(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        (ms + 8 * 3600 * 1000) as f64,
+    ));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_utc_full_year(),
+        d.get_utc_month() + 1,
+        d.get_utc_date(),
+        d.get_utc_hours(),
+        d.get_utc_minutes()
+    )
+}
+
+/// The calendar day of an instant in China Standard Time, `YYYY-MM-DD`.
+pub fn cst_date_text(ms: i64) -> String {
+    chafang_domain::quota::day_cst(ms).to_string()
+}
+
+/// The message naming a pace, short, for a badge.
+pub fn pace_badge_msg(p: chafang_domain::quota::Pace) -> Msg {
+    use chafang_domain::quota::Pace;
+    match p {
+        Pace::Met => Msg::BadgeMet,
+        Pace::OnTrack => Msg::BadgeOnTrack,
+        Pace::AtRisk => Msg::BadgeAtRisk,
+        Pace::Behind => Msg::BadgeBehind,
+    }
+}
+
+/// The message naming why a visit has no position.
+pub fn missing_msg(m: chafang_domain::visit::PositionMissing) -> Msg {
+    use chafang_domain::visit::PositionMissing as M;
+    match m {
+        M::Denied => Msg::MissDenied,
+        M::Timeout => Msg::MissTimeout,
+        M::Unavailable => Msg::MissUnavailable,
+    }
+}
+
+/// A distance from the unit, phrased for people: under 1000 m in metres rounded to 10,
+/// otherwise in kilometres with one decimal.
+pub fn distance_text(i18n: I18n, metres: f64) -> String {
+    let rounded = ((metres / 10.0).round() * 10.0).max(0.0);
+    if rounded < 1000.0 {
+        i18n.fmt(Msg::DistanceNear, &[&format!("{rounded:.0}")])
+    } else {
+        i18n.fmt(Msg::DistanceFar, &[&format!("{:.1}", metres / 1000.0)])
+    }
 }

@@ -3,11 +3,15 @@
 //! server's receipt confirms the visit's content hash and every photo's hash.
 
 use chafang_domain::visit::VisitUpload;
+use chafang_domain::UserId;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub upload: VisitUpload,
+    /// The monitor who submitted it. Only that monitor's session sends it: a phone handed to
+    /// another monitor must not deliver the first one's visits under the second one's name.
+    pub owner: UserId,
     /// The unit's name when submitted, for lists shown offline.
     pub unit_name: String,
     pub submitted_at_ms: i64,

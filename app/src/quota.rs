@@ -21,7 +21,13 @@ pub async fn load() -> Result<LocalQuota, StoreError> {
     let campaign: Option<CampaignView> = store::pulled(keys::CAMPAIGN).await?;
     let overview: Option<MonitorOverview> = store::pulled(keys::OVERVIEW).await?;
     let mine: Vec<MyVisit> = store::pulled(keys::MY_VISITS).await?.unwrap_or_default();
-    let entries = store::entries().await?;
+    // Only the signed-in monitor's own submissions count for them.
+    let me = crate::session::remembered().map(|m| m.id);
+    let entries: Vec<OutboxEntry> = store::entries()
+        .await?
+        .into_iter()
+        .filter(|e| Some(e.owner) == me)
+        .collect();
     Ok(count(
         campaign.as_ref(),
         overview.as_ref(),

@@ -6,7 +6,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::header::Header;
-use crate::components::status::{replace, LoadError, Loading};
+use crate::components::status::{here, login_href, replace, LoadError, Loading};
 use crate::i18n::{use_i18n, Msg};
 use crate::sync::use_sync;
 use chafang_domain::api::{paths, Me};
@@ -22,7 +22,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 /// The user last seen signed in on this device.
-fn remembered() -> Option<Me> {
+pub fn remembered() -> Option<Me> {
     let json = storage()?.get_item(ME_KEY).ok().flatten()?;
     serde_json::from_str(&json).ok()
 }
@@ -66,7 +66,7 @@ pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
     Effect::new(move || match me.get() {
         Some(Ok((m, _))) if m.role != role => navigate(m.role.home_path(), replace()),
         Some(Ok((m, _))) if m.role == Role::Monitor => sync.start(),
-        Some(Err(e)) if e.is_unauthenticated() => navigate("/login", replace()),
+        Some(Err(e)) if e.is_unauthenticated() => navigate(&login_href(&here()), replace()),
         _ => {}
     });
     // Shown from the device's memory while offline: ask the server again once a sync got
@@ -80,8 +80,11 @@ pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
     move || match me.get() {
         Some(Ok((m, offline))) if m.role == role => view! {
             <Header me=Some(m) />
-            {offline.then(|| view! {
-                <p class="notice offline" role="alert">{move || i18n.t(Msg::OfflineCached)}</p>
+            // Once the server answered that the session is gone, the device is not offline.
+            {offline.then_some(move || {
+                (sync.phase.get() != crate::sync::Phase::SignedOut).then(|| view! {
+                    <p class="notice offline" role="alert">{move || i18n.t(Msg::OfflineCached)}</p>
+                })
             })}
             {children()}
         }

@@ -9,7 +9,7 @@
 use crate::api::{self, ApiError};
 use crate::outbox::{EntryState, OutboxEntry};
 use crate::store::{self, keys, StoreError};
-use chafang_domain::api::{paths, CampaignView, MonitorOverview, MyVisit, UnitView};
+use chafang_domain::api::{paths, CampaignView, Me, MonitorOverview, MyVisit, UnitView};
 use chafang_domain::visit::{PhotoReceipt, VisitReceipt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -229,8 +229,11 @@ impl Sync {
 
     async fn recount(self) -> Result<(), StoreError> {
         let mut w = Waiting::default();
+        // What waits for the monitor signed in on this phone; another monitor's entries wait
+        // for that monitor.
+        let me = crate::session::remembered().map(|m| m.id);
         for e in store::entries().await? {
-            if e.is_confirmed() {
+            if e.is_confirmed() || Some(e.owner) != me {
                 continue;
             }
             let (n, b) = e.unsent_photos();
@@ -248,10 +251,12 @@ impl Sync {
 
     /// Sends every waiting entry; `Ok(true)` when the server refused one of them.
     async fn push(self) -> Result<bool, Stop> {
+        // Only the signed-in monitor's own entries are sent (asking also proves the session).
+        let me: Me = api::get(paths::ME).await?;
         let todo: Vec<OutboxEntry> = store::entries()
             .await?
             .into_iter()
-            .filter(|e| e.state == EntryState::Waiting)
+            .filter(|e| e.state == EntryState::Waiting && e.owner == me.id)
             .collect();
         let mut progress = Progress::default();
         for e in &todo {

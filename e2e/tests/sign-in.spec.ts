@@ -1,6 +1,6 @@
 // Signing in: each role lands on its own home page; a wrong password says so clearly; every
 // page is screenshotted at phone size and passes the accessibility scan.
-import { test, expect } from './server';
+import { test, expect, DEMO_PASSWORD } from './server';
 import { signIn, keepScreenshot, expectAccessible } from './helpers';
 
 const roles = [
@@ -50,6 +50,23 @@ test('signing out returns to the login page and the session is gone', async ({ p
   await expect(page.getByTestId('home-monitor')).toBeVisible();
   await page.getByRole('button', { name: /退出|Sign out/ }).click();
   await expect(page).toHaveURL(`${server.url}/login`);
-  await page.goto(`${server.url}/monitor`);
-  await expect(page).toHaveURL(`${server.url}/login`);
+  await page.goto(`${server.url}/monitor/visits`);
+  // The login page is asked to bring the user back, and does.
+  await expect(page).toHaveURL(`${server.url}/login?next=%2Fmonitor%2Fvisits`);
+  await page.locator('#username').fill('monitor02');
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await page.locator('button[type=submit]').click();
+  await expect(page).toHaveURL(`${server.url}/monitor/visits`);
+  await expect(page.getByTestId('visit-list')).toBeVisible();
+});
+
+test('after signing in, only the role’s own pages are a way back', async ({ page, server }) => {
+  for (const next of ['//evil.example/monitor', '/office', '/monitorx', 'https://evil.example/']) {
+    await page.context().clearCookies();
+    await page.goto(`${server.url}/login?next=${encodeURIComponent(next)}`);
+    await page.locator('#username').fill('monitor02');
+    await page.locator('#password').fill(DEMO_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    await expect(page).toHaveURL(`${server.url}/monitor`);
+  }
 });

@@ -15,6 +15,43 @@ pub fn replace() -> NavigateOptions {
     }
 }
 
+/// The login page, asked to bring the user back to `path` afterwards.
+pub fn login_href(path: &str) -> String {
+    if path.is_empty() || path == "/" || path.starts_with("/login") {
+        return "/login".into();
+    }
+    format!(
+        "/login?next={}",
+        String::from(js_sys::encode_uri_component(path))
+    )
+}
+
+/// The path and query of the current page, to come back to after signing in.
+pub fn here() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.pathname().ok()?, l.search().ok()?))
+        })
+        .unwrap_or_default()
+}
+
+/// Where to go after signing in: `next` when it is a path inside the role's own pages (never
+/// another site or another role's pages), else the role's home.
+pub fn after_login(next: Option<&str>, home: &'static str) -> String {
+    match next {
+        Some(n)
+            if n.starts_with(home)
+                && matches!(n.as_bytes().get(home.len()), None | Some(b'/' | b'?'))
+                && !n.contains("//")
+                && !n.contains('\\') =>
+        {
+            n.to_owned()
+        }
+        _ => home.to_owned(),
+    }
+}
+
 /// The "loading" line.
 #[component]
 pub fn Loading() -> impl IntoView {
@@ -50,7 +87,7 @@ where
     Effect::new(move || {
         if let Some(Err(e)) = resource.get() {
             if e.is_unauthenticated() {
-                navigate("/login", replace());
+                navigate(&login_href(&here()), replace());
             }
         }
     });

@@ -3,6 +3,7 @@
 //! refused), whether storage is persistent, a warning for records unsent for over 3 days, and
 //! a "sync now" button.
 
+use crate::components::status::{here, login_href};
 use crate::i18n::{bytes_text, use_i18n, Msg};
 use crate::sync::{use_sync, Phase};
 use leptos::prelude::*;
@@ -102,7 +103,14 @@ pub fn SyncStatus() -> impl IntoView {
             </p>
             {move || {
                 (sync.phase.get() == Phase::SignedOut)
-                    .then(|| view! { <a href="/login">{move || i18n.t(Msg::SignIn)}</a> })
+                    .then(|| {
+                        let href = login_href(&here());
+                        view! {
+                            <a class="button primary" href=href data-testid="sync-sign-in">
+                                {move || i18n.t(Msg::SignInAgain)}
+                            </a>
+                        }
+                    })
             }}
             <p data-testid="sync-waiting">{waiting_text}</p>
             {progress}

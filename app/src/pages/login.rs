@@ -1,19 +1,24 @@
 //! `/login`: user name and password, posted as `LoginRequest`; the server answers with the
-//! user (`Me`) and an HttpOnly session cookie, and the app goes to the role's home page.
+//! user (`Me`) and an HttpOnly session cookie, and the app goes back to the page that sent
+//! the user here (`?next=`, when it is one of the role's own pages) or to the role's home. A
+//! monitor's outbox starts draining at once.
 
 use crate::api;
 use crate::components::header::Header;
+use crate::components::status::after_login;
 use crate::i18n::{use_i18n, Msg};
 use chafang_domain::api::{paths, LoginRequest, Me};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
+    let query = use_query_map();
+    let sync = crate::sync::use_sync();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
@@ -33,7 +38,14 @@ pub fn LoginPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::post::<_, Me>(paths::LOGIN, &request).await {
-                Ok(me) => navigate(me.role.home_path(), Default::default()),
+                Ok(me) => {
+                    let next = query.with_untracked(|q| q.get("next"));
+                    let to = after_login(next.as_deref(), me.role.home_path());
+                    if me.role == chafang_domain::Role::Monitor {
+                        sync.start();
+                    }
+                    navigate(&to, Default::default());
+                }
                 Err(e) => {
                     error.set(Some(e.msg()));
                     busy.set(false);

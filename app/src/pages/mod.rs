@@ -4,6 +4,7 @@ pub mod login;
 pub mod monitor;
 pub mod not_found;
 pub mod office;
+pub mod office_visits;
 pub mod root;
 pub mod unit;
 pub mod visit_form;

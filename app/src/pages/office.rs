@@ -1,11 +1,13 @@
-//! `/office`: the office's home: counts of monitors, units and unit accounts, the campaign
-//! year and its current stage, and the year's stages with their dates.
+//! `/office`: the office's home: counts of monitors, units and unit accounts, the way to the
+//! visit list, every monitor's quota with its pace (those behind first), the campaign year and
+//! its current stage, and the year's stages with their dates.
 
 use crate::api::{self, ApiError};
 use crate::components::status::load;
-use crate::i18n::{focus_msg, stage_msg, use_i18n, Msg};
+use crate::i18n::{cst_date_text, focus_msg, pace_badge_msg, stage_msg, use_i18n, Msg};
 use crate::session::RoleGate;
-use chafang_domain::api::{paths, CampaignView, OfficeOverview};
+use chafang_domain::api::{paths, CampaignView, MonitorQuotaRow, OfficeOverview};
+use chafang_domain::quota::Pace;
 use chafang_domain::Role;
 use leptos::prelude::*;
 
@@ -84,6 +86,12 @@ fn OfficeHome() -> impl IntoView {
                     },
                 )}
             </section>
+            <nav class="actions office-nav" aria-label=move || i18n.t(Msg::OfficePages)>
+                <a class="button" href="/office/visits" data-testid="link-office-visits">
+                    {move || i18n.t(Msg::OfficeVisitsLink)}
+                </a>
+            </nav>
+            <QuotaTable />
             {load(
                 campaign,
                 move |c: Option<CampaignView>| match c {
@@ -136,5 +144,121 @@ fn OfficeHome() -> impl IntoView {
                 },
             )}
         </main>
+    }
+}
+
+/// The CSS class of a pace badge; the badge always carries the pace's name too.
+fn pace_class(p: Pace) -> &'static str {
+    match p {
+        Pace::Behind => "badge pace behind",
+        Pace::AtRisk => "badge pace at-risk",
+        Pace::OnTrack => "badge pace on-track",
+        Pace::Met => "badge pace met",
+    }
+}
+
+/// Those who need a word from the office first: behind, at risk, on track, met.
+fn pace_rank(p: Pace) -> u8 {
+    match p {
+        Pace::Behind => 0,
+        Pace::AtRisk => 1,
+        Pace::OnTrack => 2,
+        Pace::Met => 3,
+    }
+}
+
+/// Sorts the quota table: pace (behind first), then fewest visits, then user name.
+pub fn sort_rows(rows: &mut [MonitorQuotaRow]) {
+    rows.sort_by(|a, b| {
+        pace_rank(a.pace)
+            .cmp(&pace_rank(b.pace))
+            .then(a.quota.done.cmp(&b.quota.done))
+            .then_with(|| a.username.cmp(&b.username))
+    });
+}
+
+/// Every monitor's year as one table.
+#[component]
+fn QuotaTable() -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = LocalResource::new(|| async {
+        let mut rows = api::get::<Vec<MonitorQuotaRow>>(paths::OFFICE_MONITORS).await?;
+        sort_rows(&mut rows);
+        Ok::<_, ApiError>(rows)
+    });
+    view! {
+        <section class="card" aria-labelledby="quota-table-heading" data-testid="quota-table">
+            <h2 id="quota-table-heading">{move || i18n.t(Msg::QuotaTableHeading)}</h2>
+            {load(
+                rows,
+                move |rows: Vec<MonitorQuotaRow>| {
+                    if rows.is_empty() {
+                        return view! { <p class="muted">{move || i18n.t(Msg::NoMonitors)}</p> }
+                            .into_any();
+                    }
+                    let body = rows
+                        .into_iter()
+                        .map(|r| {
+                            let q = r.quota;
+                            let (open, covert) = (q.open.to_string(), q.covert.to_string());
+                            let pace = r.pace;
+                            let last = r.last_visit_ms.map(cst_date_text);
+                            view! {
+                                <tr data-testid="quota-row" data-username=r.username.clone()>
+                                    <th scope="row">{r.display_name}</th>
+                                    <td class="num">
+                                        <strong data-testid="quota-done">
+                                            {q.done} " / " {q.required}
+                                        </strong>
+                                        <span class="split">
+                                            {move || i18n.fmt(Msg::QuotaSplit, &[&open, &covert])}
+                                        </span>
+                                    </td>
+                                    <td>
+                                        <span class=pace_class(pace) data-testid="quota-pace">
+                                            {move || i18n.t(pace_badge_msg(pace))}
+                                        </span>
+                                    </td>
+                                    <td class="num">
+                                        {match last {
+                                            Some(d) => d.into_any(),
+                                            None => {
+                                                view! {
+                                                    <span class="muted-inline">
+                                                        {move || i18n.t(Msg::NoVisitShort)}
+                                                    </span>
+                                                }
+                                                    .into_any()
+                                            }
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <div
+                            class="table-wrap"
+                            role="region"
+                            tabindex="0"
+                            aria-labelledby="quota-table-heading"
+                        >
+                            <table class="data">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || i18n.t(Msg::ColMonitor)}</th>
+                                        <th scope="col">{move || i18n.t(Msg::ColDone)}</th>
+                                        <th scope="col">{move || i18n.t(Msg::ColPace)}</th>
+                                        <th scope="col">{move || i18n.t(Msg::ColLastVisit)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{body}</tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                },
+            )}
+        </section>
     }
 }

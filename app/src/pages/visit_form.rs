@@ -200,6 +200,12 @@ fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
         match result {
             Err(inc) => problem.set(Some(inc)),
             Ok(upload) => {
+                // The visit belongs to the monitor signed in on this phone (pages for monitors
+                // open only with one remembered); without one, sending would have no owner.
+                let Some(owner) = crate::session::remembered().map(|me| me.id) else {
+                    problem.set(Some(Incomplete::Rule("sign in first / 请先登录".into())));
+                    return;
+                };
                 problem.set(None);
                 submitting.set(true);
                 let unit_name = refs.with_value(|r| {
@@ -211,6 +217,7 @@ fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
                 });
                 let entry = OutboxEntry {
                     upload,
+                    owner,
                     unit_name,
                     submitted_at_ms: now_ms(),
                     state: EntryState::Waiting,
