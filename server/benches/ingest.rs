@@ -19,15 +19,17 @@ const CLIENTS: usize = 50;
 const VISITS: usize = 100;
 const PHOTOS_PER_VISIT: usize = 3;
 
-/// A phone-like photo: 1600×1200 with texture, JPEG quality 80 (what the PWA produces).
+/// A phone-like photo: 1600×1200, smooth light with blocks and slight grain, JPEG quality 80
+/// (what the PWA produces: a few hundred kilobytes, like the phone-side benchmark's photos).
 fn base_photo(seed: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(1600, 1200, |x, y| {
-        let n = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729) ^ seed.wrapping_mul(2_654_435_761))
-            % 97;
+        let grain =
+            (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729) ^ seed.wrapping_mul(2_654_435_761)) % 5;
+        let blocks = ((x / 40) ^ (y / 40)) % 24;
         Rgb([
-            (x / 7 + n) as u8,
-            (y / 5 + n) as u8,
-            ((x + y) / 11 + seed) as u8,
+            (x / 7 + grain + blocks) as u8,
+            (y / 5 + grain) as u8,
+            ((x + y) / 11 + seed + blocks) as u8,
         ])
     });
     let mut out = Vec::new();
