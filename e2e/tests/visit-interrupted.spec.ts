@@ -5,7 +5,7 @@ import { signIn } from './helpers';
 import { fillFinding, fillVisit, idbAll, noiseJpeg, serviceWorkerInControl, someUnit } from './visit-helpers';
 
 test('a photo upload cut in the middle loses and duplicates nothing', async ({ page, context, server }, testInfo) => {
-  test.setTimeout(180_000);
+  test.slow(); // a long flow: three times the usual timeout
   await context.grantPermissions(['geolocation']);
   await signIn(page, server.url, 'monitor01');
   await expect(page.getByTestId('home-monitor')).toBeVisible();

@@ -6,7 +6,7 @@ import { signIn, keepScreenshot, expectAccessible } from './helpers';
 import { fillFinding, fillVisit, idbAll, noiseJpeg, serviceWorkerInControl, someUnit } from './visit-helpers';
 
 test('a visit recorded offline syncs whole once the network is back', async ({ page, context, server }, testInfo) => {
-  test.setTimeout(240_000);
+  test.slow(); // a long flow: three times the usual timeout
   await context.grantPermissions(['geolocation']);
   await signIn(page, server.url, 'monitor01');
   await expect(page.getByTestId('home-monitor')).toBeVisible();

@@ -6,7 +6,7 @@ import { signIn } from './helpers';
 import { fillFinding, fillVisit, idbAll, serviceWorkerInControl, someUnit } from './visit-helpers';
 
 test("another monitor's session never sends the first monitor's visits", async ({ page, context, server }) => {
-  test.setTimeout(180_000);
+  test.slow(); // a long flow: three times the usual timeout
   await context.grantPermissions(['geolocation']);
   await signIn(page, server.url, 'monitor11');
   await expect(page.getByTestId('home-monitor')).toBeVisible();

@@ -6,7 +6,7 @@ import { signIn, keepScreenshot, expectAccessible } from './helpers';
 import { fillFinding, fillVisit, idbAll, noiseJpeg, serviceWorkerInControl, someUnit } from './visit-helpers';
 
 test('an expired session keeps the outbox, which drains after signing in again', async ({ page, context, server }, testInfo) => {
-  test.setTimeout(180_000);
+  test.slow(); // a long flow: three times the usual timeout
   await context.grantPermissions(['geolocation']);
   await signIn(page, server.url, 'monitor04');
   await expect(page.getByTestId('home-monitor')).toBeVisible();
