@@ -365,15 +365,6 @@ async fn hostile_images_get_a_4xx_and_never_a_5xx() {
             .get_json(&monitor, &format!("/api/v1/visits/{}/receipt", v.id))
             .await;
         assert!(receipt.photos.iter().all(|p| !p.arrived));
-        // Memory stayed bounded: decoding the bomb alone would have taken 400 MB, and the whole
-        // test process (server and client together) never came near that.
-        let peak_kb: u64 = std::fs::read_to_string("/proc/self/status")
-            .unwrap()
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap();
-        assert!(peak_kb < 350 * 1024, "{engine:?}: peak memory {peak_kb} kB");
         assert_eq!(
             s.client()
                 .get(s.url("/api/v1/health"))
