@@ -4,7 +4,6 @@
 //! campaign. Loading is idempotent: a database that already has the demo office account is
 //! left as it is.
 
-use crate::auth::password;
 use crate::campaigns;
 use crate::clock::today_cst;
 use crate::db::Db;
@@ -189,9 +188,7 @@ pub async fn load(db: &Db) -> Result<bool, ApiError> {
     }
     // One hash for all demo accounts: they share the printed password anyway, and hashing
     // thirty-six times would slow every test that loads the demo.
-    let hash = tokio::task::spawn_blocking(|| password::hash(PASSWORD))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = users::hash_password(PASSWORD.to_owned()).await?;
     let logins = logins();
     let mut tx = db.begin_write().await?;
     let mut tops = Vec::new();
