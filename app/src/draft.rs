@@ -106,6 +106,7 @@ impl Draft {
             }),
             notes: self.notes.clone(),
             no_problem_found: self.no_problem_found && findings.is_empty(),
+            lookback_for: None,
             findings,
         };
         let codes = criteria_codes(units, campaign, unit_id);

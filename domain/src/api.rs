@@ -11,6 +11,9 @@ use crate::unit::{GeoPoint, UnitKind};
 use crate::visit::{PositionMissing, VisitMode};
 use serde::{Deserialize, Serialize};
 
+mod cases;
+pub use cases::*;
+
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
     pub const HEALTH: &str = "/api/v1/health";
@@ -28,6 +31,52 @@ pub mod paths {
     pub const MONITOR_VISITS: &str = "/api/v1/monitor/visits";
     pub const VISITS: &str = "/api/v1/visits";
     pub const OFFICE_VISITS: &str = "/api/v1/office/visits";
+
+    pub const OFFICE_FINDINGS: &str = "/api/v1/office/findings";
+    pub const OFFICE_RELEASES: &str = "/api/v1/office/releases";
+    pub const OFFICE_DASHBOARD: &str = "/api/v1/office/dashboard";
+    pub const UNIT_FINDINGS: &str = "/api/v1/unit/findings";
+    pub const MONITOR_FINDINGS: &str = "/api/v1/monitor/findings";
+
+    /// `GET` one finding as the office works on it.
+    pub fn office_finding(case: crate::ids::CaseId) -> String {
+        format!("/api/v1/office/findings/{case}")
+    }
+
+    /// `POST` an office step (`OfficeStep`) on a finding.
+    pub fn office_steps(case: crate::ids::CaseId) -> String {
+        format!("/api/v1/office/findings/{case}/steps")
+    }
+
+    /// `GET` a photo's display copy or thumbnail (`size` is `display` or `thumb`), for the office.
+    pub fn office_photo(sha256: &str, size: &str) -> String {
+        format!("/api/v1/office/photos/{sha256}/{size}")
+    }
+
+    /// `GET` one of the unit's findings.
+    pub fn unit_finding(case: crate::ids::CaseId) -> String {
+        format!("/api/v1/unit/findings/{case}")
+    }
+
+    /// `POST` a unit step (`UnitStep`) on a finding.
+    pub fn unit_steps(case: crate::ids::CaseId) -> String {
+        format!("/api/v1/unit/findings/{case}/steps")
+    }
+
+    /// `GET` the `n`th photo released with a finding, for the unit.
+    pub fn unit_case_photo(case: crate::ids::CaseId, n: usize, size: &str) -> String {
+        format!("/api/v1/unit/findings/{case}/photos/{n}/{size}")
+    }
+
+    /// `GET` the `n`th evidence photo of one of the unit's answers, for the unit.
+    pub fn unit_answer_photo(answer: crate::ids::AnswerId, n: usize, size: &str) -> String {
+        format!("/api/v1/unit/answers/{answer}/photos/{n}/{size}")
+    }
+
+    /// `POST` the reporter's rating of a finding's result.
+    pub fn monitor_rating(case: crate::ids::CaseId) -> String {
+        format!("/api/v1/monitor/findings/{case}/rating")
+    }
 
     /// `PUT` a photo's bytes.
     pub fn photo(sha256: &str) -> String {

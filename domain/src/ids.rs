@@ -74,6 +74,38 @@ id_type!(
     DeviceId
 );
 
+/// A finding as the office follows it up and the unit sees it. Random (v4), unlike every other
+/// id: it is the one id a unit is shown, so it must neither order nor link visits (rule 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+#[serde(transparent)]
+pub struct CaseId(pub Uuid);
+
+impl CaseId {
+    /// A fresh random id: it carries no time and no link to the visit.
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for CaseId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+impl FromStr for CaseId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}
+
+id_type!(
+    /// A unit's answer (整改答复) or completion report, made in the browser.
+    AnswerId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +127,12 @@ mod tests {
         let b = UserId::new();
         assert_ne!(a, b);
         assert_eq!(a.0.get_version_num(), 7);
+    }
+
+    #[test]
+    fn case_ids_are_random_not_time_ordered() {
+        let a = CaseId::random();
+        assert_eq!(a.0.get_version_num(), 4);
+        assert_eq!(a.to_string().parse::<CaseId>().unwrap(), a);
     }
 }

@@ -5,11 +5,12 @@
 pub mod api;
 pub mod campaign;
 pub mod criteria;
+pub mod followup;
 pub mod ids;
 pub mod quota;
 pub mod role;
 pub mod unit;
 pub mod visit;
 
-pub use ids::{CampaignId, DeviceId, FindingId, PhotoId, UnitId, UserId, VisitId};
+pub use ids::{AnswerId, CampaignId, CaseId, DeviceId, FindingId, PhotoId, UnitId, UserId, VisitId};
 pub use role::Role;

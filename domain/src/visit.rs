@@ -2,7 +2,7 @@
 //! upload is checked here, by rules both sides share, and has a content hash both sides compute
 //! the same way: the same id with a different hash is a conflict, never an overwrite.
 
-use crate::ids::{DeviceId, FindingId, PhotoId, UnitId, VisitId};
+use crate::ids::{CaseId, DeviceId, FindingId, PhotoId, UnitId, VisitId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -136,6 +136,10 @@ pub struct VisitUpload {
     /// An explicit "no problem found"; a visit has findings or says this, never neither.
     pub no_problem_found: bool,
     pub findings: Vec<FindingUpload>,
+    /// A look-back visit (回头看) the office asked for: the finding it follows up. Left out of
+    /// the JSON when absent, so visits from before this field keep their content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookback_for: Option<CaseId>,
 }
 
 /// Why an upload is refused.
@@ -323,6 +327,7 @@ mod tests {
             }),
             notes: String::new(),
             no_problem_found: false,
+            lookback_for: None,
             findings: vec![FindingUpload {
                 id: FindingId::new(),
                 criterion: "efficiency".into(),

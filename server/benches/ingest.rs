@@ -153,6 +153,7 @@ async fn main() {
                     },
                     notes: format!("client {c}"),
                     no_problem_found: false,
+                    lookback_for: None,
                     findings: vec![FindingUpload {
                         id: FindingId::new(),
                         criterion: "efficiency".into(),

@@ -32,6 +32,7 @@ fn visit(
         },
         notes: String::new(),
         no_problem_found: false,
+        lookback_for: None,
         findings: vec![FindingUpload {
             id: FindingId::new(),
             criterion: "courteous_service".into(),

@@ -95,6 +95,7 @@ fn visit(unit: &UnitView, device: DeviceId, seq: u64, photos: &[&[u8]]) -> Visit
         }),
         notes: "窗口排队较长".into(),
         no_problem_found: false,
+        lookback_for: None,
         findings: vec![FindingUpload {
             id: FindingId::new(),
             criterion: "efficiency".into(),
