@@ -486,7 +486,12 @@ mod tests {
             t.push((S::Released, Step::Acknowledge, a, S::Acknowledged));
             t.push((S::Acknowledged, Step::Answer, a, S::Answered));
             t.push((S::Answered, Step::Return, a, S::Acknowledged));
-            t.push((S::Rectifying, Step::ReportCompletion, a, S::CompletionReported));
+            t.push((
+                S::Rectifying,
+                Step::ReportCompletion,
+                a,
+                S::CompletionReported,
+            ));
             t.push((S::CompletionReported, Step::Accept, a, S::Closed));
             t.push((S::CompletionReported, Step::Return, a, S::Rectifying));
             for s in [S::Answered, S::Rectifying, S::CompletionReported] {
@@ -494,10 +499,30 @@ mod tests {
                 t.push((s, Step::RequestLookBack, a, s));
             }
         }
-        t.push((S::Answered, Step::Accept, Some(AnswerKind::FixedNow), S::Closed));
-        t.push((S::Answered, Step::Accept, Some(AnswerKind::Explain), S::Closed));
-        t.push((S::Answered, Step::Accept, Some(AnswerKind::ByDate), S::Rectifying));
-        t.push((S::Answered, Step::Accept, Some(AnswerKind::Plan), S::Rectifying));
+        t.push((
+            S::Answered,
+            Step::Accept,
+            Some(AnswerKind::FixedNow),
+            S::Closed,
+        ));
+        t.push((
+            S::Answered,
+            Step::Accept,
+            Some(AnswerKind::Explain),
+            S::Closed,
+        ));
+        t.push((
+            S::Answered,
+            Step::Accept,
+            Some(AnswerKind::ByDate),
+            S::Rectifying,
+        ));
+        t.push((
+            S::Answered,
+            Step::Accept,
+            Some(AnswerKind::Plan),
+            S::Rectifying,
+        ));
         t
     }
 
@@ -553,7 +578,10 @@ mod tests {
     fn closed_and_set_aside_findings_offer_nothing_but_a_reopen() {
         for s in [CaseState::Closed, CaseState::Merged, CaseState::Superseded] {
             for actor in ACTORS {
-                assert!(offered(s, actor, Some(AnswerKind::Plan)).is_empty(), "{s:?}");
+                assert!(
+                    offered(s, actor, Some(AnswerKind::Plan)).is_empty(),
+                    "{s:?}"
+                );
             }
         }
         assert_eq!(
@@ -588,21 +616,48 @@ mod tests {
     #[test]
     fn working_days_skip_weekends() {
         // 2026-11-20 is a Friday.
-        assert_eq!(add_working_days(date!(2026 - 11 - 20), 1), date!(2026 - 11 - 23));
-        assert_eq!(add_working_days(date!(2026 - 11 - 20), 5), date!(2026 - 11 - 27));
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 20), 1),
+            date!(2026 - 11 - 23)
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 20), 5),
+            date!(2026 - 11 - 27)
+        );
         // From a Saturday, the first working day is Monday.
-        assert_eq!(add_working_days(date!(2026 - 11 - 21), 1), date!(2026 - 11 - 23));
-        assert_eq!(add_working_days(date!(2026 - 11 - 18), 0), date!(2026 - 11 - 18));
-        assert_eq!(add_working_days(date!(2026 - 11 - 16), 5), date!(2026 - 11 - 23));
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 21), 1),
+            date!(2026 - 11 - 23)
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 18), 0),
+            date!(2026 - 11 - 18)
+        );
+        assert_eq!(
+            add_working_days(date!(2026 - 11 - 16), 5),
+            date!(2026 - 11 - 23)
+        );
     }
 
     #[test]
     fn covert_findings_show_only_their_week() {
         // Thursday 2026-11-19 is in the week of Monday 2026-11-16.
-        assert_eq!(shown_date(date!(2026 - 11 - 19), true), date!(2026 - 11 - 16));
-        assert_eq!(shown_date(date!(2026 - 11 - 22), true), date!(2026 - 11 - 16));
-        assert_eq!(shown_date(date!(2026 - 11 - 16), true), date!(2026 - 11 - 16));
-        assert_eq!(shown_date(date!(2026 - 11 - 19), false), date!(2026 - 11 - 19));
+        assert_eq!(
+            shown_date(date!(2026 - 11 - 19), true),
+            date!(2026 - 11 - 16)
+        );
+        assert_eq!(
+            shown_date(date!(2026 - 11 - 22), true),
+            date!(2026 - 11 - 16)
+        );
+        assert_eq!(
+            shown_date(date!(2026 - 11 - 16), true),
+            date!(2026 - 11 - 16)
+        );
+        assert_eq!(
+            shown_date(date!(2026 - 11 - 19), false),
+            date!(2026 - 11 - 19)
+        );
     }
 
     #[test]
@@ -658,7 +713,13 @@ mod tests {
             Err(AnswerError::NeedsDate)
         );
         assert_eq!(
-            check_answer(AnswerKind::ByDate, "x", Some(date!(2026 - 11 - 01)), &[], today),
+            check_answer(
+                AnswerKind::ByDate,
+                "x",
+                Some(date!(2026 - 11 - 01)),
+                &[],
+                today
+            ),
             Err(AnswerError::NeedsDate)
         );
         assert_eq!(

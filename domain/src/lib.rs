@@ -12,5 +12,7 @@ pub mod role;
 pub mod unit;
 pub mod visit;
 
-pub use ids::{AnswerId, CampaignId, CaseId, DeviceId, FindingId, PhotoId, UnitId, UserId, VisitId};
+pub use ids::{
+    AnswerId, CampaignId, CaseId, DeviceId, FindingId, PhotoId, UnitId, UserId, VisitId,
+};
 pub use role::Role;

@@ -82,7 +82,7 @@ async fn monitor_overview(
     }))
 }
 
-/// The unit's home: its own entry and the units under it.
+/// The unit's home: its own entry, the units under it, and its open released findings.
 #[utoipa::path(get, path = "/api/v1/unit/overview", tag = "unit",
     responses((status = 200, body = UnitOverview), (status = 401), (status = 404)))]
 async fn unit_overview(
@@ -95,6 +95,13 @@ async fn unit_overview(
         .iter()
         .find(|u| u.id == unit.unit_id)
         .ok_or(ApiError::NotFound)?;
+    let open_findings = crate::findings::store::load_all(&mut conn)
+        .await?
+        .iter()
+        .filter(|c| {
+            c.state.is_released() && c.state.is_open() && tree.iter().any(|u| u.id == c.unit_id)
+        })
+        .count();
     Ok(Json(UnitOverview {
         unit: UnitRef {
             id: own.id,
@@ -108,6 +115,6 @@ async fn unit_overview(
                 name: u.name.clone(),
             })
             .collect(),
-        open_findings: 0,
+        open_findings: u32::try_from(open_findings).map_err(|e| ApiError::Internal(e.into()))?,
     }))
 }

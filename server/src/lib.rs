@@ -11,6 +11,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod findings;
 pub mod health;
 pub mod home;
 pub mod http;

@@ -1,10 +1,12 @@
 //! `chafang`: the command line over the server library. `serve` runs the server, `migrate`
-//! applies migrations, `user add` creates an account, `demo` loads the demo data set.
+//! applies migrations, `user add` creates an account, `demo` loads the demo data set, `audit`
+//! verifies the audit chain, appends a checkpoint or prints the head.
 #![forbid(unsafe_code)]
 
 use anyhow::{bail, Context};
 use chafang_domain::role::UnitPosition;
 use chafang_domain::Role;
+use chafang_server::audit::{self, Head};
 use chafang_server::users::{self, NewUser, Username};
 use chafang_server::{auth, db, demo, units, Db, TlsFiles};
 use clap::{Args, Parser, Subcommand};
@@ -47,6 +49,26 @@ enum Command {
     User(UserCommand),
     /// Load the demo data set (idempotent) and print the demo logins.
     Demo,
+    /// Check the audit chain, anchor its head, or print it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the whole chain, and check that every earlier head (each --against and each
+    /// line of audit-checkpoints.txt in the data directory) is a prefix of today's log. Exits
+    /// nonzero naming the first broken event.
+    Verify {
+        /// An earlier head, `<seq>:<hash>`, that today's log must extend (repeatable).
+        #[arg(long = "against", value_name = "SEQ:HASH")]
+        against: Vec<Head>,
+    },
+    /// Append the current head to audit-checkpoints.txt in the data directory (the server also
+    /// does so at start and every hour).
+    Checkpoint,
+    /// Print the current head, `<seq>:<hash>`.
+    Head,
 }
 
 #[derive(Args)]
@@ -129,6 +151,8 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("loading the demo data: {e}"))?;
     }
     let state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
+    // Anchor the audit chain's head beside the data now and every hour while serving.
+    audit::checkpoint::keep(db.clone(), audit::checkpoint::path(&store.data_dir)).await?;
     let pwa_dir = Some(args.pwa_dir.clone());
     if !args.pwa_dir.join("index.html").is_file() {
         eprintln!(
@@ -249,6 +273,56 @@ async fn add_user(store: StoreArgs, args: AddUser) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
+    let db = open(&store).await?;
+    let mut conn = db.pool.acquire().await?;
+    let file = audit::checkpoint::path(&store.data_dir);
+    match command {
+        AuditCommand::Verify { against } => {
+            let checkpoints = audit::checkpoint::read(&file).await?;
+            let lines = checkpoints.len();
+            let mut anchors = against;
+            anchors.extend(checkpoints.into_iter().map(|c| c.head));
+            let report = audit::verify_with(&mut conn, &anchors)
+                .await
+                .context("reading the audit chain")?;
+            if let Some(broken) = report.broken {
+                bail!("audit chain broken: {broken}");
+            }
+            let checked = match report.anchors {
+                1 => "1 checkpoint is a prefix".to_owned(),
+                n => format!("{n} checkpoints are prefixes"),
+            };
+            println!(
+                "chain intact: {} events, head {}; {checked}",
+                report.events, report.head
+            );
+            if lines == 0 {
+                println!("(no checkpoints in {})", file.display());
+            }
+        }
+        AuditCommand::Checkpoint => {
+            let done = audit::checkpoint(&mut conn, &file).await?;
+            if done.appended {
+                println!("checkpoint {} appended to {}", done.head, file.display());
+            } else {
+                println!(
+                    "head {} is already the last checkpoint in {}",
+                    done.head,
+                    file.display()
+                );
+            }
+        }
+        AuditCommand::Head => {
+            let head = audit::head(&mut conn)
+                .await
+                .context("reading the audit chain's head")?;
+            println!("{head}");
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // Settings may come from a `.env` file beside the working directory (see `.env.sample`).
@@ -283,5 +357,6 @@ async fn main() -> anyhow::Result<()> {
             print_demo_logins();
             Ok(())
         }
+        Command::Audit(command) => audit(cli.store, command).await,
     }
 }

@@ -5,7 +5,7 @@
 //! as uploaded, a display copy and a thumbnail, both re-encoded and so free of any metadata.
 
 use crate::audit;
-use crate::auth::extract::MonitorUser;
+use crate::auth::extract::CurrentUser;
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -13,6 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::Json;
 use chafang_domain::visit::{is_sha256_hex, sha256_hex, PhotoReceipt, MAX_PHOTO_BYTES};
+use chafang_domain::Role;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use object_store::path::Path as BlobPath;
@@ -173,16 +174,17 @@ async fn listed_by(
     Ok(row.is_some())
 }
 
-/// Upload a photo's bytes (JPEG, PNG or WebP) under its SHA-256, after the visit listing it.
+/// Upload a photo's bytes (JPEG, PNG or WebP) under its SHA-256, after the visit (monitors) or
+/// answer (units) listing it.
 /// Repeating an upload is harmless.
 #[utoipa::path(put, path = "/api/v1/photos/{sha256}", tag = "visits",
     params(("sha256" = String, Path, description = "lower-case hex SHA-256 of the bytes")),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
-    responses((status = 200, body = PhotoReceipt), (status = 404, description = "no visit of yours lists this photo"),
+    responses((status = 200, body = PhotoReceipt), (status = 404, description = "no visit or answer of yours lists this photo"),
               (status = 413), (status = 415), (status = 422, description = "bytes do not match the hash, or not a readable photo")))]
 async fn upload_photo(
     State(state): State<AppState>,
-    MonitorUser(me): MonitorUser,
+    me: CurrentUser,
     Path(sha256): Path<String>,
     body: Bytes,
 ) -> Result<Json<PhotoReceipt>, ApiError> {
@@ -191,7 +193,13 @@ async fn upload_photo(
     }
     {
         let mut conn = state.db.pool.acquire().await?;
-        if !listed_by(&mut conn, &sha256, &me.user.id.to_string()).await? {
+        let user = me.user.id.to_string();
+        let listed = match me.user.role {
+            Role::Monitor => listed_by(&mut conn, &sha256, &user).await?,
+            Role::Unit => crate::findings::unit::lists_photo(&mut conn, &sha256, &user).await?,
+            Role::Office => false,
+        };
+        if !listed {
             return Err(ApiError::NotFound);
         }
         if has_arrived(&mut conn, &sha256).await? {

@@ -8,6 +8,7 @@ use crate::auth::extract::{CurrentUser, MonitorUser};
 use crate::campaigns;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiJson};
+use crate::findings;
 use crate::state::AppState;
 use crate::units;
 use axum::extract::{Path, State};
@@ -120,6 +121,7 @@ async fn insert(
         ),
     };
     let mode = serde_json::to_value(v.mode).map_err(internal)?;
+    let received_at = now_ms();
     let inserted = sqlx::query(
         "INSERT INTO visits (id, monitor_id, device_id, device_seq, supersedes, unit_id, mode, started_at_device, \
          ended_at_device, received_at, lat, lon, accuracy_m, position_missing, distance_m, no_problem_found, body, content_sha256) \
@@ -134,7 +136,7 @@ async fn insert(
     .bind(mode.as_str().unwrap_or_default())
     .bind(v.started_at_device_ms)
     .bind(v.ended_at_device_ms)
-    .bind(now_ms())
+    .bind(received_at)
     .bind(lat)
     .bind(lon)
     .bind(accuracy)
@@ -178,6 +180,7 @@ async fn insert(
     }
     let payload = serde_json::json!({"content_sha256": hash, "unit_id": v.unit_id, "supersedes": v.supersedes, "device_seq": v.device_seq});
     audit::record(conn, Some(monitor), "visit.submitted", v.id, payload).await?;
+    findings::intake::open_cases(conn, monitor, v, received_at).await?;
     Ok(true)
 }
 
@@ -212,6 +215,13 @@ async fn submit_visit(
                     "a correction must supersede one of your own visits".into(),
                 ))
             }
+        }
+    }
+    if let Some(case) = visit.lookback_for {
+        if !findings::intake::reported_by(&mut conn, case, monitor).await? {
+            return Err(ApiError::Unprocessable(
+                "a look-back visit must follow up a finding of your own".into(),
+            ));
         }
     }
     drop(conn);

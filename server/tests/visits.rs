@@ -3,27 +3,11 @@
 
 mod common;
 
-use chafang_domain::api::UnitView;
-use chafang_domain::visit::{
-    sha256_hex, FindingUpload, Fix, PhotoRef, Position, Severity, VisitMethod, VisitMode,
-    VisitReceipt, VisitUpload,
-};
-use chafang_domain::{DeviceId, FindingId, PhotoId, VisitId};
+use chafang_domain::visit::{sha256_hex, VisitReceipt, VisitUpload};
+use chafang_domain::{DeviceId, FindingId, VisitId};
+use common::fixtures::{a_unit, jpeg, put_photo, submit, visit};
 use common::{engines, error_code, TestServer};
-use image::codecs::jpeg::JpegEncoder;
-use image::{Rgb, RgbImage};
 use sqlx::Row;
-
-/// A real JPEG: a colour gradient of the given size.
-fn jpeg(width: u32, height: u32, seed: u8) -> Vec<u8> {
-    let img = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, seed])
-    });
-    let mut out = Vec::new();
-    img.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 85))
-        .unwrap();
-    out
-}
 
 /// A JPEG whose frame header claims 60000×60000 pixels.
 fn huge_header_jpeg() -> Vec<u8> {
@@ -64,78 +48,6 @@ fn png_bomb() -> Vec<u8> {
     chunk(b"IDAT", &idat);
     chunk(b"IEND", &[]);
     png
-}
-
-async fn a_unit(s: &TestServer, name: &str) -> UnitView {
-    let units: Vec<UnitView> = s.get_as("office", "/api/v1/units").await;
-    units.into_iter().find(|u| u.name == name).unwrap()
-}
-
-fn visit(unit: &UnitView, device: DeviceId, seq: u64, photos: &[&[u8]]) -> VisitUpload {
-    let at = unit.position.unwrap();
-    VisitUpload {
-        id: VisitId::new(),
-        device_id: device,
-        device_seq: seq,
-        supersedes: None,
-        unit_id: unit.id,
-        mode: VisitMode::Open,
-        methods: vec![
-            VisitMethod::AccompanyProcedure,
-            VisitMethod::ConsultRecipients,
-        ],
-        started_at_device_ms: 1_763_000_000_000,
-        ended_at_device_ms: 1_763_000_900_000,
-        // About 40 m north of the unit.
-        position: Position::Fix(Fix {
-            lat: at.lat + 0.00036,
-            lon: at.lon,
-            accuracy_m: 15.0,
-            at_device_ms: 1_763_000_100_000,
-        }),
-        notes: "窗口排队较长".into(),
-        no_problem_found: false,
-        lookback_for: None,
-        findings: vec![FindingUpload {
-            id: FindingId::new(),
-            criterion: "efficiency".into(),
-            description: "办事窗口只开一个，群众排队超过四十分钟".into(),
-            severity: Severity::Serious,
-            suggestion: "高峰时段增开窗口".into(),
-            photos: photos
-                .iter()
-                .map(|b| PhotoRef {
-                    id: PhotoId::new(),
-                    sha256: sha256_hex(b),
-                    bytes: b.len() as u64,
-                })
-                .collect(),
-        }],
-    }
-}
-
-async fn submit(s: &TestServer, client: &reqwest::Client, v: &VisitUpload) -> reqwest::Response {
-    client
-        .post(s.url("/api/v1/visits"))
-        .json(v)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn put_photo(
-    s: &TestServer,
-    client: &reqwest::Client,
-    sha: &str,
-    bytes: Vec<u8>,
-) -> reqwest::Response {
-    client
-        .put(s.url(&format!("/api/v1/photos/{sha}")))
-        .header("content-type", "image/jpeg")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -76,6 +76,8 @@ pub struct OfficeCaseRow {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub released_on: Option<Date>,
     pub due: Option<DueView>,
+    /// Acknowledged after its deadline (flagged for good, not only while it runs).
+    pub acknowledged_late: bool,
     pub rating: Option<Rating>,
     pub lookback_requested: bool,
 }
@@ -142,14 +144,31 @@ pub struct OfficeCase {
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum OfficeStep {
     /// The wording the unit will read and the photos (by hash) that go out.
-    Edit { text: String, photos: Vec<String> },
-    Reroute { unit_id: UnitId },
-    Merge { into: CaseId },
-    Reject { reason: String },
-    Reopen { reason: String },
-    Accept { note: Option<String> },
-    Return { reason: String },
-    RequestLookBack { note: String },
+    Edit {
+        text: String,
+        photos: Vec<String>,
+    },
+    Reroute {
+        unit_id: UnitId,
+    },
+    Merge {
+        into: CaseId,
+    },
+    Reject {
+        reason: String,
+    },
+    Reopen {
+        reason: String,
+    },
+    Accept {
+        note: Option<String>,
+    },
+    Return {
+        reason: String,
+    },
+    RequestLookBack {
+        note: String,
+    },
 }
 
 /// `POST` the release of findings to their units, singly or in a batch.
@@ -224,6 +243,7 @@ pub struct UnitCase {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub acknowledged_on: Option<Date>,
     pub due: Option<DueView>,
+    pub acknowledged_late: bool,
     pub photos: Vec<PhotoLink>,
     pub answers: Vec<AnswerView>,
     /// The steps the unit may take now.

@@ -3,6 +3,8 @@
 //! that `cargo xtask test` starts and names in `CHAFANG_TEST_PG_URL`), driven over real HTTP.
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use chafang_server::{demo, Db, Engine};
 use reqwest::header::{HeaderMap, HeaderValue};
 use sqlx::Connection;

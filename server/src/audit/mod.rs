@@ -2,14 +2,102 @@
 //! hash covers its content and the previous hash, so editing, deleting, reordering or inserting
 //! a row breaks the chain. Appending happens inside the caller's transaction, so a change and
 //! its event commit together or not at all.
+//!
+//! `verify.rs` recomputes the chain and names the first broken event; `checkpoint.rs` keeps
+//! earlier heads in a text file beside the data, which is what catches a log that was edited
+//! and then rehashed from scratch by someone with database access.
+
+pub mod checkpoint;
+pub mod verify;
+
+pub use checkpoint::checkpoint;
+pub use verify::{verify, verify_against, verify_with, Break, VerifyReport};
 
 use crate::clock::now_ms;
 use chafang_domain::UserId;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
+use std::fmt;
+use std::str::FromStr;
 
 /// The hash before the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A point on the chain: the sequence number of an event and the chain hash up to and including
+/// it; `0:` followed by the genesis hash before the first event. Written `<seq>:<64 hex digits>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Head {
+    pub seq: i64,
+    /// Lowercase hex SHA-256.
+    pub hash: String,
+}
+
+impl Head {
+    /// The head of an empty log.
+    pub fn genesis() -> Head {
+        Head {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Head {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+/// Text that is not a head.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{input:?} is not a chain head (<seq>:<64 hex digits>): {reason}")]
+pub struct HeadParseError {
+    input: String,
+    reason: &'static str,
+}
+
+impl FromStr for Head {
+    type Err = HeadParseError;
+
+    fn from_str(s: &str) -> Result<Head, HeadParseError> {
+        let fail = |reason| HeadParseError {
+            input: s.chars().take(100).collect(),
+            reason,
+        };
+        let (seq, hash) = s
+            .trim()
+            .split_once(':')
+            .ok_or_else(|| fail("there is no ':' between the sequence number and the hash"))?;
+        if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(fail("the sequence number is not a whole number"));
+        }
+        let seq = seq
+            .parse()
+            .map_err(|_| fail("the sequence number is too large"))?;
+        if hash.len() != 64 {
+            return Err(fail("the hash is not 64 characters long"));
+        }
+        if !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(fail("the hash has a character that is not a hex digit"));
+        }
+        Ok(Head {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// The chain's current head as the head row records it: what the office shows and what a
+/// checkpoint anchors. `verify` checks it against the events.
+pub async fn head(conn: &mut AnyConnection) -> Result<Head, sqlx::Error> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Head {
+        seq: row.try_get("seq")?,
+        hash: row.try_get("hash")?,
+    })
+}
 
 /// What happened, by whom, to what.
 pub struct Event<'a> {
@@ -142,5 +230,34 @@ mod tests {
             event_hash(1, 2, Some("ab"), "k", None, "{}", GENESIS),
             event_hash(1, 2, Some("a"), "bk", None, "{}", GENESIS)
         );
+    }
+
+    #[test]
+    fn heads_round_trip_as_text_and_bad_text_says_why() {
+        let head = Head {
+            seq: 17,
+            hash: "ab".repeat(32),
+        };
+        assert_eq!(head.to_string(), format!("17:{}", "ab".repeat(32)));
+        assert_eq!(head.to_string().parse::<Head>(), Ok(head.clone()));
+        assert_eq!(format!(" 17:{} ", "AB".repeat(32)).parse(), Ok(head));
+        assert_eq!(
+            Head::genesis().to_string().parse::<Head>(),
+            Ok(Head::genesis())
+        );
+        for (bad, why) in [
+            ("17", "no ':'"),
+            ("-1:00", "whole number"),
+            (":00", "whole number"),
+            ("99999999999999999999:00", "too large"),
+            ("17:abc", "64 characters"),
+            (&format!("17:{}", "g".repeat(64)), "hex digit"),
+        ] {
+            let err = bad.parse::<Head>().unwrap_err().to_string();
+            assert!(
+                err.contains(why) && err.contains("<seq>:<64 hex digits>"),
+                "{bad}: {err}"
+            );
+        }
     }
 }

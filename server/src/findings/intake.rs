@@ -1,0 +1,121 @@
+//! Where cases come from: every finding of a newly stored visit opens one in the office inbox.
+//! A correction supersedes the cases of the visit it replaces while they are still unreleased
+//! (released ones stay with the unit; the office sees the correction in their history), and a
+//! look-back visit is linked to the case it follows up.
+
+use super::store::{self, day_text, severity_str, take_step, CaseRecord, Taken, COLUMNS};
+use crate::audit;
+use crate::error::ApiError;
+use chafang_domain::followup::{Actor, CaseState, Step};
+use chafang_domain::quota::day_cst;
+use chafang_domain::visit::{VisitMode, VisitUpload};
+use chafang_domain::{CaseId, UserId, VisitId};
+use sqlx::AnyConnection;
+
+/// Opens a case per finding of a visit just inserted.
+pub async fn open_cases(
+    conn: &mut AnyConnection,
+    monitor: UserId,
+    v: &VisitUpload,
+    received_at: i64,
+) -> Result<(), ApiError> {
+    let seen_on = day_text(day_cst(v.started_at_device_ms));
+    for f in &v.findings {
+        let id = CaseId::random();
+        sqlx::query(
+            "INSERT INTO cases (id, unit_id, criterion, severity, unit_text, state, covert, seen_on, received_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $8)",
+        )
+        .bind(id.to_string())
+        .bind(v.unit_id.to_string())
+        .bind(&f.criterion)
+        .bind(severity_str(f.severity))
+        .bind(f.description.trim())
+        .bind(i64::from(v.mode == VisitMode::Covert))
+        .bind(&seen_on)
+        .bind(received_at)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("INSERT INTO case_findings (finding_id, case_id) VALUES ($1, $2)")
+            .bind(f.id.to_string())
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+        for (i, p) in f.photos.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO case_photos (case_id, sha256, position, chosen) VALUES ($1, $2, $3, 1) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id.to_string())
+            .bind(&p.sha256)
+            .bind(i as i64)
+            .execute(&mut *conn)
+            .await?;
+        }
+        let payload =
+            serde_json::json!({"finding_id": f.id, "visit_id": v.id, "unit_id": v.unit_id});
+        audit::record(conn, Some(monitor), "case.opened", id, payload).await?;
+    }
+    if let Some(old) = v.supersedes {
+        supersede(conn, old, v.id).await?;
+    }
+    if let Some(case) = v.lookback_for {
+        sqlx::query("INSERT INTO lookbacks (visit_id, case_id) VALUES ($1, $2)")
+            .bind(v.id.to_string())
+            .bind(case.to_string())
+            .execute(&mut *conn)
+            .await?;
+        let payload = serde_json::json!({"visit_id": v.id});
+        audit::record(conn, Some(monitor), "case.lookback_visited", case, payload).await?;
+    }
+    Ok(())
+}
+
+/// The cases of a visit's findings.
+async fn cases_of_visit(
+    conn: &mut AnyConnection,
+    visit: VisitId,
+) -> Result<Vec<CaseRecord>, ApiError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases WHERE id IN (SELECT cf.case_id FROM case_findings cf \
+         JOIN findings f ON f.id = cf.finding_id WHERE f.visit_id = $1)"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(visit.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(store::from_row).collect()
+}
+
+async fn supersede(conn: &mut AnyConnection, old: VisitId, new: VisitId) -> Result<(), ApiError> {
+    for case in cases_of_visit(conn, old).await? {
+        let payload = serde_json::json!({"corrected_by": new});
+        if case.state == CaseState::Submitted {
+            take_step(
+                conn,
+                &case,
+                Taken {
+                    step: Step::Supersede,
+                    actor: Actor::System,
+                    answer: None,
+                    by: None,
+                },
+                vec![],
+                payload,
+            )
+            .await?;
+        } else {
+            audit::record(conn, None, "case.visit_corrected", case.id, payload).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a monitor reported a finding of a case (a look-back must follow up one's own).
+pub async fn reported_by(
+    conn: &mut AnyConnection,
+    case: CaseId,
+    monitor: UserId,
+) -> Result<bool, ApiError> {
+    Ok(store::reporters(conn, case).await?.contains(&monitor))
+}

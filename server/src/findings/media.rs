@@ -1,0 +1,109 @@
+//! Photos as each role may fetch them. The office by hash; a unit only by its case and the
+//! photo's place among those released (the hash of the monitor's original never reaches it),
+//! and only the re-encoded copies, which carry no metadata. No validator or date headers: a
+//! file's modification time is the moment it arrived.
+
+use super::unit::in_scope;
+use super::views;
+use crate::auth::extract::{OfficeUser, UnitUser};
+use crate::error::ApiError;
+use crate::photos::{display_key, thumb_key};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chafang_domain::visit::is_sha256_hex;
+use sqlx::Row;
+
+async fn serve(state: &AppState, sha256: &str, size: &str) -> Result<Response, ApiError> {
+    let key = match size {
+        "display" => display_key(sha256),
+        "thumb" => thumb_key(sha256),
+        _ => return Err(ApiError::NotFound),
+    };
+    let bytes = match state.blobs.get(&key).await {
+        Ok(got) => got
+            .bytes()
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?,
+        Err(object_store::Error::NotFound { .. }) => return Err(ApiError::NotFound),
+        Err(e) => return Err(ApiError::Internal(e.into())),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A photo's display copy or thumbnail, for the office.
+#[utoipa::path(get, path = "/api/v1/office/photos/{sha256}/{size}", tag = "findings",
+    params(("sha256" = String, Path), ("size" = String, Path, description = "display or thumb")),
+    responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
+pub async fn office_photo(
+    State(state): State<AppState>,
+    _office: OfficeUser,
+    Path((sha256, size)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    if !is_sha256_hex(&sha256) {
+        return Err(ApiError::NotFound);
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    if !crate::photos::has_arrived(&mut conn, &sha256).await? {
+        return Err(ApiError::NotFound);
+    }
+    drop(conn);
+    serve(&state, &sha256, &size).await
+}
+
+/// The `n`th photo released with one of the unit's findings.
+#[utoipa::path(get, path = "/api/v1/unit/findings/{id}/photos/{n}/{size}", tag = "findings",
+    params(("id" = String, Path), ("n" = usize, Path), ("size" = String, Path, description = "display or thumb")),
+    responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
+pub async fn unit_case_photo(
+    State(state): State<AppState>,
+    me: UnitUser,
+    Path((id, n, size)): Path<(String, usize, String)>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let case = in_scope(&mut conn, me.unit_id, &id).await?;
+    let shas = views::chosen_photos(&mut conn, case.id).await?;
+    drop(conn);
+    let sha = shas.get(n).ok_or(ApiError::NotFound)?;
+    serve(&state, sha, &size).await
+}
+
+/// The `n`th evidence photo of one of the unit's answers.
+#[utoipa::path(get, path = "/api/v1/unit/answers/{id}/photos/{n}/{size}", tag = "findings",
+    params(("id" = String, Path), ("n" = usize, Path), ("size" = String, Path, description = "display or thumb")),
+    responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
+pub async fn unit_answer_photo(
+    State(state): State<AppState>,
+    me: UnitUser,
+    Path((id, n, size)): Path<(String, usize, String)>,
+) -> Result<Response, ApiError> {
+    let answer: chafang_domain::AnswerId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let case_id: String = sqlx::query("SELECT case_id FROM answers WHERE id = $1")
+        .bind(answer.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(ApiError::NotFound)?
+        .try_get("case_id")?;
+    in_scope(&mut conn, me.unit_id, &case_id).await?;
+    let sha: String = sqlx::query(
+        "SELECT ap.sha256 FROM answer_photos ap JOIN photos p ON p.sha256 = ap.sha256 \
+         WHERE ap.answer_id = $1 ORDER BY ap.position LIMIT 1 OFFSET $2",
+    )
+    .bind(answer.to_string())
+    .bind(i64::try_from(n).map_err(|_| ApiError::NotFound)?)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(ApiError::NotFound)?
+    .try_get("sha256")?;
+    drop(conn);
+    serve(&state, &sha, &size).await
+}

@@ -1,0 +1,461 @@
+//! The office's side of the loop: the inbox, one case in detail, the review steps (edit,
+//! re-route, merge, reject, reopen), release to units, and the verdict on answers.
+
+use super::store::{self, take_step, CaseRecord, Col, Taken};
+use super::views::{self, UnitNames};
+use crate::auth::extract::OfficeUser;
+use crate::clock::today_cst;
+use crate::error::{ApiError, ApiJson};
+use crate::state::AppState;
+use crate::units;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use chafang_domain::api::{OfficeCase, OfficeCaseRow, OfficeStep, ReleaseRequest, ReleaseResult};
+use chafang_domain::followup::{
+    add_working_days, Actor, CaseState, Step, DEFAULT_ACK_DAYS, DEFAULT_ANSWER_DAYS,
+    MAX_ANSWER_TEXT, MAX_DEADLINE_DAYS,
+};
+use chafang_domain::{CaseId, UserId};
+use serde::Deserialize;
+use sqlx::AnyConnection;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only cases in this state (e.g. `submitted` for the inbox).
+    state: Option<String>,
+}
+
+/// The office's findings, newest receipt first, optionally in one state.
+#[utoipa::path(get, path = "/api/v1/office/findings", tag = "findings", params(ListQuery),
+    responses((status = 200, body = Vec<OfficeCaseRow>), (status = 400), (status = 401), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    _office: OfficeUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<OfficeCaseRow>>, ApiError> {
+    let wanted = q
+        .state
+        .map(|s| CaseState::parse(&s).ok_or_else(|| ApiError::BadRequest(format!("no state {s}"))))
+        .transpose()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let names = UnitNames::load(&mut conn).await?;
+    let mut reporters = views::reporter_names(&mut conn).await?;
+    let mut rows: Vec<OfficeCaseRow> = store::load_all(&mut conn)
+        .await?
+        .iter()
+        .filter(|c| wanted.is_none_or(|w| c.state == w))
+        .map(|c| views::office_row(c, &names, reporters.remove(&c.id).unwrap_or_default()))
+        .collect();
+    rows.reverse();
+    Ok(Json(rows))
+}
+
+pub fn parse_case(id: &str) -> Result<CaseId, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
+
+async fn found(conn: &mut AnyConnection, id: &str) -> Result<CaseRecord, ApiError> {
+    store::load(conn, parse_case(id)?)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// One finding with everything the office may know: reporters, originals, photos, answers,
+/// history, and the steps it may take now.
+#[utoipa::path(get, path = "/api/v1/office/findings/{id}", tag = "findings",
+    params(("id" = String, Path, description = "case id")),
+    responses((status = 200, body = OfficeCase), (status = 401), (status = 404)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    _office: OfficeUser,
+    Path(id): Path<String>,
+) -> Result<Json<OfficeCase>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let case = found(&mut conn, &id).await?;
+    Ok(Json(views::office_case(&mut conn, &case).await?))
+}
+
+fn words(what: &str, s: &str) -> Result<String, ApiError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(ApiError::Unprocessable(format!("{what} is empty")));
+    }
+    if s.chars().count() > MAX_ANSWER_TEXT {
+        return Err(ApiError::Unprocessable(format!(
+            "{what} is longer than {MAX_ANSWER_TEXT} characters"
+        )));
+    }
+    Ok(s.to_owned())
+}
+
+/// Take one step on a finding: review (edit, re-route, merge, reject, reopen), verdict
+/// (accept, return) or a look-back request. 409 when the step is not possible now.
+#[utoipa::path(post, path = "/api/v1/office/findings/{id}/steps", tag = "findings",
+    params(("id" = String, Path, description = "case id")), request_body = OfficeStep,
+    responses((status = 200, body = OfficeCase), (status = 401), (status = 404), (status = 409), (status = 422)))]
+pub async fn step(
+    State(state): State<AppState>,
+    OfficeUser(me): OfficeUser,
+    Path(id): Path<String>,
+    ApiJson(step): ApiJson<OfficeStep>,
+) -> Result<Json<OfficeCase>, ApiError> {
+    let by = Some(me.user.id);
+    let mut tx = state.db.begin_write().await?;
+    let case = found(&mut tx, &id).await?;
+    let office = |s: Step| (s, Actor::Office, None);
+    match step {
+        OfficeStep::Edit { text, photos } => {
+            let text = words("the wording", &text)?;
+            let (s, a, k) = office(Step::Edit);
+            let known: Vec<String> = sqlx_shas(&mut tx, case.id).await?;
+            if let Some(bad) = photos.iter().find(|p| !known.contains(p)) {
+                return Err(ApiError::Unprocessable(format!(
+                    "photo {bad} is not one of this finding's"
+                )));
+            }
+            let payload =
+                serde_json::json!({"old_text": case.unit_text, "text": text, "photos": photos});
+            take_step(
+                &mut tx,
+                &case,
+                Taken {
+                    step: s,
+                    actor: a,
+                    answer: k,
+                    by,
+                },
+                vec![("unit_text", Col::text(text))],
+                payload,
+            )
+            .await?;
+            for sha in &known {
+                sqlx::query(
+                    "UPDATE case_photos SET chosen = $1 WHERE case_id = $2 AND sha256 = $3",
+                )
+                .bind(i64::from(photos.contains(sha)))
+                .bind(case.id.to_string())
+                .bind(sha)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        OfficeStep::Reroute { unit_id } => {
+            if !units::list_all(&mut tx)
+                .await?
+                .iter()
+                .any(|u| u.id == unit_id)
+            {
+                return Err(ApiError::Unprocessable("no such unit".into()));
+            }
+            let (s, a, k) = office(Step::Reroute);
+            let payload = serde_json::json!({"from_unit": case.unit_id, "unit_id": unit_id});
+            take_step(
+                &mut tx,
+                &case,
+                Taken {
+                    step: s,
+                    actor: a,
+                    answer: k,
+                    by,
+                },
+                vec![("unit_id", Col::text(unit_id.to_string()))],
+                payload,
+            )
+            .await?;
+        }
+        OfficeStep::Merge { into } => merge(&mut tx, &case, into, me.user.id).await?,
+        OfficeStep::Reject { reason } => {
+            let reason = words("the reason", &reason)?;
+            let (s, a, k) = office(Step::Reject);
+            let payload = serde_json::json!({"reason": reason});
+            let sets = vec![("reject_reason", Col::text(reason))];
+            take_step(
+                &mut tx,
+                &case,
+                Taken {
+                    step: s,
+                    actor: a,
+                    answer: k,
+                    by,
+                },
+                sets,
+                payload,
+            )
+            .await?;
+        }
+        OfficeStep::Reopen { reason } => {
+            let reason = words("the reason", &reason)?;
+            let (s, a, k) = office(Step::Reopen);
+            let payload = serde_json::json!({"reason": reason});
+            let sets = vec![("reject_reason", Col::Text(None))];
+            take_step(
+                &mut tx,
+                &case,
+                Taken {
+                    step: s,
+                    actor: a,
+                    answer: k,
+                    by,
+                },
+                sets,
+                payload,
+            )
+            .await?;
+        }
+        OfficeStep::Accept { note } => accept(&mut tx, &case, note, me.user.id).await?,
+        OfficeStep::Return { reason } => {
+            let reason = words("the reason", &reason)?;
+            give_back(&mut tx, &case, reason, me.user.id).await?;
+        }
+        OfficeStep::RequestLookBack { note } => {
+            let note = words("the note", &note)?;
+            let (s, a, k) = office(Step::RequestLookBack);
+            let payload = serde_json::json!({"note": note});
+            let sets = vec![("lookback_requested", Col::Int(Some(1)))];
+            take_step(
+                &mut tx,
+                &case,
+                Taken {
+                    step: s,
+                    actor: a,
+                    answer: k,
+                    by,
+                },
+                sets,
+                payload,
+            )
+            .await?;
+        }
+    }
+    let after = store::load(&mut tx, case.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let view = views::office_case(&mut tx, &after).await?;
+    tx.commit().await?;
+    Ok(Json(view))
+}
+
+async fn sqlx_shas(conn: &mut AnyConnection, case: CaseId) -> Result<Vec<String>, ApiError> {
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT sha256 FROM case_photos WHERE case_id = $1")
+        .bind(case.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get("sha256"))
+        .collect::<Result<_, _>>()?)
+}
+
+/// Folds `case` into `into`: its reports and photos move over (photos held back if the target
+/// is already with the unit), and it stays on record as merged.
+async fn merge(
+    conn: &mut AnyConnection,
+    case: &CaseRecord,
+    into: CaseId,
+    by: UserId,
+) -> Result<(), ApiError> {
+    let target = store::load(conn, into)
+        .await?
+        .ok_or_else(|| ApiError::Unprocessable("no such finding to merge into".into()))?;
+    if target.id == case.id || !target.state.is_open() {
+        return Err(ApiError::Unprocessable(
+            "merge into another finding that is still open".into(),
+        ));
+    }
+    let payload = serde_json::json!({"into": into});
+    take_step(
+        conn,
+        case,
+        Taken {
+            step: Step::Merge,
+            actor: Actor::Office,
+            answer: None,
+            by: Some(by),
+        },
+        vec![("merged_into", Col::text(into.to_string()))],
+        payload,
+    )
+    .await?;
+    sqlx::query("UPDATE case_findings SET case_id = $1 WHERE case_id = $2")
+        .bind(into.to_string())
+        .bind(case.id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    let chosen = if target.state.is_released() { 0 } else { 1 };
+    sqlx::query(
+        "INSERT INTO case_photos (case_id, sha256, position, chosen) \
+         SELECT $1, sha256, position + 1000, $2 FROM case_photos WHERE case_id = $3 ON CONFLICT DO NOTHING",
+    )
+    .bind(into.to_string())
+    .bind(chosen)
+    .bind(case.id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    crate::audit::record(
+        conn,
+        Some(by),
+        "case.merged_in",
+        into,
+        serde_json::json!({"from": case.id}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Accepts the answer under judgement: a deadline or plan moves on to rectification with the
+/// committed date as its deadline; anything else closes the finding (销号).
+async fn accept(
+    conn: &mut AnyConnection,
+    case: &CaseRecord,
+    note: Option<String>,
+    by: UserId,
+) -> Result<(), ApiError> {
+    let (answer, kind, committed_by) = views::pending_answer(conn, case.id)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("there is no answer to judge".into()))?;
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let mut sets = vec![];
+    if matches!(case.state, CaseState::Answered) && kind.is_some_and(|k| k.leaves_work()) {
+        sets.push(("committed_by", Col::Text(committed_by)));
+    } else {
+        sets.push(("closed_on", Col::day(today_cst())));
+    }
+    let payload = serde_json::json!({"answer_id": answer, "note": note});
+    take_step(
+        conn,
+        case,
+        Taken {
+            step: Step::Accept,
+            actor: Actor::Office,
+            answer: kind,
+            by: Some(by),
+        },
+        sets,
+        payload,
+    )
+    .await?;
+    verdict(conn, answer, "accepted", note).await
+}
+
+/// Returns the answer under judgement with a reason: the unit answers again (with a fresh
+/// answer deadline) or goes on rectifying.
+async fn give_back(
+    conn: &mut AnyConnection,
+    case: &CaseRecord,
+    reason: String,
+    by: UserId,
+) -> Result<(), ApiError> {
+    let (answer, kind, _) = views::pending_answer(conn, case.id)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("there is no answer to judge".into()))?;
+    let mut sets = vec![];
+    if case.state == CaseState::Answered {
+        let days = case.answer_days.unwrap_or(DEFAULT_ANSWER_DAYS);
+        sets.push(("answer_due", Col::day(add_working_days(today_cst(), days))));
+    }
+    let payload = serde_json::json!({"answer_id": answer, "reason": reason});
+    take_step(
+        conn,
+        case,
+        Taken {
+            step: Step::Return,
+            actor: Actor::Office,
+            answer: kind,
+            by: Some(by),
+        },
+        sets,
+        payload,
+    )
+    .await?;
+    verdict(conn, answer, "returned", Some(reason)).await
+}
+
+async fn verdict(
+    conn: &mut AnyConnection,
+    answer: chafang_domain::AnswerId,
+    verdict: &str,
+    reason: Option<String>,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "UPDATE answers SET verdict = $1, verdict_reason = $2, verdict_at = $3 WHERE id = $4 AND verdict IS NULL",
+    )
+    .bind(verdict)
+    .bind(reason)
+    .bind(crate::clock::now_ms())
+    .bind(answer.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn days(what: &str, d: Option<u32>, default: u32) -> Result<u32, ApiError> {
+    let d = d.unwrap_or(default);
+    if d == 0 || d > MAX_DEADLINE_DAYS {
+        return Err(ApiError::Unprocessable(format!(
+            "{what} must be 1 to {MAX_DEADLINE_DAYS} working days"
+        )));
+    }
+    Ok(d)
+}
+
+/// Release findings to their units, all or none. Covert visits' findings go only with
+/// `release_covert` set; each needs to be in the inbox.
+#[utoipa::path(post, path = "/api/v1/office/releases", tag = "findings", request_body = ReleaseRequest,
+    responses((status = 200, body = ReleaseResult), (status = 401), (status = 404), (status = 409), (status = 422)))]
+pub async fn release(
+    State(state): State<AppState>,
+    OfficeUser(me): OfficeUser,
+    ApiJson(req): ApiJson<ReleaseRequest>,
+) -> Result<Json<ReleaseResult>, ApiError> {
+    let ack_days = days(
+        "the acknowledgement deadline",
+        req.ack_days,
+        DEFAULT_ACK_DAYS,
+    )?;
+    let answer_days = days("the answer deadline", req.answer_days, DEFAULT_ANSWER_DAYS)?;
+    if req.cases.is_empty() || req.cases.len() > 500 {
+        return Err(ApiError::Unprocessable(
+            "release 1 to 500 findings at a time".into(),
+        ));
+    }
+    let today = today_cst();
+    let ack_due = add_working_days(today, ack_days);
+    let mut tx = state.db.begin_write().await?;
+    let mut released: Vec<CaseId> = Vec::with_capacity(req.cases.len());
+    for id in &req.cases {
+        if released.contains(id) {
+            continue;
+        }
+        let case = store::load(&mut tx, *id)
+            .await?
+            .ok_or_else(|| ApiError::Unprocessable(format!("no finding {id}")))?;
+        if case.covert && !req.release_covert {
+            return Err(ApiError::Unprocessable(
+                "a covert visit's finding is released only deliberately (release_covert)".into(),
+            ));
+        }
+        let payload = serde_json::json!({"ack_due": ack_due.to_string(), "answer_days": answer_days, "covert": case.covert});
+        let sets = vec![
+            ("released_on", Col::day(today)),
+            ("ack_due", Col::day(ack_due)),
+            ("answer_days", Col::Int(Some(i64::from(answer_days)))),
+        ];
+        take_step(
+            &mut tx,
+            &case,
+            Taken {
+                step: Step::Release,
+                actor: Actor::Office,
+                answer: None,
+                by: Some(me.user.id),
+            },
+            sets,
+            payload,
+        )
+        .await?;
+        released.push(*id);
+    }
+    tx.commit().await?;
+    Ok(Json(ReleaseResult { released }))
+}

@@ -1,0 +1,245 @@
+//! The case rows and the one way to change them: every step checks the domain's state machine,
+//! updates the row only if it is still in the state the step was checked against (so two
+//! people acting at once cannot both win), and appends the step to the audit chain in the same
+//! transaction.
+
+use crate::audit;
+use crate::clock::now_ms;
+use crate::error::ApiError;
+use chafang_domain::followup::{self, Actor, AnswerKind, CaseState, Deadlines, Rating, Step};
+use chafang_domain::visit::Severity;
+use chafang_domain::{CaseId, UnitId, UserId};
+use sqlx::{AnyConnection, Row};
+use time::macros::format_description;
+use time::Date;
+
+pub fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("malformed case row: {e}"))
+}
+
+/// A day as stored (`YYYY-MM-DD`).
+pub fn day_text(d: Date) -> String {
+    d.to_string()
+}
+
+pub fn parse_day(s: &str) -> Result<Date, ApiError> {
+    Date::parse(s, format_description!("[year]-[month]-[day]")).map_err(internal)
+}
+
+fn opt_day(s: Option<String>) -> Result<Option<Date>, ApiError> {
+    s.as_deref().map(parse_day).transpose()
+}
+
+pub fn severity_str(s: Severity) -> &'static str {
+    match s {
+        Severity::Minor => "minor",
+        Severity::Serious => "serious",
+        Severity::VerySerious => "very_serious",
+    }
+}
+
+fn parse_severity(s: &str) -> Result<Severity, ApiError> {
+    match s {
+        "minor" => Ok(Severity::Minor),
+        "serious" => Ok(Severity::Serious),
+        "very_serious" => Ok(Severity::VerySerious),
+        other => Err(internal(format!("severity {other}"))),
+    }
+}
+
+/// A case as stored.
+#[derive(Clone, Debug)]
+pub struct CaseRecord {
+    pub id: CaseId,
+    pub unit_id: UnitId,
+    pub criterion: String,
+    pub severity: Severity,
+    pub unit_text: String,
+    pub state: CaseState,
+    pub covert: bool,
+    pub seen_on: Date,
+    pub received_at: i64,
+    pub merged_into: Option<CaseId>,
+    pub reject_reason: Option<String>,
+    pub released_on: Option<Date>,
+    pub acknowledged_on: Option<Date>,
+    pub answer_days: Option<u32>,
+    pub deadlines: Deadlines,
+    pub rating: Option<Rating>,
+    pub lookback_requested: bool,
+}
+
+pub const COLUMNS: &str = "id, unit_id, criterion, severity, unit_text, state, covert, seen_on, received_at, \
+    merged_into, reject_reason, released_on, ack_due, answer_days, acknowledged_on, answer_due, committed_by, \
+    rating, lookback_requested";
+
+pub fn from_row(row: &sqlx::any::AnyRow) -> Result<CaseRecord, ApiError> {
+    let state: String = row.try_get("state")?;
+    Ok(CaseRecord {
+        id: row.try_get::<String, _>("id")?.parse().map_err(internal)?,
+        unit_id: row
+            .try_get::<String, _>("unit_id")?
+            .parse()
+            .map_err(internal)?,
+        criterion: row.try_get("criterion")?,
+        severity: parse_severity(&row.try_get::<String, _>("severity")?)?,
+        unit_text: row.try_get("unit_text")?,
+        state: CaseState::parse(&state).ok_or_else(|| internal(format!("state {state}")))?,
+        covert: row.try_get::<i64, _>("covert")? == 1,
+        seen_on: parse_day(&row.try_get::<String, _>("seen_on")?)?,
+        received_at: row.try_get("received_at")?,
+        merged_into: row
+            .try_get::<Option<String>, _>("merged_into")?
+            .map(|s| s.parse())
+            .transpose()
+            .map_err(internal)?,
+        reject_reason: row.try_get("reject_reason")?,
+        released_on: opt_day(row.try_get("released_on")?)?,
+        acknowledged_on: opt_day(row.try_get("acknowledged_on")?)?,
+        answer_days: row
+            .try_get::<Option<i64>, _>("answer_days")?
+            .map(|d| u32::try_from(d).map_err(internal))
+            .transpose()?,
+        deadlines: Deadlines {
+            ack_due: opt_day(row.try_get("ack_due")?)?,
+            answer_due: opt_day(row.try_get("answer_due")?)?,
+            committed_by: opt_day(row.try_get("committed_by")?)?,
+        },
+        rating: row
+            .try_get::<Option<String>, _>("rating")?
+            .map(|r| Rating::parse(&r).ok_or_else(|| internal(format!("rating {r}"))))
+            .transpose()?,
+        lookback_requested: row.try_get::<i64, _>("lookback_requested")? == 1,
+    })
+}
+
+pub async fn load(conn: &mut AnyConnection, id: CaseId) -> Result<Option<CaseRecord>, ApiError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE id = $1"))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Every case, oldest receipt first.
+pub async fn load_all(conn: &mut AnyConnection) -> Result<Vec<CaseRecord>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM cases ORDER BY received_at, id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A value for a column a step sets.
+pub enum Col {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+impl Col {
+    pub fn day(d: Date) -> Col {
+        Col::Text(Some(day_text(d)))
+    }
+    pub fn text(s: impl Into<String>) -> Col {
+        Col::Text(Some(s.into()))
+    }
+}
+
+/// A step as someone takes it: the step, in which role, on which answer's kind (for a
+/// verdict), and by which account (`None` for the server itself).
+pub struct Taken {
+    pub step: Step,
+    pub actor: Actor,
+    pub answer: Option<AnswerKind>,
+    pub by: Option<UserId>,
+}
+
+/// Takes `step` on `case` as `actor` (the state machine decides the next state), sets the
+/// given columns, and records the step on the audit chain with `payload`. Refused steps are
+/// 409; a case that changed since it was read is 409 too.
+pub async fn take_step(
+    conn: &mut AnyConnection,
+    case: &CaseRecord,
+    taken: Taken,
+    sets: Vec<(&'static str, Col)>,
+    mut payload: serde_json::Value,
+) -> Result<CaseState, ApiError> {
+    let Taken {
+        step,
+        actor,
+        answer,
+        by,
+    } = taken;
+    let to = followup::next(case.state, step, actor, answer)
+        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let mut sql = String::from("UPDATE cases SET updated_at = $1, state = $2");
+    for (i, (col, _)) in sets.iter().enumerate() {
+        sql.push_str(&format!(", {col} = ${}", i + 3));
+    }
+    let n = sets.len();
+    sql.push_str(&format!(" WHERE id = ${} AND state = ${}", n + 3, n + 4));
+    let mut q = sqlx::query(&sql).bind(now_ms()).bind(to.as_str());
+    for (_, v) in sets {
+        q = match v {
+            Col::Text(s) => q.bind(s),
+            Col::Int(i) => q.bind(i),
+        };
+    }
+    let changed = q
+        .bind(case.id.to_string())
+        .bind(case.state.as_str())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if changed != 1 {
+        return Err(ApiError::Conflict(
+            "the finding changed meanwhile; reload it".into(),
+        ));
+    }
+    if let Some(obj) = payload.as_object_mut() {
+        obj.insert("from".into(), case.state.as_str().into());
+        obj.insert("to".into(), to.as_str().into());
+    }
+    let kind = format!("case.{}", step_name(step));
+    audit::record(conn, by, &kind, case.id, payload).await?;
+    Ok(to)
+}
+
+/// The event name of a step (`case.<name>` on the audit chain).
+pub fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::Edit => "edited",
+        Step::Reroute => "rerouted",
+        Step::Merge => "merged",
+        Step::Reject => "rejected",
+        Step::Reopen => "reopened",
+        Step::Release => "released",
+        Step::Acknowledge => "acknowledged",
+        Step::Answer => "answered",
+        Step::ReportCompletion => "completion_reported",
+        Step::Accept => "accepted",
+        Step::Return => "returned",
+        Step::Rate => "rated",
+        Step::RequestLookBack => "lookback_requested",
+        Step::Supersede => "superseded",
+    }
+}
+
+/// The ids of the monitors who reported a case.
+pub async fn reporters(conn: &mut AnyConnection, case: CaseId) -> Result<Vec<UserId>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT v.monitor_id FROM case_findings cf JOIN findings f ON f.id = cf.finding_id \
+         JOIN visits v ON v.id = f.visit_id WHERE cf.case_id = $1",
+    )
+    .bind(case.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            r.try_get::<String, _>("monitor_id")?
+                .parse()
+                .map_err(internal)
+        })
+        .collect()
+}
