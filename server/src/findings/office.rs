@@ -99,15 +99,12 @@ pub async fn step(
     Path(id): Path<String>,
     ApiJson(step): ApiJson<OfficeStep>,
 ) -> Result<Json<OfficeCase>, ApiError> {
-    let by = Some(me.user.id);
     let mut tx = state.db.begin_write().await?;
     let case = found(&mut tx, &id).await?;
-    let office = |s: Step| (s, Actor::Office, None);
     match step {
         OfficeStep::Edit { text, photos } => {
             let text = words("the wording", &text)?;
-            let (s, a, k) = office(Step::Edit);
-            let known: Vec<String> = sqlx_shas(&mut tx, case.id).await?;
+            let known: Vec<String> = case_photo_hashes(&mut tx, case.id).await?;
             if let Some(bad) = photos.iter().find(|p| !known.contains(p)) {
                 return Err(ApiError::Unprocessable(format!(
                     "photo {bad} is not one of this finding's"
@@ -118,12 +115,7 @@ pub async fn step(
             take_step(
                 &mut tx,
                 &case,
-                Taken {
-                    step: s,
-                    actor: a,
-                    answer: k,
-                    by,
-                },
+                Taken::office(Step::Edit, me.user.id),
                 vec![("unit_text", Col::text(text))],
                 payload,
             )
@@ -147,17 +139,11 @@ pub async fn step(
             {
                 return Err(ApiError::Unprocessable("no such unit".into()));
             }
-            let (s, a, k) = office(Step::Reroute);
             let payload = serde_json::json!({"from_unit": case.unit_id, "unit_id": unit_id});
             take_step(
                 &mut tx,
                 &case,
-                Taken {
-                    step: s,
-                    actor: a,
-                    answer: k,
-                    by,
-                },
+                Taken::office(Step::Reroute, me.user.id),
                 vec![("unit_id", Col::text(unit_id.to_string()))],
                 payload,
             )
@@ -166,18 +152,12 @@ pub async fn step(
         OfficeStep::Merge { into } => merge(&mut tx, &case, into, me.user.id).await?,
         OfficeStep::Reject { reason } => {
             let reason = words("the reason", &reason)?;
-            let (s, a, k) = office(Step::Reject);
             let payload = serde_json::json!({"reason": reason});
             let sets = vec![("reject_reason", Col::text(reason))];
             take_step(
                 &mut tx,
                 &case,
-                Taken {
-                    step: s,
-                    actor: a,
-                    answer: k,
-                    by,
-                },
+                Taken::office(Step::Reject, me.user.id),
                 sets,
                 payload,
             )
@@ -185,18 +165,12 @@ pub async fn step(
         }
         OfficeStep::Reopen { reason } => {
             let reason = words("the reason", &reason)?;
-            let (s, a, k) = office(Step::Reopen);
             let payload = serde_json::json!({"reason": reason});
             let sets = vec![("reject_reason", Col::Text(None))];
             take_step(
                 &mut tx,
                 &case,
-                Taken {
-                    step: s,
-                    actor: a,
-                    answer: k,
-                    by,
-                },
+                Taken::office(Step::Reopen, me.user.id),
                 sets,
                 payload,
             )
@@ -209,18 +183,12 @@ pub async fn step(
         }
         OfficeStep::RequestLookBack { note } => {
             let note = words("the note", &note)?;
-            let (s, a, k) = office(Step::RequestLookBack);
             let payload = serde_json::json!({"note": note});
             let sets = vec![("lookback_requested", Col::Int(Some(1)))];
             take_step(
                 &mut tx,
                 &case,
-                Taken {
-                    step: s,
-                    actor: a,
-                    answer: k,
-                    by,
-                },
+                Taken::office(Step::RequestLookBack, me.user.id),
                 sets,
                 payload,
             )
@@ -235,7 +203,10 @@ pub async fn step(
     Ok(Json(view))
 }
 
-async fn sqlx_shas(conn: &mut AnyConnection, case: CaseId) -> Result<Vec<String>, ApiError> {
+async fn case_photo_hashes(
+    conn: &mut AnyConnection,
+    case: CaseId,
+) -> Result<Vec<String>, ApiError> {
     use sqlx::Row;
     let rows = sqlx::query("SELECT sha256 FROM case_photos WHERE case_id = $1")
         .bind(case.to_string())
@@ -267,12 +238,7 @@ async fn merge(
     take_step(
         conn,
         case,
-        Taken {
-            step: Step::Merge,
-            actor: Actor::Office,
-            answer: None,
-            by: Some(by),
-        },
+        Taken::office(Step::Merge, by),
         vec![("merged_into", Col::text(into.to_string()))],
         payload,
     )
@@ -444,12 +410,7 @@ pub async fn release(
         take_step(
             &mut tx,
             &case,
-            Taken {
-                step: Step::Release,
-                actor: Actor::Office,
-                answer: None,
-                by: Some(me.user.id),
-            },
+            Taken::office(Step::Release, me.user.id),
             sets,
             payload,
         )

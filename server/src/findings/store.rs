@@ -155,6 +155,18 @@ pub struct Taken {
     pub by: Option<UserId>,
 }
 
+impl Taken {
+    /// An office step that judges no answer.
+    pub fn office(step: Step, by: UserId) -> Taken {
+        Taken {
+            step,
+            actor: Actor::Office,
+            answer: None,
+            by: Some(by),
+        }
+    }
+}
+
 /// Takes `step` on `case` as `actor` (the state machine decides the next state), sets the
 /// given columns, and records the step on the audit chain with `payload`. Refused steps are
 /// 409; a case that changed since it was read is 409 too.
