@@ -1,7 +1,8 @@
 //! Photos as each role may fetch them. The office by hash; a unit only by its case and the
 //! photo's place among those released (the hash of the monitor's original never reaches it),
-//! and only the re-encoded copies, which carry no metadata. No validator or date headers: a
-//! file's modification time is the moment it arrived.
+//! and only the re-encoded copies, which carry no metadata. An answer's photos are served only
+//! when the answering account uploaded the bytes itself: listing a known hash proves nothing.
+//! No validator or date headers: a file's modification time is the moment it arrived.
 
 use super::unit::in_scope;
 use super::views;
@@ -96,7 +97,8 @@ pub async fn unit_answer_photo(
     in_scope(&mut conn, me.unit_id, &case_id).await?;
     let sha: String = sqlx::query(
         "SELECT ap.sha256 FROM answer_photos ap JOIN photos p ON p.sha256 = ap.sha256 \
-         WHERE ap.answer_id = $1 ORDER BY ap.position LIMIT 1 OFFSET $2",
+         JOIN answers a ON a.id = ap.answer_id \
+         WHERE ap.answer_id = $1 AND p.uploaded_by = a.submitted_by ORDER BY ap.position LIMIT 1 OFFSET $2",
     )
     .bind(answer.to_string())
     .bind(i64::try_from(n).map_err(|_| ApiError::NotFound)?)

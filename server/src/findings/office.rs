@@ -248,7 +248,16 @@ async fn merge(
         .bind(case.id.to_string())
         .execute(&mut *conn)
         .await?;
-    let chosen = if target.state.is_released() { 0 } else { 1 };
+    // A covert report's photos never go out with another finding by default: choosing them is
+    // a deliberate edit. An unreleased target becomes covert itself, so that releasing it
+    // needs `release_covert` and shows the unit only the week.
+    let chosen = i64::from(!target.state.is_released() && !case.covert);
+    if case.covert && !target.covert && !target.state.is_released() {
+        sqlx::query("UPDATE cases SET covert = 1 WHERE id = $1")
+            .bind(into.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query(
         "INSERT INTO case_photos (case_id, sha256, position, chosen) \
          SELECT $1, sha256, position + 1000, $2 FROM case_photos WHERE case_id = $3 ON CONFLICT DO NOTHING",
@@ -263,7 +272,7 @@ async fn merge(
         Some(by),
         "case.merged_in",
         into,
-        serde_json::json!({"from": case.id}),
+        serde_json::json!({"from": case.id, "covert": case.covert || target.covert}),
     )
     .await?;
     Ok(())

@@ -1,0 +1,660 @@
+//! The authorization matrix, on both engines: every route of the OpenAPI document, asked by
+//! every kind of user about their own and about others' things, answers as a hand-written
+//! table says. Whatever lies outside a signed-in user's scope answers 404 (never 403, never a
+//! 2xx), strangers get 401, and only the public routes answer everyone. A route the table does
+//! not list fails the test, so no route can be added without deciding who may use it.
+//!
+//! The world is real: two monitors report findings with photos about two units (one finding
+//! about a station under the first unit, one kept in the office inbox), the office releases
+//! them, and each unit acknowledges and answers its own with an evidence photo.
+
+mod common;
+
+use chafang_domain::api::UnitView;
+use chafang_domain::visit::sha256_hex;
+use chafang_domain::{AnswerId, CaseId, DeviceId, UnitId, UserId, VisitId};
+use common::fixtures::{
+    a_unit, acknowledge_and_answer, case_of_finding, jpeg, put_photo, release, same_origin, submit,
+    visit,
+};
+use common::{engines, TestServer};
+use reqwest::Method;
+use std::collections::{BTreeSet, HashMap};
+
+/// Who asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Actor {
+    /// monitor01, who reported the findings about U1.
+    MonA,
+    /// monitor02, who reported the finding about U2.
+    MonB,
+    /// unit01, head of 区建设局, which the findings of A are about.
+    U1,
+    /// unit02, head of 区科技局.
+    U2,
+    Office,
+    Anon,
+}
+
+use Actor::*;
+
+const ACTORS: [Actor; 6] = [MonA, MonB, U1, U2, Office, Anon];
+const SIGNED: &[Actor] = &[MonA, MonB, U1, U2, Office];
+const MONITORS: &[Actor] = &[MonA, MonB];
+const UNITS: &[Actor] = &[U1, U2];
+const OFFICE: &[Actor] = &[Office];
+/// Who may read a unit's directory entry besides its own unit.
+const DIRECTORY_U1: &[Actor] = &[Office, MonA, MonB, U1];
+const DIRECTORY_U2: &[Actor] = &[Office, MonA, MonB, U2];
+
+/// What fills a route's parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Obj {
+    /// A route without parameters.
+    None,
+    UnitU1,
+    /// A station under U1.
+    SubU1,
+    UnitU2,
+    VisitA,
+    VisitB,
+    /// A's finding about U1, released, answered.
+    CaseU1,
+    /// A's finding about U1's station, released.
+    CaseU1Sub,
+    /// B's finding about U2, released, answered.
+    CaseU2,
+    /// A's finding about U1, still in the office inbox.
+    CaseHeld,
+    AnswerU1,
+    AnswerU2,
+    /// Monitor A's account id.
+    UserA,
+    PhotoA,
+    PhotoB,
+    EvidenceU1,
+    EvidenceU2,
+    /// A well-formed id or hash that names nothing.
+    Missing,
+    /// Not an id at all.
+    Garbage,
+}
+
+/// The objects tried in an `{id}` slot: every kind of id, so that a route taking one kind
+/// is also asked about the others.
+const ID_OBJS: [Obj; 14] = [
+    Obj::UnitU1,
+    Obj::SubU1,
+    Obj::UnitU2,
+    Obj::VisitA,
+    Obj::VisitB,
+    Obj::CaseU1,
+    Obj::CaseU1Sub,
+    Obj::CaseU2,
+    Obj::CaseHeld,
+    Obj::AnswerU1,
+    Obj::AnswerU2,
+    Obj::UserA,
+    Obj::Missing,
+    Obj::Garbage,
+];
+/// The objects tried in a `{sha256}` slot.
+const SHA_OBJS: [Obj; 6] = [
+    Obj::PhotoA,
+    Obj::PhotoB,
+    Obj::EvidenceU1,
+    Obj::EvidenceU2,
+    Obj::Missing,
+    Obj::Garbage,
+];
+
+/// What a request carries.
+#[derive(Clone, Copy, Debug)]
+enum Body {
+    Empty,
+    /// Valid credentials of another monitor, sent from a fresh client.
+    Login,
+    /// A fresh valid visit about U1.
+    Visit,
+    /// The bytes of the photo named in the path.
+    Photo,
+    /// A release of a finding already released (409 for the office).
+    Release,
+    /// Reopening a finding that is not rejected (409 for the office).
+    Reopen,
+    /// Acknowledging a finding (409 once acknowledged).
+    Acknowledge,
+    Rating,
+}
+
+/// One route and who may use it.
+struct Route {
+    method: Method,
+    path: &'static str,
+    /// Answers everyone, signed in or not.
+    public: bool,
+    /// For each object, who may: everyone else gets 404, strangers 401.
+    may: Vec<(Obj, &'static [Actor])>,
+    body: Body,
+    /// Sent on a session of its own (signing out ends the session it is sent on).
+    own_session: bool,
+    /// Served beside the API but not described by the document.
+    undocumented: bool,
+}
+
+fn route(method: Method, path: &'static str, may: Vec<(Obj, &'static [Actor])>) -> Route {
+    Route {
+        method,
+        path,
+        public: false,
+        may,
+        body: Body::Empty,
+        own_session: false,
+        undocumented: false,
+    }
+}
+
+fn only(who: &'static [Actor]) -> Vec<(Obj, &'static [Actor])> {
+    vec![(Obj::None, who)]
+}
+
+impl Route {
+    fn public(mut self) -> Route {
+        self.public = true;
+        self
+    }
+    fn body(mut self, body: Body) -> Route {
+        self.body = body;
+        self
+    }
+}
+
+/// The table: every route, and for each object who may use it.
+fn table() -> Vec<Route> {
+    use Obj::*;
+    let get = Method::GET;
+    let post = Method::POST;
+    let u1_cases: Vec<(Obj, &'static [Actor])> =
+        vec![(CaseU1, &[U1]), (CaseU1Sub, &[U1]), (CaseU2, &[U2])];
+    let office_cases: Vec<(Obj, &'static [Actor])> = vec![
+        (CaseU1, OFFICE),
+        (CaseU1Sub, OFFICE),
+        (CaseU2, OFFICE),
+        (CaseHeld, OFFICE),
+    ];
+    vec![
+        // Public.
+        route(get.clone(), "/api/v1/health", only(&[])).public(),
+        route(post.clone(), "/api/v1/auth/login", only(&[]))
+            .public()
+            .body(Body::Login),
+        Route {
+            undocumented: true,
+            ..route(get.clone(), "/api/v1/openapi.json", only(&[])).public()
+        },
+        // Anyone signed in.
+        Route {
+            own_session: true,
+            ..route(post.clone(), "/api/v1/auth/logout", only(SIGNED))
+        },
+        route(get.clone(), "/api/v1/auth/me", only(SIGNED)),
+        route(get.clone(), "/api/v1/campaigns/current", only(SIGNED)),
+        route(get.clone(), "/api/v1/units", only(SIGNED)),
+        route(
+            get.clone(),
+            "/api/v1/units/{id}",
+            vec![
+                (UnitU1, DIRECTORY_U1),
+                (SubU1, DIRECTORY_U1),
+                (UnitU2, DIRECTORY_U2),
+            ],
+        ),
+        // The office.
+        route(get.clone(), "/api/v1/office/overview", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/users", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/monitors", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/visits", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/findings", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/dashboard", only(OFFICE)),
+        route(
+            get.clone(),
+            "/api/v1/office/findings/{id}",
+            office_cases.clone(),
+        ),
+        route(
+            post.clone(),
+            "/api/v1/office/findings/{id}/steps",
+            office_cases,
+        )
+        .body(Body::Reopen),
+        route(post.clone(), "/api/v1/office/releases", only(OFFICE)).body(Body::Release),
+        route(
+            get.clone(),
+            "/api/v1/office/photos/{sha256}/{size}",
+            vec![
+                (PhotoA, OFFICE),
+                (PhotoB, OFFICE),
+                (EvidenceU1, OFFICE),
+                (EvidenceU2, OFFICE),
+            ],
+        ),
+        // Monitors.
+        route(get.clone(), "/api/v1/monitor/overview", only(MONITORS)),
+        route(get.clone(), "/api/v1/monitor/visits", only(MONITORS)),
+        route(get.clone(), "/api/v1/monitor/findings", only(MONITORS)),
+        route(post.clone(), "/api/v1/visits", only(MONITORS)).body(Body::Visit),
+        route(
+            get.clone(),
+            "/api/v1/visits/{id}/receipt",
+            vec![(VisitA, &[Office, MonA]), (VisitB, &[Office, MonB])],
+        ),
+        route(
+            post.clone(),
+            "/api/v1/monitor/findings/{id}/rating",
+            vec![
+                (CaseU1, &[MonA]),
+                (CaseU1Sub, &[MonA]),
+                (CaseHeld, &[MonA]),
+                (CaseU2, &[MonB]),
+            ],
+        )
+        .body(Body::Rating),
+        // Photo bytes: monitors for their visits, units for their answers.
+        route(
+            Method::PUT,
+            "/api/v1/photos/{sha256}",
+            vec![
+                (PhotoA, &[MonA]),
+                (PhotoB, &[MonB]),
+                (EvidenceU1, &[U1]),
+                (EvidenceU2, &[U2]),
+            ],
+        )
+        .body(Body::Photo),
+        // Units.
+        route(get.clone(), "/api/v1/unit/overview", only(UNITS)),
+        route(get.clone(), "/api/v1/unit/findings", only(UNITS)),
+        route(get.clone(), "/api/v1/unit/findings/{id}", u1_cases.clone()),
+        route(
+            post.clone(),
+            "/api/v1/unit/findings/{id}/steps",
+            u1_cases.clone(),
+        )
+        .body(Body::Acknowledge),
+        route(
+            get.clone(),
+            "/api/v1/unit/findings/{id}/photos/{n}/{size}",
+            u1_cases,
+        ),
+        route(
+            get,
+            "/api/v1/unit/answers/{id}/photos/{n}/{size}",
+            vec![(AnswerU1, &[U1]), (AnswerU2, &[U2])],
+        ),
+    ]
+}
+
+/// The things of the world, by object.
+struct World {
+    unit_u1: UnitView,
+    units: HashMap<&'static str, UnitId>,
+    visit_a: VisitId,
+    visit_b: VisitId,
+    case_u1: CaseId,
+    case_u1_sub: CaseId,
+    case_u2: CaseId,
+    case_held: CaseId,
+    answer_u1: AnswerId,
+    answer_u2: AnswerId,
+    user_a: UserId,
+    photos: HashMap<&'static str, Vec<u8>>,
+}
+
+impl World {
+    /// The path text for an object, in a slot of the given kind.
+    fn fill(&self, obj: Obj, sha_slot: bool) -> String {
+        let sha = |k: &str| sha256_hex(&self.photos[k]);
+        match obj {
+            Obj::None => String::new(),
+            Obj::UnitU1 => self.units["u1"].to_string(),
+            Obj::SubU1 => self.units["sub"].to_string(),
+            Obj::UnitU2 => self.units["u2"].to_string(),
+            Obj::VisitA => self.visit_a.to_string(),
+            Obj::VisitB => self.visit_b.to_string(),
+            Obj::CaseU1 => self.case_u1.to_string(),
+            Obj::CaseU1Sub => self.case_u1_sub.to_string(),
+            Obj::CaseU2 => self.case_u2.to_string(),
+            Obj::CaseHeld => self.case_held.to_string(),
+            Obj::AnswerU1 => self.answer_u1.to_string(),
+            Obj::AnswerU2 => self.answer_u2.to_string(),
+            Obj::UserA => self.user_a.to_string(),
+            Obj::PhotoA => sha("a"),
+            Obj::PhotoB => sha("b"),
+            Obj::EvidenceU1 => sha("e1"),
+            Obj::EvidenceU2 => sha("e2"),
+            Obj::Missing if sha_slot => sha256_hex(b"no photo has these bytes"),
+            Obj::Missing => uuid::Uuid::new_v4().to_string(),
+            Obj::Garbage => "not-an-id".into(),
+        }
+    }
+
+    fn photo_of(&self, obj: Obj) -> Vec<u8> {
+        match obj {
+            Obj::PhotoA => self.photos["a"].clone(),
+            Obj::PhotoB => self.photos["b"].clone(),
+            Obj::EvidenceU1 => self.photos["e1"].clone(),
+            Obj::EvidenceU2 => self.photos["e2"].clone(),
+            _ => jpeg(32, 32, 99),
+        }
+    }
+}
+
+/// What an actor must never be told of, in any answer to any request (except an echo of the
+/// very thing the request names): other units' and other reporters' things, the originals'
+/// hashes, and, for units, anything of a visit or a reporter.
+fn never(actor: Actor) -> &'static [Obj] {
+    use Obj::*;
+    match actor {
+        MonA => &[VisitB, CaseU2, AnswerU2, PhotoB, EvidenceU1, EvidenceU2],
+        MonB => &[
+            VisitA, UserA, CaseU1, CaseU1Sub, CaseHeld, AnswerU1, PhotoA, EvidenceU1, EvidenceU2,
+        ],
+        U1 => &[
+            UnitU2, VisitA, VisitB, UserA, CaseU2, CaseHeld, AnswerU2, PhotoA, PhotoB, EvidenceU2,
+        ],
+        U2 => &[
+            UnitU1, SubU1, VisitA, VisitB, UserA, CaseU1, CaseU1Sub, CaseHeld, AnswerU1, PhotoA,
+            PhotoB, EvidenceU1,
+        ],
+        Office | Anon => &[],
+    }
+}
+
+fn username(actor: Actor) -> Option<&'static str> {
+    match actor {
+        MonA => Some("monitor01"),
+        MonB => Some("monitor02"),
+        U1 => Some("unit01"),
+        U2 => Some("unit02"),
+        Office => Some("office"),
+        Anon => None,
+    }
+}
+
+/// Sets up the world: visits with photos, cases released and answered.
+async fn world(s: &TestServer) -> World {
+    let office = s.login("office").await;
+    let mon_a = s.login("monitor01").await;
+    let mon_b = s.login("monitor02").await;
+    let head_1 = s.login("unit01").await;
+    let head_2 = s.login("unit02").await;
+    let u1 = a_unit(s, "区建设局").await;
+    let sub = a_unit(s, "建设工程质量监督站").await;
+    let u2 = a_unit(s, "区科技局").await;
+    let photos: HashMap<&'static str, Vec<u8>> = [
+        ("a", jpeg(320, 240, 11)),
+        ("a_sub", jpeg(320, 240, 12)),
+        ("b", jpeg(320, 240, 13)),
+        ("e1", jpeg(320, 240, 14)),
+        ("e2", jpeg(320, 240, 15)),
+    ]
+    .into_iter()
+    .collect();
+
+    let device_a = DeviceId::new();
+    let va = visit(&u1, device_a, 1, &[&photos["a"]]);
+    let va_sub = visit(&sub, device_a, 2, &[&photos["a_sub"]]);
+    let va_held = visit(&u1, device_a, 3, &[]);
+    let vb = visit(&u2, DeviceId::new(), 1, &[&photos["b"]]);
+    for (client, v) in [
+        (&mon_a, &va),
+        (&mon_a, &va_sub),
+        (&mon_a, &va_held),
+        (&mon_b, &vb),
+    ] {
+        assert_eq!(submit(s, client, v).await.status(), 201, "{:?}", s.engine);
+    }
+    for (client, key) in [(&mon_a, "a"), (&mon_a, "a_sub"), (&mon_b, "b")] {
+        let bytes = photos[key].clone();
+        let res = put_photo(s, client, &sha256_hex(&bytes), bytes).await;
+        assert_eq!(res.status(), 200, "{:?}: photo {key}", s.engine);
+    }
+    let case_u1 = case_of_finding(s, &office, va.findings[0].id).await;
+    let case_u1_sub = case_of_finding(s, &office, va_sub.findings[0].id).await;
+    let case_held = case_of_finding(s, &office, va_held.findings[0].id).await;
+    let case_u2 = case_of_finding(s, &office, vb.findings[0].id).await;
+    release(s, &office, &[case_u1, case_u1_sub, case_u2], false).await;
+    let answer_u1 = acknowledge_and_answer(s, &head_1, case_u1, &photos["e1"]).await;
+    let answer_u2 = acknowledge_and_answer(s, &head_2, case_u2, &photos["e2"]).await;
+    let me: serde_json::Value = s.get_json(&mon_a, "/api/v1/auth/me").await;
+    World {
+        unit_u1: u1.clone(),
+        units: [("u1", u1.id), ("sub", sub.id), ("u2", u2.id)]
+            .into_iter()
+            .collect(),
+        visit_a: va.id,
+        visit_b: vb.id,
+        case_u1,
+        case_u1_sub,
+        case_u2,
+        case_held,
+        answer_u1,
+        answer_u2,
+        user_a: me["id"].as_str().unwrap().parse().unwrap(),
+        photos,
+    }
+}
+
+/// The JSON a request carries, if any.
+fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
+    Some(match body {
+        Body::Empty | Body::Photo | Body::Login | Body::Visit => return None,
+        Body::Release => serde_json::json!({"cases": [w.case_u1], "release_covert": false}),
+        Body::Reopen => serde_json::json!({"step": "reopen", "reason": "矩阵检查"}),
+        Body::Acknowledge => serde_json::json!({"step": "acknowledge"}),
+        Body::Rating => serde_json::json!({"rating": "satisfied"}),
+    })
+}
+
+/// Sends one request of the matrix and returns its status and body.
+async fn send(
+    s: &TestServer,
+    client: &reqwest::Client,
+    w: &World,
+    r: &Route,
+    obj: Obj,
+    path: &str,
+) -> (u16, String) {
+    let mut req = client.request(r.method.clone(), s.url(path));
+    if r.method != Method::GET {
+        req = req.headers(same_origin(s));
+    }
+    req = match r.body {
+        Body::Photo => req
+            .header("content-type", "image/jpeg")
+            .body(w.photo_of(obj)),
+        Body::Login => req.json(&serde_json::json!({
+            "username": "monitor03",
+            "password": chafang_server::demo::PASSWORD,
+        })),
+        Body::Visit => req.json(&visit(&w.unit_u1, DeviceId::new(), 1, &[])),
+        other => match json_body(w, other) {
+            Some(j) => req.json(&j),
+            None => req,
+        },
+    };
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap_or_default())
+}
+
+/// Every (method, path) the OpenAPI document describes.
+async fn documented(s: &TestServer) -> BTreeSet<(String, String)> {
+    let doc: serde_json::Value = s
+        .client()
+        .get(s.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let methods = [
+        "get", "put", "post", "delete", "patch", "head", "options", "trace",
+    ];
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (key, _) in item.as_object().expect("a path item") {
+            if methods.contains(&key.as_str()) {
+                out.insert((key.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_each_user_as_the_table_says() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+
+        // The table covers the document exactly: a new route must be decided here first.
+        let table = table();
+        let listed: BTreeSet<(String, String)> = table
+            .iter()
+            .filter(|r| !r.undocumented)
+            .map(|r| (r.method.to_string(), r.path.to_owned()))
+            .collect();
+        let doc = documented(&s).await;
+        let undecided: Vec<_> = doc.difference(&listed).collect();
+        assert!(
+            undecided.is_empty(),
+            "routes in the OpenAPI document that the authorization table does not list \
+             (add each with who may use it): {undecided:?}"
+        );
+        let gone: Vec<_> = listed.difference(&doc).collect();
+        assert!(
+            gone.is_empty(),
+            "routes in the table that the document no longer has: {gone:?}"
+        );
+
+        let w = world(&s).await;
+        let mut clients = HashMap::new();
+        for actor in ACTORS {
+            let client = match username(actor) {
+                Some(name) => s.login(name).await,
+                None => s.client(),
+            };
+            clients.insert(actor, client);
+        }
+
+        let mut wrong = Vec::new();
+        let mut sent = 0;
+        let mut allowed = 0;
+        for r in &table {
+            let sha_slot = r.path.contains("{sha256}");
+            let objs: Vec<Obj> = if sha_slot {
+                SHA_OBJS.to_vec()
+            } else if r.path.contains("{id}") {
+                ID_OBJS.to_vec()
+            } else {
+                vec![Obj::None]
+            };
+            for (obj, _) in &r.may {
+                assert!(
+                    objs.contains(obj),
+                    "{} {}: {obj:?} fits no slot",
+                    r.method,
+                    r.path
+                );
+            }
+            for actor in ACTORS {
+                let mut not_found_bodies = BTreeSet::new();
+                for &obj in &objs {
+                    let value = w.fill(obj, sha_slot);
+                    let path = r
+                        .path
+                        .replace("{id}", &value)
+                        .replace("{sha256}", &value)
+                        .replace("{n}", "0")
+                        .replace("{size}", "display");
+                    assert!(
+                        !path.contains('{'),
+                        "{path}: a parameter the matrix does not know how to fill; add it"
+                    );
+                    let fresh;
+                    let client = if r.own_session || matches!(r.body, Body::Login) {
+                        fresh = match username(actor) {
+                            Some(name) if !matches!(r.body, Body::Login) => s.login(name).await,
+                            _ => s.client(),
+                        };
+                        &fresh
+                    } else {
+                        &clients[&actor]
+                    };
+                    let (status, body) = send(&s, client, &w, r, obj, &path).await;
+                    sent += 1;
+                    let may = r
+                        .may
+                        .iter()
+                        .any(|(o, who)| *o == obj && who.contains(&actor));
+                    let (want, ok) = if r.public {
+                        ("2xx", (200..300).contains(&status))
+                    } else if actor == Anon {
+                        ("401", status == 401)
+                    } else if may {
+                        // A state change the user may take but not now is still theirs.
+                        if r.method == Method::GET {
+                            ("2xx", (200..300).contains(&status))
+                        } else {
+                            ("2xx or 409", (200..300).contains(&status) || status == 409)
+                        }
+                    } else {
+                        ("404", status == 404)
+                    };
+                    if ok && want.starts_with('2') {
+                        allowed += 1;
+                    }
+                    if status == 404 {
+                        not_found_bodies.insert(body.clone());
+                    }
+                    for &secret in never(actor).iter().filter(|&&o| o != obj) {
+                        let text = w.fill(secret, SHA_OBJS.contains(&secret));
+                        if body.contains(&text) {
+                            wrong.push(format!(
+                                "{actor:?} {} {path} ({obj:?}): the answer names {secret:?}",
+                                r.method
+                            ));
+                        }
+                    }
+                    if !ok {
+                        let body: String = body.chars().take(200).collect();
+                        wrong.push(format!(
+                            "{actor:?} {} {path} ({obj:?}): {status}, want {want}: {body}",
+                            r.method
+                        ));
+                    }
+                }
+                // Out of scope and not there at all look the same.
+                if not_found_bodies.len() > 1 {
+                    wrong.push(format!(
+                        "{actor:?} {} {}: 404 bodies differ: {not_found_bodies:?}",
+                        r.method, r.path
+                    ));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{engine:?}: {} of {sent} requests answered against the table:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+        // The matrix exercised both sides: requests let through, and many refused.
+        assert!(
+            sent > 500 && allowed > 60,
+            "{engine:?}: {sent} sent, {allowed} allowed"
+        );
+        s.stop().await;
+    }
+}

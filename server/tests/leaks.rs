@@ -1,0 +1,888 @@
+//! The canary leak scan, on both engines: a unit learns nothing of who reported a finding
+//! (PRODUCT.md, the eight prohibitions), down to photo metadata and timing.
+//!
+//! A monitor with a unique name, account and phone reports an open and a covert visit, with a
+//! unique position and unique millisecond times, and photos that carry Exif (camera make and
+//! model, time, GPS) and a JPEG comment with unique strings. The office merges, edits and
+//! releases the findings, asks for a look-back visit and judges the answers. The head of the
+//! unit then crawls every response it can reach — each GET route of the OpenAPI document,
+//! every link and every id found in any answer filled into every parameterised route, each
+//! step it may take and a bad request to each — and no body (JSON or photo bytes) and no
+//! header may hold any canary. The same crawl as the office does find them, and what the
+//! office is never shown is found in what the server stored: the scan would see a leak.
+
+mod common;
+
+use chafang_domain::api::{UnitCase, UnitView};
+use chafang_domain::visit::{is_sha256_hex, sha256_hex, Fix, Position, VisitMode, VisitReceipt};
+use chafang_domain::{CaseId, DeviceId, Role};
+use common::fixtures::{
+    a_unit, add_user, case_of_finding, exif_app1, jpeg, jpeg_comment, photo_ref, post_json,
+    put_photo, release, same_origin, submit, visit, with_segments, Exif,
+};
+use common::{engines, TestServer};
+use sqlx::Row;
+use std::collections::{BTreeSet, HashSet, VecDeque};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+const USERNAME: &str = "canary_mon_7f3a";
+const DISPLAY_NAME: &str = "卡纳里 Qz7f3aX";
+const LAT_DIGITS: &str = "7391846";
+const LON_DIGITS: &str = "5820637";
+const ACCURACY: f64 = 17.6183;
+const NOTES: &str = "CanaryNotesT4c8 扮作办事群众";
+const WORDING: &str = "CanaryWordingB6n1 窗口人员态度生硬";
+const MERGED_WORDING: &str = "CanaryMergedR3k7 工作人员玩手机";
+const SUGGESTION: &str = "CanarySuggestM1x5 增设引导员";
+const MAKE: &str = "CanaryMakeK3v9";
+const MODEL: &str = "CanaryModelW5p2";
+const SOFTWARE: &str = "CanarySoftH8d4";
+const EXIF_TIME: &str = "2019:07:14 03:21:09";
+const COMMENT: &str = "CanaryCommentJ2r6";
+const GPS_LAT: [(u32, u32); 3] = [(30, 1), (16, 1), (48_371, 1000)];
+const GPS_LON: [(u32, u32); 3] = [(120, 1), (9, 1), (18_427, 1000)];
+
+/// Where the positive control finds a canary: in what the office is shown, or (for what
+/// nobody is shown) in what the server stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Control {
+    Office,
+    Stored,
+}
+
+struct Canary {
+    what: String,
+    needle: Vec<u8>,
+    control: Control,
+}
+
+fn canary(what: impl Into<String>, needle: impl AsRef<[u8]>, control: Control) -> Canary {
+    Canary {
+        what: what.into(),
+        needle: needle.as_ref().to_ascii_lowercase(),
+        control,
+    }
+}
+
+/// Whether `needle` (lower case) is in `hay`, ignoring ASCII case.
+fn holds(hay_lower: &[u8], needle: &[u8]) -> bool {
+    hay_lower.windows(needle.len()).any(|w| w == needle)
+}
+
+/// One response as received.
+struct Seen {
+    label: String,
+    status: u16,
+    content_type: String,
+    /// Status line and headers, as text.
+    head: Vec<u8>,
+    body: Vec<u8>,
+}
+
+/// A signed-in user's crawl: every response kept, every link and id harvested.
+struct Crawler<'a> {
+    s: &'a TestServer,
+    client: reqwest::Client,
+    seen: Vec<Seen>,
+    visited: HashSet<String>,
+    links: VecDeque<String>,
+    ids: BTreeSet<String>,
+    shas: BTreeSet<String>,
+}
+
+impl<'a> Crawler<'a> {
+    /// Signs in (the sign-in answer is scanned too).
+    async fn login(s: &'a TestServer, username: &str) -> Crawler<'a> {
+        let mut c = Crawler {
+            s,
+            client: s.client(),
+            seen: Vec::new(),
+            visited: HashSet::new(),
+            links: VecDeque::new(),
+            ids: BTreeSet::new(),
+            shas: BTreeSet::new(),
+        };
+        let body =
+            serde_json::json!({"username": username, "password": chafang_server::demo::PASSWORD});
+        let req = c.client.post(s.url("/api/v1/auth/login")).json(&body);
+        let (status, _) = c.send(req, "POST /api/v1/auth/login".into()).await;
+        assert_eq!(status, 200, "{:?}: login as {username}", s.engine);
+        c
+    }
+
+    /// Sends a request, keeps the response and harvests links and ids from JSON.
+    async fn send(&mut self, req: reqwest::RequestBuilder, label: String) -> (u16, Vec<u8>) {
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let mut head = format!("{status}\n");
+        for (k, v) in res.headers() {
+            head.push_str(&format!("{k}: {}\n", String::from_utf8_lossy(v.as_bytes())));
+        }
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = res.bytes().await.unwrap().to_vec();
+        if content_type.starts_with("application/json") {
+            if let Ok(json) = serde_json::from_slice::<serde_json::Value>(&body) {
+                self.harvest(&json);
+            }
+        }
+        self.seen.push(Seen {
+            label,
+            status,
+            content_type,
+            head: head.into_bytes(),
+            body: body.clone(),
+        });
+        (status, body)
+    }
+
+    fn harvest(&mut self, v: &serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if s.starts_with("/api/") {
+                    self.links.push_back(s.clone());
+                }
+                if uuid::Uuid::parse_str(s).is_ok() {
+                    self.ids.insert(s.clone());
+                }
+                if is_sha256_hex(s) {
+                    self.shas.insert(s.clone());
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| self.harvest(x)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| self.harvest(x)),
+            _ => {}
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> (u16, Vec<u8>) {
+        let req = self.client.get(self.s.url(path));
+        self.send(req, format!("GET {path}")).await
+    }
+
+    async fn post(&mut self, path: &str, body: &serde_json::Value) -> (u16, Vec<u8>) {
+        let req = self
+            .client
+            .post(self.s.url(path))
+            .headers(same_origin(self.s))
+            .json(body);
+        self.send(req, format!("POST {path} {body}")).await
+    }
+
+    async fn post_raw(&mut self, path: &str, body: &'static str) -> (u16, Vec<u8>) {
+        let req = self
+            .client
+            .post(self.s.url(path))
+            .headers(same_origin(self.s))
+            .header("content-type", "application/json")
+            .body(body);
+        self.send(req, format!("POST {path} {body}")).await
+    }
+
+    async fn put_photo(&mut self, sha: &str, bytes: Vec<u8>) -> (u16, Vec<u8>) {
+        let path = format!("/api/v1/photos/{sha}");
+        let req = self
+            .client
+            .put(self.s.url(&path))
+            .headers(same_origin(self.s))
+            .header("content-type", "image/jpeg")
+            .body(bytes);
+        self.send(req, format!("PUT {path}")).await
+    }
+
+    /// A template with every combination of harvested values in its parameters.
+    fn expand(&self, template: &str) -> Vec<String> {
+        let Some(open) = template.find('{') else {
+            return vec![template.to_owned()];
+        };
+        let close = open + template[open..].find('}').unwrap();
+        let values: Vec<String> = match &template[open + 1..close] {
+            "sha256" => self.shas.iter().cloned().collect(),
+            "n" => (0..3).map(|n| n.to_string()).collect(),
+            "size" => vec!["display".into(), "thumb".into()],
+            _ => self.ids.iter().cloned().collect(),
+        };
+        values
+            .iter()
+            .flat_map(|v| {
+                let filled = format!("{}{v}{}", &template[..open], &template[close + 1..]);
+                self.expand(&filled)
+            })
+            .collect()
+    }
+
+    /// A bad request to every route: every parameter malformed, and for the routes that
+    /// change things also a well-formed path (the first harvested id) with an empty body.
+    async fn bad_requests(&mut self, routes: &[(String, String)]) {
+        let some_id = self.ids.iter().next().cloned().unwrap_or_default();
+        // Signing out comes last, on its own.
+        let routes = routes.iter().filter(|(_, p)| p != "/api/v1/auth/logout");
+        for (method, template) in routes {
+            let mut paths = vec![fill_all(template, "x%20y")];
+            if method != "GET" {
+                paths.push(fill_all(template, &some_id));
+            }
+            for path in paths {
+                let method: reqwest::Method = method.parse().unwrap();
+                let mut req = self.client.request(method.clone(), self.s.url(&path));
+                if method != reqwest::Method::GET {
+                    req = req
+                        .headers(same_origin(self.s))
+                        .header("content-type", "application/json")
+                        .body("{}");
+                }
+                self.send(req, format!("{method} {path} {{}}")).await;
+            }
+        }
+    }
+
+    /// GETs every link and every template filled with every harvested value until nothing
+    /// new turns up.
+    async fn crawl(&mut self, templates: &[String]) {
+        for t in templates.iter().filter(|t| !t.contains('{')) {
+            self.links.push_back(t.clone());
+        }
+        loop {
+            while let Some(link) = self.links.pop_front() {
+                if self.visited.insert(link.clone()) {
+                    self.get(&link).await;
+                }
+            }
+            let fresh: Vec<String> = templates
+                .iter()
+                .filter(|t| t.contains('{'))
+                .flat_map(|t| self.expand(t))
+                .filter(|p| !self.visited.contains(p))
+                .collect();
+            if fresh.is_empty() {
+                break;
+            }
+            self.links.extend(fresh);
+        }
+    }
+}
+
+/// A template with every parameter set to `value`.
+fn fill_all(template: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}').unwrap();
+        out.push_str(&rest[..open]);
+        out.push_str(value);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every canary found in responses: (which response, index of the canary).
+fn hits(seen: &[Seen], canaries: &[Canary]) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for r in seen {
+        let head = r.head.to_ascii_lowercase();
+        let body = r.body.to_ascii_lowercase();
+        for (i, c) in canaries.iter().enumerate() {
+            if holds(&body, &c.needle) || holds(&head, &c.needle) {
+                out.push((format!("{} → {}", r.label, r.status), i));
+            }
+        }
+    }
+    out
+}
+
+fn stored(label: String, body: Vec<u8>) -> Seen {
+    Seen {
+        label,
+        status: 0,
+        content_type: String::new(),
+        head: Vec::new(),
+        body,
+    }
+}
+
+/// The (method, path) pairs of the OpenAPI document.
+async fn routes(s: &TestServer) -> Vec<(String, String)> {
+    let doc: serde_json::Value = s
+        .client()
+        .get(s.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "delete", "patch"] {
+            if item.get(method).is_some() {
+                out.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Epoch milliseconds of a China Standard Time day and time.
+fn cst_ms(day: Date, t: Time) -> i64 {
+    let cst = UtcOffset::from_hms(8, 0, 0).unwrap();
+    (PrimitiveDateTime::new(day, t)
+        .assume_offset(cst)
+        .unix_timestamp_nanos()
+        / 1_000_000) as i64
+}
+
+/// A JPEG as a phone camera writes it: Exif with the canary camera and GPS, and a comment.
+fn camera_jpeg(seed: u8) -> Vec<u8> {
+    let exif = Exif {
+        make: MAKE,
+        model: MODEL,
+        software: SOFTWARE,
+        datetime: EXIF_TIME,
+        lat: GPS_LAT,
+        lon: GPS_LON,
+    };
+    with_segments(
+        &jpeg(400, 300, seed),
+        &[exif_app1(&exif), jpeg_comment(COMMENT)],
+    )
+}
+
+fn rational_bytes(r: &[(u32, u32); 3]) -> Vec<u8> {
+    r.iter()
+        .flat_map(|(n, d)| n.to_be_bytes().into_iter().chain(d.to_be_bytes()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_of_the_reporter_reaches_the_unit() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let root = a_unit(&s, "区建设局").await;
+        let station = a_unit(&s, "建设工程质量监督站").await;
+        let user_id = add_user(&s, USERNAME, DISPLAY_NAME, Role::Monitor, None).await;
+        let monitor = s.login(USERNAME).await;
+        let office = s.login("office").await;
+
+        // The canary digits must not be there by chance: not in any unit's position.
+        let all_units: Vec<UnitView> = s.get_json(&office, "/api/v1/units").await;
+        let directory = serde_json::to_string(&all_units).unwrap();
+        for digits in [LAT_DIGITS, LON_DIGITS] {
+            assert!(!directory.contains(digits), "{engine:?}: pick other digits");
+        }
+
+        // Visit days: a Thursday three weeks back (open) and a Wednesday two weeks back
+        // (covert), so the covert day is neither its week's Monday nor any day shown.
+        let cst = UtcOffset::from_hms(8, 0, 0).unwrap();
+        let today = OffsetDateTime::now_utc().to_offset(cst).date();
+        let monday = today - Duration::days(i64::from(today.weekday().number_days_from_monday()));
+        let open_day = monday - Duration::days(18);
+        let covert_day = monday - Duration::days(12);
+        let device = DeviceId::new();
+        let photos = [camera_jpeg(21), camera_jpeg(22), camera_jpeg(23)];
+
+        let shaped = |unit: &UnitView, seq: u64, day: Date, t: Time, photo: &[u8]| {
+            let mut v = visit(unit, device, seq, &[photo]);
+            let at = unit.position.unwrap();
+            let lat: f64 = format!("{:.3}{LAT_DIGITS}", at.lat).parse().unwrap();
+            let lon: f64 = format!("{:.3}{LON_DIGITS}", at.lon).parse().unwrap();
+            v.started_at_device_ms = cst_ms(day, t);
+            v.ended_at_device_ms = v.started_at_device_ms + 23 * 60_000 + 18_251;
+            v.position = Position::Fix(Fix {
+                lat,
+                lon,
+                accuracy_m: ACCURACY,
+                at_device_ms: v.started_at_device_ms + 4 * 60_000 + 379,
+            });
+            v.notes = NOTES.into();
+            v.findings[0].suggestion = SUGGESTION.into();
+            v
+        };
+        let mut open = shaped(
+            &root,
+            1,
+            open_day,
+            Time::from_hms_milli(15, 12, 9, 613).unwrap(),
+            &photos[0],
+        );
+        open.findings[0].description = WORDING.into();
+        let mut covert = shaped(
+            &station,
+            2,
+            covert_day,
+            Time::from_hms_milli(10, 41, 37, 487).unwrap(),
+            &photos[1],
+        );
+        covert.mode = VisitMode::Covert;
+        covert.findings[0].description = "办事指南未公示收费标准".into();
+        // A second report of the same problem, merged into the open finding by the office.
+        let mut again = shaped(
+            &root,
+            3,
+            open_day,
+            Time::from_hms_milli(16, 2, 51, 739).unwrap(),
+            &photos[2],
+        );
+        again.findings[0].description = MERGED_WORDING.into();
+
+        let mut receipts: Vec<VisitReceipt> = Vec::new();
+        for v in [&open, &covert, &again] {
+            let res = submit(&s, &monitor, v).await;
+            assert_eq!(res.status(), 201, "{engine:?}");
+            receipts.push(res.json().await.unwrap());
+        }
+        for p in &photos {
+            let res = put_photo(&s, &monitor, &sha256_hex(p), p.clone()).await;
+            assert_eq!(
+                res.status(),
+                200,
+                "{engine:?}: a photo with Exif is accepted"
+            );
+        }
+
+        // The office merges, rewords the open finding and releases both (covert deliberately).
+        let open_case = case_of_finding(&s, &office, open.findings[0].id).await;
+        let covert_case = case_of_finding(&s, &office, covert.findings[0].id).await;
+        let again_case = case_of_finding(&s, &office, again.findings[0].id).await;
+        let step = |case: CaseId| format!("/api/v1/office/findings/{case}/steps");
+        let merge = serde_json::json!({"step": "merge", "into": open_case});
+        let (status, body) = post_json(&s, &office, &step(again_case), &merge).await;
+        assert_eq!(status, 200, "{engine:?}: merge: {body}");
+        let shas: Vec<String> = [&photos[0], &photos[2]]
+            .iter()
+            .map(|p| sha256_hex(p))
+            .collect();
+        let text = "窗口工作人员服务态度有待改进";
+        let edit = serde_json::json!({"step": "edit", "text": text, "photos": shas});
+        let (status, body) = post_json(&s, &office, &step(open_case), &edit).await;
+        assert_eq!(status, 200, "{engine:?}: edit: {body}");
+        release(&s, &office, &[open_case], false).await;
+        release(&s, &office, &[covert_case], true).await;
+
+        let routes = routes(&s).await;
+        let templates: Vec<String> = routes
+            .iter()
+            .filter(|(m, _)| m == "GET")
+            .map(|(_, p)| p.clone())
+            .collect();
+        let mut unit = Crawler::login(&s, "unit01").await;
+        unit.crawl(&templates).await;
+
+        // Every step the unit may take, and a bad request to each route it may use.
+        let unit_step = |case: CaseId| format!("/api/v1/unit/findings/{case}/steps");
+        let evidence = jpeg(320, 240, 31);
+        let fixed = serde_json::json!({
+            "step": "answer", "id": chafang_domain::AnswerId::new(), "kind": "fixed_now",
+            "text": "已调整窗口人员并开展文明服务培训", "photos": [photo_ref(&evidence)],
+        });
+        let explain = serde_json::json!({
+            "step": "answer", "id": chafang_domain::AnswerId::new(), "kind": "explain",
+            "text": "收费标准已在大厅公示，办事指南正在重印",
+        });
+        for case in [open_case, covert_case] {
+            let (status, _) = unit
+                .post(
+                    &unit_step(case),
+                    &serde_json::json!({"step": "acknowledge"}),
+                )
+                .await;
+            assert_eq!(status, 200, "{engine:?}: acknowledge");
+            unit.post(
+                &unit_step(case),
+                &serde_json::json!({"step": "acknowledge"}),
+            )
+            .await;
+            unit.post(&unit_step(case), &serde_json::json!({})).await;
+            unit.post(&unit_step(case), &serde_json::json!({"step": "answer"}))
+                .await;
+            unit.post_raw(&unit_step(case), "not json").await;
+            unit.post(
+                &unit_step(case),
+                &serde_json::json!({
+                    "step": "report_completion", "id": chafang_domain::AnswerId::new(), "text": "完成",
+                }),
+            )
+            .await;
+        }
+        let (status, _) = unit.post(&unit_step(open_case), &fixed).await;
+        assert_eq!(status, 200, "{engine:?}: answer");
+        let (status, _) = unit
+            .put_photo(&sha256_hex(&evidence), evidence.clone())
+            .await;
+        assert_eq!(status, 200, "{engine:?}: evidence");
+        unit.put_photo(&sha256_hex(&evidence), b"other bytes".to_vec())
+            .await;
+        unit.put_photo(&sha256_hex(&photos[0]), photos[0].clone())
+            .await;
+        unit.put_photo("not-a-hash", b"x".to_vec()).await;
+        let (status, _) = unit.post(&unit_step(covert_case), &explain).await;
+        assert_eq!(status, 200, "{engine:?}: explanation");
+        let mut reused = fixed.clone();
+        reused["text"] = "另一份答复".into();
+        unit.post(&unit_step(covert_case), &reused).await;
+        unit.post(&unit_step(CaseId::random()), &fixed).await;
+        unit.post(
+            "/api/v1/office/releases",
+            &serde_json::json!({"cases": [open_case]}),
+        )
+        .await;
+        unit.post(
+            &format!("/api/v1/monitor/findings/{open_case}/rating"),
+            &serde_json::json!({"rating": "satisfied"}),
+        )
+        .await;
+        unit.post(&step(open_case), &serde_json::json!({"step": "accept"}))
+            .await;
+
+        // The reporter rates, a look-back visit follows the open finding, and the office judges.
+        let lookback = serde_json::json!({"step": "request_look_back", "note": "请回头看"});
+        let (status, body) = post_json(&s, &office, &step(open_case), &lookback).await;
+        assert_eq!(status, 200, "{engine:?}: look-back request: {body}");
+        let rating = serde_json::json!({"rating": "dissatisfied"});
+        let path = format!("/api/v1/monitor/findings/{open_case}/rating");
+        let (status, body) = post_json(&s, &monitor, &path, &rating).await;
+        assert_eq!(status, 200, "{engine:?}: rating: {body}");
+        let mut back = shaped(
+            &root,
+            4,
+            today - Duration::days(1),
+            Time::from_hms_milli(9, 7, 44, 821).unwrap(),
+            &photos[0],
+        );
+        back.findings.clear();
+        back.no_problem_found = true;
+        back.lookback_for = Some(open_case);
+        let res = submit(&s, &monitor, &back).await;
+        assert_eq!(res.status(), 201, "{engine:?}: look-back visit");
+        receipts.push(res.json().await.unwrap());
+        let accept = serde_json::json!({"step": "accept", "note": "整改到位"});
+        let (status, body) = post_json(&s, &office, &step(open_case), &accept).await;
+        assert_eq!(status, 200, "{engine:?}: accept: {body}");
+        let give_back = serde_json::json!({"step": "return", "reason": "说明不充分，请补充"});
+        let (status, body) = post_json(&s, &office, &step(covert_case), &give_back).await;
+        assert_eq!(status, 200, "{engine:?}: return: {body}");
+
+        // The unit answers the returned one with a date, the office accepts, and the unit
+        // reports the work done with a photo: every step a unit has.
+        let committed = today + Duration::days(7);
+        let by_date = serde_json::json!({
+            "step": "answer", "id": chafang_domain::AnswerId::new(), "kind": "by_date",
+            "text": "两周内重印办事指南", "committed_by": committed.to_string(),
+        });
+        let (status, body) = unit.post(&unit_step(covert_case), &by_date).await;
+        assert_eq!(
+            status,
+            200,
+            "{engine:?}: by date: {}",
+            String::from_utf8_lossy(&body)
+        );
+        let accept = serde_json::json!({"step": "accept", "note": null});
+        let (status, body) = post_json(&s, &office, &step(covert_case), &accept).await;
+        assert_eq!(status, 200, "{engine:?}: accept by date: {body}");
+        let done_photo = jpeg(320, 240, 32);
+        let done = serde_json::json!({
+            "step": "report_completion", "id": chafang_domain::AnswerId::new(),
+            "text": "办事指南已重印并上架", "photos": [photo_ref(&done_photo)],
+        });
+        let (status, _) = unit.post(&unit_step(covert_case), &done).await;
+        assert_eq!(status, 200, "{engine:?}: completion");
+        let (status, _) = unit
+            .put_photo(&sha256_hex(&done_photo), done_photo.clone())
+            .await;
+        assert_eq!(status, 200, "{engine:?}: completion photo");
+
+        // The unit looks at everything again, sends a bad request to every route, and signs
+        // out.
+        unit.visited.clear();
+        unit.crawl(&templates).await;
+        unit.bad_requests(&routes).await;
+        let cases: Vec<UnitCase> = s.get_json(&unit.client, "/api/v1/unit/findings").await;
+        let (status, _) = unit
+            .post("/api/v1/auth/logout", &serde_json::json!({}))
+            .await;
+        assert_eq!(status, 204, "{engine:?}: sign-out");
+
+        // The canaries.
+        let visits = [&open, &covert, &again, &back];
+        let mut canaries = vec![
+            canary("display name", DISPLAY_NAME, Control::Office),
+            canary("username", USERNAME, Control::Office),
+            canary("user id", user_id.to_string(), Control::Office),
+            canary("device id", device.to_string(), Control::Stored),
+            canary("latitude digits", LAT_DIGITS, Control::Stored),
+            canary("longitude digits", LON_DIGITS, Control::Stored),
+            canary("accuracy", ACCURACY.to_string(), Control::Stored),
+            canary("visit notes", NOTES, Control::Stored),
+            canary("the monitor's own wording", WORDING, Control::Office),
+            canary(
+                "the merged report's wording",
+                MERGED_WORDING,
+                Control::Office,
+            ),
+            canary("the monitor's suggestion", SUGGESTION, Control::Office),
+            canary("covert", "covert", Control::Office),
+            canary("covert visit day", covert_day.to_string(), Control::Office),
+            canary("Exif marker", b"Exif\0\0", Control::Stored),
+            canary("Exif make", MAKE, Control::Stored),
+            canary("Exif model", MODEL, Control::Stored),
+            canary("Exif software", SOFTWARE, Control::Stored),
+            canary("Exif time", EXIF_TIME, Control::Stored),
+            canary("GPS latitude", rational_bytes(&GPS_LAT), Control::Stored),
+            canary("GPS longitude", rational_bytes(&GPS_LON), Control::Stored),
+            canary("JPEG comment", COMMENT, Control::Stored),
+        ];
+        let names = [
+            "open visit",
+            "covert visit",
+            "merged visit",
+            "look-back visit",
+        ];
+        for ((v, r), name) in visits.iter().zip(&receipts).zip(names) {
+            let Position::Fix(fix) = v.position else {
+                unreachable!()
+            };
+            let start = v.started_at_device_ms;
+            canaries.extend([
+                canary(format!("{name}: id"), v.id.to_string(), Control::Office),
+                canary(
+                    format!("{name}: start (ms)"),
+                    start.to_string(),
+                    Control::Office,
+                ),
+                canary(
+                    format!("{name}: start (s)"),
+                    (start / 1000).to_string(),
+                    Control::Office,
+                ),
+                canary(
+                    format!("{name}: end (ms)"),
+                    v.ended_at_device_ms.to_string(),
+                    Control::Stored,
+                ),
+                canary(
+                    format!("{name}: position time (ms)"),
+                    fix.at_device_ms.to_string(),
+                    Control::Stored,
+                ),
+                canary(
+                    format!("{name}: receipt time (ms)"),
+                    r.received_at_ms.to_string(),
+                    Control::Office,
+                ),
+                canary(
+                    format!("{name}: content hash"),
+                    &r.content_sha256,
+                    Control::Office,
+                ),
+            ]);
+            for f in &v.findings {
+                canaries.push(canary(
+                    format!("{name}: finding id"),
+                    f.id.to_string(),
+                    Control::Office,
+                ));
+                for p in &f.photos {
+                    canaries.push(canary(
+                        format!("{name}: photo id"),
+                        p.id.to_string(),
+                        Control::Stored,
+                    ));
+                    canaries.push(canary(
+                        format!("{name}: original's SHA-256"),
+                        &p.sha256,
+                        Control::Office,
+                    ));
+                }
+            }
+        }
+        // No other monitor either.
+        let users: Vec<chafang_domain::api::UserView> =
+            s.get_json(&office, "/api/v1/office/users").await;
+        for u in users.iter().filter(|u| u.role == Role::Monitor) {
+            canaries.push(canary(
+                format!("monitor {}", u.username),
+                &u.display_name,
+                Control::Office,
+            ));
+            canaries.push(canary(
+                format!("monitor {}'s username", u.username),
+                &u.username,
+                Control::Office,
+            ));
+        }
+
+        // The scan: nothing of it in anything the unit was sent.
+        let leaks = hits(&unit.seen, &canaries);
+        assert!(
+            leaks.is_empty(),
+            "{engine:?}: the unit was sent canaries:\n{}",
+            leaks
+                .iter()
+                .map(|(at, i)| format!("{} in {at}", canaries[*i].what))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let photos_served: Vec<&Seen> = unit
+            .seen
+            .iter()
+            .filter(|r| r.status == 200 && r.content_type == "image/jpeg")
+            .collect();
+        for p in &photos_served {
+            assert!(
+                !photos.contains(&p.body),
+                "{engine:?}: {} is an original",
+                p.label
+            );
+        }
+
+        // The crawl reached what there is: both findings, their photos (two on the merged
+        // one), the unit's own evidence, and many answers besides.
+        let ok = |prefix: &str| {
+            unit.seen
+                .iter()
+                .filter(|r| r.status == 200 && r.label.starts_with(prefix))
+                .count()
+        };
+        assert!(
+            unit.seen.len() >= 150,
+            "{engine:?}: {} responses",
+            unit.seen.len()
+        );
+        // Per crawl: the finding itself and two sizes of each of its photos.
+        let (open_seen, covert_seen) = (
+            ok(&format!("GET /api/v1/unit/findings/{open_case}")),
+            ok(&format!("GET /api/v1/unit/findings/{covert_case}")),
+        );
+        assert!(open_seen >= 2 * (1 + 2 * 2), "{engine:?}: {open_seen}");
+        assert!(covert_seen >= 2 * (1 + 2), "{engine:?}: {covert_seen}");
+        assert!(
+            ok("GET /api/v1/unit/answers/") >= 4,
+            "{engine:?}: evidence photos"
+        );
+        assert!(
+            photos_served.len() >= 12,
+            "{engine:?}: {} photos",
+            photos_served.len()
+        );
+
+        // Case ids are random and are no other id.
+        assert_eq!(cases.len(), 2, "{engine:?}");
+        let mut other_ids: Vec<String> = visits.iter().map(|v| v.id.to_string()).collect();
+        for v in &visits {
+            other_ids.extend(v.findings.iter().map(|f| f.id.to_string()));
+        }
+        for c in &cases {
+            assert_eq!(c.id.0.get_version_num(), 4, "{engine:?}: case ids are v4");
+            assert!(!other_ids.contains(&c.id.to_string()));
+        }
+        let shown_covert = cases.iter().find(|c| c.id == covert_case).unwrap();
+        assert_eq!(
+            shown_covert.seen_on,
+            covert_day - Duration::days(2),
+            "{engine:?}: a covert finding is dated by its week's Monday"
+        );
+
+        // Positive control: the office's crawl finds the canaries it is shown, and the rest
+        // are in what the server stored (the visits' JSON and the original photos' bytes).
+        let mut desk = Crawler::login(&s, "office").await;
+        let office_routes: Vec<String> = templates
+            .iter()
+            .filter(|t| t.starts_with("/api/v1/office/") || t.starts_with("/api/v1/visits/"))
+            .cloned()
+            .collect();
+        desk.crawl(&office_routes).await;
+        let office_hits: HashSet<usize> = hits(&desk.seen, &canaries)
+            .into_iter()
+            .map(|h| h.1)
+            .collect();
+        let mut kept = Vec::new();
+        for v in &visits {
+            let row = sqlx::query("SELECT body FROM visits WHERE id = $1")
+                .bind(v.id.to_string())
+                .fetch_one(&s.db.pool)
+                .await
+                .unwrap();
+            let body = row.get::<String, _>("body").into_bytes();
+            kept.push(stored(format!("stored visit {}", v.id), body));
+        }
+        for p in &photos {
+            let file = s
+                .dir
+                .path()
+                .join("blobs/photos/original")
+                .join(sha256_hex(p));
+            let body = std::fs::read(&file).unwrap();
+            kept.push(stored(format!("stored {}", file.display()), body));
+        }
+        let stored_hits: HashSet<usize> = hits(&kept, &canaries).into_iter().map(|h| h.1).collect();
+        for (i, c) in canaries.iter().enumerate() {
+            let found = match c.control {
+                Control::Office => office_hits.contains(&i),
+                Control::Stored => stored_hits.contains(&i),
+            };
+            assert!(
+                found,
+                "{engine:?}: the control does not find {:?} ({:?}), so the scan proves \
+                 nothing for it",
+                c.what, c.control
+            );
+        }
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_covert_finding_merged_into_an_open_one_still_needs_a_deliberate_release() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let unit = a_unit(&s, "区建设局").await;
+        let monitor = s.login("monitor01").await;
+        let other = s.login("monitor02").await;
+        let office = s.login("office").await;
+        let (open_photo, covert_photo) = (jpeg(320, 240, 41), jpeg(320, 240, 42));
+        let open = visit(&unit, DeviceId::new(), 1, &[&open_photo]);
+        let mut covert = visit(&unit, DeviceId::new(), 1, &[&covert_photo]);
+        covert.mode = VisitMode::Covert;
+        assert_eq!(submit(&s, &other, &open).await.status(), 201);
+        assert_eq!(submit(&s, &monitor, &covert).await.status(), 201);
+        for (client, p) in [(&other, &open_photo), (&monitor, &covert_photo)] {
+            let res = put_photo(&s, client, &sha256_hex(p), p.clone()).await;
+            assert_eq!(res.status(), 200, "{engine:?}");
+        }
+        let open_case = case_of_finding(&s, &office, open.findings[0].id).await;
+        let covert_case = case_of_finding(&s, &office, covert.findings[0].id).await;
+
+        // The office folds the covert report into the open one about the same problem (or is
+        // refused, which keeps the covert finding apart as well).
+        let merge = serde_json::json!({"step": "merge", "into": open_case});
+        let path = format!("/api/v1/office/findings/{covert_case}/steps");
+        let (status, body) = post_json(&s, &office, &path, &merge).await;
+        assert!(
+            [200, 409, 422].contains(&status),
+            "{engine:?}: merge: {status} {body}"
+        );
+        if status == 200 {
+            // Releasing the open finding without `release_covert` must not send anything of
+            // the covert visit: refused, or its photo held back.
+            let req = serde_json::json!({"cases": [open_case], "release_covert": false});
+            let (status, body) = post_json(&s, &office, "/api/v1/office/releases", &req).await;
+            assert!(
+                [200, 422].contains(&status),
+                "{engine:?}: release: {status} {body}"
+            );
+            let head = s.login("unit01").await;
+            let shown: Vec<UnitCase> = s.get_json(&head, "/api/v1/unit/findings").await;
+            let photos: usize = shown.iter().map(|c| c.photos.len()).sum();
+            assert!(
+                photos <= 1,
+                "{engine:?}: a release without release_covert sent the covert visit's photo \
+                 with the finding it was merged into ({photos} photos shown to the unit)"
+            );
+        }
+        s.stop().await;
+    }
+}
