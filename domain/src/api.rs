@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 
 mod cases;
 pub use cases::*;
+mod roster;
+pub use roster::*;
+mod enrol;
+pub use enrol::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
@@ -37,6 +41,35 @@ pub mod paths {
     pub const OFFICE_DASHBOARD: &str = "/api/v1/office/dashboard";
     pub const UNIT_FINDINGS: &str = "/api/v1/unit/findings";
     pub const MONITOR_FINDINGS: &str = "/api/v1/monitor/findings";
+    /// `GET` the roster (`RosterView`); `POST` a new monitor (`NewMonitor`).
+    pub const OFFICE_ROSTER: &str = "/api/v1/office/roster";
+    /// `GET` the unit's own team (`UnitTeam`).
+    pub const UNIT_TEAM: &str = "/api/v1/unit/team";
+
+    /// `GET` one monitor of the roster; `PATCH` their profile (`ProfileEdit`).
+    pub fn office_roster_monitor(user: crate::ids::UserId) -> String {
+        format!("/api/v1/office/roster/{user}")
+    }
+
+    /// `POST` an appointment or renewal (`AppointmentRequest`) for a monitor.
+    pub fn office_appointments(user: crate::ids::UserId) -> String {
+        format!("/api/v1/office/roster/{user}/appointments")
+    }
+
+    /// `POST` the end of a monitor's service (`EndService`).
+    pub fn office_end_service(user: crate::ids::UserId) -> String {
+        format!("/api/v1/office/roster/{user}/end")
+    }
+
+    /// `POST` a one-time code (`EnrolRequest`) from a new phone; public.
+    pub const ENROL: &str = "/api/v1/auth/enrol";
+    /// The PWA's page that a code's QR code opens (`?code=XXXX-XXXX`); not an API path.
+    pub const ENROL_PAGE: &str = "/enrol";
+
+    /// `POST` (`IssueEnrolment`) a one-time code for a monitor to enrol a phone with.
+    pub fn office_enrolment(user: crate::ids::UserId) -> String {
+        format!("/api/v1/office/users/{user}/enrolment")
+    }
 
     /// `GET` one finding as the office works on it.
     pub fn office_finding(case: crate::ids::CaseId) -> String {

@@ -105,6 +105,10 @@ id_type!(
     /// A unit's answer (整改答复) or completion report, made in the browser.
     AnswerId
 );
+id_type!(
+    /// One term of a monitor on a team (the roster).
+    AppointmentId
+);
 
 #[cfg(test)]
 mod tests {

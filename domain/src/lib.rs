@@ -9,10 +9,12 @@ pub mod followup;
 pub mod ids;
 pub mod quota;
 pub mod role;
+pub mod roster;
 pub mod unit;
 pub mod visit;
 
 pub use ids::{
-    AnswerId, CampaignId, CaseId, DeviceId, FindingId, PhotoId, UnitId, UserId, VisitId,
+    AnswerId, AppointmentId, CampaignId, CaseId, DeviceId, FindingId, PhotoId, UnitId, UserId,
+    VisitId,
 };
 pub use role::Role;

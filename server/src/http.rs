@@ -6,7 +6,9 @@
 use crate::auth::origin;
 use crate::error::error_response;
 use crate::state::AppState;
-use crate::{auth, campaigns, findings, health, home, photos, pwa, quotas, units, users, visits};
+use crate::{
+    auth, campaigns, findings, health, home, photos, pwa, quotas, roster, units, users, visits,
+};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -58,6 +60,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(photos::router())
         .merge(quotas::router())
         .merge(findings::router())
+        .merge(roster::router())
         .split_for_parts()
 }
 

@@ -18,6 +18,7 @@ pub mod http;
 pub mod photos;
 pub mod pwa;
 pub mod quotas;
+pub mod roster;
 pub mod state;
 pub mod units;
 pub mod users;

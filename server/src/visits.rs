@@ -9,6 +9,7 @@ use crate::campaigns;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiJson};
 use crate::findings;
+use crate::roster;
 use crate::state::AppState;
 use crate::units;
 use axum::extract::{Path, State};
@@ -196,13 +197,23 @@ async fn submit_visit(
 ) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
     let monitor = me.user.id;
     let mut conn = state.db.pool.acquire().await?;
-    let unit = units::list_all(&mut conn)
-        .await?
-        .into_iter()
+    let all_units = units::list_all(&mut conn).await?;
+    let unit = all_units
+        .iter()
         .find(|u| u.id == visit.unit_id)
+        .cloned()
         .ok_or_else(|| {
             ApiError::Unprocessable("the visited unit is not in the directory".into())
         })?;
+    // A department monitor visits only the own unit and its stations. A repeat of a visit
+    // already stored is let through to its receipt, whatever the terms are today.
+    if !roster::may_visit(&mut conn, monitor, &all_units, unit.id).await?
+        && receipt(&mut conn, visit.id).await?.is_none()
+    {
+        return Err(ApiError::Unprocessable(
+            "a department monitor visits only the own unit and the stations under it".into(),
+        ));
+    }
     let codes = criteria_codes(&mut conn, &unit).await?;
     visit
         .check(&codes)

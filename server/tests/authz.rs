@@ -14,8 +14,8 @@ use chafang_domain::api::UnitView;
 use chafang_domain::visit::sha256_hex;
 use chafang_domain::{AnswerId, CaseId, DeviceId, UnitId, UserId, VisitId};
 use common::fixtures::{
-    a_unit, acknowledge_and_answer, case_of_finding, jpeg, put_photo, release, same_origin, submit,
-    visit,
+    a_unit, acknowledge_and_answer, case_of_finding, jpeg, post_json, put_photo, release,
+    same_origin, submit, visit,
 };
 use common::{engines, TestServer};
 use reqwest::Method;
@@ -70,6 +70,8 @@ enum Obj {
     AnswerU2,
     /// Monitor A's account id.
     UserA,
+    /// A monitor whose service the office ends during the run.
+    UserLeaving,
     PhotoA,
     PhotoB,
     EvidenceU1,
@@ -82,7 +84,7 @@ enum Obj {
 
 /// The objects tried in an `{id}` slot: every kind of id, so that a route taking one kind
 /// is also asked about the others.
-const ID_OBJS: [Obj; 14] = [
+const ID_OBJS: [Obj; 15] = [
     Obj::UnitU1,
     Obj::SubU1,
     Obj::UnitU2,
@@ -95,6 +97,7 @@ const ID_OBJS: [Obj; 14] = [
     Obj::AnswerU1,
     Obj::AnswerU2,
     Obj::UserA,
+    Obj::UserLeaving,
     Obj::Missing,
     Obj::Garbage,
 ];
@@ -125,6 +128,16 @@ enum Body {
     /// Acknowledging a finding (409 once acknowledged).
     Acknowledge,
     Rating,
+    /// A new monitor under a fixed user name (409 the second time).
+    NewMonitor,
+    /// A profile edit that sets what a profile needs.
+    Profile,
+    /// A district term in a year of its own (a counter moves each to a later year).
+    Appoint,
+    /// Ending service (409 once ended).
+    EndService,
+    /// An enrolment with an empty code: refused alike for everyone, before any rate limit.
+    EnrolEmpty,
 }
 
 /// One route and who may use it.
@@ -140,6 +153,8 @@ struct Route {
     own_session: bool,
     /// Served beside the API but not described by the document.
     undocumented: bool,
+    /// The one status every caller gets, signed in or not (a request no one can satisfy).
+    everyone: Option<u16>,
 }
 
 fn route(method: Method, path: &'static str, may: Vec<(Obj, &'static [Actor])>) -> Route {
@@ -151,6 +166,7 @@ fn route(method: Method, path: &'static str, may: Vec<(Obj, &'static [Actor])>) 
         body: Body::Empty,
         own_session: false,
         undocumented: false,
+        everyone: None,
     }
 }
 
@@ -287,10 +303,49 @@ fn table() -> Vec<Route> {
             u1_cases,
         ),
         route(
-            get,
+            get.clone(),
             "/api/v1/unit/answers/{id}/photos/{n}/{size}",
             vec![(AnswerU1, &[U1]), (AnswerU2, &[U2])],
         ),
+        route(get.clone(), "/api/v1/unit/team", only(UNITS)),
+        // The roster (the office only).
+        route(get.clone(), "/api/v1/office/roster", only(OFFICE)),
+        route(post.clone(), "/api/v1/office/roster", only(OFFICE)).body(Body::NewMonitor),
+        route(
+            get,
+            "/api/v1/office/roster/{id}",
+            vec![(UserA, OFFICE), (UserLeaving, OFFICE)],
+        ),
+        route(
+            Method::PATCH,
+            "/api/v1/office/roster/{id}",
+            vec![(UserA, OFFICE), (UserLeaving, OFFICE)],
+        )
+        .body(Body::Profile),
+        route(
+            post.clone(),
+            "/api/v1/office/roster/{id}/appointments",
+            vec![(UserA, OFFICE), (UserLeaving, OFFICE)],
+        )
+        .body(Body::Appoint),
+        // Enrolment codes: issued by the office for an active monitor; spent by anyone holding
+        // one.
+        route(
+            post.clone(),
+            "/api/v1/office/users/{id}/enrolment",
+            vec![(UserA, OFFICE), (UserLeaving, OFFICE)],
+        ),
+        Route {
+            everyone: Some(400),
+            ..route(post.clone(), "/api/v1/auth/enrol", only(&[])).body(Body::EnrolEmpty)
+        },
+        // Last: ending service closes the account, monitor A's included, so nothing may follow.
+        route(
+            post,
+            "/api/v1/office/roster/{id}/end",
+            vec![(UserA, OFFICE), (UserLeaving, OFFICE)],
+        )
+        .body(Body::EndService),
     ]
 }
 
@@ -307,6 +362,7 @@ struct World {
     answer_u1: AnswerId,
     answer_u2: AnswerId,
     user_a: UserId,
+    user_leaving: UserId,
     photos: HashMap<&'static str, Vec<u8>>,
 }
 
@@ -328,6 +384,7 @@ impl World {
             Obj::AnswerU1 => self.answer_u1.to_string(),
             Obj::AnswerU2 => self.answer_u2.to_string(),
             Obj::UserA => self.user_a.to_string(),
+            Obj::UserLeaving => self.user_leaving.to_string(),
             Obj::PhotoA => sha("a"),
             Obj::PhotoB => sha("b"),
             Obj::EvidenceU1 => sha("e1"),
@@ -427,6 +484,15 @@ async fn world(s: &TestServer) -> World {
     let answer_u1 = acknowledge_and_answer(s, &head_1, case_u1, &photos["e1"]).await;
     let answer_u2 = acknowledge_and_answer(s, &head_2, case_u2, &photos["e2"]).await;
     let me: serde_json::Value = s.get_json(&mon_a, "/api/v1/auth/me").await;
+    let (status, leaving) = post_json(
+        s,
+        &office,
+        "/api/v1/office/roster",
+        &new_monitor("authz_leaving"),
+    )
+    .await;
+    assert_eq!(status, 201, "{:?}: {leaving}", s.engine);
+    let leaving: serde_json::Value = serde_json::from_str(&leaving).unwrap();
     World {
         unit_u1: u1.clone(),
         units: [("u1", u1.id), ("sub", sub.id), ("u2", u2.id)]
@@ -441,8 +507,20 @@ async fn world(s: &TestServer) -> World {
         answer_u1,
         answer_u2,
         user_a: me["id"].as_str().unwrap().parse().unwrap(),
+        user_leaving: leaving["monitor"]["id"].as_str().unwrap().parse().unwrap(),
         photos,
     }
+}
+
+/// A new district monitor's request under a user name.
+fn new_monitor(username: &str) -> serde_json::Value {
+    serde_json::json!({
+        "username": username,
+        "display_name": "矩阵监督员",
+        "profile": {"phone": "13900000000", "address": "", "email": "", "background": "other"},
+        "team": {"kind": "district"},
+        "starts_on": "2026-05-01",
+    })
 }
 
 /// The JSON a request carries, if any.
@@ -453,6 +531,15 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         Body::Reopen => serde_json::json!({"step": "reopen", "reason": "矩阵检查"}),
         Body::Acknowledge => serde_json::json!({"step": "acknowledge"}),
         Body::Rating => serde_json::json!({"rating": "satisfied"}),
+        Body::NewMonitor => new_monitor("authz_new"),
+        Body::Profile => serde_json::json!({"phone": "13800000000", "background": "other"}),
+        Body::Appoint => {
+            static YEAR: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(2040);
+            let year = YEAR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            serde_json::json!({"team": {"kind": "district"}, "starts_on": format!("{year}-01-01")})
+        }
+        Body::EndService => serde_json::json!({"reason": "矩阵检查"}),
+        Body::EnrolEmpty => serde_json::json!({"code": "", "password": "a long enough password"}),
     })
 }
 
@@ -598,7 +685,9 @@ async fn every_route_answers_each_user_as_the_table_says() {
                         .may
                         .iter()
                         .any(|(o, who)| *o == obj && who.contains(&actor));
-                    let (want, ok) = if r.public {
+                    let (want, ok) = if let Some(code) = r.everyone {
+                        ("the same status for everyone", status == code)
+                    } else if r.public {
                         ("2xx", (200..300).contains(&status))
                     } else if actor == Anon {
                         ("401", status == 401)

@@ -1,6 +1,7 @@
 //! Signing in and out. Login is rate-limited per account and per client address, verifies the
 //! argon2id hash off the async workers, starts a server-side session and sets its cookie.
 
+pub mod enrol;
 pub mod extract;
 pub mod origin;
 pub mod password;
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .merge(enrol::router())
 }
 
 fn me_of(user: UserView) -> Me {
