@@ -2,10 +2,10 @@
 //! (not Leptos server functions) so that an offline phone running an older cached build still
 //! talks to the server it finds.
 
-use crate::campaign::{Focus, Stage, StageKind};
+use crate::campaign::{Deadlines, Focus, Stage, StageKind, DEFAULT_COVERAGE_TARGET_PCT};
 use crate::criteria::{CriteriaSetKind, Criterion};
 use crate::ids::{CampaignId, UnitId, UserId, VisitId};
-use crate::quota::{Pace, QuotaProgress, QuotaRule};
+use crate::quota::{MonitorTeam, Pace, QuotaProgress, QuotaRule, QuotaRules, StageTally};
 use crate::role::{Role, UnitPosition};
 use crate::unit::{GeoPoint, UnitKind};
 use crate::visit::{PositionMissing, VisitMode};
@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 
 mod cases;
 pub use cases::*;
+mod campaign;
+pub use campaign::*;
+mod directory;
+pub use directory::*;
 mod roster;
 pub use roster::*;
 mod enrol;
@@ -31,6 +35,32 @@ pub mod paths {
     pub const UNIT_OVERVIEW: &str = "/api/v1/unit/overview";
     pub const UNITS: &str = "/api/v1/units";
     pub const CURRENT_CAMPAIGN: &str = "/api/v1/campaigns/current";
+    /// `GET` every year (`Vec<CampaignSummary>`); `POST` a new one (`OpenCampaign`).
+    pub const OFFICE_CAMPAIGNS: &str = "/api/v1/office/campaigns";
+    /// `GET` the signed-in monitor's ledger of this year (`MonitorLedger`).
+    pub const MONITOR_LEDGER: &str = "/api/v1/monitor/ledger";
+    /// `GET` the reminders the office sent the signed-in monitor (`Vec<ReminderView>`).
+    pub const MONITOR_REMINDERS: &str = "/api/v1/monitor/reminders";
+
+    /// `GET` a year (`CampaignView`); `PATCH` it while open (`CampaignEdit`).
+    pub fn office_campaign(year: i32) -> String {
+        format!("/api/v1/office/campaigns/{year}")
+    }
+
+    /// `POST` (no body) to close a year: it is frozen from then on.
+    pub fn office_campaign_close(year: i32) -> String {
+        format!("/api/v1/office/campaigns/{year}/close")
+    }
+
+    /// `GET` the ledger of a year (`OfficeLedger`).
+    pub fn office_campaign_ledger(year: i32) -> String {
+        format!("/api/v1/office/campaigns/{year}/ledger")
+    }
+
+    /// `POST` reminders (`ReminderRequest`) to monitors behind in a year.
+    pub fn office_campaign_reminders(year: i32) -> String {
+        format!("/api/v1/office/campaigns/{year}/reminders")
+    }
     pub const OFFICE_MONITORS: &str = "/api/v1/office/monitors";
     pub const MONITOR_VISITS: &str = "/api/v1/monitor/visits";
     pub const VISITS: &str = "/api/v1/visits";
@@ -59,6 +89,24 @@ pub mod paths {
     /// `POST` the end of a monitor's service (`EndService`).
     pub fn office_end_service(user: crate::ids::UserId) -> String {
         format!("/api/v1/office/roster/{user}/end")
+    }
+
+    /// `GET` the directory with every unit's contacts (`Vec<UnitRecord>`), for the office.
+    pub const OFFICE_UNITS: &str = "/api/v1/office/units";
+    /// `GET` the unit's own record and those of the units under it (`Vec<UnitRecord>`).
+    pub const UNIT_DIRECTORY: &str = "/api/v1/unit/directory";
+    /// `GET` the empty spreadsheet template of the directory (xlsx).
+    pub const OFFICE_DIRECTORY_TEMPLATE: &str = "/api/v1/office/directory/template";
+    /// `GET` the whole directory in the template (xlsx, or CSV with `?format=csv`).
+    pub const OFFICE_DIRECTORY_EXPORT: &str = "/api/v1/office/directory/export";
+    /// `POST` a spreadsheet (xlsx or CSV bytes) for a dry run (`ImportReport`); writes nothing.
+    pub const OFFICE_DIRECTORY_DRY_RUN: &str = "/api/v1/office/directory/import/dry-run";
+    /// `POST` the same spreadsheet (with `?token=` of its dry run) to import it, all or nothing.
+    pub const OFFICE_DIRECTORY_IMPORT: &str = "/api/v1/office/directory/import";
+
+    /// `GET` one unit's record (`UnitRecord`); `PATCH` it (`UnitEdit`).
+    pub fn office_unit(unit: crate::ids::UnitId) -> String {
+        format!("/api/v1/office/units/{unit}")
     }
 
     /// `POST` a one-time code (`EnrolRequest`) from a new phone; public.
@@ -239,8 +287,28 @@ pub struct CampaignView {
     pub focus: Focus,
     pub stages: Vec<Stage>,
     pub criteria: Vec<CriteriaSetView>,
-    /// The quota of a district monitor this year.
+    /// The quota of a district monitor this year (the same as `quota_rules.district`).
     pub district_quota: QuotaRule,
+    /// The quota of each team this year.
+    #[serde(default)]
+    pub quota_rules: QuotaRules,
+    /// The units under key appraisal (重点评议). A unit user is shown only its own unit here,
+    /// if it is one of them.
+    #[serde(default)]
+    pub key_units: Vec<UnitRef>,
+    /// The follow-up loop's deadline defaults this year, in working days.
+    #[serde(default)]
+    pub deadlines: Deadlines,
+    /// The share of the key units' stations and windows to visit, in per cent.
+    #[serde(default = "default_coverage_target")]
+    pub coverage_target_pct: u32,
+    /// When the year was closed: from then on it is frozen (read-only).
+    #[serde(default)]
+    pub closed_at_ms: Option<i64>,
+}
+
+fn default_coverage_target() -> u32 {
+    DEFAULT_COVERAGE_TARGET_PCT
 }
 
 /// The office's home page.
@@ -263,6 +331,9 @@ pub struct MonitorOverview {
     pub current_stage: Option<StageKind>,
     pub quota: QuotaProgress,
     pub pace: Pace,
+    /// The team whose rule the quota follows.
+    #[serde(default)]
+    pub team: MonitorTeam,
 }
 
 /// One of the monitor's own visits, as the phone pulls them (the server's view of what it
@@ -313,9 +384,37 @@ pub struct MonitorQuotaRow {
     pub username: String,
     pub display_name: String,
     pub quota: QuotaProgress,
+    /// The ledger's state: the worst of the year's and the stages' requirements.
     pub pace: Pace,
     /// Device-clock start of the latest visit.
     pub last_visit_ms: Option<i64>,
+    /// The team whose rule the quota follows (from the roster).
+    #[serde(default)]
+    pub team: MonitorTeam,
+    /// Whether the account is open (a monitor whose service ended appears in the years they
+    /// served).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Visits per stage, with each stage's own requirement.
+    #[serde(default)]
+    pub stages: Vec<StageTally>,
+    /// Of the year's visits, those that fell in no stage.
+    #[serde(default)]
+    pub outside_stages: u32,
+    /// The visits the calendar demands by the ledger's day.
+    #[serde(default)]
+    pub due_by_today: u32,
+    /// The day (CST) of the latest visit, by when it happened.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub last_visit_on: Option<time::Date>,
+    /// The server's receipt of the latest-received visit.
+    #[serde(default)]
+    pub last_received_at_ms: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The unit's home page.
@@ -351,6 +450,13 @@ mod tests {
             paths::ME,
             paths::UNITS,
             paths::CURRENT_CAMPAIGN,
+            paths::OFFICE_CAMPAIGNS,
+            paths::MONITOR_LEDGER,
+            paths::MONITOR_REMINDERS,
+            &paths::office_campaign(2026),
+            &paths::office_campaign_close(2026),
+            &paths::office_campaign_ledger(2026),
+            &paths::office_campaign_reminders(2026),
         ] {
             assert!(p.starts_with("/api/v1/"), "{p}");
         }

@@ -72,10 +72,133 @@ pub fn default_criteria(kind: CriteriaSetKind) -> Vec<Criterion> {
         .collect()
 }
 
+/// The most criteria one set may hold.
+pub const MAX_CRITERIA: usize = 30;
+/// The longest code and the longest name, in characters.
+pub const MAX_CODE_CHARS: usize = 64;
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// What is wrong with an edited criteria set.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CriteriaError {
+    #[error("a set has 1 to {MAX_CRITERIA} criteria")]
+    Count,
+    #[error("code {0:?} is not 1 to {MAX_CODE_CHARS} lowercase letters, digits or '_' starting with a letter")]
+    Code(String),
+    #[error("code {0:?} appears twice")]
+    DuplicateCode(String),
+    #[error("criterion {0:?} needs a Chinese and an English name of at most {MAX_NAME_CHARS} characters")]
+    Name(String),
+    #[error("criterion {0:?} cannot be removed: findings refer to criteria by their code")]
+    Removed(String),
+}
+
+fn code_ok(code: &str) -> bool {
+    code.len() <= MAX_CODE_CHARS
+        && code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn name_ok(name: &str) -> bool {
+    let n = name.trim();
+    !n.is_empty() && n == name && n.chars().count() <= MAX_NAME_CHARS
+}
+
+/// Checks one set as the office may save it: 1 to `MAX_CRITERIA` criteria, each with a
+/// well-formed code used once and both names (trimmed, not empty).
+pub fn check_set(criteria: &[Criterion]) -> Result<(), CriteriaError> {
+    if criteria.is_empty() || criteria.len() > MAX_CRITERIA {
+        return Err(CriteriaError::Count);
+    }
+    for (i, c) in criteria.iter().enumerate() {
+        if !code_ok(&c.code) {
+            return Err(CriteriaError::Code(c.code.clone()));
+        }
+        if criteria[..i].iter().any(|d| d.code == c.code) {
+            return Err(CriteriaError::DuplicateCode(c.code.clone()));
+        }
+        if !name_ok(&c.name_zh) || !name_ok(&c.name_en) {
+            return Err(CriteriaError::Name(c.code.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Checks an edit of a saved set: the new set must pass `check_set` and keep every code of
+/// the old one. Names and order may change, and new codes may join; a code never changes its
+/// meaning, since findings refer to it.
+pub fn check_edit(old: &[Criterion], new: &[Criterion]) -> Result<(), CriteriaError> {
+    check_set(new)?;
+    match old.iter().find(|o| !new.iter().any(|n| n.code == o.code)) {
+        Some(gone) => Err(CriteriaError::Removed(gone.code.clone())),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn an_edited_set_keeps_its_codes_and_may_rename_reorder_and_add() {
+        let old = default_criteria(CriteriaSetKind::Department);
+        assert_eq!(check_set(&old), Ok(()));
+        let mut renamed = old.clone();
+        renamed[0].name_zh = "依法行政（含行政复议）".into();
+        renamed.swap(1, 2);
+        renamed.push(Criterion {
+            code: "safety_2027".into(),
+            name_zh: "安全生产".into(),
+            name_en: "Work safety".into(),
+        });
+        assert_eq!(check_edit(&old, &renamed), Ok(()));
+        let mut dropped = old.clone();
+        dropped.remove(3);
+        assert_eq!(
+            check_edit(&old, &dropped),
+            Err(CriteriaError::Removed("efficiency".into()))
+        );
+        let mut recoded = old.clone();
+        recoded[0].code = "lawful".into();
+        assert_eq!(
+            check_edit(&old, &recoded),
+            Err(CriteriaError::Removed("lawful_administration".into()))
+        );
+    }
+
+    #[test]
+    fn malformed_sets_are_refused() {
+        let c = |code: &str, zh: &str| Criterion {
+            code: code.into(),
+            name_zh: zh.into(),
+            name_en: "x".into(),
+        };
+        assert_eq!(check_set(&[]), Err(CriteriaError::Count));
+        assert_eq!(
+            check_set(&vec![c("a", "甲"); MAX_CRITERIA + 1]),
+            Err(CriteriaError::Count)
+        );
+        for bad in ["", "A", "1a", "a-b", "a b", "依法"] {
+            assert_eq!(
+                check_set(&[c(bad, "甲")]),
+                Err(CriteriaError::Code(bad.into())),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            check_set(&[c("a", "甲"), c("a", "乙")]),
+            Err(CriteriaError::DuplicateCode("a".into()))
+        );
+        for bad in ["", "  ", " 甲", &"名".repeat(MAX_NAME_CHARS + 1)] {
+            assert_eq!(
+                check_set(&[c("a", bad)]),
+                Err(CriteriaError::Name("a".into()))
+            );
+        }
+    }
 
     #[test]
     fn departments_have_eight_and_industries_seven_distinct_items() {

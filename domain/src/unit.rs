@@ -1,6 +1,7 @@
 //! The unit directory (被评议部门和行业): departments and industries, the district
 //! administrative service centre, and the stations, offices, schools, hospitals and service
-//! windows under them, as a tree.
+//! windows under them, as a tree; each unit's kind (with its name in the spreadsheets the
+//! units send in), position and contacts, and the checks on a unit's record.
 
 use crate::criteria::CriteriaSetKind;
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,170 @@ impl FromStr for UnitKind {
     }
 }
 
+impl UnitKind {
+    /// The kind's name in the directory's spreadsheet and on screen.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            UnitKind::Department => "部门",
+            UnitKind::Industry => "行业",
+            UnitKind::ServiceCentre => "行政服务中心",
+            UnitKind::Station => "基层站所",
+            UnitKind::Office => "办事处",
+            UnitKind::School => "学校",
+            UnitKind::Hospital => "医院",
+            UnitKind::Window => "服务窗口",
+        }
+    }
+
+    /// Reads a kind as people write it in a spreadsheet: the label, a common other name
+    /// (站所, 科室, 窗口, 卫生院 …) or the wire name, ignoring surrounding space and case.
+    pub fn from_label(text: &str) -> Option<UnitKind> {
+        let text = text.trim();
+        if let Some(k) = UnitKind::ALL.into_iter().find(|k| k.label_zh() == text) {
+            return Some(k);
+        }
+        let alias = match text {
+            "区行政服务中心" | "服务中心" | "政务服务中心" => {
+                UnitKind::ServiceCentre
+            }
+            "站所" | "基层站" | "基层所" | "站" | "所" | "基层站、所" => {
+                UnitKind::Station
+            }
+            "科室" | "办事机构" | "办事处/科室" => UnitKind::Office,
+            "中小学" | "学校/幼儿园" => UnitKind::School,
+            "卫生院" | "医疗机构" | "卫生服务机构" | "医疗卫生服务机构" => {
+                UnitKind::Hospital
+            }
+            "窗口" | "办事窗口" => UnitKind::Window,
+            other => return other.to_ascii_lowercase().parse().ok(),
+        };
+        Some(alias)
+    }
+}
+
+/// Who answers for a unit: its head (负责人) and liaison (联络员) with their phones, and the
+/// office of its leading group for the appraisal (领导小组办公室), written as people write it
+/// (a name, a phone, or both). Contacts of units are not secret; the office keeps them and the
+/// unit sees its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitContacts {
+    #[serde(default)]
+    pub head_name: String,
+    #[serde(default)]
+    pub head_phone: String,
+    #[serde(default)]
+    pub liaison_name: String,
+    #[serde(default)]
+    pub liaison_phone: String,
+    #[serde(default)]
+    pub leading_office: String,
+}
+
+/// The longest unit name, person's name and address kept.
+pub const UNIT_NAME_MAX_CHARS: usize = 100;
+pub const PERSON_NAME_MAX_CHARS: usize = 50;
+pub const ADDRESS_MAX_CHARS: usize = 200;
+/// The longest phone entry (two numbers with an extension fit).
+pub const PHONE_MAX_CHARS: usize = 40;
+/// The longest leading group's office entry.
+pub const LEADING_OFFICE_MAX_CHARS: usize = 200;
+
+/// What is wrong with a field of a unit's record, in words for the office.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("缺少单位名称")]
+    MissingName,
+    #[error("{field}超过 {max} 个字")]
+    TooLong { field: &'static str, max: usize },
+    #[error("{field}含有控制字符")]
+    ControlCharacter { field: &'static str },
+    #[error("{field}“{value}”不像电话号码（只能有数字、空格、+-()/、和“转”）")]
+    Phone { field: &'static str, value: String },
+}
+
+/// Checks a text field: at most `max` characters and no control characters.
+pub fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), RecordError> {
+    if value.chars().count() > max {
+        return Err(RecordError::TooLong { field, max });
+    }
+    if value.chars().any(char::is_control) {
+        return Err(RecordError::ControlCharacter { field });
+    }
+    Ok(())
+}
+
+/// Checks a unit's name: present, not too long, one line.
+pub fn check_unit_name(name: &str) -> Result<(), RecordError> {
+    if name.trim().is_empty() {
+        return Err(RecordError::MissingName);
+    }
+    check_text("单位名称", name, UNIT_NAME_MAX_CHARS)
+}
+
+/// Full-width ASCII characters (`１３８`, `－`, `（`) and the ideographic space as their plain
+/// forms, as a Chinese input method may type them into a phone or a number.
+pub fn to_half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+/// A phone entry as it is kept: half-width, without surrounding space.
+pub fn tidy_phone(text: &str) -> String {
+    to_half_width(text).trim().to_owned()
+}
+
+/// Checks a phone entry: empty, or digits with the separators people write (`0571-8765 4321`,
+/// `+86 138…`, `(0571)…`, `…转 802`, two numbers split by `/` or `、`), at least one digit.
+pub fn check_phone(field: &'static str, value: &str) -> Result<(), RecordError> {
+    check_text(field, value, PHONE_MAX_CHARS)?;
+    let allowed = |c: char| c.is_ascii_digit() || " +-()（）/、,，转".contains(c);
+    if value.is_empty() || (value.chars().all(allowed) && value.chars().any(|c| c.is_ascii_digit()))
+    {
+        Ok(())
+    } else {
+        Err(RecordError::Phone {
+            field,
+            value: value.to_owned(),
+        })
+    }
+}
+
+impl UnitContacts {
+    /// The contacts with surrounding space trimmed from every field.
+    pub fn trimmed(&self) -> UnitContacts {
+        UnitContacts {
+            head_name: self.head_name.trim().to_owned(),
+            head_phone: tidy_phone(&self.head_phone),
+            liaison_name: self.liaison_name.trim().to_owned(),
+            liaison_phone: tidy_phone(&self.liaison_phone),
+            leading_office: self.leading_office.trim().to_owned(),
+        }
+    }
+
+    /// Checks every field; the first problem is returned.
+    pub fn check(&self) -> Result<(), RecordError> {
+        check_text("负责人", &self.head_name, PERSON_NAME_MAX_CHARS)?;
+        check_phone("负责人电话", &self.head_phone)?;
+        check_text("联络员", &self.liaison_name, PERSON_NAME_MAX_CHARS)?;
+        check_phone("联络员电话", &self.liaison_phone)?;
+        check_text(
+            "领导小组办公室",
+            &self.leading_office,
+            LEADING_OFFICE_MAX_CHARS,
+        )
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == UnitContacts::default()
+    }
+}
+
 /// A WGS-84 position, as the Geolocation API and GPS give it. Chinese base maps use GCJ-02;
 /// conversion happens only for display, never in storage.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -186,5 +351,62 @@ mod tests {
         assert!(GeoPoint::new(91.0, 0.0).is_err());
         assert!(GeoPoint::new(0.0, -180.5).is_err());
         assert!(GeoPoint::new(f64::NAN, 0.0).is_err());
+    }
+
+    #[test]
+    fn kinds_are_read_by_label_alias_and_wire_name() {
+        for k in UnitKind::ALL {
+            assert_eq!(UnitKind::from_label(k.label_zh()), Some(k));
+            assert_eq!(UnitKind::from_label(&format!(" {} ", k.as_str())), Some(k));
+        }
+        assert_eq!(UnitKind::from_label("窗口"), Some(UnitKind::Window));
+        assert_eq!(UnitKind::from_label("科室"), Some(UnitKind::Office));
+        assert_eq!(
+            UnitKind::from_label("SERVICE_CENTRE"),
+            Some(UnitKind::ServiceCentre)
+        );
+        assert_eq!(UnitKind::from_label("局"), None);
+        assert_eq!(UnitKind::from_label(""), None);
+    }
+
+    #[test]
+    fn contacts_are_checked() {
+        let ok = UnitContacts {
+            head_name: "王局长".into(),
+            head_phone: "0571-8765 4321转802".into(),
+            liaison_name: "李联络".into(),
+            liaison_phone: "+86 138 0013 8000 / (0571)88888888".into(),
+            leading_office: "行风办，0571-86000000".into(),
+        };
+        assert_eq!(ok.check(), Ok(()));
+        assert_eq!(UnitContacts::default().check(), Ok(()));
+        let bad = UnitContacts {
+            head_phone: "call me".into(),
+            ..ok.clone()
+        };
+        assert!(matches!(
+            bad.check(),
+            Err(RecordError::Phone {
+                field: "负责人电话",
+                ..
+            })
+        ));
+        let no_digit = UnitContacts {
+            liaison_phone: "--".into(),
+            ..ok.clone()
+        };
+        assert!(no_digit.check().is_err());
+        let long = UnitContacts {
+            head_name: "长".repeat(PERSON_NAME_MAX_CHARS + 1),
+            ..ok
+        };
+        assert_eq!(
+            long.check().unwrap_err().to_string(),
+            format!("负责人超过 {PERSON_NAME_MAX_CHARS} 个字")
+        );
+        assert_eq!(check_unit_name("  "), Err(RecordError::MissingName));
+        assert_eq!(tidy_phone(" １３８－０００\u{3000}"), "138-000");
+        assert_eq!(to_half_width("３０．２７"), "30.27");
+        assert!(check_unit_name("区建设局\n").is_err());
     }
 }

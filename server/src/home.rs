@@ -54,7 +54,7 @@ async fn office_overview(
     }))
 }
 
-/// The monitor's home: this year's progress against the quota and the pace.
+/// The monitor's home: this year's progress against their team's quota and the ledger's state.
 #[utoipa::path(get, path = "/api/v1/monitor/overview", tag = "monitor",
     responses((status = 200, body = MonitorOverview), (status = 401), (status = 404)))]
 async fn monitor_overview(
@@ -63,22 +63,16 @@ async fn monitor_overview(
 ) -> Result<Json<MonitorOverview>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let campaign = campaigns::current(&mut conn).await?;
-    let (year, rule, stages) = quotas::quota_frame(&mut conn).await?;
-    let own = quotas::visits(&mut conn, Some(me.user.id)).await?;
-    let (quota, pace) = quotas::standing(
-        &own.iter().map(|(_, v)| v).collect::<Vec<_>>(),
-        year,
-        rule,
-        &stages,
-    );
+    let own = quotas::ledger::own(&mut conn, me.user.id).await?.ledger;
     Ok(Json(MonitorOverview {
         display_name: me.user.display_name,
         campaign_year: campaign.as_ref().map(|c| c.year),
         current_stage: campaign
             .as_ref()
             .and_then(|c| stage_on(&c.stages, today_cst())),
-        quota,
-        pace,
+        quota: own.progress,
+        pace: own.state,
+        team: own.team,
     }))
 }
 

@@ -138,7 +138,21 @@ enum Body {
     EndService,
     /// An enrolment with an empty code: refused alike for everyone, before any rate limit.
     EnrolEmpty,
+    /// A unit edit that changes nothing (the matrix's units stay as they are).
+    UnitEdit,
+    /// A directory spreadsheet with the heading alone: imported, it changes nothing.
+    UnitSheet,
+    /// Opening a campaign year of its own (a counter moves each to a later year).
+    OpenYear,
+    /// A harmless campaign edit (the coverage target it has already).
+    CampaignEdit,
+    /// Reminders to whoever is behind in the matrix's year (nobody: its calendar lies ahead).
+    Remind,
 }
+
+/// The campaign year the matrix's `{year}` routes work on: opened in the world, closed by the
+/// matrix itself, never the current year (which must stay open for the other routes).
+const MATRIX_YEAR: i32 = 2039;
 
 /// One route and who may use it.
 struct Route {
@@ -339,6 +353,68 @@ fn table() -> Vec<Route> {
             everyone: Some(400),
             ..route(post.clone(), "/api/v1/auth/enrol", only(&[])).body(Body::EnrolEmpty)
         },
+        // The campaign year and the quota ledger: the office's, on the matrix's own year (the
+        // close comes after every other write to it); the monitor's own ledger and reminders.
+        route(Method::GET, "/api/v1/office/campaigns", only(OFFICE)),
+        route(post.clone(), "/api/v1/office/campaigns", only(OFFICE)).body(Body::OpenYear),
+        route(Method::GET, "/api/v1/office/campaigns/{year}", only(OFFICE)),
+        route(
+            Method::PATCH,
+            "/api/v1/office/campaigns/{year}",
+            only(OFFICE),
+        )
+        .body(Body::CampaignEdit),
+        route(
+            Method::GET,
+            "/api/v1/office/campaigns/{year}/ledger",
+            only(OFFICE),
+        ),
+        route(
+            post.clone(),
+            "/api/v1/office/campaigns/{year}/reminders",
+            only(OFFICE),
+        )
+        .body(Body::Remind),
+        route(
+            post.clone(),
+            "/api/v1/office/campaigns/{year}/close",
+            only(OFFICE),
+        ),
+        route(Method::GET, "/api/v1/monitor/ledger", only(MONITORS)),
+        route(Method::GET, "/api/v1/monitor/reminders", only(MONITORS)),
+        // The unit directory: the office's records, edits, template, export and imports; the
+        // unit's own records with their contacts.
+        route(Method::GET, "/api/v1/office/units", only(OFFICE)),
+        route(
+            Method::GET,
+            "/api/v1/office/units/{id}",
+            vec![(UnitU1, OFFICE), (SubU1, OFFICE), (UnitU2, OFFICE)],
+        ),
+        route(
+            Method::PATCH,
+            "/api/v1/office/units/{id}",
+            vec![(UnitU1, OFFICE), (SubU1, OFFICE), (UnitU2, OFFICE)],
+        )
+        .body(Body::UnitEdit),
+        route(
+            Method::GET,
+            "/api/v1/office/directory/template",
+            only(OFFICE),
+        ),
+        route(Method::GET, "/api/v1/office/directory/export", only(OFFICE)),
+        route(
+            Method::POST,
+            "/api/v1/office/directory/import/dry-run",
+            only(OFFICE),
+        )
+        .body(Body::UnitSheet),
+        route(
+            Method::POST,
+            "/api/v1/office/directory/import",
+            only(OFFICE),
+        )
+        .body(Body::UnitSheet),
+        route(Method::GET, "/api/v1/unit/directory", only(UNITS)),
         // Last: ending service closes the account, monitor A's included, so nothing may follow.
         route(
             post,
@@ -493,6 +569,14 @@ async fn world(s: &TestServer) -> World {
     .await;
     assert_eq!(status, 201, "{:?}: {leaving}", s.engine);
     let leaving: serde_json::Value = serde_json::from_str(&leaving).unwrap();
+    let (status, opened) = post_json(
+        s,
+        &office,
+        "/api/v1/office/campaigns",
+        &serde_json::json!({"year": MATRIX_YEAR}),
+    )
+    .await;
+    assert_eq!(status, 201, "{:?}: {opened}", s.engine);
     World {
         unit_u1: u1.clone(),
         units: [("u1", u1.id), ("sub", sub.id), ("u2", u2.id)]
@@ -526,7 +610,7 @@ fn new_monitor(username: &str) -> serde_json::Value {
 /// The JSON a request carries, if any.
 fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
     Some(match body {
-        Body::Empty | Body::Photo | Body::Login | Body::Visit => return None,
+        Body::Empty | Body::Photo | Body::Login | Body::Visit | Body::UnitSheet => return None,
         Body::Release => serde_json::json!({"cases": [w.case_u1], "release_covert": false}),
         Body::Reopen => serde_json::json!({"step": "reopen", "reason": "矩阵检查"}),
         Body::Acknowledge => serde_json::json!({"step": "acknowledge"}),
@@ -540,6 +624,14 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         }
         Body::EndService => serde_json::json!({"reason": "矩阵检查"}),
         Body::EnrolEmpty => serde_json::json!({"code": "", "password": "a long enough password"}),
+        Body::UnitEdit => serde_json::json!({}),
+        Body::OpenYear => {
+            static YEAR: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(2050);
+            let year = YEAR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            serde_json::json!({"year": year})
+        }
+        Body::CampaignEdit => serde_json::json!({"coverage_target_pct": 90}),
+        Body::Remind => serde_json::json!({"message": "矩阵检查"}),
     })
 }
 
@@ -565,6 +657,9 @@ async fn send(
             "password": chafang_server::demo::PASSWORD,
         })),
         Body::Visit => req.json(&visit(&w.unit_u1, DeviceId::new(), 1, &[])),
+        Body::UnitSheet => req
+            .header("content-type", "text/csv")
+            .body("单位名称,上级单位,类型,地址\n"),
         other => match json_body(w, other) {
             Some(j) => req.json(&j),
             None => req,
@@ -664,6 +759,7 @@ async fn every_route_answers_each_user_as_the_table_says() {
                         .replace("{id}", &value)
                         .replace("{sha256}", &value)
                         .replace("{n}", "0")
+                        .replace("{year}", &MATRIX_YEAR.to_string())
                         .replace("{size}", "display");
                     assert!(
                         !path.contains('{'),

@@ -12,8 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use chafang_domain::api::{OfficeCase, OfficeCaseRow, OfficeStep, ReleaseRequest, ReleaseResult};
 use chafang_domain::followup::{
-    add_working_days, Actor, CaseState, Step, DEFAULT_ACK_DAYS, DEFAULT_ANSWER_DAYS,
-    MAX_ANSWER_TEXT, MAX_DEADLINE_DAYS,
+    add_working_days, Actor, CaseState, Step, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
+    MAX_DEADLINE_DAYS,
 };
 use chafang_domain::{CaseId, UserId};
 use serde::Deserialize;
@@ -383,12 +383,14 @@ pub async fn release(
     OfficeUser(me): OfficeUser,
     ApiJson(req): ApiJson<ReleaseRequest>,
 ) -> Result<Json<ReleaseResult>, ApiError> {
+    // What the request leaves out, the year's campaign sets (the source's 5 and 10 without one).
+    let defaults = crate::campaigns::current_deadlines(&state.db).await?;
     let ack_days = days(
         "the acknowledgement deadline",
         req.ack_days,
-        DEFAULT_ACK_DAYS,
+        defaults.ack_days,
     )?;
-    let answer_days = days("the answer deadline", req.answer_days, DEFAULT_ANSWER_DAYS)?;
+    let answer_days = days("the answer deadline", req.answer_days, defaults.answer_days)?;
     if req.cases.is_empty() || req.cases.len() > 500 {
         return Err(ApiError::Unprocessable(
             "release 1 to 500 findings at a time".into(),

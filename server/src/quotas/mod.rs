@@ -1,18 +1,23 @@
-//! The quota, first view: each monitor's visits this year against the rule, and the pace the
-//! calendar demands, computed by `domain::quota` (the phone runs the same code offline). The
-//! office sees one table of all monitors and the list of all visits; a monitor pulls their
-//! own visits.
+//! The quota ledger (明查暗访任务): each monitor's visits of a year against the rule of their
+//! team, per stage, with the pace the calendar demands and a state, and the key units'
+//! coverage (`ledger.rs`, rules in `domain::quota`; the phone runs the same code offline);
+//! reminders to those behind (`reminders.rs`). The office sees every monitor's row, for the
+//! current year (`/office/monitors`) or any year (`/office/campaigns/{year}/ledger`), and the
+//! list of all visits; a monitor pulls their own visits and ledger.
+
+pub mod ledger;
+pub mod reminders;
 
 use crate::auth::extract::{MonitorUser, OfficeUser};
 use crate::campaigns;
 use crate::clock::today_cst;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
-use chafang_domain::api::{MonitorQuotaRow, MyVisit, OfficeVisitRow, UnitRef};
-use chafang_domain::campaign::Stage;
-use chafang_domain::quota::{day_cst, pace, progress, MonitorTeam, Pace, QuotaProgress, QuotaRule};
+use chafang_domain::api::{
+    MonitorLedger, MonitorQuotaRow, MyVisit, OfficeLedger, OfficeVisitRow, UnitRef,
+};
 use chafang_domain::{UserId, VisitId};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
@@ -22,7 +27,11 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(my_visits))
+        .routes(routes!(my_ledger))
+        .routes(routes!(reminders::mine))
         .routes(routes!(office_monitors))
+        .routes(routes!(office_ledger))
+        .routes(routes!(reminders::send))
         .routes(routes!(office_visits))
 }
 
@@ -85,35 +94,6 @@ pub async fn visits(
     Ok(out)
 }
 
-/// A monitor's progress and pace this year, from their current (not superseded) visits.
-pub fn standing(
-    visits: &[&MyVisit],
-    year: i32,
-    rule: QuotaRule,
-    stages: &[Stage],
-) -> (QuotaProgress, Pace) {
-    let counted = visits
-        .iter()
-        .filter(|v| v.superseded_by.is_none())
-        .map(|v| (v.mode, day_cst(v.started_at_device_ms)));
-    let p = progress(counted, year, rule);
-    (p, pace(p, stages, today_cst()))
-}
-
-/// The year, rule and calendar the quota is counted against (defaults without a campaign).
-pub async fn quota_frame(
-    conn: &mut AnyConnection,
-) -> Result<(i32, QuotaRule, Vec<Stage>), ApiError> {
-    Ok(match campaigns::current(conn).await? {
-        Some(c) => (c.year, c.district_quota, c.stages),
-        None => (
-            today_cst().year(),
-            QuotaRule::default_for(MonitorTeam::District),
-            Vec::new(),
-        ),
-    })
-}
-
 /// The signed-in monitor's own visits, with what the server holds of each.
 #[utoipa::path(get, path = "/api/v1/monitor/visits", tag = "monitor", responses((status = 200, body = Vec<MyVisit>), (status = 404)))]
 async fn my_visits(
@@ -130,37 +110,56 @@ async fn my_visits(
     ))
 }
 
-/// Every monitor's year: visits done (open, covert), the quota, the pace and the last visit.
-#[utoipa::path(get, path = "/api/v1/office/monitors", tag = "office", responses((status = 200, body = Vec<MonitorQuotaRow>), (status = 404)))]
+/// The signed-in monitor's ledger of this year: the year's and each stage's visits against
+/// their team's rule, the pace, the state and the visits counted (for the phone to cache).
+#[utoipa::path(get, path = "/api/v1/monitor/ledger", tag = "monitor", responses((status = 200, body = MonitorLedger), (status = 401), (status = 404)))]
+async fn my_ledger(
+    State(state): State<AppState>,
+    MonitorUser(me): MonitorUser,
+) -> Result<Json<MonitorLedger>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(Json(ledger::own(&mut conn, me.user.id).await?))
+}
+
+/// Every monitor's row of this year: visits done (open, covert, per stage), the quota of
+/// their team, the pace, the state and the last visit.
+#[utoipa::path(get, path = "/api/v1/office/monitors", tag = "office", responses((status = 200, body = Vec<MonitorQuotaRow>), (status = 401), (status = 404)))]
 async fn office_monitors(
     State(state): State<AppState>,
     _office: OfficeUser,
 ) -> Result<Json<Vec<MonitorQuotaRow>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let (year, rule, stages) = quota_frame(&mut conn).await?;
+    let frame = ledger::current_frame(&mut conn).await?;
     let all = visits(&mut conn, None).await?;
-    let mut by_monitor: HashMap<UserId, Vec<&MyVisit>> = HashMap::new();
-    for (owner, v) in &all {
-        by_monitor.entry(*owner).or_default().push(v);
-    }
-    let monitors = sqlx::query("SELECT id, username, display_name FROM users WHERE role = 'monitor' AND active = 1 ORDER BY username")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut rows = Vec::with_capacity(monitors.len());
-    for m in monitors {
-        let id: UserId = parse(m.try_get("id")?)?;
-        let theirs = by_monitor.remove(&id).unwrap_or_default();
-        let (quota, pace) = standing(&theirs, year, rule, &stages);
-        rows.push(MonitorQuotaRow {
-            id,
-            username: m.try_get("username")?,
-            display_name: m.try_get("display_name")?,
-            quota,
-            pace,
-            last_visit_ms: theirs.iter().map(|v| v.started_at_device_ms).max(),
-        });
-    }
-    Ok(Json(rows))
+    let years = ledger::monitors(&mut conn, &frame, &all, None, today_cst()).await?;
+    Ok(Json(years.iter().map(|m| m.row()).collect()))
+}
+
+/// The ledger of a year, open or closed: every monitor's row and the key units' coverage with
+/// the places never visited.
+#[utoipa::path(get, path = "/api/v1/office/campaigns/{year}/ledger", tag = "campaigns",
+    params(("year" = i32, Path, description = "the campaign's year")),
+    responses((status = 200, body = OfficeLedger), (status = 401), (status = 404)))]
+async fn office_ledger(
+    State(state): State<AppState>,
+    _office: OfficeUser,
+    Path(year): Path<String>,
+) -> Result<Json<OfficeLedger>, ApiError> {
+    let year = campaigns::parse_year(&year)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let frame = ledger::frame_of(&mut conn, year)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let today = today_cst();
+    let all = visits(&mut conn, None).await?;
+    let years = ledger::monitors(&mut conn, &frame, &all, None, today).await?;
+    Ok(Json(OfficeLedger {
+        year,
+        closed: frame.closed_at.is_some(),
+        as_of: frame.as_of(today),
+        rows: years.iter().map(|m| m.row()).collect(),
+        coverage: ledger::coverage_of(&mut conn, &frame, &all).await?,
+    }))
 }
 
 /// Every visit, oldest receipt first, with the monitor, the distance from the unit and the
