@@ -176,9 +176,9 @@ pub enum OfficeStep {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReleaseRequest {
     pub cases: Vec<CaseId>,
-    /// Working days to acknowledge (default 5).
+    /// Working days to acknowledge (default: the year's campaign setting, 5 unless changed).
     pub ack_days: Option<u32>,
-    /// Working days to answer after acknowledging (default 10).
+    /// Working days to answer after acknowledging (default: the campaign's, 10 unless changed).
     pub answer_days: Option<u32>,
     /// Covert visits' findings go out only when this is set: a deliberate act, never a default.
     #[serde(default)]
