@@ -60,6 +60,12 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     serde_json::from_str(&body).map_err(|_| ApiError::Decode)
 }
 
+/// `GET path`, returning the JSON body as text (decoded where it is shown, see
+/// `components::status::fetch`).
+pub async fn get_text(path: &str) -> Result<String, ApiError> {
+    send("GET", path, None).await
+}
+
 /// `POST path` with a JSON body, decoding a JSON answer of type `T`.
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;

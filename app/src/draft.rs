@@ -6,7 +6,7 @@ use chafang_domain::api::{CampaignView, UnitView};
 use chafang_domain::visit::{
     FindingUpload, PhotoRef, Position, Severity, VisitMethod, VisitMode, VisitUpload,
 };
-use chafang_domain::{DeviceId, FindingId, UnitId, VisitId};
+use chafang_domain::{CaseId, DeviceId, FindingId, UnitId, VisitId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,9 @@ pub struct Draft {
     pub notes: String,
     pub no_problem_found: bool,
     pub findings: Vec<DraftFinding>,
+    /// A look-back visit (回头看): the finding it follows up.
+    #[serde(default)]
+    pub lookback_for: Option<CaseId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,6 +64,7 @@ impl Draft {
             notes: String::new(),
             no_problem_found: false,
             findings: Vec::new(),
+            lookback_for: None,
         }
     }
 
@@ -106,7 +110,7 @@ impl Draft {
             }),
             notes: self.notes.clone(),
             no_problem_found: self.no_problem_found && findings.is_empty(),
-            lookback_for: None,
+            lookback_for: self.lookback_for,
             findings,
         };
         let codes = criteria_codes(units, campaign, unit_id);

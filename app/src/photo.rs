@@ -4,7 +4,7 @@
 //! kept as bytes in IndexedDB before the draft names them.
 
 use chafang_domain::visit::PhotoRef;
-use chafang_domain::{PhotoId, VisitId};
+use chafang_domain::PhotoId;
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
@@ -27,8 +27,9 @@ extern "C" {
     pub fn revoke_url(url: &str);
 }
 
-/// Shrinks, hashes and stores one photo of a visit; returns its reference for the draft.
-pub async fn capture(visit: VisitId, file: &web_sys::File) -> Result<PhotoRef, String> {
+/// Shrinks, hashes and stores one photo of a visit (or of a unit's answer: `owner` is the id
+/// the bytes are filed under); returns its reference for the draft.
+pub async fn capture(owner: &str, file: &web_sys::File) -> Result<PhotoRef, String> {
     let shrunk = shrink_photo(file, MAX_SIDE, QUALITY)
         .await
         .map_err(|e| format!("{e:?}"))?;
@@ -43,7 +44,7 @@ pub async fn capture(visit: VisitId, file: &web_sys::File) -> Result<PhotoRef, S
         None => chafang_domain::visit::sha256_hex(&bytes.to_vec()),
     };
     let id = PhotoId::new();
-    crate::store::put_photo(&id.to_string(), &visit.to_string(), &sha256, &bytes)
+    crate::store::put_photo(&id.to_string(), owner, &sha256, &bytes)
         .await
         .map_err(|e| e.0)?;
     Ok(PhotoRef {

@@ -31,3 +31,11 @@ export async function keepScreenshot(page: Page, name: string) {
 export async function expectAccessible(page: Page) {
   expect(await seriousViolations(page)).toEqual([]);
 }
+
+/** A UUIDv7: 48 bits of milliseconds, the version, then random bits. */
+export function uuidv7(): string {
+  const ms = Date.now().toString(16).padStart(12, '0');
+  const r = crypto.randomUUID().replace(/-/g, '');
+  const variant = ((parseInt(r[16], 16) & 0x3) | 0x8).toString(16);
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${r.slice(13, 16)}-${variant}${r.slice(17, 20)}-${r.slice(20, 32)}`;
+}

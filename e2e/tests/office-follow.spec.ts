@@ -3,16 +3,8 @@
 // the distance from the unit phrased for people. Both pages at phone size, both accessible.
 import { request } from '@playwright/test';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, expectAccessible } from './helpers';
+import { signIn, keepScreenshot, expectAccessible, uuidv7 } from './helpers';
 import { Unit } from './visit-helpers';
-
-/** A UUIDv7: 48 bits of milliseconds, the version, then random bits. */
-function uuidv7(): string {
-  const ms = Date.now().toString(16).padStart(12, '0');
-  const r = crypto.randomUUID().replace(/-/g, '');
-  const variant = ((parseInt(r[16], 16) & 0x3) | 0x8).toString(16);
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${r.slice(13, 16)}-${variant}${r.slice(17, 20)}-${r.slice(20, 32)}`;
-}
 
 /** Degrees of latitude for `m` metres north (the haversine radius the domain uses). */
 const northDegrees = (m: number) => (m / 6_371_000) * (180 / Math.PI);

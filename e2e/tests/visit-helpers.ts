@@ -40,6 +40,33 @@ export async function noiseJpeg(page: Page, path: string): Promise<string> {
   return path;
 }
 
+/** A 1200×900 JPEG of a gradient with coloured blocks (a few hundred KB), encoded by Chromium,
+ *  written to `path`; `hue` makes different photos different bytes. */
+export async function photoJpeg(page: Page, path: string, hue: number): Promise<string> {
+  const b64 = await page.evaluate(async (hue) => {
+    const c = document.createElement('canvas');
+    c.width = 1200;
+    c.height = 900;
+    const g = c.getContext('2d')!;
+    const grad = g.createLinearGradient(0, 0, c.width, c.height);
+    grad.addColorStop(0, `hsl(${hue}, 70%, 45%)`);
+    grad.addColorStop(1, `hsl(${(hue + 120) % 360}, 60%, 75%)`);
+    g.fillStyle = grad;
+    g.fillRect(0, 0, c.width, c.height);
+    for (let i = 0; i < 400; i++) {
+      g.fillStyle = `hsl(${Math.random() * 360}, 60%, ${30 + Math.random() * 50}%)`;
+      g.fillRect(Math.random() * c.width, Math.random() * c.height, 10 + Math.random() * 80, 10 + Math.random() * 80);
+    }
+    const blob: Blob = await new Promise((ok) => c.toBlob((b) => ok(b!), 'image/jpeg', 0.9));
+    const buf = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < buf.length; i += 0x8000) s += String.fromCharCode(...buf.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, hue);
+  writeFileSync(path, Buffer.from(b64, 'base64'));
+  return path;
+}
+
 /** Every value of an IndexedDB store of the app (outbox entries parsed from their JSON). */
 export async function idbAll(page: Page, store: 'outbox' | 'drafts' | 'photos'): Promise<any[]> {
   return page.evaluate(

@@ -1,9 +1,10 @@
-//! The bar at the top of every page: the app's name, the signed-in user, the language switch
-//! and the logout button.
+//! The bar at the top of every page: the app's name, the signed-in user, the language switch,
+//! the logout button, and the signed-in role's main pages.
 
 use crate::api;
 use crate::i18n::{role_msg, use_i18n, Locale, Msg};
 use chafang_domain::api::{paths, Me};
+use chafang_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -25,7 +26,17 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
             });
         };
         let role = me.role;
+        let links = role_links(role)
+            .iter()
+            .map(|&(href, msg)| {
+                let current = here_path() == href;
+                view! {
+                    <a href=href aria-current=current.then_some("page")>{move || i18n.t(msg)}</a>
+                }
+            })
+            .collect_view();
         view! {
+            <nav class="rolenav" aria-label=move || i18n.t(Msg::MainNav)>{links}</nav>
             <p class="user" data-testid="user-name">
                 <span class="user-name">{me.display_name}</span>
                 <span class="user-role">{move || i18n.t(role_msg(role))}</span>
@@ -45,6 +56,32 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
             {user}
         </header>
     }
+}
+
+/// A role's main pages, for the navigation row.
+fn role_links(role: Role) -> &'static [(&'static str, Msg)] {
+    match role {
+        Role::Office => &[
+            ("/office", Msg::NavHome),
+            ("/office/findings", Msg::OfficeFindingsTitle),
+            ("/office/dashboard", Msg::DashboardTitle),
+        ],
+        Role::Monitor => &[
+            ("/monitor", Msg::NavHome),
+            ("/monitor/visits", Msg::VisitList),
+            ("/monitor/findings", Msg::MyFindingsTitle),
+        ],
+        Role::Unit => &[
+            ("/unit", Msg::NavHome),
+            ("/unit/findings", Msg::UnitFindingsTitle),
+        ],
+    }
+}
+
+fn here_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
 }
 
 /// Two buttons, 中文 and English, each written in its own language.

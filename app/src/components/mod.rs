@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod case;
 pub mod header;
 pub mod notices;
 pub mod status;

@@ -6,6 +6,7 @@ use crate::i18n::{use_i18n, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
+use std::sync::Arc;
 
 /// Options for a redirect that replaces the current history entry.
 pub fn replace() -> NavigateOptions {
@@ -74,6 +75,51 @@ pub fn LoadError(error: ApiError, retry: Callback<()>) -> impl IntoView {
     }
 }
 
+/// A reactive part of a view, type-erased. Every use shares this one closure type, so the
+/// reactive rendering code behind it is compiled once rather than once per call site, which
+/// keeps the wasm small; `f` only has to turn its view into an `AnyView`.
+pub fn dyn_view(f: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+    let f: Arc<dyn Fn() -> AnyView + Send + Sync> = Arc::new(f);
+    move || f()
+}
+
+/// A resource's state for [`loaded`]: nothing yet, the rendered value, or the error.
+type Shown = Arc<dyn Fn() -> Option<Result<AnyView, ApiError>> + Send + Sync>;
+
+/// An API answer kept as JSON text. Pages that fetch through [`fetch`] and show through
+/// [`load_json`] all share this one resource type and future type, so the reactive machinery
+/// behind a resource is compiled once, not once per wire type; the text is decoded where it is
+/// shown.
+pub type JsonResource = LocalResource<Result<String, ApiError>>;
+
+/// `GET` the path `path` gives (reactively: it is read inside the resource), as JSON text.
+pub fn fetch(path: impl Fn() -> Result<String, ApiError> + Send + Sync + 'static) -> JsonResource {
+    let path: Arc<dyn Fn() -> Result<String, ApiError> + Send + Sync> = Arc::new(path);
+    LocalResource::new(move || {
+        let path = path();
+        async move { crate::api::get_text(&path?).await }
+    })
+}
+
+/// Shows a [`JsonResource`] decoded as `T`, like [`load`].
+pub fn load_json<T, V>(
+    resource: JsonResource,
+    render: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    let error = Arc::new(move || resource.get().and_then(|r| r.err()));
+    let shown: Shown = Arc::new(move || {
+        resource.get().map(|r| {
+            r.and_then(|text| serde_json::from_str::<T>(&text).map_err(|_| ApiError::Decode))
+                .map(|value| render(value).into_any())
+        })
+    });
+    loaded(shown, error, Callback::new(move |()| resource.refetch()))
+}
+
 /// Shows a resource: loading, then `render` of its value, or the error with a retry.
 pub fn load<T, V>(
     resource: LocalResource<Result<T, ApiError>>,
@@ -83,21 +129,33 @@ where
     T: Clone + 'static,
     V: IntoView + 'static,
 {
+    // Only these two closures depend on the types; the rest is compiled once.
+    let error = Arc::new(move || resource.get().and_then(|r| r.err()));
+    let shown: Shown = Arc::new(move || {
+        resource
+            .get()
+            .map(|r| r.map(|value| render(value).into_any()))
+    });
+    loaded(shown, error, Callback::new(move |()| resource.refetch()))
+}
+
+fn loaded(
+    shown: Shown,
+    error: Arc<dyn Fn() -> Option<ApiError> + Send + Sync>,
+    retry: Callback<()>,
+) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move || {
-        if let Some(Err(e)) = resource.get() {
+        if let Some(e) = error() {
             if e.is_unauthenticated() {
                 navigate(&login_href(&here()), replace());
             }
         }
     });
-    move || match resource.get() {
+    dyn_view(move || match shown() {
         None => view! { <Loading /> }.into_any(),
-        Some(Ok(value)) => render(value).into_any(),
+        Some(Ok(view)) => view,
         Some(Err(e)) if e.is_unauthenticated() => view! { <Loading /> }.into_any(),
-        Some(Err(error)) => {
-            let retry = Callback::new(move |()| resource.refetch());
-            view! { <LoadError error retry /> }.into_any()
-        }
-    }
+        Some(Err(error)) => view! { <LoadError error retry /> }.into_any(),
+    })
 }

@@ -74,6 +74,9 @@ fn MonitorHome() -> impl IntoView {
                     {move || i18n.t(Msg::NewVisit)}
                 </a>
                 <a class="button" href="/monitor/visits">{move || i18n.t(Msg::VisitList)}</a>
+                <a class="button" href="/monitor/findings" data-testid="link-my-findings">
+                    {move || i18n.t(Msg::MyFindingsTitle)}
+                </a>
             </div>
             <SyncStatus />
         </main>

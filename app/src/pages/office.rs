@@ -87,6 +87,12 @@ fn OfficeHome() -> impl IntoView {
                 )}
             </section>
             <nav class="actions office-nav" aria-label=move || i18n.t(Msg::OfficePages)>
+                <a class="button primary" href="/office/findings" data-testid="link-office-findings">
+                    {move || i18n.t(Msg::OfficeFindingsTitle)}
+                </a>
+                <a class="button" href="/office/dashboard" data-testid="link-office-dashboard">
+                    {move || i18n.t(Msg::DashboardTitle)}
+                </a>
                 <a class="button" href="/office/visits" data-testid="link-office-visits">
                     {move || i18n.t(Msg::OfficeVisitsLink)}
                 </a>

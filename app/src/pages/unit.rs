@@ -1,9 +1,10 @@
-//! `/unit`: the home of a unit head or liaison: the unit, its stations and windows, and how
-//! many findings about it are open.
+//! `/unit`: the home of a unit head or liaison: the unit, how many findings about it are open
+//! and the findings themselves with their deadlines, and its stations and windows.
 
 use crate::api;
 use crate::components::status::load;
 use crate::i18n::{use_i18n, Msg};
+use crate::pages::unit_findings::UnitCaseList;
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, UnitOverview};
 use chafang_domain::Role;
@@ -50,6 +51,12 @@ fn UnitHome() -> impl IntoView {
                                     <dd>{o.open_findings}</dd>
                                 </div>
                             </dl>
+                        </section>
+                        <section class="card" aria-labelledby="unit-cases" data-testid="unit-findings">
+                            <h2 id="unit-cases">
+                                <a href="/unit/findings">{move || i18n.t(Msg::UnitFindingsTitle)}</a>
+                            </h2>
+                            <UnitCaseList />
                         </section>
                         <section class="card" aria-labelledby="sub-units" data-testid="sub-units">
                             <h2 id="sub-units">{move || i18n.t(Msg::SubUnits)}</h2>

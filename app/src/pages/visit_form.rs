@@ -250,6 +250,8 @@ fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
     };
     let title = if draft.supersedes.is_some() {
         Msg::CorrectionOf
+    } else if draft.lookback_for.is_some() {
+        Msg::LookBackVisit
     } else {
         Msg::NewVisit
     };
@@ -721,7 +723,7 @@ fn Photos(
         for file in files {
             busy.update(|b| *b += 1);
             spawn_local(async move {
-                match photo::capture(visit, &file).await {
+                match photo::capture(&visit.to_string(), &file).await {
                     Ok(p) => form.edit_finding(id, |f| f.photos.push(p)),
                     Err(e) => failed.set(Some(e)),
                 }

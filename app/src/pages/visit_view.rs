@@ -175,6 +175,7 @@ fn correction_of(u: &chafang_domain::visit::VisitUpload) -> Draft {
         position: Some(u.position),
         notes: u.notes.clone(),
         no_problem_found: u.no_problem_found,
+        lookback_for: u.lookback_for,
         findings: u
             .findings
             .iter()

@@ -1,0 +1,261 @@
+//! Pieces shared by the pages of the follow-up loop (整改跟踪): a finding's state as a badge,
+//! its running deadline, criterion names, the unit's answers and photos as the server links
+//! them, and the small text-and-button form most steps need.
+
+use crate::api::{self, ApiError};
+use crate::components::status::dyn_view;
+use crate::draft::criteria_for;
+use crate::i18n::{answer_kind_msg, history_msg, state_msg, tr, trf, use_i18n, Locale, Msg};
+use crate::pages::visit_form::Refs;
+use crate::store::{self, keys};
+use chafang_domain::api::{paths, AnswerView, CampaignView, DueView, PhotoLink, UnitRef, Verdict};
+use chafang_domain::followup::{CaseState, DeadlineKind};
+use leptos::prelude::*;
+
+/// The unit directory and campaign, for criterion names: from the server, or what a monitor's
+/// phone pulled when the server cannot be reached.
+pub fn names() -> LocalResource<Refs> {
+    LocalResource::new(|| async {
+        let units = match api::get(paths::UNITS).await {
+            Ok(u) => u,
+            Err(_) => store::pulled(keys::UNITS)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        };
+        let campaign = match api::get::<CampaignView>(paths::CURRENT_CAMPAIGN).await {
+            Ok(c) => Some(c),
+            Err(ApiError::Status { status: 404, .. }) => None,
+            Err(_) => store::pulled(keys::CAMPAIGN).await.ok().flatten(),
+        };
+        Refs { units, campaign }
+    })
+}
+
+/// A criterion's name in the current language, from the campaign's set for the unit's kind
+/// (the code itself until the names are loaded or when it is unknown).
+pub fn criterion_text(names: LocalResource<Refs>, unit: UnitRef, code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let zh = i18n.locale() == Locale::Zh;
+        names
+            .with(|r| {
+                r.as_ref().and_then(|r| {
+                    criteria_for(&r.units, r.campaign.as_ref(), unit.id)
+                        .into_iter()
+                        .find(|c| c.code == code)
+                })
+            })
+            .map(|c| if zh { c.name_zh } else { c.name_en })
+            .unwrap_or_else(|| code.clone())
+    }
+}
+
+/// The CSS class of a state badge.
+fn state_class(s: CaseState) -> String {
+    format!("badge st-{}", s.as_str())
+}
+
+/// A finding's state as a badge.
+pub fn state_badge(state: CaseState) -> impl IntoView {
+    view! {
+        <span class=state_class(state) data-testid="case-state">
+            {tr(state_msg(state))}
+        </span>
+    }
+}
+
+/// The deadline running now, flagged when it has passed.
+pub fn due_text(due: Option<DueView>) -> impl IntoView {
+    due.map(|d| {
+        let msg = match d.kind {
+            DeadlineKind::Acknowledge => Msg::DueAck,
+            DeadlineKind::Answer => Msg::DueAnswer,
+            DeadlineKind::Commitment => Msg::DueCommit,
+        };
+        let day = d.due.to_string();
+        view! {
+            <span class="due" class:overdue=d.overdue data-testid="case-due">
+                {trf(msg, vec![day.clone()])}
+                {d.overdue.then(|| view! {
+                    " " <strong class="badge overdue">{tr(Msg::Overdue)}</strong>
+                })}
+            </span>
+        }
+    })
+}
+
+/// The flag of a finding acknowledged after its deadline.
+pub fn late_badge(late: bool) -> impl IntoView {
+    late.then(|| {
+        view! { <span class="badge overdue" data-testid="ack-late">{tr(Msg::AckLate)}</span> }
+    })
+}
+
+/// Photos as the server links them: thumbnails opening the display copy.
+pub fn photo_links(links: Vec<PhotoLink>, alt: Msg) -> impl IntoView {
+    (!links.is_empty()).then(|| {
+        let items = links
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let n = (i + 1).to_string();
+                view! {
+                    <li>
+                        <a href=l.display target="_blank" rel="noopener">
+                            <img class="thumb" src=l.thumb alt=trf(alt, vec![n.clone()]) loading="lazy" />
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="thumbs">{items}</ul> }
+    })
+}
+
+/// The unit's answers and completion reports, oldest first, with the office's verdicts: a card
+/// of its own on a finding's page, or (`card` false) a part of a finding in a list.
+pub fn answer_list(answers: Vec<AnswerView>, card: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    (!answers.is_empty()).then(|| {
+        let items = answers
+            .into_iter()
+            .map(|a| {
+                let kind = a.kind;
+                let on = a.submitted_on.to_string();
+                let committed = a.committed_by.map(|d| d.to_string());
+                let milestones = (!a.milestones.is_empty()).then(|| {
+                    let rows = a
+                        .milestones
+                        .into_iter()
+                        .map(|m| view! { <li><time>{m.due.to_string()}</time> " " {m.text}</li> })
+                        .collect_view();
+                    view! {
+                        <p class="label">{tr(Msg::Milestones)}</p>
+                        <ol class="milestones">{rows}</ol>
+                    }
+                });
+                let verdict = a.verdict.map(|v| {
+                    let reason = a.verdict_reason.clone().unwrap_or_default();
+                    let returned = v == Verdict::Returned;
+                    view! {
+                        <p class="verdict" class:returned=returned data-testid="answer-verdict">
+                            {move || match returned {
+                                true => i18n.fmt(Msg::VerdictReturned, &[&reason]),
+                                false => i18n.t(Msg::VerdictAccepted).to_owned(),
+                            }}
+                        </p>
+                    }
+                });
+                view! {
+                    <li class="answer" data-testid="answer">
+                        <p class="answer-head">
+                            <strong>{tr(answer_kind_msg(kind))}</strong>
+                            " · "
+                            <span class="muted-inline">{trf(Msg::AnswerOn, vec![on.clone()])}</span>
+                        </p>
+                        <p class="answer-text">{a.text}</p>
+                        {committed.map(|d| view! { <p>{trf(Msg::CommittedBy, vec![d.clone()])}</p> })}
+                        {milestones}
+                        {photo_links(a.photos, Msg::EvidenceAlt)}
+                        {verdict}
+                    </li>
+                }
+            })
+            .collect_view();
+        let title = tr(Msg::Answers);
+        let heading = if card {
+            view! { <h2>{title}</h2> }.into_any()
+        } else {
+            view! { <h3>{title}</h3> }.into_any()
+        };
+        view! {
+            <section class:card=card data-testid="answers">
+                {heading}
+                <ol class="answers">{items}</ol>
+            </section>
+        }
+    })
+}
+
+/// A step of a finding's history, named in the current language.
+pub fn history_kind(kind: String) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match history_msg(&kind) {
+        Some(m) => i18n.t(m).to_owned(),
+        None => kind.clone(),
+    }
+}
+
+/// The value of the input, textarea or select an event came from.
+pub fn value_of(ev: &web_sys::Event) -> String {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| {
+            if let Some(i) = t.dyn_ref::<web_sys::HtmlInputElement>() {
+                Some(i.value())
+            } else if let Some(t) = t.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                Some(t.value())
+            } else {
+                t.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value())
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// A failed request's message, shown as an alert.
+pub fn error_line(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    dyn_view(move || {
+        error
+            .get()
+            .map(|e| {
+                let msg = e.msg();
+                view! { <p class="error" role="alert" data-testid="step-error">{tr(msg)}</p> }
+            })
+            .into_any()
+    })
+}
+
+/// A step that takes words: a textarea (required unless `optional`) and a button that hands
+/// the text to `send`; `busy` disables the button while a request runs.
+#[component]
+pub fn TextStep(
+    /// The button's label (and the step's name).
+    label: Msg,
+    /// The textarea's label.
+    field: Msg,
+    #[prop(optional)] optional: bool,
+    /// A name for the test id and the element ids.
+    name: &'static str,
+    busy: RwSignal<bool>,
+    send: Callback<String>,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let empty = RwSignal::new(false);
+    let id = format!("step-{name}-text");
+    view! {
+        <div class="step-form field" data-testid=format!("form-{name}")>
+            <label for=id.clone()>{tr(field)}</label>
+            <textarea id=id rows="2" on:input=move |ev| text.set(value_of(&ev))></textarea>
+            {dyn_view(move || empty.get().then(|| view! {
+                <p class="error" role="alert">{tr(Msg::NeedsText)}</p>
+            }).into_any())}
+            <button
+                type="button"
+                data-testid=format!("submit-{name}")
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    let t = text.get_untracked().trim().to_owned();
+                    empty.set(t.is_empty() && !optional);
+                    if t.is_empty() && !optional {
+                        return;
+                    }
+                    send.run(t);
+                }
+            >
+                {tr(label)}
+            </button>
+        </div>
+    }
+}
