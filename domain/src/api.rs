@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 
 mod cases;
 pub use cases::*;
+mod notifications;
+pub use notifications::*;
+mod selfcheck;
+pub use selfcheck::*;
 mod campaign;
 pub use campaign::*;
 mod directory;
@@ -41,6 +45,50 @@ pub mod paths {
     pub const MONITOR_LEDGER: &str = "/api/v1/monitor/ledger";
     /// `GET` the reminders the office sent the signed-in monitor (`Vec<ReminderView>`).
     pub const MONITOR_REMINDERS: &str = "/api/v1/monitor/reminders";
+    /// `GET` the signed-in user's inbox (`Vec<Notification>`), newest first.
+    pub const NOTIFICATIONS: &str = "/api/v1/notifications";
+    /// `GET` how many of the signed-in user's notifications are unread (`UnreadCount`).
+    pub const NOTIFICATIONS_UNREAD: &str = "/api/v1/notifications/unread";
+    /// `GET` the webhook endpoints (`Vec<WebhookView>`); `POST` a new one (`NewWebhook`).
+    pub const OFFICE_WEBHOOKS: &str = "/api/v1/office/webhooks";
+    /// `GET` the latest webhook deliveries with their status (`Vec<WebhookDelivery>`).
+    pub const OFFICE_WEBHOOK_DELIVERIES: &str = "/api/v1/office/webhooks/deliveries";
+
+    /// `POST` (no body) to mark one of one's own notifications read.
+    pub fn notification_read(id: uuid::Uuid) -> String {
+        format!("/api/v1/notifications/{id}/read")
+    }
+
+    /// `POST` (no body) to deactivate a webhook endpoint (endpoints are never deleted).
+    pub fn office_webhook_deactivate(id: uuid::Uuid) -> String {
+        format!("/api/v1/office/webhooks/{id}/deactivate")
+    }
+    /// `GET` the signed-in unit's register (`UnitRegister`); `POST` an item
+    /// (`RegisterItemUpload`).
+    pub const UNIT_REGISTER: &str = "/api/v1/unit/register";
+    /// `POST` a "nothing found" filing (`NothingFoundUpload`).
+    pub const UNIT_REGISTER_NOTHING: &str = "/api/v1/unit/register/nothing-found";
+    /// `GET` every unit's register and who has not filed (`OfficeRegister`; `?unit=`).
+    pub const OFFICE_REGISTER: &str = "/api/v1/office/register";
+    /// `GET` the current commitments (`Vec<CommitmentView>`; `?unit=`), for anyone signed in.
+    pub const COMMITMENTS: &str = "/api/v1/commitments";
+    /// `GET` every commitment with its history, withdrawn ones too; `POST` a new one.
+    pub const OFFICE_COMMITMENTS: &str = "/api/v1/office/commitments";
+
+    /// `POST` a correction (`RegisterRevisionUpload`) of a register item.
+    pub fn unit_register_revisions(id: uuid::Uuid) -> String {
+        format!("/api/v1/unit/register/{id}/revisions")
+    }
+
+    /// `POST` a revision (`CommitmentContent`) of a commitment.
+    pub fn office_commitment_revisions(id: uuid::Uuid) -> String {
+        format!("/api/v1/office/commitments/{id}/revisions")
+    }
+
+    /// `POST` the withdrawal (`WithdrawCommitment`) of a commitment.
+    pub fn office_commitment_withdraw(id: uuid::Uuid) -> String {
+        format!("/api/v1/office/commitments/{id}/withdraw")
+    }
 
     /// `GET` a year (`CampaignView`); `PATCH` it while open (`CampaignEdit`).
     pub fn office_campaign(year: i32) -> String {

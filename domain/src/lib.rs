@@ -10,6 +10,7 @@ pub mod ids;
 pub mod quota;
 pub mod role;
 pub mod roster;
+pub mod selfcheck;
 pub mod unit;
 pub mod visit;
 

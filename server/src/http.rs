@@ -7,7 +7,8 @@ use crate::auth::origin;
 use crate::error::error_response;
 use crate::state::AppState;
 use crate::{
-    auth, campaigns, findings, health, home, photos, pwa, quotas, roster, units, users, visits,
+    auth, campaigns, commitments, findings, health, home, notifications, photos, pwa, quotas,
+    roster, selfcheck, units, users, visits,
 };
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -61,6 +62,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(quotas::router())
         .merge(findings::router())
         .merge(roster::router())
+        .merge(selfcheck::router())
+        .merge(commitments::router())
+        .merge(notifications::router())
         .split_for_parts()
 }
 

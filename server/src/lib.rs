@@ -8,6 +8,7 @@ pub mod auth;
 pub mod blobs;
 pub mod campaigns;
 pub mod clock;
+pub mod commitments;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -15,10 +16,12 @@ pub mod findings;
 pub mod health;
 pub mod home;
 pub mod http;
+pub mod notifications;
 pub mod photos;
 pub mod pwa;
 pub mod quotas;
 pub mod roster;
+pub mod selfcheck;
 pub mod state;
 pub mod units;
 pub mod users;
@@ -51,14 +54,25 @@ pub async fn serve(
     pwa_dir: Option<PathBuf>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let worker = notifications::spawn_worker(state.db.clone(), stop.subscribe());
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
     let app = http::app(state, pwa_dir);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("serving HTTP")
+    .with_graceful_shutdown(async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    })
+    .await;
+    // The worker stops on the same signal; should serving fail first, it stops here.
+    worker.abort();
+    let _ = worker.await;
+    served.context("serving HTTP")
 }
 
 /// The certificate chain and key for HTTPS, as PEM files.
@@ -90,15 +104,20 @@ pub async fn serve_tls(
         })?;
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = notifications::spawn_worker(state.db.clone(), stopped);
     tokio::spawn(async move {
         shutdown.await;
+        let _ = stop.send(true);
         stopper.graceful_shutdown(Some(Duration::from_secs(10)));
     });
     listener.set_nonblocking(true)?;
     let app = http::app(state, pwa_dir);
-    axum_server::from_tcp_rustls(listener, config)
+    let served = axum_server::from_tcp_rustls(listener, config)
         .handle(handle)
         .serve(app.into_make_service_with_connect_info::<SocketAddr>())
-        .await
-        .context("serving HTTPS")
+        .await;
+    worker.abort();
+    let _ = worker.await;
+    served.context("serving HTTPS")
 }

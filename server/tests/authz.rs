@@ -76,6 +76,14 @@ enum Obj {
     PhotoB,
     EvidenceU1,
     EvidenceU2,
+    /// U1's item of the self-inspection register.
+    RegisterU1,
+    /// U2's item of the self-inspection register.
+    RegisterU2,
+    /// A public commitment of U1.
+    CommitmentU1,
+    /// A public commitment of U2.
+    CommitmentU2,
     /// A well-formed id or hash that names nothing.
     Missing,
     /// Not an id at all.
@@ -84,7 +92,7 @@ enum Obj {
 
 /// The objects tried in an `{id}` slot: every kind of id, so that a route taking one kind
 /// is also asked about the others.
-const ID_OBJS: [Obj; 15] = [
+const ID_OBJS: [Obj; 19] = [
     Obj::UnitU1,
     Obj::SubU1,
     Obj::UnitU2,
@@ -98,6 +106,10 @@ const ID_OBJS: [Obj; 15] = [
     Obj::AnswerU2,
     Obj::UserA,
     Obj::UserLeaving,
+    Obj::RegisterU1,
+    Obj::RegisterU2,
+    Obj::CommitmentU1,
+    Obj::CommitmentU2,
     Obj::Missing,
     Obj::Garbage,
 ];
@@ -148,6 +160,20 @@ enum Body {
     CampaignEdit,
     /// Reminders to whoever is behind in the matrix's year (nobody: its calendar lies ahead).
     Remind,
+    /// A new register item under a fresh id (the unit's own unit).
+    RegisterItem,
+    /// A correction of a register item under a fresh revision id.
+    RegisterRevision,
+    /// "Nothing found" (409: every matrix unit has an item).
+    NothingFound,
+    /// A new commitment of U1.
+    Commitment,
+    /// A revision of a commitment (409 once withdrawn).
+    CommitmentRevision,
+    /// Withdrawing a commitment (409 once withdrawn).
+    Withdraw,
+    /// A webhook endpoint on a closed port of this machine (its deliveries simply fail).
+    Webhook,
 }
 
 /// The campaign year the matrix's `{year}` routes work on: opened in the world, closed by the
@@ -415,6 +441,56 @@ fn table() -> Vec<Route> {
         )
         .body(Body::UnitSheet),
         route(Method::GET, "/api/v1/unit/directory", only(UNITS)),
+        // Notifications: everyone's own inbox (no object of the matrix is a notification, so
+        // marking one read is 404 for all); the office's webhooks (likewise for deactivation).
+        route(Method::GET, "/api/v1/notifications", only(SIGNED)),
+        route(Method::GET, "/api/v1/notifications/unread", only(SIGNED)),
+        route(Method::POST, "/api/v1/notifications/{id}/read", vec![]),
+        route(Method::GET, "/api/v1/office/webhooks", only(OFFICE)),
+        route(Method::POST, "/api/v1/office/webhooks", only(OFFICE)).body(Body::Webhook),
+        route(
+            Method::POST,
+            "/api/v1/office/webhooks/{id}/deactivate",
+            vec![],
+        ),
+        route(
+            Method::GET,
+            "/api/v1/office/webhooks/deliveries",
+            only(OFFICE),
+        ),
+        // The self-inspection register: each unit its own; the office reads them all.
+        route(Method::GET, "/api/v1/unit/register", only(UNITS)),
+        route(Method::POST, "/api/v1/unit/register", only(UNITS)).body(Body::RegisterItem),
+        route(
+            Method::POST,
+            "/api/v1/unit/register/{id}/revisions",
+            vec![(RegisterU1, &[U1]), (RegisterU2, &[U2])],
+        )
+        .body(Body::RegisterRevision),
+        route(
+            Method::POST,
+            "/api/v1/unit/register/nothing-found",
+            only(UNITS),
+        )
+        .body(Body::NothingFound),
+        route(Method::GET, "/api/v1/office/register", only(OFFICE)),
+        // Public commitments: read by everyone signed in (a unit its own), kept by the office;
+        // revisions come before the withdrawal that ends them.
+        route(Method::GET, "/api/v1/commitments", only(SIGNED)),
+        route(Method::GET, "/api/v1/office/commitments", only(OFFICE)),
+        route(Method::POST, "/api/v1/office/commitments", only(OFFICE)).body(Body::Commitment),
+        route(
+            Method::POST,
+            "/api/v1/office/commitments/{id}/revisions",
+            vec![(CommitmentU1, OFFICE), (CommitmentU2, OFFICE)],
+        )
+        .body(Body::CommitmentRevision),
+        route(
+            Method::POST,
+            "/api/v1/office/commitments/{id}/withdraw",
+            vec![(CommitmentU1, OFFICE), (CommitmentU2, OFFICE)],
+        )
+        .body(Body::Withdraw),
         // Last: ending service closes the account, monitor A's included, so nothing may follow.
         route(
             post,
@@ -439,6 +515,8 @@ struct World {
     answer_u2: AnswerId,
     user_a: UserId,
     user_leaving: UserId,
+    register: HashMap<&'static str, uuid::Uuid>,
+    commitments: HashMap<&'static str, uuid::Uuid>,
     photos: HashMap<&'static str, Vec<u8>>,
 }
 
@@ -461,6 +539,10 @@ impl World {
             Obj::AnswerU2 => self.answer_u2.to_string(),
             Obj::UserA => self.user_a.to_string(),
             Obj::UserLeaving => self.user_leaving.to_string(),
+            Obj::RegisterU1 => self.register["u1"].to_string(),
+            Obj::RegisterU2 => self.register["u2"].to_string(),
+            Obj::CommitmentU1 => self.commitments["u1"].to_string(),
+            Obj::CommitmentU2 => self.commitments["u2"].to_string(),
             Obj::PhotoA => sha("a"),
             Obj::PhotoB => sha("b"),
             Obj::EvidenceU1 => sha("e1"),
@@ -493,11 +575,34 @@ fn never(actor: Actor) -> &'static [Obj] {
             VisitA, UserA, CaseU1, CaseU1Sub, CaseHeld, AnswerU1, PhotoA, EvidenceU1, EvidenceU2,
         ],
         U1 => &[
-            UnitU2, VisitA, VisitB, UserA, CaseU2, CaseHeld, AnswerU2, PhotoA, PhotoB, EvidenceU2,
+            UnitU2,
+            VisitA,
+            VisitB,
+            UserA,
+            CaseU2,
+            CaseHeld,
+            AnswerU2,
+            PhotoA,
+            PhotoB,
+            EvidenceU2,
+            RegisterU2,
+            CommitmentU2,
         ],
         U2 => &[
-            UnitU1, SubU1, VisitA, VisitB, UserA, CaseU1, CaseU1Sub, CaseHeld, AnswerU1, PhotoA,
-            PhotoB, EvidenceU1,
+            UnitU1,
+            SubU1,
+            VisitA,
+            VisitB,
+            UserA,
+            CaseU1,
+            CaseU1Sub,
+            CaseHeld,
+            AnswerU1,
+            PhotoA,
+            PhotoB,
+            EvidenceU1,
+            RegisterU1,
+            CommitmentU1,
         ],
         Office | Anon => &[],
     }
@@ -577,6 +682,21 @@ async fn world(s: &TestServer) -> World {
     )
     .await;
     assert_eq!(status, 201, "{:?}: {opened}", s.engine);
+    let mut register = HashMap::new();
+    for (key, head) in [("u1", &head_1), ("u2", &head_2)] {
+        let id = uuid::Uuid::new_v4();
+        let (status, body) = post_json(s, head, "/api/v1/unit/register", &register_item(id)).await;
+        assert_eq!(status, 201, "{:?}: {body}", s.engine);
+        register.insert(key, id);
+    }
+    let mut commitments = HashMap::new();
+    for (key, unit) in [("u1", u1.id), ("u2", u2.id)] {
+        let body = commitment(Some(unit));
+        let (status, made) = post_json(s, &office, "/api/v1/office/commitments", &body).await;
+        assert_eq!(status, 201, "{:?}: {made}", s.engine);
+        let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+        commitments.insert(key, made["id"].as_str().unwrap().parse().unwrap());
+    }
     World {
         unit_u1: u1.clone(),
         units: [("u1", u1.id), ("sub", sub.id), ("u2", u2.id)]
@@ -592,8 +712,25 @@ async fn world(s: &TestServer) -> World {
         answer_u2,
         user_a: me["id"].as_str().unwrap().parse().unwrap(),
         user_leaving: leaving["monitor"]["id"].as_str().unwrap().parse().unwrap(),
+        register,
+        commitments,
         photos,
     }
+}
+
+/// A register item of the unit's own under an id.
+fn register_item(id: uuid::Uuid) -> serde_json::Value {
+    serde_json::json!({"id": id, "description": "矩阵检查", "source": "self_inspection",
+        "answer": {"kind": "fixed_now", "text": "当场改正"}})
+}
+
+/// A commitment's content, and its unit when it is new.
+fn commitment(unit: Option<UnitId>) -> serde_json::Value {
+    let mut body = serde_json::json!({"name": "矩阵事项", "legal_days": 20, "promised_days": 10});
+    if let Some(unit) = unit {
+        body["unit_id"] = serde_json::json!(unit);
+    }
+    body
 }
 
 /// A new district monitor's request under a user name.
@@ -632,6 +769,20 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         }
         Body::CampaignEdit => serde_json::json!({"coverage_target_pct": 90}),
         Body::Remind => serde_json::json!({"message": "矩阵检查"}),
+        Body::RegisterItem => register_item(uuid::Uuid::new_v4()),
+        Body::RegisterRevision => {
+            let mut body = register_item(uuid::Uuid::new_v4());
+            body["reason"] = serde_json::json!("矩阵检查");
+            body
+        }
+        Body::NothingFound => serde_json::json!({}),
+        Body::Commitment => commitment(Some(w.units["u1"])),
+        Body::CommitmentRevision => commitment(None),
+        Body::Withdraw => serde_json::json!({"reason": "矩阵检查"}),
+        Body::Webhook => serde_json::json!({
+            "url": "http://127.0.0.1:9/matrix",
+            "secret": "the matrix's webhook secret",
+        }),
     })
 }
 

@@ -166,7 +166,7 @@ pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String
     .bind(at)
     .bind(event.actor)
     .bind(event.kind)
-    .bind(event.subject)
+    .bind(event.subject.as_deref())
     .bind(payload)
     .bind(prev)
     .bind(&hash)
@@ -175,6 +175,9 @@ pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
         .bind(&hash)
         .execute(&mut *conn)
+        .await?;
+    // Every event goes out to the active webhook endpoints, in the same transaction.
+    crate::notifications::webhooks::enqueue(conn, seq, at, event.kind, event.subject.as_deref())
         .await?;
     Ok(hash)
 }

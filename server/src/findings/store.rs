@@ -215,6 +215,7 @@ pub async fn take_step(
     }
     let kind = format!("case.{}", step_name(step));
     audit::record(conn, by, &kind, case.id, payload).await?;
+    crate::notifications::on_case_step(conn, case.id, step).await?;
     Ok(to)
 }
 

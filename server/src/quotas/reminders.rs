@@ -1,7 +1,7 @@
 //! Reminders (催办) to monitors behind on their quota. The office sends them for an open year,
 //! to the monitors it names or to every active monitor whose ledger is behind; each is a row
 //! the monitor reads and an event on the audit chain, with the figures of that moment.
-//! Delivering them (the in-app inbox, webhooks) comes with notifications.
+//! Each also goes into the monitor's inbox (`notifications`), and its event to the webhooks.
 
 use super::ledger::{monitors, Frame, MonitorYear};
 use super::visits;
@@ -108,6 +108,7 @@ pub async fn send(
             }),
         )
         .await?;
+        notify_monitor(&mut tx, m.user.id, id, &text, p.done, p.required).await?;
         sent.push(SentReminder {
             id,
             monitor: m.user.id,
@@ -123,6 +124,26 @@ pub async fn send(
             reminders: sent,
         }),
     ))
+}
+
+/// Puts a reminder into the monitor's inbox.
+async fn notify_monitor(
+    conn: &mut AnyConnection,
+    monitor: UserId,
+    reminder: Uuid,
+    text: &str,
+    done: u32,
+    required: u32,
+) -> Result<(), ApiError> {
+    use crate::notifications::inbox::{notify, Note};
+    let note = Note {
+        kind: chafang_domain::api::NotificationKind::Reminder,
+        subject: Some(reminder.to_string()),
+        params: serde_json::json!({"message": text, "done": done, "required": required}),
+        dedup: None,
+    };
+    notify(conn, &[monitor], &note).await?;
+    Ok(())
 }
 
 /// Whom to remind: the monitors named (each once; each must have a row in the year's ledger

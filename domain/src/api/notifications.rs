@@ -1,0 +1,149 @@
+//! Notifications' wire types: the in-app inbox every role has (new finding, deadline near,
+//! returned answer, reminder, …) and the office's outbound webhooks with their deliveries.
+//!
+//! A unit's notification carries only what `UnitCase` shows (the random case id, the
+//! criterion, the unit, the coarsened dates): never the reporter. A webhook body carries the
+//! event's sequence number and kind, and for a case or unit event its random id; nothing else.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+use uuid::Uuid;
+
+/// What a notification is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// To a unit: a finding was released to it.
+    NewFinding,
+    /// To a unit: a deadline falls within a working day.
+    DeadlineNear,
+    /// To a unit: a deadline has passed.
+    Overdue,
+    /// To a unit: the office returned its answer or completion report.
+    AnswerReturned,
+    /// To the office: a unit answered a finding.
+    AnswerReceived,
+    /// To the office: a unit reports the rectification done.
+    CompletionReported,
+    /// To the reporting monitors: the office turned the finding down.
+    FindingRejected,
+    /// To the reporting monitors: the office closed the finding (销号).
+    FindingClosed,
+    /// To the reporting monitors: the office asks for a look-back visit (回头看).
+    LookBackRequested,
+    /// To a monitor: a quota reminder (催办).
+    Reminder,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 10] = [
+        NotificationKind::NewFinding,
+        NotificationKind::DeadlineNear,
+        NotificationKind::Overdue,
+        NotificationKind::AnswerReturned,
+        NotificationKind::AnswerReceived,
+        NotificationKind::CompletionReported,
+        NotificationKind::FindingRejected,
+        NotificationKind::FindingClosed,
+        NotificationKind::LookBackRequested,
+        NotificationKind::Reminder,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::NewFinding => "new_finding",
+            NotificationKind::DeadlineNear => "deadline_near",
+            NotificationKind::Overdue => "overdue",
+            NotificationKind::AnswerReturned => "answer_returned",
+            NotificationKind::AnswerReceived => "answer_received",
+            NotificationKind::CompletionReported => "completion_reported",
+            NotificationKind::FindingRejected => "finding_rejected",
+            NotificationKind::FindingClosed => "finding_closed",
+            NotificationKind::LookBackRequested => "look_back_requested",
+            NotificationKind::Reminder => "reminder",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One line of the signed-in user's inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub id: Uuid,
+    pub kind: NotificationKind,
+    /// What it is about: a case id (random), or a reminder's id.
+    pub subject: Option<String>,
+    /// The words to fill in, by kind (criterion, unit, due day, message …).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub params: serde_json::Value,
+    /// The day it was written (China Standard Time); no finer time, as a unit sees dates.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub on: Date,
+    pub read: bool,
+}
+
+/// How many of the signed-in user's notifications are unread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnreadCount {
+    pub unread: u32,
+}
+
+/// `POST` a new webhook endpoint: where to send, and the secret that signs each body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewWebhook {
+    /// An `http` or `https` URL.
+    pub url: String,
+    /// At least 16 characters; kept to sign, never shown again.
+    pub secret: String,
+}
+
+/// A registered endpoint (the secret is never shown).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookView {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub id: Uuid,
+    pub url: String,
+    pub active: bool,
+    pub created_at_ms: i64,
+}
+
+/// Where a delivery stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Not yet accepted by the endpoint; tried again at `next_attempt_at_ms`.
+    Pending,
+    /// The endpoint answered 2xx.
+    Delivered,
+    /// Given up after the last attempt.
+    Failed,
+}
+
+/// One event's delivery to one endpoint, as the office sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub endpoint: Uuid,
+    /// The event's sequence number on the audit chain.
+    pub seq: i64,
+    pub kind: String,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    /// The HTTP status of the last attempt, if the endpoint answered.
+    pub last_status: Option<u16>,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
+    pub next_attempt_at_ms: Option<i64>,
+    pub delivered_at_ms: Option<i64>,
+}

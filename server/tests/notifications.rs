@@ -1,0 +1,537 @@
+//! Notifications on both engines: the inbox each role gets from the follow-up loop (a release
+//! reaches the unit's head and no other unit, a return the unit, an answer the office, a
+//! rejection and a close the reporting monitor), reading one's own and nobody else's, the
+//! deadline scan writing one notice per case and day, and signed webhooks that retry after a
+//! failure and carry nothing of the reporter.
+
+mod common;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use chafang_domain::api::{
+    paths, AnswerUpload, Notification, NotificationKind, UnitCase, UnitStep, UnreadCount,
+    WebhookDelivery, WebhookView,
+};
+use chafang_domain::followup::AnswerKind;
+use chafang_domain::{AnswerId, CaseId, DeviceId};
+use chafang_server::notifications::{inbox, webhooks};
+use common::fixtures::{
+    a_unit, acknowledge_and_answer, case_of_finding, jpeg, post_json, release, submit, unit_step,
+    visit,
+};
+use common::{engines, TestServer};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::sync::{Arc, Mutex};
+
+/// What must never reach a unit: the reporter's account and the visit.
+struct Reporter {
+    needles: Vec<String>,
+}
+
+impl Reporter {
+    async fn of(s: &TestServer, monitor: &reqwest::Client, visits: &[String]) -> Reporter {
+        let me: serde_json::Value = s.get_json(monitor, paths::ME).await;
+        let mut needles: Vec<String> = ["id", "username", "display_name"]
+            .iter()
+            .map(|k| me[*k].as_str().unwrap().to_owned())
+            .collect();
+        needles.extend(visits.iter().cloned());
+        Reporter { needles }
+    }
+
+    fn assert_absent(&self, what: &str, text: &str) {
+        for n in &self.needles {
+            assert!(
+                !text.contains(n.as_str()),
+                "{what} names the reporter ({n}): {text}"
+            );
+        }
+    }
+}
+
+async fn inbox_of(s: &TestServer, client: &reqwest::Client) -> Vec<Notification> {
+    s.get_json(client, paths::NOTIFICATIONS).await
+}
+
+fn about(inbox: &[Notification], kind: NotificationKind, case: CaseId) -> usize {
+    inbox
+        .iter()
+        .filter(|n| n.kind == kind && n.subject.as_deref() == Some(case.to_string().as_str()))
+        .count()
+}
+
+async fn office_step(
+    s: &TestServer,
+    office: &reqwest::Client,
+    case: CaseId,
+    body: serde_json::Value,
+) {
+    let path = format!("/api/v1/office/findings/{case}/steps");
+    let (status, text) = post_json(s, office, &path, &body).await;
+    assert_eq!(status, 200, "{:?}: {path}: {text}", s.engine);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loop_fills_each_inbox_and_never_names_the_reporter() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let head_1 = s.login("unit01").await;
+        let head_2 = s.login("unit02").await;
+        let u1 = a_unit(&s, "区建设局").await;
+        let device = DeviceId::new();
+        let kept = visit(&u1, device, 1, &[]);
+        let turned_down = visit(&u1, device, 2, &[]);
+        for v in [&kept, &turned_down] {
+            assert_eq!(submit(&s, &monitor, v).await.status(), 201, "{engine:?}");
+        }
+        let reporter = Reporter::of(
+            &s,
+            &monitor,
+            &[
+                kept.id.to_string(),
+                turned_down.id.to_string(),
+                device.to_string(),
+            ],
+        )
+        .await;
+        let case = case_of_finding(&s, &office, kept.findings[0].id).await;
+        let rejected = case_of_finding(&s, &office, turned_down.findings[0].id).await;
+
+        // A rejection reaches the monitor.
+        office_step(
+            &s,
+            &office,
+            rejected,
+            serde_json::json!({"step": "reject", "reason": "重复"}),
+        )
+        .await;
+        let mine = inbox_of(&s, &monitor).await;
+        assert_eq!(
+            about(&mine, NotificationKind::FindingRejected, rejected),
+            1,
+            "{engine:?}: {mine:?}"
+        );
+
+        // A release reaches the unit's head, and no other unit.
+        release(&s, &office, &[case], false).await;
+        let inbox_1 = inbox_of(&s, &head_1).await;
+        assert_eq!(
+            about(&inbox_1, NotificationKind::NewFinding, case),
+            1,
+            "{engine:?}: {inbox_1:?}"
+        );
+        let new = inbox_1
+            .iter()
+            .find(|n| n.kind == NotificationKind::NewFinding)
+            .unwrap();
+        assert_eq!(new.params["case"], case.to_string(), "{engine:?}");
+        assert!(!new.read);
+        assert!(
+            inbox_of(&s, &head_2).await.is_empty(),
+            "{engine:?}: another unit was told"
+        );
+
+        // The answer reaches the office; a return reaches the unit.
+        acknowledge_and_answer(&s, &head_1, case, &jpeg(64, 48, 3)).await;
+        let office_inbox = inbox_of(&s, &office).await;
+        assert_eq!(
+            about(&office_inbox, NotificationKind::AnswerReceived, case),
+            1,
+            "{engine:?}"
+        );
+        office_step(
+            &s,
+            &office,
+            case,
+            serde_json::json!({"step": "return", "reason": "证据不足"}),
+        )
+        .await;
+        let inbox_1 = inbox_of(&s, &head_1).await;
+        assert_eq!(
+            about(&inbox_1, NotificationKind::AnswerReturned, case),
+            1,
+            "{engine:?}"
+        );
+
+        // Answered again and accepted: the finding closes and the monitor hears of it.
+        let again = AnswerUpload {
+            id: AnswerId::new(),
+            kind: AnswerKind::FixedNow,
+            text: "已补充整改照片".into(),
+            committed_by: None,
+            milestones: vec![],
+            photos: vec![],
+        };
+        unit_step(&s, &head_1, case, &UnitStep::Answer(again)).await;
+        // A look-back request reaches the reporter (and nobody at the unit).
+        office_step(
+            &s,
+            &office,
+            case,
+            serde_json::json!({"step": "request_look_back", "note": "回头看"}),
+        )
+        .await;
+        let mine = inbox_of(&s, &monitor).await;
+        assert_eq!(
+            about(&mine, NotificationKind::LookBackRequested, case),
+            1,
+            "{engine:?}"
+        );
+        let inbox_1 = inbox_of(&s, &head_1).await;
+        assert_eq!(
+            about(&inbox_1, NotificationKind::LookBackRequested, case),
+            0,
+            "{engine:?}"
+        );
+        office_step(
+            &s,
+            &office,
+            case,
+            serde_json::json!({"step": "accept", "note": null}),
+        )
+        .await;
+        let mine = inbox_of(&s, &monitor).await;
+        assert_eq!(
+            about(&mine, NotificationKind::FindingClosed, case),
+            1,
+            "{engine:?}: {mine:?}"
+        );
+
+        // Nothing a unit is told names the reporter.
+        let text = s
+            .client()
+            .get(s.url(paths::NOTIFICATIONS))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(text, 401, "{engine:?}: strangers have no inbox");
+        let raw = head_1
+            .get(s.url(paths::NOTIFICATIONS))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        reporter.assert_absent("the unit's inbox", &raw);
+
+        // Reading: one's own only; someone else's is 404 like one that does not exist.
+        let before: UnreadCount = s.get_json(&head_1, paths::NOTIFICATIONS_UNREAD).await;
+        assert_eq!(before.unread as usize, inbox_1.len(), "{engine:?}");
+        let read_path = paths::notification_read(new.id);
+        let (status, _) = post_json(&s, &head_2, &read_path, &serde_json::json!({})).await;
+        assert_eq!(status, 404, "{engine:?}: another unit marked it read");
+        let (status, _) = post_json(&s, &office, &read_path, &serde_json::json!({})).await;
+        assert_eq!(
+            status, 404,
+            "{engine:?}: the office marked a unit's notification read"
+        );
+        let missing = paths::notification_read(uuid::Uuid::new_v4());
+        let (status, _) = post_json(&s, &head_1, &missing, &serde_json::json!({})).await;
+        assert_eq!(status, 404, "{engine:?}");
+        let (status, body) = post_json(&s, &head_1, &read_path, &serde_json::json!({})).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let read: Notification = serde_json::from_str(&body).unwrap();
+        assert!(read.read, "{engine:?}");
+        let after: UnreadCount = s.get_json(&head_1, paths::NOTIFICATIONS_UNREAD).await;
+        assert_eq!(after.unread + 1, before.unread, "{engine:?}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deadline_scan_writes_one_notice_per_case_and_day() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let head_1 = s.login("unit01").await;
+        let u1 = a_unit(&s, "区建设局").await;
+        let v = visit(&u1, DeviceId::new(), 1, &[]);
+        assert_eq!(submit(&s, &monitor, &v).await.status(), 201, "{engine:?}");
+        let case = case_of_finding(&s, &office, v.findings[0].id).await;
+        release(&s, &office, &[case], false).await;
+        let shown: UnitCase = s
+            .get_json(&head_1, &format!("/api/v1/unit/findings/{case}"))
+            .await;
+        let due = shown.due.expect("an acknowledgement deadline").due;
+
+        let scan = |day: time::Date| {
+            let db = s.db.clone();
+            async move {
+                let mut tx = db.begin_write().await.unwrap();
+                let n = inbox::scan_deadlines(&mut tx, day).await.unwrap();
+                tx.commit().await.unwrap();
+                n
+            }
+        };
+        // Far from the deadline: nothing.
+        assert_eq!(scan(due - time::Duration::days(20)).await, 0, "{engine:?}");
+        // On the due day, twice: one notice.
+        assert!(scan(due).await >= 1, "{engine:?}");
+        assert_eq!(
+            scan(due).await,
+            0,
+            "{engine:?}: a second scan on the same day wrote again"
+        );
+        // The day after: overdue, once.
+        let late = due + time::Duration::days(1);
+        assert!(scan(late).await >= 1, "{engine:?}");
+        assert_eq!(scan(late).await, 0, "{engine:?}");
+        let inbox_1 = inbox_of(&s, &head_1).await;
+        assert_eq!(
+            about(&inbox_1, NotificationKind::DeadlineNear, case),
+            1,
+            "{engine:?}: {inbox_1:?}"
+        );
+        assert_eq!(
+            about(&inbox_1, NotificationKind::Overdue, case),
+            1,
+            "{engine:?}: {inbox_1:?}"
+        );
+        let monitor_inbox = inbox_of(&s, &monitor).await;
+        assert_eq!(
+            about(&monitor_inbox, NotificationKind::DeadlineNear, case),
+            0,
+            "{engine:?}"
+        );
+        s.stop().await;
+    }
+}
+
+/// What the fake gateway received: headers and body of each request.
+#[derive(Clone, Default)]
+struct Received(Arc<Mutex<Vec<(HeaderMap, String)>>>);
+
+async fn gateway(State(got): State<Received>, headers: HeaderMap, body: String) -> StatusCode {
+    let mut list = got.0.lock().unwrap();
+    list.push((headers, body));
+    // The first request fails, as a gateway that is briefly down.
+    if list.len() == 1 {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
+    }
+}
+
+async fn start_gateway() -> (String, Received, tokio::sync::oneshot::Sender<()>) {
+    let got = Received::default();
+    let app = Router::new()
+        .route("/hook", post(gateway))
+        .with_state(got.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                stopped.await.ok();
+            })
+            .await
+            .ok();
+    });
+    (format!("http://{addr}/hook"), got, stop)
+}
+
+fn verifies(secret: &str, body: &str, header: &str) -> bool {
+    let Some(hex_sig) = header.strip_prefix("sha256=") else {
+        return false;
+    };
+    let Ok(sig) = hex::decode(hex_sig) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    mac.verify_slice(&sig).is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_are_signed_retried_and_carry_no_reporter() {
+    const SECRET: &str = "a district gateway's shared secret";
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let (url, got, stop_gateway) = start_gateway().await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let u1 = a_unit(&s, "区建设局").await;
+
+        // Bad endpoints are refused; a good one is registered and listed without its secret.
+        let (status, _) = post_json(
+            &s,
+            &office,
+            paths::OFFICE_WEBHOOKS,
+            &serde_json::json!({"url": "ftp://example.invalid/", "secret": SECRET}),
+        )
+        .await;
+        assert_eq!(status, 422, "{engine:?}");
+        let (status, _) = post_json(
+            &s,
+            &office,
+            paths::OFFICE_WEBHOOKS,
+            &serde_json::json!({"url": url, "secret": "short"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{engine:?}");
+        let (status, body) = post_json(
+            &s,
+            &office,
+            paths::OFFICE_WEBHOOKS,
+            &serde_json::json!({"url": url, "secret": SECRET}),
+        )
+        .await;
+        assert_eq!(status, 201, "{engine:?}: {body}");
+        let endpoint: WebhookView = serde_json::from_str(&body).unwrap();
+        let listed = office
+            .get(s.url(paths::OFFICE_WEBHOOKS))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            listed.contains(&endpoint.id.to_string()) && !listed.contains(SECRET),
+            "{engine:?}: {listed}"
+        );
+
+        // Events: a visit comes in, its finding is released.
+        let v = visit(&u1, DeviceId::new(), 1, &[]);
+        assert_eq!(submit(&s, &monitor, &v).await.status(), 201, "{engine:?}");
+        let reporter =
+            Reporter::of(&s, &monitor, &[v.id.to_string(), v.device_id.to_string()]).await;
+        let case = case_of_finding(&s, &office, v.findings[0].id).await;
+        release(&s, &office, &[case], false).await;
+
+        // The worker's ticks: the first attempt of the first delivery fails, the next tick
+        // (past the backoff) delivers it.
+        let client = webhooks::client().unwrap();
+        let now = chafang_server::clock::now_ms();
+        webhooks::deliver_due(&s.db, &client, now + 1_000)
+            .await
+            .unwrap();
+        webhooks::deliver_due(&s.db, &client, now + 2 * webhooks::FIRST_BACKOFF_MS)
+            .await
+            .unwrap();
+
+        let deliveries: Vec<WebhookDelivery> =
+            s.get_json(&office, paths::OFFICE_WEBHOOK_DELIVERIES).await;
+        assert!(deliveries.len() >= 3, "{engine:?}: {deliveries:?}");
+        for d in &deliveries {
+            assert_eq!(d.endpoint, endpoint.id);
+            assert_eq!(
+                d.status,
+                chafang_domain::api::DeliveryStatus::Delivered,
+                "{engine:?}: {d:?}"
+            );
+            assert_eq!(d.last_status, Some(200), "{engine:?}: {d:?}");
+        }
+        let retried: Vec<_> = deliveries.iter().filter(|d| d.attempts == 2).collect();
+        assert_eq!(retried.len(), 1, "{engine:?}: {deliveries:?}");
+        assert!(deliveries.iter().all(|d| d.attempts <= 2), "{engine:?}");
+
+        let requests = got.0.lock().unwrap().clone();
+        assert_eq!(requests.len(), deliveries.len() + 1, "{engine:?}");
+        let mut kinds = Vec::new();
+        for (headers, body) in &requests {
+            let sig = headers
+                .get("x-chafang-signature")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert!(
+                verifies(SECRET, body, sig),
+                "{engine:?}: bad signature on {body}"
+            );
+            assert!(!verifies("another secret entirely!", body, sig));
+            reporter.assert_absent("a webhook body", body);
+            let json: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert!(
+                json.get("actor").is_none() && json.get("payload").is_none(),
+                "{body}"
+            );
+            let kind = json["kind"].as_str().unwrap().to_owned();
+            if kind.starts_with("visit.") {
+                assert_eq!(json.as_object().unwrap().len(), 2, "{engine:?}: {body}");
+            }
+            if kind == "case.released" {
+                assert_eq!(json["subject"], case.to_string(), "{engine:?}");
+            }
+            kinds.push(kind);
+        }
+        assert!(
+            kinds.iter().any(|k| k == "case.released"),
+            "{engine:?}: {kinds:?}"
+        );
+        assert!(
+            kinds.iter().any(|k| k.starts_with("visit.")),
+            "{engine:?}: {kinds:?}"
+        );
+
+        // Deactivated, the endpoint keeps its record and gets nothing more.
+        let (status, body) = post_json(
+            &s,
+            &office,
+            &paths::office_webhook_deactivate(endpoint.id),
+            &serde_json::json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let count = deliveries.len();
+        let monitor_2 = s.login("monitor02").await;
+        let v2 = visit(&u1, DeviceId::new(), 1, &[]);
+        assert_eq!(
+            submit(&s, &monitor_2, &v2).await.status(),
+            201,
+            "{engine:?}"
+        );
+        let after: Vec<WebhookDelivery> =
+            s.get_json(&office, paths::OFFICE_WEBHOOK_DELIVERIES).await;
+        // Only the deactivation's own event may have joined before the endpoint went quiet.
+        assert!(after.len() <= count + 1, "{engine:?}: {after:?}");
+        let head_1 = s.login("unit01").await;
+        let (status, _) = post_json(
+            &s,
+            &head_1,
+            paths::OFFICE_WEBHOOKS,
+            &serde_json::json!({"url": url, "secret": SECRET}),
+        )
+        .await;
+        assert_eq!(status, 404, "{engine:?}: a unit registered a webhook");
+        stop_gateway.send(()).ok();
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_reaches_the_monitors_inbox() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let me: serde_json::Value = s.get_json(&monitor, paths::ME).await;
+        let current: serde_json::Value = s.get_json(&office, paths::CURRENT_CAMPAIGN).await;
+        let year = current["year"].as_i64().expect("the current year") as i32;
+        let (status, body) = post_json(
+            &s,
+            &office,
+            &paths::office_campaign_reminders(year),
+            &serde_json::json!({"monitors": [me["id"]], "message": "请尽快安排走访"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{engine:?}: {body}");
+        let mine = inbox_of(&s, &monitor).await;
+        let reminder = mine
+            .iter()
+            .find(|n| n.kind == NotificationKind::Reminder)
+            .unwrap_or_else(|| panic!("{engine:?}: no reminder in {mine:?}"));
+        assert_eq!(reminder.params["message"], "请尽快安排走访", "{engine:?}");
+        let others = inbox_of(&s, &s.login("monitor02").await).await;
+        assert!(others.is_empty(), "{engine:?}: {others:?}");
+        s.stop().await;
+    }
+}
