@@ -35,9 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(withdraw))
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("commitments: {e}"))
-}
+use crate::error::internal;
 
 fn check(c: &CommitmentContent) -> Result<(), ApiError> {
     check_commitment(

@@ -69,6 +69,12 @@ impl ApiError {
     }
 }
 
+/// A stored row the server cannot read back (a malformed id, an unknown state): an internal
+/// error, logged with its detail and answered without it.
+pub fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("malformed stored data: {e}"))
+}
+
 /// The JSON error response for a status and code.
 pub fn error_response(status: StatusCode, code: ErrorCode, message: String) -> Response {
     (

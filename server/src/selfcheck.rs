@@ -43,9 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(office_register))
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("register: {e}"))
-}
+use crate::error::internal;
 
 fn refused(e: impl std::fmt::Display) -> ApiError {
     ApiError::Unprocessable(e.to_string())

@@ -28,9 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(visit_receipt))
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed visit row: {e}"))
-}
+use crate::error::internal;
 
 /// The receipt of a stored visit: first receipt time, content hash, and which photos arrived.
 pub async fn receipt(

@@ -15,9 +15,8 @@ use chafang_domain::api::{
 use chafang_domain::unit::{GeoPoint, UnitKind};
 use chafang_domain::{DeviceId, UnitId};
 use common::fixtures::{a_unit, case_of_finding, submit, visit};
-use common::{engines, TestServer};
+use common::{engines, expect, send, TestServer};
 use rust_xlsxwriter::Workbook;
-use serde::de::DeserializeOwned;
 use sqlx::Row;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -143,20 +142,6 @@ fn first_rows(address_of_row_6: &str) -> Vec<Vec<&str>> {
             "",
         ],
     ]
-}
-
-/// A request's status and body text.
-async fn send(req: reqwest::RequestBuilder) -> (u16, String) {
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.text().await.unwrap())
-}
-
-/// A request that must answer `want`, decoded.
-async fn expect<T: DeserializeOwned>(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> T {
-    let (status, body) = send(req).await;
-    assert_eq!(status, want, "{:?}: {body}", s.engine);
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{:?}: {e}: {body}", s.engine))
 }
 
 /// The error message of a refusal with the given status.

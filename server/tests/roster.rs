@@ -14,8 +14,7 @@ use chafang_domain::api::{
 use chafang_domain::roster::{default_end, Background, Profile, ServiceStatus, Team};
 use chafang_domain::{DeviceId, Role, UserId};
 use common::fixtures::{a_unit, add_user, submit, visit};
-use common::{engines, error_code, TestServer};
-use serde::de::DeserializeOwned;
+use common::{engines, error_code, expect, send, TestServer};
 use sqlx::Row;
 use time::macros::date;
 use time::{Date, Duration, OffsetDateTime, UtcOffset};
@@ -45,20 +44,6 @@ fn new_monitor(username: &str, name: &str, background: Background, team: Team) -
         starts_on: today() - Duration::days(30),
         ends_on: None,
     }
-}
-
-/// A request's status and body text.
-async fn send(req: reqwest::RequestBuilder) -> (u16, String) {
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.text().await.unwrap())
-}
-
-/// A request that must answer `want`, decoded.
-async fn expect<T: DeserializeOwned>(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> T {
-    let (status, body) = send(req).await;
-    assert_eq!(status, want, "{:?}: {body}", s.engine);
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{:?}: {e}: {body}", s.engine))
 }
 
 /// The message of a refusal, which must have the given status and the code `unprocessable`

@@ -20,9 +20,7 @@ use sqlx::{AnyConnection, Row};
 use time::macros::format_description;
 use time::Date;
 
-pub fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed campaign row: {e}"))
-}
+pub use crate::error::internal;
 
 fn parse_day(s: &str) -> Result<Date, ApiError> {
     Date::parse(s, format_description!("[year]-[month]-[day]")).map_err(internal)

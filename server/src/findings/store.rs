@@ -13,9 +13,7 @@ use sqlx::{AnyConnection, Row};
 use time::macros::format_description;
 use time::Date;
 
-pub fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed case row: {e}"))
-}
+pub use crate::error::internal;
 
 /// A day as stored (`YYYY-MM-DD`).
 pub fn day_text(d: Date) -> String {

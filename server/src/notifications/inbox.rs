@@ -23,9 +23,7 @@ use uuid::Uuid;
 /// The most notifications one inbox answer lists.
 pub const INBOX_LIMIT: i64 = 200;
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed notification row: {e}"))
-}
+use crate::error::internal;
 
 /// One notification to write.
 pub struct Note {

@@ -39,9 +39,7 @@ const BATCH: i64 = 50;
 /// How long one attempt may take.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed webhook row: {e}"))
-}
+use crate::error::internal;
 
 /// The body sent for an event: see the module's documentation for what it may carry.
 pub fn body(seq: i64, at_ms: i64, kind: &str, subject: Option<&str>) -> serde_json::Value {

@@ -35,9 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(office_visits))
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed visit row: {e}"))
-}
+use crate::error::internal;
 
 fn parse<T: std::str::FromStr>(s: String) -> Result<T, ApiError>
 where

@@ -27,9 +27,7 @@ pub const DEFAULT_MESSAGE: &str =
 /// The longest message kept, in characters.
 pub const MESSAGE_MAX_CHARS: usize = 500;
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed reminder row: {e}"))
-}
+use crate::error::internal;
 
 fn pace_text(p: Pace) -> Result<String, ApiError> {
     match serde_json::to_value(p).map_err(internal)? {

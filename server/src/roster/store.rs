@@ -17,9 +17,7 @@ use std::collections::HashMap;
 use time::macros::format_description;
 use time::Date;
 
-pub fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed roster row: {e}"))
-}
+pub use crate::error::internal;
 
 /// A day as stored (`YYYY-MM-DD`).
 fn day_text(d: Date) -> String {

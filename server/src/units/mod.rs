@@ -249,9 +249,7 @@ pub async fn lock_directory(conn: &mut AnyConnection) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("malformed unit row: {e}"))
-}
+use crate::error::internal;
 
 fn record_of(row: &AnyRow) -> Result<UnitRecord, ApiError> {
     let lat: Option<f64> = row.try_get("lat")?;

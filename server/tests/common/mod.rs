@@ -160,3 +160,21 @@ pub async fn error_code(res: reqwest::Response) -> String {
         .expect("error.code")
         .to_owned()
 }
+
+/// A request's status and body text.
+pub async fn send(req: reqwest::RequestBuilder) -> (u16, String) {
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap())
+}
+
+/// A request that must answer `want`, decoded.
+pub async fn expect<T: serde::de::DeserializeOwned>(
+    s: &TestServer,
+    want: u16,
+    req: reqwest::RequestBuilder,
+) -> T {
+    let (status, body) = send(req).await;
+    assert_eq!(status, want, "{:?}: {body}", s.engine);
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{:?}: {e}: {body}", s.engine))
+}
