@@ -10,9 +10,9 @@ use chafang_domain::api::{
     OfficeStep, ReleaseRequest, ReleaseResult, UnitCase, UnitStep, Verdict,
 };
 use chafang_domain::followup::{AnswerKind, CaseState, Milestone, Rating, Step};
-use chafang_domain::visit::{sha256_hex, PhotoRef, VisitMode, VisitUpload};
-use chafang_domain::{AnswerId, CaseId, DeviceId, PhotoId};
-use common::fixtures::{a_unit, jpeg, put_photo, submit, visit};
+use chafang_domain::visit::{sha256_hex, VisitMode, VisitUpload};
+use chafang_domain::{AnswerId, CaseId, DeviceId};
+use common::fixtures::{a_unit, jpeg, photo_ref, put_photo, submit, visit};
 use common::{engines, error_code, TestServer};
 use serde::de::DeserializeOwned;
 use time::Duration;
@@ -63,14 +63,6 @@ fn release(cases: &[CaseId], covert: bool) -> ReleaseRequest {
         ack_days: None,
         answer_days: None,
         release_covert: covert,
-    }
-}
-
-fn photo_ref(bytes: &[u8]) -> PhotoRef {
-    PhotoRef {
-        id: PhotoId::new(),
-        sha256: sha256_hex(bytes),
-        bytes: bytes.len() as u64,
     }
 }
 
