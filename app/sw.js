@@ -1,5 +1,5 @@
 // Chafang's service worker. `cargo xtask` fills in the cache name and the precache list (the
-// SPA shell as "/", the hashed JS, wasm and CSS, the manifest and the icons). This file itself
+// field bundle's SPA shell as "/", the hashed JS, wasm and CSS, the manifest and the icons). This file itself
 // must be served with `Cache-Control: no-cache` so that browsers see new versions.
 'use strict';
 
@@ -47,6 +47,24 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   // The API always goes to the network: its answers are never cached here.
   if (url.pathname.startsWith('/api/')) return;
+
+  // The office's and the units' pages are the staff bundle (`staff.html`), not precached: they
+  // come from the network, and the last copy is kept for when it is gone. Their hashed assets
+  // stay in the HTTP cache (immutable).
+  if (request.mode === 'navigate' && /^\/(office|unit)(\/|$)/.test(url.pathname)) {
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const response = await fetch(request);
+        if (response.ok) await cache.put('/staff.html', response.clone());
+        return response;
+      } catch (error) {
+        // Never opened online: the field shell says that this page needs a connection.
+        return (await cache.match('/staff.html')) || (await cache.match('/')) || Response.error();
+      }
+    })());
+    return;
+  }
 
   if (request.mode === 'navigate') {
     // The shell from the cache first: in the field a network that is there but barely

@@ -53,6 +53,9 @@ pub enum Msg {
     LoadFailed,
     Retry,
     NotFoundTitle,
+    InboxTitle,
+    UnitTeamTitle,
+    UnitRegisterTitle,
     BackHome,
     ErrBadRequest,
     ErrInvalidCredentials,
@@ -390,6 +393,12 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         (Retry, En) => "Try again",
         (NotFoundTitle, Zh) => "页面不存在",
         (NotFoundTitle, En) => "Page not found",
+        (InboxTitle, Zh) => "消息",
+        (InboxTitle, En) => "Inbox",
+        (UnitTeamTitle, Zh) => "本单位监督员",
+        (UnitTeamTitle, En) => "Our monitors",
+        (UnitRegisterTitle, Zh) => "自查自纠",
+        (UnitRegisterTitle, En) => "Self-inspection",
         (BackHome, Zh) => "返回首页",
         (BackHome, En) => "Back to the home page",
         (ErrBadRequest, Zh) => "请求有误",
@@ -1046,6 +1055,15 @@ pub fn focus_msg(focus: Focus) -> Msg {
     }
 }
 
+/// A page's own string table. The staff bundle's pages keep their strings beside them (an enum
+/// per page implementing this), so the field bundle a monitor's phone loads does not carry
+/// them. Each key gives its Chinese and its English text together: a missing translation does
+/// not compile, as in [`Msg`].
+pub trait Texts: Copy + Send + Sync + 'static {
+    /// The (zh-CN, en) pair.
+    fn zh_en(self) -> (&'static str, &'static str);
+}
+
 /// The current locale, shared through context. Reading it inside a reactive closure
 /// re-renders that text when the user switches language.
 #[derive(Clone, Copy)]
@@ -1067,14 +1085,27 @@ impl I18n {
         text(self.locale.get(), msg)
     }
 
+    /// A page's own string in the current locale (reactive).
+    pub fn s<T: Texts>(self, key: T) -> &'static str {
+        let (zh, en) = key.zh_en();
+        match self.locale.get() {
+            Locale::Zh => zh,
+            Locale::En => en,
+        }
+    }
+
     /// A message with its `{0}`, `{1}`, … placeholders filled in.
     pub fn fmt(self, msg: Msg, args: &[&str]) -> String {
-        args.iter()
-            .enumerate()
-            .fold(self.t(msg).to_owned(), |s, (i, a)| {
-                s.replace(&format!("{{{i}}}"), a)
-            })
+        fill(self.t(msg), args)
     }
+}
+
+/// Replaces `{0}`, `{1}`, … in `text` with `args` (`fill(i18n.s(T::Row), &[..])` for a page's
+/// own strings).
+pub fn fill(text: &str, args: &[&str]) -> String {
+    args.iter().enumerate().fold(text.to_owned(), |s, (i, a)| {
+        s.replace(&format!("{{{i}}}"), a)
+    })
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -1288,6 +1319,12 @@ pub fn history_msg(kind: &str) -> Option<Msg> {
 pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || i18n.t(msg)
+}
+
+/// A page's own string as reactive text (see [`tr`]).
+pub fn ts<T: Texts>(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || i18n.s(key)
 }
 
 /// A message with its placeholders filled, as reactive text (one closure type, like [`tr`]).

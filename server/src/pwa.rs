@@ -1,7 +1,8 @@
 //! Serving the built PWA: hashed assets cached for a year, the shell (`index.html`), the
 //! service worker and the manifest revalidated on every load, precompressed `.br`/`.gz`
 //! siblings when the build wrote them, and the shell for any other path (SPA fallback) so
-//! that deep links open the app.
+//! that deep links open the app: the staff bundle's shell (`staff.html`) for the office's and
+//! the units' addresses, the field bundle's (`index.html`) for the rest.
 
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -9,6 +10,11 @@ use axum::routing::get_service;
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
+
+/// The staff bundle's shell, written by `cargo xtask pwa` next to `index.html`.
+const STAFF_SHELL: &str = "staff.html";
+/// The addresses whose pages live in the staff bundle.
+const STAFF_PATHS: [&str; 4] = ["/office", "/office/{*rest}", "/unit", "/unit/{*rest}"];
 
 /// Whether a served path names a content-hashed asset (safe to cache for ever).
 fn is_hashed(path: &str) -> bool {
@@ -36,7 +42,17 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: Option<PathBuf>) -> Router<
         .precompressed_br()
         .precompressed_gzip()
         .fallback(index);
-    Router::new()
+    let mut router = Router::new();
+    let staff = dir.join(STAFF_SHELL);
+    if staff.is_file() {
+        let page = ServeFile::new(staff)
+            .precompressed_br()
+            .precompressed_gzip();
+        for path in STAFF_PATHS {
+            router = router.route_service(path, get_service(page.clone()));
+        }
+    }
+    router
         .fallback_service(get_service(files))
         .layer(axum::middleware::from_fn(cache_control))
 }
@@ -63,6 +79,59 @@ pub async fn cache_control(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn page(router: &Router, path: &str) -> (StatusCode, String) {
+        let res = router
+            .clone()
+            .oneshot(Request::get(path).body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn office_and_unit_addresses_get_the_staff_shell_and_the_rest_the_field_shell() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "field").unwrap();
+        std::fs::write(dir.path().join("staff.html"), "staff").unwrap();
+        let router: Router = router(Some(dir.path().to_owned()));
+        for path in ["/office", "/office/roster/7", "/unit", "/unit/findings/x"] {
+            assert_eq!(
+                page(&router, path).await,
+                (StatusCode::OK, "staff".into()),
+                "{path}"
+            );
+        }
+        for path in [
+            "/",
+            "/login",
+            "/monitor/visits",
+            "/enrol",
+            "/officer",
+            "/units",
+        ] {
+            assert_eq!(
+                page(&router, path).await,
+                (StatusCode::OK, "field".into()),
+                "{path}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn without_a_staff_shell_every_address_gets_the_field_shell() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "field").unwrap();
+        let router: Router = router(Some(dir.path().to_owned()));
+        assert_eq!(
+            page(&router, "/office").await,
+            (StatusCode::OK, "field".into())
+        );
+    }
 
     #[test]
     fn only_hashed_names_are_immutable() {

@@ -127,23 +127,25 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             &mut t,
         )?;
         step(
-            "clippy (PWA, wasm32)",
+            "clippy (PWA, wasm32: the field and the staff bundle)",
             "clippy",
             only,
             || {
-                cargo()
-                    .args([
-                        "clippy",
-                        "-p",
-                        "chafang-app",
-                        "--target",
-                        "wasm32-unknown-unknown",
-                        "--all-targets",
-                        "--",
-                        "-D",
-                        "warnings",
-                    ])
-                    .run()
+                for features in [&[][..], &["--features", "staff"][..]] {
+                    cargo()
+                        .args([
+                            "clippy",
+                            "-p",
+                            "chafang-app",
+                            "--target",
+                            "wasm32-unknown-unknown",
+                            "--all-targets",
+                        ])
+                        .args(features)
+                        .args(["--", "-D", "warnings"])
+                        .run()?;
+                }
+                Ok(())
             },
             &mut t,
         )?;

@@ -1,8 +1,9 @@
 //! Builds the PWA into `target/pwa-dist` without any downloaded binary: cargo builds
 //! `chafang-app` for `wasm32-unknown-unknown`, wasm-bindgen runs as a library, `wasm-opt`
 //! (from npm `binaryen` in `e2e/node_modules`) shrinks a release build when it is there, assets
-//! get content-hashed names, `index.html` and `sw.js` are filled in from their templates in
-//! `app/` with those names and the precache list, and every text asset and the wasm get
+//! get content-hashed names, `index.html` (the field bundle) and `staff.html` (the staff bundle,
+//! built with the `staff` feature) and `sw.js` are filled in from their templates in `app/`
+//! with those names and the precache list, and every text asset and the wasm get
 //! precompressed `.gz` and `.br` siblings for the server to send as they are.
 
 use crate::sh::Cmd;
@@ -15,6 +16,8 @@ use std::path::{Path, PathBuf};
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The stem wasm-bindgen gives its output, and of the hashed names.
 const STEM: &str = "chafang";
+/// The staff bundle's page, served by the server for `/office…` and `/unit…`.
+const STAFF_SHELL: &str = "staff.html";
 /// Icons copied as they are (source files under `app/icons/`).
 const ICONS: [&str; 4] = [
     "icon-192.png",
@@ -25,63 +28,36 @@ const ICONS: [&str; 4] = [
 /// Extensions that get `.gz` and `.br` siblings.
 const COMPRESSED: [&str; 5] = ["js", "wasm", "css", "html", "webmanifest"];
 
-/// Builds the PWA and returns the directory to serve (`<target>/pwa-dist`).
+/// Builds the PWA and returns the directory to serve (`<target>/pwa-dist`, or
+/// `$CHAFANG_PWA_OUT`).
 pub fn build(release: bool) -> Result<PathBuf> {
     let root = crate::workspace();
     let target = crate::target_dir();
     let app = root.join("app");
 
     crate::deps::wasm_target()?;
-    let wasm = cargo_build(&target, release)?;
-
-    // wasm-bindgen writes `chafang.js` and `chafang_bg.wasm` (and `snippets/`, if any crate
-    // has inline JS) into a scratch directory; the dist directory gets hashed copies.
-    let scratch = target.join("pwa-bindgen");
-    let dist = target.join("pwa-dist");
+    // `CHAFANG_PWA_OUT` puts the output elsewhere (one dist per person sharing a work tree).
+    let dist = std::env::var_os("CHAFANG_PWA_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target.join("pwa-dist"));
+    let scratch = append_ext(&dist, "bindgen");
     for dir in [&scratch, &dist] {
         if dir.exists() {
             fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
         }
         fs::create_dir_all(dir)?;
     }
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .out_name(STEM)
-        .web(true)?
-        .typescript(false)
-        .debug(!release)
-        .remove_name_section(release)
-        .remove_producers_section(release)
-        .generate(&scratch)
-        .context("wasm-bindgen")?;
-    let bg_wasm = scratch.join(format!("{STEM}_bg.wasm"));
-    if release {
-        wasm_opt(&root, &bg_wasm)?;
-    }
+    let field = bundle(&root, &target, &scratch, &dist, Bundle::Field, release)?;
+    let staff = bundle(&root, &target, &scratch, &dist, Bundle::Staff, release)?;
 
-    // Hashed names: the wasm first, because the JS glue names it.
-    let wasm_bytes = fs::read(&bg_wasm)?;
-    let wasm_name = format!("{STEM}-{}_bg.wasm", short_hash(&wasm_bytes));
-    fs::write(dist.join(&wasm_name), &wasm_bytes)?;
-
-    let js = fs::read_to_string(scratch.join(format!("{STEM}.js")))?;
-    // The glue's default URL, used only if init is called without one.
-    let js = js.replace(&format!("{STEM}_bg.wasm"), &wasm_name);
-    let js_name = format!("{STEM}-{}.js", short_hash(js.as_bytes()));
-    fs::write(dist.join(&js_name), &js)?;
-
+    // Only the field bundle is precached: it is what a monitor's phone needs offline. The
+    // staff bundle loads when an office or unit address is opened.
     let mut precache = vec![
         "/".to_owned(),
-        format!("/{js_name}"),
-        format!("/{wasm_name}"),
+        format!("/{}", field.js),
+        format!("/{}", field.wasm),
     ];
-    let snippets = scratch.join("snippets");
-    if snippets.exists() {
-        for file in copy_tree(&snippets, &dist.join("snippets"))? {
-            precache.push(format!("/snippets/{file}"));
-        }
-    }
-
+    precache.extend(field.snippets.iter().map(|f| format!("/snippets/{f}")));
     let css = fs::read(app.join("style.css")).context("reading app/style.css")?;
     let css_name = format!("style-{}.css", short_hash(&css));
     fs::write(dist.join(&css_name), &css)?;
@@ -100,16 +76,18 @@ pub fn build(release: bool) -> Result<PathBuf> {
         precache.push(format!("/icons/{icon}"));
     }
 
-    let index = fs::read_to_string(app.join("index.html")).context("reading app/index.html")?;
-    let index = fill(
-        &index,
-        &[
-            ("{{JS}}", &js_name),
-            ("{{WASM}}", &wasm_name),
-            ("{{STYLE}}", &css_name),
-        ],
-    )?;
-    fs::write(dist.join("index.html"), &index)?;
+    let template = fs::read_to_string(app.join("index.html")).context("reading app/index.html")?;
+    for (file, built) in [("index.html", &field), (STAFF_SHELL, &staff)] {
+        let page = fill(
+            &template,
+            &[
+                ("{{JS}}", &built.js),
+                ("{{WASM}}", &built.wasm),
+                ("{{STYLE}}", &css_name),
+            ],
+        )?;
+        fs::write(dist.join(file), &page)?;
+    }
 
     // The cache name changes whenever any precached byte does: the list names the hashed
     // assets, and the unhashed files (shell, manifest, icons, snippets) are hashed in.
@@ -135,9 +113,94 @@ pub fn build(release: bool) -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Builds the app for wasm and returns the path of its `.wasm`.
-fn cargo_build(target: &Path, release: bool) -> Result<PathBuf> {
-    let cmd = crate::cargo().args(["build", "-p", "chafang-app", "--target", WASM_TARGET]);
+/// The two builds of the app.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bundle {
+    /// Login and the monitor's pages: what a phone loads and keeps offline.
+    Field,
+    /// Everything, with the office's and the units' pages (the `staff` feature).
+    Staff,
+}
+
+impl Bundle {
+    /// The stem of the bundle's hashed file names.
+    fn stem(self) -> &'static str {
+        match self {
+            Bundle::Field => STEM,
+            Bundle::Staff => "chafang-staff",
+        }
+    }
+}
+
+/// One built bundle's hashed file names, relative to the dist directory.
+struct Built {
+    js: String,
+    wasm: String,
+    snippets: Vec<String>,
+}
+
+/// Builds one bundle: cargo, wasm-bindgen into `scratch`, wasm-opt for a release, and hashed
+/// copies of the glue, the wasm and any inline-JS snippets in `dist`.
+fn bundle(
+    root: &Path,
+    target: &Path,
+    scratch: &Path,
+    dist: &Path,
+    which: Bundle,
+    release: bool,
+) -> Result<Built> {
+    let wasm = cargo_build(target, which, release)?;
+    let stem = which.stem();
+    let out = scratch.join(stem);
+    fs::create_dir_all(&out)?;
+    // wasm-bindgen writes `<stem>.js` and `<stem>_bg.wasm` (and `snippets/`, if any crate has
+    // inline JS); the dist directory gets hashed copies.
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .out_name(stem)
+        .web(true)?
+        .typescript(false)
+        .debug(!release)
+        .remove_name_section(release)
+        .remove_producers_section(release)
+        .generate(&out)
+        .context("wasm-bindgen")?;
+    let bg_wasm = out.join(format!("{stem}_bg.wasm"));
+    if release {
+        wasm_opt(root, &bg_wasm)?;
+    }
+
+    // Hashed names: the wasm first, because the JS glue names it.
+    let wasm_bytes = fs::read(&bg_wasm)?;
+    let wasm_name = format!("{stem}-{}_bg.wasm", short_hash(&wasm_bytes));
+    fs::write(dist.join(&wasm_name), &wasm_bytes)?;
+
+    let js = fs::read_to_string(out.join(format!("{stem}.js")))?;
+    // The glue's default URL, used only if init is called without one.
+    let js = js.replace(&format!("{stem}_bg.wasm"), &wasm_name);
+    let js_name = format!("{stem}-{}.js", short_hash(js.as_bytes()));
+    fs::write(dist.join(&js_name), &js)?;
+
+    let snippets = out.join("snippets");
+    let snippets = if snippets.exists() {
+        copy_tree(&snippets, &dist.join("snippets"))?
+    } else {
+        Vec::new()
+    };
+    Ok(Built {
+        js: js_name,
+        wasm: wasm_name,
+        snippets,
+    })
+}
+
+/// Builds the app for wasm and returns the path of its `.wasm`. Cargo keeps both feature sets'
+/// artifacts apart, so building one bundle does not invalidate the other.
+fn cargo_build(target: &Path, which: Bundle, release: bool) -> Result<PathBuf> {
+    let mut cmd = crate::cargo().args(["build", "-p", "chafang-app", "--target", WASM_TARGET]);
+    if which == Bundle::Staff {
+        cmd = cmd.args(["--features", "staff"]);
+    }
     let (cmd, profile_dir) = if release {
         // `strip = true` would also drop the `target_features` section wasm-bindgen reads to
         // learn which wasm features it may use; debug info goes, and the name section is

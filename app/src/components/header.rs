@@ -65,15 +65,19 @@ fn role_links(role: Role) -> &'static [(&'static str, Msg)] {
             ("/office", Msg::NavHome),
             ("/office/findings", Msg::OfficeFindingsTitle),
             ("/office/dashboard", Msg::DashboardTitle),
+            ("/office/inbox", Msg::InboxTitle),
         ],
         Role::Monitor => &[
             ("/monitor", Msg::NavHome),
             ("/monitor/visits", Msg::VisitList),
             ("/monitor/findings", Msg::MyFindingsTitle),
+            ("/monitor/inbox", Msg::InboxTitle),
         ],
         Role::Unit => &[
             ("/unit", Msg::NavHome),
             ("/unit/findings", Msg::UnitFindingsTitle),
+            ("/unit/register", Msg::UnitRegisterTitle),
+            ("/unit/inbox", Msg::InboxTitle),
         ],
     }
 }

@@ -4,12 +4,40 @@
 
 use crate::api::{self, ApiError};
 use crate::components::status::load;
-use crate::i18n::{cst_date_text, focus_msg, pace_badge_msg, stage_msg, use_i18n, Msg};
+use crate::i18n::{cst_date_text, focus_msg, pace_badge_msg, stage_msg, ts, use_i18n, Msg, Texts};
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, CampaignView, MonitorQuotaRow, OfficeOverview};
 use chafang_domain::quota::Pace;
 use chafang_domain::Role;
 use leptos::prelude::*;
+
+/// The strings of the office's year pages' links.
+#[derive(Clone, Copy)]
+enum T {
+    YearPages,
+    Campaigns,
+    Ledger,
+    Roster,
+    Units,
+    Register,
+    Commitments,
+    Webhooks,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::YearPages => ("年度工作", "The year's work"),
+            T::Campaigns => ("评议年度", "Campaign years"),
+            T::Ledger => ("明查暗访任务", "Visit quotas"),
+            T::Roster => ("监督员队伍", "Monitors"),
+            T::Units => ("被评议单位", "Units"),
+            T::Register => ("自查自纠登记", "Self-inspection registers"),
+            T::Commitments => ("公开承诺事项", "Public commitments"),
+            T::Webhooks => ("消息推送", "Webhooks"),
+        }
+    }
+}
 
 #[component]
 pub fn OfficePage() -> impl IntoView {
@@ -95,6 +123,29 @@ fn OfficeHome() -> impl IntoView {
                 </a>
                 <a class="button" href="/office/visits" data-testid="link-office-visits">
                     {move || i18n.t(Msg::OfficeVisitsLink)}
+                </a>
+            </nav>
+            <nav class="actions office-nav" aria-label=ts(T::YearPages)>
+                <a class="button" href="/office/campaigns" data-testid="link-office-campaigns">
+                    {ts(T::Campaigns)}
+                </a>
+                <a class="button" href="/office/ledger" data-testid="link-office-ledger">
+                    {ts(T::Ledger)}
+                </a>
+                <a class="button" href="/office/roster" data-testid="link-office-roster">
+                    {ts(T::Roster)}
+                </a>
+                <a class="button" href="/office/units" data-testid="link-office-units">
+                    {ts(T::Units)}
+                </a>
+                <a class="button" href="/office/register" data-testid="link-office-register">
+                    {ts(T::Register)}
+                </a>
+                <a class="button" href="/office/commitments" data-testid="link-office-commitments">
+                    {ts(T::Commitments)}
+                </a>
+                <a class="button" href="/office/webhooks" data-testid="link-office-webhooks">
+                    {ts(T::Webhooks)}
                 </a>
             </nav>
             <QuotaTable />

@@ -58,6 +58,14 @@ fn UnitHome() -> impl IntoView {
                             </h2>
                             <UnitCaseList />
                         </section>
+                        <nav class="actions">
+                            <a class="button" href="/unit/register" data-testid="link-unit-register">
+                                {move || i18n.t(Msg::UnitRegisterTitle)}
+                            </a>
+                            <a class="button" href="/unit/team" data-testid="link-unit-team">
+                                {move || i18n.t(Msg::UnitTeamTitle)}
+                            </a>
+                        </nav>
                         <section class="card" aria-labelledby="sub-units" data-testid="sub-units">
                             <h2 id="sub-units">{move || i18n.t(Msg::SubUnits)}</h2>
                             {sub_units}
