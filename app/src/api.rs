@@ -137,3 +137,112 @@ async fn send_raw(
         })
     }
 }
+
+/// `PATCH path` with a JSON body, decoding a JSON answer of type `T` (the office's edits).
+#[cfg(feature = "staff")]
+pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    let answer = send("PATCH", path, Some(json)).await?;
+    serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
+}
+
+/// Sending a file's bytes with the upload's progress (the office's spreadsheet imports).
+/// `fetch` reports no upload progress, so this one request goes through `XMLHttpRequest`.
+#[cfg(feature = "staff")]
+pub mod upload {
+    use super::ApiError;
+    use chafang_domain::api::ErrorBody;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(extends = web_sys::EventTarget, js_name = XMLHttpRequest)]
+        type Xhr;
+        #[wasm_bindgen(constructor, js_class = "XMLHttpRequest")]
+        fn new() -> Xhr;
+        #[wasm_bindgen(method, catch, js_class = "XMLHttpRequest")]
+        fn open(this: &Xhr, method: &str, url: &str) -> Result<(), JsValue>;
+        #[wasm_bindgen(method, catch, js_class = "XMLHttpRequest", js_name = setRequestHeader)]
+        fn set_request_header(this: &Xhr, name: &str, value: &str) -> Result<(), JsValue>;
+        #[wasm_bindgen(method, catch, js_class = "XMLHttpRequest")]
+        fn send(this: &Xhr, body: &JsValue) -> Result<(), JsValue>;
+        #[wasm_bindgen(method, getter, js_class = "XMLHttpRequest")]
+        fn status(this: &Xhr) -> u16;
+        #[wasm_bindgen(method, getter, js_class = "XMLHttpRequest", js_name = responseText)]
+        fn response_text(this: &Xhr) -> String;
+        #[wasm_bindgen(method, getter, js_class = "XMLHttpRequest")]
+        fn upload(this: &Xhr) -> web_sys::EventTarget;
+        /// A picked file seen as the `Blob` it is.
+        #[wasm_bindgen(extends = js_sys::Object)]
+        type Bytes;
+        #[wasm_bindgen(method, structural, js_name = arrayBuffer)]
+        fn array_buffer(this: &Bytes) -> js_sys::Promise;
+    }
+
+    /// The bytes of a file the user picked, read once (so that a later request sends exactly
+    /// these bytes even if the file on disk changes).
+    pub async fn read_file(file: &web_sys::File) -> Result<js_sys::Uint8Array, ApiError> {
+        let file: &Bytes = file.unchecked_ref();
+        let buffer = JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|_| ApiError::Decode)?;
+        Ok(js_sys::Uint8Array::new(&buffer))
+    }
+
+    fn number(event: &JsValue, key: &str) -> f64 {
+        js_sys::Reflect::get(event, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    }
+
+    /// `POST path` with raw bytes of `content_type`, returning the body text of a 2xx answer;
+    /// `progress(sent, total)` is called as the bytes go out.
+    pub async fn post_bytes(
+        path: &str,
+        bytes: &js_sys::Uint8Array,
+        content_type: &str,
+        progress: impl Fn(f64, f64) + 'static,
+    ) -> Result<String, ApiError> {
+        let xhr = Xhr::new();
+        xhr.open("POST", path).map_err(|_| ApiError::Network)?;
+        xhr.set_request_header("Accept", "application/json")
+            .map_err(|_| ApiError::Network)?;
+        xhr.set_request_header("Content-Type", content_type)
+            .map_err(|_| ApiError::Network)?;
+        let on_progress = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            progress(number(&e, "loaded"), number(&e, "total"))
+        });
+        xhr.upload()
+            .add_event_listener_with_callback("progress", on_progress.as_ref().unchecked_ref())
+            .map_err(|_| ApiError::Network)?;
+        // Resolves when an answer came (whatever its status), rejects when none did.
+        let target: &web_sys::EventTarget = xhr.as_ref();
+        let finished = js_sys::Promise::new(&mut |resolve, reject| {
+            let _ = target.add_event_listener_with_callback("load", &resolve);
+            for failure in ["error", "abort", "timeout"] {
+                let _ = target.add_event_listener_with_callback(failure, &reject);
+            }
+        });
+        xhr.send(bytes).map_err(|_| ApiError::Network)?;
+        let outcome = JsFuture::from(finished).await;
+        drop(on_progress);
+        outcome.map_err(|_| ApiError::Network)?;
+        let status = xhr.status();
+        let text = xhr.response_text();
+        if (200..300).contains(&status) {
+            Ok(text)
+        } else if status == 0 {
+            Err(ApiError::Network)
+        } else {
+            let body = serde_json::from_str::<ErrorBody>(&text).ok();
+            Err(ApiError::Status {
+                status,
+                code: body.as_ref().map(|b| b.error.code),
+                message: body.map(|b| b.error.message).unwrap_or_default(),
+            })
+        }
+    }
+}

@@ -1,13 +1,15 @@
 //! A visit being written on the phone. Every field may still be empty; the draft is saved to
 //! IndexedDB on every keystroke and becomes a [`VisitUpload`] only when submitted, after the
-//! shared checks of `chafang_domain::visit` pass.
+//! shared checks of `chafang_domain::visit` pass. A finding may cite a public commitment the
+//! unit broke (践诺守信), chosen from the commitments the phone keeps for offline use.
 
-use chafang_domain::api::{CampaignView, UnitView};
+use chafang_domain::api::{CampaignView, UnitRef, UnitView};
 use chafang_domain::visit::{
-    FindingUpload, PhotoRef, Position, Severity, VisitMethod, VisitMode, VisitUpload,
+    CitationError, FindingUpload, PhotoRef, Position, Severity, VisitMethod, VisitMode, VisitUpload,
 };
 use chafang_domain::{CaseId, DeviceId, FindingId, UnitId, VisitId};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
@@ -34,6 +36,45 @@ pub struct DraftFinding {
     pub severity: Option<Severity>,
     pub suggestion: String,
     pub photos: Vec<PhotoRef>,
+    /// The public commitment this finding says was broken, if any.
+    #[serde(default)]
+    pub commitment_id: Option<Uuid>,
+}
+
+/// A commitment in force as the phone keeps it for citing offline: the part of the server's
+/// `CommitmentView` a finding needs (the rest of its JSON is not read, nor kept).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeptCommitment {
+    pub id: Uuid,
+    pub unit: UnitRef,
+    pub current: KeptPromise,
+}
+
+/// What a kept commitment promises.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeptPromise {
+    pub name: String,
+    pub legal_days: u32,
+    pub promised_days: u32,
+}
+
+/// The kept commitments a finding of a visit to `unit` may cite: the unit's own and those of
+/// the units above it, the nearest first.
+pub fn commitments_for<'a>(
+    units: &[UnitView],
+    kept: &'a [KeptCommitment],
+    unit: UnitId,
+) -> Vec<&'a KeptCommitment> {
+    let parent_of = |u: UnitId| units.iter().find(|x| x.id == u).and_then(|x| x.parent_id);
+    let mut line = Vec::new();
+    let mut at = Some(unit);
+    while let Some(u) = at.filter(|u| !line.contains(u)) {
+        line.push(u);
+        at = parent_of(u);
+    }
+    let mut out: Vec<&KeptCommitment> = kept.iter().filter(|c| line.contains(&c.unit.id)).collect();
+    out.sort_by_key(|c| line.iter().position(|u| *u == c.unit.id));
+    out
 }
 
 /// Why a draft cannot be submitted yet (shown next to the submit button).
@@ -68,6 +109,19 @@ impl Draft {
         }
     }
 
+    /// Chooses the visited unit, dropping the citations of commitments that do not fit it.
+    pub fn choose_unit(&mut self, unit: UnitId, units: &[UnitView], kept: &[KeptCommitment]) {
+        self.unit_id = Some(unit);
+        let allowed = commitments_for(units, kept, unit);
+        for f in &mut self.findings {
+            let misfit =
+                |id: Uuid| kept.iter().any(|c| c.id == id) && !allowed.iter().any(|c| c.id == id);
+            if f.commitment_id.is_some_and(misfit) {
+                f.commitment_id = None;
+            }
+        }
+    }
+
     pub fn finding_mut(&mut self, id: FindingId) -> Option<&mut DraftFinding> {
         self.findings.iter_mut().find(|f| f.id == id)
     }
@@ -78,6 +132,7 @@ impl Draft {
         &self,
         units: &[UnitView],
         campaign: Option<&CampaignView>,
+        commitments: &[KeptCommitment],
     ) -> Result<VisitUpload, Incomplete> {
         let unit_id = self.unit_id.ok_or(Incomplete::Unit)?;
         let mode = self.mode.ok_or(Incomplete::Mode)?;
@@ -93,6 +148,7 @@ impl Draft {
                 severity: f.severity.ok_or(Incomplete::Severity(i + 1))?,
                 suggestion: f.suggestion.clone(),
                 photos: f.photos.clone(),
+                commitment_id: f.commitment_id,
             });
         }
         let upload = VisitUpload {
@@ -117,6 +173,18 @@ impl Draft {
         upload
             .check(&codes)
             .map_err(|e| Incomplete::Rule(e.to_string()))?;
+        // A citation must still fit the chosen unit (the server refuses it otherwise, and the
+        // visit would wait in the outbox refused). One the phone no longer keeps (withdrawn
+        // since the visit began) is left to the server, which accepts it if it was in force.
+        let allowed = commitments_for(units, commitments, unit_id);
+        for (i, f) in upload.findings.iter().enumerate() {
+            let Some(id) = f.commitment_id else { continue };
+            if commitments.iter().any(|c| c.id == id) && !allowed.iter().any(|c| c.id == id) {
+                return Err(Incomplete::Rule(
+                    CitationError::OtherUnit(i + 1).to_string(),
+                ));
+            }
+        }
         Ok(upload)
     }
 }
@@ -156,6 +224,7 @@ impl DraftFinding {
             severity: None,
             suggestion: String::new(),
             photos: Vec::new(),
+            commitment_id: None,
         }
     }
 }

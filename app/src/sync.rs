@@ -2,11 +2,12 @@
 //! visit, check the receipt's content hash against ours, `PUT` each photo the server lacks one
 //! by one (a cut connection costs at most the photo in flight), then read the receipt again;
 //! only a complete receipt whose hashes all match marks the entry confirmed, and only then are
-//! its photo bytes deleted. Pull: the unit directory, the campaign, own visits and the
-//! overview, for offline use. It runs when a monitor's page opens, when the network comes back,
+//! its photo bytes deleted. Pull: the unit directory, the campaign, the commitments in force,
+//! own visits and the overview, for offline use. It runs when a monitor's page opens, when the network comes back,
 //! and on demand, with a backoff from 2 s doubling to 5 min after a failure.
 
 use crate::api::{self, ApiError};
+use crate::draft::KeptCommitment;
 use crate::outbox::{EntryState, OutboxEntry};
 use crate::store::{self, keys, StoreError};
 use chafang_domain::api::{paths, CampaignView, Me, MonitorOverview, MyVisit, UnitView};
@@ -363,6 +364,9 @@ impl Sync {
             Err(ApiError::Status { status: 404, .. }) => {}
             Err(e) => return Err(e.into()),
         }
+        // The commitments in force, so that a finding can cite a broken one offline.
+        let commitments: Vec<KeptCommitment> = api::get(paths::COMMITMENTS).await?;
+        store::keep_pulled(keys::COMMITMENTS, &commitments).await?;
         let mine: Vec<MyVisit> = api::get(paths::MONITOR_VISITS).await?;
         store::keep_pulled(keys::MY_VISITS, &mine).await?;
         let overview: MonitorOverview = api::get(paths::MONITOR_OVERVIEW).await?;

@@ -5,6 +5,7 @@
 use crate::ids::{CaseId, DeviceId, FindingId, PhotoId, UnitId, VisitId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 /// Open inspection (明查) or covert visit (暗访). Covert visits' findings are held until the
 /// office releases them, and units never learn which kind a finding came from.
@@ -112,6 +113,13 @@ pub struct FindingUpload {
     pub severity: Severity,
     pub suggestion: String,
     pub photos: Vec<PhotoRef>,
+    /// The public commitment (承诺服务事项) this finding says was broken (践诺守信): one of the
+    /// visited unit's or of a unit above it, in force when the visit began (see
+    /// [`VisitUpload::check_citations`]). Left out of the JSON when absent, so visits from
+    /// before this field keep their content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    pub commitment_id: Option<Uuid>,
 }
 
 /// A submitted visit, as the phone uploads it. Read-only once submitted: a correction is a new
@@ -171,6 +179,51 @@ pub enum VisitError {
     TooLong(&'static str, usize),
     #[error("a visit has at most {MAX_FINDINGS} findings and each at most {MAX_PHOTOS_PER_FINDING} photos")]
     TooMany,
+}
+
+/// Why a finding may not cite the commitment it names.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CitationError {
+    #[error("finding {0} cites a commitment that does not exist")]
+    Unknown(usize),
+    #[error(
+        "finding {0} cites a commitment of another unit: only the visited unit's commitments and \
+         those of the units above it may be cited"
+    )]
+    OtherUnit(usize),
+    #[error("finding {0} cites a commitment that was withdrawn before the visit began")]
+    WithdrawnBefore(usize),
+}
+
+/// What a citation is checked against: whose commitment it is and when it was withdrawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommitmentOnRecord {
+    pub unit: UnitId,
+    /// Server time of the withdrawal, epoch milliseconds; `None` while in force.
+    pub withdrawn_at_ms: Option<i64>,
+}
+
+/// Whether `unit` is `visited` itself or a unit above it (a station's finding may cite its
+/// department's commitment); `parent_of` walks up the directory. A cycle in a corrupt
+/// directory ends the walk instead of looping.
+pub fn in_line_above(
+    visited: UnitId,
+    unit: UnitId,
+    parent_of: impl Fn(UnitId) -> Option<UnitId>,
+) -> bool {
+    let mut at = Some(visited);
+    let mut seen = Vec::new();
+    while let Some(u) = at {
+        if u == unit {
+            return true;
+        }
+        if seen.contains(&u) {
+            return false;
+        }
+        seen.push(u);
+        at = parent_of(u);
+    }
+    false
 }
 
 pub const MAX_PHOTO_BYTES: u64 = 8 * 1024 * 1024;
@@ -266,6 +319,30 @@ impl VisitUpload {
         sha256_hex(&serde_json::to_vec(self).expect("a visit serialises"))
     }
 
+    /// Checks the commitments the findings cite: each must exist (`lookup`), belong to the
+    /// visited unit or a unit above it (`parent_of`), and not have been withdrawn before the
+    /// visit began. One withdrawn after it still counts: the visit may have been recorded
+    /// offline, with the commitment in force.
+    pub fn check_citations(
+        &self,
+        lookup: impl Fn(Uuid) -> Option<CommitmentOnRecord>,
+        parent_of: impl Fn(UnitId) -> Option<UnitId> + Copy,
+    ) -> Result<(), CitationError> {
+        for (i, f) in self.findings.iter().enumerate() {
+            let Some(id) = f.commitment_id else { continue };
+            let c = lookup(id).ok_or(CitationError::Unknown(i + 1))?;
+            if !in_line_above(self.unit_id, c.unit, parent_of) {
+                return Err(CitationError::OtherUnit(i + 1));
+            }
+            if c.withdrawn_at_ms
+                .is_some_and(|w| w <= self.started_at_device_ms)
+            {
+                return Err(CitationError::WithdrawnBefore(i + 1));
+            }
+        }
+        Ok(())
+    }
+
     /// Every photo the visit lists.
     pub fn photos(&self) -> impl Iterator<Item = (&FindingUpload, &PhotoRef)> {
         self.findings
@@ -335,6 +412,7 @@ mod tests {
                 severity: Severity::Serious,
                 suggestion: String::new(),
                 photos: vec![photo(1), photo(2)],
+                commitment_id: None,
             }],
         }
     }
@@ -443,5 +521,93 @@ mod tests {
         changed.findings[0].description.push('。');
         assert_ne!(changed.content_sha256(), v.content_sha256());
         assert!(is_sha256_hex(&v.content_sha256()));
+    }
+    #[test]
+    fn a_visit_without_citations_serialises_as_before_the_field_existed() {
+        // The JSON a phone sent before findings could cite a commitment, in canonical form:
+        // read and written again, it is the same bytes, so its content hash is unchanged.
+        let old = r#"{"id":"0190a0b0-0000-7000-8000-000000000001","device_id":"0190a0b0-0000-7000-8000-000000000002","device_seq":1,"supersedes":null,"unit_id":"0190a0b0-0000-7000-8000-000000000003","mode":"open","methods":["accompany_procedure"],"started_at_device_ms":1000,"ended_at_device_ms":2000,"position":{"kind":"missing","reason":"denied"},"notes":"","no_problem_found":false,"findings":[{"id":"0190a0b0-0000-7000-8000-000000000004","criterion":"efficiency","description":"窗口无人","severity":"serious","suggestion":"","photos":[]}]}"#;
+        let v: VisitUpload = serde_json::from_str(old).unwrap();
+        assert_eq!(v.findings[0].commitment_id, None);
+        assert_eq!(serde_json::to_string(&v).unwrap(), old);
+        assert_eq!(v.content_sha256(), sha256_hex(old.as_bytes()));
+
+        // A citation is part of the content: it changes the hash and survives a round trip.
+        let mut cited = v.clone();
+        cited.findings[0].commitment_id = Some(Uuid::now_v7());
+        assert_ne!(cited.content_sha256(), v.content_sha256());
+        let back: VisitUpload =
+            serde_json::from_str(&serde_json::to_string(&cited).unwrap()).unwrap();
+        assert_eq!(back, cited);
+        assert_eq!(back.content_sha256(), cited.content_sha256());
+    }
+
+    #[test]
+    fn a_citation_names_a_commitment_of_the_unit_or_above_in_force_at_the_visit() {
+        // A department, its station (visited), a window below the station, another department.
+        let (dept, station, window, other) =
+            (UnitId::new(), UnitId::new(), UnitId::new(), UnitId::new());
+        let parent_of = move |u: UnitId| {
+            if u == station {
+                Some(dept)
+            } else if u == window {
+                Some(station)
+            } else {
+                None
+            }
+        };
+        let mut v = visit();
+        v.unit_id = station;
+        v.started_at_device_ms = 10_000;
+        let cite = |unit: UnitId, withdrawn_at_ms: Option<i64>| {
+            let mut v = v.clone();
+            let id = Uuid::now_v7();
+            v.findings[0].commitment_id = Some(id);
+            let c = CommitmentOnRecord {
+                unit,
+                withdrawn_at_ms,
+            };
+            v.check_citations(move |x| (x == id).then_some(c), parent_of)
+        };
+        assert_eq!(cite(station, None), Ok(()), "the visited unit's own");
+        assert_eq!(cite(dept, None), Ok(()), "its department's");
+        assert_eq!(
+            cite(window, None),
+            Err(CitationError::OtherUnit(1)),
+            "below it"
+        );
+        assert_eq!(cite(other, None), Err(CitationError::OtherUnit(1)));
+        assert_eq!(
+            cite(dept, Some(10_001)),
+            Ok(()),
+            "withdrawn after the visit began"
+        );
+        assert_eq!(
+            cite(dept, Some(9_999)),
+            Err(CitationError::WithdrawnBefore(1))
+        );
+        assert_eq!(
+            cite(station, Some(10_000)),
+            Err(CitationError::WithdrawnBefore(1))
+        );
+        // An id nobody knows, and a visit citing nothing (no lookup needed).
+        let mut unknown = v.clone();
+        unknown.findings[0].commitment_id = Some(Uuid::now_v7());
+        assert_eq!(
+            unknown.check_citations(|_| None, parent_of),
+            Err(CitationError::Unknown(1))
+        );
+        assert_eq!(
+            v.check_citations(|_| panic!("nothing to look up"), parent_of),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_walk_up_the_directory_ends_on_a_cycle() {
+        let (a, b, c) = (UnitId::new(), UnitId::new(), UnitId::new());
+        let parent_of = move |u: UnitId| if u == a { Some(b) } else { Some(a) };
+        assert!(in_line_above(a, b, parent_of));
+        assert!(!in_line_above(a, c, parent_of));
     }
 }

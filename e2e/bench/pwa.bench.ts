@@ -13,12 +13,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 test('PWA size and load time', async ({ browser, server }) => {
   const files = readdirSync(PWA_DIR);
-  const wasm = files.find((f) => f.endsWith('.wasm'))!;
+  // The field bundle (what a phone loads); the staff bundle's files are named `chafang-staff-…`.
+  const wasm = files.find((f) => /^chafang-[0-9a-f]{16}_bg\.wasm$/.test(f))!;
+  const staffWasm = files.find((f) => /^chafang-staff-[0-9a-f]{16}_bg\.wasm$/.test(f))!;
+  const staffBr = statSync(join(PWA_DIR, `${staffWasm}.br`)).size;
   const raw = statSync(join(PWA_DIR, wasm)).size;
   const gz = gzipSync(readFileSync(join(PWA_DIR, wasm)), { level: 9 }).length;
   const brFile = join(PWA_DIR, `${wasm}.br`);
   const br = statSync(brFile).size;
-  const shell = files.filter((f) => /\.(js|wasm|css|html|webmanifest)$/.test(f));
+  const shell = files.filter((f) => /\.(js|wasm|css|html|webmanifest)$/.test(f) && !f.startsWith('chafang-staff-') && f !== 'staff.html');
   const shellBr = shell.reduce((sum, f) => sum + (files.includes(`${f}.br`) ? statSync(join(PWA_DIR, `${f}.br`)).size : statSync(join(PWA_DIR, f)).size), 0);
 
   // First load in a fresh profile: every byte the page pulls over the wire (CDP's
@@ -68,6 +71,7 @@ test('PWA size and load time', async ({ browser, server }) => {
 
   const lines = [
     `release wasm ${wasm}: raw ${kb(raw)}, gzip -9 ${kb(gz)}, brotli ${kb(br)}`,
+    `staff bundle wasm ${staffWasm} (loaded for /office and /unit only): brotli ${kb(staffBr)}`,
     `app shell (html+js+wasm+css+manifest) as served (brotli): ${kb(shellBr)}`,
     `first-load transfer over the wire (${firstRequests.length} requests: ${firstRequests.join(", ")}): ${kb(firstLoad)} (budget 400 KB)`,
     `first visit in all, service worker precache included (${firstSwRequests} requests by the worker): ${kb(firstEverything)}`,

@@ -168,6 +168,7 @@ async fn main() {
                                 bytes: p.len() as u64,
                             })
                             .collect(),
+                        commitment_id: None,
                     }],
                 };
                 let body = serde_json::to_vec(&upload).unwrap();

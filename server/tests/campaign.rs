@@ -62,6 +62,7 @@ fn visit_at(
             severity: Severity::Minor,
             suggestion: String::new(),
             photos: vec![],
+            commitment_id: None,
         }],
     }
 }

@@ -40,6 +40,7 @@ fn visit(
             severity: Severity::Minor,
             suggestion: String::new(),
             photos: vec![],
+            commitment_id: None,
         }],
     }
 }

@@ -108,7 +108,7 @@ pub fn build(release: bool) -> Result<PathBuf> {
     )?;
     fs::write(dist.join("sw.js"), sw)?;
 
-    let summary = precompress(&dist)?;
+    let summary = precompress(&dist, release)?;
     print_summary(&dist, &summary, &cache_name);
     Ok(dist)
 }
@@ -299,8 +299,10 @@ struct Sizes {
     brotli: usize,
 }
 
-/// Writes `.gz` (best) and `.br` (quality 11) next to every compressible file in `dist`.
-fn precompress(dist: &Path) -> Result<Vec<Sizes>> {
+/// Writes `.gz` and `.br` next to every compressible file in `dist`: the best compression for a
+/// release; the fastest for a debug build, whose many-megabyte wasm would otherwise take
+/// minutes at brotli's quality 11.
+fn precompress(dist: &Path, best: bool) -> Result<Vec<Sizes>> {
     let mut rows = Vec::new();
     let mut files = vec![];
     collect_files(dist, &mut files)?;
@@ -311,8 +313,8 @@ fn precompress(dist: &Path) -> Result<Vec<Sizes>> {
             continue;
         }
         let raw = fs::read(&path)?;
-        let gz = gzip(&raw)?;
-        let br = brotli(&raw)?;
+        let gz = gzip(&raw, best)?;
+        let br = brotli(&raw, best)?;
         fs::write(append_ext(&path, "gz"), &gz)?;
         fs::write(append_ext(&path, "br"), &br)?;
         rows.push(Sizes {
@@ -348,14 +350,20 @@ fn append_ext(path: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+fn gzip(bytes: &[u8], best: bool) -> Result<Vec<u8>> {
+    let level = if best {
+        flate2::Compression::best()
+    } else {
+        flate2::Compression::fast()
+    };
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
     enc.write_all(bytes)?;
     Ok(enc.finish()?)
 }
 
-fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = brotli::CompressorWriter::new(Vec::new(), 4096, 11, 22);
+fn brotli(bytes: &[u8], best: bool) -> Result<Vec<u8>> {
+    let quality = if best { 11 } else { 1 };
+    let mut enc = brotli::CompressorWriter::new(Vec::new(), 4096, quality, 22);
     enc.write_all(bytes)?;
     enc.flush()?;
     Ok(enc.into_inner())

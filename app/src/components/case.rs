@@ -29,7 +29,11 @@ pub fn names() -> LocalResource<Refs> {
             Err(ApiError::Status { status: 404, .. }) => None,
             Err(_) => store::pulled(keys::CAMPAIGN).await.ok().flatten(),
         };
-        Refs { units, campaign }
+        Refs {
+            units,
+            campaign,
+            ..Refs::default()
+        }
     })
 }
 

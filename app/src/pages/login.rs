@@ -99,6 +99,9 @@ pub fn LoginPage() -> impl IntoView {
                     {move || i18n.t(if busy.get() { Msg::SigningIn } else { Msg::SignIn })}
                 </button>
             </form>
+            <p>
+                <a href="/enrol" data-testid="link-enrol">{move || i18n.t(Msg::EnrolLink)}</a>
+            </p>
         </main>
     }
 }

@@ -10,17 +10,60 @@ use crate::components::case::{
 };
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{
-    cst_datetime_text, distance_text, mode_msg, rating_msg, severity_msg, tr, trf, use_i18n, Msg,
+    cst_datetime_text, distance_text, fill, mode_msg, rating_msg, severity_msg, tr, trf, ts,
+    use_i18n, Msg, Texts,
 };
 use crate::pages::office_findings::Release;
 use crate::pages::visit_form::Refs;
 use crate::session::RoleGate;
-use chafang_domain::api::{paths, CasePhoto, OfficeCase, OfficeCaseRow, OfficeStep};
+use chafang_domain::api::{
+    paths, CasePhoto, CitedCommitment, OfficeCase, OfficeCaseRow, OfficeStep,
+};
 use chafang_domain::followup::Step;
 use chafang_domain::{CaseId, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
+
+/// The strings of a cited commitment (shared with the unit's page).
+#[derive(Clone, Copy)]
+enum T {
+    Cited,
+    Limits,
+    Withdrawn,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Cited => ("违反的承诺事项：", "Broken commitment:"),
+            T::Limits => (
+                "法定 {0} 天 · 承诺 {1} 天",
+                "legal {0} days · promised {1} days",
+            ),
+            T::Withdrawn => ("已撤销", "withdrawn since"),
+        }
+    }
+}
+
+/// A commitment a finding cites as broken (践诺守信): the item, its legal and promised time
+/// limits and whose it is. Public, so the unit's page shows it too.
+pub fn cited_commitment(c: CitedCommitment) -> impl IntoView {
+    let i18n = use_i18n();
+    let (legal, promised) = (c.legal_days.to_string(), c.promised_days.to_string());
+    view! {
+        <p class="cited" data-testid="cited-commitment">
+            <span class="label">{ts(T::Cited)}</span>
+            " "
+            <strong>{c.name}</strong>
+            " · "
+            {move || fill(i18n.s(T::Limits), &[&legal, &promised])}
+            " · "
+            {c.unit.name}
+            {c.withdrawn.then(|| view! { " " <span class="badge superseded">{ts(T::Withdrawn)}</span> })}
+        </p>
+    }
+}
 
 #[component]
 pub fn OfficeFindingPage() -> impl IntoView {
@@ -461,6 +504,7 @@ fn reports(c: &OfficeCase) -> impl IntoView {
             let mode = r.mode;
             let when = cst_datetime_text(r.started_at_device_ms);
             let distance = r.distance_m;
+            let cited = r.commitment.map(cited_commitment);
             view! {
                 <li class="report" data-testid="report">
                     <p class="case-meta">
@@ -473,6 +517,7 @@ fn reports(c: &OfficeCase) -> impl IntoView {
                     <p>{r.description}</p>
                     {(!r.suggestion.is_empty()).then(|| view! { <p class="muted">{r.suggestion}</p> })}
                     {distance.map(|d| view! { <p class="muted">{move || distance_text(i18n, d)}</p> })}
+                    {cited}
                 </li>
             }
         })

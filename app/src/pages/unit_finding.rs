@@ -13,7 +13,7 @@ use crate::components::case::{
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::draft::now_ms;
 use crate::i18n::{answer_kind_msg, severity_msg, tr, trf, use_i18n, Msg};
-use crate::pages::office_finding::case_param;
+use crate::pages::office_finding::{case_param, cited_commitment};
 use crate::pages::visit_form::Thumb;
 use crate::session::RoleGate;
 use crate::{photo, store};
@@ -96,6 +96,7 @@ fn Detail(c: UnitCase) -> impl IntoView {
                     </p>
                     {due_text(c.due)}
                     <p class="case-text" data-testid="unit-text">{c.text.clone()}</p>
+                    {c.commitments.iter().cloned().map(cited_commitment).collect_view()}
                     {photo_links(c.photos.clone(), Msg::PhotoN)}
                 </section>
             }

@@ -2,13 +2,16 @@
 //! IndexedDB at once; every change is saved there as it is typed, so a browser killed while the
 //! camera app is open loses nothing. The unit comes from the offline directory (search by name,
 //! or nearest first), the position from the Geolocation API, photos are shrunk and hashed on
-//! the phone. Submitting moves the draft into the outbox (numbered in the same transaction)
+//! the phone; a finding may cite the commitment the unit broke (践诺守信) from the commitments
+//! kept offline. Submitting moves the draft into the outbox (numbered in the same transaction)
 //! and hands it to the sync engine. A submitted visit opens read-only (see `visit_view`).
 
 use crate::components::status::replace;
-use crate::draft::{criteria_for, now_ms, Draft, DraftFinding, Incomplete};
+use crate::draft::{
+    commitments_for, criteria_for, now_ms, Draft, DraftFinding, Incomplete, KeptCommitment,
+};
 use crate::geo;
-use crate::i18n::{datetime_text, method_msg, severity_msg, use_i18n, Locale, Msg};
+use crate::i18n::{datetime_text, fill, method_msg, severity_msg, use_i18n, Locale, Msg, Texts};
 use crate::outbox::{EntryState, OutboxEntry};
 use crate::pages::visit_view::VisitView;
 use crate::photo;
@@ -74,11 +77,13 @@ pub enum Held {
     Missing,
 }
 
-/// The reference data a visit needs: the unit directory and the campaign.
+/// The reference data a visit needs: the unit directory, the campaign and the commitments
+/// in force.
 #[derive(Clone, Default)]
 pub struct Refs {
     pub units: Vec<UnitView>,
     pub campaign: Option<CampaignView>,
+    pub commitments: Vec<KeptCommitment>,
 }
 
 pub async fn refs() -> Refs {
@@ -89,6 +94,36 @@ pub async fn refs() -> Refs {
             .flatten()
             .unwrap_or_default(),
         campaign: store::pulled(keys::CAMPAIGN).await.ok().flatten(),
+        commitments: store::pulled(keys::COMMITMENTS)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    }
+}
+
+/// This page's own strings (the citation of a broken commitment); `visit_view` shares them.
+#[derive(Clone, Copy)]
+pub enum T {
+    Commitment,
+    Cited,
+    NoCommitment,
+    Promised,
+    NotListed,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Commitment => ("违反的承诺事项（选填）", "Broken commitment (optional)"),
+            T::Cited => ("违反的承诺事项：", "Broken commitment:"),
+            T::NoCommitment => ("不涉及", "None"),
+            T::Promised => ("{0}（承诺 {1} 天办结）", "{0} (promised within {1} days)"),
+            T::NotListed => (
+                "已引用的承诺事项（已不在清单中）",
+                "A cited commitment (no longer listed)",
+            ),
+        }
     }
 }
 
@@ -196,7 +231,8 @@ fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
     let submitting = RwSignal::new(false);
     let submit = move |_| {
         let d = form.d.get_untracked();
-        let result = refs.with_value(|r| d.to_upload(&r.units, r.campaign.as_ref()));
+        let result =
+            refs.with_value(|r| d.to_upload(&r.units, r.campaign.as_ref(), &r.commitments));
         match result {
             Err(inc) => problem.set(Some(inc)),
             Ok(upload) => {
@@ -345,7 +381,9 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
                             name="unit"
                             value=id.to_string()
                             prop:checked=Some(id) == chosen
-                            on:change=move |_| form.edit(|d| d.unit_id = Some(id))
+                            on:change=move |_| form.edit(|d| {
+                                refs.with_value(|r| d.choose_unit(id, &r.units, &r.commitments))
+                            })
                         />
                         <span>{name}</span>
                         {dist.map(|d| view! { <span class="dist">{d}</span> })}
@@ -669,6 +707,7 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                     }
                 ></textarea>
             </div>
+            <CommitmentPicker form refs id />
             <Photos form id cam_id gal_id number=Signal::derive(number) />
             <button
                 type="button"
@@ -692,6 +731,97 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                 {move || i18n.t(Msg::RemoveFinding)}
             </button>
         </fieldset>
+    }
+}
+
+/// A unit's name and its commitments (id, name, promised days), as the picker groups them.
+type CommitmentGroup = (String, Vec<(uuid::Uuid, String, u32)>);
+
+/// The commitment a finding says was broken: one of the visited unit's or of a unit above it,
+/// from the commitments kept offline, grouped by unit. Shown once there is one to choose.
+#[component]
+fn CommitmentPicker(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl IntoView {
+    let i18n = use_i18n();
+    let select_id = format!("commitment-{id}");
+    let label_for = select_id.clone();
+    let current = move || {
+        form.d.with(|d| {
+            d.findings
+                .iter()
+                .find(|f| f.id == id)
+                .and_then(|f| f.commitment_id)
+        })
+    };
+    // (unit name, [(id, name, promised days)]) for the chosen unit's line, nearest unit first.
+    let groups = Memo::new(move |_| {
+        let Some(unit) = form.d.with(|d| d.unit_id) else {
+            return Vec::new();
+        };
+        refs.with_value(|r| {
+            let mut groups: Vec<CommitmentGroup> = Vec::new();
+            for c in commitments_for(&r.units, &r.commitments, unit) {
+                let item = (c.id, c.current.name.clone(), c.current.promised_days);
+                match groups.last_mut() {
+                    Some((name, items)) if *name == c.unit.name => items.push(item),
+                    _ => groups.push((c.unit.name.clone(), vec![item])),
+                }
+            }
+            groups
+        })
+    });
+    let options = move || {
+        let chosen = form.d.with_untracked(|d| {
+            d.findings
+                .iter()
+                .find(|f| f.id == id)
+                .and_then(|f| f.commitment_id)
+        });
+        let groups = groups.get();
+        let listed = groups
+            .iter()
+            .any(|(_, items)| items.iter().any(|i| Some(i.0) == chosen));
+        let unlisted = chosen.filter(|_| !listed).map(|c| {
+            view! { <option value=c.to_string() selected=true>{i18n.s(T::NotListed)}</option> }
+        });
+        let groups = groups
+            .into_iter()
+            .map(|(unit, items)| {
+                let items = items
+                    .into_iter()
+                    .map(|(cid, name, days)| {
+                        let text = fill(i18n.s(T::Promised), &[&name, &days.to_string()]);
+                        view! { <option value=cid.to_string() selected=Some(cid) == chosen>{text}</option> }
+                    })
+                    .collect_view();
+                view! { <optgroup label=unit>{items}</optgroup> }
+            })
+            .collect_view();
+        view! {
+            <option value="" selected=chosen.is_none()>{i18n.s(T::NoCommitment)}</option>
+            {unlisted}
+            {groups}
+        }
+    };
+    let shown = move || !groups.with(Vec::is_empty) || current().is_some();
+    move || {
+        shown().then(|| {
+            let select_id = select_id.clone();
+            view! {
+                <div class="field">
+                    <label for=label_for.clone()>{move || i18n.s(T::Commitment)}</label>
+                    <select
+                        id=select_id
+                        data-testid="commitment"
+                        on:change=move |ev| {
+                            let v = target_value(&ev).parse::<uuid::Uuid>().ok();
+                            form.edit_finding(id, |f| f.commitment_id = v);
+                        }
+                    >
+                        {options}
+                    </select>
+                </div>
+            }
+        })
     }
 }
 

@@ -4,9 +4,9 @@
 
 use crate::components::status::replace;
 use crate::draft::{criteria_for, Draft, DraftFinding};
-use crate::i18n::{datetime_text, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg};
+use crate::i18n::{datetime_text, fill, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg};
 use crate::outbox::{EntryState, OutboxEntry};
-use crate::pages::visit_form::{Held, Refs, Thumb};
+use crate::pages::visit_form::{Held, Refs, Thumb, T};
 use crate::store;
 use chafang_domain::visit::{PhotoRef, Position};
 use chafang_domain::{FindingId, PhotoId, VisitId};
@@ -84,6 +84,14 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
             let c = criteria.iter().find(|c| c.code == f.criterion).cloned();
             let code = f.criterion.clone();
             let sev = f.severity;
+            // The cited commitment, as the phone keeps it (or a plain note once it is no longer
+            // listed: withdrawn since, the citation stands).
+            let cited = f.commitment_id.map(|id| {
+                refs.commitments
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| (c.current.name.clone(), c.current.promised_days.to_string()))
+            });
             let n = (i + 1).to_string();
             let photos = f
                 .photos
@@ -109,6 +117,16 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
                     </p>
                     <p>{f.description.clone()}</p>
                     <p class="muted">{f.suggestion.clone()}</p>
+                    {cited.map(|c| view! {
+                        <p class="cited" data-testid="cited-commitment">
+                            <span class="label">{move || i18n.s(T::Cited)}</span>
+                            " "
+                            {move || match &c {
+                                Some((name, days)) => fill(i18n.s(T::Promised), &[name, days]),
+                                None => i18n.s(T::NotListed).to_owned(),
+                            }}
+                        </p>
+                    })}
                     <ul class="thumbs">{photos}</ul>
                 </li>
             }
@@ -185,6 +203,7 @@ fn correction_of(u: &chafang_domain::visit::VisitUpload) -> Draft {
                 description: f.description.clone(),
                 severity: Some(f.severity),
                 suggestion: f.suggestion.clone(),
+                commitment_id: f.commitment_id,
                 photos: f
                     .photos
                     .iter()

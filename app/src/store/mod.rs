@@ -1,7 +1,7 @@
 //! The phone's offline store in IndexedDB: drafts, the outbox, photo bytes and the pulled
-//! reference data (units, campaign, own visits). A thin typed layer over `idb.js`; values are
-//! the JSON of the types in [`crate::draft`] and [`crate::outbox`], photo bytes are
-//! `Uint8Array`s. Every function fails with [`StoreError`] when the browser refuses.
+//! reference data (units, campaign, commitments, own visits). A thin typed layer over
+//! `idb.js`; values are the JSON of the types in [`crate::draft`] and [`crate::outbox`], photo
+//! bytes are `Uint8Array`s. Every function fails with [`StoreError`] when the browser refuses.
 
 use crate::draft::Draft;
 use crate::outbox::OutboxEntry;
@@ -100,6 +100,8 @@ pub mod keys {
     pub const CAMPAIGN: &str = "campaign";
     pub const MY_VISITS: &str = "myVisits";
     pub const OVERVIEW: &str = "overview";
+    /// The commitments in force (`Vec<draft::KeptCommitment>`), for citing one offline.
+    pub const COMMITMENTS: &str = "commitments";
 }
 
 /// A pulled value (JSON) from the `meta` store.

@@ -9,6 +9,7 @@ use crate::ids::{AnswerId, CaseId, FindingId, UnitId, VisitId};
 use crate::visit::{PhotoRef, Severity, VisitMode};
 use serde::{Deserialize, Serialize};
 use time::Date;
+use uuid::Uuid;
 
 /// The deadline running now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +83,25 @@ pub struct OfficeCaseRow {
     pub lookback_requested: bool,
 }
 
+/// A public commitment (承诺服务事项) that a finding says was broken (践诺守信), as it reads
+/// now. Commitments are public, so the unit sees it too: it says nothing about the reporter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CitedCommitment {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    pub id: Uuid,
+    /// Whose commitment it is: the finding's unit or a unit above it.
+    pub unit: UnitRef,
+    /// The approval item's name.
+    pub name: String,
+    /// The time limit the law allows, in days.
+    pub legal_days: u32,
+    /// The time limit the unit promised, in days.
+    pub promised_days: u32,
+    /// Withdrawn since the visit (the citation stands: it was in force then).
+    pub withdrawn: bool,
+}
+
 /// One monitor's report behind a finding, as submitted.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -98,6 +118,9 @@ pub struct ReportedFinding {
     pub description: String,
     pub suggestion: String,
     pub distance_m: Option<f64>,
+    /// The commitment this report says was broken, if it cites one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<CitedCommitment>,
 }
 
 /// A photo of the finding and whether it goes out to the unit.
@@ -248,6 +271,9 @@ pub struct UnitCase {
     pub answers: Vec<AnswerView>,
     /// The steps the unit may take now.
     pub offered: Vec<Step>,
+    /// The public commitments the finding says were broken (践诺守信), if any.
+    #[serde(default)]
+    pub commitments: Vec<CitedCommitment>,
 }
 
 /// The unit's answer in one of the four categories, with evidence photos uploaded after it

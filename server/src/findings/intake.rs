@@ -1,16 +1,61 @@
 //! Where cases come from: every finding of a newly stored visit opens one in the office inbox.
 //! A correction supersedes the cases of the visit it replaces while they are still unreleased
 //! (released ones stay with the unit; the office sees the correction in their history), and a
-//! look-back visit is linked to the case it follows up.
+//! look-back visit is linked to the case it follows up. A finding that cites a public
+//! commitment (践诺守信) has the citation checked and stored with it.
 
 use super::store::{self, day_text, severity_str, take_step, CaseRecord, Taken, COLUMNS};
 use crate::audit;
-use crate::error::ApiError;
+use crate::error::{internal, ApiError};
+use crate::units;
 use chafang_domain::followup::{Actor, CaseState, Step};
 use chafang_domain::quota::day_cst;
-use chafang_domain::visit::{VisitMode, VisitUpload};
-use chafang_domain::{CaseId, UserId, VisitId};
-use sqlx::AnyConnection;
+use chafang_domain::visit::{CommitmentOnRecord, VisitMode, VisitUpload};
+use chafang_domain::{CaseId, UnitId, UserId, VisitId};
+use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Checks the commitments a visit's findings cite (`VisitUpload::check_citations`: each
+/// exists, is the visited unit's or a unit's above it, and was not withdrawn before the visit
+/// began); 422 naming the finding otherwise.
+pub async fn check_citations(conn: &mut AnyConnection, v: &VisitUpload) -> Result<(), ApiError> {
+    let cited: Vec<Uuid> = v.findings.iter().filter_map(|f| f.commitment_id).collect();
+    if cited.is_empty() {
+        return Ok(());
+    }
+    let mut records = HashMap::new();
+    for id in cited {
+        let row = sqlx::query("SELECT unit_id, withdrawn_at FROM commitments WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(r) = row {
+            let unit: UnitId = r
+                .try_get::<String, _>("unit_id")?
+                .parse()
+                .map_err(internal)?;
+            let withdrawn_at_ms: Option<i64> = r.try_get("withdrawn_at")?;
+            records.insert(
+                id,
+                CommitmentOnRecord {
+                    unit,
+                    withdrawn_at_ms,
+                },
+            );
+        }
+    }
+    let parents: HashMap<UnitId, Option<UnitId>> = units::list_all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.parent_id))
+        .collect();
+    v.check_citations(
+        |id| records.get(&id).copied(),
+        |u| parents.get(&u).copied().flatten(),
+    )
+    .map_err(|e| ApiError::Unprocessable(e.to_string()))
+}
 
 /// Opens a case per finding of a visit just inserted.
 pub async fn open_cases(
@@ -19,8 +64,19 @@ pub async fn open_cases(
     v: &VisitUpload,
     received_at: i64,
 ) -> Result<(), ApiError> {
+    // In the storing transaction: a refused citation rolls the whole visit back.
+    check_citations(conn, v).await?;
     let seen_on = day_text(day_cst(v.started_at_device_ms));
     for f in &v.findings {
+        if let Some(commitment) = f.commitment_id {
+            sqlx::query(
+                "INSERT INTO finding_commitments (finding_id, commitment_id) VALUES ($1, $2)",
+            )
+            .bind(f.id.to_string())
+            .bind(commitment.to_string())
+            .execute(&mut *conn)
+            .await?;
+        }
         let id = CaseId::random();
         sqlx::query(
             "INSERT INTO cases (id, unit_id, criterion, severity, unit_text, state, covert, seen_on, received_at, updated_at) \

@@ -6,8 +6,8 @@ use crate::clock::today_cst;
 use crate::error::ApiError;
 use crate::units;
 use chafang_domain::api::{
-    paths, AnswerView, CasePhoto, DueView, HistoryEntry, OfficeCase, OfficeCaseRow, PhotoLink,
-    ReportedFinding, TimelineEntry, UnitCase, UnitRef, Verdict,
+    paths, AnswerView, CasePhoto, CitedCommitment, DueView, HistoryEntry, OfficeCase,
+    OfficeCaseRow, PhotoLink, ReportedFinding, TimelineEntry, UnitCase, UnitRef, Verdict,
 };
 use chafang_domain::followup::{self, shown_date, Actor, AnswerKind, Milestone};
 use chafang_domain::quota::day_cst;
@@ -255,6 +255,68 @@ pub async fn history(
         .collect()
 }
 
+/// A commitment a finding cites, as it reads now (its latest revision). Public information,
+/// the same for every role.
+async fn cited_commitment(
+    conn: &mut AnyConnection,
+    id: &str,
+    names: &UnitNames,
+) -> Result<CitedCommitment, ApiError> {
+    let r = sqlx::query(
+        "SELECT c.id, c.unit_id, c.withdrawn_at, r.name, r.legal_days, r.promised_days \
+         FROM commitments c JOIN commitment_revisions r ON r.commitment_id = c.id \
+         WHERE c.id = $1 ORDER BY r.seq DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| internal(format!("a cited commitment {id} without a revision")))?;
+    let days = |column: &str| -> Result<u32, ApiError> {
+        u32::try_from(r.try_get::<i64, _>(column)?).map_err(internal)
+    };
+    let unit: UnitId = r
+        .try_get::<String, _>("unit_id")?
+        .parse()
+        .map_err(internal)?;
+    Ok(CitedCommitment {
+        id: r.try_get::<String, _>("id")?.parse().map_err(internal)?,
+        unit: names.unit_ref(unit),
+        name: r.try_get("name")?,
+        legal_days: days("legal_days")?,
+        promised_days: days("promised_days")?,
+        withdrawn: r.try_get::<Option<i64>, _>("withdrawn_at")?.is_some(),
+    })
+}
+
+/// The commitments the findings of a case cite, each once, in the order they were cited.
+async fn case_commitments(
+    conn: &mut AnyConnection,
+    case: CaseId,
+    names: &UnitNames,
+) -> Result<Vec<CitedCommitment>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT fc.commitment_id FROM case_findings cf \
+         JOIN finding_commitments fc ON fc.finding_id = cf.finding_id \
+         JOIN findings f ON f.id = cf.finding_id JOIN visits v ON v.id = f.visit_id \
+         WHERE cf.case_id = $1 ORDER BY v.received_at, f.position",
+    )
+    .bind(case.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut ids: Vec<String> = Vec::new();
+    for r in &rows {
+        let id: String = r.try_get("commitment_id")?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(cited_commitment(conn, &id, names).await?);
+    }
+    Ok(out)
+}
+
 /// The words a step carried: a reason, a note, or the unit's wording.
 fn note_of(payload: &serde_json::Value) -> Option<String> {
     ["reason", "note"]
@@ -271,9 +333,10 @@ pub async fn office_case(
     let names = UnitNames::load(conn).await?;
     let rows = sqlx::query(
         "SELECT f.id, f.visit_id, f.criterion, f.severity, f.description, f.suggestion, u.display_name, \
-         v.unit_id, v.mode, v.started_at_device, v.received_at, v.distance_m \
+         v.unit_id, v.mode, v.started_at_device, v.received_at, v.distance_m, fc.commitment_id \
          FROM case_findings cf JOIN findings f ON f.id = cf.finding_id JOIN visits v ON v.id = f.visit_id \
-         JOIN users u ON u.id = v.monitor_id WHERE cf.case_id = $1 ORDER BY v.received_at, f.position",
+         JOIN users u ON u.id = v.monitor_id LEFT JOIN finding_commitments fc ON fc.finding_id = f.id \
+         WHERE cf.case_id = $1 ORDER BY v.received_at, f.position",
     )
     .bind(case.id.to_string())
     .fetch_all(&mut *conn)
@@ -286,6 +349,10 @@ pub async fn office_case(
             .map_err(internal)?;
         let mode: String = r.try_get("mode")?;
         let severity: String = r.try_get("severity")?;
+        let commitment = match r.try_get::<Option<String>, _>("commitment_id")? {
+            Some(id) => Some(cited_commitment(conn, &id, &names).await?),
+            None => None,
+        };
         reports.push(ReportedFinding {
             finding_id: r.try_get::<String, _>("id")?.parse().map_err(internal)?,
             visit_id: r
@@ -307,6 +374,7 @@ pub async fn office_case(
             description: r.try_get("description")?,
             suggestion: r.try_get("suggestion")?,
             distance_m: r.try_get("distance_m")?,
+            commitment,
         });
     }
     let mut reporters: Vec<String> = reports.iter().map(|r| r.monitor.clone()).collect();
@@ -384,6 +452,7 @@ pub async fn unit_case(
         photos,
         answers: answers(conn, case.id, Viewer::Unit).await?,
         offered: followup::offered(case.state, Actor::Unit, None),
+        commitments: case_commitments(conn, case.id, names).await?,
     })
 }
 

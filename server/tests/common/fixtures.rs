@@ -65,6 +65,7 @@ pub fn visit(unit: &UnitView, device: DeviceId, seq: u64, photos: &[&[u8]]) -> V
                     bytes: b.len() as u64,
                 })
                 .collect(),
+            commitment_id: None,
         }],
     }
 }
