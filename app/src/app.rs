@@ -21,6 +21,8 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
+    #[cfg(feature = "staff")]
+    crate::session::staff_handoff_done();
     let update = UpdateReady(RwSignal::new(false));
     provide_context(update);
     sw::register(update);

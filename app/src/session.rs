@@ -34,6 +34,18 @@ fn remember(me: &Me) {
     }
 }
 
+/// The `sessionStorage` key where the field bundle notes the office or unit address it handed
+/// to the browser (`pages/staff_shell.rs`), to stop a loop when the field shell comes back.
+pub const STAFF_HANDOFF: &str = "chafang.staff-handoff";
+
+/// Called when the staff bundle starts: the hand-off arrived, so the next one in this tab
+/// (after signing in again through the field bundle) is not mistaken for a loop.
+pub fn staff_handoff_done() {
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.remove_item(STAFF_HANDOFF);
+    }
+}
+
 /// Forgets the remembered user (on sign-out).
 pub fn forget() {
     if let Some(s) = storage() {

@@ -37,6 +37,7 @@ test('a reminder reaches the monitor’s inbox, which marks it read', async ({ p
   await expect(note).toHaveAttribute('data-kind', 'reminder');
   await expect(note).toContainText('明查暗访任务催办');
   await expect(note).toContainText('请本月内完成两次暗访');
+  await expect(note).toHaveClass(/\bunread\b/);
   await expect(note.getByTestId('unread')).toHaveText('未读');
   await expect(page.getByTestId('unread-count')).toHaveText('1 条未读');
   await expect(page.locator('[aria-busy=true]')).toHaveCount(0);
@@ -44,13 +45,14 @@ test('a reminder reaches the monitor’s inbox, which marks it read', async ({ p
   await expectAccessible(page);
 
   await note.getByTestId('mark-read').click();
-  await expect(note).toHaveAttribute('data-read', 'true');
-  await expect(note.getByTestId('unread')).toHaveCount(0);
-  await expect(note.getByTestId('mark-read')).toHaveCount(0);
+  await expect(note).not.toHaveClass(/\bunread\b/);
+  await expect(note.getByTestId('unread')).toBeHidden();
+  await expect(note.getByTestId('mark-read')).toBeHidden();
   await expect(page.getByTestId('unread-count')).toHaveText('没有未读消息');
   // The server keeps it read.
   await page.reload();
-  await expect(page.getByTestId('notification')).toHaveAttribute('data-read', 'true');
+  await expect(page.getByTestId('notification')).not.toHaveClass(/\bunread\b/);
+  await expect(page.getByTestId('notification').getByTestId('unread')).toBeHidden();
   const unread = await (await page.request.get(`${server.url}/api/v1/notifications/unread`)).json();
   expect(unread.unread).toBe(0);
 });
@@ -101,7 +103,8 @@ test('a released finding reaches the unit’s inbox, without the reporter, and l
   const note = page.getByTestId('notification');
   await expect(note).toHaveCount(1);
   await expect(note).toHaveAttribute('data-kind', 'new_finding');
-  await expect(note).toHaveAttribute('data-read', 'false');
+  await expect(note).toHaveClass(/\bunread\b/);
+  await expect(note.getByTestId('unread')).toBeVisible();
   await expect(note).toContainText('新问题待签收');
   await expect(note).toContainText('区建设局 · 办事高效');
   await expect(note).toContainText('期限');
@@ -116,5 +119,5 @@ test('a released finding reaches the unit’s inbox, without the reporter, and l
   await expect(page.getByTestId('unit-case')).toBeVisible();
   await expect.poll(async () => (await (await page.request.get(`${server.url}/api/v1/notifications/unread`)).json()).unread).toBe(0);
   await page.goBack();
-  await expect(page.getByTestId('notification')).toHaveAttribute('data-read', 'true');
+  await expect(page.getByTestId('notification')).not.toHaveClass(/\bunread\b/);
 });

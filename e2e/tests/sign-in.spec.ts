@@ -70,3 +70,15 @@ test('after signing in, only the role’s own pages are a way back', async ({ pa
     await expect(page).toHaveURL(`${server.url}/monitor`);
   }
 });
+
+test('two unit heads sign in one after the other in the same tab, each reaching the staff pages', async ({ page, server }) => {
+  // Each sign-in starts in the field bundle (a full load of /login) and hands /unit over to the
+  // staff bundle; the second hand-off to the same address must not be taken for a loop.
+  for (const username of ['unit02', 'unit01']) {
+    await signIn(page, server.url, username);
+    await expect(page).toHaveURL(`${server.url}/unit`);
+    await expect(page.getByTestId('home-unit')).toBeVisible();
+    await page.getByRole('button', { name: /退出|Sign out/ }).click();
+    await expect(page).toHaveURL(`${server.url}/login`);
+  }
+});

@@ -6,20 +6,19 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
-use crate::components::status::{dyn_view, fetch, load_json, replace};
+use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
-use crate::pages::office_register::unit_options;
+use crate::pages::office_register::unit_filter;
 use crate::pages::unit_register::server_error;
 use crate::session::RoleGate;
 use chafang_domain::api::{
-    paths, CommitmentContent, CommitmentRevision, CommitmentView, NewCommitment, UnitView,
-    WithdrawCommitment,
+    paths, CommitmentContent, CommitmentRevision, CommitmentView, NewCommitment, WithdrawCommitment,
 };
 use chafang_domain::selfcheck::{check_commitment, RegisterError};
 use chafang_domain::{Role, UnitId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// This page's strings.
 #[derive(Clone, Copy)]
@@ -115,7 +114,6 @@ pub fn OfficeCommitmentsPage() -> impl IntoView {
 #[component]
 fn Commitments() -> impl IntoView {
     let query = use_query_map();
-    let navigate = use_navigate();
     let unit = Memo::new(move |_| {
         query
             .read()
@@ -128,31 +126,9 @@ fn Commitments() -> impl IntoView {
             None => paths::OFFICE_COMMITMENTS.to_owned(),
         })
     });
-    let units = LocalResource::new(|| api::get::<Vec<UnitView>>(paths::UNITS));
-    let options = move || {
-        let current = unit.get().map(|u| u.to_string()).unwrap_or_default();
-        let list = units.get().and_then(Result::ok).unwrap_or_default();
-        view! {
-            <option value="" selected=current.is_empty()>{ts(T::AllUnits)}</option>
-            {unit_options(&list, &current)}
-        }
-    };
+    let current = Memo::new(move |_| unit.get().map(|u| u.to_string()).unwrap_or_default());
     view! {
-        <div class="row filter">
-            <label for="unit-pick">{ts(T::Unit)}</label>
-            <select id="unit-pick" data-testid="unit-pick"
-                on:change=move |ev| {
-                    let v = value_of(&ev);
-                    let to = if v.is_empty() {
-                        "/office/commitments".to_owned()
-                    } else {
-                        format!("/office/commitments?unit={v}")
-                    };
-                    navigate(&to, replace());
-                }>
-                {dyn_view(move || options().into_any())}
-            </select>
-        </div>
+        {unit_filter("/office/commitments", "unit-pick", T::Unit, T::AllUnits, current)}
         {load_json(list, move |list: Vec<CommitmentView>| {
             view! { <List list unit=unit.get_untracked() /> }
         })}

@@ -90,7 +90,6 @@ pub fn OfficeRegisterPage() -> impl IntoView {
 #[component]
 fn Registers() -> impl IntoView {
     let query = use_query_map();
-    let navigate = use_navigate();
     let unit = Memo::new(move |_| query.read().get("unit").unwrap_or_default());
     let register = fetch(move || {
         Ok(match unit.get() {
@@ -98,31 +97,8 @@ fn Registers() -> impl IntoView {
             u => format!("{}?unit={u}", paths::OFFICE_REGISTER),
         })
     });
-    let units = LocalResource::new(|| api::get::<Vec<UnitView>>(paths::UNITS));
-    let options = move || {
-        let current = unit.get();
-        let list = units.get().and_then(Result::ok).unwrap_or_default();
-        view! {
-            <option value="" selected=current.is_empty()>{ts(T::AllUnits)}</option>
-            {unit_options(&list, &current)}
-        }
-    };
     view! {
-        <div class="row filter">
-            <label for="unit-filter">{ts(T::Filter)}</label>
-            <select id="unit-filter" data-testid="unit-filter"
-                on:change=move |ev| {
-                    let v = value_of(&ev);
-                    let to = if v.is_empty() {
-                        "/office/register".to_owned()
-                    } else {
-                        format!("/office/register?unit={v}")
-                    };
-                    navigate(&to, replace());
-                }>
-                {dyn_view(move || options().into_any())}
-            </select>
-        </div>
+        {unit_filter("/office/register", "unit-filter", T::Filter, T::AllUnits, unit)}
         {load_json(register, move |r: OfficeRegister| overview(r))}
     }
 }
@@ -267,6 +243,40 @@ pub fn tree(units: &[UnitView]) -> Vec<(usize, &UnitView)> {
 
 /// A `<select>`'s options for every unit, in the tree's order, the units under another
 /// indented; `current` (a unit id) is selected.
+/// A unit picker that filters an office page by `?unit=` (`base` is the page's path; `id` is
+/// the select's id and test id): every unit as an indented tree, or all of them.
+pub fn unit_filter<L: Texts>(
+    base: &'static str,
+    id: &'static str,
+    label: L,
+    all: L,
+    current: Memo<String>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let units = LocalResource::new(|| api::get::<Vec<UnitView>>(paths::UNITS));
+    let options = move || {
+        let current = current.get();
+        let list = units.get().and_then(Result::ok).unwrap_or_default();
+        view! {
+            <option value="" selected=current.is_empty()>{ts(all)}</option>
+            {unit_options(&list, &current)}
+        }
+    };
+    view! {
+        <div class="row filter">
+            <label for=id>{ts(label)}</label>
+            <select id=id data-testid=id
+                on:change=move |ev| {
+                    let v = value_of(&ev);
+                    let to = if v.is_empty() { base.to_owned() } else { format!("{base}?unit={v}") };
+                    navigate(&to, replace());
+                }>
+                {dyn_view(move || options().into_any())}
+            </select>
+        </div>
+    }
+}
+
 pub fn unit_options(units: &[UnitView], current: &str) -> impl IntoView {
     tree(units)
         .into_iter()

@@ -2,13 +2,13 @@
 //! (`staff.html`, built with the `staff` feature), so the field bundle hands the address to the
 //! browser, which loads that bundle from the server. When the field shell comes back instead
 //! (offline, the service worker has no staff bundle; or a build without `staff.html`), a marker
-//! in `sessionStorage` stops the loop and the page says it needs a connection.
+//! in `sessionStorage` stops the loop and the page says it needs a connection. The staff
+//! bundle clears the marker when it starts (`session::staff_handoff_done`).
 
 use crate::components::header::Header;
 use crate::i18n::{tr, ts, Msg, Texts};
+use crate::session::STAFF_HANDOFF as MARKER;
 use leptos::prelude::*;
-
-const MARKER: &str = "chafang.staff-handoff";
 
 /// This page's strings.
 #[derive(Clone, Copy)]
