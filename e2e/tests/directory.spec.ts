@@ -47,12 +47,16 @@ test('the office imports units from an xlsx with a bad row, fixes it and imports
   // The first file: row 3 (the window) has no address. The upload shows its progress.
   const bad = join(dir, '审计局名录.xlsx');
   writeFileSync(bad, fillTemplate(template, rows('')));
+  // The dry run's request is held until the progress has been seen, then let through.
+  let release!: () => void;
+  const seen = new Promise<void>((ok) => (release = ok));
   await page.route('**/api/v1/office/directory/import/dry-run', async (route) => {
-    await new Promise((ok) => setTimeout(ok, 800));
+    await seen;
     await route.continue();
   });
   await chooseFile(page, bad);
   await expect(page.getByTestId('upload-progress')).toBeVisible();
+  release();
   const dryRun = page.getByTestId('dry-run');
   await expect(dryRun).toBeVisible();
   await page.unroute('**/api/v1/office/directory/import/dry-run');
