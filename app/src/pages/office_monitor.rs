@@ -10,7 +10,7 @@ use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
 use crate::pages::office_roster::{
     background_text, directory, parse_date, parse_team, refusal, status_badge, take_first_password,
-    team_name, team_options, term_text, today_text, T as R,
+    team_name, term_fields, term_text, today_text, T as R,
 };
 use crate::session::RoleGate;
 use chafang_domain::api::{
@@ -433,21 +433,7 @@ fn TermsCard(entry: RwSignal<RosterEntry>, units: Memo<Vec<UnitView>>) -> impl I
             {dyn_view(move || entry.with(|e| e.active).then(|| view! {
                 <form class="form appoint" aria-labelledby="appoint-title" on:submit=submit data-testid="appoint-form">
                     <h3 id="appoint-title">{ts(T::Appoint)}</h3>
-                    <div class="field">
-                        <label for="a-team">{ts(R::Team)}</label>
-                        <select id="a-team" required on:change=move |ev| team.set(value_of(&ev))>
-                            {team_options(units)}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="a-starts">{ts(R::Starts)}</label>
-                        <input id="a-starts" type="date" required bind:value=starts />
-                    </div>
-                    <div class="field">
-                        <label for="a-ends">{ts(R::Ends)}</label>
-                        <input id="a-ends" type="date" aria-describedby="a-ends-hint" bind:value=ends />
-                        <p class="muted" id="a-ends-hint">{ts(R::EndsHint)}</p>
-                    </div>
+                    {term_fields("a", units, team, starts, ends)}
                     {dyn_view(move || bad.get().map(|b| view! {
                         <p class="error" role="alert">{ts(b)}</p>
                     }).into_any())}

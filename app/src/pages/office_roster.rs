@@ -220,6 +220,35 @@ pub fn team_name(team: Team, units: Memo<Vec<UnitView>>) -> impl Fn() -> String 
     }
 }
 
+/// A term's team, start and end fields (ids `{prefix}-team`, `{prefix}-starts`, `{prefix}-ends`),
+/// as the add form and a monitor's new-term form both ask them.
+pub fn term_fields(
+    prefix: &'static str,
+    units: Memo<Vec<UnitView>>,
+    team: RwSignal<String>,
+    starts: RwSignal<String>,
+    ends: RwSignal<String>,
+) -> impl IntoView {
+    let id = |field: &str| format!("{prefix}-{field}");
+    view! {
+        <div class="field">
+            <label for=id("team")>{ts(T::Team)}</label>
+            <select id=id("team") required on:change=move |ev| team.set(value_of(&ev))>
+                {team_options(units)}
+            </select>
+        </div>
+        <div class="field">
+            <label for=id("starts")>{ts(T::Starts)}</label>
+            <input id=id("starts") type="date" required bind:value=starts />
+        </div>
+        <div class="field">
+            <label for=id("ends")>{ts(T::Ends)}</label>
+            <input id=id("ends") type="date" aria-describedby=id("ends-hint") bind:value=ends />
+            <p class="muted" id=id("ends-hint")>{ts(T::EndsHint)}</p>
+        </div>
+    }
+}
+
 /// The teams an appointment may be to: the district's, or a top-level unit's own.
 pub fn team_options(units: Memo<Vec<UnitView>>) -> impl IntoView {
     dyn_view(move || {
@@ -639,21 +668,7 @@ fn AddMonitor(units: Memo<Vec<UnitView>>, adding: RwSignal<bool>) -> impl IntoVi
                     {backgrounds}
                 </select>
             </div>
-            <div class="field">
-                <label for="m-team">{ts(T::Team)}</label>
-                <select id="m-team" required on:change=move |ev| team.set(value_of(&ev))>
-                    {team_options(units)}
-                </select>
-            </div>
-            <div class="field">
-                <label for="m-starts">{ts(T::Starts)}</label>
-                <input id="m-starts" type="date" required bind:value=starts />
-            </div>
-            <div class="field">
-                <label for="m-ends">{ts(T::Ends)}</label>
-                <input id="m-ends" type="date" aria-describedby="m-ends-hint" bind:value=ends />
-                <p class="muted" id="m-ends-hint">{ts(T::EndsHint)}</p>
-            </div>
+            {term_fields("m", units, team, starts, ends)}
             {dyn_view(move || problem.get().map(|p| view! {
                 <p class="error" role="alert" data-testid="add-problem">{ts(p)}</p>
             }).into_any())}
