@@ -66,6 +66,11 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         office_webhooks::OfficeWebhooksPage, unit_register::UnitRegisterPage,
         unit_team::UnitTeamPage,
     };
+    use crate::pages::{
+        office_documents::OfficeDocumentsPage, office_map::OfficeMapPage,
+        office_reports::OfficeReportsPage, office_scoring::OfficeScoringPage,
+        unit_reports::UnitReportsPage,
+    };
     view! {
         <ParentRoute path=path!("") view=Outlet>
             <Route path=path!("/office") view=OfficePage />
@@ -89,6 +94,14 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/office/register") view=OfficeRegisterPage />
             <Route path=path!("/office/commitments") view=OfficeCommitmentsPage />
             <Route path=path!("/office/webhooks") view=OfficeWebhooksPage />
+            // Issue 6: reports and the year's end (a second group: tuples of routes are bounded).
+            <ParentRoute path=path!("") view=Outlet>
+                <Route path=path!("/office/reports") view=OfficeReportsPage />
+                <Route path=path!("/unit/reports") view=UnitReportsPage />
+                <Route path=path!("/office/documents") view=OfficeDocumentsPage />
+                <Route path=path!("/office/scoring") view=OfficeScoringPage />
+                <Route path=path!("/office/map") view=OfficeMapPage />
+            </ParentRoute>
         </ParentRoute>
     }
     .into_inner()

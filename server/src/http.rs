@@ -7,8 +7,8 @@ use crate::auth::origin;
 use crate::error::error_response;
 use crate::state::AppState;
 use crate::{
-    auth, campaigns, commitments, findings, health, home, notifications, photos, pwa, quotas,
-    roster, selfcheck, units, users, visits,
+    auth, campaigns, commitments, documents, findings, health, home, map, notifications, photos,
+    pwa, quotas, reports, roster, scoring, selfcheck, units, users, visits,
 };
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -65,6 +65,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(selfcheck::router())
         .merge(commitments::router())
         .merge(notifications::router())
+        .merge(reports::router())
+        .merge(documents::router())
+        .merge(scoring::router())
+        .merge(map::router())
         .split_for_parts()
 }
 

@@ -1,0 +1,31 @@
+//! 本单位报表 (Our reports). Being built (issue 6).
+
+use crate::i18n::{ts, Texts};
+use crate::session::RoleGate;
+use chafang_domain::Role;
+use leptos::prelude::*;
+
+/// This page's strings.
+#[derive(Clone, Copy)]
+enum T {
+    Title,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Title => ("本单位报表", "Our reports"),
+        }
+    }
+}
+
+#[component]
+pub fn UnitReportsPage() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Unit>
+            <section class="page">
+                <h1>{ts(T::Title)}</h1>
+            </section>
+        </RoleGate>
+    }
+}
