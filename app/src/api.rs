@@ -146,6 +146,14 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> R
     serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
 }
 
+/// `PUT path` with a JSON body, decoding a JSON answer of type `T` (the office's settings).
+#[cfg(feature = "staff")]
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    let answer = send("PUT", path, Some(json)).await?;
+    serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
+}
+
 /// Sending a file's bytes with the upload's progress (the office's spreadsheet imports).
 /// `fetch` reports no upload progress, so this one request goes through `XMLHttpRequest`.
 #[cfg(feature = "staff")]

@@ -25,9 +25,28 @@ mod roster;
 pub use roster::*;
 mod enrol;
 pub use enrol::*;
+mod scoring;
+pub use scoring::*;
+mod map;
+pub use map::*;
+mod reports;
+pub use reports::*;
+mod documents;
+pub use documents::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
+    /// `GET` the issued documents (`Vec<DocumentView>`), `?case=` narrows to one finding's;
+    /// `POST` an `IssueDocument` to issue one.
+    pub const OFFICE_DOCUMENTS: &str = "/api/v1/office/documents";
+    /// `GET` the documents addressed to the unit's subtree (`Vec<DocumentView>`).
+    pub const UNIT_DOCUMENTS: &str = "/api/v1/unit/documents";
+
+    /// The PDF of an issued document; `base` is `OFFICE_DOCUMENTS` or `UNIT_DOCUMENTS`.
+    pub fn document_pdf(base: &str, id: uuid::Uuid) -> String {
+        format!("{base}/{id}/pdf")
+    }
+
     pub const HEALTH: &str = "/api/v1/health";
     pub const OPENAPI: &str = "/api/v1/openapi.json";
     pub const LOGIN: &str = "/api/v1/auth/login";
@@ -53,6 +72,22 @@ pub mod paths {
     pub const OFFICE_WEBHOOKS: &str = "/api/v1/office/webhooks";
     /// `GET` the latest webhook deliveries with their status (`Vec<WebhookDelivery>`).
     pub const OFFICE_WEBHOOK_DELIVERIES: &str = "/api/v1/office/webhooks/deliveries";
+
+    /// `POST` a `ReportRequest` to start an export job (`ReportJob`).
+    pub const OFFICE_REPORTS: &str = "/api/v1/office/reports";
+    /// `POST` a `UnitReportRequest` to start the unit's export job (`ReportJob`).
+    pub const UNIT_REPORTS: &str = "/api/v1/unit/reports";
+
+    /// `GET` an export job's progress (`ReportJob`); `base` is `OFFICE_REPORTS` or
+    /// `UNIT_REPORTS`.
+    pub fn report_job(base: &str, id: uuid::Uuid) -> String {
+        format!("{base}/{id}")
+    }
+
+    /// `GET` a finished export's file.
+    pub fn report_file(base: &str, id: uuid::Uuid) -> String {
+        format!("{base}/{id}/file")
+    }
 
     /// `POST` (no body) to mark one of one's own notifications read.
     pub fn notification_read(id: uuid::Uuid) -> String {
@@ -117,6 +152,10 @@ pub mod paths {
     pub const OFFICE_FINDINGS: &str = "/api/v1/office/findings";
     pub const OFFICE_RELEASES: &str = "/api/v1/office/releases";
     pub const OFFICE_DASHBOARD: &str = "/api/v1/office/dashboard";
+    /// `GET` the office's map (`OfficeMap`; filters as `MapQuery`).
+    pub const OFFICE_MAP: &str = "/api/v1/office/map";
+    /// `GET` the base map's tile source (`TileSettings`); `PUT` a new one.
+    pub const OFFICE_MAP_TILES: &str = "/api/v1/office/map/tiles";
     pub const UNIT_FINDINGS: &str = "/api/v1/unit/findings";
     pub const MONITOR_FINDINGS: &str = "/api/v1/monitor/findings";
     /// `GET` the roster (`RosterView`); `POST` a new monitor (`NewMonitor`).
@@ -155,6 +194,11 @@ pub mod paths {
     /// `GET` one unit's record (`UnitRecord`); `PATCH` it (`UnitEdit`).
     pub fn office_unit(unit: crate::ids::UnitId) -> String {
         format!("/api/v1/office/units/{unit}")
+    }
+
+    /// `POST` a `UnitMerge`: the unit is taken over by another (answers its `UnitRecord`).
+    pub fn office_unit_merge(unit: crate::ids::UnitId) -> String {
+        format!("/api/v1/office/units/{unit}/merge")
     }
 
     /// `POST` a one-time code (`EnrolRequest`) from a new phone; public.
@@ -316,6 +360,11 @@ pub struct UnitView {
     pub position: Option<GeoPoint>,
     /// The criteria set the unit is appraised on (that of its top-level unit).
     pub criteria_set: CriteriaSetKind,
+    /// The unit that took this one over (机构改革). A merged unit keeps its findings and its
+    /// history, is seen by the surviving unit's users, and is not offered for new visits.
+    /// Left out of the JSON when absent, so phones' cached directories read the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<UnitId>,
 }
 
 /// A criteria set of a campaign.

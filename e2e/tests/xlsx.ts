@@ -103,3 +103,8 @@ export function fillTemplate(template: Buffer, rows: string[][]): Buffer {
   sheet.data = Buffer.from(text, 'utf8');
   return zip(entries);
 }
+
+/** Every part of an xlsx (a zip of XML files) as text: for scans and checks of the cells. */
+export function xlsxParts(xlsx: Buffer): { name: string; text: string }[] {
+  return unzip(xlsx).map((e) => ({ name: e.name, text: e.data.toString('utf8') }));
+}

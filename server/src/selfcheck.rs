@@ -99,8 +99,9 @@ fn revision_of(row: &AnyRow) -> Result<RegisterRevision, ApiError> {
     })
 }
 
-/// The year's items whose unit passes `keep`, oldest first, each with its history.
-async fn load_items(
+/// The year's items whose unit passes `keep`, oldest first, each with its history (also what
+/// the register's spreadsheet lists).
+pub async fn load_items(
     conn: &mut AnyConnection,
     year: i32,
     names: &HashMap<UnitId, String>,
@@ -521,7 +522,11 @@ async fn filing_statuses(
     let (first, counts, nil) = filings_by_unit(conn, year).await?;
     let names = names_of(all);
     let mut out = Vec::new();
-    for top in all.iter().filter(|u| u.parent_id.is_none()) {
+    // A merged unit files nothing of its own: its register counts for the unit that took it over.
+    for top in all
+        .iter()
+        .filter(|u| u.parent_id.is_none() && u.merged_into.is_none())
+    {
         let inside = units::subtree_ids(all, top.id);
         let filed_on = inside.iter().filter_map(|u| first.get(u)).min().copied();
         out.push(FilingStatus {

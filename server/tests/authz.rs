@@ -84,6 +84,13 @@ enum Obj {
     CommitmentU1,
     /// A public commitment of U2.
     CommitmentU2,
+    /// An official document addressed to U1, and one to U2.
+    DocumentU1,
+    DocumentU2,
+    /// A finished spreadsheet export of the office's, and one of each unit head's.
+    ReportOffice,
+    ReportU1,
+    ReportU2,
     /// A well-formed id or hash that names nothing.
     Missing,
     /// Not an id at all.
@@ -92,7 +99,7 @@ enum Obj {
 
 /// The objects tried in an `{id}` slot: every kind of id, so that a route taking one kind
 /// is also asked about the others.
-const ID_OBJS: [Obj; 19] = [
+const ID_OBJS: [Obj; 24] = [
     Obj::UnitU1,
     Obj::SubU1,
     Obj::UnitU2,
@@ -110,6 +117,11 @@ const ID_OBJS: [Obj; 19] = [
     Obj::RegisterU2,
     Obj::CommitmentU1,
     Obj::CommitmentU2,
+    Obj::DocumentU1,
+    Obj::DocumentU2,
+    Obj::ReportOffice,
+    Obj::ReportU1,
+    Obj::ReportU2,
     Obj::Missing,
     Obj::Garbage,
 ];
@@ -127,6 +139,10 @@ const SHA_OBJS: [Obj; 6] = [
 #[derive(Clone, Copy, Debug)]
 enum Body {
     Empty,
+    /// The office's request for a spreadsheet (the summary of a year).
+    Report,
+    /// A unit head's request for its own registration form.
+    UnitReport,
     /// Valid credentials of another monitor, sent from a fresh client.
     Login,
     /// A fresh valid visit about U1.
@@ -152,6 +168,8 @@ enum Body {
     EnrolEmpty,
     /// A unit edit that changes nothing (the matrix's units stay as they are).
     UnitEdit,
+    /// A merge into a unit that does not exist (422 for the office: nothing is merged).
+    UnitMergeNowhere,
     /// A directory spreadsheet with the heading alone: imported, it changes nothing.
     UnitSheet,
     /// Opening a campaign year of its own (a counter moves each to a later year).
@@ -174,6 +192,18 @@ enum Body {
     Withdraw,
     /// A webhook endpoint on a closed port of this machine (its deliveries simply fail).
     Webhook,
+    /// No tile source for the office's map (the default: changes nothing).
+    TileSettings,
+    /// The default scoring settings (409 for the office: the matrix's year is closed by then).
+    ScoringSettings,
+    /// A survey entry for U1 (409 likewise).
+    Survey,
+    /// An inspection override for U1 (409 likewise).
+    Inspection,
+    /// Publishing the year's ranking (409 likewise).
+    Publish,
+    /// A 交办单 for U1's released finding (each one a new document with the next number).
+    Document,
 }
 
 /// The campaign year the matrix's `{year}` routes work on: opened in the world, closed by the
@@ -195,6 +225,9 @@ struct Route {
     undocumented: bool,
     /// The one status every caller gets, signed in or not (a request no one can satisfy).
     everyone: Option<u16>,
+    /// A refusal the allowed callers may get besides 2xx and 409: the body is one the route
+    /// turns down after it let the caller in (a change the matrix must not make).
+    refused_body: Option<u16>,
 }
 
 fn route(method: Method, path: &'static str, may: Vec<(Obj, &'static [Actor])>) -> Route {
@@ -207,6 +240,7 @@ fn route(method: Method, path: &'static str, may: Vec<(Obj, &'static [Actor])>) 
         own_session: false,
         undocumented: false,
         everyone: None,
+        refused_body: None,
     }
 }
 
@@ -221,6 +255,10 @@ impl Route {
     }
     fn body(mut self, body: Body) -> Route {
         self.body = body;
+        self
+    }
+    fn refused_body(mut self, status: u16) -> Route {
+        self.refused_body = Some(status);
         self
     }
 }
@@ -272,6 +310,9 @@ fn table() -> Vec<Route> {
         route(get.clone(), "/api/v1/office/visits", only(OFFICE)),
         route(get.clone(), "/api/v1/office/findings", only(OFFICE)),
         route(get.clone(), "/api/v1/office/dashboard", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/map", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/map/tiles", only(OFFICE)),
+        route(Method::PUT, "/api/v1/office/map/tiles", only(OFFICE)).body(Body::TileSettings),
         route(
             get.clone(),
             "/api/v1/office/findings/{id}",
@@ -422,6 +463,14 @@ fn table() -> Vec<Route> {
             vec![(UnitU1, OFFICE), (SubU1, OFFICE), (UnitU2, OFFICE)],
         )
         .body(Body::UnitEdit),
+        // Merging into a unit that does not exist: let in, then refused (nothing merged).
+        route(
+            Method::POST,
+            "/api/v1/office/units/{id}/merge",
+            vec![(UnitU1, OFFICE), (SubU1, OFFICE), (UnitU2, OFFICE)],
+        )
+        .body(Body::UnitMergeNowhere)
+        .refused_body(422),
         route(
             Method::GET,
             "/api/v1/office/directory/template",
@@ -491,6 +540,91 @@ fn table() -> Vec<Route> {
             vec![(CommitmentU1, OFFICE), (CommitmentU2, OFFICE)],
         )
         .body(Body::Withdraw),
+        // The year-end appraisal: the office's alone, on the matrix's year (closed by now, so
+        // every write is a 409 for the office).
+        route(Method::GET, "/api/v1/office/scoring/{year}", only(OFFICE)),
+        route(
+            Method::POST,
+            "/api/v1/office/scoring/{year}/settings",
+            only(OFFICE),
+        )
+        .body(Body::ScoringSettings),
+        route(
+            Method::POST,
+            "/api/v1/office/scoring/{year}/surveys",
+            only(OFFICE),
+        )
+        .body(Body::Survey),
+        route(
+            Method::GET,
+            "/api/v1/office/scoring/{year}/surveys/template",
+            only(OFFICE),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/office/scoring/{year}/surveys/import",
+            only(OFFICE),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/office/scoring/{year}/inspection",
+            only(OFFICE),
+        )
+        .body(Body::Inspection),
+        route(
+            Method::POST,
+            "/api/v1/office/scoring/{year}/publish",
+            only(OFFICE),
+        )
+        .body(Body::Publish),
+        route(
+            Method::GET,
+            "/api/v1/office/scoring/{year}/published",
+            only(OFFICE),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/office/scoring/{year}/check",
+            only(OFFICE),
+        ),
+        // Official documents: issued by the office; each unit downloads those addressed to it
+        // (or to a unit under it).
+        route(Method::GET, "/api/v1/office/documents", only(OFFICE)),
+        route(Method::POST, "/api/v1/office/documents", only(OFFICE)).body(Body::Document),
+        route(
+            Method::GET,
+            "/api/v1/office/documents/{id}/pdf",
+            vec![(DocumentU1, OFFICE), (DocumentU2, OFFICE)],
+        ),
+        route(Method::GET, "/api/v1/unit/documents", only(UNITS)),
+        route(
+            Method::GET,
+            "/api/v1/unit/documents/{id}/pdf",
+            vec![(DocumentU1, &[U1]), (DocumentU2, &[U2])],
+        ),
+        // Spreadsheets: each user starts exports and reaches only their own.
+        route(Method::POST, "/api/v1/office/reports", only(OFFICE)).body(Body::Report),
+        route(
+            Method::GET,
+            "/api/v1/office/reports/{id}",
+            vec![(ReportOffice, OFFICE)],
+        ),
+        route(
+            Method::GET,
+            "/api/v1/office/reports/{id}/file",
+            vec![(ReportOffice, OFFICE)],
+        ),
+        route(Method::POST, "/api/v1/unit/reports", only(UNITS)).body(Body::UnitReport),
+        route(
+            Method::GET,
+            "/api/v1/unit/reports/{id}",
+            vec![(ReportU1, &[U1]), (ReportU2, &[U2])],
+        ),
+        route(
+            Method::GET,
+            "/api/v1/unit/reports/{id}/file",
+            vec![(ReportU1, &[U1]), (ReportU2, &[U2])],
+        ),
         // Last: ending service closes the account, monitor A's included, so nothing may follow.
         route(
             post,
@@ -517,6 +651,8 @@ struct World {
     user_leaving: UserId,
     register: HashMap<&'static str, uuid::Uuid>,
     commitments: HashMap<&'static str, uuid::Uuid>,
+    documents: HashMap<&'static str, uuid::Uuid>,
+    reports: HashMap<&'static str, uuid::Uuid>,
     photos: HashMap<&'static str, Vec<u8>>,
 }
 
@@ -543,6 +679,11 @@ impl World {
             Obj::RegisterU2 => self.register["u2"].to_string(),
             Obj::CommitmentU1 => self.commitments["u1"].to_string(),
             Obj::CommitmentU2 => self.commitments["u2"].to_string(),
+            Obj::DocumentU1 => self.documents["u1"].to_string(),
+            Obj::DocumentU2 => self.documents["u2"].to_string(),
+            Obj::ReportOffice => self.reports["office"].to_string(),
+            Obj::ReportU1 => self.reports["u1"].to_string(),
+            Obj::ReportU2 => self.reports["u2"].to_string(),
             Obj::PhotoA => sha("a"),
             Obj::PhotoB => sha("b"),
             Obj::EvidenceU1 => sha("e1"),
@@ -587,6 +728,9 @@ fn never(actor: Actor) -> &'static [Obj] {
             EvidenceU2,
             RegisterU2,
             CommitmentU2,
+            DocumentU2,
+            ReportU2,
+            ReportOffice,
         ],
         U2 => &[
             UnitU1,
@@ -603,6 +747,9 @@ fn never(actor: Actor) -> &'static [Obj] {
             EvidenceU1,
             RegisterU1,
             CommitmentU1,
+            DocumentU1,
+            ReportU1,
+            ReportOffice,
         ],
         Office | Anon => &[],
     }
@@ -697,6 +844,49 @@ async fn world(s: &TestServer) -> World {
         let made: serde_json::Value = serde_json::from_str(&made).unwrap();
         commitments.insert(key, made["id"].as_str().unwrap().parse().unwrap());
     }
+    let mut documents = HashMap::new();
+    for (key, case) in [("u1", case_u1), ("u2", case_u2)] {
+        let body = serde_json::json!({"kind": "assignment", "case": case});
+        let (status, made) = post_json(s, &office, "/api/v1/office/documents", &body).await;
+        assert_eq!(status, 201, "{:?}: {made}", s.engine);
+        let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+        documents.insert(key, made["id"].as_str().unwrap().parse().unwrap());
+    }
+    // A finished export of each: the office's summary and each unit head's own form.
+    let mut reports = HashMap::new();
+    for (key, client, base, body) in [
+        (
+            "office",
+            &office,
+            "/api/v1/office/reports",
+            serde_json::json!({"kind": "summary", "year": 2025}),
+        ),
+        (
+            "u1",
+            &s.login("unit01").await,
+            "/api/v1/unit/reports",
+            serde_json::json!({"year": 2025}),
+        ),
+        (
+            "u2",
+            &s.login("unit02").await,
+            "/api/v1/unit/reports",
+            serde_json::json!({"year": 2025}),
+        ),
+    ] {
+        let (status, made) = post_json(s, client, base, &body).await;
+        assert_eq!(status, 202, "{:?}: {made}", s.engine);
+        let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+        let id: uuid::Uuid = made["id"].as_str().unwrap().parse().unwrap();
+        for _ in 0..200 {
+            let job: serde_json::Value = s.get_json(client, &format!("{base}/{id}")).await;
+            if job["state"] == "done" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        reports.insert(key, id);
+    }
     World {
         unit_u1: u1.clone(),
         units: [("u1", u1.id), ("sub", sub.id), ("u2", u2.id)]
@@ -714,6 +904,8 @@ async fn world(s: &TestServer) -> World {
         user_leaving: leaving["monitor"]["id"].as_str().unwrap().parse().unwrap(),
         register,
         commitments,
+        documents,
+        reports,
         photos,
     }
 }
@@ -762,6 +954,9 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         Body::EndService => serde_json::json!({"reason": "矩阵检查"}),
         Body::EnrolEmpty => serde_json::json!({"code": "", "password": "a long enough password"}),
         Body::UnitEdit => serde_json::json!({}),
+        Body::UnitMergeNowhere => {
+            serde_json::json!({"into": uuid::Uuid::new_v4(), "reason": "矩阵检查"})
+        }
         Body::OpenYear => {
             static YEAR: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(2050);
             let year = YEAR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -779,10 +974,23 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         Body::Commitment => commitment(Some(w.units["u1"])),
         Body::CommitmentRevision => commitment(None),
         Body::Withdraw => serde_json::json!({"reason": "矩阵检查"}),
+        Body::ScoringSettings => {
+            serde_json::to_value(chafang_domain::scoring::ScoringSettings::default()).unwrap()
+        }
+        Body::Survey => serde_json::json!({"unit_id": w.units["u1"],
+            "satisfaction": [1, 0, 0, 0, 0], "misconduct": [1, 0, 0, 0], "falsified_entries": 0}),
+        Body::Inspection => {
+            serde_json::json!({"unit_id": w.units["u1"], "points_cp": 2500, "reason": "矩阵检查"})
+        }
+        Body::Publish => serde_json::json!({}),
+        Body::Document => serde_json::json!({"kind": "assignment", "case": w.case_u1}),
+        Body::Report => serde_json::json!({"kind": "summary", "year": 2025}),
+        Body::UnitReport => serde_json::json!({"year": 2025}),
         Body::Webhook => serde_json::json!({
             "url": "http://127.0.0.1:9/matrix",
             "secret": "the matrix's webhook secret",
         }),
+        Body::TileSettings => serde_json::json!({"source": null}),
     })
 }
 
@@ -942,6 +1150,8 @@ async fn every_route_answers_each_user_as_the_table_says() {
                         // A state change the user may take but not now is still theirs.
                         if r.method == Method::GET {
                             ("2xx", (200..300).contains(&status))
+                        } else if r.refused_body == Some(status) {
+                            ("2xx, 409 or the body's refusal", true)
                         } else {
                             ("2xx or 409", (200..300).contains(&status) || status == 409)
                         }

@@ -130,6 +130,17 @@ impl<'a> Crawler<'a> {
                 self.harvest(&json);
             }
         }
+        // A PDF's words are compressed and set as glyph ids: its text, by pdftotext, is
+        // scanned too.
+        if content_type.starts_with("application/pdf") {
+            self.seen.push(Seen {
+                label: format!("{label} (pdftotext)"),
+                status,
+                content_type: "text/plain".into(),
+                head: Vec::new(),
+                body: pdf_text(&body),
+            });
+        }
         self.seen.push(Seen {
             label,
             status,
@@ -192,6 +203,35 @@ impl<'a> Crawler<'a> {
             .header("content-type", "image/jpeg")
             .body(bytes);
         self.send(req, format!("PUT {path}")).await
+    }
+
+    /// Starts an export, polls it until done and downloads the file (every answer kept); an
+    /// xlsx is also kept unzipped, each part as text, so that the scan reads its cells.
+    /// Answers how many rows the export has.
+    async fn export(&mut self, base: &str, body: serde_json::Value) -> u64 {
+        let (status, made) = self.post(base, &body).await;
+        assert_eq!(status, 202, "{:?}: POST {base} {body}", self.s.engine);
+        let made: serde_json::Value = serde_json::from_slice(&made).unwrap();
+        let id = made["id"].as_str().unwrap().to_owned();
+        let mut job = made;
+        for _ in 0..200 {
+            if job["state"] != "running" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            job = serde_json::from_slice(&self.get(&format!("{base}/{id}")).await.1).unwrap();
+        }
+        assert_eq!(job["state"], "done", "{:?}: {job}", self.s.engine);
+        let path = format!("{base}/{id}/file");
+        let (status, bytes) = self.get(&path).await;
+        assert_eq!(status, 200, "{:?}: GET {path}", self.s.engine);
+        if bytes.starts_with(b"PK") {
+            for (name, text) in common::xlsx::parts(&bytes) {
+                self.seen
+                    .push(stored(format!("GET {path}: {name}"), text.into_bytes()));
+            }
+        }
+        job["total"].as_u64().unwrap()
     }
 
     /// A template with every combination of harvested values in its parameters.
@@ -278,6 +318,31 @@ fn fill_all(template: &str, value: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A PDF's text as poppler's pdftotext reads it, without whitespace (Chinese lines break
+/// anywhere, also inside a canary).
+fn pdf_text(pdf: &[u8]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scanned.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed: `cargo xtask test` installs it");
+    assert!(out.status.success(), "pdftotext: {out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// A day as official documents write it: 2026年11月4日.
+fn chinese_day(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
 }
 
 /// Every canary found in responses: (which response, index of the canary).
@@ -462,6 +527,28 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         assert_eq!(status, 200, "{engine:?}: edit: {body}");
         release(&s, &office, &[open_case], false).await;
         release(&s, &office, &[covert_case], true).await;
+        // Official documents to the unit about both: each kind that fits now, and a reminder
+        // once the acknowledgement is (made to be) overdue.
+        let notice_by = (today + Duration::days(30)).to_string();
+        for case in [open_case, covert_case] {
+            for body in [
+                serde_json::json!({"kind": "assignment", "case": case}),
+                serde_json::json!({"kind": "rectification_notice", "case": case, "deadline": notice_by}),
+            ] {
+                let (status, made) =
+                    post_json(&s, &office, "/api/v1/office/documents", &body).await;
+                assert_eq!(status, 201, "{engine:?}: document: {made}");
+            }
+        }
+        sqlx::query("UPDATE cases SET ack_due = $1 WHERE id = $2")
+            .bind((today - Duration::days(3)).to_string())
+            .bind(covert_case.to_string())
+            .execute(&s.db.pool)
+            .await
+            .unwrap();
+        let body = serde_json::json!({"kind": "reminder", "case": covert_case});
+        let (status, made) = post_json(&s, &office, "/api/v1/office/documents", &body).await;
+        assert_eq!(status, 201, "{engine:?}: reminder: {made}");
 
         let routes = routes(&s).await;
         let templates: Vec<String> = routes
@@ -600,6 +687,21 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         unit.visited.clear();
         unit.crawl(&templates).await;
         unit.bad_requests(&routes).await;
+        // The unit's exports of the years of the visits, as xlsx and as CSV: both findings.
+        let mut years = vec![covert_day.year(), today.year()];
+        years.dedup();
+        let mut exported = 0;
+        for year in &years {
+            for format in ["xlsx", "csv"] {
+                let body = serde_json::json!({"year": year, "format": format});
+                exported += unit.export("/api/v1/unit/reports", body).await;
+            }
+        }
+        assert_eq!(
+            exported,
+            2 * 2,
+            "{engine:?}: the exports hold both findings"
+        );
         let cases: Vec<UnitCase> = s.get_json(&unit.client, "/api/v1/unit/findings").await;
         let (status, _) = unit
             .post("/api/v1/auth/logout", &serde_json::json!({}))
@@ -626,6 +728,11 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             canary("the monitor's suggestion", SUGGESTION, Control::Office),
             canary("covert", "covert", Control::Office),
             canary("covert visit day", covert_day.to_string(), Control::Office),
+            canary(
+                "covert visit day, as documents write it",
+                chinese_day(covert_day),
+                Control::Stored,
+            ),
             canary("Exif marker", b"Exif\0\0", Control::Stored),
             canary("Exif make", MAKE, Control::Stored),
             canary("Exif model", MODEL, Control::Stored),
@@ -763,6 +870,18 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             ok("GET /api/v1/unit/answers/") >= 4,
             "{engine:?}: evidence photos"
         );
+        let pdfs = unit
+            .seen
+            .iter()
+            .filter(|r| r.status == 200 && r.label.ends_with("(pdftotext)"))
+            .count();
+        assert!(pdfs >= 5 * 2, "{engine:?}: {pdfs} documents scanned");
+        assert!(
+            unit.seen.iter().any(
+                |r| r.label.ends_with("(pdftotext)") && holds(&r.body, "整改通知书".as_bytes())
+            ),
+            "{engine:?}: the documents' text is read"
+        );
         assert!(
             photos_served.len() >= 12,
             "{engine:?}: {} photos",
@@ -795,6 +914,10 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             .cloned()
             .collect();
         desk.crawl(&office_routes).await;
+        for year in &years {
+            let body = serde_json::json!({"kind": "registration", "year": year});
+            desk.export("/api/v1/office/reports", body).await;
+        }
         let office_hits: HashSet<usize> = hits(&desk.seen, &canaries)
             .into_iter()
             .map(|h| h.1)
@@ -818,6 +941,21 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             let body = std::fs::read(&file).unwrap();
             kept.push(stored(format!("stored {}", file.display()), body));
         }
+        let seen_on: String = sqlx::query("SELECT seen_on FROM cases WHERE id = $1")
+            .bind(covert_case.to_string())
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap()
+            .get("seen_on");
+        let seen_on = Date::parse(
+            &seen_on,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .unwrap();
+        kept.push(stored(
+            "the covert case's stored day, written as documents write days".into(),
+            chinese_day(seen_on).into_bytes(),
+        ));
         let stored_hits: HashSet<usize> = hits(&kept, &canaries).into_iter().map(|h| h.1).collect();
         for (i, c) in canaries.iter().enumerate() {
             let found = match c.control {

@@ -144,3 +144,125 @@ async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice
         s.stop().await;
     }
 }
+
+/// The office's table is counted in the database (visits grouped by day); the year's ledger is
+/// counted visit by visit. Both must agree on every row, through China Standard Time's day and
+/// year boundaries, a device clock ahead of the server, corrections, and a closed year with a
+/// visit that arrived too late.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_visit() {
+    use chafang_domain::api::OfficeLedger;
+    use common::fixtures::post_json;
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let year = chafang_server::clock::today_cst().year();
+        // The demo data opens this year's campaign.
+        let units: Vec<UnitView> = s.get_as("office", "/api/v1/units").await;
+        let unit = units.iter().find(|u| u.name == "区物价局").unwrap();
+        let now = chafang_server::clock::now_ms();
+        // 1 January 00:00 CST of this year, in milliseconds.
+        let new_year = {
+            let day = time::Date::from_calendar_date(year, time::Month::January, 1).unwrap();
+            let at = day.midnight().assume_offset(time::macros::offset!(+8));
+            (at - time::OffsetDateTime::UNIX_EPOCH).whole_milliseconds() as i64
+        };
+        let hour = 3_600_000;
+        let table = |s: &TestServer| {
+            let office = office.clone();
+            let base = s.url("");
+            async move {
+                let rows: Vec<MonitorQuotaRow> = office
+                    .get(format!("{base}/api/v1/office/monitors"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let ledger: OfficeLedger = office
+                    .get(format!("{base}/api/v1/office/campaigns/{year}/ledger"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                (rows, ledger.rows)
+            }
+        };
+        let mut sent = Vec::new();
+        for (k, who) in ["monitor01", "monitor02", "monitor03"].iter().enumerate() {
+            let monitor = s.login(who).await;
+            let device = DeviceId::new();
+            let times = [
+                new_year + hour / 2,         // the first half hour of the year (CST)
+                new_year - hour / 2,         // the last half hour of last year: not counted
+                now - 30 * 24 * hour,        // a month ago
+                now - (k as i64 + 1) * hour, // today
+                now + 5 * 24 * hour,         // a device clock ahead: counted on the day received
+            ];
+            for (i, at) in times.iter().enumerate() {
+                let mode = if i % 2 == 0 {
+                    VisitMode::Open
+                } else {
+                    VisitMode::Covert
+                };
+                let v = visit(unit, device, i as u64 + 1, mode, *at);
+                let res = monitor
+                    .post(s.url("/api/v1/visits"))
+                    .json(&v)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 201, "{engine:?}");
+                sent.push((monitor.clone(), device, v));
+            }
+        }
+        // A correction of monitor01's visit of a month ago moves it to today, covert.
+        let (monitor, device, original) = sent[2].clone();
+        let mut correction = visit(unit, device, 6, VisitMode::Covert, now - 2 * hour);
+        correction.supersedes = Some(original.id);
+        let res = monitor
+            .post(s.url("/api/v1/visits"))
+            .json(&correction)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+
+        let (rows, ledger_rows) = table(&s).await;
+        assert_eq!(rows, ledger_rows, "{engine:?}: the open year");
+        let first = rows.iter().find(|r| r.username == "monitor01").unwrap();
+        assert_eq!(
+            first.quota.done, 4,
+            "{engine:?}: last year's half hour is not counted"
+        );
+        assert_eq!((first.quota.open, first.quota.covert), (2, 2), "{engine:?}");
+
+        // Closed, the year counts only what had arrived; a late visit changes neither.
+        let path = format!("/api/v1/office/campaigns/{year}/close");
+        let (status, body) = post_json(&s, &office, &path, &serde_json::json!({})).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let (monitor, device, _) = sent[0].clone();
+        let late = visit(unit, device, 7, VisitMode::Open, now - hour);
+        let res = monitor
+            .post(s.url("/api/v1/visits"))
+            .json(&late)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let (closed_rows, closed_ledger) = table(&s).await;
+        assert_eq!(closed_rows, closed_ledger, "{engine:?}: the closed year");
+        let again = closed_rows
+            .iter()
+            .find(|r| r.username == "monitor01")
+            .unwrap();
+        assert_eq!(
+            again.quota.done, 4,
+            "{engine:?}: the late visit is not counted"
+        );
+        s.stop().await;
+    }
+}

@@ -1,13 +1,15 @@
 //! `cargo xtask bench`: builds the release PWA and server, measures server ingest
-//! (`server/benches/ingest.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
+//! (`server/benches/ingest.rs`), the 100 000-finding xlsx export (`server/benches/export.rs`),
+//! the office's dashboard and quota table on 1 000 000 visits on SQLite and a throwaway
+//! PostgreSQL cluster (`server/benches/scale.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
 //! printing the figures that BENCHMARKS.md records.
 
 use crate::sh::Cmd;
-use crate::{cargo, deps, pwa, workspace};
+use crate::{cargo, deps, pg, pwa, workspace};
 
 pub fn run() -> anyhow::Result<()> {
     deps::wasm_target()?;
-    deps::system_packages(true, false)?;
+    deps::system_packages(true, true)?;
     deps::npm_packages()?;
     let dist = pwa::build(true)?;
     cargo()
@@ -16,6 +18,17 @@ pub fn run() -> anyhow::Result<()> {
     cargo()
         .args(["bench", "-p", "chafang-server", "--bench", "ingest"])
         .run()?;
+    cargo()
+        .args(["bench", "-p", "chafang-server", "--bench", "export"])
+        .run()?;
+    {
+        // The office's dashboard and quota table on 1 000 000 visits, on both engines.
+        let cluster = pg::Cluster::start()?;
+        cargo()
+            .args(["bench", "-p", "chafang-server", "--bench", "scale"])
+            .env("CHAFANG_BENCH_PG_URL", &cluster.url)
+            .run()?;
+    }
     Cmd::new("npx")
         .args(["playwright", "test", "-c", "bench/playwright.config.ts"])
         .dir(workspace().join("e2e"))

@@ -1,6 +1,6 @@
 //! Installing what a fresh machine lacks: the wasm target, Debian packages (Chromium, CJK
-//! fonts, PostgreSQL) and the npm packages of `e2e/` (Playwright, axe-core, binaryen).
-//! Each check is cheap when the thing is already there.
+//! fonts, PostgreSQL, poppler-utils) and the npm packages of `e2e/` (Playwright, axe-core,
+//! binaryen). Each check is cheap when the thing is already there.
 
 use crate::sh::{self, Cmd};
 use crate::{pg, workspace};
@@ -30,7 +30,10 @@ fn has_cjk_font() -> bool {
         .is_ok_and(|out| !out.trim().is_empty())
 }
 
-/// Debian packages for the browser tests and the PostgreSQL suite.
+/// Where Debian's fonts-noto-cjk puts the face official documents are set in.
+const DOCUMENT_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+
+/// Debian packages for the browser tests, the PostgreSQL suite and official documents.
 pub fn system_packages(need_browser: bool, need_postgres: bool) -> anyhow::Result<()> {
     let mut missing = Vec::new();
     if need_browser && !Path::new("/usr/bin/chromium").is_file() {
@@ -41,6 +44,15 @@ pub fn system_packages(need_browser: bool, need_postgres: bool) -> anyhow::Resul
     }
     if need_postgres && pg::bin_dir().is_none() {
         missing.push("postgresql");
+    }
+    // Official documents, for the server's tests as much as the browser's: the server sets
+    // its PDFs in Noto Serif CJK, and the tests read them back with poppler's pdftotext and
+    // turn them into PNGs with pdftoppm.
+    if !Path::new(DOCUMENT_FONT).is_file() && !missing.contains(&"fonts-noto-cjk") {
+        missing.push("fonts-noto-cjk");
+    }
+    if !(sh::has("pdftotext") && sh::has("pdftoppm")) {
+        missing.push("poppler-utils");
     }
     if missing.is_empty() {
         return Ok(());

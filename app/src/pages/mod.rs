@@ -52,6 +52,8 @@ pub mod unit_finding;
 #[cfg(feature = "staff")]
 pub mod unit_findings;
 #[cfg(feature = "staff")]
+pub mod unit_merge;
+#[cfg(feature = "staff")]
 pub mod unit_register;
 #[cfg(feature = "staff")]
 pub mod unit_reports;

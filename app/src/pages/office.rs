@@ -22,6 +22,11 @@ enum T {
     Register,
     Commitments,
     Webhooks,
+    YearEnd,
+    Reports,
+    Documents,
+    Scoring,
+    Map,
 }
 
 impl Texts for T {
@@ -35,6 +40,11 @@ impl Texts for T {
             T::Register => ("自查自纠登记", "Self-inspection registers"),
             T::Commitments => ("公开承诺事项", "Public commitments"),
             T::Webhooks => ("消息推送", "Webhooks"),
+            T::YearEnd => ("报表与年终", "Reports and the year's end"),
+            T::Reports => ("报表导出", "Spreadsheets"),
+            T::Documents => ("公文", "Documents"),
+            T::Scoring => ("综合测评", "Appraisal and ranking"),
+            T::Map => ("地图", "Map"),
         }
     }
 }
@@ -146,6 +156,20 @@ fn OfficeHome() -> impl IntoView {
                 </a>
                 <a class="button" href="/office/webhooks" data-testid="link-office-webhooks">
                     {ts(T::Webhooks)}
+                </a>
+            </nav>
+            <nav class="actions office-nav" aria-label=ts(T::YearEnd)>
+                <a class="button" href="/office/reports" data-testid="link-office-reports">
+                    {ts(T::Reports)}
+                </a>
+                <a class="button" href="/office/documents" data-testid="link-office-documents">
+                    {ts(T::Documents)}
+                </a>
+                <a class="button" href="/office/scoring" data-testid="link-office-scoring">
+                    {ts(T::Scoring)}
+                </a>
+                <a class="button" href="/office/map" data-testid="link-office-map">
+                    {ts(T::Map)}
                 </a>
             </nav>
             <QuotaTable />

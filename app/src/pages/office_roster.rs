@@ -254,7 +254,7 @@ pub fn team_options(units: Memo<Vec<UnitView>>) -> impl IntoView {
     dyn_view(move || {
         let tops = units.with(|us| {
             us.iter()
-                .filter(|u| u.parent_id.is_none())
+                .filter(|u| u.parent_id.is_none() && u.merged_into.is_none())
                 .map(|u| (u.id.to_string(), u.name.clone()))
                 .collect::<Vec<_>>()
         });

@@ -12,6 +12,7 @@ use crate::api::upload::{post_bytes, read_file};
 use crate::api::ApiError;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{bytes_text, fill, tr, ts, use_i18n, Locale, Msg, Texts};
+use crate::pages::unit_merge::MergeUnits;
 use crate::session::RoleGate;
 use chafang_domain::api::{
     paths, ImportReport, RowAction, RowPlan, UnitField, UnitRecord, EXPORT_FORMAT_PARAM,
@@ -74,6 +75,7 @@ enum T {
     NoUnits,
     NewBadge,
     ChangedBadge,
+    MergedBadge,
     Empty,
 }
 
@@ -157,6 +159,7 @@ impl Texts for T {
             ),
             T::NewBadge => ("新增", "New"),
             T::ChangedBadge => ("已更新", "Updated"),
+            T::MergedBadge => ("已并入其他单位", "Merged into another unit"),
             T::Empty => ("（空）", "(empty)"),
         }
     }
@@ -222,6 +225,7 @@ fn OfficeUnits() -> impl IntoView {
         );
         records.refetch();
     });
+    let merged = Callback::new(move |()| records.refetch());
     let export_csv = format!(
         "{}?{EXPORT_FORMAT_PARAM}=csv",
         paths::OFFICE_DIRECTORY_EXPORT
@@ -250,6 +254,9 @@ fn OfficeUnits() -> impl IntoView {
                 <h2 id="unit-tree-heading">{ts(T::TreeHeading)}</h2>
                 {load_json(records, move |records: Vec<UnitRecord>| tree(records, touched))}
             </section>
+            {load_json(records, move |list: Vec<UnitRecord>| {
+                view! { <MergeUnits records=list merged /> }
+            })}
         </main>
     }
 }
@@ -702,6 +709,13 @@ fn touched_badge(id: UnitId, touched: &[(UnitId, RowAction)]) -> Option<impl Int
     })
 }
 
+/// Marks a unit merged into another (the merge card names which).
+fn merged_badge(r: &UnitRecord) -> Option<impl IntoView> {
+    r.unit.merged_into.map(|_| {
+        view! { <span class="badge overdue" data-testid="merged">{ts(T::MergedBadge)}</span> }
+    })
+}
+
 /// A top-level unit, folded: its name and how many units are under it; unfolded, its record
 /// and its subtree.
 fn top_node(
@@ -721,6 +735,7 @@ fn top_node(
                 <summary>
                     <strong class="unit-name">{name}</strong>
                     {touched_badge(r.unit.id, touched)}
+                    {merged_badge(&r)}
                     <span class="muted-inline unit-count">
                         {move || fill(i18n.s(T::SubUnits), &[&count])}
                     </span>
@@ -764,6 +779,7 @@ fn subtree(
                         " "
                         <span class="badge mode">{move || kind_text(kind, i18n.locale())}</span>
                         {touched_badge(k.unit.id, touched)}
+                        {merged_badge(k)}
                     </p>
                     {record_view(k)}
                     {subtree(k.unit.id, children, touched)}

@@ -3,12 +3,26 @@
 
 use crate::api;
 use crate::components::status::load;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{ts, use_i18n, Msg, Texts};
 use crate::pages::unit_findings::UnitCaseList;
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, UnitOverview};
 use chafang_domain::Role;
 use leptos::prelude::*;
+
+/// This page's own strings (the rest are shared `Msg`s).
+#[derive(Clone, Copy)]
+enum T {
+    Reports,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Reports => ("本单位报表", "Our spreadsheets"),
+        }
+    }
+}
 
 #[component]
 pub fn UnitPage() -> impl IntoView {
@@ -64,6 +78,9 @@ fn UnitHome() -> impl IntoView {
                             </a>
                             <a class="button" href="/unit/team" data-testid="link-unit-team">
                                 {move || i18n.t(Msg::UnitTeamTitle)}
+                            </a>
+                            <a class="button" href="/unit/reports" data-testid="link-unit-reports">
+                                {ts(T::Reports)}
                             </a>
                         </nav>
                         <section class="card" aria-labelledby="sub-units" data-testid="sub-units">

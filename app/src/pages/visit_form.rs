@@ -351,6 +351,9 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
         let mut list: Vec<(UnitId, String, Option<f64>)> = refs.with_value(|r| {
             r.units
                 .iter()
+                // A unit merged into another is not visited any more (a draft that chose it
+                // before the phone learned of the merge keeps it).
+                .filter(|u| u.merged_into.is_none() || Some(u.id) == chosen)
                 .filter(|u| q.is_empty() || u.name.contains(q) || Some(u.id) == chosen)
                 .map(|u| {
                     let dist = here.zip(u.position).map(|(a, b)| a.distance_m(b));

@@ -239,6 +239,10 @@ pub struct OfficeDashboard {
     pub by_state: Vec<CaseCount>,
     pub by_unit: Vec<CaseCount>,
     pub by_criterion: Vec<CaseCount>,
+    /// Findings by the month they were seen (`key` `YYYY-MM`), oldest month first, every
+    /// month between the first and the last present (empty months count 0).
+    #[serde(default)]
+    pub by_month: Vec<CaseCount>,
     /// Findings past their running deadline, most overdue first.
     pub overdue: Vec<OfficeCaseRow>,
     /// The longest-open findings, oldest first.

@@ -52,6 +52,17 @@ pub struct UnitEdit {
     pub leading_office: Option<String>,
 }
 
+/// `POST` to merge a unit into another (`paths::office_unit_merge`). Both must be top-level, or
+/// both below one: a station is not merged into a department.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitMerge {
+    /// The surviving unit.
+    pub into: UnitId,
+    /// Why, e.g. the reorganisation's document; kept on the audit chain.
+    pub reason: String,
+}
+
 /// A column of the directory's spreadsheet template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -31,6 +31,28 @@ fn counts(map: BTreeMap<String, (String, u32, u32)>) -> Vec<CaseCount> {
     v
 }
 
+/// Counts by month, oldest first, with the empty months between filled in so that a chart's
+/// columns are evenly spaced in time.
+fn months(by_month: &BTreeMap<(i32, u8), (u32, u32)>) -> Vec<CaseCount> {
+    let (Some(first), Some(last)) = (by_month.keys().next(), by_month.keys().next_back()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = *first;
+    while (y, m) <= *last {
+        let (open, total) = by_month.get(&(y, m)).copied().unwrap_or_default();
+        let key = format!("{y:04}-{m:02}");
+        out.push(CaseCount {
+            label: key.clone(),
+            key,
+            open,
+            total,
+        });
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
 /// The office's follow-up dashboard.
 #[utoipa::path(get, path = "/api/v1/office/dashboard", tag = "findings",
     responses((status = 200, body = OfficeDashboard), (status = 401), (status = 404)))]
@@ -49,6 +71,7 @@ pub async fn dashboard(
         .collect();
     let mut by_unit = BTreeMap::new();
     let mut by_criterion = BTreeMap::new();
+    let mut by_month: BTreeMap<(i32, u8), (u32, u32)> = BTreeMap::new();
     let mut overdue: Vec<(time::Date, OfficeCaseRow)> = Vec::new();
     let mut open: Vec<OfficeCaseRow> = Vec::new();
     for case in &cases {
@@ -71,6 +94,11 @@ pub async fn dashboard(
                 .or_insert((case.criterion.clone(), 0, 0));
         e.1 += is_open;
         e.2 += 1;
+        let e = by_month
+            .entry((case.seen_on.year(), u8::from(case.seen_on.month())))
+            .or_default();
+        e.0 += is_open;
+        e.1 += 1;
         if case.state.is_open() {
             let row =
                 views::office_row(case, &names, reporters.remove(&case.id).unwrap_or_default());
@@ -88,6 +116,7 @@ pub async fn dashboard(
         by_state: counts(by_state),
         by_unit: counts(by_unit),
         by_criterion: counts(by_criterion),
+        by_month: months(&by_month),
         overdue: overdue.into_iter().map(|(_, r)| r).collect(),
         oldest_open: open,
         audit_head: AuditHeadView {

@@ -1,9 +1,18 @@
-//! The office's map: visits and findings with the units' positions, and the tile source.
-//! Being built (issue 6).
+//! The office's map: visits where the phones recorded them (open and covert), findings at their
+//! visit's position or else their unit's, and the units' registered positions, filtered by
+//! year, stage, status, criterion and monitor (`points.rs`); and the base map's tile source,
+//! which the office sets with an event on the audit chain (`tiles.rs`). Office only: covert
+//! visits and where monitors were are never shown to a unit.
+
+mod points;
+mod tiles;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(points::office_map))
+        .routes(routes!(tiles::get_tiles, tiles::put_tiles))
 }

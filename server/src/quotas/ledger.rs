@@ -134,22 +134,11 @@ pub struct MonitorYear<'a> {
 impl MonitorYear<'_> {
     /// The row of the office's table.
     pub fn row(&self) -> MonitorQuotaRow {
-        let l = &self.ledger;
-        MonitorQuotaRow {
-            id: self.user.id,
-            username: self.user.username.clone(),
-            display_name: self.user.display_name.clone(),
-            quota: l.progress,
-            pace: l.state,
-            last_visit_ms: self.visits.iter().map(|v| v.started_at_device_ms).max(),
-            team: l.team,
-            active: self.user.active,
-            stages: l.stages.clone(),
-            outside_stages: l.outside_stages,
-            due_by_today: l.due_by_today,
-            last_visit_on: l.last_visit_on,
-            last_received_at_ms: l.last_received_at_ms,
-        }
+        row_of(
+            &self.user,
+            &self.ledger,
+            self.visits.iter().map(|v| v.started_at_device_ms).max(),
+        )
     }
 
     /// The monitor's own view of the visits counted.
@@ -175,8 +164,57 @@ impl MonitorYear<'_> {
     }
 }
 
-/// Counts every monitor's year (or one monitor's), by user name. Active monitors always have
-/// a row; a monitor whose service ended has one when a visit of theirs counts in the year.
+/// A monitor's row of the office's table.
+fn row_of(user: &UserView, l: &Ledger, last_visit_ms: Option<i64>) -> MonitorQuotaRow {
+    MonitorQuotaRow {
+        id: user.id,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        quota: l.progress,
+        pace: l.state,
+        last_visit_ms,
+        team: l.team,
+        active: user.active,
+        stages: l.stages.clone(),
+        outside_stages: l.outside_stages,
+        due_by_today: l.due_by_today,
+        last_visit_on: l.last_visit_on,
+        last_received_at_ms: l.last_received_at_ms,
+    }
+}
+
+/// Judges every monitor's year (or one monitor's) from their counted visits, by user name.
+/// Active monitors always have a row; a monitor whose service ended has one when a visit of
+/// theirs counts in the year.
+async fn judged(
+    conn: &mut AnyConnection,
+    frame: &Frame,
+    mut counted: HashMap<UserId, Vec<LedgerVisit>>,
+    only: Option<UserId>,
+    today: Date,
+) -> Result<Vec<(UserView, Ledger)>, ApiError> {
+    let mut appointments = roster_store::all_appointments(conn).await?;
+    let as_of = frame.as_of(today);
+    let team_day = frame.team_day(today);
+    let mut out = Vec::new();
+    for user in users::list(conn).await? {
+        if user.role != Role::Monitor || only.is_some_and(|o| o != user.id) {
+            continue;
+        }
+        let theirs = counted.remove(&user.id).unwrap_or_default();
+        if !user.active && theirs.is_empty() {
+            continue;
+        }
+        let team = team_on(&appointments.remove(&user.id).unwrap_or_default(), team_day);
+        let l = ledger(&theirs, frame.year, team, frame.rules, &frame.stages, as_of);
+        out.push((user, l));
+    }
+    out.sort_by(|a, b| a.0.username.cmp(&b.0.username));
+    Ok(out)
+}
+
+/// Counts every monitor's year (or one monitor's) from their visits, by user name, keeping
+/// the visits counted (the monitor's own ledger lists them).
 pub async fn monitors<'a>(
     conn: &mut AnyConnection,
     frame: &Frame,
@@ -188,35 +226,41 @@ pub async fn monitors<'a>(
     for (owner, v) in counted(frame, all) {
         by_owner.entry(owner).or_default().push(v);
     }
-    let mut appointments = roster_store::all_appointments(conn).await?;
-    let as_of = frame.as_of(today);
-    let team_day = frame.team_day(today);
-    let mut out = Vec::new();
-    for user in users::list(conn).await? {
-        if user.role != Role::Monitor || only.is_some_and(|o| o != user.id) {
-            continue;
-        }
-        let theirs = by_owner.remove(&user.id).unwrap_or_default();
-        if !user.active && theirs.is_empty() {
-            continue;
-        }
-        let team = team_on(&appointments.remove(&user.id).unwrap_or_default(), team_day);
-        let counted: Vec<LedgerVisit> = theirs.iter().map(|v| ledger_visit(v)).collect();
-        out.push(MonitorYear {
-            ledger: ledger(
-                &counted,
-                frame.year,
-                team,
-                frame.rules,
-                &frame.stages,
-                as_of,
-            ),
+    let visits = by_owner
+        .iter()
+        .map(|(owner, vs)| (*owner, vs.iter().map(|v| ledger_visit(v)).collect()))
+        .collect();
+    Ok(judged(conn, frame, visits, only, today)
+        .await?
+        .into_iter()
+        .map(|(user, ledger)| MonitorYear {
+            visits: by_owner.remove(&user.id).unwrap_or_default(),
             user,
-            visits: theirs,
-        });
-    }
-    out.sort_by(|a, b| a.user.username.cmp(&b.user.username));
-    Ok(out)
+            ledger,
+        })
+        .collect())
+}
+
+/// Every monitor's row of the office's table, counted in the database (`tally`): what
+/// `monitors` gives, without reading each visit.
+pub async fn quota_rows(
+    conn: &mut AnyConnection,
+    frame: &Frame,
+    today: Date,
+) -> Result<Vec<MonitorQuotaRow>, ApiError> {
+    let mut tallied = super::tally::counted(conn, frame).await?;
+    let visits = tallied
+        .iter_mut()
+        .map(|(owner, c)| (*owner, std::mem::take(&mut c.visits)))
+        .collect();
+    Ok(judged(conn, frame, visits, None, today)
+        .await?
+        .iter()
+        .map(|(user, l)| {
+            let last = tallied.get(&user.id).and_then(|c| c.last_started_ms);
+            row_of(user, l, last)
+        })
+        .collect())
 }
 
 /// The key units' coverage by a year's counted visits (everybody's, department monitors'
@@ -227,11 +271,22 @@ pub async fn coverage_of(
     all: &[(UserId, MyVisit)],
 ) -> Result<CoverageView, ApiError> {
     let directory = units::list_all(conn).await?;
-    let tree: Vec<(UnitId, Option<UnitId>)> =
-        directory.iter().map(|u| (u.id, u.parent_id)).collect();
+    // A merged unit is no place of its own any more: what hung under it hangs under the unit
+    // that took it over, and a visit to it counts for that unit.
+    let survivors = units::merge::Survivors::new(&directory);
+    let survivor = |id: UnitId| survivors.of(id);
+    let tree: Vec<(UnitId, Option<UnitId>)> = directory
+        .iter()
+        .filter(|u| u.merged_into.is_none())
+        .map(|u| (u.id, u.parent_id.map(survivor)))
+        .collect();
     let names: HashMap<UnitId, &str> = directory.iter().map(|u| (u.id, u.name.as_str())).collect();
-    let visited: HashSet<UnitId> = counted(frame, all).iter().map(|(_, v)| v.unit.id).collect();
-    let keys: Vec<UnitId> = frame.key_units.iter().map(|u| u.id).collect();
+    let visited: HashSet<UnitId> = counted(frame, all)
+        .iter()
+        .map(|(_, v)| survivor(v.unit.id))
+        .collect();
+    // A key unit merged away is covered through the unit that took it over.
+    let keys: Vec<UnitId> = frame.key_units.iter().map(|u| survivor(u.id)).collect();
     let c = coverage(&tree, &keys, &visited);
     let unit_ref = |id: &UnitId| UnitRef {
         id: *id,

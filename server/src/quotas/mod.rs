@@ -7,6 +7,7 @@
 
 pub mod ledger;
 pub mod reminders;
+mod tally;
 
 use crate::auth::extract::{MonitorUser, OfficeUser};
 use crate::campaigns;
@@ -128,9 +129,9 @@ async fn office_monitors(
 ) -> Result<Json<Vec<MonitorQuotaRow>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let frame = ledger::current_frame(&mut conn).await?;
-    let all = visits(&mut conn, None).await?;
-    let years = ledger::monitors(&mut conn, &frame, &all, None, today_cst()).await?;
-    Ok(Json(years.iter().map(|m| m.row()).collect()))
+    Ok(Json(
+        ledger::quota_rows(&mut conn, &frame, today_cst()).await?,
+    ))
 }
 
 /// The ledger of a year, open or closed: every monitor's row and the key units' coverage with

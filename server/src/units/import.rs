@@ -162,7 +162,12 @@ async fn read_upload(body: Bytes) -> Result<Sheet, ApiError> {
 }
 
 /// An attachment download, named in Chinese with a plain fallback for old clients.
-fn download(content_type: &'static str, filename: &str, ascii: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn download(
+    content_type: &'static str,
+    filename: &str,
+    ascii: &str,
+    bytes: Vec<u8>,
+) -> Response {
     let mut encoded = String::new();
     for b in filename.bytes() {
         if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {

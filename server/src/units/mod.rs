@@ -11,6 +11,7 @@
 //! the files.
 
 pub mod import;
+pub mod merge;
 mod plan;
 pub mod sheet;
 
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(office_units))
         .routes(routes!(office_unit, edit_unit))
         .routes(routes!(unit_directory))
+        .routes(routes!(merge::merge_unit))
         .merge(import::router())
 }
 
@@ -268,6 +270,11 @@ fn record_of(row: &AnyRow) -> Result<UnitRecord, ApiError> {
             address: row.try_get("address")?,
             position: lat.zip(lon).map(|(lat, lon)| GeoPoint { lat, lon }),
             criteria_set: CriteriaSetKind::Department,
+            merged_into: row
+                .try_get::<Option<String>, _>("merged_into")?
+                .map(|p| p.parse())
+                .transpose()
+                .map_err(internal)?,
         },
         contacts: UnitContacts {
             head_name: row.try_get("head_name")?,
@@ -284,7 +291,8 @@ fn record_of(row: &AnyRow) -> Result<UnitRecord, ApiError> {
 pub async fn list_records(conn: &mut AnyConnection) -> Result<Vec<UnitRecord>, ApiError> {
     let rows = sqlx::query(
         "SELECT id, parent_id, name, kind, address, lat, lon, head_name, head_phone, \
-         liaison_name, liaison_phone, leading_office FROM units ORDER BY created_at, name",
+         liaison_name, liaison_phone, leading_office, merged_into FROM units \
+         ORDER BY created_at, name",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -338,15 +346,17 @@ pub fn subtree(all: Vec<UnitView>, root: UnitId) -> Vec<UnitView> {
     all.into_iter().filter(|u| inside.contains(&u.id)).collect()
 }
 
-/// The ids of a unit and everything under it.
+/// The ids of a unit and everything under it, including the units merged into it (and what
+/// hangs under those): the surviving unit answers for their findings.
 pub fn subtree_ids(all: &[UnitView], root: UnitId) -> HashSet<UnitId> {
     let mut inside = HashSet::from([root]);
-    // Parents come before children in `list_all`'s order, but a re-parented unit may not:
-    // repeat until nothing new joins.
+    // Parents come before children in `list_all`'s order, but a re-parented or merged unit
+    // may not: repeat until nothing new joins.
     loop {
         let before = inside.len();
         for u in all {
-            if u.parent_id.is_some_and(|p| inside.contains(&p)) {
+            let above = [u.parent_id, u.merged_into];
+            if above.iter().flatten().any(|p| inside.contains(p)) {
                 inside.insert(u.id);
             }
         }
@@ -565,6 +575,7 @@ mod tests {
             address: String::new(),
             position: None,
             criteria_set: CriteriaSetKind::Department,
+            merged_into: None,
         }
     }
 

@@ -850,6 +850,7 @@ mod tests {
                 address: "城关街道 1 号".into(),
                 position: None,
                 criteria_set: CriteriaSetKind::Department,
+                merged_into: None,
             },
             contacts: UnitContacts::default(),
         }

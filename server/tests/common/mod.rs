@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod xlsx;
 
 use chafang_server::{demo, Db, Engine};
 use reqwest::header::{HeaderMap, HeaderValue};

@@ -1,0 +1,199 @@
+//! The year-end appraisal's (综合测评) wire types: the office's working view of a year
+//! (`ScoringYear`), its inputs (settings, survey entries, inspection overrides, an import's
+//! report), the published ranking (`PublishedRanking`, what the year-end 通报 is written from)
+//! and the check of the published figures against the audit log (`ScoringCheck`).
+//!
+//! Every figure is in hundredths of a point (`…_cp`); `crate::scoring::points_text` writes it.
+
+use super::UnitRef;
+use crate::ids::UnitId;
+use crate::scoring::{InspectionTally, ScoringSettings, SurveyCounts};
+use serde::{Deserialize, Serialize};
+
+/// A survey entry the office makes for one top-level unit (a correction is simply a newer one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyInput {
+    pub unit_id: UnitId,
+    #[serde(flatten)]
+    pub counts: SurveyCounts,
+    /// Where the figures come from or why they were corrected.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The inspection part entered by the cross-check team, overriding the rule; `points_cp`
+/// `None` goes back to the rule. A reason is required either way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionInput {
+    pub unit_id: UnitId,
+    pub points_cp: Option<i64>,
+    pub reason: String,
+}
+
+/// Publishing the year's ranking as it stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishRanking {
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A unit's current survey entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyView {
+    #[serde(flatten)]
+    pub counts: SurveyCounts,
+    pub note: String,
+    /// 1 for the first entry of the unit's year, then 2, 3 … for corrections.
+    pub revision: u32,
+    /// `entry` or `import`.
+    pub via: String,
+    pub entered_at_ms: i64,
+    /// Before the deduction.
+    pub gross_cp: i64,
+    pub deduction_cp: i64,
+}
+
+/// The cross-check team's figure in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionOverride {
+    pub points_cp: i64,
+    pub reason: String,
+    pub revision: u32,
+    pub entered_at_ms: i64,
+}
+
+/// One unit of a year as it stands now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoringRow {
+    pub unit: UnitRef,
+    /// `None` until a survey is entered: the unit is then not ranked.
+    pub survey: Option<SurveyView>,
+    pub survey_cp: Option<i64>,
+    /// The unit's counted findings, by the cases as they are now.
+    pub tally: InspectionTally,
+    pub inspection_rule_cp: i64,
+    pub inspection_override: Option<InspectionOverride>,
+    /// The override if any, else the rule's.
+    pub inspection_cp: i64,
+    pub total_cp: Option<i64>,
+    pub rank: Option<u32>,
+    pub commended: bool,
+    pub criticised: bool,
+    /// Last this year and in the two published years before.
+    pub last_three_years: bool,
+}
+
+/// The office's working view of a year's appraisal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoringYear {
+    pub year: i32,
+    /// The year is open: its inputs may change and it may be published.
+    pub open: bool,
+    pub settings: ScoringSettings,
+    /// In rank order, then the units without a survey.
+    pub rows: Vec<ScoringRow>,
+    /// The latest publication, if any.
+    pub published: Option<PublicationSummary>,
+}
+
+/// A publication in brief.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicationSummary {
+    pub id: uuid::Uuid,
+    /// 1 for the year's first publication; a later one supersedes it.
+    pub revision: u32,
+    pub published_at_ms: i64,
+    pub published_by: String,
+    /// SHA-256 of the published figures (the rows' canonical JSON), also on the audit chain.
+    pub sha256: String,
+}
+
+/// One unit of a published ranking.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedRow {
+    pub unit: UnitRef,
+    pub rank: u32,
+    pub survey_cp: i64,
+    pub inspection_cp: i64,
+    /// The inspection part was the cross-check team's figure, not the rule's.
+    pub inspection_overridden: bool,
+    pub total_cp: i64,
+    pub commended: bool,
+    pub criticised: bool,
+    pub last_three_years: bool,
+    /// No unit ranked below it.
+    pub last: bool,
+    /// The findings as counted when published (the rule's input).
+    pub tally: InspectionTally,
+}
+
+/// A year's published ranking (年度综合测评结果): what the year-end 通报 is written from.
+/// Rows in rank order; `commended` are the 表扬 units, `criticised` the 批评 ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedRanking {
+    pub year: i32,
+    pub publication: PublicationSummary,
+    pub note: String,
+    pub settings: ScoringSettings,
+    pub rows: Vec<PublishedRow>,
+}
+
+/// An import's row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyImportRow {
+    /// The row number as a spreadsheet program shows it.
+    pub line: u32,
+    pub unit: Option<UnitRef>,
+    pub counts: Option<SurveyCounts>,
+    /// The survey part these counts give, in hundredths.
+    pub survey_cp: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// What an import of survey results does (dry run) or did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyImportReport {
+    pub rows: Vec<SurveyImportRow>,
+    /// Every error as `第 N 行: …`.
+    pub errors: Vec<String>,
+    pub applied: bool,
+    pub file_sha256: String,
+}
+
+/// A difference between the published figures, the tables and the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoringAlarm {
+    /// `input` (a table differs from the log), `published` (the stored published figures
+    /// differ from the publication's event) or `recomputed` (the figures recomputed from the
+    /// log differ from the published ones).
+    pub kind: String,
+    pub unit: Option<UnitRef>,
+    pub message: String,
+}
+
+/// The check of a year: its inputs rebuilt from the audit log alone, the ranking recomputed
+/// and compared with the published figures and with the tables.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoringCheck {
+    pub year: i32,
+    pub checked_at_ms: i64,
+    /// The audit events read.
+    pub events: u32,
+    pub published: Option<PublicationSummary>,
+    /// Empty when everything agrees.
+    pub alarms: Vec<ScoringAlarm>,
+}

@@ -1,0 +1,411 @@
+//! "The ranking is recomputed from the audit log and any difference from the published figures
+//! is an alarm." The check reads only the `scoring.*` events of the chain to rebuild a year's
+//! inputs (settings, every survey entry and inspection override with its revision), then:
+//!
+//! 1. compares them with the tables (`input` alarms: a row changed, added or removed behind
+//!    the application's back);
+//! 2. compares each stored publication and its rows with its event (`published` alarms);
+//! 3. replays the inputs as they stood at the latest publication's event, recomputes the
+//!    ranking with the findings tally and the earlier years' "last" flags that event and the
+//!    earlier years' events carry, and compares it with the published figures (`recomputed`
+//!    alarms).
+//!
+//! The findings are counted from the cases when publishing and their tally goes on the chain
+//! with the figures; the cases' own history is on the chain as their steps. The chain itself
+//! is verified by `audit verify` and its checkpoints: an event edited in place is caught there.
+
+use super::compute::{self, Context};
+use super::store::{self, Inputs, OverrideRec, SurveyRec};
+use crate::clock::now_ms;
+use crate::error::{internal, ApiError};
+use chafang_domain::api::{PublicationSummary, PublishedRow, ScoringAlarm, ScoringCheck, UnitRef};
+use chafang_domain::scoring::{points_text, InspectionTally};
+use chafang_domain::UnitId;
+use serde_json::Value;
+use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeMap, HashMap};
+
+/// One `scoring.*` event of the year.
+struct Ev {
+    seq: i64,
+    kind: String,
+    subject: Option<String>,
+    payload: Value,
+}
+
+async fn events(conn: &mut AnyConnection, year: i32) -> Result<Vec<Ev>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT seq, kind, subject, payload FROM audit_events WHERE kind IN ($1, $2, $3, $4) ORDER BY seq",
+    )
+    .bind(store::SETTINGS_CHANGED)
+    .bind(store::SURVEY_ENTERED)
+    .bind(store::INSPECTION_SET)
+    .bind(store::PUBLISHED)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let payload: Value =
+            serde_json::from_str(&r.try_get::<String, _>("payload")?).map_err(internal)?;
+        if payload["year"].as_i64() != Some(i64::from(year)) {
+            continue;
+        }
+        out.push(Ev {
+            seq: r.try_get("seq")?,
+            kind: r.try_get("kind")?,
+            subject: r.try_get("subject")?,
+            payload,
+        });
+    }
+    Ok(out)
+}
+
+fn unit_of(ev: &Ev) -> Result<UnitId, ApiError> {
+    ev.subject
+        .as_deref()
+        .ok_or_else(|| internal("a scoring event without a subject"))?
+        .parse()
+        .map_err(internal)
+}
+
+/// The inputs the events before `until` (all when `None`) describe.
+fn replay(evs: &[Ev], until: Option<i64>) -> Result<Inputs, ApiError> {
+    let mut inputs = Inputs::default();
+    for ev in evs.iter().filter(|e| until.is_none_or(|u| e.seq < u)) {
+        match ev.kind.as_str() {
+            store::SETTINGS_CHANGED => {
+                inputs.settings =
+                    Some(serde_json::from_value(ev.payload["new"].clone()).map_err(internal)?);
+            }
+            store::SURVEY_ENTERED => {
+                let rec: SurveyRec =
+                    serde_json::from_value(ev.payload.clone()).map_err(internal)?;
+                inputs.surveys.entry(unit_of(ev)?).or_default().push(rec);
+            }
+            store::INSPECTION_SET => {
+                let rec: OverrideRec =
+                    serde_json::from_value(ev.payload.clone()).map_err(internal)?;
+                inputs.overrides.entry(unit_of(ev)?).or_default().push(rec);
+            }
+            _ => {}
+        }
+    }
+    Ok(inputs)
+}
+
+/// The rows of a publication event, by unit.
+fn event_rows(ev: &Ev) -> BTreeMap<String, Value> {
+    ev.payload["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    (
+                        r["unit_id"].as_str().unwrap_or_default().to_owned(),
+                        r.clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Who was last in a year by the log: its latest publication event's rows.
+async fn last_by_log(
+    conn: &mut AnyConnection,
+    year: i32,
+) -> Result<BTreeMap<UnitId, bool>, ApiError> {
+    let evs = events(conn, year).await?;
+    let Some(ev) = evs.iter().rev().find(|e| e.kind == store::PUBLISHED) else {
+        return Ok(BTreeMap::new());
+    };
+    let mut out = BTreeMap::new();
+    for (unit, row) in event_rows(ev) {
+        out.insert(
+            unit.parse().map_err(internal)?,
+            row["last"].as_bool() == Some(true),
+        );
+    }
+    Ok(out)
+}
+
+struct Alarms {
+    list: Vec<ScoringAlarm>,
+    names: HashMap<UnitId, String>,
+}
+
+impl Alarms {
+    fn push(&mut self, kind: &str, unit: Option<UnitId>, message: String) {
+        self.list.push(ScoringAlarm {
+            kind: kind.to_owned(),
+            unit: unit.map(|id| UnitRef {
+                id,
+                name: self.names.get(&id).cloned().unwrap_or_default(),
+            }),
+            message,
+        });
+    }
+}
+
+/// Compares per-unit revision lists of the tables and of the log.
+fn compare_revisions<T: PartialEq + std::fmt::Debug>(
+    alarms: &mut Alarms,
+    what: &str,
+    table: &BTreeMap<UnitId, Vec<T>>,
+    log: &BTreeMap<UnitId, Vec<T>>,
+) {
+    let units: std::collections::BTreeSet<&UnitId> = table.keys().chain(log.keys()).collect();
+    for unit in units {
+        let t = table.get(unit).map(Vec::as_slice).unwrap_or_default();
+        let l = log.get(unit).map(Vec::as_slice).unwrap_or_default();
+        if t.len() != l.len() {
+            alarms.push(
+                "input",
+                Some(*unit),
+                format!(
+                    "{what}：数据表中有 {} 条记录，审计日志中有 {} 条",
+                    t.len(),
+                    l.len()
+                ),
+            );
+            continue;
+        }
+        for (i, (a, b)) in t.iter().zip(l).enumerate() {
+            if a != b {
+                alarms.push(
+                    "input",
+                    Some(*unit),
+                    format!(
+                        "{what}第 {} 次记录与审计日志不符：表中 {a:?}，日志中 {b:?}",
+                        i + 1
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Without the times the log does not carry.
+fn untimed(inputs: &Inputs) -> Inputs {
+    let mut out = inputs.clone();
+    for v in out.surveys.values_mut() {
+        for r in v {
+            r.entered_at = 0;
+        }
+    }
+    for v in out.overrides.values_mut() {
+        for r in v {
+            r.entered_at = 0;
+        }
+    }
+    out
+}
+
+/// The figures that differ, each named in Chinese with both values (`a` and `b` say whose).
+fn field_diff(a: &Value, b: &Value, (name_a, name_b): (&str, &str)) -> Vec<String> {
+    let label = |k: &str| match k {
+        "rank" => "名次",
+        "survey_cp" => "问卷部分",
+        "inspection_cp" => "检查部分",
+        "inspection_overridden" => "交叉检查认定",
+        "total_cp" => "总分",
+        "commended" => "表扬",
+        "criticised" => "批评",
+        "last_three_years" => "连续三年末位",
+        "last" => "末位",
+        "tally" => "问题统计",
+        _ => "其他",
+    };
+    let mut out = Vec::new();
+    if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
+        for (k, va) in a {
+            let vb = b.get(k).unwrap_or(&Value::Null);
+            if va != vb {
+                let show = |v: &Value| match (k.ends_with("_cp"), v.as_i64(), v.as_bool()) {
+                    (true, Some(cp), _) => points_text(cp),
+                    (_, _, Some(true)) => "是".to_owned(),
+                    (_, _, Some(false)) => "否".to_owned(),
+                    _ => v.to_string(),
+                };
+                out.push(format!(
+                    "{}：{name_a} {}，{name_b} {}",
+                    label(k),
+                    show(va),
+                    show(vb)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Runs the check of a year.
+pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, ApiError> {
+    let campaign = crate::campaigns::store::find(conn, year)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let names: HashMap<UnitId, String> = crate::units::list_all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let mut alarms = Alarms {
+        list: Vec::new(),
+        names,
+    };
+    let evs = events(conn, year).await?;
+
+    // 1. The tables against the log.
+    let table = untimed(&store::load_inputs(conn, campaign.id).await?);
+    let log = replay(&evs, None)?;
+    if table.settings != log.settings {
+        alarms.push(
+            "input",
+            None,
+            "测评设置与审计日志中的最后一次修改不符".into(),
+        );
+    }
+    compare_revisions(&mut alarms, "问卷结果", &table.surveys, &log.surveys);
+    compare_revisions(
+        &mut alarms,
+        "检查部分认定",
+        &table.overrides,
+        &log.overrides,
+    );
+
+    // 2. The stored publications against their events.
+    let stored = store::publications(conn, campaign.id).await?;
+    let pub_evs: Vec<&Ev> = evs.iter().filter(|e| e.kind == store::PUBLISHED).collect();
+    if stored.len() != pub_evs.len() {
+        alarms.push(
+            "published",
+            None,
+            format!(
+                "数据表中有 {} 次发布，审计日志中有 {} 次",
+                stored.len(),
+                pub_evs.len()
+            ),
+        );
+    }
+    for (p, _, _) in &stored {
+        let Some(ev) = pub_evs
+            .iter()
+            .find(|e| e.payload["publication_id"].as_str() == Some(&p.id.to_string()))
+        else {
+            alarms.push(
+                "published",
+                None,
+                format!("第 {} 次发布在审计日志中没有记录", p.revision),
+            );
+            continue;
+        };
+        if ev.payload["sha256"].as_str() != Some(p.sha256.as_str()) {
+            alarms.push(
+                "published",
+                None,
+                format!("第 {} 次发布的摘要与审计日志不符", p.revision),
+            );
+        }
+        let rows = store::published_rows(conn, p.id).await?;
+        let mut logged = event_rows(ev);
+        for r in &rows {
+            let mine = store::figures_of(r);
+            match logged.remove(&r.unit.id.to_string()) {
+                None => alarms.push(
+                    "published",
+                    Some(r.unit.id),
+                    format!("第 {} 次发布的数据表多出此单位", p.revision),
+                ),
+                Some(l) if l != mine => alarms.push(
+                    "published",
+                    Some(r.unit.id),
+                    format!(
+                        "第 {} 次发布的数据表与审计日志不符：{}",
+                        p.revision,
+                        field_diff(&mine, &l, ("表中", "日志中")).join("；")
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        for unit in logged.keys() {
+            alarms.push(
+                "published",
+                unit.parse().ok(),
+                format!("第 {} 次发布的数据表缺少此单位", p.revision),
+            );
+        }
+        if store::rows_sha256(&rows) != p.sha256 {
+            alarms.push(
+                "published",
+                None,
+                format!("第 {} 次发布的数据与其摘要不符", p.revision),
+            );
+        }
+    }
+
+    // 3. The latest publication recomputed from the log.
+    let latest = pub_evs.last();
+    if let Some(ev) = latest {
+        let inputs = replay(&evs, Some(ev.seq))?;
+        let logged = event_rows(ev);
+        let mut tallies = HashMap::new();
+        let mut units = Vec::new();
+        for (unit, row) in &logged {
+            let id: UnitId = unit.parse().map_err(internal)?;
+            let tally: InspectionTally =
+                serde_json::from_value(row["tally"].clone()).map_err(internal)?;
+            tallies.insert(id, tally);
+            units.push(UnitRef {
+                id,
+                name: alarms.names.get(&id).cloned().unwrap_or_default(),
+            });
+        }
+        let ctx = Context {
+            tallies,
+            last_year: last_by_log(conn, year - 1).await?,
+            year_before: last_by_log(conn, year - 2).await?,
+        };
+        let settings_logged: Value = ev.payload["settings"].clone();
+        if serde_json::to_value(inputs.settings()).map_err(internal)? != settings_logged {
+            alarms.push(
+                "recomputed",
+                None,
+                "发布时采用的设置与审计日志重建的设置不符".into(),
+            );
+        }
+        let recomputed: Vec<PublishedRow> =
+            compute::published(&compute::rows(&units, &inputs, &ctx));
+        let mut recomputed: BTreeMap<String, Value> = recomputed
+            .iter()
+            .map(|r| (r.unit.id.to_string(), store::figures_of(r)))
+            .collect();
+        for (unit, row) in &logged {
+            let id = unit.parse().ok();
+            match recomputed.remove(unit) {
+                None => alarms.push(
+                    "recomputed",
+                    id,
+                    "按审计日志重算时此单位没有问卷结果，不应参加排名".into(),
+                ),
+                Some(r) if &r != row => alarms.push(
+                    "recomputed",
+                    id,
+                    format!(
+                        "按审计日志重算的结果与发布的不符：{}",
+                        field_diff(&r, row, ("重算", "发布")).join("；")
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    let published: Option<PublicationSummary> = stored.last().map(|(p, _, _)| p.clone());
+    Ok(ScoringCheck {
+        year,
+        checked_at_ms: now_ms(),
+        events: u32::try_from(evs.len()).unwrap_or(u32::MAX),
+        published,
+        alarms: alarms.list,
+    })
+}
