@@ -226,6 +226,7 @@ fn OfficeUnits() -> impl IntoView {
         records.refetch();
     });
     let merged = Callback::new(move |()| records.refetch());
+    let merge_done = RwSignal::new(false);
     let export_csv = format!(
         "{}?{EXPORT_FORMAT_PARAM}=csv",
         paths::OFFICE_DIRECTORY_EXPORT
@@ -255,7 +256,7 @@ fn OfficeUnits() -> impl IntoView {
                 {load_json(records, move |records: Vec<UnitRecord>| tree(records, touched))}
             </section>
             {load_json(records, move |list: Vec<UnitRecord>| {
-                view! { <MergeUnits records=list merged /> }
+                view! { <MergeUnits records=list merged done=merge_done /> }
             })}
         </main>
     }

@@ -53,8 +53,10 @@ impl Texts for T {
     }
 }
 
-/// The options of a unit picker: the units not merged away, top-level first.
-fn options(records: &[UnitRecord]) -> impl IntoView {
+/// The options of a unit picker: the units not merged away, top-level first; the one in
+/// `chosen` is selected (so the picker shows what the form will send, also after a reload of
+/// the directory).
+fn options(records: &[UnitRecord], chosen: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let mut live: Vec<&UnitRecord> = records
         .iter()
@@ -69,25 +71,35 @@ fn options(records: &[UnitRecord]) -> impl IntoView {
             } else {
                 r.unit.name.clone()
             };
-            view! { <option value=r.unit.id.to_string()>{label}</option> }
+            let id = r.unit.id.to_string();
+            let value = id.clone();
+            view! {
+                <option value=value selected=move || chosen.with(|c| *c == id)>{label}</option>
+            }
         })
         .collect_view();
     view! {
-        <option value="">{move || i18n.s(T::Pick)}</option>
+        <option value="" selected=move || chosen.with(String::is_empty)>
+            {move || i18n.s(T::Pick)}
+        </option>
         {items}
     }
 }
 
-/// The merge form and the merges made so far; `merged` runs after a merge succeeded.
+/// The merge form and the merges made so far; `merged` runs after a merge succeeded (the
+/// directory is read again, and this card made anew, so `done` lives with the page).
 #[component]
-pub fn MergeUnits(records: Vec<UnitRecord>, merged: Callback<()>) -> impl IntoView {
+pub fn MergeUnits(
+    records: Vec<UnitRecord>,
+    merged: Callback<()>,
+    done: RwSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let from = RwSignal::new(String::new());
     let into = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None);
-    let done = RwSignal::new(false);
     let names: Vec<(UnitId, String)> = records
         .iter()
         .map(|r| (r.unit.id, r.unit.name.clone()))
@@ -163,13 +175,13 @@ pub fn MergeUnits(records: Vec<UnitRecord>, merged: Callback<()>) -> impl IntoVi
                 <div class="field">
                     <label for="merge-from">{ts(T::From)}</label>
                     <select id="merge-from" required on:change=move |ev| from.set(value_of(&ev))>
-                        {options(&records)}
+                        {options(&records, from)}
                     </select>
                 </div>
                 <div class="field">
                     <label for="merge-into">{ts(T::Into)}</label>
                     <select id="merge-into" required on:change=move |ev| into.set(value_of(&ev))>
-                        {options(&records)}
+                        {options(&records, into)}
                     </select>
                 </div>
                 <div class="field">
