@@ -48,7 +48,9 @@ test('the office issues a rectification notice for a finding and downloads its P
   // From the finding's link: the finding is chosen already.
   await signIn(page, server.url, 'office');
   await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
-  await page.goto(`${server.url}/office/documents?finding=${caseId}`);
+  await page.goto(`${server.url}/office/findings/${caseId}`);
+  await page.getByTestId('case-documents').click();
+  await expect(page).toHaveURL(new RegExp(`/office/documents\\?finding=${caseId}$`));
   await expect(page.getByTestId('no-documents')).toBeVisible();
   await expect(page.getByTestId('chosen-finding')).toContainText('办事指南未在窗口公示');
   await page.getByTestId('kind-rectification_notice').check();

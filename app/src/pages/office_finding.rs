@@ -31,6 +31,7 @@ enum T {
     Cited,
     Limits,
     Withdrawn,
+    Documents,
 }
 
 impl Texts for T {
@@ -42,6 +43,10 @@ impl Texts for T {
                 "legal {0} days · promised {1} days",
             ),
             T::Withdrawn => ("已撤销", "withdrawn since"),
+            T::Documents => (
+                "公文：交办单、整改通知书、督办函",
+                "Documents: assignment, rectification notice, reminder",
+            ),
         }
     }
 }
@@ -303,6 +308,11 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
                 <p data-testid="case-rating">{move || i18n.fmt(Msg::Rating, &[i18n.t(rating_msg(r))])}</p>
             })}
             {r.lookback_requested.then(|| view! { <p class="muted">{tr(Msg::LookBackAsked)}</p> })}
+            // Documents go out only about a finding the unit has been given.
+            {r.released_on.map(|_| {
+                let href = format!("/office/documents?finding={}", r.id);
+                view! { <p><a href=href data-testid="case-documents">{ts(T::Documents)}</a></p> }
+            })}
         </section>
     }
 }
