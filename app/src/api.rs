@@ -39,6 +39,15 @@ impl ApiError {
             )
     }
 
+    /// The server's own words, when it explained a refusal (a 409 or 422 names the rule or the
+    /// row); shown beside `msg`.
+    pub fn server_message(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { message, .. } if !message.is_empty() => Some(message),
+            _ => None,
+        }
+    }
+
     /// The message to show the user.
     pub fn msg(&self) -> Msg {
         match self {

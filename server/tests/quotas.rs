@@ -145,13 +145,25 @@ async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice
     }
 }
 
+/// The office's quota table of this year and the same year's ledger rows.
+async fn tables(
+    s: &TestServer,
+    office: &reqwest::Client,
+    year: i32,
+) -> (Vec<MonitorQuotaRow>, Vec<MonitorQuotaRow>) {
+    let rows = s.get_json(office, "/api/v1/office/monitors").await;
+    let ledger: chafang_domain::api::OfficeLedger = s
+        .get_json(office, &format!("/api/v1/office/campaigns/{year}/ledger"))
+        .await;
+    (rows, ledger.rows)
+}
+
 /// The office's table is counted in the database (visits grouped by day); the year's ledger is
 /// counted visit by visit. Both must agree on every row, through China Standard Time's day and
 /// year boundaries, a device clock ahead of the server, corrections, and a closed year with a
 /// visit that arrived too late.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_visit() {
-    use chafang_domain::api::OfficeLedger;
     use common::fixtures::post_json;
     for engine in engines() {
         let s = TestServer::start(engine).await;
@@ -168,29 +180,6 @@ async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_v
             (at - time::OffsetDateTime::UNIX_EPOCH).whole_milliseconds() as i64
         };
         let hour = 3_600_000;
-        let table = |s: &TestServer| {
-            let office = office.clone();
-            let base = s.url("");
-            async move {
-                let rows: Vec<MonitorQuotaRow> = office
-                    .get(format!("{base}/api/v1/office/monitors"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let ledger: OfficeLedger = office
-                    .get(format!("{base}/api/v1/office/campaigns/{year}/ledger"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                (rows, ledger.rows)
-            }
-        };
         let mut sent = Vec::new();
         for (k, who) in ["monitor01", "monitor02", "monitor03"].iter().enumerate() {
             let monitor = s.login(who).await;
@@ -231,7 +220,7 @@ async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_v
             .unwrap();
         assert_eq!(res.status(), 201);
 
-        let (rows, ledger_rows) = table(&s).await;
+        let (rows, ledger_rows) = tables(&s, &office, year).await;
         assert_eq!(rows, ledger_rows, "{engine:?}: the open year");
         let first = rows.iter().find(|r| r.username == "monitor01").unwrap();
         assert_eq!(
@@ -253,7 +242,7 @@ async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_v
             .await
             .unwrap();
         assert_eq!(res.status(), 201);
-        let (closed_rows, closed_ledger) = table(&s).await;
+        let (closed_rows, closed_ledger) = tables(&s, &office, year).await;
         assert_eq!(closed_rows, closed_ledger, "{engine:?}: the closed year");
         let again = closed_rows
             .iter()

@@ -513,11 +513,9 @@ impl PlanForm {
 
     /// Shows a refusal of the server beside the field its message names.
     pub fn refused(&self, e: &ApiError) {
-        if let ApiError::Status { message, .. } = e {
-            if !message.is_empty() {
-                self.error
-                    .set(Some((field_of_message(message), message.clone())));
-            }
+        if let Some(message) = e.server_message() {
+            self.error
+                .set(Some((field_of_message(message), message.to_owned())));
         }
     }
 }
@@ -860,12 +858,7 @@ pub fn problem_line(error: RwSignal<Option<ApiError>>) -> impl IntoView {
             .get()
             .map(|e| {
                 let msg = e.msg();
-                let detail = match &e {
-                    ApiError::Status { message, .. } if !message.is_empty() => {
-                        Some(message.clone())
-                    }
-                    _ => None,
-                };
+                let detail = e.server_message().map(str::to_owned);
                 view! {
                     <div class="error" role="alert" data-testid="request-error">
                         <p>{tr(msg)}</p>

@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::case::value_of;
 use crate::components::status::{dyn_view, load};
 use crate::i18n::{fill, state_msg, tr, ts, use_i18n, Msg, Texts};
+use crate::pages::unit_register::error_alert;
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, DocumentKind, DocumentView, IssueDocument, OfficeCaseRow};
 use chafang_domain::{CaseId, Role};
@@ -133,30 +134,6 @@ pub fn OfficeDocumentsPage() -> impl IntoView {
             </main>
         </RoleGate>
     }
-}
-
-/// A failed request: the localised reason and the server's own message, if it sent one.
-fn request_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    dyn_view(move || {
-        error
-            .get()
-            .map(|e| {
-                let detail = match &e {
-                    ApiError::Status { message, .. } if !message.is_empty() => {
-                        Some(message.clone())
-                    }
-                    _ => None,
-                };
-                view! {
-                    <p class="error" role="alert" data-testid="request-error">
-                        {tr(e.msg())}
-                        {detail.map(|d| view! { " " <span class="detail">{d}</span> })}
-                    </p>
-                }
-                .into_any()
-            })
-            .unwrap_or_else(|| ().into_any())
-    })
 }
 
 #[component]
@@ -406,7 +383,7 @@ fn IssueForm(issued: Callback<DocumentView>) -> impl IntoView {
                 {move || problem.get().then(|| view! {
                     <p class="error" role="alert" data-testid="form-problem">{ts(T::PickFinding)}</p>
                 })}
-                {request_error(error)}
+                {error_alert(error, "request-error")}
                 {move || busy.get().then(|| view! {
                     <div class="upload-progress" role="status" data-testid="rendering">
                         <p>{ts(T::Rendering)}</p>

@@ -133,10 +133,7 @@ where
 
 /// A failed request: the app's words, then the server's own message.
 fn problem(e: &ApiError) -> AnyView {
-    let detail = match e {
-        ApiError::Status { message, .. } if !message.is_empty() => Some(message.clone()),
-        _ => None,
-    };
+    let detail = e.server_message().map(str::to_owned);
     view! {
         <div class="error" role="alert" data-testid="report-error">
             <p>{tr(e.msg())}</p>

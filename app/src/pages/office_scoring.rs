@@ -181,13 +181,31 @@ fn year_path(year: i32, tail: &str) -> String {
     format!("/api/v1/office/scoring/{year}{tail}")
 }
 
+/// Posts `body` to one of the year's routes with the busy state and the refusal shown; on
+/// success runs `done`.
+fn post_and_then<B: serde::Serialize + 'static>(
+    path: String,
+    body: B,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    done: impl FnOnce() + 'static,
+) {
+    busy.set(true);
+    error.set(None);
+    spawn_local(async move {
+        let answer: Result<ScoringYear, ApiError> = crate::api::post(&path, &body).await;
+        busy.set(false);
+        match answer {
+            Ok(_) => done(),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
 /// The server's refusal, said in full.
 fn problem(e: &ApiError) -> impl IntoView {
     let msg = e.msg();
-    let detail = match e {
-        ApiError::Status { message, .. } if !message.is_empty() => Some(message.clone()),
-        _ => None,
-    };
+    let detail = e.server_message().map(str::to_owned);
     view! {
         <div class="error" role="alert" data-testid="scoring-error">
             <p>{tr(msg)}</p>
@@ -421,20 +439,11 @@ fn unit_editor(
             },
             note: note.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let answer: Result<ScoringYear, ApiError> =
-                crate::api::post(&year_path(year, "/surveys"), &input).await;
-            busy.set(false);
-            match answer {
-                Ok(_) => {
-                    selected.set(None);
-                    refresh.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let done = move || {
+            selected.set(None);
+            refresh.run(());
+        };
+        post_and_then(year_path(year, "/surveys"), input, busy, error, done);
     };
     let points = RwSignal::new(
         row.inspection_override
@@ -457,20 +466,11 @@ fn unit_editor(
             points_cp,
             reason: reason.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let answer: Result<ScoringYear, ApiError> =
-                crate::api::post(&year_path(year, "/inspection"), &input).await;
-            busy.set(false);
-            match answer {
-                Ok(_) => {
-                    selected.set(None);
-                    refresh.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let done = move || {
+            selected.set(None);
+            refresh.run(());
+        };
+        post_and_then(year_path(year, "/inspection"), input, busy, error, done);
     };
     let t = row.tally;
     let tally = fill(
@@ -798,21 +798,12 @@ fn settings_view(
                 late_return_pct: num(rule[5]),
             },
         };
-        busy.set(true);
-        error.set(None);
         saved.set(false);
-        spawn_local(async move {
-            let answer: Result<ScoringYear, ApiError> =
-                crate::api::post(&year_path(year, "/settings"), &new).await;
-            busy.set(false);
-            match answer {
-                Ok(_) => {
-                    saved.set(true);
-                    refresh.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let done = move || {
+            saved.set(true);
+            refresh.run(());
+        };
+        post_and_then(year_path(year, "/settings"), new, busy, error, done);
     };
     let text_input = move |v: RwSignal<String>, class: &'static str| {
         view! {

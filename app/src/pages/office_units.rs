@@ -490,10 +490,7 @@ fn Import(imported: Callback<ImportReport>) -> impl IntoView {
 /// row or the rule).
 fn problem(e: &ApiError) -> impl IntoView {
     let msg = e.msg();
-    let detail = match e {
-        ApiError::Status { message, .. } if !message.is_empty() => Some(message.clone()),
-        _ => None,
-    };
+    let detail = e.server_message().map(str::to_owned);
     view! {
         <div class="error" role="alert" data-testid="import-error-message">
             <p>{tr(msg)}</p>

@@ -10,6 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::case::value_of;
 use crate::components::status::{dyn_view, load};
 use crate::i18n::{cst_datetime_text, fill, history_msg, tr, ts, use_i18n, Msg, Texts};
+use crate::pages::unit_register::error_alert;
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView};
 use chafang_domain::Role;
@@ -135,30 +136,6 @@ pub fn OfficeWebhooksPage() -> impl IntoView {
     }
 }
 
-/// A failed request: the localised reason and the server's own message, if it sent one.
-fn request_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    dyn_view(move || {
-        error
-            .get()
-            .map(|e| {
-                let detail = match &e {
-                    ApiError::Status { message, .. } if !message.is_empty() => {
-                        Some(message.clone())
-                    }
-                    _ => None,
-                };
-                view! {
-                    <p class="error" role="alert" data-testid="request-error">
-                        {tr(e.msg())}
-                        {detail.map(|d| view! { " " <span class="detail">{d}</span> })}
-                    </p>
-                }
-                .into_any()
-            })
-            .unwrap_or_else(|| ().into_any())
-    })
-}
-
 #[component]
 fn Webhooks() -> impl IntoView {
     let endpoints = LocalResource::new(|| api::get::<Vec<WebhookView>>(paths::OFFICE_WEBHOOKS));
@@ -276,7 +253,7 @@ fn Endpoint(w: WebhookView, changed: Callback<WebhookView>) -> impl IntoView {
                     .into_any()
                 }
             })}
-            {request_error(error)}
+            {error_alert(error, "request-error")}
         }
     });
     view! {
@@ -405,7 +382,7 @@ fn AddEndpoint(changed: Callback<WebhookView>) -> impl IntoView {
                         .map(|p| view! { <p class="error" role="alert" data-testid="form-problem">{ts(p)}</p> }.into_any())
                         .unwrap_or_else(|| ().into_any())
                 })}
-                {request_error(error)}
+                {error_alert(error, "request-error")}
                 <div class="actions">
                     <button type="submit" class="primary" data-testid="save-webhook"
                         disabled=move || busy.get()>

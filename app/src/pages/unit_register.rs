@@ -157,20 +157,22 @@ fn register_problem(e: RegisterError) -> Problem {
 /// A refused or failed request: the app's message for it and, when the server explained
 /// (a 409 or 422), the server's own words.
 pub fn server_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    error_alert(error, "server-error")
+}
+
+/// `server_error` under another test id (pages whose tests name it so).
+pub fn error_alert(error: RwSignal<Option<ApiError>>, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     dyn_view(move || {
         error
             .get()
             .map(|e| {
                 let msg = e.msg();
-                let detail = match e {
-                    ApiError::Status { message, .. } if !message.is_empty() => Some(message),
-                    _ => None,
-                };
+                let detail = e.server_message().map(str::to_owned);
                 view! {
-                    <p class="error" role="alert" data-testid="server-error">
+                    <p class="error" role="alert" data-testid=testid>
                         {move || i18n.t(msg)}
-                        {detail.clone().map(|d| view! { <span class="detail">{d}</span> })}
+                        {detail.map(|d| view! { " " <span class="detail">{d}</span> })}
                     </p>
                 }
             })

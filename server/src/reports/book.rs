@@ -10,6 +10,7 @@
 //! byte-order mark, which Excel needs to read Chinese, and a text cell that a spreadsheet
 //! program would run as a formula gets a leading `'`.
 
+use crate::units::sheet::guarded;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -41,17 +42,6 @@ impl Cell {
 
 /// A column: its heading and its width in characters.
 pub type Column = (&'static str, f64);
-
-/// Characters that make a spreadsheet program take a text cell for a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-fn guarded(text: &str) -> String {
-    if text.starts_with(FORMULA_STARTS) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
 
 /// A sheet's name as Excel accepts it: at most 31 characters, none of `[]:*?/\`.
 pub fn sheet_name(name: &str) -> String {

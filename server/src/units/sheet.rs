@@ -191,7 +191,7 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// A text cell for a CSV file: one that a spreadsheet program would take for a formula (a
 /// phone `+86 …`, or anything planted to run as one) gets a leading `'`, which shows it as
 /// text; reading a CSV file drops that mark again.
-fn guarded(text: &str) -> String {
+pub fn guarded(text: &str) -> String {
     if text.starts_with(FORMULA_STARTS) {
         format!("'{text}")
     } else {
