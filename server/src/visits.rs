@@ -9,6 +9,7 @@ use crate::campaigns;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiJson};
 use crate::findings;
+use crate::quotas;
 use crate::roster;
 use crate::state::AppState;
 use crate::units;
@@ -151,6 +152,15 @@ async fn insert(
     if !inserted {
         return Ok(false);
     }
+    quotas::tally::count_new_visit(
+        conn,
+        monitor,
+        mode.as_str().unwrap_or_default(),
+        v.started_at_device_ms,
+        received_at,
+        v.supersedes,
+    )
+    .await?;
     for (i, f) in v.findings.iter().enumerate() {
         let severity = serde_json::to_value(f.severity).map_err(internal)?;
         sqlx::query(

@@ -41,6 +41,12 @@ fn cargo() -> Cmd {
     Cmd::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).dir(workspace())
 }
 
+/// Cargo for the test command's host builds: without incremental caches, which a one-off run
+/// never reuses and which would take gigabytes of the disk beside the test binaries.
+fn cargo_once() -> Cmd {
+    cargo().env("CARGO_INCREMENTAL", "0")
+}
+
 fn run(serve_args: Vec<String>) -> anyhow::Result<()> {
     deps::wasm_target()?;
     deps::npm_packages()?;
@@ -103,7 +109,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             "cargo fmt --check",
             "fmt",
             only,
-            || cargo().args(["fmt", "--all", "--", "--check"]).run(),
+            || cargo_once().args(["fmt", "--all", "--", "--check"]).run(),
             &mut t,
         )?;
         step(
@@ -111,7 +117,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             "clippy",
             only,
             || {
-                cargo()
+                cargo_once()
                     .args([
                         "clippy",
                         "--workspace",
@@ -132,7 +138,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             only,
             || {
                 for features in [&[][..], &["--features", "staff"][..]] {
-                    cargo()
+                    cargo_once()
                         .args([
                             "clippy",
                             "-p",
@@ -155,7 +161,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             only,
             || {
                 let cluster = pg::Cluster::start()?;
-                cargo()
+                cargo_once()
                     .args(["test", "--workspace", "--exclude", "chafang-app"])
                     .env("CHAFANG_TEST_PG_URL", &cluster.url)
                     .run()

@@ -7,7 +7,7 @@
 
 pub mod ledger;
 pub mod reminders;
-mod tally;
+pub mod tally;
 
 use crate::auth::extract::{MonitorUser, OfficeUser};
 use crate::campaigns;

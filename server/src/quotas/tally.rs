@@ -1,6 +1,7 @@
 //! The office's quota table counted in the database: a year's counted visits grouped by owner,
-//! mode, the day they happened and the day they arrived, so that a district's million visits
-//! reach the ledger as a few thousand rows. It counts exactly what `ledger::counted` counts —
+//! mode, the day they happened and the day they arrived (kept as a running count in
+//! `visit_tally`, migration 015), so that a district's million visits reach the ledger as a few
+//! thousand rows. It counts exactly what `ledger::counted` counts —
 //! current revisions as the frame sees them, received by the close, of the frame's year by the
 //! day they happened (`LedgerVisit::day`, China Standard Time) — and hands the domain's
 //! `ledger` one `LedgerVisit` per visit, rebuilt from its group: the same day, the same day of
@@ -10,7 +11,7 @@ use super::ledger::Frame;
 use crate::error::{internal, ApiError};
 use chafang_domain::quota::LedgerVisit;
 use chafang_domain::visit::VisitMode;
-use chafang_domain::UserId;
+use chafang_domain::{UserId, VisitId};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
@@ -35,34 +36,50 @@ fn year_start_ms(year: i32) -> Result<i64, ApiError> {
     Ok((at - OffsetDateTime::UNIX_EPOCH).whole_milliseconds() as i64)
 }
 
-/// Every owner's counted visits of the frame's year.
+/// The columns both sources answer with: owner, mode, the CST day it happened, the visits of the
+/// group, their latest receipt and their latest device start.
+const GROUP_COLUMNS: &str = "monitor_id, mode, day, n, last_received, last_started";
+
+/// Every owner's counted visits of the frame's year: from the running count while the year is
+/// open, and counted from the visits as the close saw them once it is closed (a frozen year is
+/// read rarely, and its count must leave out what arrived after the close).
 pub async fn counted(
     conn: &mut AnyConnection,
     frame: &Frame,
 ) -> Result<HashMap<UserId, Counted>, ApiError> {
     let (from, to) = (year_start_ms(frame.year)?, year_start_ms(frame.year + 1)?);
-    let closed = frame.closed_at.unwrap_or(i64::MAX);
-    // `happened` is LedgerVisit::day's instant: the device's start, unless the device claims a
-    // time after the server already had the visit.
-    let rows = sqlx::query(
-        "SELECT monitor_id, mode, (happened + $1) / $2 AS day, (received_at + $1) / $2 AS rday, \
-         COUNT(*) AS n, MAX(received_at) AS last_received, MAX(started_at_device) AS last_started \
-         FROM (SELECT v.monitor_id, v.mode, v.received_at, v.started_at_device, \
-               CASE WHEN v.started_at_device < v.received_at THEN v.started_at_device \
-                    ELSE v.received_at END AS happened \
-               FROM visits v \
-               WHERE v.received_at <= $3 \
-               AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id AND c.received_at <= $3)) y \
-         WHERE happened >= $4 AND happened < $5 \
-         GROUP BY monitor_id, mode, (happened + $1) / $2, (received_at + $1) / $2",
-    )
-    .bind(CST_MS)
-    .bind(DAY_MS)
-    .bind(closed)
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = match frame.closed_at {
+        None => {
+            sqlx::query(&format!(
+                "SELECT {GROUP_COLUMNS} FROM visit_tally WHERE day >= $1 AND day < $2"
+            ))
+            .bind((from + CST_MS) / DAY_MS)
+            .bind((to + CST_MS) / DAY_MS)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        Some(closed) => {
+            // `happened` is LedgerVisit::day's instant: the device's start, unless the device
+            // claims a time after the server already had the visit.
+            sqlx::query(&format!(
+                "SELECT {GROUP_COLUMNS} FROM (SELECT monitor_id, mode, (happened + $1) / $2 AS day, \
+                 COUNT(*) AS n, MAX(received_at) AS last_received, MAX(started_at_device) AS last_started \
+                 FROM (SELECT v.monitor_id, v.mode, v.received_at, v.started_at_device, {HAPPENED} AS happened \
+                       FROM visits v \
+                       WHERE v.received_at <= $3 \
+                       AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id AND c.received_at <= $3)) y \
+                 WHERE happened >= $4 AND happened < $5 \
+                 GROUP BY monitor_id, mode, (happened + $1) / $2, (received_at + $1) / $2) g"
+            ))
+            .bind(CST_MS)
+            .bind(DAY_MS)
+            .bind(closed)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
     let mut out: HashMap<UserId, Counted> = HashMap::new();
     for r in rows {
         let owner: UserId = r
@@ -88,6 +105,159 @@ pub async fn counted(
         c.last_started_ms = c.last_started_ms.max(Some(last_started));
     }
     Ok(out)
+}
+
+/// The instant a visit happened, as SQL over a visit `v`.
+const HAPPENED: &str =
+    "CASE WHEN v.started_at_device < v.received_at THEN v.started_at_device ELSE v.received_at END";
+
+/// The group a visit counts in.
+struct Group {
+    monitor_id: String,
+    mode: String,
+    day: i64,
+    rday: i64,
+}
+
+impl Group {
+    fn of(monitor_id: String, mode: String, started_at_device: i64, received_at: i64) -> Group {
+        Group {
+            monitor_id,
+            mode,
+            day: (started_at_device.min(received_at) + CST_MS) / DAY_MS,
+            rday: (received_at + CST_MS) / DAY_MS,
+        }
+    }
+
+    async fn of_visit(conn: &mut AnyConnection, id: &str) -> Result<Option<Group>, ApiError> {
+        let row = sqlx::query(
+            "SELECT monitor_id, mode, started_at_device, received_at FROM visits WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        row.map(|r| {
+            Ok(Group::of(
+                r.try_get("monitor_id")?,
+                r.try_get("mode")?,
+                r.try_get("started_at_device")?,
+                r.try_get("received_at")?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Counts the group again from the visits. Deleting its row first takes the row's lock, so
+    /// on PostgreSQL a visit added to the group meanwhile waits and then adds to this count.
+    async fn recount(&self, conn: &mut AnyConnection) -> Result<(), ApiError> {
+        sqlx::query(
+            "DELETE FROM visit_tally WHERE monitor_id = $1 AND mode = $2 AND day = $3 AND rday = $4",
+        )
+        .bind(&self.monitor_id)
+        .bind(&self.mode)
+        .bind(self.day)
+        .bind(self.rday)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO visit_tally (monitor_id, mode, day, rday, n, last_received, last_started) \
+             SELECT v.monitor_id, v.mode, CAST($3 AS BIGINT), CAST($4 AS BIGINT), COUNT(*), \
+                    MAX(v.received_at), MAX(v.started_at_device) \
+             FROM visits v \
+             WHERE v.monitor_id = $1 AND v.mode = $2 AND v.received_at >= $5 AND v.received_at < $6 \
+             AND ({HAPPENED} + $7) / $8 = $3 \
+             AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id) \
+             GROUP BY v.monitor_id, v.mode"
+        ))
+        .bind(&self.monitor_id)
+        .bind(&self.mode)
+        .bind(self.day)
+        .bind(self.rday)
+        .bind(self.rday * DAY_MS - CST_MS)
+        .bind((self.rday + 1) * DAY_MS - CST_MS)
+        .bind(CST_MS)
+        .bind(DAY_MS)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Adds one visit received at `received_at`, started (by its device) at `started`.
+    async fn add_one(
+        &self,
+        conn: &mut AnyConnection,
+        received_at: i64,
+        started: i64,
+    ) -> Result<(), ApiError> {
+        sqlx::query(
+            "INSERT INTO visit_tally AS t (monitor_id, mode, day, rday, n, last_received, last_started) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6) \
+             ON CONFLICT (monitor_id, mode, day, rday) DO UPDATE SET n = t.n + 1, \
+             last_received = CASE WHEN excluded.last_received > t.last_received \
+                             THEN excluded.last_received ELSE t.last_received END, \
+             last_started = CASE WHEN excluded.last_started > t.last_started \
+                            THEN excluded.last_started ELSE t.last_started END",
+        )
+        .bind(&self.monitor_id)
+        .bind(&self.mode)
+        .bind(self.day)
+        .bind(self.rday)
+        .bind(received_at)
+        .bind(started)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Counts a visit just inserted, in the inserting transaction: one more in its group, or, for a
+/// correction, its original's group and its own counted again (the original no longer counts).
+pub async fn count_new_visit(
+    conn: &mut AnyConnection,
+    monitor: UserId,
+    mode: &str,
+    started_at_device: i64,
+    received_at: i64,
+    supersedes: Option<VisitId>,
+) -> Result<(), ApiError> {
+    let group = Group::of(
+        monitor.to_string(),
+        mode.to_owned(),
+        started_at_device,
+        received_at,
+    );
+    match supersedes {
+        None => group.add_one(conn, received_at, started_at_device).await,
+        Some(old) => {
+            if let Some(old) = Group::of_visit(conn, &old.to_string()).await? {
+                old.recount(conn).await?;
+            }
+            group.recount(conn).await
+        }
+    }
+}
+
+/// Counts the whole table again from the visits (after visits were written around
+/// `count_new_visit`, as the benches' bulk seeding does). Returns the groups written.
+pub async fn rebuild(conn: &mut AnyConnection) -> Result<u64, ApiError> {
+    sqlx::query("DELETE FROM visit_tally")
+        .execute(&mut *conn)
+        .await?;
+    let written = sqlx::query(&format!(
+        "INSERT INTO visit_tally (monitor_id, mode, day, rday, n, last_received, last_started) \
+         SELECT monitor_id, mode, (happened + $1) / $2, (received_at + $1) / $2, \
+                COUNT(*), MAX(received_at), MAX(started_at_device) \
+         FROM (SELECT v.monitor_id, v.mode, v.received_at, v.started_at_device, {HAPPENED} AS happened \
+               FROM visits v \
+               WHERE NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id)) y \
+         GROUP BY monitor_id, mode, (happened + $1) / $2, (received_at + $1) / $2"
+    ))
+    .bind(CST_MS)
+    .bind(DAY_MS)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(written)
 }
 
 #[cfg(test)]
