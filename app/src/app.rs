@@ -69,7 +69,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     use crate::pages::{
         office_documents::OfficeDocumentsPage, office_map::OfficeMapPage,
         office_reports::OfficeReportsPage, office_scoring::OfficeScoringPage,
-        unit_reports::UnitReportsPage,
+        unit_documents::UnitDocumentsPage, unit_reports::UnitReportsPage,
     };
     view! {
         <ParentRoute path=path!("") view=Outlet>
@@ -101,6 +101,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                 <Route path=path!("/office/documents") view=OfficeDocumentsPage />
                 <Route path=path!("/office/scoring") view=OfficeScoringPage />
                 <Route path=path!("/office/map") view=OfficeMapPage />
+                <Route path=path!("/unit/documents") view=UnitDocumentsPage />
             </ParentRoute>
         </ParentRoute>
     }

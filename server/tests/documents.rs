@@ -3,8 +3,11 @@
 //! holds the Chinese title, the number, the unit, the finding's words and the deadline; the
 //! numbers run on per year without gaps, also when issued at once; every download is the
 //! issued bytes, whose SHA-256 is the one on the audit chain; the addressed unit downloads its
-//! own and another unit gets nothing. Each PDF is turned into PNGs (`pdftoppm -r 60`) under
-//! `target/artifacts/documents/` to be looked at. Without fonts the error names what is missing.
+//! own and another unit gets nothing. Each PDF is kept, and turned into PNGs (`pdftoppm -r 60`),
+//! under `target/artifacts/documents/` to be looked at. The bulletin's ranking is a ruled table:
+//! `pdftotext -layout` shows its header on every page it reaches and each unit's row, in rank
+//! order, with a long name wrapped within its cell. Without fonts the error names what is
+//! missing.
 
 mod common;
 
@@ -45,6 +48,34 @@ fn pdf_text(pdf: &[u8], dir: &Path) -> String {
         .collect()
 }
 
+/// The text of a PDF by `pdftotext -layout` (each line as set, cells of a table row side by
+/// side), page by page.
+fn pdf_layout(pdf: &[u8], dir: &Path) -> Vec<Vec<String>> {
+    let file = dir.join("layout.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.lines().map(str::to_owned).collect())
+        .collect()
+}
+
+/// Hundredths of a point as the bulletin writes them (92.35, or 70 when whole).
+fn points(cp: i64) -> String {
+    if cp % 100 == 0 {
+        format!("{}", cp / 100)
+    } else {
+        format!("{}.{:02}", cp / 100, cp % 100)
+    }
+}
+
 fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/artifacts/documents");
     std::fs::create_dir_all(&dir).unwrap();
@@ -55,7 +86,16 @@ fn artifacts() -> PathBuf {
 fn to_png(pdf: &[u8], name: &str, scratch: &Path) {
     let file = scratch.join(format!("{name}.pdf"));
     std::fs::write(&file, pdf).unwrap();
+    // The PDF itself too, to look at closer than the pictures.
+    std::fs::write(artifacts().join(format!("{name}.pdf")), pdf).unwrap();
     let prefix = artifacts().join(name);
+    // Pages of an earlier, longer run would look like this one's.
+    for old in std::fs::read_dir(artifacts()).unwrap().flatten() {
+        let file = old.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&format!("{name}-")) && file.ends_with(".png") {
+            std::fs::remove_file(old.path()).unwrap();
+        }
+    }
     let out = Command::new("pdftoppm")
         .args(["-png", "-r", "60"])
         .arg(&file)
@@ -364,6 +404,23 @@ async fn the_bulletin_is_written_from_the_published_ranking_and_goes_to_every_un
             assert_eq!(status, 201, "{engine:?}: {body}");
         }
         let view: ScoringYear = s.get_json(&office, &base).await;
+        // One unit with a name longer than its cell: it wraps within the cell.
+        let long_name = "区人力资源和社会保障局劳动保障监察综合执法支队";
+        let renamed = view.rows[2].unit.id;
+        let res = office
+            .patch(s.url(&format!("/api/v1/office/units/{renamed}")))
+            .headers(common::fixtures::same_origin(&s))
+            .json(&serde_json::json!({"name": long_name}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            200,
+            "{engine:?}: {}",
+            res.text().await.unwrap()
+        );
+        let view: ScoringYear = s.get_json(&office, &base).await;
         // Every unit answered; the later in the list, the more 非常满意: distinct ranks.
         let mut csv = SURVEY_HEAD.to_owned();
         for (i, r) in view.rows.iter().enumerate() {
@@ -419,13 +476,9 @@ async fn the_bulletin_is_written_from_the_published_ranking_and_goes_to_every_un
             "{engine:?}"
         );
         let text = pdf_text(&pdf, scratch.path());
-        let first = &ranking.rows[0];
-        let last = ranking.rows.last().unwrap();
         for needle in [
             format!("关于{year}年度民主评议政风行风综合测评结果的通报"),
             "各被评议单位：".to_owned(),
-            format!("第1名{}", first.unit.name),
-            format!("第{}名{}", last.rank, last.unit.name),
             "通报表扬".to_owned(),
             "通报批评".to_owned(),
             bulletin.number.clone(),
@@ -442,6 +495,12 @@ async fn the_bulletin_is_written_from_the_published_ranking_and_goes_to_every_un
                 r.unit.name
             );
         }
+        ranking_is_a_table(
+            &pdf_layout(&pdf, scratch.path()),
+            &ranking,
+            long_name,
+            engine,
+        );
         to_png(
             &pdf,
             &format!("{engine:?}-bulletin").to_lowercase(),
@@ -456,6 +515,126 @@ async fn the_bulletin_is_written_from_the_published_ranking_and_goes_to_every_un
         assert_eq!(status, 200);
         assert_eq!(again, pdf, "{engine:?}");
         s.stop().await;
+    }
+}
+
+/// The ranking in the bulletin's text as `pdftotext -layout` reads it: a header row with the
+/// column names side by side, on every page the table reaches; each unit's row (rank, the
+/// two parts and the total side by side) once, in rank order; each unit's name in its row,
+/// the long one wrapped over the lines around its row's figures.
+fn ranking_is_a_table(
+    pages: &[Vec<String>],
+    ranking: &PublishedRanking,
+    long_name: &str,
+    engine: chafang_server::Engine,
+) {
+    let all = pages
+        .iter()
+        .enumerate()
+        .map(|(p, lines)| format!("--- page {} ---\n{}", p + 1, lines.join("\n")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let head = [
+        "名次",
+        "单位",
+        "满意度测评",
+        "明查暗访检查",
+        "综合得分",
+        "等次",
+    ];
+    let is_head = |line: &str| line.split_whitespace().collect::<Vec<_>>() == head;
+    // (page, line) of each unit's row, in rank order.
+    let mut at: Vec<(usize, usize)> = Vec::new();
+    for r in &ranking.rows {
+        let figures = [
+            points(r.survey_cp),
+            points(r.inspection_cp),
+            points(r.total_cp),
+        ];
+        let rank = r.rank.to_string();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (p, lines) in pages.iter().enumerate() {
+            for (n, l) in lines.iter().enumerate() {
+                let tokens: Vec<&str> = l.split_whitespace().collect();
+                if tokens.first() == Some(&rank.as_str()) && tokens.windows(3).any(|w| w == figures)
+                {
+                    found.push((p, n));
+                }
+            }
+        }
+        assert_eq!(
+            found.len(),
+            1,
+            "{engine:?}: the row of rank {} ({}, {figures:?}) once:\n{all}",
+            r.rank,
+            r.unit.name
+        );
+        let (p, n) = found[0];
+        // The name: on the row's line, or wrapped within its cell over the lines around it
+        // (a row's one-line cells are centred between its name's lines).
+        let lines = &pages[p];
+        let around: String = lines[n.saturating_sub(1)..(n + 2).min(lines.len())]
+            .iter()
+            .flat_map(|l| l.split_whitespace())
+            .collect();
+        let mut rest = around.as_str();
+        for c in r.unit.name.chars() {
+            let i = rest.find(c).unwrap_or_else(|| {
+                panic!(
+                    "{engine:?}: {c} of {} not in its row (rank {}):\n{all}",
+                    r.unit.name, r.rank
+                )
+            });
+            rest = &rest[i + c.len_utf8()..];
+        }
+        if r.unit.name == long_name {
+            assert!(
+                !lines[n - 1..=n + 1].iter().any(|l| l.contains(long_name)),
+                "{engine:?}: the long name is wrapped in its cell:\n{all}"
+            );
+            assert!(
+                !lines[n - 1].trim().is_empty() && !lines[n + 1].trim().is_empty(),
+                "{engine:?}: the long name's row is three lines:\n{all}"
+            );
+        }
+        let standing = lines[n].split_whitespace().last().unwrap_or("");
+        let expect = if r.commended {
+            "表扬"
+        } else if r.criticised {
+            "批评"
+        } else {
+            "—"
+        };
+        if !r.last_three_years {
+            assert_eq!(standing, expect, "{engine:?}: rank {}:\n{all}", r.rank);
+        }
+        at.push((p, n));
+    }
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "{engine:?}: rows in rank order: {at:?}\n{all}"
+    );
+    // The header above the first row on every page the table reaches, once per page.
+    let table_pages: std::collections::BTreeSet<usize> = at.iter().map(|(p, _)| *p).collect();
+    assert!(
+        table_pages.len() >= 2,
+        "{engine:?}: {} units should need a second page:\n{all}",
+        ranking.rows.len()
+    );
+    for (p, lines) in pages.iter().enumerate() {
+        let heads: Vec<usize> = (0..lines.len()).filter(|&n| is_head(&lines[n])).collect();
+        if table_pages.contains(&p) {
+            let first_row = at.iter().find(|(q, _)| *q == p).unwrap().1;
+            assert_eq!(
+                heads.len(),
+                1,
+                "{engine:?}: page {}: one header:\n{all}",
+                p + 1
+            );
+            assert!(heads[0] < first_row, "{engine:?}: page {}:\n{all}", p + 1);
+        } else {
+            assert!(heads.is_empty(), "{engine:?}: page {}:\n{all}", p + 1);
+        }
     }
 }
 

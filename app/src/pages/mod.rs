@@ -48,6 +48,8 @@ pub mod staff_shell;
 #[cfg(feature = "staff")]
 pub mod unit;
 #[cfg(feature = "staff")]
+pub mod unit_documents;
+#[cfg(feature = "staff")]
 pub mod unit_finding;
 #[cfg(feature = "staff")]
 pub mod unit_findings;

@@ -14,12 +14,14 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 enum T {
     Reports,
+    Documents,
 }
 
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
             T::Reports => ("本单位报表", "Our spreadsheets"),
+            T::Documents => ("收到的公文", "Documents received"),
         }
     }
 }
@@ -81,6 +83,9 @@ fn UnitHome() -> impl IntoView {
                             </a>
                             <a class="button" href="/unit/reports" data-testid="link-unit-reports">
                                 {ts(T::Reports)}
+                            </a>
+                            <a class="button" href="/unit/documents" data-testid="link-unit-documents">
+                                {ts(T::Documents)}
                             </a>
                         </nav>
                         <section class="card" aria-labelledby="sub-units" data-testid="sub-units">

@@ -4,7 +4,8 @@
 //! deadlines: nothing here can name who reported it.
 
 use super::render::{chinese_date, Document, Para};
-use chafang_domain::api::{DocumentKind, PublishedRanking, UnitCase};
+use super::table::{Align, Column, Table};
+use chafang_domain::api::{DocumentKind, PublishedRanking, PublishedRow, UnitCase};
 use chafang_domain::followup::{DeadlineKind, Deadlines};
 use chafang_domain::scoring::{INSPECTION_POINTS_CP, SURVEY_POINTS_CP};
 use chafang_domain::visit::Severity;
@@ -216,6 +217,51 @@ fn joined(names: &[&str]) -> String {
     names.join("、")
 }
 
+/// What a unit's row says in the bulletin's last column: 表扬, 批评 (and 连续三年末位), or a dash.
+fn standing(row: &PublishedRow) -> String {
+    match (row.commended, row.criticised, row.last_three_years) {
+        (true, _, _) => "表扬".to_owned(),
+        (_, true, true) => "批评（连续三年末位）".to_owned(),
+        (_, true, false) => "批评".to_owned(),
+        (_, _, true) => "连续三年末位".to_owned(),
+        _ => "—".to_owned(),
+    }
+}
+
+/// The ranking as a ruled table: 名次, 单位, the two parts of the score, the total, and
+/// 表扬/批评, one row per unit in rank order, as published.
+pub fn ranking_table(r: &PublishedRanking) -> Table {
+    let column = |head: &str, align, max_chars| Column {
+        head: head.to_owned(),
+        align,
+        max_chars,
+    };
+    Table {
+        columns: vec![
+            column("名次", Align::Centre, Some(3.0)),
+            column("单位", Align::Left, None),
+            column("满意度测评", Align::Centre, Some(5.0)),
+            column("明查暗访检查", Align::Centre, Some(6.0)),
+            column("综合得分", Align::Centre, Some(4.0)),
+            column("等次", Align::Centre, Some(4.0)),
+        ],
+        rows: r
+            .rows
+            .iter()
+            .map(|row| {
+                vec![
+                    row.rank.to_string(),
+                    row.unit.name.clone(),
+                    points(row.survey_cp),
+                    points(row.inspection_cp),
+                    points(row.total_cp),
+                    standing(row),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// 通报: the year's published ranking (综合测评结果), with the commended and the criticised
 /// units, to every appraised unit. Written from the ranking as published, never recomputed.
 pub fn bulletin(issuer: &Issuer, number: &str, today: Date, r: &PublishedRanking) -> Document {
@@ -230,16 +276,7 @@ pub fn bulletin(issuer: &Issuer, number: &str, today: Date, r: &PublishedRanking
         points(INSPECTION_POINTS_CP)
     )));
     doc.body.push(Para::Heading("一、测评结果".to_owned()));
-    for row in &r.rows {
-        doc.body.push(Para::Text(format!(
-            "第{}名　{}　{}分（满意度测评{}分，明查暗访检查{}分）",
-            row.rank,
-            row.unit.name,
-            points(row.total_cp),
-            points(row.survey_cp),
-            points(row.inspection_cp),
-        )));
-    }
+    doc.body.push(Para::Table(ranking_table(r)));
     let commended: Vec<&str> = r
         .rows
         .iter()

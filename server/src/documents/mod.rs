@@ -9,6 +9,8 @@
 //! - `fonts`: finding the CJK fonts (system or `CHAFANG_FONT_DIR`), with a clear error.
 //! - `layout`: Chinese line breaking with the punctuation rules (禁则) and justification.
 //! - `render`: the page in GB/T 9704 proportions, written by krilla (font subset embedded).
+//! - `table`: a ruled table in the body (the bulletin's ranking): column widths, cells wrapped,
+//!   rows split across pages under a repeated header.
 //! - `content`: what each kind says, from the unit's own view of the finding only (or from the
 //!   published ranking for a bulletin).
 //! - `store`: numbers, rows, bytes and the audit event.
@@ -18,6 +20,7 @@ pub mod fonts;
 pub mod layout;
 pub mod render;
 pub mod store;
+pub mod table;
 
 use crate::auth::extract::{OfficeUser, UnitUser};
 use crate::clock::today_cst;

@@ -12,6 +12,7 @@
 
 use super::fonts::{Face, Fonts};
 use super::layout::{break_balanced, break_paragraph, Line};
+use super::table::{self, Align, Laid, Table};
 use krilla::color::rgb;
 use krilla::geom::{Point, Rect, Transform};
 use krilla::metadata::Metadata;
@@ -37,6 +38,11 @@ const SMALL: f32 = 14.0;
 /// Noto CJK's ideographic em box runs from 0.88 em above the baseline to 0.12 em below.
 const ASCENT: f32 = 0.88;
 const RED: (u8, u8, u8) = (0xE6, 0x00, 0x12);
+/// The distance between two lines of text in a table cell (1.4 × 四号).
+const TABLE_LINE: f32 = 1.4 * table::SIZE;
+/// A table's outer rules and the rule under its header, and the rules inside it.
+const HEAVY_RULE: f32 = 0.75;
+const THIN_RULE: f32 = 0.4;
 
 /// What a document says, in the order it is set.
 #[derive(Clone, Debug)]
@@ -62,6 +68,14 @@ pub enum Para {
     Text(String),
     /// A numbered heading (一、…), bold, indented two characters.
     Heading(String),
+    /// A ruled table across the text block (see `table`).
+    Table(Table),
+}
+
+/// What the body flows: lines on the grid, or a table.
+enum Item {
+    Text(Which, Line),
+    Table(Box<Laid>),
 }
 
 /// A date as official documents write it: 2026年11月22日.
@@ -130,36 +144,62 @@ pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, String> {
     let bold_metrics = fonts.bold.metrics();
     let body_adv = |c: char| body_metrics.advance(c) * body_em;
     let bold_adv = |c: char| bold_metrics.advance(c) * body_em;
-    let mut flow: Vec<(Which, Line)> = Vec::new();
+    let cell_adv = |c: char| body_metrics.advance(c) * table::SIZE;
+    let head_adv = |c: char| bold_metrics.advance(c) * table::SIZE;
+    let mut flow: Vec<Item> = Vec::new();
     if let Some(to) = &doc.addressee {
         for l in break_paragraph(&format!("{to}："), BLOCK_W, 0.0, &body_adv) {
-            flow.push((Which::Body, l));
+            flow.push(Item::Text(Which::Body, l));
         }
     }
     for p in &doc.body {
         let (which, text, adv): (Which, &str, &dyn Fn(char) -> f32) = match p {
             Para::Text(t) => (Which::Body, t, &body_adv),
             Para::Heading(t) => (Which::Bold, t, &bold_adv),
+            Para::Table(t) => {
+                // A one-line row is one grid line tall, so the body after it stays on the grid.
+                let laid = t.lay_out(BLOCK_W, PITCH, TABLE_LINE, &cell_adv, &head_adv);
+                flow.push(Item::Table(Box::new(laid)));
+                continue;
+            }
         };
         for l in break_paragraph(text, BLOCK_W, 2.0 * body_em, adv) {
-            flow.push((which, l));
+            flow.push(Item::Text(which, l));
         }
     }
     // Signature: one blank line, the issuer ending two characters from the right, the date
     // on the next line starting two characters right of the issuer's start.
-    flow.push((Which::Body, Line::empty()));
+    flow.push(Item::Text(Which::Body, Line::empty()));
     let issuer_w: f32 = doc.issuer.chars().map(&body_adv).sum();
     let date = chinese_date(doc.date);
     let date_w: f32 = date.chars().map(&body_adv).sum();
     let issuer_x = (BLOCK_W - 2.0 * body_em - issuer_w).max(0.0);
     let date_x = (issuer_x + 2.0 * body_em).min(BLOCK_W - date_w);
-    flow.push((Which::Body, Line::at(&doc.issuer, issuer_x, &body_adv)));
-    flow.push((Which::Body, Line::at(&date, date_x, &body_adv)));
+    flow.push(Item::Text(
+        Which::Body,
+        Line::at(&doc.issuer, issuer_x, &body_adv),
+    ));
+    flow.push(Item::Text(Which::Body, Line::at(&date, date_x, &body_adv)));
 
-    let count = flow.len();
-    for (i, (which, l)) in flow.into_iter().enumerate() {
-        // A heading is kept with the line after it.
-        let heading_at_foot = matches!(which, Which::Bold) && line == LINES - 1 && i + 1 < count;
+    // What an item needs below the top of its first line to start on a page.
+    let needs = |item: Option<&Item>| match item {
+        Some(Item::Table(t)) => t.start_height(),
+        Some(Item::Text(..)) => PITCH,
+        None => 0.0,
+    };
+    for (i, item) in flow.iter().enumerate() {
+        let (which, l) = match item {
+            Item::Text(which, l) => (*which, l.clone()),
+            Item::Table(t) => {
+                line = set_table(&mut pages, line, t);
+                continue;
+            }
+        };
+        // A heading is kept with what follows it (its next line, or a table's header and
+        // first row).
+        let heading_at_foot = matches!(which, Which::Bold)
+            && (line + 1) as f32 * PITCH + needs(flow.get(i + 1)) > BLOCK_H + 0.01
+            && i + 1 < flow.len();
         if line >= LINES || heading_at_foot {
             pages.push(Vec::new());
             line = 0;
@@ -241,6 +281,97 @@ pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, String> {
         });
     }
     write_pdf(doc, fonts, &pages)
+}
+
+/// Sets a table from grid line `line` on the last page, on further pages as it needs (the
+/// header row again at the top of each), and returns the grid line after it.
+fn set_table(pages: &mut Vec<Vec<Placed>>, line: usize, t: &Laid) -> usize {
+    let first = BLOCK_H - line as f32 * PITCH;
+    let mut y = TOP + line as f32 * PITCH;
+    for (n, run) in t.runs(first.max(0.0), BLOCK_H).into_iter().enumerate() {
+        if n > 0 || (run.is_empty() && !t.rows.is_empty()) {
+            pages.push(Vec::new());
+            y = TOP;
+        }
+        if run.is_empty() && !t.rows.is_empty() {
+            continue;
+        }
+        let page = pages.last_mut().expect("a page");
+        let top = y;
+        let mut rules = vec![y];
+        y = set_row(page, y, t, &t.head, Which::Bold);
+        rules.push(y);
+        for r in &t.rows[run] {
+            y = set_row(page, y, t, r, Which::Body);
+            rules.push(y);
+        }
+        // The rules: heavier around the table and under the header.
+        let last = rules.len() - 1;
+        for (k, ry) in rules.into_iter().enumerate() {
+            let heavy = k == 0 || k == 1 || k == last;
+            let h = if heavy { HEAVY_RULE } else { THIN_RULE };
+            page.push(Placed::Rule {
+                y: ry - h / 2.0,
+                left: LEFT,
+                width: BLOCK_W,
+                height: h,
+                red: false,
+            });
+        }
+        let mut x = LEFT;
+        let cols = t.widths.len();
+        for k in 0..=cols {
+            let h = if k == 0 || k == cols {
+                HEAVY_RULE
+            } else {
+                THIN_RULE
+            };
+            page.push(Placed::Rule {
+                y: top,
+                left: (x - h / 2.0).min(LEFT + BLOCK_W - h / 2.0),
+                width: h,
+                height: y - top,
+                red: false,
+            });
+            if k < cols {
+                x += t.widths[k];
+            }
+        }
+    }
+    // The body goes on at the next grid line.
+    (((y - TOP) / PITCH) - 0.01).ceil().max(0.0) as usize
+}
+
+/// Sets one row's cells from `y` (its top), each cell's lines centred in the row's height;
+/// returns the row's bottom.
+fn set_row(page: &mut Vec<Placed>, y: f32, t: &Laid, row: &table::LaidRow, face: Which) -> f32 {
+    let mut x = LEFT;
+    for ((cell, w), align) in row.cells.iter().zip(&t.widths).zip(&t.aligns) {
+        let block = (cell.len().max(1) - 1) as f32 * t.line_height + PITCH;
+        let mut top = y + (row.height - block) / 2.0;
+        let inner = w - 2.0 * table::HPAD;
+        for l in cell {
+            let (left, width) = match align {
+                Align::Centre => {
+                    let nat = l.natural_width();
+                    (x + table::HPAD + (inner - nat).max(0.0) / 2.0, nat)
+                }
+                Align::Left => (x + table::HPAD, inner),
+            };
+            page.push(Placed::Line {
+                face,
+                size: table::SIZE,
+                left,
+                width,
+                base: top + (PITCH - table::SIZE) / 2.0 + ASCENT * table::SIZE,
+                line: l.clone(),
+                red: false,
+            });
+            top += t.line_height;
+        }
+        x += w;
+    }
+    y + row.height
 }
 
 /// The grid line whose cell starts at or after `y`.
