@@ -1,7 +1,8 @@
 //! Notifications on both engines: the inbox each role gets from the follow-up loop (a release
 //! reaches the unit's head and no other unit, a return the unit, an answer the office, a
 //! rejection and a close the reporting monitor), reading one's own and nobody else's, the
-//! deadline scan writing one notice per case and day, and signed webhooks that retry after a
+//! deadline scan writing one notice per case and day (in batches: many more cases than a batch,
+//! a second scan, an interrupted scan resumed), and signed webhooks that retry after a
 //! failure and carry nothing of the reporter.
 
 mod common;
@@ -16,7 +17,7 @@ use chafang_domain::api::{
 };
 use chafang_domain::followup::AnswerKind;
 use chafang_domain::{AnswerId, CaseId, DeviceId};
-use chafang_server::notifications::{inbox, webhooks};
+use chafang_server::notifications::{deadlines, inbox, webhooks};
 use common::fixtures::{
     a_unit, acknowledge_and_answer, case_of_finding, jpeg, post_json, release, submit, unit_step,
     visit,
@@ -24,6 +25,7 @@ use common::fixtures::{
 use common::{engines, TestServer};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use sqlx::Row;
 use std::sync::{Arc, Mutex};
 
 /// What must never reach a unit: the reporter's account and the visit.
@@ -264,12 +266,7 @@ async fn the_deadline_scan_writes_one_notice_per_case_and_day() {
 
         let scan = |day: time::Date| {
             let db = s.db.clone();
-            async move {
-                let mut tx = db.begin_write().await.unwrap();
-                let n = inbox::scan_deadlines(&mut tx, day).await.unwrap();
-                tx.commit().await.unwrap();
-                n
-            }
+            async move { deadlines::scan(&db, day).await.unwrap().written }
         };
         // Far from the deadline: nothing.
         assert_eq!(scan(due - time::Duration::days(20)).await, 0, "{engine:?}");
@@ -301,6 +298,167 @@ async fn the_deadline_scan_writes_one_notice_per_case_and_day() {
             0,
             "{engine:?}"
         );
+        s.stop().await;
+    }
+}
+
+/// How many notifications of a kind each (recipient, case) of `cases` has.
+async fn notices_per_recipient(
+    s: &TestServer,
+    kind: NotificationKind,
+    cases: &[CaseId],
+) -> Vec<(String, String, i64)> {
+    let mut conn = s.db.pool.acquire().await.unwrap();
+    let rows = sqlx::query(
+        "SELECT recipient_id, subject, COUNT(*) AS n FROM notifications WHERE kind = $1 \
+         GROUP BY recipient_id, subject ORDER BY recipient_id, subject",
+    )
+    .bind(kind.as_str())
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let wanted: Vec<String> = cases.iter().map(|c| c.to_string()).collect();
+    rows.iter()
+        .map(|r| {
+            (
+                r.get::<String, _>("recipient_id"),
+                r.get::<Option<String>, _>("subject").unwrap_or_default(),
+                r.get::<i64, _>("n"),
+            )
+        })
+        .filter(|(_, subject, _)| wanted.contains(subject))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deadline_scan_works_in_batches_and_resumes_without_duplicates() {
+    const CASES: usize = 23;
+    const SIZE: usize = 5;
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let head_1 = s.login("unit01").await;
+        let u1 = a_unit(&s, "区建设局").await;
+        // One visit with many findings: a case each, all released together.
+        let mut v = visit(&u1, DeviceId::new(), 1, &[]);
+        let template = v.findings[0].clone();
+        v.findings = (0..CASES)
+            .map(|i| chafang_domain::visit::FindingUpload {
+                id: chafang_domain::FindingId::new(),
+                description: format!("{} ({i})", template.description),
+                ..template.clone()
+            })
+            .collect();
+        assert_eq!(submit(&s, &monitor, &v).await.status(), 201, "{engine:?}");
+        let cases: Vec<CaseId> = {
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            let mut out = Vec::new();
+            for f in &v.findings {
+                let row = sqlx::query("SELECT case_id FROM case_findings WHERE finding_id = $1")
+                    .bind(f.id.to_string())
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap();
+                out.push(row.get::<String, _>("case_id").parse().unwrap());
+            }
+            out
+        };
+        release(&s, &office, &cases, false).await;
+        let shown: UnitCase = s
+            .get_json(&head_1, &format!("/api/v1/unit/findings/{}", cases[0]))
+            .await;
+        let overdue_on =
+            shown.due.expect("an acknowledgement deadline").due + time::Duration::days(1);
+        // Whom each notice must reach: the unit's accounts and those of the units above it.
+        let audience = {
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            inbox::unit_users(&mut conn, u1.id).await.unwrap()
+        };
+        assert!(!audience.is_empty(), "{engine:?}");
+
+        // Interrupted: two batches written, a third whose transaction never commits (a crash
+        // in the middle of a batch).
+        let ids = {
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            deadlines::due_cases(&mut conn, overdue_on).await.unwrap()
+        };
+        for case in &cases {
+            assert!(
+                ids.contains(&case.to_string()),
+                "{engine:?}: {case} not due"
+            );
+        }
+        // The batches over this test's cases alone (the demo's overdue cases are due too).
+        let mut ours: Vec<String> = cases.iter().map(|c| c.to_string()).collect();
+        ours.sort();
+        let mut batches = ours.chunks(SIZE);
+        let mut committed = 0;
+        for _ in 0..2 {
+            let batch = batches.next().unwrap();
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            let notes = deadlines::pending(&mut conn, overdue_on, batch)
+                .await
+                .unwrap();
+            drop(conn);
+            let mut tx = s.db.begin_write().await.unwrap();
+            committed += inbox::notify_many(&mut tx, &notes).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        {
+            let batch = batches.next().unwrap();
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            let notes = deadlines::pending(&mut conn, overdue_on, batch)
+                .await
+                .unwrap();
+            drop(conn);
+            let mut tx = s.db.begin_write().await.unwrap();
+            assert!(inbox::notify_many(&mut tx, &notes).await.unwrap() > 0);
+            drop(tx);
+        }
+        assert_eq!(committed as usize, 2 * SIZE * audience.len(), "{engine:?}");
+        let partial = notices_per_recipient(&s, NotificationKind::Overdue, &cases).await;
+        assert_eq!(partial.len(), 2 * SIZE * audience.len(), "{engine:?}");
+
+        // Resumed from the start: every case once per recipient, in several transactions.
+        let report = deadlines::scan_in_batches(&s.db, overdue_on, SIZE)
+            .await
+            .unwrap();
+        assert!(
+            report.batches as usize >= CASES / SIZE,
+            "{engine:?}: {report:?}"
+        );
+        assert_eq!(
+            report.written as usize + partial.len(),
+            CASES * audience.len(),
+            "{engine:?}: {report:?}"
+        );
+        let all = notices_per_recipient(&s, NotificationKind::Overdue, &cases).await;
+        assert_eq!(all.len(), CASES * audience.len(), "{engine:?}: {all:?}");
+        assert!(all.iter().all(|(_, _, n)| *n == 1), "{engine:?}: {all:?}");
+        for (recipient, _, _) in &all {
+            assert!(
+                audience.iter().any(|u| u.to_string() == *recipient),
+                "{engine:?}: a notice to {recipient}, who does not see the unit"
+            );
+        }
+        // A second full scan adds none.
+        let again = deadlines::scan_in_batches(&s.db, overdue_on, SIZE)
+            .await
+            .unwrap();
+        assert_eq!(again.written, 0, "{engine:?}: {again:?}");
+        assert!(again.cases as usize >= CASES, "{engine:?}: {again:?}");
+        // And with the default batch size, the same.
+        let default = deadlines::scan(&s.db, overdue_on).await.unwrap();
+        assert_eq!(default.written, 0, "{engine:?}: {default:?}");
+        let inbox_1 = inbox_of(&s, &head_1).await;
+        for case in &cases {
+            assert_eq!(
+                about(&inbox_1, NotificationKind::Overdue, *case),
+                1,
+                "{engine:?}: {case}"
+            );
+        }
         s.stop().await;
     }
 }

@@ -4,13 +4,15 @@
 //! from a real released finding and the cross-check team's override, publishing (refused while
 //! a unit has no survey), the last-three-years flag over three published years, settings
 //! frozen once the year is closed, and the tamper alarm: a table row changed directly in SQL
-//! is found by recomputing from the audit log.
+//! is found by recomputing from the audit log, and notifies the office (inbox and webhook) once
+//! per distinct alarm and never a unit.
 
 mod common;
 
 use chafang_domain::api::OfficeStep;
 use chafang_domain::api::{
-    PublishedRanking, ScoringCheck, ScoringRow, ScoringYear, SurveyImportReport,
+    paths, Notification, NotificationKind, PublishedRanking, ScoringCheck, ScoringRow, ScoringYear,
+    SurveyImportReport,
 };
 use chafang_domain::scoring::ScoringSettings;
 use chafang_domain::DeviceId;
@@ -619,6 +621,134 @@ async fn publishing_flags_three_years_last_and_tampering_raises_the_alarm() {
             .get_json(&office, &format!("{}/published", base(2032)))
             .await;
         assert_eq!(kept.unwrap().rows, p32.rows);
+        s.stop().await;
+    }
+}
+
+/// The `n` a counting query answers for a kind.
+async fn count_where(s: &TestServer, sql: &str, kind: &str) -> i64 {
+    let mut conn = s.db.pool.acquire().await.unwrap();
+    sqlx::query(sql)
+        .bind(kind)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .get::<i64, _>("n")
+}
+
+async fn alarm_notices(s: &TestServer, client: &reqwest::Client) -> Vec<Notification> {
+    let all: Vec<Notification> = s.get_json(client, paths::NOTIFICATIONS).await;
+    all.into_iter()
+        .filter(|n| n.kind == NotificationKind::ScoringAlarm)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_tampered_figure_notifies_the_office_once_and_no_unit() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let head = s.login("unit01").await;
+        let (status, body) = post_json(
+            &s,
+            &office,
+            paths::OFFICE_WEBHOOKS,
+            &json!({"url": "http://127.0.0.1:9/hook", "secret": "a-gateway-secret-0123"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{engine:?}: {body}");
+        let year = 2034;
+        open_year(&s, &office, year).await;
+        let published = publish_year(&s, &office, year, "区物价局").await;
+        let deliveries = "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE kind = $1";
+        let notices = "SELECT COUNT(*) AS n FROM notifications WHERE kind = $1";
+        // Publishing checks at once: nothing differs, nothing is raised.
+        let check: ScoringCheck = s.get_json(&office, &format!("{}/check", base(year))).await;
+        assert!(check.alarms.is_empty(), "{engine:?}: {:?}", check.alarms);
+        assert_eq!(count_where(&s, deliveries, "scoring.alarm").await, 0);
+        assert_eq!(count_where(&s, notices, "scoring_alarm").await, 0);
+
+        // A published figure changed in the database: one notice, one webhook delivery.
+        let target = &published.rows[1];
+        let tamper = |sql: &'static str, unit: String| {
+            let db = s.db.clone();
+            let publication = published.publication.id.to_string();
+            async move {
+                let mut conn = db.pool.acquire().await.unwrap();
+                sqlx::query(sql)
+                    .bind(publication)
+                    .bind(unit)
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+            }
+        };
+        tamper(
+            "UPDATE scoring_published_rows SET total_cp = total_cp + 300 WHERE publication_id = $1 AND unit_id = $2",
+            target.unit.id.to_string(),
+        )
+        .await;
+        let check: ScoringCheck = s.get_json(&office, &format!("{}/check", base(year))).await;
+        assert!(check.alarms.len() >= 2, "{engine:?}: {:?}", check.alarms);
+        let mine = alarm_notices(&s, &office).await;
+        assert_eq!(mine.len(), 1, "{engine:?}: {mine:?}");
+        assert_eq!(mine[0].params["year"], year, "{engine:?}: {mine:?}");
+        assert_eq!(
+            mine[0].params["alarms"].as_u64(),
+            Some(check.alarms.len() as u64),
+            "{engine:?}: {mine:?}"
+        );
+        assert_eq!(count_where(&s, deliveries, "scoring.alarm").await, 1);
+        assert_eq!(events(&s, "scoring.alarm").await.len(), 1);
+
+        // Checking again (and the worker's run over every year) raises nothing new.
+        let again: ScoringCheck = s.get_json(&office, &format!("{}/check", base(year))).await;
+        assert_eq!(again.alarms, check.alarms, "{engine:?}");
+        assert_eq!(
+            chafang_server::scoring::check::watch(&s.db).await.unwrap(),
+            0
+        );
+        assert_eq!(alarm_notices(&s, &office).await.len(), 1, "{engine:?}");
+        assert_eq!(count_where(&s, deliveries, "scoring.alarm").await, 1);
+
+        // A different tampering is a new alarm, found by the worker's run without anyone
+        // opening the check.
+        tamper(
+            "UPDATE scoring_published_rows SET commended = 1 - commended WHERE publication_id = $1 AND unit_id = $2",
+            published.rows[published.rows.len() - 2].unit.id.to_string(),
+        )
+        .await;
+        assert!(chafang_server::scoring::check::watch(&s.db).await.unwrap() >= 1);
+        assert_eq!(alarm_notices(&s, &office).await.len(), 2, "{engine:?}");
+        assert_eq!(count_where(&s, deliveries, "scoring.alarm").await, 2);
+
+        // Never to a unit: not in a unit head's inbox, and no such row for any non-office account.
+        assert!(alarm_notices(&s, &head).await.is_empty(), "{engine:?}");
+        let to_others = count_where(
+            &s,
+            "SELECT COUNT(*) AS n FROM notifications n JOIN users u ON u.id = n.recipient_id \
+             WHERE n.kind = $1 AND u.role <> 'office'",
+            "scoring_alarm",
+        )
+        .await;
+        assert_eq!(to_others, 0, "{engine:?}");
+        // The webhook body carries the kind and the day only.
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        let payload: String =
+            sqlx::query("SELECT payload FROM webhook_deliveries WHERE kind = 'scoring.alarm'")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap()[0]
+                .get("payload");
+        drop(conn);
+        let body: Value = serde_json::from_str(&payload).unwrap();
+        let keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(keys, vec!["at_day", "kind", "seq"], "{engine:?}: {payload}");
         s.stop().await;
     }
 }

@@ -44,6 +44,10 @@ struct Params {
     done: Option<u32>,
     required: Option<u32>,
     due: Option<Due>,
+    /// A scoring alarm's year, how many new alarms, and the first one's words.
+    year: Option<i32>,
+    alarms: Option<u32>,
+    alarm: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -64,6 +68,8 @@ enum T {
     FindingClosed,
     LookBackRequested,
     Reminder,
+    ScoringAlarm,
+    AlarmCount,
     Unread,
     UnreadCount,
     AllRead,
@@ -87,6 +93,11 @@ impl Texts for T {
             T::FindingClosed => ("您反映的问题已销号", "Your finding was closed"),
             T::LookBackRequested => ("请您回头看", "A look-back visit is asked for"),
             T::Reminder => ("明查暗访任务催办", "Visit quota reminder"),
+            T::ScoringAlarm => (
+                "测评结果与审计日志不符",
+                "The appraisal differs from the audit log",
+            ),
+            T::AlarmCount => ("{0} 年测评：{1} 项新告警", "{0} appraisal: {1} new alarms"),
             T::Unread => ("未读", "Unread"),
             T::UnreadCount => ("{0} 条未读", "{0} unread"),
             T::AllRead => ("没有未读消息", "Nothing unread"),
@@ -111,6 +122,7 @@ fn title(kind: K) -> T {
         K::FindingClosed => T::FindingClosed,
         K::LookBackRequested => T::LookBackRequested,
         K::Reminder => T::Reminder,
+        K::ScoringAlarm => T::ScoringAlarm,
     }
 }
 
@@ -120,6 +132,7 @@ fn title(kind: K) -> T {
 fn target(role: Role, kind: K, subject: Option<&str>) -> String {
     match (role, kind, subject) {
         (Role::Monitor, K::Reminder, _) => "/monitor".into(),
+        (_, K::ScoringAlarm, _) => "/office/scoring".into(),
         (Role::Monitor, _, _) => "/monitor/findings".into(),
         (Role::Office, _, Some(s)) => format!("/office/findings/{s}"),
         (Role::Unit, _, Some(s)) => format!("/unit/findings/{s}"),
@@ -224,6 +237,15 @@ fn lines(p: &Params, refs: LocalResource<Refs>) -> Vec<String> {
     }
     if let Some(r) = p.reason.as_deref().filter(|r| !r.is_empty()) {
         out.push(fill(i18n.s(T::Reason), &[r]));
+    }
+    if let (Some(year), Some(n)) = (p.year, p.alarms) {
+        out.push(fill(
+            i18n.s(T::AlarmCount),
+            &[&year.to_string(), &n.to_string()],
+        ));
+    }
+    if let Some(a) = &p.alarm {
+        out.push(a.clone());
     }
     if let Some(m) = &p.message {
         out.push(m.clone());

@@ -34,10 +34,13 @@ pub enum NotificationKind {
     LookBackRequested,
     /// To a monitor: a quota reminder (催办).
     Reminder,
+    /// To the office: the scoring check found the published ranking or its inputs differing
+    /// from the audit log (raised once per distinct alarm).
+    ScoringAlarm,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 10] = [
+    pub const ALL: [NotificationKind; 11] = [
         NotificationKind::NewFinding,
         NotificationKind::DeadlineNear,
         NotificationKind::Overdue,
@@ -48,6 +51,7 @@ impl NotificationKind {
         NotificationKind::FindingClosed,
         NotificationKind::LookBackRequested,
         NotificationKind::Reminder,
+        NotificationKind::ScoringAlarm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +66,7 @@ impl NotificationKind {
             NotificationKind::FindingClosed => "finding_closed",
             NotificationKind::LookBackRequested => "look_back_requested",
             NotificationKind::Reminder => "reminder",
+            NotificationKind::ScoringAlarm => "scoring_alarm",
         }
     }
 

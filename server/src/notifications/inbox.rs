@@ -1,7 +1,8 @@
 //! The in-app inbox: a notification row per recipient, written in the transaction of the change
-//! that causes it (a step on a case, a reminder) or by the periodic deadline scan. A unit's
-//! notification is filled only from `UnitCase`, which has no field for the reporter; the
-//! reporters' own notifications go to the monitors alone.
+//! that causes it (a step on a case, a reminder, a scoring alarm) or by the deadline scan
+//! (`deadlines.rs`). A unit's notification is filled only from what its `UnitCase` shows,
+//! which has no field for the reporter; the reporters' own notifications go to the monitors
+//! alone.
 
 use crate::auth::extract::CurrentUser;
 use crate::clock::{now_ms, today_cst};
@@ -13,11 +14,10 @@ use crate::units;
 use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{Notification, NotificationKind, UnreadCount};
-use chafang_domain::followup::{add_working_days, CaseState, Step};
+use chafang_domain::followup::{shown_date, CaseState, Step};
 use chafang_domain::{CaseId, UnitId, UserId};
 use sqlx::{AnyConnection, Row};
-use std::collections::HashSet;
-use time::Date;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// The most notifications one inbox answer lists.
@@ -64,6 +64,57 @@ pub async fn notify(
     Ok(written)
 }
 
+/// Rows one multi-row `INSERT` of `notify_many` writes (8 parameters each, well under both
+/// engines' limits on parameters per statement).
+const ROWS_PER_INSERT: usize = 100;
+
+/// Writes many notes, each to its recipients, skipping any recipient who already has the note's
+/// `dedup` key, with a few multi-row statements instead of one per row (the deadline scan
+/// writes thousands). Returns how many were written.
+pub async fn notify_many(
+    conn: &mut AnyConnection,
+    notes: &[(Vec<UserId>, Note)],
+) -> Result<u32, ApiError> {
+    let now = now_ms();
+    let today = today_cst().to_string();
+    let rows: Vec<(&UserId, &Note, String)> = notes
+        .iter()
+        .flat_map(|(recipients, note)| {
+            let params = note.params.to_string();
+            recipients.iter().map(move |r| (r, note, params.clone()))
+        })
+        .collect();
+    let mut written = 0;
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=8).map(|k| format!("${}", i * 8 + k)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO notifications (id, recipient_id, kind, subject, params, created_at, created_on, dedup) \
+             VALUES {} ON CONFLICT DO NOTHING",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (recipient, note, params) in chunk {
+            q = q
+                .bind(Uuid::new_v4().to_string())
+                .bind(recipient.to_string())
+                .bind(note.kind.as_str())
+                .bind(note.subject.clone())
+                .bind(params.clone())
+                .bind(now)
+                .bind(today.clone())
+                .bind(note.dedup.clone());
+        }
+        let n = q.execute(&mut *conn).await?.rows_affected();
+        written += u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    Ok(written)
+}
+
 async fn user_ids(conn: &mut AnyConnection, sql: &str) -> Result<Vec<UserId>, ApiError> {
     let rows = sqlx::query(sql).fetch_all(&mut *conn).await?;
     rows.iter()
@@ -80,51 +131,86 @@ pub async fn office_users(conn: &mut AnyConnection) -> Result<Vec<UserId>, ApiEr
     .await
 }
 
-/// The active unit accounts that see a case of `unit`: those of the unit itself and of every
-/// unit above it (a unit user's scope is their unit's subtree, see `findings::unit::scope`).
-pub async fn unit_users(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<UserId>, ApiError> {
-    let all = units::list_all(conn).await?;
-    let mut chain = HashSet::from([unit]);
-    let mut at = unit;
-    while let Some(parent) = all.iter().find(|u| u.id == at).and_then(|u| u.parent_id) {
-        if !chain.insert(parent) {
-            break;
-        }
-        at = parent;
-    }
-    let rows =
-        sqlx::query("SELECT id, unit_id FROM users WHERE role = 'unit' AND active = 1 ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let unit: UnitId = r
-            .try_get::<String, _>("unit_id")?
-            .parse()
-            .map_err(internal)?;
-        if chain.contains(&unit) {
-            out.push(r.try_get::<String, _>("id")?.parse().map_err(internal)?);
-        }
-    }
-    Ok(out)
+/// Who among the unit accounts sees a unit's cases: the active accounts of the unit itself and
+/// of every unit above it (a unit user's scope is their unit's subtree, see
+/// `findings::unit::scope`). Loaded once, it answers for any number of cases without a query.
+pub struct UnitAudience {
+    parents: HashMap<UnitId, Option<UnitId>>,
+    /// Active unit accounts and their units, by account id.
+    users: Vec<(UserId, UnitId)>,
 }
 
-/// What a unit is told of a case: only fields of its `UnitCase` (random id, unit, criterion,
-/// the coarsened day seen, the release day and the running deadline).
+impl UnitAudience {
+    pub async fn load(conn: &mut AnyConnection) -> Result<UnitAudience, ApiError> {
+        let parents = units::list_all(conn)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.parent_id))
+            .collect();
+        let rows = sqlx::query(
+            "SELECT id, unit_id FROM users WHERE role = 'unit' AND active = 1 ORDER BY id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let users = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("id")?.parse().map_err(internal)?,
+                    r.try_get::<String, _>("unit_id")?
+                        .parse()
+                        .map_err(internal)?,
+                ))
+            })
+            .collect::<Result<_, ApiError>>()?;
+        Ok(UnitAudience { parents, users })
+    }
+
+    /// The accounts that see a case of `unit`, by account id.
+    pub fn of(&self, unit: UnitId) -> Vec<UserId> {
+        let mut chain = HashSet::from([unit]);
+        let mut at = unit;
+        while let Some(parent) = self.parents.get(&at).copied().flatten() {
+            if !chain.insert(parent) {
+                break;
+            }
+            at = parent;
+        }
+        self.users
+            .iter()
+            .filter(|(_, u)| chain.contains(u))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+}
+
+/// The active unit accounts that see a case of `unit` (see `UnitAudience`).
+pub async fn unit_users(conn: &mut AnyConnection, unit: UnitId) -> Result<Vec<UserId>, ApiError> {
+    Ok(UnitAudience::load(conn).await?.of(unit))
+}
+
+/// What a unit is told of a case: only what its `UnitCase` shows, computed the way
+/// `views::unit_case` computes it (random id, unit, criterion, the coarsened day seen, the
+/// release day and the running deadline). `None` for a case not released (no unit sees it).
+pub fn unit_params_of(case: &CaseRecord, names: &UnitNames) -> Option<serde_json::Value> {
+    let released_on = case.released_on?;
+    Some(serde_json::json!({
+        "case": case.id,
+        "unit": names.unit_ref(case.unit_id).name,
+        "criterion": case.criterion,
+        "seen_on": shown_date(case.seen_on, case.covert).to_string(),
+        "released_on": released_on.to_string(),
+        "due": views::due(case),
+    }))
+}
+
+/// `unit_params_of` with the unit names loaded.
 pub async fn unit_params(
     conn: &mut AnyConnection,
     case: &CaseRecord,
 ) -> Result<serde_json::Value, ApiError> {
     let names = UnitNames::load(conn).await?;
-    let view = views::unit_case(conn, case, &names).await?;
-    Ok(serde_json::json!({
-        "case": view.id,
-        "unit": view.unit.name,
-        "criterion": view.criterion,
-        "seen_on": view.seen_on.to_string(),
-        "released_on": view.released_on.to_string(),
-        "due": view.due,
-    }))
+    unit_params_of(case, &names).ok_or_else(|| internal("a released case without a release day"))
 }
 
 /// What the office and the reporters are told of a case.
@@ -201,37 +287,6 @@ pub async fn on_case_step(
     };
     notify(conn, &recipients, &note).await?;
     Ok(())
-}
-
-/// The deadline scan: for each released case whose running deadline (acknowledge, answer or
-/// commitment) falls within one working day of `today` or has passed, a notice to the unit's
-/// users — at most one per case, deadline and day however often it runs. Returns how many
-/// notifications it wrote.
-pub async fn scan_deadlines(conn: &mut AnyConnection, today: Date) -> Result<u32, ApiError> {
-    let soon = add_working_days(today, 1);
-    let mut written = 0;
-    for case in store::load_all(conn).await? {
-        let Some((deadline, due)) = case.deadlines.current(case.state) else {
-            continue;
-        };
-        if due > soon {
-            continue;
-        }
-        let kind = if today > due {
-            NotificationKind::Overdue
-        } else {
-            NotificationKind::DeadlineNear
-        };
-        let note = Note {
-            kind,
-            subject: Some(case.id.to_string()),
-            params: unit_params(conn, &case).await?,
-            dedup: Some(format!("deadline:{}:{deadline:?}:{due}:{today}", case.id)),
-        };
-        let recipients = unit_users(conn, case.unit_id).await?;
-        written += notify(conn, &recipients, &note).await?;
-    }
-    Ok(written)
 }
 
 fn notification_of(r: &sqlx::any::AnyRow) -> Result<Notification, ApiError> {

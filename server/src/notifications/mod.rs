@@ -2,12 +2,15 @@
 //! its SMS or messaging gateway to. Neither ever carries a reporter's identity to a unit.
 //!
 //! - `inbox`: notification rows written in the transaction of the change that causes them
-//!   (`on_case_step`, called by `take_step`; reminders), the deadline scan, and the routes.
+//!   (`on_case_step`, called by `take_step`; reminders; scoring alarms), and the routes.
+//! - `deadlines`: the deadline scan, in bounded batches that release the writer in between.
 //! - `webhooks`: endpoints, the outbox filled by `audit::append`, signed delivery with backoff.
 //!
-//! `spawn_worker` runs in `serve()`: it delivers due webhooks every few seconds and scans the
-//! deadlines every hour, until the server's shutdown signal.
+//! `spawn_worker` runs in `serve()`: it delivers due webhooks every few seconds and, at start and
+//! every hour, scans the deadlines and checks the published rankings, until the server's
+//! shutdown signal. Start never waits for either.
 
+pub mod deadlines;
 pub mod inbox;
 pub mod webhooks;
 
@@ -36,19 +39,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::deliveries))
 }
 
-/// Runs the deadline scan for today in one write transaction.
-pub async fn scan_deadlines_now(db: &Db) -> anyhow::Result<u32> {
-    let mut tx = db.begin_write().await?;
-    let n = inbox::scan_deadlines(&mut tx, today_cst())
+/// Runs the deadline scan for today, in batches (see `deadlines`), and logs what it did. The
+/// worker calls it at start and every `DEADLINE_SCAN`; a bench may time it.
+pub async fn scan_deadlines_now(db: &Db) -> anyhow::Result<deadlines::ScanReport> {
+    let started = std::time::Instant::now();
+    let report = deadlines::scan(db, today_cst())
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    tx.commit().await?;
-    Ok(n)
+    tracing::info!(
+        cases = report.cases,
+        written = report.written,
+        batches = report.batches,
+        ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "deadline scan"
+    );
+    Ok(report)
 }
 
-/// The background worker: webhook deliveries every `DELIVERY_TICK`, the deadline scan at start
-/// and every `DEADLINE_SCAN`; it ends when `stop` turns true (or its sender is gone).
-pub fn spawn_worker(db: Db, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+/// The background worker, two loops side by side in one task so that neither waits for the
+/// other: webhook deliveries every `DELIVERY_TICK`; and at start and every `DEADLINE_SCAN`, the
+/// deadline scan and the scoring check of every year (`scoring::check::watch`, which raises
+/// new alarms). Both end when `stop` turns true (or its sender is gone).
+pub fn spawn_worker(db: Db, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let client = match webhooks::client() {
             Ok(c) => c,
@@ -57,28 +69,41 @@ pub fn spawn_worker(db: Db, mut stop: watch::Receiver<bool>) -> tokio::task::Joi
                 return;
             }
         };
-        let mut deliveries = tokio::time::interval(DELIVERY_TICK);
-        let mut scans = tokio::time::interval(DEADLINE_SCAN);
-        deliveries.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        scans.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while !*stop.borrow() {
-            tokio::select! {
-                changed = stop.changed() => {
-                    if changed.is_err() || *stop.borrow() {
-                        break;
-                    }
-                }
-                _ = deliveries.tick() => {
-                    if let Err(e) = webhooks::deliver_due(&db, &client, now_ms()).await {
-                        tracing::warn!("webhook deliveries: {e:?}");
-                    }
-                }
-                _ = scans.tick() => {
-                    if let Err(e) = scan_deadlines_now(&db).await {
-                        tracing::warn!("deadline scan: {e:#}");
-                    }
+        let (db, client) = (&db, &client);
+        let deliveries = every(DELIVERY_TICK, stop.clone(), move || async move {
+            if let Err(e) = webhooks::deliver_due(db, client, now_ms()).await {
+                tracing::warn!("webhook deliveries: {e:?}");
+            }
+        });
+        let scans = every(DEADLINE_SCAN, stop, move || async move {
+            if let Err(e) = scan_deadlines_now(db).await {
+                tracing::warn!("deadline scan: {e:#}");
+            }
+            if let Err(e) = crate::scoring::check::watch(db).await {
+                tracing::warn!("scoring check: {e:?}");
+            }
+        });
+        tokio::join!(deliveries, scans);
+    })
+}
+
+/// Runs `job` at once and then every `period` (a late run delays the next, never doubles it),
+/// until `stop` turns true or its sender is gone; a running job finishes first.
+async fn every<F, Fut>(period: Duration, mut stop: watch::Receiver<bool>, job: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !*stop.borrow() {
+        tokio::select! {
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    break;
                 }
             }
+            _ = ticks.tick() => job().await,
         }
-    })
+    }
 }

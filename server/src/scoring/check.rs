@@ -10,20 +10,32 @@
 //!    earlier years' events carry, and compares it with the published figures (`recomputed`
 //!    alarms).
 //!
+//! An alarm is raised once (`raise`): each distinct alarm (year, kind, unit, message) is
+//! recorded in `scoring_alarms` with a `scoring.alarm` event on the chain (which puts it in
+//! the webhooks' outbox) and a notification to every office account, in one transaction; a
+//! later check finding the same alarm raises nothing. The check runs when the office opens it,
+//! after each publication, and at start and hourly for every year (`watch`, from the
+//! notifications worker): tampering is found without anyone looking. Units are never told.
+//!
 //! The findings are counted from the cases when publishing and their tally goes on the chain
 //! with the figures; the cases' own history is on the chain as their steps. The chain itself
 //! is verified by `audit verify` and its checkpoints: an event edited in place is caught there.
 
 use super::compute::{self, Context};
 use super::store::{self, Inputs, OverrideRec, SurveyRec};
+use crate::audit;
 use crate::clock::now_ms;
+use crate::db::Db;
 use crate::error::{internal, ApiError};
+use crate::notifications::inbox::{self, Note};
+use chafang_domain::api::NotificationKind;
 use chafang_domain::api::{PublicationSummary, PublishedRow, ScoringAlarm, ScoringCheck, UnitRef};
 use chafang_domain::scoring::{points_text, InspectionTally};
 use chafang_domain::UnitId;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One `scoring.*` event of the year.
 struct Ev {
@@ -408,4 +420,164 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
         published,
         alarms: alarms.list,
     })
+}
+
+/// The audit event of alarms raised (its payload lists them; a webhook body carries only its
+/// sequence number, kind and day).
+pub const ALARM_RAISED: &str = "scoring.alarm";
+
+/// What makes an alarm the same alarm: its year, kind, unit and message (which names the
+/// figures that differ, so a different tampering is a new alarm).
+pub fn fingerprint(year: i32, alarm: &ScoringAlarm) -> String {
+    let unit = alarm.unit.as_ref().map(|u| u.id.to_string());
+    let mut h = Sha256::new();
+    for part in [
+        year.to_string().as_str(),
+        alarm.kind.as_str(),
+        unit.as_deref().unwrap_or(""),
+        alarm.message.as_str(),
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The fingerprints of a year's alarms raised so far.
+async fn raised(conn: &mut AnyConnection, year: i32) -> Result<HashSet<String>, ApiError> {
+    let rows = sqlx::query("SELECT fingerprint FROM scoring_alarms WHERE year = $1")
+        .bind(i64::from(year))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("fingerprint")?))
+        .collect()
+}
+
+/// Raises the alarms of a check that were not raised before: records each, appends one
+/// `scoring.alarm` event and notifies the office's accounts, in one write transaction (none
+/// is taken when there is nothing new). Returns how many alarms were new.
+pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
+    if report.alarms.is_empty() {
+        return Ok(0);
+    }
+    let year = report.year;
+    let known = {
+        let mut conn = db.pool.acquire().await?;
+        raised(&mut conn, year).await?
+    };
+    if report
+        .alarms
+        .iter()
+        .all(|a| known.contains(&fingerprint(year, a)))
+    {
+        return Ok(0);
+    }
+    let mut tx = db.begin_write().await?;
+    // Checked again under the writer: another check may have raised them meanwhile.
+    let known = raised(&mut tx, year).await?;
+    let mut new: Vec<(&ScoringAlarm, String)> = Vec::new();
+    for a in &report.alarms {
+        let f = fingerprint(year, a);
+        if !known.contains(&f) && !new.iter().any(|(_, g)| *g == f) {
+            new.push((a, f));
+        }
+    }
+    let Some((first, first_fingerprint)) = new.first() else {
+        return Ok(0);
+    };
+    let listed: Vec<Value> = new
+        .iter()
+        .map(|(a, f)| {
+            serde_json::json!({
+                "fingerprint": f,
+                "kind": a.kind,
+                "unit_id": a.unit.as_ref().map(|u| u.id.to_string()),
+                "message": a.message,
+            })
+        })
+        .collect();
+    audit::append(
+        &mut tx,
+        audit::Event {
+            actor: None,
+            kind: ALARM_RAISED,
+            subject: None,
+            payload: serde_json::json!({"year": year, "alarms": listed}),
+        },
+    )
+    .await?;
+    let seq = audit::head(&mut tx).await?.seq;
+    let at = now_ms();
+    for (a, f) in &new {
+        sqlx::query(
+            "INSERT INTO scoring_alarms (fingerprint, year, kind, unit_id, message, raised_at, event_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(f.as_str())
+        .bind(i64::from(year))
+        .bind(a.kind.as_str())
+        .bind(a.unit.as_ref().map(|u| u.id.to_string()))
+        .bind(a.message.as_str())
+        .bind(at)
+        .bind(seq)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let note = Note {
+        kind: NotificationKind::ScoringAlarm,
+        subject: Some(year.to_string()),
+        params: serde_json::json!({
+            "year": year,
+            "alarms": new.len(),
+            "alarm": first.message,
+        }),
+        dedup: Some(format!("scoring-alarm:{first_fingerprint}")),
+    };
+    let office = inbox::office_users(&mut tx).await?;
+    inbox::notify(&mut tx, &office, &note).await?;
+    tx.commit().await?;
+    let n = u32::try_from(new.len()).unwrap_or(u32::MAX);
+    tracing::warn!(
+        year,
+        new = n,
+        "the published ranking does not match the audit log: alarm raised"
+    );
+    Ok(n)
+}
+
+/// Checks a year and raises its new alarms; the report is returned as the check made it.
+pub async fn check_and_raise(db: &Db, year: i32) -> Result<ScoringCheck, ApiError> {
+    let report = {
+        let mut conn = db.pool.acquire().await?;
+        check(&mut conn, year).await?
+    };
+    raise(db, &report).await?;
+    Ok(report)
+}
+
+/// Checks every year and raises the new alarms (the worker's hourly run). Cheap: the check
+/// reads the few `scoring.*` events through their index and a year's scoring tables. Returns
+/// how many alarms were new.
+pub async fn watch(db: &Db) -> Result<u32, ApiError> {
+    let years = {
+        let mut conn = db.pool.acquire().await?;
+        crate::campaigns::store::list(&mut conn).await?
+    };
+    let mut new = 0;
+    for c in years {
+        // One year failing to check does not keep the others from being checked.
+        let checked = async {
+            let report = {
+                let mut conn = db.pool.acquire().await?;
+                check(&mut conn, c.year).await?
+            };
+            raise(db, &report).await
+        };
+        match checked.await {
+            Ok(n) => new += n,
+            Err(e) => tracing::warn!(year = c.year, "scoring check: {e:?}"),
+        }
+    }
+    Ok(new)
 }

@@ -253,6 +253,11 @@ async fn publish(
         .await?
         .ok_or_else(|| crate::error::internal("a publication that cannot be read back"))?;
     tx.commit().await?;
+    // The new publication checked against the log at once: a difference is an alarm now, not
+    // at the next hourly check. Published either way; a failing check is only logged.
+    if let Err(e) = check::check_and_raise(&state.db, year).await {
+        tracing::warn!(year, "scoring check after publishing: {e:?}");
+    }
     Ok(Json(ranking))
 }
 
@@ -274,7 +279,8 @@ async fn published(
 }
 
 /// Rebuilds the year's inputs from the audit log, recomputes the ranking and compares it with
-/// the published figures and the tables; every difference is an alarm.
+/// the published figures and the tables; every difference is an alarm, and a new one notifies
+/// the office.
 #[utoipa::path(get, path = "/api/v1/office/scoring/{year}/check", tag = "scoring",
     params(("year" = i32, Path, description = "the campaign's year")),
     responses((status = 200, body = ScoringCheck), (status = 401), (status = 404)))]
@@ -284,14 +290,6 @@ async fn check_year(
     Path(year): Path<String>,
 ) -> Result<Json<ScoringCheck>, ApiError> {
     let year = parse_year(&year)?;
-    let mut conn = state.db.pool.acquire().await?;
-    let report = check::check(&mut conn, year).await?;
-    if !report.alarms.is_empty() {
-        tracing::warn!(
-            year,
-            alarms = report.alarms.len(),
-            "the published ranking does not match the audit log"
-        );
-    }
-    Ok(Json(report))
+    // New alarms are raised (the office notified, a webhook event) once; the report lists all.
+    Ok(Json(check::check_and_raise(&state.db, year).await?))
 }
