@@ -42,7 +42,8 @@ async function sendVisit(phone: APIRequestContext, unit: Unit, mode: 'open' | 'c
 }
 
 test('the office sees visits and findings on a plain map, and the dashboard as charts', async ({ page, server }) => {
-  test.slow();
+  // Two thousand visits are sent at the end, for the clusters.
+  test.setTimeout(360_000);
   await page.setViewportSize({ width: 390, height: 844 });
   const a = await phoneOf(server.url, 'monitor03');
   const b = await phoneOf(server.url, 'monitor04');
@@ -140,4 +141,55 @@ test('the office sees visits and findings on a plain map, and the dashboard as c
   await page.goto(`${server.url}/office/map`);
   await expect(svg.locator('circle[data-kind=finding]')).toHaveCount(all.findings.length);
   await keepScreenshot(page, 'map-office-desktop');
+
+  // Past the limit the server gathers the points on a grid: the page draws the clusters, says
+  // so, and every placed visit is in one of them.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const c = await phoneOf(server.url, 'monitor05');
+  const device = uuidv7();
+  const many = 2000;
+  for (let start = 0; start < many; start += 20) {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, k) => {
+        const i = start + k;
+        const dlat = (i % 40) * 0.0005;
+        const dlon = Math.floor(i / 40) * 0.0005;
+        return sendVisitAt(c, u1, device, i + 1, dlat, dlon);
+      }),
+    );
+  }
+  await c.dispose();
+  const gathered = await (await api.get(`${server.url}/api/v1/office/map`)).json();
+  expect(gathered.visits).toHaveLength(0);
+  expect(gathered.clusters.length).toBeGreaterThan(1);
+  const inClusters = gathered.clusters.reduce((n: number, cl: any) => n + cl.visits, 0);
+  expect(inClusters).toBe(gathered.visit_total - gathered.visits_without_position);
+  await page.goto(`${server.url}/office/map`);
+  await expect(svg.locator('circle[data-kind=cluster]')).toHaveCount(gathered.clusters.length);
+  await expect(svg.locator('circle[data-kind=visit]')).toHaveCount(0);
+  await expect(page.locator('main p.notice')).toBeVisible();
+  await keepScreenshot(page, 'map-office-clusters');
 });
+
+// A visit with nothing found at an offset (degrees) from a unit, from one device.
+async function sendVisitAt(phone: APIRequestContext, unit: Unit, device: string, seq: number, dlat: number, dlon: number) {
+  const now = Date.now();
+  const sent = await phone.post('/api/v1/visits', {
+    data: {
+      id: uuidv7(),
+      device_id: device,
+      device_seq: seq,
+      supersedes: null,
+      unit_id: unit.id,
+      mode: 'open',
+      methods: ['questionnaire'],
+      started_at_device_ms: now - 30 * 60_000,
+      ended_at_device_ms: now - 5 * 60_000,
+      position: { kind: 'fix', lat: unit.position!.lat + dlat, lon: unit.position!.lon + dlon, accuracy_m: 15, at_device_ms: now - 20 * 60_000 },
+      notes: '',
+      no_problem_found: true,
+      findings: [],
+    },
+  });
+  expect(sent.ok(), await sent.text()).toBe(true);
+}

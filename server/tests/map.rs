@@ -454,7 +454,7 @@ async fn very_many_points_come_gathered_with_their_counts() {
         let m = map(&s, &office, "").await;
         assert!(m.visits.is_empty() && m.findings.is_empty(), "{engine:?}");
         assert_eq!(m.visit_total as usize, n);
-        assert!(!m.clusters.is_empty() && m.clusters.len() <= 48 * 48);
+        assert!(!m.clusters.is_empty() && m.clusters.len() <= 12 * 12);
         assert_eq!(
             m.clusters.iter().map(|c| c.visits as usize).sum::<usize>(),
             n,
@@ -463,6 +463,457 @@ async fn very_many_points_come_gathered_with_their_counts() {
         // A filter that leaves few points sends them one by one again.
         let other = map(&s, &office, "?status=closed").await;
         assert!(other.clusters.is_empty() && other.visits.is_empty());
+        s.stop().await;
+    }
+}
+
+/// One visit of the bulk below, as the test wrote it: what the map should make of it.
+struct Bulk {
+    monitor: usize,
+    year: i32,
+    at: Option<(f64, f64)>,
+    current: bool,
+    /// Its finding's case: state and criterion.
+    case: Option<(&'static str, &'static str)>,
+}
+
+/// What a filter should let through of the bulk, counted here from what was written.
+#[derive(Debug, Default, PartialEq)]
+struct Expected {
+    visit_total: u32,
+    visits_placed: u32,
+    finding_total: u32,
+    open_findings: u32,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clusters_count_exactly_what_each_filter_lets_through() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let mon = [
+            user_id(&s, &s.login("monitor06").await).await,
+            user_id(&s, &s.login("monitor07").await).await,
+        ];
+        let unit = a_unit(&s, "区建设局").await;
+        let unit_at = unit.position.unwrap();
+        let this_year = OffsetDateTime::now_utc().year();
+        // Three times the limit, over two years, two monitors and a district; one in ten
+        // without a position; three in four with a finding whose case is submitted, released,
+        // closed or merged (merged: not shown), under one of two criteria; one in fifty
+        // corrected (the correction, without findings, replaces it on the map).
+        let n = 3 * chafang_domain::api::MAP_POINT_LIMIT;
+        let states = ["submitted", "released", "closed", "merged"];
+        let criteria = ["law", "efficiency"];
+        let mut bulk = Vec::new();
+        let (mut visits, mut findings, mut cases, mut links) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut row = |b: &Bulk, id: &str, seq: usize, supersedes: Option<&str>, days: i64| {
+            let day = Date::from_calendar_date(b.year, time::Month::January, 1).unwrap()
+                + time::Duration::days(days);
+            let start = noon_cst(day);
+            let (pos, missing) = match b.at {
+                Some((lat, lon)) => (format!("{lat},{lon},10.0"), "NULL"),
+                None => ("NULL,NULL,NULL".to_owned(), "'denied'"),
+            };
+            visits.push(format!(
+                "('{id}','{}','bulk-device',{seq},{},'{}','open',{start},{},{},{pos},{missing},{},'{{}}','x')",
+                mon[b.monitor],
+                supersedes.map_or("NULL".to_owned(), |s| format!("'{s}'")),
+                unit.id,
+                start + 600_000,
+                start + 3_600_000,
+                u8::from(b.case.is_none()),
+            ));
+            if let Some((state, criterion)) = b.case {
+                let finding = uuid::Uuid::new_v4();
+                let case = uuid::Uuid::new_v4();
+                findings.push(format!(
+                    "('{finding}','{id}',0,'{criterion}','问题','minor','')"
+                ));
+                cases.push(format!(
+                    "('{case}','{}','{criterion}','minor','问题','{state}',0,'{day}',{},{})",
+                    unit.id,
+                    start + 3_600_000,
+                    start + 3_600_000,
+                ));
+                links.push(format!("('{finding}','{case}')"));
+            }
+        };
+        for i in 0..n {
+            let b = Bulk {
+                monitor: usize::from(i % 3 == 0),
+                year: if i % 2 == 0 { this_year - 1 } else { this_year },
+                at: (i % 10 != 0).then_some((
+                    unit_at.lat + (i % 61) as f64 * 0.001,
+                    unit_at.lon + (i % 67) as f64 * 0.001,
+                )),
+                current: i % 50 != 7,
+                case: (i % 4 != 3).then(|| (states[(i / 4) % 4], criteria[(i / 16) % 2])),
+            };
+            let id = chafang_domain::VisitId::new().to_string();
+            let days = (i % 200) as i64;
+            row(&b, &id, i + 1, None, days);
+            if !b.current {
+                let correction = Bulk {
+                    current: true,
+                    case: None,
+                    ..b
+                };
+                let cid = chafang_domain::VisitId::new().to_string();
+                row(&correction, &cid, n + i + 1, Some(&id), days);
+                bulk.push(correction);
+            }
+            bulk.push(b);
+        }
+        let mut tx = s.db.begin_write().await.unwrap();
+        for (head, values) in [
+            (
+                "INSERT INTO visits (id, monitor_id, device_id, device_seq, supersedes, unit_id, \
+                 mode, started_at_device, ended_at_device, received_at, lat, lon, accuracy_m, \
+                 position_missing, no_problem_found, body, content_sha256) VALUES ",
+                &visits,
+            ),
+            (
+                "INSERT INTO findings (id, visit_id, position, criterion, description, severity, \
+                 suggestion) VALUES ",
+                &findings,
+            ),
+            (
+                "INSERT INTO cases (id, unit_id, criterion, severity, unit_text, state, covert, \
+                 seen_on, received_at, updated_at) VALUES ",
+                &cases,
+            ),
+            (
+                "INSERT INTO case_findings (finding_id, case_id) VALUES ",
+                &links,
+            ),
+        ] {
+            // The corrections refer to visits written before them, in the same order.
+            for chunk in values.chunks(500) {
+                sqlx::query(&format!("{head}{}", chunk.join(",")))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+
+        let expect = |year: Option<i32>,
+                      monitor: Option<usize>,
+                      status: Option<&str>,
+                      criterion: Option<&str>| {
+            let mut e = Expected::default();
+            let when = |b: &Bulk| {
+                year.is_none_or(|y| y == b.year) && monitor.is_none_or(|m| m == b.monitor)
+            };
+            let kind = |state: &str, crit: &str| {
+                state != "merged"
+                    && status.is_none_or(|s| s == state)
+                    && criterion.is_none_or(|c| c == crit)
+            };
+            for b in &bulk {
+                if b.current
+                    && when(b)
+                    && ((status.is_none() && criterion.is_none())
+                        || b.case.is_some_and(|(st, cr)| kind(st, cr)))
+                {
+                    e.visit_total += 1;
+                    e.visits_placed += u32::from(b.at.is_some());
+                }
+                if let Some((st, cr)) = b.case {
+                    if when(b) && kind(st, cr) {
+                        e.finding_total += 1;
+                        e.open_findings += u32::from(st != "closed");
+                    }
+                }
+            }
+            e
+        };
+        let (m0, m1) = (mon[0], mon[1]);
+        let cases_of_filters = [
+            (String::new(), expect(None, None, None, None)),
+            (
+                format!("?year={this_year}"),
+                expect(Some(this_year), None, None, None),
+            ),
+            (format!("?monitor={m0}"), expect(None, Some(0), None, None)),
+            (
+                "?status=submitted".to_owned(),
+                expect(None, None, Some("submitted"), None),
+            ),
+            (
+                "?criterion=law".to_owned(),
+                expect(None, None, None, Some("law")),
+            ),
+            (
+                format!("?year={}&monitor={m1}&criterion=efficiency", this_year - 1),
+                expect(Some(this_year - 1), Some(1), None, Some("efficiency")),
+            ),
+            (
+                format!("?year={this_year}&status=released"),
+                expect(Some(this_year), None, Some("released"), None),
+            ),
+        ];
+        let mut clustered = 0;
+        for (query, e) in cases_of_filters {
+            let m = map(&s, &office, &query).await;
+            let got = if m.clusters.is_empty() {
+                Expected {
+                    visit_total: m.visit_total,
+                    visits_placed: m.visits.len() as u32,
+                    finding_total: m.finding_total,
+                    open_findings: m.findings.iter().filter(|f| f.state.is_open()).count() as u32,
+                }
+            } else {
+                clustered += 1;
+                assert!(
+                    m.visits.is_empty() && m.findings.is_empty(),
+                    "{engine:?} {query}"
+                );
+                assert!(m.clusters.len() <= 12 * 12, "{engine:?} {query}");
+                for c in &m.clusters {
+                    assert!(c.visits + c.findings > 0 && c.open_findings <= c.findings);
+                    // Each cluster sits among the points it gathers.
+                    assert!(
+                        (unit_at.lat - 1e-9..=unit_at.lat + 0.061).contains(&c.at.lat)
+                            && (unit_at.lon - 1e-9..=unit_at.lon + 0.067).contains(&c.at.lon),
+                        "{engine:?} {query}: {c:?}"
+                    );
+                }
+                assert_eq!(
+                    m.visit_total - m.visits_without_position,
+                    m.clusters.iter().map(|c| c.visits).sum::<u32>(),
+                    "{engine:?} {query}: every placed visit is in some cluster"
+                );
+                Expected {
+                    visit_total: m.visit_total,
+                    visits_placed: m.clusters.iter().map(|c| c.visits).sum(),
+                    finding_total: m.clusters.iter().map(|c| c.findings).sum(),
+                    open_findings: m.clusters.iter().map(|c| c.open_findings).sum(),
+                }
+            };
+            assert_eq!(got, e, "{engine:?} {query}");
+            assert_eq!(m.finding_total, e.finding_total, "{engine:?} {query}");
+            assert_eq!(m.findings_without_position, 0, "{engine:?} {query}");
+            assert_eq!(
+                m.visits_without_position,
+                e.visit_total - e.visits_placed,
+                "{engine:?} {query}"
+            );
+            assert_eq!(
+                !m.clusters.is_empty(),
+                (e.visits_placed + e.finding_total) as usize > chafang_domain::api::MAP_POINT_LIMIT,
+                "{engine:?} {query}: gathered exactly when there are too many"
+            );
+        }
+        assert!(
+            clustered >= 5,
+            "{engine:?}: the filters were tried gathered"
+        );
+        s.stop().await;
+    }
+}
+
+/// The peak resident memory of this process (server and test together) so far, in KiB, and a
+/// reset of that peak (Linux: `5` to `clear_refs`), so one request's growth can be read.
+fn peak_rss_kib(reset: bool) -> u64 {
+    if reset {
+        std::fs::write("/proc/self/clear_refs", "5").ok();
+    }
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A timing, not a check: `CHAFANG_MAP_BENCH_VISITS` (default 200 000) visits of the demo's
+/// monitors over last year and this, spread over a district, one in four with a finding whose
+/// case is submitted, released, rejected or closed, one in twenty without a position; then
+/// the map's answer timed (median of 3) for a few filters, with its size and the growth of
+/// the process's peak memory. Run with
+/// `cargo test --release -p chafang-server --test map -- --ignored --nocapture map_at_scale`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn map_at_scale() {
+    let n: usize = std::env::var("CHAFANG_MAP_BENCH_VISITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let monitor_id = user_id(&s, &s.login("monitor03").await).await;
+        let ids = |sql: &'static str| {
+            let db = s.db.clone();
+            async move {
+                let mut conn = db.pool.acquire().await.unwrap();
+                sqlx::query(sql)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get::<String, _>(0))
+                    .collect::<Vec<String>>()
+            }
+        };
+        let monitors = ids("SELECT id FROM users WHERE role = 'monitor' ORDER BY username").await;
+        let units = ids("SELECT id FROM units ORDER BY name").await;
+        let this_year = OffsetDateTime::now_utc().year();
+        let from =
+            noon_cst(Date::from_calendar_date(this_year - 1, time::Month::January, 1).unwrap());
+        let span = (chafang_server::clock::now_ms() - 86_400_000 - from) as u64;
+        let mut rng = 0x5eed_4d41_5000_0001u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let states = ["submitted", "released", "rejected", "closed"];
+        let criteria = ["efficiency", "attitude", "integrity", "transparency", "law"];
+        let start = std::time::Instant::now();
+        let mut done = 0;
+        while done < n {
+            let rows = 1000.min(n - done);
+            let (mut visits, mut findings, mut cases, mut links) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for i in 0..rows {
+                let seq = done + i + 1;
+                let m = &monitors[(next() % monitors.len() as u64) as usize];
+                let unit = &units[(next() % units.len() as u64) as usize];
+                let id = uuid::Uuid::from_u64_pair(next(), next());
+                let mode = if next() % 3 == 0 { "covert" } else { "open" };
+                let started = from + (next() % span) as i64;
+                let (pos, missing) = if next() % 20 == 0 {
+                    ("NULL,NULL,NULL".to_owned(), "'denied'")
+                } else {
+                    let lat = 30.20 + (next() % 15_000) as f64 * 1e-5;
+                    let lon = 120.05 + (next() % 20_000) as f64 * 1e-5;
+                    (format!("{lat},{lon},12.0"), "NULL")
+                };
+                let with_finding = next() % 4 == 0;
+                visits.push(format!(
+                    "('{id}','{m}','bench-device',{seq},'{unit}','{mode}',{started},{},{},{pos},{missing},{},'{{}}','x')",
+                    started + 1_800_000,
+                    started + 3_600_000,
+                    u8::from(!with_finding),
+                ));
+                if with_finding {
+                    let finding = uuid::Uuid::from_u64_pair(next(), next());
+                    let case = uuid::Uuid::from_u64_pair(next(), next());
+                    let criterion = criteria[(next() % 5) as usize];
+                    let state = states[(next() % 4) as usize];
+                    let day = chafang_domain::quota::day_cst(started);
+                    findings.push(format!(
+                        "('{finding}','{id}',0,'{criterion}','窗口排队时间过长','serious','增开窗口')"
+                    ));
+                    let released = if state == "submitted" || state == "rejected" {
+                        "NULL,NULL".to_owned()
+                    } else {
+                        format!("'{day}','2099-01-01'")
+                    };
+                    cases.push(format!(
+                        "('{case}','{unit}','{criterion}','serious','窗口排队时间过长','{state}',{},'{day}',{},{released},{})",
+                        u8::from(mode == "covert"),
+                        started + 3_600_000,
+                        started + 3_600_000,
+                    ));
+                    links.push(format!("('{finding}','{case}')"));
+                }
+            }
+            let mut tx = s.db.begin_write().await.unwrap();
+            for (head, values) in [
+                (
+                    "INSERT INTO visits (id, monitor_id, device_id, device_seq, unit_id, mode, \
+                     started_at_device, ended_at_device, received_at, lat, lon, accuracy_m, \
+                     position_missing, no_problem_found, body, content_sha256) VALUES ",
+                    &visits,
+                ),
+                (
+                    "INSERT INTO findings (id, visit_id, position, criterion, description, \
+                     severity, suggestion) VALUES ",
+                    &findings,
+                ),
+                (
+                    "INSERT INTO cases (id, unit_id, criterion, severity, unit_text, state, \
+                     covert, seen_on, received_at, released_on, ack_due, updated_at) VALUES ",
+                    &cases,
+                ),
+                (
+                    "INSERT INTO case_findings (finding_id, case_id) VALUES ",
+                    &links,
+                ),
+            ] {
+                if !values.is_empty() {
+                    sqlx::query(&format!("{head}{}", values.join(",")))
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                }
+            }
+            tx.commit().await.unwrap();
+            done += rows;
+        }
+        {
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            sqlx::query("ANALYZE").execute(&mut *conn).await.unwrap();
+        }
+        eprintln!(
+            "{engine:?}: {n} visits seeded in {:.1} s",
+            start.elapsed().as_secs_f64()
+        );
+        for query in [
+            String::new(),
+            format!("?year={this_year}"),
+            format!("?year={this_year}&stage=self_inspection"),
+            format!("?year={this_year}&status=released"),
+            format!("?criterion=law&monitor={monitor_id}"),
+            format!("?year={}&monitor={monitor_id}&status=closed", this_year - 1),
+        ] {
+            let mut times = Vec::new();
+            let mut bytes = 0;
+            let mut grew = 0;
+            let mut shape = String::new();
+            for _ in 0..3 {
+                let before = peak_rss_kib(true);
+                let t = std::time::Instant::now();
+                let res = office
+                    .get(s.url(&format!("/api/v1/office/map{query}")))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let body = res.bytes().await.unwrap();
+                times.push(t.elapsed());
+                grew = grew.max(peak_rss_kib(false).saturating_sub(before));
+                bytes = body.len();
+                // A timing: a refusal (the server's request timeout) is a figure too.
+                let Ok(m) = serde_json::from_slice::<OfficeMap>(&body) else {
+                    shape = format!("HTTP {status}");
+                    continue;
+                };
+                shape = format!(
+                    "{} visits / {} findings matched; {} points, {} clusters",
+                    m.visit_total,
+                    m.finding_total,
+                    m.visits.len() + m.findings.len(),
+                    m.clusters.len()
+                );
+            }
+            times.sort();
+            eprintln!(
+                "{engine:?}: GET /office/map{query}: median {:.0} ms (min {:.0}), {} KB, peak +{} MB; {shape}",
+                times[1].as_secs_f64() * 1000.0,
+                times[0].as_secs_f64() * 1000.0,
+                bytes / 1024,
+                grew / 1024,
+            );
+        }
         s.stop().await;
     }
 }

@@ -445,7 +445,9 @@ fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl IntoView {
         .map(|c| {
             let (cx, cy) = px(c.at);
             let n = c.visits + c.findings;
-            let r = (6.0 + f64::from(n).sqrt() * 1.5).min(22.0);
+            // About as wide as the server's grid cell (a twelfth of the extent, drawn at a
+            // whole tile zoom), so neighbours do not pile on one another.
+            let r = (6.0 + f64::from(n).sqrt() * 0.4).min(9.0);
             let label = n.to_string();
             let n_label = label.clone();
             let t_label = label.clone();

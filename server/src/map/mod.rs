@@ -2,8 +2,12 @@
 //! visit's position or else their unit's, and the units' registered positions, filtered by
 //! year, stage, status, criterion and monitor (`points.rs`); and the base map's tile source,
 //! which the office sets with an event on the audit chain (`tiles.rs`). Office only: covert
-//! visits and where monitors were are never shown to a unit.
+//! visits and where monitors were are never shown to a unit. The filters run in the database
+//! (`filter.rs`) and past `MAP_POINT_LIMIT` points the database gathers them on a grid
+//! (`grid.rs`), so the answer stays small at a district's million visits.
 
+mod filter;
+mod grid;
 mod points;
 mod tiles;
 
