@@ -1,8 +1,9 @@
 //! The office's dashboard and quota table at district scale: a database seeded with
 //! `CHAFANG_BENCH_VISITS` visits (default 1 000 000) of the demo's sixteen monitors over this
 //! year, one in four with a finding whose case is somewhere in the follow-up loop, then
-//! `GET /office/dashboard`, `GET /office/monitors` (the quota table, counted in the database)
-//! and the year's ledger (the same rows counted visit by visit) timed over HTTP, on
+//! `GET /office/dashboard`, `GET /office/monitors` (the quota table, counted in the database),
+//! the year's ledger (the same rows counted visit by visit) and the office's map (unfiltered, a
+//! year, a year's released findings) timed over HTTP, on
 //! SQLite and, when `CHAFANG_BENCH_PG_URL` names a cluster, on PostgreSQL in the same run.
 //! Prints figures; asserts nothing about time.
 
@@ -90,12 +91,15 @@ async fn seed(db: &Db, n: usize) {
             let started = year_start_ms + rng.below(span) as i64;
             let with_finding = rng.below(4) == 0;
             visits.push(format!(
-                "('{id}','{}','{}',{},'{unit}','{mode}',{started},{},{},30.5,114.3,12.0,{},'{{}}','x')",
+                "('{id}','{}','{}',{},'{unit}','{mode}',{started},{},{},{:.5},{:.5},12.0,{},'{{}}','x')",
                 monitors[m],
                 devices[m],
                 seq[m],
                 started + 1_800_000,
                 started + 3_600_000,
+                // Spread over a district of about 20 × 20 km, so the map's clusters group.
+                30.4 + rng.below(20_000) as f64 / 100_000.0,
+                114.2 + rng.below(20_000) as f64 / 100_000.0,
                 u8::from(!with_finding),
             ));
             if with_finding {
@@ -197,8 +201,9 @@ async fn measure(db: Db, label: &str, n: usize) {
         .timeout(Duration::from_secs(600))
         .build()
         .unwrap();
-    // The server's first deadline scan runs at start in a write transaction: signing in waits
-    // for it (and may be answered 408 meanwhile), so the time to the first sign-in is a figure.
+    // The server's first deadline scan starts with it (in the background, in batches): the time
+    // to the first sign-in shows whether it keeps the writer from others (a 408 meanwhile is
+    // the server's request timeout).
     let started = Instant::now();
     loop {
         let res = client
@@ -221,10 +226,15 @@ async fn measure(db: Db, label: &str, n: usize) {
     // the database, it shows what the grouping gains.
     let year = chafang_server::clock::today_cst().year();
     let ledger = format!("/api/v1/office/campaigns/{year}/ledger");
+    let map_year = format!("/api/v1/office/map?year={year}");
+    let map_released = format!("/api/v1/office/map?year={year}&status=released");
     for path in [
         "/api/v1/office/dashboard",
         "/api/v1/office/monitors",
         ledger.as_str(),
+        "/api/v1/office/map",
+        map_year.as_str(),
+        map_released.as_str(),
     ] {
         let mut times = Vec::new();
         let mut bytes = 0;

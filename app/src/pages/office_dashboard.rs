@@ -1,6 +1,7 @@
 //! `/office/dashboard`: the follow-up at a glance — findings by state, by unit and by
 //! criterion (open and in all), those past their acknowledgement, answer or commitment
-//! deadline, the longest open, and the current head of the audit chain. The counts are drawn
+//! deadline (how many in all, and the most overdue of them: the server bounds the list), the
+//! longest open, and the current head of the audit chain. The counts are drawn
 //! as hand-rolled SVG charts (no chart library: the staff bundle stays small) — bars by state,
 //! unit and criterion, columns by month — each labelled, with a `<title>`/`<desc>` for screen
 //! readers and the exact figures in a table beneath.
@@ -28,6 +29,8 @@ enum T {
     MonthDesc,
     NoData,
     TopUnits,
+    OverdueSome,
+    OverdueAll,
 }
 
 impl Texts for T {
@@ -44,6 +47,11 @@ impl Texts for T {
             ),
             T::NoData => ("暂无数据。", "Nothing yet."),
             T::TopUnits => ("（前 {0} 个）", "(top {0})"),
+            T::OverdueSome => (
+                "逾期 {0} 条，列出最逾期的 {1} 条",
+                "{0} overdue; the {1} most overdue are listed",
+            ),
+            T::OverdueAll => ("逾期 {0} 条", "{0} overdue"),
         }
     }
 }
@@ -99,6 +107,7 @@ fn Dashboard() -> impl IntoView {
                     let seq = head.seq.to_string();
                     let state_rows: Vec<CaseCount> = state_rows.into_iter().filter(|c| c.total > 0).collect();
                     let crit_names = criterion_names(names);
+                    let overdue_note = overdue_total(&d.overdue, d.overdue_total);
                     view! {
                         <section class="card" aria-labelledby="by-state">
                             <h2 id="by-state">{tr(Msg::ByState)}</h2>
@@ -108,10 +117,10 @@ fn Dashboard() -> impl IntoView {
                             <dl class="stats compact">{states}</dl>
                         </section>
                         {month_chart(d.by_month)}
-                        {rows_card("overdue", Msg::OverdueHeading, Msg::NothingOverdue, d.overdue, names)}
+                        {rows_card("overdue", Msg::OverdueHeading, Msg::NothingOverdue, d.overdue, names, Some(overdue_note))}
                         {count_card("by-unit", Msg::ByUnit, d.by_unit, Arc::new(|c: &CaseCount| c.label.clone()), true)}
                         {count_card("by-criterion", Msg::ByCriterion, d.by_criterion, crit_names, false)}
-                        {rows_card("oldest", Msg::OldestOpen, Msg::NoFindings, d.oldest_open, names)}
+                        {rows_card("oldest", Msg::OldestOpen, Msg::NoFindings, d.oldest_open, names, None)}
                         <section class="card" aria-labelledby="audit-head" data-testid="audit-head">
                             <h2 id="audit-head">{tr(Msg::AuditHead)}</h2>
                             <p>{trf(Msg::AuditSeq, vec![seq.clone()])}</p>
@@ -124,13 +133,38 @@ fn Dashboard() -> impl IntoView {
     }
 }
 
-/// A list of findings under a heading, or a line saying there are none.
+/// How many are overdue in all, and how many of them the list shows (the most overdue); nothing
+/// when none is.
+fn overdue_total(listed: &[OfficeCaseRow], total: u32) -> AnyView {
+    let i18n = use_i18n();
+    let shown = listed.len();
+    // A server from before the total was sent says 0: the list is then all of them.
+    let total = (total as usize).max(shown);
+    if total == 0 {
+        return ().into_any();
+    }
+    let text = move || {
+        if total > shown {
+            fill(
+                i18n.s(T::OverdueSome),
+                &[&total.to_string(), &shown.to_string()],
+            )
+        } else {
+            fill(i18n.s(T::OverdueAll), &[&total.to_string()])
+        }
+    };
+    view! { <p class="muted" data-testid="overdue-total">{text}</p> }.into_any()
+}
+
+/// A list of findings under a heading, with a line about it if given, or a line saying there
+/// are none.
 fn rows_card(
     id: &'static str,
     title: Msg,
     empty: Msg,
     rows: Vec<OfficeCaseRow>,
     names: LocalResource<Refs>,
+    note: Option<AnyView>,
 ) -> impl IntoView {
     let body = if rows.is_empty() {
         view! { <p class="muted">{tr(empty)}</p> }.into_any()
@@ -144,6 +178,7 @@ fn rows_card(
     view! {
         <section class="card" aria-labelledby=id data-testid=id>
             <h2 id=id>{tr(title)}</h2>
+            {note}
             {body}
         </section>
     }

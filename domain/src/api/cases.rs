@@ -243,8 +243,13 @@ pub struct OfficeDashboard {
     /// month between the first and the last present (empty months count 0).
     #[serde(default)]
     pub by_month: Vec<CaseCount>,
-    /// Findings past their running deadline, most overdue first.
+    /// Findings past their running deadline, most overdue first (the deadline, then receipt):
+    /// only the first of them when there are more than the dashboard lists.
     pub overdue: Vec<OfficeCaseRow>,
+    /// How many findings are past their running deadline in all (`overdue` lists at most a
+    /// bounded number of them).
+    #[serde(default)]
+    pub overdue_total: u32,
     /// The longest-open findings, oldest first.
     pub oldest_open: Vec<OfficeCaseRow>,
     pub audit_head: AuditHeadView,

@@ -64,8 +64,35 @@ pub async fn reporter_names(
     )
     .fetch_all(&mut *conn)
     .await?;
+    names_by_case(&rows)
+}
+
+/// Display names of the reporters of the given cases only: a short list (the dashboard's) need
+/// not read every case's reporters.
+pub async fn reporter_names_of(
+    conn: &mut AnyConnection,
+    cases: &[CaseId],
+) -> Result<HashMap<CaseId, Vec<String>>, ApiError> {
+    if cases.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks: Vec<String> = (1..=cases.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT DISTINCT cf.case_id, u.display_name FROM case_findings cf JOIN findings f ON f.id = cf.finding_id \
+         JOIN visits v ON v.id = f.visit_id JOIN users u ON u.id = v.monitor_id \
+         WHERE cf.case_id IN ({}) ORDER BY cf.case_id, u.display_name",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for id in cases {
+        q = q.bind(id.to_string());
+    }
+    names_by_case(&q.fetch_all(&mut *conn).await?)
+}
+
+fn names_by_case(rows: &[sqlx::any::AnyRow]) -> Result<HashMap<CaseId, Vec<String>>, ApiError> {
     let mut out: HashMap<CaseId, Vec<String>> = HashMap::new();
-    for r in &rows {
+    for r in rows {
         let case: CaseId = r
             .try_get::<String, _>("case_id")?
             .parse()
