@@ -181,18 +181,27 @@ pub fn progress(
     year: i32,
     rule: QuotaRule,
 ) -> QuotaProgress {
+    progress_of_groups(visits.into_iter().map(|(m, d)| (m, d, 1)), year, rule)
+}
+
+/// `progress` over groups of visits alike in mode and day, each with how many it holds.
+fn progress_of_groups(
+    groups: impl IntoIterator<Item = (VisitMode, Date, u32)>,
+    year: i32,
+    rule: QuotaRule,
+) -> QuotaProgress {
     let mut p = QuotaProgress {
         required: rule.visits_per_year,
         ..QuotaProgress::default()
     };
-    for (mode, day) in visits {
+    for (mode, day, n) in groups {
         if day.year() != year {
             continue;
         }
-        p.done += 1;
+        p.done += n;
         match mode {
-            VisitMode::Open => p.open += 1,
-            VisitMode::Covert => p.covert += 1,
+            VisitMode::Open => p.open += n,
+            VisitMode::Covert => p.covert += n,
         }
     }
     p
@@ -348,9 +357,35 @@ pub fn ledger(
     stages: &[Stage],
     today: Date,
 ) -> Ledger {
+    let groups: Vec<(LedgerVisit, u32)> = visits.iter().map(|v| (*v, 1)).collect();
+    ledger_of_groups(&groups, year, team, rules, stages, today)
+}
+
+/// `ledger` over groups of visits that count alike (the same mode, day and day of receipt),
+/// each with how many it holds, its receipt the latest of the group: the server's table
+/// counts a district's visits this way without one value per visit.
+pub fn ledger_of_groups(
+    visits: &[(LedgerVisit, u32)],
+    year: i32,
+    team: MonitorTeam,
+    rules: QuotaRules,
+    stages: &[Stage],
+    today: Date,
+) -> Ledger {
     let rule = rules.for_team(team);
-    let of_year: Vec<&LedgerVisit> = visits.iter().filter(|v| v.day().year() == year).collect();
-    let progress = progress(of_year.iter().map(|v| (v.mode, v.day())), year, rule);
+    // Each group's day and day of receipt, worked out once.
+    let of_year: Vec<Counted> = visits
+        .iter()
+        .map(|&(v, n)| Counted {
+            mode: v.mode,
+            day: v.day(),
+            received_on: v.received_on(),
+            received_at_ms: v.received_at_ms,
+            n,
+        })
+        .filter(|c| c.day.year() == year && c.n > 0)
+        .collect();
+    let progress = progress_of_groups(of_year.iter().map(|c| (c.mode, c.day, c.n)), year, rule);
     let tallies: Vec<StageTally> = stages
         .iter()
         .map(|s| stage_tally(s, &of_year, rule, today))
@@ -379,12 +414,21 @@ pub fn ledger(
         stages: tallies,
         due_by_today,
         state,
-        last_visit_on: of_year.iter().map(|v| v.day()).max(),
-        last_received_at_ms: of_year.iter().map(|v| v.received_at_ms).max(),
+        last_visit_on: of_year.iter().map(|c| c.day).max(),
+        last_received_at_ms: of_year.iter().map(|c| c.received_at_ms).max(),
     }
 }
 
-fn stage_tally(stage: &Stage, visits: &[&LedgerVisit], rule: QuotaRule, today: Date) -> StageTally {
+/// A group of the year's visits with its days worked out.
+struct Counted {
+    mode: VisitMode,
+    day: Date,
+    received_on: Date,
+    received_at_ms: i64,
+    n: u32,
+}
+
+fn stage_tally(stage: &Stage, visits: &[Counted], rule: QuotaRule, today: Date) -> StageTally {
     let required = match stage.kind {
         StageKind::SelfInspection => rule.visits_in_self_inspection,
         _ => 0,
@@ -398,14 +442,14 @@ fn stage_tally(stage: &Stage, visits: &[&LedgerVisit], rule: QuotaRule, today: D
         due_by_today: share_due(required, stage.starts_on, stage.ends_on, today),
         synced_after_stage: 0,
     };
-    for v in visits.iter().filter(|v| stage.contains(v.day())) {
-        t.done += 1;
+    for v in visits.iter().filter(|v| stage.contains(v.day)) {
+        t.done += v.n;
         match v.mode {
-            VisitMode::Open => t.open += 1,
-            VisitMode::Covert => t.covert += 1,
+            VisitMode::Open => t.open += v.n,
+            VisitMode::Covert => t.covert += v.n,
         }
-        if v.received_on() > stage.ends_on {
-            t.synced_after_stage += 1;
+        if v.received_on > stage.ends_on {
+            t.synced_after_stage += v.n;
         }
     }
     t
@@ -708,6 +752,40 @@ mod tests {
         // Two of two in the stage, three of four in the year by 10 September: on track.
         assert_eq!(l.progress.done, 3);
         assert_eq!(l.state, Pace::OnTrack);
+    }
+
+    #[test]
+    fn groups_of_visits_count_as_the_visits_they_hold() {
+        let stages = default_stages(2026);
+        let late = v(VisitMode::Covert, datetime!(2026-08-20 15:00 +8), 16);
+        let on_time = v(VisitMode::Open, datetime!(2026-08-21 10:00 +8), 0);
+        let last_year = v(VisitMode::Open, datetime!(2025-12-31 23:00 +8), 0);
+        let autumn = v(VisitMode::Open, datetime!(2026-09-03 09:00 +8), 0);
+        let one_by_one = [late, late, late, on_time, last_year, autumn, autumn];
+        let grouped = [
+            (late, 3),
+            (on_time, 1),
+            (last_year, 1),
+            (autumn, 2),
+            (on_time, 0),
+        ];
+        for (team, today) in [
+            (MonitorTeam::Department, date!(2026 - 09 - 10)),
+            (MonitorTeam::District, date!(2026 - 11 - 30)),
+        ] {
+            let expected = ledger(
+                &one_by_one,
+                2026,
+                team,
+                QuotaRules::default(),
+                &stages,
+                today,
+            );
+            let l = ledger_of_groups(&grouped, 2026, team, QuotaRules::default(), &stages, today);
+            assert_eq!(l, expected);
+            assert_eq!(l.progress.done, 6);
+            assert_eq!(stage(&l, StageKind::SelfInspection).synced_after_stage, 3);
+        }
     }
 
     #[test]

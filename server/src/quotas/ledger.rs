@@ -18,7 +18,9 @@ use chafang_domain::api::{
     CoverageView, LedgerVisitView, MonitorLedger, MonitorQuotaRow, MyVisit, UnitRef, UserView,
 };
 use chafang_domain::campaign::{Stage, DEFAULT_COVERAGE_TARGET_PCT};
-use chafang_domain::quota::{coverage, day_cst, ledger, team_on, Ledger, LedgerVisit, QuotaRules};
+use chafang_domain::quota::{
+    coverage, day_cst, ledger_of_groups, team_on, Ledger, LedgerVisit, QuotaRules,
+};
 use chafang_domain::{Role, UnitId, UserId, VisitId};
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
@@ -189,7 +191,7 @@ fn row_of(user: &UserView, l: &Ledger, last_visit_ms: Option<i64>) -> MonitorQuo
 async fn judged(
     conn: &mut AnyConnection,
     frame: &Frame,
-    mut counted: HashMap<UserId, Vec<LedgerVisit>>,
+    mut counted: HashMap<UserId, Vec<(LedgerVisit, u32)>>,
     only: Option<UserId>,
     today: Date,
 ) -> Result<Vec<(UserView, Ledger)>, ApiError> {
@@ -206,7 +208,7 @@ async fn judged(
             continue;
         }
         let team = team_on(&appointments.remove(&user.id).unwrap_or_default(), team_day);
-        let l = ledger(&theirs, frame.year, team, frame.rules, &frame.stages, as_of);
+        let l = ledger_of_groups(&theirs, frame.year, team, frame.rules, &frame.stages, as_of);
         out.push((user, l));
     }
     out.sort_by(|a, b| a.0.username.cmp(&b.0.username));
@@ -228,7 +230,7 @@ pub async fn monitors<'a>(
     }
     let visits = by_owner
         .iter()
-        .map(|(owner, vs)| (*owner, vs.iter().map(|v| ledger_visit(v)).collect()))
+        .map(|(owner, vs)| (*owner, vs.iter().map(|v| (ledger_visit(v), 1)).collect()))
         .collect();
     Ok(judged(conn, frame, visits, only, today)
         .await?

@@ -4,8 +4,8 @@
 //! thousand rows. It counts exactly what `ledger::counted` counts —
 //! current revisions as the frame sees them, received by the close, of the frame's year by the
 //! day they happened (`LedgerVisit::day`, China Standard Time) — and hands the domain's
-//! `ledger` one `LedgerVisit` per visit, rebuilt from its group: the same day, the same day of
-//! receipt, and the group's latest receipt.
+//! `ledger_of_groups` one `LedgerVisit` per group with how many it holds: the same day, the
+//! same day of receipt, and the group's latest receipt.
 
 use super::ledger::Frame;
 use crate::error::{internal, ApiError};
@@ -23,7 +23,8 @@ const CST_MS: i64 = 8 * 3_600_000;
 /// One monitor's counted visits and the latest device start among them.
 #[derive(Debug, Default)]
 pub struct Counted {
-    pub visits: Vec<LedgerVisit>,
+    /// Groups of visits alike for the ledger, each with how many it holds.
+    pub visits: Vec<(LedgerVisit, u32)>,
     pub last_started_ms: Option<i64>,
 }
 
@@ -90,7 +91,7 @@ pub async fn counted(
         let mode: VisitMode =
             serde_json::from_value(serde_json::Value::String(mode)).map_err(internal)?;
         let day: i64 = r.try_get("day")?;
-        let n = usize::try_from(r.try_get::<i64, _>("n")?).map_err(internal)?;
+        let n = u32::try_from(r.try_get::<i64, _>("n")?).map_err(internal)?;
         let last_received: i64 = r.try_get("last_received")?;
         let last_started: i64 = r.try_get("last_started")?;
         // Noon of the day it happened: the same CST day, and before any receipt on a later
@@ -101,7 +102,7 @@ pub async fn counted(
             received_at_ms: last_received,
         };
         let c = out.entry(owner).or_default();
-        c.visits.extend(std::iter::repeat_n(visit, n));
+        c.visits.push((visit, n));
         c.last_started_ms = c.last_started_ms.max(Some(last_started));
     }
     Ok(out)
