@@ -253,13 +253,7 @@ async fn visits(
                     .map_err(internal)?,
                 name: r.try_get("display_name")?,
             },
-            unit: UnitRef {
-                id: r
-                    .try_get::<String, _>("unit_id")?
-                    .parse()
-                    .map_err(internal)?,
-                name: r.try_get("unit_name")?,
-            },
+            unit: unit_of(&r)?,
             mode: from_str(r.try_get("mode")?)?,
             day: day_cst(started).min(day_cst(received)),
             at,
@@ -267,6 +261,17 @@ async fn visits(
         });
     }
     Ok(out)
+}
+
+/// The unit a visit or finding row names (`unit_id`, `unit_name`).
+fn unit_of(r: &AnyRow) -> Result<UnitRef, ApiError> {
+    Ok(UnitRef {
+        id: r
+            .try_get::<String, _>("unit_id")?
+            .parse()
+            .map_err(internal)?,
+        name: r.try_get("unit_name")?,
+    })
 }
 
 /// The matching findings that have a position, one by one, at most `limit` of them.
@@ -291,13 +296,7 @@ async fn findings(
         let state: String = r.try_get("state")?;
         out.push(MapFinding {
             id: r.try_get::<String, _>("id")?.parse().map_err(internal)?,
-            unit: UnitRef {
-                id: r
-                    .try_get::<String, _>("unit_id")?
-                    .parse()
-                    .map_err(internal)?,
-                name: r.try_get("unit_name")?,
-            },
+            unit: unit_of(&r)?,
             state: CaseState::parse(&state).ok_or_else(|| internal(format!("state {state}")))?,
             criterion: r.try_get("criterion")?,
             severity: from_str::<Severity>(r.try_get("severity")?)?,
