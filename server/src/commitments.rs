@@ -8,6 +8,7 @@
 use crate::audit;
 use crate::auth::extract::{CurrentUser, OfficeUser};
 use crate::clock::now_ms;
+use crate::db::u32_column;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use crate::units;
@@ -48,17 +49,13 @@ fn check(c: &CommitmentContent) -> Result<(), ApiError> {
     .map_err(|e| ApiError::Unprocessable(e.to_string()))
 }
 
-fn days(row: &AnyRow, column: &str) -> Result<u32, ApiError> {
-    u32::try_from(row.try_get::<i64, _>(column)?).map_err(internal)
-}
-
 fn revision_of(row: &AnyRow) -> Result<CommitmentRevision, ApiError> {
     Ok(CommitmentRevision {
-        seq: days(row, "seq")?,
+        seq: u32_column(row, "seq")?,
         content: CommitmentContent {
             name: row.try_get("name")?,
-            legal_days: days(row, "legal_days")?,
-            promised_days: days(row, "promised_days")?,
+            legal_days: u32_column(row, "legal_days")?,
+            promised_days: u32_column(row, "promised_days")?,
             fees: row.try_get("fees")?,
             complaint_channels: row.try_get("complaint_channels")?,
         },

@@ -81,6 +81,12 @@ impl DerefMut for WriteTx {
 }
 
 /// The URL of the default SQLite file under a data directory.
+/// A count or other small non-negative integer column as a `u32`: both engines answer 64 bits.
+pub fn u32_column(row: &sqlx::any::AnyRow, column: &str) -> Result<u32, crate::error::ApiError> {
+    use sqlx::Row;
+    u32::try_from(row.try_get::<i64, _>(column)?).map_err(crate::error::internal)
+}
+
 pub fn sqlite_url(data_dir: &Path) -> String {
     format!(
         "sqlite://{}?mode=rwc",

@@ -12,6 +12,7 @@ use super::views::{self, UnitNames};
 use crate::audit;
 use crate::auth::extract::OfficeUser;
 use crate::clock::today_cst;
+use crate::db::u32_column;
 use crate::error::{internal, ApiError};
 use crate::state::AppState;
 use axum::extract::State;
@@ -85,16 +86,11 @@ fn months(by_month: &BTreeMap<(i32, u8), (u32, u32)>) -> Vec<CaseCount> {
     out
 }
 
-/// A count column (`COUNT`, `SUM`) as a `u32`: both engines give a 64-bit integer.
-fn count(row: &sqlx::any::AnyRow, column: &str) -> Result<u32, ApiError> {
-    u32::try_from(row.try_get::<i64, _>(column)?).map_err(internal)
-}
-
 /// The state of a grouped row, or `None` for the merged and superseded, which the dashboard
 /// leaves out (they live on in the finding they were folded into or replaced by).
 fn counted_state(row: &sqlx::any::AnyRow) -> Result<Option<CaseState>, ApiError> {
     let text: String = row.try_get("state")?;
-    let state = CaseState::parse(&text).ok_or_else(|| internal(format!("state {text}")))?;
+    let state = store::parse_state(&text)?;
     Ok((!matches!(state, CaseState::Merged | CaseState::Superseded)).then_some(state))
 }
 
@@ -134,9 +130,9 @@ async fn state_unit_criterion(
         let Some(state) = counted_state(row)? else {
             continue;
         };
-        let total = count(row, "total")?;
+        let total = u32_column(row, "total")?;
         let open = if state.is_open() { total } else { 0 };
-        out.overdue_total += count(row, "overdue")?;
+        out.overdue_total += u32_column(row, "overdue")?;
         let e = out.by_state.entry(state.as_str().to_owned()).or_default();
         e.1 += open;
         e.2 += total;
@@ -175,7 +171,7 @@ async fn by_month(conn: &mut AnyConnection) -> Result<Vec<CaseCount>, ApiError> 
             continue;
         };
         let day = parse_day(&row.try_get::<String, _>("seen_on")?)?;
-        let total = count(row, "total")?;
+        let total = u32_column(row, "total")?;
         let e = by_month
             .entry((day.year(), u8::from(day.month())))
             .or_default();

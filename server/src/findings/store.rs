@@ -36,6 +36,11 @@ pub fn severity_str(s: Severity) -> &'static str {
     }
 }
 
+/// A stored case state; anything else in the column is a broken database.
+pub fn parse_state(s: &str) -> Result<CaseState, ApiError> {
+    CaseState::parse(s).ok_or_else(|| internal(format!("state {s}")))
+}
+
 fn parse_severity(s: &str) -> Result<Severity, ApiError> {
     match s {
         "minor" => Ok(Severity::Minor),
@@ -82,7 +87,7 @@ pub fn from_row(row: &sqlx::any::AnyRow) -> Result<CaseRecord, ApiError> {
         criterion: row.try_get("criterion")?,
         severity: parse_severity(&row.try_get::<String, _>("severity")?)?,
         unit_text: row.try_get("unit_text")?,
-        state: CaseState::parse(&state).ok_or_else(|| internal(format!("state {state}")))?,
+        state: parse_state(&state)?,
         covert: row.try_get::<i64, _>("covert")? == 1,
         seen_on: parse_day(&row.try_get::<String, _>("seen_on")?)?,
         received_at: row.try_get("received_at")?,

@@ -298,9 +298,7 @@ async fn cited_commitment(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| internal(format!("a cited commitment {id} without a revision")))?;
-    let days = |column: &str| -> Result<u32, ApiError> {
-        u32::try_from(r.try_get::<i64, _>(column)?).map_err(internal)
-    };
+    let days = |column: &str| crate::db::u32_column(&r, column);
     let unit: UnitId = r
         .try_get::<String, _>("unit_id")?
         .parse()

@@ -14,6 +14,7 @@ use super::filter::{self, Bind, Filter, Sql, LIVE_CASE};
 use super::grid::{Cell, Cells, Extent, Grid};
 use super::tiles;
 use crate::auth::extract::OfficeUser;
+use crate::db::u32_column;
 use crate::error::{internal, ApiError};
 use crate::state::AppState;
 use crate::Engine;
@@ -46,10 +47,6 @@ fn point(lat: Option<f64>, lon: Option<f64>) -> Option<GeoPoint> {
 
 fn from_str<T: serde::de::DeserializeOwned>(s: String) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::String(s)).map_err(internal)
-}
-
-fn count(r: &AnyRow, col: &str) -> Result<u32, ApiError> {
-    u32::try_from(r.try_get::<i64, _>(col)?).map_err(internal)
 }
 
 /// Whether the matching cases' positions are found for all cases at once (one grouping of
@@ -140,8 +137,8 @@ async fn tally(conn: &mut AnyConnection, from: &str, sql: Sql) -> Result<Tally, 
         _ => None,
     };
     Ok(Tally {
-        total: count(&r, "n")?,
-        placed: count(&r, "placed")?,
+        total: u32_column(&r, "n")?,
+        placed: u32_column(&r, "placed")?,
         extent,
     })
 }
@@ -196,7 +193,7 @@ async fn clusters(
             r.try_get("row_")?,
             r.try_get("col_")?,
             Cell {
-                visits: count(&r, "n")?,
+                visits: u32_column(&r, "n")?,
                 lat_sum: r.try_get("lat_sum")?,
                 lon_sum: r.try_get("lon_sum")?,
                 ..Cell::default()
@@ -210,8 +207,8 @@ async fn clusters(
             r.try_get("row_")?,
             r.try_get("col_")?,
             Cell {
-                findings: count(&r, "n")?,
-                open_findings: count(&r, "open_")?,
+                findings: u32_column(&r, "n")?,
+                open_findings: u32_column(&r, "open_")?,
                 lat_sum: r.try_get("lat_sum")?,
                 lon_sum: r.try_get("lon_sum")?,
                 ..Cell::default()
@@ -257,7 +254,7 @@ async fn visits(
             mode: from_str(r.try_get("mode")?)?,
             day: day_cst(started).min(day_cst(received)),
             at,
-            findings: count(&r, "findings")?,
+            findings: u32_column(&r, "findings")?,
         });
     }
     Ok(out)
@@ -297,7 +294,7 @@ async fn findings(
         out.push(MapFinding {
             id: r.try_get::<String, _>("id")?.parse().map_err(internal)?,
             unit: unit_of(&r)?,
-            state: CaseState::parse(&state).ok_or_else(|| internal(format!("state {state}")))?,
+            state: crate::findings::store::parse_state(&state)?,
             criterion: r.try_get("criterion")?,
             severity: from_str::<Severity>(r.try_get("severity")?)?,
             seen_on: parse_day(&r.try_get::<String, _>("seen_on")?)?,

@@ -91,7 +91,7 @@ pub async fn counted(
         let mode: VisitMode =
             serde_json::from_value(serde_json::Value::String(mode)).map_err(internal)?;
         let day: i64 = r.try_get("day")?;
-        let n = u32::try_from(r.try_get::<i64, _>("n")?).map_err(internal)?;
+        let n = crate::db::u32_column(&r, "n")?;
         let last_received: i64 = r.try_get("last_received")?;
         let last_started: i64 = r.try_get("last_started")?;
         // Noon of the day it happened: the same CST day, and before any receipt on a later

@@ -18,7 +18,7 @@ use crate::findings::views::{self, UnitNames};
 use chafang_domain::api::{UnitCase, UnitView};
 use chafang_domain::campaign::default_criteria_sets;
 use chafang_domain::criteria::CriteriaSetKind;
-use chafang_domain::followup::{shown_date, CaseState};
+use chafang_domain::followup::shown_date;
 use chafang_domain::quota::day_cst;
 use chafang_domain::visit::{Severity, VisitMethod, VisitMode};
 use chafang_domain::{UnitId, UserId};
@@ -216,7 +216,7 @@ fn office_row(
     let criterion: Option<String> = r.try_get("criterion")?;
     let state = r
         .try_get::<Option<String>, _>("state")?
-        .map(|s| CaseState::parse(&s).ok_or_else(|| internal(format!("state {s}"))))
+        .map(|s| crate::findings::store::parse_state(&s))
         .transpose()?;
     let closed_on = r
         .try_get::<Option<String>, _>("closed_on")?

@@ -99,7 +99,7 @@ pub fn write_summary(
             .parse()
             .map_err(internal)?;
         let state: String = r.try_get("state")?;
-        let state = CaseState::parse(&state).ok_or_else(|| internal(format!("state {state}")))?;
+        let state = crate::findings::store::parse_state(&state)?;
         let n = u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or_default();
         let criterion = criteria.name(dir.set(unit), &r.try_get::<String, _>("criterion")?);
         by_unit.entry(dir.name(unit)).or_default().add(state, n);
