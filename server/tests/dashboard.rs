@@ -1,7 +1,9 @@
 //! The office's dashboard, counted in the database, over real HTTP on both engines: with more
 //! overdue findings than it lists, its list is the most overdue (by the running deadline,
 //! then receipt) and bounded, and its total, its counts by state, unit, criterion and month
-//! and its longest-open list equal a recount from the office's full list of findings.
+//! and its longest-open list equal a recount from the office's full list of findings; the
+//! running count they are read from, kept by every step (reroute, reopen and return among
+//! them), equals a recount from the cases.
 
 mod common;
 
@@ -12,8 +14,10 @@ use chafang_domain::followup::{AnswerKind, CaseState};
 use chafang_domain::visit::FindingUpload;
 use chafang_domain::{AnswerId, CaseId, DeviceId, FindingId};
 use chafang_server::clock::today_cst;
+use chafang_server::findings::tally;
 use common::fixtures::{a_unit, post_json, release, submit, unit_step, visit};
 use common::{engines, TestServer};
+use sqlx::Row;
 use std::collections::BTreeMap;
 use time::Duration;
 
@@ -60,6 +64,20 @@ fn recount(
     let mut v: Vec<CaseCount> = map.into_values().collect();
     v.sort_by(|a, b| b.open.cmp(&a.open).then(b.total.cmp(&a.total)));
     v
+}
+
+/// The running count `case_tally` as stored, every row that counts a case.
+async fn tally_rows(s: &TestServer) -> Vec<(String, String, String, i64)> {
+    sqlx::query(
+        "SELECT dimension, bucket, state, n FROM case_tally WHERE n > 0 \
+         ORDER BY dimension, bucket, state",
+    )
+    .fetch_all(&s.db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+    .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,6 +157,26 @@ async fn the_dashboard_lists_the_most_overdue_and_counts_what_the_list_holds() {
             )
             .await;
         }
+        // Steps that move a case between units, or back to the inbox: the running count must
+        // follow them too.
+        office_step(
+            &s,
+            &office,
+            id(3),
+            &OfficeStep::Reopen {
+                reason: "并非重复".into(),
+            },
+        )
+        .await;
+        let to_science = OfficeStep::Reroute {
+            unit_id: science.id,
+        };
+        office_step(&s, &office, id(4), &to_science).await;
+        let edit = OfficeStep::Edit {
+            text: "窗口排队时间过长（已核实）".into(),
+            photos: vec![],
+        };
+        office_step(&s, &office, id(5), &edit).await;
         let to_release: Vec<CaseId> = ours[8..].iter().map(|r| r.id).collect();
         release(&s, &office, &to_release, false).await;
         let building_cases: Vec<CaseId> = ours[8..]
@@ -165,12 +203,27 @@ async fn the_dashboard_lists_the_most_overdue_and_counts_what_the_list_holds() {
                 photos: vec![],
             };
             unit_step(&s, &head, *case, &UnitStep::Answer(answer)).await;
-            // Every second explanation stays answered; the others are judged.
+            // Every second explanation stays answered; the others are judged, a few returned.
             if kind == AnswerKind::Explain && k % 10 == 4 {
                 continue;
             }
-            office_step(&s, &office, *case, &OfficeStep::Accept { note: None }).await;
+            let verdict = if k % 15 == 8 {
+                OfficeStep::Return {
+                    reason: "整改不到位".into(),
+                }
+            } else {
+                OfficeStep::Accept { note: None }
+            };
+            office_step(&s, &office, *case, &verdict).await;
         }
+        let kept = tally_rows(&s).await;
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        tally::rebuild(&mut conn).await.unwrap();
+        assert_eq!(
+            kept,
+            tally_rows(&s).await,
+            "{engine:?}: the running count kept by each step equals a recount from the cases"
+        );
 
         // Every case gets all three deadlines, spread from ten days ago to three days ahead
         // (today itself is still in time), so only the one running in its state may count.
@@ -189,6 +242,9 @@ async fn the_dashboard_lists_the_most_overdue_and_counts_what_the_list_holds() {
             .await
             .unwrap();
         }
+        // Those deadlines were written around the steps, so the running count is counted again.
+        tally::rebuild(&mut conn).await.unwrap();
+        drop(conn);
 
         let rows = all_rows(&s, &office).await;
         let dash: OfficeDashboard = s.get_json(&office, "/api/v1/office/dashboard").await;

@@ -223,12 +223,7 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
         )
         .await;
         let ack_due = today - time::Duration::days(4);
-        sqlx::query("UPDATE cases SET ack_due = $1 WHERE id = $2")
-            .bind(ack_due.to_string())
-            .bind(case.to_string())
-            .execute(&s.db.pool)
-            .await
-            .unwrap();
+        common::fixtures::ack_due_on(&s, case, ack_due).await;
         let reminder = issued(&s, &office, &req(DocumentKind::Reminder, case, None)).await;
 
         let docs = [&assignment, &notice, &reminder];

@@ -309,11 +309,8 @@ async fn deadlines_plans_and_returns_run_until_the_work_is_reported_done() {
         let office_steps = |id: CaseId| format!("/api/v1/office/findings/{id}/steps");
         // Let the acknowledgement deadline of `b` pass (as if the release were weeks ago): the
         // unit and the office dashboard see it overdue, and acknowledging it late is flagged.
-        sqlx::query("UPDATE cases SET ack_due = '2020-01-06' WHERE id = $1")
-            .bind(b.to_string())
-            .execute(&s.db.pool)
-            .await
-            .unwrap();
+        let long_ago = time::Date::from_calendar_date(2020, time::Month::January, 6).unwrap();
+        common::fixtures::ack_due_on(&s, b, long_ago).await;
         let late: UnitCase = s
             .get_json(&head, &format!("/api/v1/unit/findings/{b}"))
             .await;

@@ -540,12 +540,7 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
                 assert_eq!(status, 201, "{engine:?}: document: {made}");
             }
         }
-        sqlx::query("UPDATE cases SET ack_due = $1 WHERE id = $2")
-            .bind((today - Duration::days(3)).to_string())
-            .bind(covert_case.to_string())
-            .execute(&s.db.pool)
-            .await
-            .unwrap();
+        common::fixtures::ack_due_on(&s, covert_case, today - Duration::days(3)).await;
         let body = serde_json::json!({"kind": "reminder", "case": covert_case});
         let (status, made) = post_json(&s, &office, "/api/v1/office/documents", &body).await;
         assert_eq!(status, 201, "{engine:?}: reminder: {made}");

@@ -2,17 +2,17 @@
 //! its deadline, the longest open, and the audit chain's current head.
 //!
 //! At district scale (a million visits, a quarter of a million findings) nothing here reads
-//! every case into memory: the counts are two `GROUP BY`s, each one pass over an index in its
-//! own order, and the lists are the first rows of an index range (migration 016,
-//! `dashboard_indexes`). The queries are written to match those indexes; the tests below keep
-//! the two in step.
+//! every case: the counts come from the running count `case_tally` (`tally.rs`, migration
+//! 019), a few hundred rows, and the lists are the first rows of an index range (migration
+//! 016, `dashboard_indexes`). The list queries are written to match those indexes; the tests
+//! below keep the two in step.
 
 use super::store::{self, parse_day, CaseRecord, COLUMNS};
+use super::tally;
 use super::views::{self, UnitNames};
 use crate::audit;
 use crate::auth::extract::OfficeUser;
 use crate::clock::today_cst;
-use crate::db::u32_column;
 use crate::error::{internal, ApiError};
 use crate::state::AppState;
 use axum::extract::State;
@@ -20,7 +20,7 @@ use axum::Json;
 use chafang_domain::api::{AuditHeadView, CaseCount, OfficeCaseRow, OfficeDashboard};
 use chafang_domain::followup::CaseState;
 use chafang_domain::UnitId;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
 /// How many of the longest-open findings the dashboard lists.
@@ -33,7 +33,7 @@ pub const OVERDUE_LISTED: usize = 50;
 /// acknowledged → `answer_due`, rectifying → `committed_by`, none in any other state). Written
 /// as the index `cases_running_due` is, so that "due before today" (`Deadlines::overdue`: the
 /// due day itself is still in time) is a range of that index.
-const RUNNING_DUE: &str = "(CASE state WHEN 'released' THEN ack_due \
+pub const RUNNING_DUE: &str = "(CASE state WHEN 'released' THEN ack_due \
     WHEN 'acknowledged' THEN answer_due WHEN 'rectifying' THEN committed_by END)";
 
 /// The open states (`CaseState::is_open`) as an SQL list, in the order of `CaseState::ALL`: the
@@ -86,99 +86,77 @@ fn months(by_month: &BTreeMap<(i32, u8), (u32, u32)>) -> Vec<CaseCount> {
     out
 }
 
-/// The state of a grouped row, or `None` for the merged and superseded, which the dashboard
-/// leaves out (they live on in the finding they were folded into or replaced by).
-fn counted_state(row: &sqlx::any::AnyRow) -> Result<Option<CaseState>, ApiError> {
-    let text: String = row.try_get("state")?;
-    let state = store::parse_state(&text)?;
-    Ok((!matches!(state, CaseState::Merged | CaseState::Superseded)).then_some(state))
-}
-
-/// The counts by state, unit and criterion, and how many are overdue in all: one pass over
-/// `cases_state_unit_criterion`, which holds the deadlines too.
+/// The counts by state, unit, criterion and month, and how many are overdue in all, from the
+/// running count `case_tally` (`tally.rs`). The merged and superseded are left out: they live
+/// on in the finding they were folded into or replaced by.
 struct Counts {
     by_state: Tally,
     by_unit: Tally,
     by_criterion: Tally,
+    by_month: Vec<CaseCount>,
     overdue_total: u32,
 }
 
-async fn state_unit_criterion(
+async fn counts_of(
     conn: &mut AnyConnection,
     names: &UnitNames,
     today: &str,
 ) -> Result<Counts, ApiError> {
-    let rows = sqlx::query(&format!(
-        "SELECT state, unit_id, criterion, COUNT(*) AS total, \
-         SUM(CASE WHEN {RUNNING_DUE} < $1 THEN 1 ELSE 0 END) AS overdue \
-         FROM cases GROUP BY state, unit_id, criterion"
-    ))
-    .bind(today)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out = Counts {
-        // Every state has its line, even at nought.
-        by_state: CaseState::ALL
-            .iter()
-            .map(|s| (s.as_str().to_owned(), (s.as_str().to_owned(), 0, 0)))
-            .collect(),
-        by_unit: BTreeMap::new(),
-        by_criterion: BTreeMap::new(),
-        overdue_total: 0,
-    };
-    for row in &rows {
-        let Some(state) = counted_state(row)? else {
-            continue;
-        };
-        let total = u32_column(row, "total")?;
-        let open = if state.is_open() { total } else { 0 };
-        out.overdue_total += u32_column(row, "overdue")?;
-        let e = out.by_state.entry(state.as_str().to_owned()).or_default();
-        e.1 += open;
-        e.2 += total;
-        let unit: UnitId = row
-            .try_get::<String, _>("unit_id")?
-            .parse()
-            .map_err(internal)?;
-        let unit = names.unit_ref(unit);
-        let e = out
-            .by_unit
-            .entry(unit.id.to_string())
-            .or_insert((unit.name, 0, 0));
-        e.1 += open;
-        e.2 += total;
-        let criterion: String = row.try_get("criterion")?;
-        let e = out
-            .by_criterion
-            .entry(criterion.clone())
-            .or_insert((criterion, 0, 0));
-        e.1 += open;
-        e.2 += total;
-    }
-    Ok(out)
-}
-
-/// Counts by the month a finding was seen: grouped by day and state in the order of
-/// `cases_seen_state` (no sorting), then summed by month here.
-async fn by_month(conn: &mut AnyConnection) -> Result<Vec<CaseCount>, ApiError> {
-    let rows =
-        sqlx::query("SELECT seen_on, state, COUNT(*) AS total FROM cases GROUP BY seen_on, state")
-            .fetch_all(&mut *conn)
-            .await?;
+    let mut by_state: Tally = CaseState::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), (s.as_str().to_owned(), 0, 0)))
+        .collect(); // every state has its line, even at nought
+    let (mut by_unit, mut by_criterion) = (Tally::new(), Tally::new());
     let mut by_month: BTreeMap<(i32, u8), (u32, u32)> = BTreeMap::new();
-    for row in &rows {
-        let Some(state) = counted_state(row)? else {
+    let mut overdue_total = 0;
+    for row in tally::read(conn).await? {
+        if matches!(row.state, CaseState::Merged | CaseState::Superseded) {
             continue;
+        }
+        let (total, open) = (row.n, if row.state.is_open() { row.n } else { 0 });
+        // The key and label to count under (a merged unit's cases count under the unit it was
+        // merged into, as `unit_ref` names it).
+        let (key, label, map) = match row.dimension.as_str() {
+            tally::UNIT => {
+                let unit: UnitId = row.bucket.parse().map_err(internal)?;
+                let unit = names.unit_ref(unit);
+                (unit.id.to_string(), unit.name, &mut by_unit)
+            }
+            tally::CRITERION => {
+                // Each case is counted once by criterion: the count by state comes from here.
+                let e = by_state.entry(row.state.as_str().to_owned()).or_default();
+                e.1 += open;
+                e.2 += total;
+                (row.bucket.clone(), row.bucket, &mut by_criterion)
+            }
+            tally::MONTH => {
+                let day = parse_day(&format!("{}-01", row.bucket))?;
+                let e = by_month
+                    .entry((day.year(), u8::from(day.month())))
+                    .or_default();
+                e.0 += open;
+                e.1 += total;
+                continue;
+            }
+            // "Due before today": the due day itself is still in time (`Deadlines::overdue`).
+            _ => {
+                if row.bucket.as_str() < today {
+                    overdue_total += total;
+                }
+                continue;
+            }
         };
-        let day = parse_day(&row.try_get::<String, _>("seen_on")?)?;
-        let total = u32_column(row, "total")?;
-        let e = by_month
-            .entry((day.year(), u8::from(day.month())))
-            .or_default();
-        e.0 += if state.is_open() { total } else { 0 };
-        e.1 += total;
+        let e = map.entry(key).or_insert((label, 0, 0));
+        e.1 += open;
+        e.2 += total;
     }
-    Ok(months(&by_month))
+    Ok(Counts {
+        by_state,
+        by_unit,
+        by_criterion,
+        by_month: months(&by_month),
+        overdue_total,
+    })
 }
 
 async fn cases(
@@ -227,19 +205,7 @@ pub async fn dashboard(
     let mut conn = state.db.pool.acquire().await?;
     let names = UnitNames::load(&mut conn).await?;
     let today = store::day_text(today_cst());
-    // The two passes are most of the time: side by side on a second connection when one is
-    // free at once (never waiting for one, so that dashboards opened together cannot hold the
-    // pool between them), else one after the other.
-    let (tally, by_month) = match state.db.pool.try_acquire() {
-        Some(mut second) => tokio::try_join!(
-            state_unit_criterion(&mut conn, &names, &today),
-            by_month(&mut second)
-        )?,
-        None => (
-            state_unit_criterion(&mut conn, &names, &today).await?,
-            by_month(&mut conn).await?,
-        ),
-    };
+    let tally = counts_of(&mut conn, &names, &today).await?;
     let overdue = most_overdue(&mut conn, &today).await?;
     let oldest = oldest_open(&mut conn).await?;
     // Reporters' names (the office's view) for the listed findings only.
@@ -258,7 +224,7 @@ pub async fn dashboard(
         by_state: counts(tally.by_state),
         by_unit: counts(tally.by_unit),
         by_criterion: counts(tally.by_criterion),
-        by_month,
+        by_month: tally.by_month,
         overdue: rows(&overdue),
         overdue_total: tally.overdue_total,
         oldest_open: rows(&oldest),

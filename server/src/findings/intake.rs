@@ -5,6 +5,7 @@
 //! commitment (践诺守信) has the citation checked and stored with it.
 
 use super::store::{self, day_text, severity_str, take_step, CaseRecord, Taken, COLUMNS};
+use super::tally::{self, Place};
 use crate::audit;
 use crate::error::{internal, ApiError};
 use crate::units;
@@ -92,6 +93,14 @@ pub async fn open_cases(
         .bind(received_at)
         .execute(&mut *conn)
         .await?;
+        let place = Place {
+            state: CaseState::Submitted,
+            unit: v.unit_id,
+            criterion: f.criterion.clone(),
+            month: seen_on[..7].to_owned(),
+            due: None,
+        };
+        tally::moved(conn, None, &place).await?;
         sqlx::query("INSERT INTO case_findings (finding_id, case_id) VALUES ($1, $2)")
             .bind(f.id.to_string())
             .bind(id.to_string())

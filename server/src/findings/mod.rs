@@ -6,7 +6,8 @@
 //! - `intake`: cases opened from submitted visits; corrections and look-back visits.
 //! - `views`: each role's view; the unit's has no reporter field to fill.
 //! - `office`, `unit`, `monitor`: each role's routes. `media`: photos per role.
-//! - `dashboard`: the office's counts, deadlines and the chain head.
+//! - `dashboard`: the office's counts, deadlines and the chain head, counted from `tally`,
+//!   the running count of cases kept by `intake` and `take_step`.
 
 pub mod dashboard;
 pub mod intake;
@@ -14,6 +15,7 @@ pub mod media;
 pub mod monitor;
 pub mod office;
 pub mod store;
+pub mod tally;
 pub mod unit;
 pub mod views;
 

@@ -3,6 +3,7 @@
 //! people acting at once cannot both win), and appends the step to the audit chain in the same
 //! transaction.
 
+use super::tally::{self, Place};
 use crate::audit;
 use crate::clock::now_ms;
 use crate::error::ApiError;
@@ -192,8 +193,22 @@ pub async fn take_step(
     for (i, (col, _)) in sets.iter().enumerate() {
         sql.push_str(&format!(", {col} = ${}", i + 3));
     }
+    // Guarded on the state the step was checked against and on every other value the case's
+    // place in the running count is made of (`tally::Place`), so that the place it leaves is
+    // the one the row had: a case changed meanwhile is a conflict, never a miscount.
     let n = sets.len();
-    sql.push_str(&format!(" WHERE id = ${} AND state = ${}", n + 3, n + 4));
+    sql.push_str(&format!(
+        " WHERE id = ${} AND state = ${} AND unit_id = ${} AND criterion = ${} \
+         AND COALESCE(ack_due, '') = ${} AND COALESCE(answer_due, '') = ${} \
+         AND COALESCE(committed_by, '') = ${}",
+        n + 3,
+        n + 4,
+        n + 5,
+        n + 6,
+        n + 7,
+        n + 8,
+        n + 9
+    ));
     let mut q = sqlx::query(&sql).bind(now_ms()).bind(to.as_str());
     for (_, v) in sets {
         q = match v {
@@ -201,9 +216,15 @@ pub async fn take_step(
             Col::Int(i) => q.bind(i),
         };
     }
+    let due = |d: Option<Date>| d.map(day_text).unwrap_or_default();
     let changed = q
         .bind(case.id.to_string())
         .bind(case.state.as_str())
+        .bind(case.unit_id.to_string())
+        .bind(&case.criterion)
+        .bind(due(case.deadlines.ack_due))
+        .bind(due(case.deadlines.answer_due))
+        .bind(due(case.deadlines.committed_by))
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -212,6 +233,10 @@ pub async fn take_step(
             "the finding changed meanwhile; reload it".into(),
         ));
     }
+    let after = load(conn, case.id)
+        .await?
+        .ok_or_else(|| internal("the case stepped is gone"))?;
+    tally::moved(conn, Some(&Place::of(case)), &Place::of(&after)).await?;
     if let Some(obj) = payload.as_object_mut() {
         obj.insert("from".into(), case.state.as_str().into());
         obj.insert("to".into(), to.as_str().into());

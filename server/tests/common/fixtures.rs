@@ -201,6 +201,21 @@ pub async fn release(
     assert_eq!(status, 200, "{:?}: release: {body}", s.engine);
 }
 
+/// Moves a released finding's acknowledgement deadline to `day`, as if it had been released
+/// long ago: written around the steps, so the dashboard's running count is counted again.
+pub async fn ack_due_on(s: &TestServer, case: chafang_domain::CaseId, day: time::Date) {
+    sqlx::query("UPDATE cases SET ack_due = $1 WHERE id = $2")
+        .bind(day.to_string())
+        .bind(case.to_string())
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    let mut conn = s.db.pool.acquire().await.unwrap();
+    chafang_server::findings::tally::rebuild(&mut conn)
+        .await
+        .unwrap();
+}
+
 /// A unit takes a step on one of its findings; the step must succeed.
 pub async fn unit_step(
     s: &TestServer,
