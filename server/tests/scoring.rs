@@ -5,7 +5,7 @@
 //! a unit has no survey), the last-three-years flag over three published years, settings
 //! frozen once the year is closed, and the tamper alarm: a table row changed directly in SQL
 //! is found by recomputing from the audit log, and notifies the office (inbox and webhook) once
-//! per distinct alarm and never a unit.
+//! per distinct alarm and never a unit, and the same alarm again once it was cleared.
 
 mod common;
 
@@ -721,6 +721,36 @@ async fn a_tampered_figure_notifies_the_office_once_and_no_unit() {
         assert!(chafang_server::scoring::check::watch(&s.db).await.unwrap() >= 1);
         assert_eq!(alarm_notices(&s, &office).await.len(), 2, "{engine:?}");
         assert_eq!(count_where(&s, deliveries, "scoring.alarm").await, 2);
+
+        // Both undone: the check is clean again and the alarms are cleared on the chain…
+        tamper(
+            "UPDATE scoring_published_rows SET total_cp = total_cp - 300 WHERE publication_id = $1 AND unit_id = $2",
+            target.unit.id.to_string(),
+        )
+        .await;
+        tamper(
+            "UPDATE scoring_published_rows SET commended = 1 - commended WHERE publication_id = $1 AND unit_id = $2",
+            published.rows[published.rows.len() - 2].unit.id.to_string(),
+        )
+        .await;
+        let clean: ScoringCheck = s.get_json(&office, &format!("{}/check", base(year))).await;
+        assert!(clean.alarms.is_empty(), "{engine:?}: {:?}", clean.alarms);
+        assert_eq!(events(&s, "scoring.alarm_cleared").await.len(), 1);
+        assert_eq!(
+            chafang_server::scoring::check::watch(&s.db).await.unwrap(),
+            0
+        );
+        assert_eq!(events(&s, "scoring.alarm_cleared").await.len(), 1);
+        // …so the same tampering done again is raised again, not taken for the old alarm.
+        tamper(
+            "UPDATE scoring_published_rows SET total_cp = total_cp + 300 WHERE publication_id = $1 AND unit_id = $2",
+            target.unit.id.to_string(),
+        )
+        .await;
+        let redone = chafang_server::scoring::check::watch(&s.db).await.unwrap();
+        assert_eq!(redone as usize, check.alarms.len(), "{engine:?}");
+        assert_eq!(alarm_notices(&s, &office).await.len(), 3, "{engine:?}");
+        assert_eq!(count_where(&s, deliveries, "scoring.alarm").await, 3);
 
         // Never to a unit: not in a unit head's inbox, and no such row for any non-office account.
         assert!(alarm_notices(&s, &head).await.is_empty(), "{engine:?}");

@@ -10,10 +10,12 @@
 //!    earlier years' events carry, and compares it with the published figures (`recomputed`
 //!    alarms).
 //!
-//! An alarm is raised once (`raise`): each distinct alarm (year, kind, unit, message) is
-//! recorded in `scoring_alarms` with a `scoring.alarm` event on the chain (which puts it in
-//! the webhooks' outbox) and a notification to every office account, in one transaction; a
-//! later check finding the same alarm raises nothing. The check runs when the office opens it,
+//! An alarm is raised once while it stands (`raise`): each distinct alarm (year, kind, unit,
+//! message) is recorded in `scoring_alarms` with a `scoring.alarm` event on the chain (which
+//! puts it in the webhooks' outbox) and a notification to every office account, in one
+//! transaction; a later check finding the same alarm raises nothing. A check that no longer
+//! finds it clears it (`scoring.alarm_cleared`), so the same tampering done again is raised
+//! again. The check runs when the office opens it,
 //! after each publication, and at start and hourly for every year (`watch`, from the
 //! notifications worker): tampering is found without anyone looking. Units are never told.
 //!
@@ -35,7 +37,7 @@ use chafang_domain::UnitId;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// One `scoring.*` event of the year.
 struct Ev {
@@ -443,47 +445,100 @@ pub fn fingerprint(year: i32, alarm: &ScoringAlarm) -> String {
     hex::encode(h.finalize())
 }
 
-/// The fingerprints of a year's alarms raised so far.
-async fn raised(conn: &mut AnyConnection, year: i32) -> Result<HashSet<String>, ApiError> {
-    let rows = sqlx::query("SELECT fingerprint FROM scoring_alarms WHERE year = $1")
+/// The event of alarms cleared: a check no longer finds them (its payload lists their
+/// fingerprints).
+pub const ALARM_CLEARED: &str = "scoring.alarm_cleared";
+
+/// The fingerprints of a year's alarms raised so far, each with whether it stands (`false`:
+/// cleared since).
+async fn raised(conn: &mut AnyConnection, year: i32) -> Result<HashMap<String, bool>, ApiError> {
+    let rows = sqlx::query("SELECT fingerprint, cleared_at FROM scoring_alarms WHERE year = $1")
         .bind(i64::from(year))
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|r| Ok(r.try_get::<String, _>("fingerprint")?))
+        .map(|r| {
+            Ok((
+                r.try_get::<String, _>("fingerprint")?,
+                r.try_get::<Option<i64>, _>("cleared_at")?.is_none(),
+            ))
+        })
         .collect()
 }
 
-/// Raises the alarms of a check that were not raised before: records each, appends one
-/// `scoring.alarm` event and notifies the office's accounts, in one write transaction (none
-/// is taken when there is nothing new). Returns how many alarms were new.
-pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
-    if report.alarms.is_empty() {
-        return Ok(0);
-    }
-    let year = report.year;
-    let known = {
-        let mut conn = db.pool.acquire().await?;
-        raised(&mut conn, year).await?
-    };
-    if report
-        .alarms
-        .iter()
-        .all(|a| known.contains(&fingerprint(year, a)))
-    {
-        return Ok(0);
-    }
-    let mut tx = db.begin_write().await?;
-    // Checked again under the writer: another check may have raised them meanwhile.
-    let known = raised(&mut tx, year).await?;
-    let mut new: Vec<(&ScoringAlarm, String)> = Vec::new();
+/// What a check changes against the alarms raised so far: the alarms it finds that do not
+/// stand (never raised, or cleared since), and the standing ones it no longer finds.
+struct Changes<'a> {
+    new: Vec<(&'a ScoringAlarm, String)>,
+    cleared: Vec<String>,
+}
+
+fn changes<'a>(report: &'a ScoringCheck, raised: &HashMap<String, bool>) -> Changes<'a> {
+    let mut found: Vec<(&ScoringAlarm, String)> = Vec::new();
     for a in &report.alarms {
-        let f = fingerprint(year, a);
-        if !known.contains(&f) && !new.iter().any(|(_, g)| *g == f) {
-            new.push((a, f));
+        let f = fingerprint(report.year, a);
+        if !found.iter().any(|(_, g)| *g == f) {
+            found.push((a, f));
         }
     }
-    let Some((first, first_fingerprint)) = new.first() else {
+    let mut cleared: Vec<String> = raised
+        .iter()
+        .filter(|(f, stands)| **stands && !found.iter().any(|(_, g)| g == *f))
+        .map(|(f, _)| f.clone())
+        .collect();
+    cleared.sort();
+    Changes {
+        new: found
+            .into_iter()
+            .filter(|(_, f)| raised.get(f) != Some(&true))
+            .collect(),
+        cleared,
+    }
+}
+
+/// Records a check against the alarms raised so far, in one write transaction (none is taken
+/// when nothing changed): the standing alarms it no longer finds are cleared (one
+/// `scoring.alarm_cleared` event), and the alarms it finds that do not stand are raised — a
+/// first time, or again after being cleared — with one `scoring.alarm` event and a notice to
+/// the office's accounts. Returns how many alarms were raised.
+pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
+    let year = report.year;
+    {
+        let mut conn = db.pool.acquire().await?;
+        let c = changes(report, &raised(&mut conn, year).await?);
+        if c.new.is_empty() && c.cleared.is_empty() {
+            return Ok(0);
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    // Read again under the writer: another check may have recorded them meanwhile.
+    let known = raised(&mut tx, year).await?;
+    let Changes { new, cleared } = changes(report, &known);
+    if new.is_empty() && cleared.is_empty() {
+        return Ok(0);
+    }
+    let at = now_ms();
+    if !cleared.is_empty() {
+        audit::append(
+            &mut tx,
+            audit::Event {
+                actor: None,
+                kind: ALARM_CLEARED,
+                subject: None,
+                payload: serde_json::json!({"year": year, "fingerprints": cleared}),
+            },
+        )
+        .await?;
+        for f in &cleared {
+            sqlx::query("UPDATE scoring_alarms SET cleared_at = $1 WHERE fingerprint = $2")
+                .bind(at)
+                .bind(f.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let Some((first, _)) = new.first() else {
+        tx.commit().await?;
         return Ok(0);
     };
     let listed: Vec<Value> = new
@@ -508,21 +563,30 @@ pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
     )
     .await?;
     let seq = audit::head(&mut tx).await?.seq;
-    let at = now_ms();
     for (a, f) in &new {
-        sqlx::query(
-            "INSERT INTO scoring_alarms (fingerprint, year, kind, unit_id, message, raised_at, event_seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(f.as_str())
-        .bind(i64::from(year))
-        .bind(a.kind.as_str())
-        .bind(a.unit.as_ref().map(|u| u.id.to_string()))
-        .bind(a.message.as_str())
-        .bind(at)
-        .bind(seq)
-        .execute(&mut *tx)
-        .await?;
+        let q = if known.contains_key(f) {
+            // Raised again after being cleared: the row stands once more, as of this event.
+            sqlx::query(
+                "UPDATE scoring_alarms SET cleared_at = NULL, raised_at = $1, event_seq = $2 \
+                 WHERE fingerprint = $3",
+            )
+            .bind(at)
+            .bind(seq)
+            .bind(f.as_str())
+        } else {
+            sqlx::query(
+                "INSERT INTO scoring_alarms (fingerprint, year, kind, unit_id, message, raised_at, event_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(f.as_str())
+            .bind(i64::from(year))
+            .bind(a.kind.as_str())
+            .bind(a.unit.as_ref().map(|u| u.id.to_string()))
+            .bind(a.message.as_str())
+            .bind(at)
+            .bind(seq)
+        };
+        q.execute(&mut *tx).await?;
     }
     let note = Note {
         kind: NotificationKind::ScoringAlarm,
@@ -532,7 +596,8 @@ pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
             "alarms": new.len(),
             "alarm": first.message,
         }),
-        dedup: Some(format!("scoring-alarm:{first_fingerprint}")),
+        // Each raising is its own notice, a raising again too.
+        dedup: Some(format!("scoring-alarm:{seq}")),
     };
     let office = inbox::office_users(&mut tx).await?;
     inbox::notify(&mut tx, &office, &note).await?;
