@@ -243,34 +243,74 @@ pub async fn monitors<'a>(
         .collect())
 }
 
-/// Every monitor's row of the office's table, counted in the database (`tally`): what
-/// `monitors` gives, without reading each visit.
-pub async fn quota_rows(
+/// One monitor's year counted in the database: the ledger without the visits behind it.
+#[derive(Clone, Debug)]
+pub struct Tallied {
+    pub user: UserView,
+    pub ledger: Ledger,
+    /// The latest device start among the visits counted.
+    pub last_visit_ms: Option<i64>,
+}
+
+impl Tallied {
+    /// The row of the office's table.
+    pub fn row(&self) -> MonitorQuotaRow {
+        row_of(&self.user, &self.ledger, self.last_visit_ms)
+    }
+}
+
+/// Every monitor's year counted in the database (`tally`): what `monitors` judges, without
+/// reading each visit — the running count for an open year, the visits grouped as the close
+/// saw them for a closed one.
+pub async fn tallied(
     conn: &mut AnyConnection,
     frame: &Frame,
     today: Date,
-) -> Result<Vec<MonitorQuotaRow>, ApiError> {
-    let mut tallied = super::tally::counted(conn, frame).await?;
-    let visits = tallied
+) -> Result<Vec<Tallied>, ApiError> {
+    let mut counted = super::tally::counted(conn, frame).await?;
+    let visits = counted
         .iter_mut()
         .map(|(owner, c)| (*owner, std::mem::take(&mut c.visits)))
         .collect();
     Ok(judged(conn, frame, visits, None, today)
         .await?
-        .iter()
-        .map(|(user, l)| {
-            let last = tallied.get(&user.id).and_then(|c| c.last_started_ms);
-            row_of(user, l, last)
+        .into_iter()
+        .map(|(user, ledger)| Tallied {
+            last_visit_ms: counted.get(&user.id).and_then(|c| c.last_started_ms),
+            user,
+            ledger,
         })
         .collect())
 }
 
+/// Every monitor's row of the office's table, counted in the database.
+pub async fn quota_rows(
+    conn: &mut AnyConnection,
+    frame: &Frame,
+    today: Date,
+) -> Result<Vec<MonitorQuotaRow>, ApiError> {
+    Ok(tallied(conn, frame, today)
+        .await?
+        .iter()
+        .map(Tallied::row)
+        .collect())
+}
+
 /// The key units' coverage by a year's counted visits (everybody's, department monitors'
-/// included).
+/// included), the units they went to asked of the database (`visited`).
 pub async fn coverage_of(
     conn: &mut AnyConnection,
     frame: &Frame,
-    all: &[(UserId, MyVisit)],
+) -> Result<CoverageView, ApiError> {
+    let visited = super::visited::units(conn, frame).await?;
+    coverage_by(conn, frame, &visited).await
+}
+
+/// The key units' coverage when the units in `visited` (as the visits name them) were visited.
+pub async fn coverage_by(
+    conn: &mut AnyConnection,
+    frame: &Frame,
+    visited: &HashSet<UnitId>,
 ) -> Result<CoverageView, ApiError> {
     let directory = units::list_all(conn).await?;
     // A merged unit is no place of its own any more: what hung under it hangs under the unit
@@ -283,10 +323,7 @@ pub async fn coverage_of(
         .map(|u| (u.id, u.parent_id.map(survivor)))
         .collect();
     let names: HashMap<UnitId, &str> = directory.iter().map(|u| (u.id, u.name.as_str())).collect();
-    let visited: HashSet<UnitId> = counted(frame, all)
-        .iter()
-        .map(|(_, v)| survivor(v.unit.id))
-        .collect();
+    let visited: HashSet<UnitId> = visited.iter().map(|u| survivor(*u)).collect();
     // A key unit merged away is covered through the unit that took it over.
     let keys: Vec<UnitId> = frame.key_units.iter().map(|u| survivor(u.id)).collect();
     let c = coverage(&tree, &keys, &visited);

@@ -3,8 +3,7 @@
 //! the monitor reads and an event on the audit chain, with the figures of that moment.
 //! Each also goes into the monitor's inbox (`notifications`), and its event to the webhooks.
 
-use super::ledger::{monitors, Frame, MonitorYear};
-use super::visits;
+use super::ledger::{tallied, Frame, Tallied};
 use crate::audit;
 use crate::auth::extract::{MonitorUser, OfficeUser};
 use crate::campaigns::{self, store as campaign_store};
@@ -69,8 +68,9 @@ pub async fn send(
     let mut tx = state.db.begin_write().await?;
     let record = campaign_store::lock_open(&mut tx, year).await?;
     let frame = Frame::of(&record);
-    let all = visits(&mut tx, None).await?;
-    let years = monitors(&mut tx, &frame, &all, None, today_cst()).await?;
+    // Counted in the database, as the office's table is: the write transaction is not held
+    // while a district's every visit is read.
+    let years = tallied(&mut tx, &frame, today_cst()).await?;
     let targets = targets(&years, req.monitors.as_deref())?;
     let mut sent = Vec::with_capacity(targets.len());
     for m in targets {
@@ -146,17 +146,17 @@ async fn notify_monitor(
 
 /// Whom to remind: the monitors named (each once; each must have a row in the year's ledger
 /// and an open account), or every active monitor whose ledger is behind.
-fn targets<'y, 'a>(
-    years: &'y [MonitorYear<'a>],
+fn targets<'y>(
+    years: &'y [Tallied],
     named: Option<&[UserId]>,
-) -> Result<Vec<&'y MonitorYear<'a>>, ApiError> {
+) -> Result<Vec<&'y Tallied>, ApiError> {
     let Some(named) = named else {
         return Ok(years
             .iter()
             .filter(|m| m.user.active && m.ledger.state == Pace::Behind)
             .collect());
     };
-    let mut out: Vec<&MonitorYear> = Vec::with_capacity(named.len());
+    let mut out: Vec<&Tallied> = Vec::with_capacity(named.len());
     for id in named {
         if out.iter().any(|m| m.user.id == *id) {
             continue;

@@ -29,7 +29,7 @@ pub struct Counted {
 }
 
 /// Milliseconds at the first instant of a year's 1 January, China Standard Time.
-fn year_start_ms(year: i32) -> Result<i64, ApiError> {
+pub(super) fn year_start_ms(year: i32) -> Result<i64, ApiError> {
     let day = Date::from_calendar_date(year, Month::January, 1).map_err(internal)?;
     let at = day
         .midnight()
@@ -42,8 +42,7 @@ fn year_start_ms(year: i32) -> Result<i64, ApiError> {
 const GROUP_COLUMNS: &str = "monitor_id, mode, day, n, last_received, last_started";
 
 /// Every owner's counted visits of the frame's year: from the running count while the year is
-/// open, and counted from the visits as the close saw them once it is closed (a frozen year is
-/// read rarely, and its count must leave out what arrived after the close).
+/// open; once it is closed, as the close saw them (`frozen`).
 pub async fn counted(
     conn: &mut AnyConnection,
     frame: &Frame,
@@ -60,25 +59,19 @@ pub async fn counted(
             .await?
         }
         Some(closed) => {
-            // `happened` is LedgerVisit::day's instant: the device's start, unless the device
-            // claims a time after the server already had the visit.
-            sqlx::query(&format!(
-                "SELECT {GROUP_COLUMNS} FROM (SELECT monitor_id, mode, (happened + $1) / $2 AS day, \
-                 COUNT(*) AS n, MAX(received_at) AS last_received, MAX(started_at_device) AS last_started \
-                 FROM (SELECT v.monitor_id, v.mode, v.received_at, v.started_at_device, {HAPPENED} AS happened \
-                       FROM visits v \
-                       WHERE v.received_at <= $3 \
-                       AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id AND c.received_at <= $3)) y \
-                 WHERE happened >= $4 AND happened < $5 \
-                 GROUP BY monitor_id, mode, (happened + $1) / $2, (received_at + $1) / $2) g"
-            ))
-            .bind(CST_MS)
-            .bind(DAY_MS)
-            .bind(closed)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&mut *conn)
-            .await?
+            let close_day = (closed + CST_MS) / DAY_MS;
+            sqlx::query(&frozen())
+                .bind(CST_MS)
+                .bind(DAY_MS)
+                .bind(close_day * DAY_MS - CST_MS)
+                .bind(closed)
+                .bind(from)
+                .bind(to)
+                .bind((from + CST_MS) / DAY_MS)
+                .bind((to + CST_MS) / DAY_MS)
+                .bind(close_day)
+                .fetch_all(&mut *conn)
+                .await?
         }
     };
     let mut out: HashMap<UserId, Counted> = HashMap::new();
@@ -109,8 +102,44 @@ pub async fn counted(
 }
 
 /// The instant a visit happened, as SQL over a visit `v`.
-const HAPPENED: &str =
+pub(super) const HAPPENED: &str =
     "CASE WHEN v.started_at_device < v.received_at THEN v.started_at_device ELSE v.received_at END";
+
+/// A closed year's groups as the close saw them, read mostly from the running count, in one
+/// statement (one snapshot). The running count holds the current revision of every visit by the
+/// day it arrived; what the close saw differs from it only
+/// - on the day of the close, which is counted from the visits received that day by the close
+///   (`$3`, the day's first instant, to `$4`, the close), each unless a correction of it
+///   arrived by the close;
+/// - after that day, which counts nothing (`rday < $9`);
+/// - by the visits received before that day whose correction arrived after the close: the
+///   close saw them, the running count has their correction instead (which arrived too late
+///   to count). Corrections are few, and `visits_one_correction` lists them: the query walks
+///   that index (`supersedes > ''`, every correction, as an index range) and nothing else —
+///   `CROSS JOIN` keeps SQLite from starting at the visits instead, and `+ 0` from taking the
+///   range of receipts after the close (all of them, for a year closed long ago).
+///
+/// The year is `$5`..`$6` in instants, `$7`..`$8` in days; `$1` and `$2` turn an instant into
+/// its CST day. `happened` is `LedgerVisit::day`'s instant.
+fn frozen() -> String {
+    format!(
+        "SELECT {GROUP_COLUMNS} FROM visit_tally WHERE day >= $7 AND day < $8 AND rday < $9 \
+         UNION ALL \
+         SELECT monitor_id, mode, (happened + $1) / $2 AS day, COUNT(*) AS n, \
+                MAX(received_at) AS last_received, MAX(started_at_device) AS last_started \
+         FROM (SELECT v.monitor_id, v.mode, v.received_at, v.started_at_device, {HAPPENED} AS happened \
+               FROM visits v \
+               WHERE v.received_at >= $3 AND v.received_at <= $4 \
+               AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id AND c.received_at <= $4) \
+               UNION ALL \
+               SELECT v.monitor_id, v.mode, v.received_at, v.started_at_device, {HAPPENED} AS happened \
+               FROM visits c CROSS JOIN visits v \
+               WHERE v.id = c.supersedes AND c.supersedes > '' AND c.received_at + 0 > $4 \
+               AND v.received_at < $3) y \
+         WHERE happened >= $5 AND happened < $6 \
+         GROUP BY monitor_id, mode, (happened + $1) / $2, (received_at + $1) / $2"
+    )
+}
 
 /// The group a visit counts in.
 struct Group {
