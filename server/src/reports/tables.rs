@@ -8,7 +8,7 @@ use super::labels;
 use super::registration::{CriterionNames, Directory};
 use crate::clock::today_cst;
 use crate::error::internal;
-use crate::quotas::{self, ledger};
+use crate::quotas::ledger;
 use crate::selfcheck;
 use chafang_domain::followup::CaseState;
 use chafang_domain::quota::day_cst;
@@ -164,9 +164,8 @@ pub fn write_ledger(ctx: &mut Ctx, year: i32) -> Result<(), JobError> {
         let frame = ledger::frame_of(conn, year)
             .await?
             .unwrap_or_else(|| ledger::Frame::without_campaign(year));
-        let all = quotas::visits(conn, None).await?;
-        let years = ledger::monitors(conn, &frame, &all, None, today_cst()).await?;
-        Ok::<_, crate::error::ApiError>(years.iter().map(|m| m.row()).collect::<Vec<_>>())
+        // Counted in the database, as the office's table is (never visit by visit).
+        ledger::quota_rows(conn, &frame, today_cst()).await
     })?;
     ctx.total(rows.len() as u64);
     ctx.book
