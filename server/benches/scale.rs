@@ -238,8 +238,8 @@ async fn measure(db: Db, label: &str, n: usize) {
         seeded.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
-    // The year's ledger counts visit by visit (and adds coverage): beside the table, counted in
-    // the database, it shows what the grouping gains.
+    // The year's ledger (the table plus the key units' coverage), the map, and the office's two
+    // full lists, which are not paged (every visit, every finding): what they cost at this size.
     let year = chafang_server::clock::today_cst().year();
     let ledger = format!("/api/v1/office/campaigns/{year}/ledger");
     let map_year = format!("/api/v1/office/map?year={year}");
@@ -251,6 +251,8 @@ async fn measure(db: Db, label: &str, n: usize) {
         "/api/v1/office/map",
         map_year.as_str(),
         map_released.as_str(),
+        "/api/v1/office/findings",
+        "/api/v1/office/visits",
     ] {
         let mut times = Vec::new();
         let mut bytes = 0;
