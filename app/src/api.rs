@@ -108,6 +108,15 @@ async fn send_raw(
     path: &str,
     body: Option<(JsValue, &str)>,
 ) -> Result<String, ApiError> {
+    exchange(method, path, body).await.map(|(text, _)| text)
+}
+
+/// Sends one request and returns the body text of a 2xx answer with the answer's headers.
+async fn exchange(
+    method: &str,
+    path: &str,
+    body: Option<(JsValue, &str)>,
+) -> Result<(String, web_sys::Headers), ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
@@ -136,7 +145,7 @@ async fn send_raw(
         .as_string()
         .unwrap_or_default();
     if response.ok() {
-        Ok(text)
+        Ok((text, response.headers()))
     } else {
         let body = serde_json::from_str::<ErrorBody>(&text).ok();
         Err(ApiError::Status {
@@ -145,6 +154,22 @@ async fn send_raw(
             message: body.map(|b| b.error.message).unwrap_or_default(),
         })
     }
+}
+
+/// `GET` one page of a list the server pages by cursor (the office's findings and visits): the
+/// rows and the cursor of the next page (`x-next-cursor`), `None` on the last page.
+#[cfg(feature = "staff")]
+pub async fn get_page<T: DeserializeOwned>(
+    path: &str,
+) -> Result<(Vec<T>, Option<String>), ApiError> {
+    let (text, headers) = exchange("GET", path, None).await?;
+    let rows = serde_json::from_str(&text).map_err(|_| ApiError::Decode)?;
+    let next = headers
+        .get(chafang_domain::api::NEXT_CURSOR_HEADER)
+        .ok()
+        .flatten()
+        .filter(|c| !c.is_empty());
+    Ok((rows, next))
 }
 
 /// `PATCH path` with a JSON body, decoding a JSON answer of type `T` (the office's edits).
@@ -260,6 +285,100 @@ pub mod upload {
                 code: body.as_ref().map(|b| b.error.code),
                 message: body.map(|b| b.error.message).unwrap_or_default(),
             })
+        }
+    }
+}
+
+/// A list read page by page, newest first ([`get_page`]): the rows loaded so far, whether
+/// more follow, and the state of the request under way. `reset` starts over at the first
+/// page (a new filter, or after a change); `more` appends the next page.
+#[cfg(feature = "staff")]
+pub mod pager {
+    use super::{get_page, ApiError};
+    use chafang_domain::api::{page_path, PAGE};
+    use leptos::prelude::*;
+    use leptos::task::spawn_local;
+    use serde::de::DeserializeOwned;
+
+    pub struct Pager<T: Send + Sync + 'static> {
+        pub rows: RwSignal<Vec<T>>,
+        /// Where the next page begins; `None` once the last page is in.
+        next: RwSignal<Option<String>>,
+        /// The first page has arrived.
+        pub loaded: RwSignal<bool>,
+        pub busy: RwSignal<bool>,
+        pub error: RwSignal<Option<ApiError>>,
+        /// The list's path without paging (it may carry a filter).
+        base: StoredValue<String>,
+        /// Bumped by `reset`, so an answer to an earlier list is dropped.
+        round: StoredValue<u32>,
+    }
+
+    impl<T: Send + Sync + 'static> Clone for Pager<T> {
+        fn clone(&self) -> Self {
+            *self
+        }
+    }
+    impl<T: Send + Sync + 'static> Copy for Pager<T> {}
+
+    impl<T: DeserializeOwned + Send + Sync + 'static> Pager<T> {
+        pub fn new() -> Pager<T> {
+            Pager {
+                rows: RwSignal::new(Vec::new()),
+                next: RwSignal::new(None),
+                loaded: RwSignal::new(false),
+                busy: RwSignal::new(false),
+                error: RwSignal::new(None),
+                base: StoredValue::new(String::new()),
+                round: StoredValue::new(0),
+            }
+        }
+
+        /// Whether another page follows the rows loaded.
+        pub fn has_more(self) -> bool {
+            self.next.with(Option::is_some)
+        }
+
+        /// Starts the list over at its first page, at `base`.
+        pub fn reset(self, base: String) {
+            self.base.set_value(base);
+            self.round.update_value(|r| *r += 1);
+            self.rows.set(Vec::new());
+            self.next.set(None);
+            self.loaded.set(false);
+            self.fetch(None);
+        }
+
+        /// Appends the next page, unless a request is under way or none follows.
+        pub fn more(self) {
+            if self.busy.get_untracked() {
+                return;
+            }
+            if let Some(cursor) = self.next.get_untracked() {
+                self.fetch(Some(cursor));
+            }
+        }
+
+        fn fetch(self, before: Option<String>) {
+            let round = self.round.get_value();
+            let path = page_path(&self.base.get_value(), PAGE, before.as_deref());
+            self.busy.set(true);
+            self.error.set(None);
+            spawn_local(async move {
+                let answer = get_page::<T>(&path).await;
+                if self.round.try_get_value() != Some(round) {
+                    return;
+                }
+                match answer {
+                    Ok((rows, next)) => {
+                        self.rows.update(|r| r.extend(rows));
+                        self.next.set(next);
+                        self.loaded.set(true);
+                    }
+                    Err(e) => self.error.set(Some(e)),
+                }
+                self.busy.set(false);
+            });
         }
     }
 }

@@ -33,6 +33,8 @@ mod reports;
 pub use reports::*;
 mod documents;
 pub use documents::*;
+mod paging;
+pub use paging::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {

@@ -3,10 +3,13 @@
 //! to their units in one batch; a covert visit's findings go out only after a deliberate
 //! confirmation (the server refuses them otherwise).
 
+use crate::api::pager::Pager;
 use crate::api::{self, ApiError};
-use crate::components::case::{criterion_text, due_text, late_badge, names, state_badge, value_of};
-use crate::components::status::{dyn_view, fetch, load_json, replace};
-use crate::i18n::{severity_msg, state_msg, tr, trf, use_i18n, Msg};
+use crate::components::case::{
+    criterion_text, due_text, error_line, late_badge, names, state_badge, value_of,
+};
+use crate::components::status::{dyn_view, replace, LoadError, Loading};
+use crate::i18n::{severity_msg, state_msg, tr, trf, use_i18n, Msg, Texts};
 use crate::pages::visit_form::Refs;
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, ErrorCode, OfficeCaseRow, ReleaseRequest, ReleaseResult};
@@ -25,17 +28,39 @@ pub fn OfficeFindingsPage() -> impl IntoView {
     }
 }
 
+/// This page's strings.
+#[derive(Clone, Copy)]
+enum T {
+    LoadMore,
+    LoadingMore,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::LoadMore => ("加载更多", "Load more"),
+            T::LoadingMore => ("正在加载…", "Loading…"),
+        }
+    }
+}
+
+/// The list's path for a state filter (`all`, or anything unknown, lists every state).
+fn list_path(state: &str) -> String {
+    match CaseState::parse(state) {
+        Some(s) => format!("{}?state={}", paths::OFFICE_FINDINGS, s.as_str()),
+        None => paths::OFFICE_FINDINGS.to_owned(),
+    }
+}
+
 #[component]
 fn OfficeFindings() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let state = Memo::new(move |_| query.read().get("state").unwrap_or("submitted".into()));
-    let rows = fetch(move || {
-        Ok(match CaseState::parse(&state.get()) {
-            Some(s) => format!("{}?state={}", paths::OFFICE_FINDINGS, s.as_str()),
-            None => paths::OFFICE_FINDINGS.to_owned(),
-        })
-    });
+    // A district's findings run to the hundred thousand: they come a page at a time, newest
+    // received first, and the office asks for more.
+    let pager = Pager::<OfficeCaseRow>::new();
+    Effect::new(move |_| pager.reset(list_path(&state.get())));
     let names = names();
     // The ticked findings, each with whether it comes from a covert visit.
     let selected = RwSignal::new(Vec::<(CaseId, bool)>::new());
@@ -61,8 +86,53 @@ fn OfficeFindings() -> impl IntoView {
     };
     let done = Callback::new(move |()| {
         selected.set(Vec::new());
-        rows.refetch();
+        pager.reset(list_path(&state.get_untracked()));
     });
+    let list = move || {
+        if !pager.loaded.get() {
+            return match pager.error.get() {
+                Some(error) => view! {
+                    <LoadError error retry=Callback::new(move |()| {
+                        pager.reset(list_path(&state.get_untracked()))
+                    }) />
+                }
+                .into_any(),
+                None => view! { <Loading /> }.into_any(),
+            };
+        }
+        let rows = pager.rows.get();
+        if rows.is_empty() {
+            return view! { <p class="muted">{tr(Msg::NoFindings)}</p> }.into_any();
+        }
+        let pick = inbox().then_some(selected);
+        let items = rows
+            .into_iter()
+            .map(|r| case_row(r, names, pick))
+            .collect_view();
+        view! { <ul class="rows cases">{items}</ul> }.into_any()
+    };
+    let more = move || {
+        (pager.loaded.get() && pager.has_more()).then(|| {
+            view! {
+                <div class="load-more">
+                    <button
+                        type="button"
+                        data-testid="load-more"
+                        disabled=move || pager.busy.get()
+                        aria-busy=move || pager.busy.get().to_string()
+                        on:click=move |_| pager.more()
+                    >
+                        {move || use_i18n().s(if pager.busy.get() { T::LoadingMore } else { T::LoadMore })}
+                    </button>
+                    {error_line(pager.error)}
+                    <p class="muted">
+                        {move || pager.error.get().and_then(|e| e.server_message().map(str::to_owned))}
+                    </p>
+                </div>
+            }
+        })
+        .into_any()
+    };
     view! {
         <main class="page" data-testid="office-findings">
             <p class="crumbs">
@@ -85,21 +155,8 @@ fn OfficeFindings() -> impl IntoView {
                     {tr(Msg::DashboardTitle)}
                 </a>
             </div>
-            {load_json(
-                rows,
-                move |rows: Vec<OfficeCaseRow>| {
-                    if rows.is_empty() {
-                        return view! { <p class="muted">{tr(Msg::NoFindings)}</p> }
-                            .into_any();
-                    }
-                    let pick = inbox().then_some(selected);
-                    let items = rows
-                        .into_iter()
-                        .map(|r| case_row(r, names, pick))
-                        .collect_view();
-                    view! { <ul class="rows cases">{items}</ul> }.into_any()
-                },
-            )}
+            {dyn_view(list)}
+            {dyn_view(more)}
             {dyn_view(move || inbox().then(|| view! {
                 <div class="card release-bar">
                     <Release cases covert done batch=true />

@@ -3,9 +3,10 @@
 //! far from the unit's registered location it was recorded (or why no position was). A visit
 //! replaced by a correction is marked 已更正, the correction 更正.
 
-use crate::api;
-use crate::components::status::load;
-use crate::i18n::{cst_datetime_text, distance_text, missing_msg, mode_msg, use_i18n, Msg};
+use crate::api::pager::Pager;
+use crate::components::case::error_line;
+use crate::components::status::{dyn_view, LoadError, Loading};
+use crate::i18n::{cst_datetime_text, distance_text, missing_msg, mode_msg, use_i18n, Msg, Texts};
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, OfficeVisitRow};
 use chafang_domain::Role;
@@ -20,10 +21,70 @@ pub fn OfficeVisitsPage() -> impl IntoView {
     }
 }
 
+/// This page's strings.
+#[derive(Clone, Copy)]
+enum T {
+    LoadMore,
+    LoadingMore,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::LoadMore => ("加载更多", "Load more"),
+            T::LoadingMore => ("正在加载…", "Loading…"),
+        }
+    }
+}
+
 #[component]
 fn OfficeVisits() -> impl IntoView {
     let i18n = use_i18n();
-    let visits = LocalResource::new(|| api::get::<Vec<OfficeVisitRow>>(paths::OFFICE_VISITS));
+    // A year's visits run to the million: they come a page at a time, newest receipt first.
+    let pager = Pager::<OfficeVisitRow>::new();
+    pager.reset(paths::OFFICE_VISITS.to_owned());
+    let list = move || {
+        if !pager.loaded.get() {
+            return match pager.error.get() {
+                Some(error) => view! {
+                    <LoadError error retry=Callback::new(move |()| {
+                        pager.reset(paths::OFFICE_VISITS.to_owned())
+                    }) />
+                }
+                .into_any(),
+                None => view! { <Loading /> }.into_any(),
+            };
+        }
+        let rows = pager.rows.get();
+        if rows.is_empty() {
+            return view! { <p class="muted">{move || i18n.t(Msg::NoVisitsYet)}</p> }.into_any();
+        }
+        let items = rows.into_iter().map(visit_row).collect_view();
+        view! { <ul class="rows office-visits">{items}</ul> }.into_any()
+    };
+    let more = move || {
+        (pager.loaded.get() && pager.has_more())
+            .then(|| {
+                view! {
+                    <div class="load-more">
+                        <button
+                            type="button"
+                            data-testid="load-more"
+                            disabled=move || pager.busy.get()
+                            aria-busy=move || pager.busy.get().to_string()
+                            on:click=move |_| pager.more()
+                        >
+                            {move || i18n.s(if pager.busy.get() { T::LoadingMore } else { T::LoadMore })}
+                        </button>
+                        {error_line(pager.error)}
+                    <p class="muted">
+                        {move || pager.error.get().and_then(|e| e.server_message().map(str::to_owned))}
+                    </p>
+                    </div>
+                }
+            })
+            .into_any()
+    };
     view! {
         <main class="page" data-testid="office-visits">
             <p class="crumbs">
@@ -31,18 +92,8 @@ fn OfficeVisits() -> impl IntoView {
             </p>
             <h1>{move || i18n.t(Msg::OfficeVisitsTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::OfficeVisitsIntro)}</p>
-            {load(
-                visits,
-                move |rows: Vec<OfficeVisitRow>| {
-                    if rows.is_empty() {
-                        return view! { <p class="muted">{move || i18n.t(Msg::NoVisitsYet)}</p> }
-                            .into_any();
-                    }
-                    // The server lists the oldest receipt first.
-                    let items = rows.into_iter().rev().map(visit_row).collect_view();
-                    view! { <ul class="rows office-visits">{items}</ul> }.into_any()
-                },
-            )}
+            {dyn_view(list)}
+            {dyn_view(more)}
         </main>
     }
 }

@@ -5,12 +5,16 @@ use super::store::{self, take_step, CaseRecord, Col, Taken};
 use super::views::{self, UnitNames};
 use crate::auth::extract::OfficeUser;
 use crate::clock::today_cst;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{internal, ApiError, ApiJson};
 use crate::state::AppState;
 use crate::units;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::Json;
-use chafang_domain::api::{OfficeCase, OfficeCaseRow, OfficeStep, ReleaseRequest, ReleaseResult};
+use chafang_domain::api::{
+    Cursor, OfficeCase, OfficeCaseRow, OfficeStep, PageAsk, ReleaseRequest, ReleaseResult,
+    NEXT_CURSOR_HEADER,
+};
 use chafang_domain::followup::{
     add_working_days, Actor, CaseState, Step, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
     MAX_DEADLINE_DAYS,
@@ -23,31 +27,92 @@ use sqlx::AnyConnection;
 pub struct ListQuery {
     /// Only cases in this state (e.g. `submitted` for the inbox).
     state: Option<String>,
+    /// One page of at most this many rows (1..=500), newest receipt first; without it, every
+    /// row at once (the list as it was before paging).
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The `x-next-cursor` the previous page returned: the page after it.
+    before: Option<String>,
 }
 
-/// The office's findings, newest receipt first, optionally in one state.
+/// The office's findings, newest receipt first, optionally in one state. With `limit`, one
+/// page keyset-paged by `(received_at, id)`: the state filter and the reporters' names are read
+/// for that page only, and the header `x-next-cursor` says where the next page starts.
 #[utoipa::path(get, path = "/api/v1/office/findings", tag = "findings", params(ListQuery),
-    responses((status = 200, body = Vec<OfficeCaseRow>), (status = 400), (status = 401), (status = 404)))]
+    responses((status = 200, body = Vec<OfficeCaseRow>, headers(("x-next-cursor" = String,
+        description = "with limit=: the cursor of the next page (pass it as before=); absent on the last page"))),
+    (status = 400, description = "an unknown state, a bad limit or cursor"), (status = 401), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
     _office: OfficeUser,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<OfficeCaseRow>>, ApiError> {
+) -> Result<(HeaderMap, Json<Vec<OfficeCaseRow>>), ApiError> {
     let wanted = q
         .state
         .map(|s| CaseState::parse(&s).ok_or_else(|| ApiError::BadRequest(format!("no state {s}"))))
         .transpose()?;
+    let page =
+        PageAsk::parse(q.limit.as_deref(), q.before.as_deref()).map_err(ApiError::BadRequest)?;
     let mut conn = state.db.pool.acquire().await?;
     let names = UnitNames::load(&mut conn).await?;
-    let mut reporters = views::reporter_names(&mut conn).await?;
-    let mut rows: Vec<OfficeCaseRow> = store::load_all(&mut conn)
-        .await?
+    let Some(page) = page else {
+        let mut reporters = views::reporter_names(&mut conn).await?;
+        let mut rows: Vec<OfficeCaseRow> = store::load_all(&mut conn)
+            .await?
+            .iter()
+            .filter(|c| wanted.is_none_or(|w| c.state == w))
+            .map(|c| views::office_row(c, &names, reporters.remove(&c.id).unwrap_or_default()))
+            .collect();
+        rows.reverse();
+        return Ok((HeaderMap::new(), Json(rows)));
+    };
+    // One row past the page tells whether another page follows. Row values `(a, b) < ($1, $2)`
+    // run on both engines and seek the `(state,) received_at, id` index (migration 023).
+    let mut sql = format!("SELECT {} FROM cases WHERE 1 = 1", store::COLUMNS);
+    let mut n = 0;
+    let mut mark = || {
+        n += 1;
+        format!("${n}")
+    };
+    if wanted.is_some() {
+        sql += &format!(" AND state = {}", mark());
+    }
+    if page.before.is_some() {
+        sql += &format!(" AND (received_at, id) < ({}, {})", mark(), mark());
+    }
+    sql += &format!(" ORDER BY received_at DESC, id DESC LIMIT {}", mark());
+    let mut query = sqlx::query(&sql);
+    if let Some(w) = wanted {
+        query = query.bind(w.as_str());
+    }
+    if let Some(c) = &page.before {
+        query = query.bind(c.received_at).bind(c.id.clone());
+    }
+    let found = query
+        .bind(i64::from(page.limit) + 1)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut cases = found
         .iter()
-        .filter(|c| wanted.is_none_or(|w| c.state == w))
+        .map(store::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = cases.len() > page.limit as usize;
+    cases.truncate(page.limit as usize);
+    let ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
+    let mut reporters = views::reporter_names_of(&mut conn, &ids).await?;
+    let rows = cases
+        .iter()
         .map(|c| views::office_row(c, &names, reporters.remove(&c.id).unwrap_or_default()))
         .collect();
-    rows.reverse();
-    Ok(Json(rows))
+    let mut headers = HeaderMap::new();
+    if let Some(last) = cases.last().filter(|_| more) {
+        let next = Cursor::new(last.received_at, last.id).text();
+        headers.insert(
+            NEXT_CURSOR_HEADER,
+            HeaderValue::from_str(&next).map_err(internal)?,
+        );
+    }
+    Ok((headers, Json(rows)))
 }
 
 pub fn parse_case(id: &str) -> Result<CaseId, ApiError> {

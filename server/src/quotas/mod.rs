@@ -15,10 +15,12 @@ use crate::campaigns;
 use crate::clock::today_cst;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::Json;
 use chafang_domain::api::{
-    MonitorLedger, MonitorQuotaRow, MyVisit, OfficeLedger, OfficeVisitRow, UnitRef,
+    Cursor, MonitorLedger, MonitorQuotaRow, MyVisit, OfficeLedger, OfficeVisitRow, PageAsk,
+    UnitRef, NEXT_CURSOR_HEADER,
 };
 use chafang_domain::{UserId, VisitId};
 use sqlx::{AnyConnection, Row};
@@ -170,14 +172,44 @@ async fn office_ledger(
     }))
 }
 
+/// The office's list of visits: `limit` asks for one page, newest receipt first.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct VisitsQuery {
+    /// One page of at most this many rows (1..=500), newest receipt first; without it, every
+    /// visit at once, oldest receipt first (the list as it was before paging).
+    #[param(value_type = Option<u32>)]
+    limit: Option<String>,
+    /// The `x-next-cursor` the previous page returned: the page after it.
+    before: Option<String>,
+}
+
 /// Every visit, oldest receipt first, with the monitor, the distance from the unit and the
-/// reason when no position was recorded (office only: units never reach this).
-#[utoipa::path(get, path = "/api/v1/office/visits", tag = "office", responses((status = 200, body = Vec<OfficeVisitRow>), (status = 404)))]
+/// reason when no position was recorded (office only: units never reach this). With `limit`,
+/// one page, newest receipt first, keyset-paged by `(received_at, id)`; the header
+/// `x-next-cursor` says where the next page starts.
+#[utoipa::path(get, path = "/api/v1/office/visits", tag = "office", params(VisitsQuery),
+    responses((status = 200, body = Vec<OfficeVisitRow>, headers(("x-next-cursor" = String,
+        description = "with limit=: the cursor of the next page (pass it as before=); absent on the last page"))),
+    (status = 400, description = "a bad limit or cursor"), (status = 404)))]
 async fn office_visits(
     State(state): State<AppState>,
     _office: OfficeUser,
-) -> Result<Json<Vec<OfficeVisitRow>>, ApiError> {
+    Query(q): Query<VisitsQuery>,
+) -> Result<(HeaderMap, Json<Vec<OfficeVisitRow>>), ApiError> {
+    let page =
+        PageAsk::parse(q.limit.as_deref(), q.before.as_deref()).map_err(ApiError::BadRequest)?;
     let mut conn = state.db.pool.acquire().await?;
+    if let Some(page) = page {
+        let (rows, next) = office_visits_page(&mut conn, &page).await?;
+        let mut headers = HeaderMap::new();
+        if let Some(next) = next {
+            headers.insert(
+                NEXT_CURSOR_HEADER,
+                HeaderValue::from_str(&next.text()).map_err(internal)?,
+            );
+        }
+        return Ok((headers, Json(rows)));
+    }
     let all = visits(&mut conn, None).await?;
     let rows = sqlx::query("SELECT v.id, v.distance_m, v.position_missing, u.display_name FROM visits v JOIN users u ON u.id = v.monitor_id")
         .fetch_all(&mut *conn)
@@ -216,5 +248,73 @@ async fn office_visits(
             superseded_by: v.superseded_by,
         });
     }
-    Ok(Json(out))
+    Ok((HeaderMap::new(), Json(out)))
+}
+
+/// One page of the office's visits, newest receipt first, and the cursor of the next page when
+/// there is one. The same fields as `visits` and `office_visits` build for every visit, read
+/// for this page's rows only: the correlated counts run for the rows the index seek yields
+/// (`visits_received_id`, migration 023), one past the page to tell whether more follow.
+async fn office_visits_page(
+    conn: &mut AnyConnection,
+    page: &PageAsk,
+) -> Result<(Vec<OfficeVisitRow>, Option<Cursor>), ApiError> {
+    let (after, limit_mark) = match page.before {
+        Some(_) => ("WHERE (v.received_at, v.id) < ($1, $2)", "$3"),
+        None => ("", "$1"),
+    };
+    let sql = format!(
+        "SELECT v.id, d.display_name, v.supersedes, (SELECT c.id FROM visits c WHERE c.supersedes = v.id) AS superseded_by, \
+         v.unit_id, u.name AS unit_name, v.mode, v.started_at_device, v.received_at, v.no_problem_found, \
+         v.distance_m, v.position_missing, \
+         (SELECT COUNT(*) FROM findings f WHERE f.visit_id = v.id) AS findings, \
+         (SELECT COUNT(*) FROM visit_photos vp LEFT JOIN photos p ON p.sha256 = vp.sha256 \
+          WHERE vp.visit_id = v.id AND p.sha256 IS NULL) AS missing \
+         FROM visits v JOIN units u ON u.id = v.unit_id JOIN users d ON d.id = v.monitor_id {after} \
+         ORDER BY v.received_at DESC, v.id DESC LIMIT {limit_mark}"
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(c) = &page.before {
+        query = query.bind(c.received_at).bind(c.id.clone());
+    }
+    let found = query
+        .bind(i64::from(page.limit) + 1)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(found.len());
+    for r in &found {
+        let mode: String = r.try_get("mode")?;
+        let missing: Option<String> = r.try_get("position_missing")?;
+        out.push(OfficeVisitRow {
+            id: parse(r.try_get("id")?)?,
+            monitor: r.try_get("display_name")?,
+            unit: UnitRef {
+                id: parse(r.try_get("unit_id")?)?,
+                name: r.try_get("unit_name")?,
+            },
+            mode: serde_json::from_value(serde_json::Value::String(mode)).map_err(internal)?,
+            started_at_device_ms: r.try_get("started_at_device")?,
+            received_at_ms: r.try_get("received_at")?,
+            findings: u32::try_from(r.try_get::<i64, _>("findings")?).map_err(internal)?,
+            no_problem_found: r.try_get::<i64, _>("no_problem_found")? == 1,
+            complete: r.try_get::<i64, _>("missing")? == 0,
+            distance_m: r.try_get("distance_m")?,
+            position_missing: missing
+                .map(|m| serde_json::from_value(serde_json::Value::String(m)).map_err(internal))
+                .transpose()?,
+            supersedes: r
+                .try_get::<Option<String>, _>("supersedes")?
+                .map(parse::<VisitId>)
+                .transpose()?,
+            superseded_by: r
+                .try_get::<Option<String>, _>("superseded_by")?
+                .map(parse::<VisitId>)
+                .transpose()?,
+        });
+    }
+    let next = (out.len() > page.limit as usize).then(|| {
+        out.truncate(page.limit as usize);
+        out.last().map(|v| Cursor::new(v.received_at_ms, v.id))
+    });
+    Ok((out, next.flatten()))
 }
