@@ -239,7 +239,7 @@ async fn measure(db: Db, label: &str, n: usize) {
         started.elapsed().as_secs_f64()
     );
     // The year's ledger (the table plus the key units' coverage), the map, and the office's two
-    // full lists, which are not paged (every visit, every finding): what they cost at this size.
+    // long lists, unpaged (every visit, every finding) and as their pages load them.
     let year = chafang_server::clock::today_cst().year();
     let ledger = format!("/api/v1/office/campaigns/{year}/ledger");
     let map_year = format!("/api/v1/office/map?year={year}");
@@ -253,6 +253,9 @@ async fn measure(db: Db, label: &str, n: usize) {
         map_released.as_str(),
         "/api/v1/office/findings",
         "/api/v1/office/visits",
+        // The pages the office's list pages load (the newest 100).
+        "/api/v1/office/findings?state=submitted&limit=100",
+        "/api/v1/office/visits?limit=100",
     ] {
         let mut times = Vec::new();
         let mut bytes = 0;
