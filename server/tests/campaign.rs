@@ -20,7 +20,7 @@ use chafang_domain::visit::{
 };
 use chafang_domain::{DeviceId, FindingId, VisitId};
 use chafang_server::clock::{now_ms, today_cst};
-use common::fixtures::{a_unit, case_of_finding, post_json, release, same_origin};
+use common::fixtures::{a_unit, case_of_finding, post_json, release, same_origin, Phone};
 use common::{engines, TestServer};
 use serde_json::json;
 use sqlx::Row;
@@ -68,21 +68,7 @@ fn visit_at(
 }
 
 /// A phone that numbers its visits.
-struct Phone {
-    client: reqwest::Client,
-    device: DeviceId,
-    seq: u64,
-}
-
 impl Phone {
-    async fn of(s: &TestServer, username: &str) -> Phone {
-        Phone {
-            client: s.login(username).await,
-            device: DeviceId::new(),
-            seq: 0,
-        }
-    }
-
     /// Submits a visit begun at `started_ms`; it must be accepted.
     async fn visit(
         &mut self,
@@ -95,11 +81,6 @@ impl Phone {
         let v = visit_at(unit, self.device, self.seq, mode, started_ms);
         self.send(s, &v).await;
         v
-    }
-
-    async fn send(&self, s: &TestServer, v: &VisitUpload) {
-        let (status, body) = post_json(s, &self.client, "/api/v1/visits", v).await;
-        assert_eq!(status, 201, "{:?}: visit: {body}", s.engine);
     }
 }
 

@@ -14,10 +14,10 @@ use chafang_domain::api::{OfficeLedger, UnitView};
 use chafang_domain::visit::{
     FindingUpload, Position, PositionMissing, Severity, VisitMethod, VisitMode, VisitUpload,
 };
-use chafang_domain::{DeviceId, FindingId, UnitId, VisitId};
+use chafang_domain::{FindingId, UnitId, VisitId};
 use chafang_server::clock::{now_ms, today_cst};
 use chafang_server::quotas::{self, ledger, visited};
-use common::fixtures::{a_unit, post_json, same_origin};
+use common::fixtures::{a_unit, post_json, same_origin, Phone};
 use common::{engines, TestServer};
 use serde_json::json;
 use std::collections::HashSet;
@@ -36,21 +36,7 @@ fn cst(year: i32, month: Month, day: u8, hour: u8, minute: u8) -> i64 {
 }
 
 /// A phone that numbers its visits.
-struct Phone {
-    client: reqwest::Client,
-    device: DeviceId,
-    seq: u64,
-}
-
 impl Phone {
-    async fn of(s: &TestServer, username: &str) -> Phone {
-        Phone {
-            client: s.login(username).await,
-            device: DeviceId::new(),
-            seq: 0,
-        }
-    }
-
     /// Submits a visit begun at `started_ms` (correcting `supersedes`); it must be accepted.
     async fn visit(
         &mut self,
@@ -87,8 +73,7 @@ impl Phone {
                 commitment_id: None,
             }],
         };
-        let (status, body) = post_json(s, &self.client, "/api/v1/visits", &v).await;
-        assert_eq!(status, 201, "{:?}: visit: {body}", s.engine);
+        self.send(s, &v).await;
         v.id
     }
 }

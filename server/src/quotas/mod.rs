@@ -23,8 +23,8 @@ use chafang_domain::api::{
     UnitRef, NEXT_CURSOR_HEADER,
 };
 use chafang_domain::{UserId, VisitId};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
-use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -48,6 +48,42 @@ where
     s.parse().map_err(internal)
 }
 
+/// The columns `visit_of` reads, with `v` the visit and `u` its unit: what the server holds of
+/// a visit (its correction, its findings, whether every photo has arrived).
+const VISIT_COLUMNS: &str = "v.id, v.supersedes, \
+    (SELECT c.id FROM visits c WHERE c.supersedes = v.id) AS superseded_by, \
+    v.unit_id, u.name AS unit_name, v.mode, v.started_at_device, v.received_at, \
+    v.no_problem_found, v.content_sha256, \
+    (SELECT COUNT(*) FROM findings f WHERE f.visit_id = v.id) AS findings, \
+    (SELECT COUNT(*) FROM visit_photos vp LEFT JOIN photos p ON p.sha256 = vp.sha256 \
+     WHERE vp.visit_id = v.id AND p.sha256 IS NULL) AS missing";
+
+/// A visit as read with `VISIT_COLUMNS`.
+fn visit_of(r: &AnyRow) -> Result<MyVisit, ApiError> {
+    let mode: String = r.try_get("mode")?;
+    let visit = |column: &str| -> Result<Option<VisitId>, ApiError> {
+        r.try_get::<Option<String>, _>(column)?
+            .map(parse::<VisitId>)
+            .transpose()
+    };
+    Ok(MyVisit {
+        id: parse(r.try_get("id")?)?,
+        supersedes: visit("supersedes")?,
+        superseded_by: visit("superseded_by")?,
+        unit: UnitRef {
+            id: parse(r.try_get("unit_id")?)?,
+            name: r.try_get("unit_name")?,
+        },
+        mode: serde_json::from_value(serde_json::Value::String(mode)).map_err(internal)?,
+        started_at_device_ms: r.try_get("started_at_device")?,
+        received_at_ms: r.try_get("received_at")?,
+        findings: u32::try_from(r.try_get::<i64, _>("findings")?).map_err(internal)?,
+        no_problem_found: r.try_get::<i64, _>("no_problem_found")? == 1,
+        content_sha256: r.try_get("content_sha256")?,
+        complete: r.try_get::<i64, _>("missing")? == 0,
+    })
+}
+
 /// Visits with their owner, oldest receipt first; one monitor's or everybody's.
 pub async fn visits(
     conn: &mut AnyConnection,
@@ -61,48 +97,19 @@ pub async fn visits(
         ""
     };
     let sql = format!(
-        "SELECT v.id, v.monitor_id, v.supersedes, (SELECT c.id FROM visits c WHERE c.supersedes = v.id) AS superseded_by, \
-         v.unit_id, u.name AS unit_name, v.mode, v.started_at_device, v.received_at, v.no_problem_found, v.content_sha256, \
-         (SELECT COUNT(*) FROM findings f WHERE f.visit_id = v.id) AS findings, \
-         (SELECT COUNT(*) FROM visit_photos vp LEFT JOIN photos p ON p.sha256 = vp.sha256 \
-          WHERE vp.visit_id = v.id AND p.sha256 IS NULL) AS missing \
+        "SELECT v.monitor_id, {VISIT_COLUMNS} \
          FROM visits v JOIN units u ON u.id = v.unit_id {only} ORDER BY v.received_at, v.id"
     );
     let mut query = sqlx::query(&sql);
     if let Some(m) = monitor {
         query = query.bind(m.to_string());
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let mode: String = r.try_get("mode")?;
-        out.push((
-            parse(r.try_get("monitor_id")?)?,
-            MyVisit {
-                id: parse(r.try_get("id")?)?,
-                supersedes: r
-                    .try_get::<Option<String>, _>("supersedes")?
-                    .map(parse::<VisitId>)
-                    .transpose()?,
-                superseded_by: r
-                    .try_get::<Option<String>, _>("superseded_by")?
-                    .map(parse::<VisitId>)
-                    .transpose()?,
-                unit: UnitRef {
-                    id: parse(r.try_get("unit_id")?)?,
-                    name: r.try_get("unit_name")?,
-                },
-                mode: serde_json::from_value(serde_json::Value::String(mode)).map_err(internal)?,
-                started_at_device_ms: r.try_get("started_at_device")?,
-                received_at_ms: r.try_get("received_at")?,
-                findings: u32::try_from(r.try_get::<i64, _>("findings")?).map_err(internal)?,
-                no_problem_found: r.try_get::<i64, _>("no_problem_found")? == 1,
-                content_sha256: r.try_get("content_sha256")?,
-                complete: r.try_get::<i64, _>("missing")? == 0,
-            },
-        ));
-    }
-    Ok(out)
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((parse(r.try_get("monitor_id")?)?, visit_of(r)?)))
+        .collect()
 }
 
 /// The signed-in monitor's own visits, with what the server holds of each.
@@ -199,40 +206,55 @@ async fn office_visits(
     let page =
         PageAsk::parse(q.limit.as_deref(), q.before.as_deref()).map_err(ApiError::BadRequest)?;
     let mut conn = state.db.pool.acquire().await?;
-    if let Some(page) = page {
-        let (rows, next) = office_visits_page(&mut conn, &page).await?;
-        let mut headers = HeaderMap::new();
-        if let Some(next) = next {
-            headers.insert(
-                NEXT_CURSOR_HEADER,
-                HeaderValue::from_str(&next.text()).map_err(internal)?,
-            );
-        }
-        return Ok((headers, Json(rows)));
-    }
-    let all = visits(&mut conn, None).await?;
-    let rows = sqlx::query("SELECT v.id, v.distance_m, v.position_missing, u.display_name FROM visits v JOIN users u ON u.id = v.monitor_id")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut extra: HashMap<String, (Option<f64>, Option<String>, String)> = HashMap::new();
-    for r in rows {
-        extra.insert(
-            r.try_get("id")?,
-            (
-                r.try_get("distance_m")?,
-                r.try_get("position_missing")?,
-                r.try_get("display_name")?,
-            ),
+    let (rows, next) = office_visit_rows(&mut conn, page.as_ref()).await?;
+    let mut headers = HeaderMap::new();
+    if let Some(next) = next {
+        headers.insert(
+            NEXT_CURSOR_HEADER,
+            HeaderValue::from_str(&next.text()).map_err(internal)?,
         );
     }
-    let mut out = Vec::with_capacity(all.len());
-    for (_, v) in all {
-        let (distance_m, missing, monitor) = extra
-            .remove(&v.id.to_string())
-            .ok_or_else(|| internal("visit without its row"))?;
+    Ok((headers, Json(rows)))
+}
+
+/// The office's visits: every one, oldest receipt first, or one page, newest receipt first,
+/// and the cursor of the next page when there is one. A page reads its rows only: the
+/// correlated counts run for the rows the index seek yields (`visits_received_id`, migration
+/// 023), one past the page to tell whether more follow.
+async fn office_visit_rows(
+    conn: &mut AnyConnection,
+    page: Option<&PageAsk>,
+) -> Result<(Vec<OfficeVisitRow>, Option<Cursor>), ApiError> {
+    let (after, order) = match page {
+        None => ("", "v.received_at, v.id"),
+        Some(PageAsk {
+            before: Some(_), ..
+        }) => (
+            "WHERE (v.received_at, v.id) < ($1, $2)",
+            "v.received_at DESC, v.id DESC LIMIT $3",
+        ),
+        Some(_) => ("", "v.received_at DESC, v.id DESC LIMIT $1"),
+    };
+    let sql = format!(
+        "SELECT {VISIT_COLUMNS}, d.display_name, v.distance_m, v.position_missing \
+         FROM visits v JOIN units u ON u.id = v.unit_id JOIN users d ON d.id = v.monitor_id {after} \
+         ORDER BY {order}"
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(page) = page {
+        if let Some(c) = &page.before {
+            query = query.bind(c.received_at).bind(c.id.clone());
+        }
+        query = query.bind(i64::from(page.limit) + 1);
+    }
+    let found = query.fetch_all(&mut *conn).await?;
+    let mut out = Vec::with_capacity(found.len());
+    for r in &found {
+        let v = visit_of(r)?;
+        let missing: Option<String> = r.try_get("position_missing")?;
         out.push(OfficeVisitRow {
             id: v.id,
-            monitor,
+            monitor: r.try_get("display_name")?,
             unit: v.unit,
             mode: v.mode,
             started_at_device_ms: v.started_at_device_ms,
@@ -240,7 +262,7 @@ async fn office_visits(
             findings: v.findings,
             no_problem_found: v.no_problem_found,
             complete: v.complete,
-            distance_m,
+            distance_m: r.try_get("distance_m")?,
             position_missing: missing
                 .map(|m| serde_json::from_value(serde_json::Value::String(m)).map_err(internal))
                 .transpose()?,
@@ -248,70 +270,9 @@ async fn office_visits(
             superseded_by: v.superseded_by,
         });
     }
-    Ok((HeaderMap::new(), Json(out)))
-}
-
-/// One page of the office's visits, newest receipt first, and the cursor of the next page when
-/// there is one. The same fields as `visits` and `office_visits` build for every visit, read
-/// for this page's rows only: the correlated counts run for the rows the index seek yields
-/// (`visits_received_id`, migration 023), one past the page to tell whether more follow.
-async fn office_visits_page(
-    conn: &mut AnyConnection,
-    page: &PageAsk,
-) -> Result<(Vec<OfficeVisitRow>, Option<Cursor>), ApiError> {
-    let (after, limit_mark) = match page.before {
-        Some(_) => ("WHERE (v.received_at, v.id) < ($1, $2)", "$3"),
-        None => ("", "$1"),
+    let Some(page) = page else {
+        return Ok((out, None));
     };
-    let sql = format!(
-        "SELECT v.id, d.display_name, v.supersedes, (SELECT c.id FROM visits c WHERE c.supersedes = v.id) AS superseded_by, \
-         v.unit_id, u.name AS unit_name, v.mode, v.started_at_device, v.received_at, v.no_problem_found, \
-         v.distance_m, v.position_missing, \
-         (SELECT COUNT(*) FROM findings f WHERE f.visit_id = v.id) AS findings, \
-         (SELECT COUNT(*) FROM visit_photos vp LEFT JOIN photos p ON p.sha256 = vp.sha256 \
-          WHERE vp.visit_id = v.id AND p.sha256 IS NULL) AS missing \
-         FROM visits v JOIN units u ON u.id = v.unit_id JOIN users d ON d.id = v.monitor_id {after} \
-         ORDER BY v.received_at DESC, v.id DESC LIMIT {limit_mark}"
-    );
-    let mut query = sqlx::query(&sql);
-    if let Some(c) = &page.before {
-        query = query.bind(c.received_at).bind(c.id.clone());
-    }
-    let found = query
-        .bind(i64::from(page.limit) + 1)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut out = Vec::with_capacity(found.len());
-    for r in &found {
-        let mode: String = r.try_get("mode")?;
-        let missing: Option<String> = r.try_get("position_missing")?;
-        out.push(OfficeVisitRow {
-            id: parse(r.try_get("id")?)?,
-            monitor: r.try_get("display_name")?,
-            unit: UnitRef {
-                id: parse(r.try_get("unit_id")?)?,
-                name: r.try_get("unit_name")?,
-            },
-            mode: serde_json::from_value(serde_json::Value::String(mode)).map_err(internal)?,
-            started_at_device_ms: r.try_get("started_at_device")?,
-            received_at_ms: r.try_get("received_at")?,
-            findings: u32::try_from(r.try_get::<i64, _>("findings")?).map_err(internal)?,
-            no_problem_found: r.try_get::<i64, _>("no_problem_found")? == 1,
-            complete: r.try_get::<i64, _>("missing")? == 0,
-            distance_m: r.try_get("distance_m")?,
-            position_missing: missing
-                .map(|m| serde_json::from_value(serde_json::Value::String(m)).map_err(internal))
-                .transpose()?,
-            supersedes: r
-                .try_get::<Option<String>, _>("supersedes")?
-                .map(parse::<VisitId>)
-                .transpose()?,
-            superseded_by: r
-                .try_get::<Option<String>, _>("superseded_by")?
-                .map(parse::<VisitId>)
-                .transpose()?,
-        });
-    }
     let next = (out.len() > page.limit as usize).then(|| {
         out.truncate(page.limit as usize);
         out.last().map(|v| Cursor::new(v.received_at_ms, v.id))

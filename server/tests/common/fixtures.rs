@@ -365,3 +365,26 @@ pub fn with_segments(jpeg: &[u8], segments: &[Vec<u8>]) -> Vec<u8> {
     out.extend_from_slice(&jpeg[2..]);
     out
 }
+
+/// A monitor's phone: a signed-in client and a device numbering its visits.
+pub struct Phone {
+    pub client: reqwest::Client,
+    pub device: DeviceId,
+    pub seq: u64,
+}
+
+impl Phone {
+    pub async fn of(s: &TestServer, username: &str) -> Phone {
+        Phone {
+            client: s.login(username).await,
+            device: DeviceId::new(),
+            seq: 0,
+        }
+    }
+
+    /// Uploads a visit; it must be accepted.
+    pub async fn send(&self, s: &TestServer, v: &VisitUpload) {
+        let (status, body) = post_json(s, &self.client, "/api/v1/visits", v).await;
+        assert_eq!(status, 201, "{:?}: visit: {body}", s.engine);
+    }
+}
