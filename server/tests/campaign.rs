@@ -15,12 +15,10 @@ use chafang_domain::campaign::{default_stages, Focus, StageKind};
 use chafang_domain::criteria::CriteriaSetKind;
 use chafang_domain::followup::add_working_days;
 use chafang_domain::quota::{MonitorTeam, Pace};
-use chafang_domain::visit::{
-    FindingUpload, Position, PositionMissing, Severity, VisitMethod, VisitMode, VisitUpload,
-};
-use chafang_domain::{DeviceId, FindingId, VisitId};
+use chafang_domain::visit::{VisitMode, VisitUpload};
+use chafang_domain::DeviceId;
 use chafang_server::clock::{now_ms, today_cst};
-use common::fixtures::{a_unit, case_of_finding, post_json, release, same_origin, Phone};
+use common::fixtures::{a_unit, case_of_finding, post_json, release, same_origin, visit_at, Phone};
 use common::{engines, TestServer};
 use serde_json::json;
 use sqlx::Row;
@@ -29,42 +27,6 @@ use time::OffsetDateTime;
 
 fn ms(t: OffsetDateTime) -> i64 {
     (t.unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-/// A visit without photos or position, begun at `started_ms` by the device's clock.
-fn visit_at(
-    unit: &UnitView,
-    device: DeviceId,
-    seq: u64,
-    mode: VisitMode,
-    started_ms: i64,
-) -> VisitUpload {
-    VisitUpload {
-        id: VisitId::new(),
-        device_id: device,
-        device_seq: seq,
-        supersedes: None,
-        unit_id: unit.id,
-        mode,
-        methods: vec![VisitMethod::ConsultRecipients],
-        started_at_device_ms: started_ms,
-        ended_at_device_ms: started_ms + 1_800_000,
-        position: Position::Missing {
-            reason: PositionMissing::Denied,
-        },
-        notes: String::new(),
-        no_problem_found: false,
-        lookback_for: None,
-        findings: vec![FindingUpload {
-            id: FindingId::new(),
-            criterion: "courteous_service".into(),
-            description: "窗口无人值守".into(),
-            severity: Severity::Minor,
-            suggestion: String::new(),
-            photos: vec![],
-            commitment_id: None,
-        }],
-    }
 }
 
 /// A phone that numbers its visits.

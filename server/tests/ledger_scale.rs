@@ -11,13 +11,11 @@
 mod common;
 
 use chafang_domain::api::{OfficeLedger, UnitView};
-use chafang_domain::visit::{
-    FindingUpload, Position, PositionMissing, Severity, VisitMethod, VisitMode, VisitUpload,
-};
-use chafang_domain::{FindingId, UnitId, VisitId};
+use chafang_domain::visit::{VisitMode, VisitUpload};
+use chafang_domain::{UnitId, VisitId};
 use chafang_server::clock::{now_ms, today_cst};
 use chafang_server::quotas::{self, ledger, visited};
-use common::fixtures::{a_unit, post_json, same_origin, Phone};
+use common::fixtures::{a_unit, post_json, same_origin, visit_at, Phone};
 use common::{engines, TestServer};
 use serde_json::json;
 use std::collections::HashSet;
@@ -48,30 +46,8 @@ impl Phone {
     ) -> VisitId {
         self.seq += 1;
         let v = VisitUpload {
-            id: VisitId::new(),
-            device_id: self.device,
-            device_seq: self.seq,
             supersedes,
-            unit_id: unit.id,
-            mode,
-            methods: vec![VisitMethod::Questionnaire],
-            started_at_device_ms: started_ms,
-            ended_at_device_ms: started_ms + 600_000,
-            position: Position::Missing {
-                reason: PositionMissing::Timeout,
-            },
-            notes: String::new(),
-            no_problem_found: false,
-            lookback_for: None,
-            findings: vec![FindingUpload {
-                id: FindingId::new(),
-                criterion: "courteous_service".into(),
-                description: "窗口无人值守".into(),
-                severity: Severity::Minor,
-                suggestion: String::new(),
-                photos: vec![],
-                commitment_id: None,
-            }],
+            ..visit_at(unit, self.device, self.seq, mode, started_ms)
         };
         self.send(s, &v).await;
         v.id

@@ -4,46 +4,10 @@
 mod common;
 
 use chafang_domain::api::{MonitorOverview, MonitorQuotaRow, MyVisit, UnitView};
-use chafang_domain::visit::{
-    FindingUpload, Position, PositionMissing, Severity, VisitMethod, VisitMode, VisitUpload,
-};
-use chafang_domain::{DeviceId, FindingId, VisitId};
+use chafang_domain::visit::{PositionMissing, VisitMode};
+use chafang_domain::DeviceId;
+use common::fixtures::visit_at;
 use common::{engines, TestServer};
-
-fn visit(
-    unit: &UnitView,
-    device: DeviceId,
-    seq: u64,
-    mode: VisitMode,
-    started_ms: i64,
-) -> VisitUpload {
-    VisitUpload {
-        id: VisitId::new(),
-        device_id: device,
-        device_seq: seq,
-        supersedes: None,
-        unit_id: unit.id,
-        mode,
-        methods: vec![VisitMethod::Questionnaire],
-        started_at_device_ms: started_ms,
-        ended_at_device_ms: started_ms + 600_000,
-        position: Position::Missing {
-            reason: PositionMissing::Timeout,
-        },
-        notes: String::new(),
-        no_problem_found: false,
-        lookback_for: None,
-        findings: vec![FindingUpload {
-            id: FindingId::new(),
-            criterion: "courteous_service".into(),
-            description: "工作人员态度生硬".into(),
-            severity: Severity::Minor,
-            suggestion: String::new(),
-            photos: vec![],
-            commitment_id: None,
-        }],
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice() {
@@ -55,11 +19,11 @@ async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice
         let device = DeviceId::new();
         let now = chafang_server::clock::now_ms();
         let last_year = now - 400 * 24 * 3600 * 1000;
-        let first = visit(unit, device, 1, VisitMode::Open, now - 3_600_000);
+        let first = visit_at(unit, device, 1, VisitMode::Open, now - 3_600_000);
         for v in [
             first.clone(),
-            visit(unit, device, 2, VisitMode::Covert, now),
-            visit(unit, device, 3, VisitMode::Open, last_year),
+            visit_at(unit, device, 2, VisitMode::Covert, now),
+            visit_at(unit, device, 3, VisitMode::Open, last_year),
         ] {
             assert_eq!(
                 monitor
@@ -72,7 +36,7 @@ async fn visits_count_toward_this_years_quota_and_corrections_do_not_count_twice
                 201
             );
         }
-        let mut correction = visit(unit, device, 4, VisitMode::Open, now - 3_600_000);
+        let mut correction = visit_at(unit, device, 4, VisitMode::Open, now - 3_600_000);
         correction.supersedes = Some(first.id);
         assert_eq!(
             monitor
@@ -212,7 +176,7 @@ async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_v
                 } else {
                     VisitMode::Covert
                 };
-                let v = visit(unit, device, i as u64 + 1, mode, *at);
+                let v = visit_at(unit, device, i as u64 + 1, mode, *at);
                 let res = monitor
                     .post(s.url("/api/v1/visits"))
                     .json(&v)
@@ -225,7 +189,7 @@ async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_v
         }
         // A correction of monitor01's visit of a month ago moves it to today, covert.
         let (monitor, device, original) = sent[2].clone();
-        let mut correction = visit(unit, device, 6, VisitMode::Covert, now - 2 * hour);
+        let mut correction = visit_at(unit, device, 6, VisitMode::Covert, now - 2 * hour);
         correction.supersedes = Some(original.id);
         let res = monitor
             .post(s.url("/api/v1/visits"))
@@ -249,7 +213,7 @@ async fn the_table_counted_in_the_database_matches_the_ledger_counted_visit_by_v
         let (status, body) = post_json(&s, &office, &path, &serde_json::json!({})).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         let (monitor, device, _) = sent[0].clone();
-        let late = visit(unit, device, 7, VisitMode::Open, now - hour);
+        let late = visit_at(unit, device, 7, VisitMode::Open, now - hour);
         let res = monitor
             .post(s.url("/api/v1/visits"))
             .json(&late)

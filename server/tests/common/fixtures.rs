@@ -388,3 +388,40 @@ impl Phone {
         assert_eq!(status, 201, "{:?}: visit: {body}", s.engine);
     }
 }
+
+/// A visit with one finding and no photos or position, begun at `started_ms` by the device's
+/// clock (a quota's or a ledger's visit).
+pub fn visit_at(
+    unit: &UnitView,
+    device: DeviceId,
+    seq: u64,
+    mode: VisitMode,
+    started_ms: i64,
+) -> VisitUpload {
+    VisitUpload {
+        id: VisitId::new(),
+        device_id: device,
+        device_seq: seq,
+        supersedes: None,
+        unit_id: unit.id,
+        mode,
+        methods: vec![VisitMethod::Questionnaire],
+        started_at_device_ms: started_ms,
+        ended_at_device_ms: started_ms + 600_000,
+        position: Position::Missing {
+            reason: chafang_domain::visit::PositionMissing::Timeout,
+        },
+        notes: String::new(),
+        no_problem_found: false,
+        lookback_for: None,
+        findings: vec![FindingUpload {
+            id: FindingId::new(),
+            criterion: "courteous_service".into(),
+            description: "窗口无人值守".into(),
+            severity: Severity::Minor,
+            suggestion: String::new(),
+            photos: vec![],
+            commitment_id: None,
+        }],
+    }
+}
