@@ -6,13 +6,17 @@
 //! year, a year's released findings) timed over HTTP, on
 //! SQLite and, when `CHAFANG_BENCH_PG_URL` names a cluster, on PostgreSQL in the same run.
 //! Prints figures; asserts nothing about time.
+//!
+//! `CHAFANG_BENCH_SQLITE_DIR=<dir>` keeps the seeded SQLite database in `<dir>`, and a later run
+//! given the same directory measures it again without seeding it (minutes saved per run).
+//! `CHAFANG_BENCH_PATH=/api/v1/…` measures that one path alone, and `CHAFANG_BENCH_RUNS` sets
+//! how many times each path is asked (default 5), e.g. to profile one route under `perf`.
 
 use chafang_server::{demo, Db};
 use sqlx::{AnyConnection, Connection, Row};
 use std::time::{Duration, Instant};
 
 const BATCH: usize = 1000;
-const RUNS: usize = 5;
 
 /// A cheap deterministic sequence (xorshift), so both engines get the same rows.
 struct Rng(u64);
@@ -169,12 +173,15 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-async fn measure(db: Db, label: &str, n: usize) {
-    let dir = tempfile::tempdir().unwrap();
-    demo::load(&db).await.expect("demo data");
+/// Seeds the database with the demo and `n` visits, then counts the running counts from them.
+async fn fill(db: &Db, label: &str, n: usize) {
+    demo::load(db).await.expect("demo data");
     let start = Instant::now();
-    seed(&db, n).await;
-    let seeded = start.elapsed();
+    seed(db, n).await;
+    println!(
+        "{label}: {n} visits seeded in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     // The seeding writes around the visit's own path, so the quota table's running count is
     // counted from the visits once, as migration 015 does on a database in service (and the
     // dashboard's from the cases, as migration 019 does).
@@ -204,7 +211,11 @@ async fn measure(db: Db, label: &str, n: usize) {
         chafang_server::db::Engine::Sqlite => "ANALYZE",
     };
     sqlx::query(settle).execute(&mut *conn).await.unwrap();
-    drop(conn);
+}
+
+/// Times the office's routes over HTTP on a filled database.
+async fn measure(db: Db, label: &str) {
+    let dir = tempfile::tempdir().unwrap();
     let state = chafang_server::state(db.clone(), dir.path(), false).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -234,8 +245,7 @@ async fn measure(db: Db, label: &str, n: usize) {
         assert_eq!(res.status(), 408, "signing in");
     }
     println!(
-        "{label}: {n} visits seeded in {:.1} s; first sign-in after {:.1} s (the start's deadline scan)",
-        seeded.as_secs_f64(),
+        "{label}: first sign-in after {:.1} s (the start's deadline scan)",
         started.elapsed().as_secs_f64()
     );
     // The year's ledger (the table plus the key units' coverage), the map, and the office's two
@@ -244,6 +254,11 @@ async fn measure(db: Db, label: &str, n: usize) {
     let ledger = format!("/api/v1/office/campaigns/{year}/ledger");
     let map_year = format!("/api/v1/office/map?year={year}");
     let map_released = format!("/api/v1/office/map?year={year}&status=released");
+    let runs: usize = std::env::var("CHAFANG_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let only = std::env::var("CHAFANG_BENCH_PATH").ok();
     for path in [
         "/api/v1/office/dashboard",
         "/api/v1/office/monitors",
@@ -257,9 +272,12 @@ async fn measure(db: Db, label: &str, n: usize) {
         "/api/v1/office/findings?state=submitted&limit=100",
         "/api/v1/office/visits?limit=100",
     ] {
+        if only.as_deref().is_some_and(|o| o != path) {
+            continue;
+        }
         let mut times = Vec::new();
         let mut bytes = 0;
-        for _ in 0..RUNS {
+        for _ in 0..runs {
             let t = Instant::now();
             let res = client.get(format!("{base}{path}")).send().await.unwrap();
             let status = res.status();
@@ -278,7 +296,7 @@ async fn measure(db: Db, label: &str, n: usize) {
             continue;
         }
         println!(
-            "{label}: GET {path}: median {:.0} ms of {RUNS} (min {:.0} ms), {bytes} bytes",
+            "{label}: GET {path}: median {:.0} ms of {runs} (min {:.0} ms), {bytes} bytes",
             median(times.clone()).as_secs_f64() * 1000.0,
             times.iter().min().unwrap().as_secs_f64() * 1000.0,
         );
@@ -295,11 +313,30 @@ async fn main() {
         .unwrap_or(1_000_000);
     // `CHAFANG_BENCH_ONLY=postgres` skips SQLite (its seeding takes minutes).
     if std::env::var("CHAFANG_BENCH_ONLY").as_deref() != Ok("postgres") {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&chafang_server::db::sqlite_url(dir.path()))
+        let temp = tempfile::tempdir().unwrap();
+        let kept = std::env::var_os("CHAFANG_BENCH_SQLITE_DIR").map(std::path::PathBuf::from);
+        let dir = kept.as_deref().unwrap_or(temp.path());
+        std::fs::create_dir_all(dir).unwrap();
+        // A marker written once the filling is done: a database left half-seeded by an
+        // interrupted run is filled again from scratch.
+        let marker = dir.join("bench-filled");
+        let filled = std::fs::read_to_string(&marker).ok();
+        if filled.is_none() {
+            for file in ["chafang.sqlite", "chafang.sqlite-wal", "chafang.sqlite-shm"] {
+                std::fs::remove_file(dir.join(file)).ok();
+            }
+        }
+        let db = Db::connect(&chafang_server::db::sqlite_url(dir))
             .await
             .unwrap();
-        measure(db, "SQLite", n).await;
+        match filled {
+            Some(n) => println!("SQLite: measuring the {n} visits kept in {}", dir.display()),
+            None => {
+                fill(&db, "SQLite", n).await;
+                std::fs::write(&marker, n.to_string()).unwrap();
+            }
+        }
+        measure(db, "SQLite").await;
     }
     if let Ok(admin) = std::env::var("CHAFANG_BENCH_PG_URL") {
         sqlx::any::install_default_drivers();
@@ -312,7 +349,8 @@ async fn main() {
         let mut url = url::Url::parse(&admin).unwrap();
         url.set_path(&format!("/{name}"));
         let db = Db::connect(url.as_str()).await.unwrap();
-        measure(db.clone(), "PostgreSQL", n).await;
+        fill(&db, "PostgreSQL", n).await;
+        measure(db.clone(), "PostgreSQL").await;
         db.pool.close().await;
         sqlx::query(&format!("DROP DATABASE {name}"))
             .execute(&mut conn)
