@@ -2,6 +2,8 @@
 
 pub mod case;
 pub mod header;
+#[cfg(feature = "staff")]
+pub mod load_more;
 pub mod notices;
 pub mod status;
 pub mod sync_status;

@@ -5,11 +5,10 @@
 
 use crate::api::pager::Pager;
 use crate::api::{self, ApiError};
-use crate::components::case::{
-    criterion_text, due_text, error_line, late_badge, names, state_badge, value_of,
-};
+use crate::components::case::{criterion_text, due_text, late_badge, names, state_badge, value_of};
+use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, replace, LoadError, Loading};
-use crate::i18n::{severity_msg, state_msg, tr, trf, use_i18n, Msg, Texts};
+use crate::i18n::{severity_msg, state_msg, tr, trf, use_i18n, Msg};
 use crate::pages::visit_form::Refs;
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, ErrorCode, OfficeCaseRow, ReleaseRequest, ReleaseResult};
@@ -25,22 +24,6 @@ pub fn OfficeFindingsPage() -> impl IntoView {
         <RoleGate role=Role::Office>
             <OfficeFindings />
         </RoleGate>
-    }
-}
-
-/// This page's strings.
-#[derive(Clone, Copy)]
-enum T {
-    LoadMore,
-    LoadingMore,
-}
-
-impl Texts for T {
-    fn zh_en(self) -> (&'static str, &'static str) {
-        match self {
-            T::LoadMore => ("加载更多", "Load more"),
-            T::LoadingMore => ("正在加载…", "Loading…"),
-        }
     }
 }
 
@@ -111,28 +94,6 @@ fn OfficeFindings() -> impl IntoView {
             .collect_view();
         view! { <ul class="rows cases">{items}</ul> }.into_any()
     };
-    let more = move || {
-        (pager.loaded.get() && pager.has_more()).then(|| {
-            view! {
-                <div class="load-more">
-                    <button
-                        type="button"
-                        data-testid="load-more"
-                        disabled=move || pager.busy.get()
-                        aria-busy=move || pager.busy.get().to_string()
-                        on:click=move |_| pager.more()
-                    >
-                        {move || use_i18n().s(if pager.busy.get() { T::LoadingMore } else { T::LoadMore })}
-                    </button>
-                    {error_line(pager.error)}
-                    <p class="muted">
-                        {move || pager.error.get().and_then(|e| e.server_message().map(str::to_owned))}
-                    </p>
-                </div>
-            }
-        })
-        .into_any()
-    };
     view! {
         <main class="page" data-testid="office-findings">
             <p class="crumbs">
@@ -156,7 +117,7 @@ fn OfficeFindings() -> impl IntoView {
                 </a>
             </div>
             {dyn_view(list)}
-            {dyn_view(more)}
+            <LoadMore pager=pager />
             {dyn_view(move || inbox().then(|| view! {
                 <div class="card release-bar">
                     <Release cases covert done batch=true />

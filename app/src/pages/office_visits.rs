@@ -4,9 +4,9 @@
 //! replaced by a correction is marked 已更正, the correction 更正.
 
 use crate::api::pager::Pager;
-use crate::components::case::error_line;
+use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, LoadError, Loading};
-use crate::i18n::{cst_datetime_text, distance_text, missing_msg, mode_msg, use_i18n, Msg, Texts};
+use crate::i18n::{cst_datetime_text, distance_text, missing_msg, mode_msg, use_i18n, Msg};
 use crate::session::RoleGate;
 use chafang_domain::api::{paths, OfficeVisitRow};
 use chafang_domain::Role;
@@ -18,22 +18,6 @@ pub fn OfficeVisitsPage() -> impl IntoView {
         <RoleGate role=Role::Office>
             <OfficeVisits />
         </RoleGate>
-    }
-}
-
-/// This page's strings.
-#[derive(Clone, Copy)]
-enum T {
-    LoadMore,
-    LoadingMore,
-}
-
-impl Texts for T {
-    fn zh_en(self) -> (&'static str, &'static str) {
-        match self {
-            T::LoadMore => ("加载更多", "Load more"),
-            T::LoadingMore => ("正在加载…", "Loading…"),
-        }
     }
 }
 
@@ -62,29 +46,6 @@ fn OfficeVisits() -> impl IntoView {
         let items = rows.into_iter().map(visit_row).collect_view();
         view! { <ul class="rows office-visits">{items}</ul> }.into_any()
     };
-    let more = move || {
-        (pager.loaded.get() && pager.has_more())
-            .then(|| {
-                view! {
-                    <div class="load-more">
-                        <button
-                            type="button"
-                            data-testid="load-more"
-                            disabled=move || pager.busy.get()
-                            aria-busy=move || pager.busy.get().to_string()
-                            on:click=move |_| pager.more()
-                        >
-                            {move || i18n.s(if pager.busy.get() { T::LoadingMore } else { T::LoadMore })}
-                        </button>
-                        {error_line(pager.error)}
-                    <p class="muted">
-                        {move || pager.error.get().and_then(|e| e.server_message().map(str::to_owned))}
-                    </p>
-                    </div>
-                }
-            })
-            .into_any()
-    };
     view! {
         <main class="page" data-testid="office-visits">
             <p class="crumbs">
@@ -93,7 +54,7 @@ fn OfficeVisits() -> impl IntoView {
             <h1>{move || i18n.t(Msg::OfficeVisitsTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::OfficeVisitsIntro)}</p>
             {dyn_view(list)}
-            {dyn_view(more)}
+            <LoadMore pager=pager />
         </main>
     }
 }
