@@ -7,8 +7,8 @@
 import { request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, expectAccessible, uuidv7 } from './helpers';
-import { Unit } from './visit-helpers';
+import { signIn, keepScreenshot, expectAccessible } from './helpers';
+import { Unit, report } from './visit-helpers';
 
 test('the office issues a rectification notice for a finding and downloads its PDF', async ({ page, server }) => {
   // monitor05 reports a finding about 区建设局; the office releases it.
@@ -17,26 +17,7 @@ test('the office issues a rectification notice for a finding and downloads its P
   const units: Unit[] = await (await api.get('/api/v1/units')).json();
   const unit = units.find((u) => u.name === '区建设局')!;
   const now = Date.now();
-  const sent = await api.post('/api/v1/visits', {
-    data: {
-      id: uuidv7(),
-      device_id: uuidv7(),
-      device_seq: 1,
-      supersedes: null,
-      unit_id: unit.id,
-      mode: 'open',
-      methods: ['questionnaire'],
-      started_at_device_ms: now - 20 * 60_000,
-      ended_at_device_ms: now - 60_000,
-      position: { kind: 'missing', reason: 'denied' },
-      notes: '',
-      no_problem_found: false,
-      findings: [
-        { id: uuidv7(), criterion: 'efficiency', description: '办事指南未在窗口公示', severity: 'minor', suggestion: '', photos: [] },
-      ],
-    },
-  });
-  expect(sent.ok(), await sent.text()).toBe(true);
+  await report(api, unit, '办事指南未在窗口公示');
   expect((await api.post('/api/v1/auth/logout')).ok()).toBe(true);
   expect((await api.post('/api/v1/auth/login', { data: { username: 'office', password: 'chafang-demo' } })).ok()).toBe(true);
   const inbox: { id: string; text: string }[] = await (await api.get('/api/v1/office/findings?state=submitted')).json();

@@ -4,8 +4,8 @@
 // released with the batch, and the inbox starts over at its first page. Phone-sized.
 import { request } from '@playwright/test';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, uuidv7 } from './helpers';
-import { Unit } from './visit-helpers';
+import { signIn, keepScreenshot } from './helpers';
+import { Unit, report } from './visit-helpers';
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -18,35 +18,8 @@ test('the office loads more findings and visits, a page at a time', async ({ pag
   expect(login.ok()).toBe(true);
   const units: Unit[] = await (await monitor.get('/api/v1/units')).json();
   const unit = units.find((u) => u.position && u.parent_id === null)!;
-  const now = Date.now();
   for (let n = 0; n < SEEDED; n++) {
-    const sent = await monitor.post('/api/v1/visits', {
-      data: {
-        id: uuidv7(),
-        device_id: uuidv7(),
-        device_seq: 1,
-        supersedes: null,
-        unit_id: unit.id,
-        mode: 'open',
-        methods: ['questionnaire'],
-        started_at_device_ms: now - 20 * 60_000,
-        ended_at_device_ms: now - 60_000,
-        position: { kind: 'missing', reason: 'denied' },
-        notes: '',
-        no_problem_found: false,
-        findings: [
-          {
-            id: uuidv7(),
-            criterion: 'efficiency',
-            description: `第${n + 1}条：办事指南未公示`,
-            severity: 'minor',
-            suggestion: '',
-            photos: [],
-          },
-        ],
-      },
-    });
-    expect(sent.ok(), await sent.text()).toBe(true);
+    await report(monitor, unit, `第${n + 1}条：办事指南未公示`);
   }
   await monitor.dispose();
 

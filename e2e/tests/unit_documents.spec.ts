@@ -7,34 +7,11 @@ import { APIRequestContext, request } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, expectAccessible, uuidv7 } from './helpers';
-import { Unit } from './visit-helpers';
+import { signIn, keepScreenshot, expectAccessible } from './helpers';
+import { Unit, report } from './visit-helpers';
 
 async function login(api: APIRequestContext, username: string) {
   expect((await api.post('/api/v1/auth/login', { data: { username, password: 'chafang-demo' } })).ok()).toBe(true);
-}
-
-/** A monitor's one-finding visit to `unit`, sent as the phone would. */
-async function report(api: APIRequestContext, unit: Unit, description: string) {
-  const now = Date.now();
-  const sent = await api.post('/api/v1/visits', {
-    data: {
-      id: uuidv7(),
-      device_id: uuidv7(),
-      device_seq: 1,
-      supersedes: null,
-      unit_id: unit.id,
-      mode: 'open',
-      methods: ['questionnaire'],
-      started_at_device_ms: now - 20 * 60_000,
-      ended_at_device_ms: now - 60_000,
-      position: { kind: 'missing', reason: 'denied' },
-      notes: '',
-      no_problem_found: false,
-      findings: [{ id: uuidv7(), criterion: 'efficiency', description, severity: 'minor', suggestion: '', photos: [] }],
-    },
-  });
-  expect(sent.ok(), await sent.text()).toBe(true);
 }
 
 test('a unit lists the documents issued to it and downloads them as issued', async ({ page, server }) => {

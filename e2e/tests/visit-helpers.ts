@@ -1,7 +1,9 @@
 // Steps shared by the visit specs: waiting for the service worker, real multi-megabyte JPEGs
-// made in the browser, reading the phone's IndexedDB, and filling in the visit form.
-import { Page, expect } from '@playwright/test';
+// made in the browser, reading the phone's IndexedDB, filling in the visit form, and a visit
+// sent through the API as the phone would.
+import { APIRequestContext, Page, expect } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
+import { uuidv7 } from './helpers';
 
 export async function serviceWorkerInControl(page: Page) {
   await page.evaluate(async () => {
@@ -120,4 +122,27 @@ export async function fillVisit(page: Page, unit: Unit) {
   await expect(page.getByTestId('unit-chosen')).toContainText(unit.name);
   await page.getByTestId('mode').getByText('暗访').click();
   await page.getByTestId('methods').getByText('陪同办事').click();
+}
+
+/** A monitor's one-finding visit to `unit`, sent as the phone would. */
+export async function report(api: APIRequestContext, unit: Unit, description: string) {
+  const now = Date.now();
+  const sent = await api.post('/api/v1/visits', {
+    data: {
+      id: uuidv7(),
+      device_id: uuidv7(),
+      device_seq: 1,
+      supersedes: null,
+      unit_id: unit.id,
+      mode: 'open',
+      methods: ['questionnaire'],
+      started_at_device_ms: now - 20 * 60_000,
+      ended_at_device_ms: now - 60_000,
+      position: { kind: 'missing', reason: 'denied' },
+      notes: '',
+      no_problem_found: false,
+      findings: [{ id: uuidv7(), criterion: 'efficiency', description, severity: 'minor', suggestion: '', photos: [] }],
+    },
+  });
+  expect(sent.ok(), await sent.text()).toBe(true);
 }

@@ -8,7 +8,7 @@ mod common;
 
 use chafang_domain::api::{OfficeCaseRow, NEXT_CURSOR_HEADER};
 use chafang_domain::{CaseId, DeviceId};
-use common::fixtures::{a_unit, release, submit, visit};
+use common::fixtures::{a_unit, release, visit, Phone};
 use common::{engines, error_code, TestServer};
 use serde_json::Value;
 
@@ -87,7 +87,7 @@ async fn pages_walk_the_whole_list_newest_first() {
     for engine in engines() {
         let s = TestServer::start(engine).await;
         let office = s.login("office").await;
-        let monitor = s.login("monitor01").await;
+        let phone = Phone::of(&s, "monitor01").await;
         let building = a_unit(&s, "区建设局").await;
         // 12 visits of 3 findings each: the findings of one visit share its receipt time.
         let mut ours: Vec<CaseId> = Vec::new();
@@ -100,32 +100,20 @@ async fn pages_walk_the_whole_list_newest_first() {
                     ..one.clone()
                 })
                 .collect();
-            let res = submit(&s, &monitor, &v).await;
-            assert_eq!(
-                res.status(),
-                201,
-                "{engine:?}: {}",
-                res.text().await.unwrap()
-            );
+            phone.send(&s, &v).await;
         }
         // More ties: five visits received in one millisecond, and their cases with them.
         let tied = 1_763_500_000_000i64;
-        sqlx::query(
-            "UPDATE visits SET received_at = $1 WHERE id IN \
-             (SELECT id FROM visits ORDER BY received_at DESC, id LIMIT 5)",
-        )
-        .bind(tied)
-        .execute(&s.db.pool)
-        .await
-        .unwrap();
-        sqlx::query(
-            "UPDATE cases SET received_at = $1 WHERE id IN \
-             (SELECT id FROM cases ORDER BY received_at DESC, id LIMIT 7)",
-        )
-        .bind(tied)
-        .execute(&s.db.pool)
-        .await
-        .unwrap();
+        for (table, newest) in [("visits", 5), ("cases", 7)] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET received_at = $1 WHERE id IN \
+                 (SELECT id FROM {table} ORDER BY received_at DESC, id LIMIT {newest})"
+            ))
+            .bind(tied)
+            .execute(&s.db.pool)
+            .await
+            .unwrap();
+        }
         let (whole, next) = page(&s, &office, "/api/v1/office/findings").await;
         assert_eq!(
             next, None,
@@ -182,16 +170,12 @@ async fn bad_pages_are_refused_and_only_the_office_reads_them() {
     for engine in engines() {
         let s = TestServer::start(engine).await;
         let office = s.login("office").await;
-        let monitor = s.login("monitor01").await;
+        let phone = Phone::of(&s, "monitor01").await;
         let building = a_unit(&s, "区建设局").await;
         for n in 0..3u64 {
-            let res = submit(&s, &monitor, &visit(&building, DeviceId::new(), n + 1, &[])).await;
-            assert_eq!(
-                res.status(),
-                201,
-                "{engine:?}: {}",
-                res.text().await.unwrap()
-            );
+            phone
+                .send(&s, &visit(&building, DeviceId::new(), n + 1, &[]))
+                .await;
         }
         let (_, cursor) = page(&s, &office, "/api/v1/office/visits?limit=1").await;
         let cursor = cursor.expect("three visits make more than one page of one");
