@@ -335,6 +335,13 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // A set clock is for test runs; say so loudly, and refuse a malformed one at once.
+    if let Some(at) = chafang_server::clock::check_setting().map_err(|e| anyhow::anyhow!(e))? {
+        tracing::warn!(
+            "{} is set: this process believes it is {at}, not the machine's time",
+            chafang_server::clock::CLOCK_ENV
+        );
+    }
     match cli.command {
         Command::Serve(args) => serve(cli.store, args).await,
         Command::Migrate => {

@@ -23,7 +23,7 @@ use common::fixtures::{
 use common::{engines, TestServer};
 use sqlx::Row;
 use std::collections::{BTreeSet, HashSet, VecDeque};
-use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset};
 
 const USERNAME: &str = "canary_mon_7f3a";
 const DISPLAY_NAME: &str = "卡纳里 Qz7f3aX";
@@ -440,11 +440,36 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             assert!(!directory.contains(digits), "{engine:?}: pick other digits");
         }
 
+        // What the unit may read before any visit exists: the campaign's published calendar and
+        // whatever else is public. A canary date must be none of those days, or a public date
+        // that happens to fall on it would read as a leak.
+        let routes = routes(&s).await;
+        let templates: Vec<String> = routes
+            .iter()
+            .filter(|(m, _)| m == "GET")
+            .map(|(_, p)| p.clone())
+            .collect();
+        let mut before = Crawler::login(&s, "unit01").await;
+        before.crawl(&templates).await;
+        let public = |d: Date| {
+            let forms = [d.to_string(), chinese_day(d)];
+            before.seen.iter().any(|r| {
+                forms.iter().any(|f| {
+                    holds(&r.body.to_ascii_lowercase(), f.as_bytes())
+                        || holds(&r.head.to_ascii_lowercase(), f.as_bytes())
+                })
+            })
+        };
+
         // Visit days: a Thursday three weeks back (open) and a Wednesday two weeks back
-        // (covert), so the covert day is neither its week's Monday nor any day shown.
-        let cst = UtcOffset::from_hms(8, 0, 0).unwrap();
-        let today = OffsetDateTime::now_utc().to_offset(cst).date();
-        let monday = today - Duration::days(i64::from(today.weekday().number_days_from_monday()));
+        // (covert), so the covert day is neither its week's Monday nor any day shown; a week
+        // further back while the Wednesday (or the Monday it is shown as) is a public date.
+        let today = chafang_server::clock::today_cst();
+        let mut monday =
+            today - Duration::days(i64::from(today.weekday().number_days_from_monday()));
+        while public(monday - Duration::days(12)) || public(monday - Duration::days(14)) {
+            monday -= Duration::days(7);
+        }
         let open_day = monday - Duration::days(18);
         let covert_day = monday - Duration::days(12);
         let device = DeviceId::new();
@@ -545,12 +570,6 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         let (status, made) = post_json(&s, &office, "/api/v1/office/documents", &body).await;
         assert_eq!(status, 201, "{engine:?}: reminder: {made}");
 
-        let routes = routes(&s).await;
-        let templates: Vec<String> = routes
-            .iter()
-            .filter(|(m, _)| m == "GET")
-            .map(|(_, p)| p.clone())
-            .collect();
         let mut unit = Crawler::login(&s, "unit01").await;
         unit.crawl(&templates).await;
 

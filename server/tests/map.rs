@@ -17,7 +17,7 @@ use chafang_domain::{FindingId, UserId};
 use common::fixtures::{a_unit, case_of_finding, post_json, release, same_origin, submit, visit};
 use common::{engines, TestServer};
 use sqlx::Row;
-use time::{Date, OffsetDateTime, Time, UtcOffset};
+use time::{Date, Time, UtcOffset};
 
 /// Noon China Standard Time on a day, in epoch milliseconds.
 fn noon_cst(day: Date) -> i64 {
@@ -100,7 +100,7 @@ async fn the_map_shows_what_was_recorded_and_filters_narrow_it() {
         let s = TestServer::start(engine).await;
         let office = s.login("office").await;
         // Last year, opened with its default calendar, so that every stage lies in the past.
-        let this_year = OffsetDateTime::now_utc().year();
+        let this_year = chafang_server::clock::today_cst().year();
         let year = this_year - 1;
         let (status, body) = post_json(
             &s,
@@ -145,9 +145,7 @@ async fn the_map_shows_what_was_recorded_and_filters_narrow_it() {
             Some(pb),
             Some("openness"),
         );
-        let today = OffsetDateTime::now_utc()
-            .to_offset(UtcOffset::from_hms(8, 0, 0).unwrap())
-            .date();
+        let today = chafang_server::clock::today_cst();
         let vc = a_visit(&u1, 2, VisitMode::Open, today, None, None);
         for (client, v) in [(&mon_a, &va), (&mon_b, &vb), (&mon_a, &vc)] {
             let res = submit(&s, client, v).await;
@@ -497,7 +495,7 @@ async fn clusters_count_exactly_what_each_filter_lets_through() {
         ];
         let unit = a_unit(&s, "区建设局").await;
         let unit_at = unit.position.unwrap();
-        let this_year = OffsetDateTime::now_utc().year();
+        let this_year = chafang_server::clock::today_cst().year();
         // Three times the limit, over two years, two monitors and a district; one in ten
         // without a position; three in four with a finding whose case is submitted, released,
         // closed or merged (merged: not shown), under one of two criteria; one in fifty
@@ -763,7 +761,7 @@ async fn map_at_scale() {
         };
         let monitors = ids("SELECT id FROM users WHERE role = 'monitor' ORDER BY username").await;
         let units = ids("SELECT id FROM units ORDER BY name").await;
-        let this_year = OffsetDateTime::now_utc().year();
+        let this_year = chafang_server::clock::today_cst().year();
         let from =
             noon_cst(Date::from_calendar_date(this_year - 1, time::Month::January, 1).unwrap());
         let span = (chafang_server::clock::now_ms() - 86_400_000 - from) as u64;

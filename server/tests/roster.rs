@@ -17,13 +17,11 @@ use common::fixtures::{a_unit, add_user, submit, visit};
 use common::{engines, error_code, expect, send, TestServer};
 use sqlx::Row;
 use time::macros::date;
-use time::{Date, Duration, OffsetDateTime, UtcOffset};
+use time::{Date, Duration};
 
 /// Today in China Standard Time, as the server counts days.
 fn today() -> Date {
-    OffsetDateTime::now_utc()
-        .to_offset(UtcOffset::from_hms(8, 0, 0).unwrap())
-        .date()
+    chafang_server::clock::today_cst()
 }
 
 fn profile(background: Background) -> Profile {

@@ -2,8 +2,10 @@
 //!
 //! - `cargo xtask run [-- <serve args>]`: build the PWA (release), start the server on
 //!   127.0.0.1:8080 with SQLite and the demo data.
-//! - `cargo xtask test [deps fmt clippy rust pwa e2e]`: (all steps by default) formatting, clippy, unit and integration tests on SQLite and a
-//!   throwaway PostgreSQL cluster, the wasm build, and the Playwright e2e tests.
+//! - `cargo xtask test [deps fmt clippy rust pwa e2e]`: (all steps by default) formatting, clippy,
+//!   unit and integration tests on SQLite and a throwaway PostgreSQL cluster, the wasm build, and
+//!   the Playwright e2e tests. `cargo xtask test dates` runs the Rust tests once for each day of
+//!   the date sweep (`sweep_days`), with the server's clock set to it.
 //! - `cargo xtask bench`: the PWA's size and load-time figures (see BENCHMARKS.md).
 //! - `cargo xtask pwa [--debug]`: only build the PWA into `target/pwa-dist`.
 //!
@@ -89,7 +91,29 @@ fn step(
     result.with_context(|| format!("step failed: {name}"))
 }
 
-/// `only` selects steps by key (deps, fmt, clippy, rust, pwa, e2e); empty runs them all.
+/// The days `cargo xtask test dates` runs the Rust suite on (`CHAFANG_SWEEP_DAYS`, separated by
+/// commas, replaces them): the day a date-reading test first broke, a Sunday, New Year's Day, a
+/// leap day, National Day, and the default calendar's summary deadline.
+fn sweep_days() -> Vec<String> {
+    match std::env::var("CHAFANG_SWEEP_DAYS") {
+        Ok(days) if !days.trim().is_empty() => {
+            days.split(',').map(|d| d.trim().to_owned()).collect()
+        }
+        _ => [
+            "2026-12-07",
+            "2026-12-13",
+            "2027-01-01",
+            "2028-02-29",
+            "2027-10-01",
+            "2027-11-25",
+        ]
+        .map(String::from)
+        .to_vec(),
+    }
+}
+
+/// `only` selects steps by key (deps, fmt, clippy, rust, pwa, e2e); empty runs them all. The
+/// date sweep (`dates`) runs only when named.
 fn test(only: &[String]) -> anyhow::Result<()> {
     let mut t = Vec::new();
     let total = Instant::now();
@@ -168,6 +192,29 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             },
             &mut t,
         )?;
+        // Not by default: the Rust suite again for each day that has broken date-reading
+        // code before, with the server's clock (and so every test's "today") set to it.
+        if only.iter().any(|o| o == "dates") {
+            step(
+                "unit and integration tests with the clock set to each day of the sweep",
+                "dates",
+                only,
+                || {
+                    let cluster = pg::Cluster::start()?;
+                    for day in sweep_days() {
+                        println!("\n--- CHAFANG_CLOCK={day}");
+                        cargo_once()
+                            .args(["test", "--workspace", "--exclude", "chafang-app"])
+                            .env("CHAFANG_TEST_PG_URL", &cluster.url)
+                            .env("CHAFANG_CLOCK", &day)
+                            .run()
+                            .with_context(|| format!("with the clock at {day}"))?;
+                    }
+                    Ok(())
+                },
+                &mut t,
+            )?;
+        }
         let dist = {
             let mut dist = target_dir().join("pwa-dist");
             step(

@@ -105,7 +105,7 @@ pub async fn checkpoint(conn: &mut AnyConnection, path: &Path) -> anyhow::Result
         });
     }
     let line = Checkpoint {
-        at: OffsetDateTime::now_utc()
+        at: crate::clock::now()
             .replace_nanosecond(0)
             .context("truncating the time")?,
         head: head.clone(),
