@@ -5,6 +5,7 @@
 pub mod api;
 pub mod campaign;
 pub mod criteria;
+pub mod event;
 pub mod followup;
 pub mod geo;
 pub mod ids;

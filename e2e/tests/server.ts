@@ -23,7 +23,9 @@ export class Server {
     // service worker and storage) stays the same.
     const child = spawn(
       BIN,
-      ['--data-dir', this.dataDir, 'serve', '--listen', `127.0.0.1:${this.port}`, '--demo', '--pwa-dir', PWA_DIR, '--stop-on-stdin-eof'],
+      ['--data-dir', this.dataDir, 'serve', '--listen', `127.0.0.1:${this.port}`, '--demo', '--pwa-dir', PWA_DIR, '--stop-on-stdin-eof',
+        // The webhook spec's gateway listens on this machine, as a district's might on its LAN.
+        '--webhook-allow-hosts', '127.0.0.1'],
       { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CHAFANG_LOG: 'warn' } },
     );
     this.child = child;

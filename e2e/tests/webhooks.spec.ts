@@ -63,7 +63,7 @@ test('the office adds a webhook and a released finding reaches the gateway signe
     await expect(endpoint).toHaveCount(1);
     await expect(endpoint.getByTestId('webhook-url')).toHaveText(hook.url);
     await expect(endpoint.getByTestId('webhook-state')).toHaveText('启用中');
-    await expect(endpoint).toContainText('全部留痕事件');
+    await expect(endpoint).toContainText('发给单位的问题及公开事项');
     await keepScreenshot(page, 'office-webhooks-added');
     await expectAccessible(page);
     // The server never gives the secret back.
@@ -115,7 +115,11 @@ test('the office adds a webhook and a released finding reaches the gateway signe
       .toContain('case.released');
     const got = hook.received.find((r) => JSON.parse(r.body).kind === 'case.released')!;
     const body = JSON.parse(got.body);
-    expect(body.subject).toBe(caseId);
+    expect(body.case).toBe(caseId);
+    expect(body.unit).toBe(unit.id);
+    // Intake (the visit, the case opened) never leaves the system.
+    expect(hook.received.map((r) => JSON.parse(r.body).kind)).not.toContain('visit.submitted');
+    expect(hook.received.map((r) => JSON.parse(r.body).kind)).not.toContain('case.opened');
 
     // Every request is signed with the secret: recompute the HMAC over the exact bytes.
     for (const r of hook.received) {
@@ -130,7 +134,8 @@ test('the office adds a webhook and a released finding reaches the gateway signe
       ]) {
         expect(r.body, `${leak} in ${r.body}`).not.toContain(leak);
       }
-      expect(Object.keys(JSON.parse(r.body)).every((k) => ['seq', 'kind', 'subject', 'at_day'].includes(k))).toBe(true);
+      expect(Object.keys(JSON.parse(r.body)).every((k) => ['id', 'kind', 'case', 'unit', 'state', 'seen_on'].includes(k))).toBe(true);
+      expect(r.headers['x-chafang-seq']).toBeUndefined();
     }
     // A wrong secret would not verify: the check above can fail.
     expect('sha256=' + createHmac('sha256', secret + 'x').update(got.body).digest('hex')).not.toBe(got.headers['x-chafang-signature']);
@@ -145,7 +150,7 @@ test('the office adds a webhook and a released finding reaches the gateway signe
       .toBe('delivered');
     await expect(release.getByTestId('delivery-status')).toHaveText('已送达');
     await expect(release).toContainText('尝试 1 次');
-    await expect(release).toContainText('HTTP 200');
+    await expect(release).toContainText('HTTP 2xx');
     await expect(release).toContainText(hook.url);
     await release.scrollIntoViewIfNeeded();
     await keepScreenshot(page, 'office-webhooks-deliveries');

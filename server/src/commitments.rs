@@ -19,6 +19,7 @@ use chafang_domain::api::{
     CommitmentContent, CommitmentQuery, CommitmentRevision, CommitmentView, NewCommitment, UnitRef,
     UnitView, WithdrawCommitment,
 };
+use chafang_domain::event::EventKind;
 use chafang_domain::selfcheck::{check_commitment, MAX_TEXT};
 use chafang_domain::{Role, UnitId, UserId};
 use sqlx::any::AnyRow;
@@ -238,7 +239,7 @@ pub async fn create(
     insert_revision(&mut tx, id, 1, &new.content, by).await?;
     let mut payload = content_json(&new.content);
     payload["unit_id"] = serde_json::json!(new.unit_id);
-    audit::record(&mut tx, Some(by), "commitment.created", id, payload).await?;
+    audit::record(&mut tx, Some(by), EventKind::CommitmentCreated, id, payload).await?;
     let view = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -292,7 +293,7 @@ pub async fn revise(
     insert_revision(&mut tx, id, seq + 1, &content, by).await?;
     let mut payload = content_json(&content);
     payload["revision"] = serde_json::json!(seq + 1);
-    audit::record(&mut tx, Some(by), "commitment.revised", id, payload).await?;
+    audit::record(&mut tx, Some(by), EventKind::CommitmentRevised, id, payload).await?;
     let view = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(view))
@@ -330,7 +331,14 @@ pub async fn withdraw(
     .execute(&mut *tx)
     .await?;
     let payload = serde_json::json!({"reason": reason});
-    audit::record(&mut tx, Some(by), "commitment.withdrawn", id, payload).await?;
+    audit::record(
+        &mut tx,
+        Some(by),
+        EventKind::CommitmentWithdrawn,
+        id,
+        payload,
+    )
+    .await?;
     let view = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(view))

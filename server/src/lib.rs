@@ -48,6 +48,7 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
         blobs: blobs::local(data_dir)?,
         login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
         secure_cookies,
+        webhook_allow: Default::default(),
     })
 }
 
@@ -59,7 +60,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
-    let worker = notifications::spawn_worker(state.db.clone(), stop.subscribe());
+    let worker = notifications::spawn_worker(
+        state.db.clone(),
+        state.webhook_allow.clone(),
+        stop.subscribe(),
+    );
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);
@@ -109,7 +114,8 @@ pub async fn serve_tls(
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = notifications::spawn_worker(state.db.clone(), stopped);
+    let worker =
+        notifications::spawn_worker(state.db.clone(), state.webhook_allow.clone(), stopped);
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);

@@ -85,6 +85,10 @@ struct ServeArgs {
     /// PEM private key for --tls-cert.
     #[arg(long, env = "CHAFANG_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Hosts webhooks may reach although they are, or resolve to, addresses inside the network
+    /// (loopback, private, link-local), separated by commas: e.g. an SMS gateway on the LAN.
+    #[arg(long, env = "CHAFANG_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
+    webhook_allow_hosts: Vec<String>,
     /// Load the demo data set before serving and print its logins.
     #[arg(long)]
     demo: bool,
@@ -150,7 +154,9 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("loading the demo data: {e}"))?;
     }
-    let state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
+    let mut state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
+    state.webhook_allow =
+        chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
     // Anchor the audit chain's head beside the data now and every hour while serving.
     audit::checkpoint::keep(db.clone(), audit::checkpoint::path(&store.data_dir)).await?;
     let pwa_dir = Some(args.pwa_dir.clone());

@@ -12,6 +12,7 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::Json;
+use chafang_domain::event::EventKind;
 use chafang_domain::visit::{is_sha256_hex, sha256_hex, PhotoReceipt, MAX_PHOTO_BYTES};
 use chafang_domain::Role;
 use image::codecs::jpeg::JpegEncoder;
@@ -262,7 +263,7 @@ async fn upload_photo(
         audit::record(
             &mut tx,
             Some(me.user.id),
-            "photo.received",
+            EventKind::PhotoReceived,
             &sha256,
             payload,
         )

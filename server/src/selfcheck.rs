@@ -24,6 +24,7 @@ use chafang_domain::api::{
     UnitRegister, UnitView,
 };
 use chafang_domain::campaign::{default_stages, Stage, StageKind};
+use chafang_domain::event::EventKind;
 use chafang_domain::followup::AnswerKind;
 use chafang_domain::selfcheck::{check_correction, check_item, filed_late, ProblemSource};
 use chafang_domain::UnitId;
@@ -332,7 +333,7 @@ pub async fn create_item(
     audit::record(
         &mut tx,
         Some(me.current.user.id),
-        "register.item_created",
+        EventKind::RegisterItemCreated,
         up.id,
         payload,
     )
@@ -391,7 +392,7 @@ pub async fn revise_item(
         audit::record(
             &mut tx,
             Some(me.current.user.id),
-            "register.item_revised",
+            EventKind::RegisterItemRevised,
             item,
             payload,
         )
@@ -466,7 +467,7 @@ pub async fn nothing_found(
         audit::record(
             &mut tx,
             Some(me.current.user.id),
-            "register.nothing_found",
+            EventKind::RegisterNothingFound,
             me.unit_id,
             payload,
         )

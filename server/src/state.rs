@@ -12,4 +12,6 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Set when serving over TLS: session cookies then carry `Secure`.
     pub secure_cookies: bool,
+    /// Hosts webhooks may reach although they are inside the network (none by default).
+    pub webhook_allow: crate::notifications::outbound::AllowList,
 }

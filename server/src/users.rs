@@ -10,6 +10,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use chafang_domain::api::{UnitRef, UserView};
+use chafang_domain::event::EventKind;
 use chafang_domain::role::UnitPosition;
 use chafang_domain::{Role, UnitId, UserId};
 use sqlx::any::AnyRow;
@@ -88,7 +89,7 @@ pub async fn insert(
     audit::record(
         conn,
         actor,
-        "user.created",
+        EventKind::UserCreated,
         id,
         serde_json::json!({
             "username": user.username.as_str(),

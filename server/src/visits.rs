@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chafang_domain::criteria::default_criteria;
+use chafang_domain::event::EventKind;
 use chafang_domain::visit::{PhotoReceipt, Position, VisitReceipt, VisitUpload};
 use chafang_domain::{Role, UserId, VisitId};
 use sqlx::{AnyConnection, Row};
@@ -188,7 +189,14 @@ async fn insert(
         }
     }
     let payload = serde_json::json!({"content_sha256": hash, "unit_id": v.unit_id, "supersedes": v.supersedes, "device_seq": v.device_seq});
-    audit::record(conn, Some(monitor), "visit.submitted", v.id, payload).await?;
+    audit::record(
+        conn,
+        Some(monitor),
+        EventKind::VisitSubmitted,
+        v.id,
+        payload,
+    )
+    .await?;
     findings::intake::open_cases(conn, monitor, v, received_at).await?;
     Ok(true)
 }

@@ -1057,7 +1057,7 @@ async fn documented(s: &TestServer) -> BTreeSet<(String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_each_user_as_the_table_says() {
     for engine in engines() {
-        let s = TestServer::start(engine).await;
+        let s = TestServer::with_local_webhooks(engine).await;
 
         // The table covers the document exactly: a new route must be decided here first.
         let table = table();

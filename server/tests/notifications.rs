@@ -2,31 +2,22 @@
 //! reaches the unit's head and no other unit, a return the unit, an answer the office, a
 //! rejection and a close the reporting monitor), reading one's own and nobody else's, the
 //! deadline scan writing one notice per case and day (in batches: many more cases than a batch,
-//! a second scan, an interrupted scan resumed), and signed webhooks that retry after a
-//! failure and carry nothing of the reporter.
+//! a second scan, an interrupted scan resumed). Webhooks are in `webhooks.rs`.
 
 mod common;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
 use chafang_domain::api::{
     paths, AnswerUpload, Notification, NotificationKind, UnitCase, UnitStep, UnreadCount,
-    WebhookDelivery, WebhookView,
 };
 use chafang_domain::followup::AnswerKind;
 use chafang_domain::{AnswerId, CaseId, DeviceId};
-use chafang_server::notifications::{deadlines, inbox, webhooks};
+use chafang_server::notifications::{deadlines, inbox};
 use common::fixtures::{
     a_unit, acknowledge_and_answer, case_of_finding, jpeg, post_json, release, submit, unit_step,
     visit,
 };
 use common::{engines, TestServer};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use sqlx::Row;
-use std::sync::{Arc, Mutex};
 
 /// What must never reach a unit: the reporter's account and the visit.
 struct Reporter {
@@ -459,208 +450,6 @@ async fn the_deadline_scan_works_in_batches_and_resumes_without_duplicates() {
                 "{engine:?}: {case}"
             );
         }
-        s.stop().await;
-    }
-}
-
-/// What the fake gateway received: headers and body of each request.
-#[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(HeaderMap, String)>>>);
-
-async fn gateway(State(got): State<Received>, headers: HeaderMap, body: String) -> StatusCode {
-    let mut list = got.0.lock().unwrap();
-    list.push((headers, body));
-    // The first request fails, as a gateway that is briefly down.
-    if list.len() == 1 {
-        StatusCode::INTERNAL_SERVER_ERROR
-    } else {
-        StatusCode::OK
-    }
-}
-
-async fn start_gateway() -> (String, Received, tokio::sync::oneshot::Sender<()>) {
-    let got = Received::default();
-    let app = Router::new()
-        .route("/hook", post(gateway))
-        .with_state(got.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                stopped.await.ok();
-            })
-            .await
-            .ok();
-    });
-    (format!("http://{addr}/hook"), got, stop)
-}
-
-fn verifies(secret: &str, body: &str, header: &str) -> bool {
-    let Some(hex_sig) = header.strip_prefix("sha256=") else {
-        return false;
-    };
-    let Ok(sig) = hex::decode(hex_sig) else {
-        return false;
-    };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(body.as_bytes());
-    mac.verify_slice(&sig).is_ok()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn webhooks_are_signed_retried_and_carry_no_reporter() {
-    const SECRET: &str = "a district gateway's shared secret";
-    for engine in engines() {
-        let s = TestServer::start(engine).await;
-        let (url, got, stop_gateway) = start_gateway().await;
-        let office = s.login("office").await;
-        let monitor = s.login("monitor01").await;
-        let u1 = a_unit(&s, "区建设局").await;
-
-        // Bad endpoints are refused; a good one is registered and listed without its secret.
-        let (status, _) = post_json(
-            &s,
-            &office,
-            paths::OFFICE_WEBHOOKS,
-            &serde_json::json!({"url": "ftp://example.invalid/", "secret": SECRET}),
-        )
-        .await;
-        assert_eq!(status, 422, "{engine:?}");
-        let (status, _) = post_json(
-            &s,
-            &office,
-            paths::OFFICE_WEBHOOKS,
-            &serde_json::json!({"url": url, "secret": "short"}),
-        )
-        .await;
-        assert_eq!(status, 422, "{engine:?}");
-        let (status, body) = post_json(
-            &s,
-            &office,
-            paths::OFFICE_WEBHOOKS,
-            &serde_json::json!({"url": url, "secret": SECRET}),
-        )
-        .await;
-        assert_eq!(status, 201, "{engine:?}: {body}");
-        let endpoint: WebhookView = serde_json::from_str(&body).unwrap();
-        let listed = office
-            .get(s.url(paths::OFFICE_WEBHOOKS))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            listed.contains(&endpoint.id.to_string()) && !listed.contains(SECRET),
-            "{engine:?}: {listed}"
-        );
-
-        // Events: a visit comes in, its finding is released.
-        let v = visit(&u1, DeviceId::new(), 1, &[]);
-        assert_eq!(submit(&s, &monitor, &v).await.status(), 201, "{engine:?}");
-        let reporter =
-            Reporter::of(&s, &monitor, &[v.id.to_string(), v.device_id.to_string()]).await;
-        let case = case_of_finding(&s, &office, v.findings[0].id).await;
-        release(&s, &office, &[case], false).await;
-
-        // The worker's ticks: the first attempt of the first delivery fails, the next tick
-        // (past the backoff) delivers it.
-        let client = webhooks::client().unwrap();
-        let now = chafang_server::clock::now_ms();
-        webhooks::deliver_due(&s.db, &client, now + 1_000)
-            .await
-            .unwrap();
-        webhooks::deliver_due(&s.db, &client, now + 2 * webhooks::FIRST_BACKOFF_MS)
-            .await
-            .unwrap();
-
-        let deliveries: Vec<WebhookDelivery> =
-            s.get_json(&office, paths::OFFICE_WEBHOOK_DELIVERIES).await;
-        assert!(deliveries.len() >= 3, "{engine:?}: {deliveries:?}");
-        for d in &deliveries {
-            assert_eq!(d.endpoint, endpoint.id);
-            assert_eq!(
-                d.status,
-                chafang_domain::api::DeliveryStatus::Delivered,
-                "{engine:?}: {d:?}"
-            );
-            assert_eq!(d.last_status, Some(200), "{engine:?}: {d:?}");
-        }
-        let retried: Vec<_> = deliveries.iter().filter(|d| d.attempts == 2).collect();
-        assert_eq!(retried.len(), 1, "{engine:?}: {deliveries:?}");
-        assert!(deliveries.iter().all(|d| d.attempts <= 2), "{engine:?}");
-
-        let requests = got.0.lock().unwrap().clone();
-        assert_eq!(requests.len(), deliveries.len() + 1, "{engine:?}");
-        let mut kinds = Vec::new();
-        for (headers, body) in &requests {
-            let sig = headers
-                .get("x-chafang-signature")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            assert!(
-                verifies(SECRET, body, sig),
-                "{engine:?}: bad signature on {body}"
-            );
-            assert!(!verifies("another secret entirely!", body, sig));
-            reporter.assert_absent("a webhook body", body);
-            let json: serde_json::Value = serde_json::from_str(body).unwrap();
-            assert!(
-                json.get("actor").is_none() && json.get("payload").is_none(),
-                "{body}"
-            );
-            let kind = json["kind"].as_str().unwrap().to_owned();
-            if kind.starts_with("visit.") {
-                assert_eq!(json.as_object().unwrap().len(), 2, "{engine:?}: {body}");
-            }
-            if kind == "case.released" {
-                assert_eq!(json["subject"], case.to_string(), "{engine:?}");
-            }
-            kinds.push(kind);
-        }
-        assert!(
-            kinds.iter().any(|k| k == "case.released"),
-            "{engine:?}: {kinds:?}"
-        );
-        assert!(
-            kinds.iter().any(|k| k.starts_with("visit.")),
-            "{engine:?}: {kinds:?}"
-        );
-
-        // Deactivated, the endpoint keeps its record and gets nothing more.
-        let (status, body) = post_json(
-            &s,
-            &office,
-            &paths::office_webhook_deactivate(endpoint.id),
-            &serde_json::json!({}),
-        )
-        .await;
-        assert_eq!(status, 200, "{engine:?}: {body}");
-        let count = deliveries.len();
-        let monitor_2 = s.login("monitor02").await;
-        let v2 = visit(&u1, DeviceId::new(), 1, &[]);
-        assert_eq!(
-            submit(&s, &monitor_2, &v2).await.status(),
-            201,
-            "{engine:?}"
-        );
-        let after: Vec<WebhookDelivery> =
-            s.get_json(&office, paths::OFFICE_WEBHOOK_DELIVERIES).await;
-        // Only the deactivation's own event may have joined before the endpoint went quiet.
-        assert!(after.len() <= count + 1, "{engine:?}: {after:?}");
-        let head_1 = s.login("unit01").await;
-        let (status, _) = post_json(
-            &s,
-            &head_1,
-            paths::OFFICE_WEBHOOKS,
-            &serde_json::json!({"url": url, "secret": SECRET}),
-        )
-        .await;
-        assert_eq!(status, 404, "{engine:?}: a unit registered a webhook");
-        stop_gateway.send(()).ok();
         s.stop().await;
     }
 }

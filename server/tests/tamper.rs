@@ -6,6 +6,7 @@
 
 mod common;
 
+use chafang_domain::event::EventKind;
 use chafang_server::audit::{self, checkpoint, event_hash, Break, Head};
 use chafang_server::{demo, Db, Engine};
 use common::{engines, fresh_db, TestServer};
@@ -437,7 +438,7 @@ async fn verification_reads_a_long_log_in_pages_while_it_grows() {
             audit::record(
                 &mut tx,
                 None,
-                "test.event",
+                EventKind::MapTilesSet,
                 i,
                 serde_json::json!({ "i": i }),
             )
@@ -455,9 +456,15 @@ async fn verification_reads_a_long_log_in_pages_while_it_grows() {
             tokio::spawn(async move {
                 for i in 0..300 {
                     let mut tx = db.begin_write().await.unwrap();
-                    audit::record(&mut tx, None, "test.later", i, serde_json::json!({}))
-                        .await
-                        .unwrap();
+                    audit::record(
+                        &mut tx,
+                        None,
+                        EventKind::MapTilesSet,
+                        i,
+                        serde_json::json!({}),
+                    )
+                    .await
+                    .unwrap();
                     tx.commit().await.unwrap();
                 }
             })

@@ -12,7 +12,9 @@ use crate::components::status::{dyn_view, load};
 use crate::i18n::{cst_datetime_text, fill, history_msg, tr, ts, use_i18n, Msg, Texts};
 use crate::pages::unit_register::error_alert;
 use crate::session::RoleGate;
-use chafang_domain::api::{paths, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView};
+use chafang_domain::api::{
+    paths, DeliveryFailure, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView,
+};
 use chafang_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -55,7 +57,9 @@ enum T {
     Attempts,
     NextRetry,
     DeliveredAt,
-    LastError,
+    NoAnswer,
+    Answered,
+    InwardAddress,
     LastStatus,
 }
 
@@ -64,13 +68,13 @@ impl Texts for T {
         match self {
             T::Title => ("消息推送", "Webhooks"),
             T::Intro => (
-                "每条留痕事件都会推送到启用的地址，供短信或政务消息网关转发。推送内容只有事件序号、类型和随机编号，不含操作人和反映人信息；每次推送用密钥签名（HMAC-SHA256，见请求头 X-Chafang-Signature），失败后自动重试。",
-                "Every event of the audit chain is sent to each active address, for an SMS or messaging gateway to pass on. A body holds only the event's number, kind and a random id — never who acted or who reported; each is signed with the secret (HMAC-SHA256, in the X-Chafang-Signature header) and retried when it fails.",
+                "问题发给单位后的每一步（发布、签收、答复、完成、销号或退回）和公开事项（单位名录、年度安排、承诺、自查、通报、文书）会推送到启用的地址，供短信或政务消息网关转发。推送内容只有单位看得到的信息（问题的随机编号、单位、状态和显示给单位的日期），不含操作人、反映人和事件序号；发布前的一切都不推送。每次推送用密钥签名（HMAC-SHA256，见请求头 X-Chafang-Signature），失败后自动重试。地址不能指向内网（本机、局域网、链路本地地址），除非运维人员在服务器设置中允许。",
+                "Each step of a finding once it is with the unit (release, acknowledgement, answer, completion, close or return) and public acts (the unit directory, the year's plan, commitments, self-inspection, rankings, documents) are sent to each active address, for an SMS or messaging gateway to pass on. A body holds only what the unit sees (the finding's random id, its unit, its state and the date the unit is shown) — never who acted, who reported, or the event's number; nothing before release is sent. Each is signed with the secret (HMAC-SHA256, in the X-Chafang-Signature header) and retried when it fails. An address may not point inside the network (this machine, the LAN, link-local addresses) unless the operator allows it in the server's settings.",
             ),
             T::Endpoints => ("推送地址", "Endpoints"),
             T::NoEndpoints => ("还没有推送地址", "No endpoints yet"),
             T::Events => ("推送事件：", "Events:"),
-            T::AllEvents => ("全部留痕事件", "every audit event"),
+            T::AllEvents => ("发给单位的问题及公开事项", "findings with units, and public acts"),
             T::Active => ("启用中", "Active"),
             T::Inactive => ("已停用", "Deactivated"),
             T::Since => ("添加于 {0}", "Added {0}"),
@@ -114,7 +118,15 @@ impl Texts for T {
             T::Attempts => ("尝试 {0} 次", "{0} attempts"),
             T::NextRetry => ("下次重试 {0}", "Next try {0}"),
             T::DeliveredAt => ("送达于 {0}", "Delivered {0}"),
-            T::LastError => ("最近错误：{0}", "Last error: {0}"),
+            T::NoAnswer => (
+                "最近一次没有应答（地址无法解析、连接失败或超时）",
+                "No answer last time (the name did not resolve, the connection failed, or it timed out)",
+            ),
+            T::Answered => ("最近一次网关拒收", "The gateway refused it last time"),
+            T::InwardAddress => (
+                "地址指向内网，未推送（需运维人员在服务器设置中允许）",
+                "The address points inside the network and nothing was sent (the operator must allow it in the server's settings)",
+            ),
             T::LastStatus => ("HTTP {0}", "HTTP {0}"),
         }
     }
@@ -419,8 +431,12 @@ fn delivery_row(d: WebhookDelivery, endpoints: RwSignal<Vec<WebhookView>>) -> im
         (DeliveryStatus::Pending, _, Some(at)) => Some((T::NextRetry, cst_datetime_text(at))),
         _ => None,
     };
-    let last_status = d.last_status.map(|s| s.to_string());
-    let last_error = d.last_error.clone();
+    let last_status = d.last_status_class.map(|s| format!("{}xx", s / 100));
+    let last_failure = d.last_failure.map(|f| match f {
+        DeliveryFailure::NoAnswer => T::NoAnswer,
+        DeliveryFailure::Answered => T::Answered,
+        DeliveryFailure::InwardAddress => T::InwardAddress,
+    });
     view! {
         <li class="delivery" data-testid="delivery" data-kind=d.kind.clone()
             data-status=format!("{:?}", d.status).to_lowercase()>
@@ -437,8 +453,8 @@ fn delivery_row(d: WebhookDelivery, endpoints: RwSignal<Vec<WebhookView>>) -> im
                 {last_status.map(|s| view! { " · " {move || fill(i18n.s(T::LastStatus), &[&s])} })}
                 {when.map(|(t, at)| view! { " · " {move || fill(i18n.s(t), &[&at])} })}
             </p>
-            {last_error.map(|e| view! {
-                <p class="error-text" data-testid="delivery-error">{move || fill(i18n.s(T::LastError), &[&e])}</p>
+            {last_failure.map(|t| view! {
+                <p class="error-text" data-testid="delivery-error">{ts(t)}</p>
             })}
         </li>
     }

@@ -134,6 +134,40 @@ pub enum DeliveryStatus {
     Failed,
 }
 
+/// Why a delivery attempt failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryFailure {
+    /// The endpoint answered, but not with 2xx (see the status class).
+    Answered,
+    /// No answer: the name did not resolve, the connection failed, or it timed out.
+    NoAnswer,
+    /// The host is, or now resolves to, an address inside the network (loopback, private,
+    /// link-local, …), where webhooks are never sent unless the operator allows the host.
+    InwardAddress,
+}
+
+impl DeliveryFailure {
+    /// The code stored with a delivery.
+    pub fn code(self) -> &'static str {
+        match self {
+            DeliveryFailure::Answered => "answered",
+            DeliveryFailure::NoAnswer => "no_answer",
+            DeliveryFailure::InwardAddress => "inward_address",
+        }
+    }
+
+    /// The failure a stored code stands for; a text stored before codes were, as no answer.
+    pub fn from_code(code: &str) -> DeliveryFailure {
+        match code {
+            "answered" => DeliveryFailure::Answered,
+            "inward_address" => DeliveryFailure::InwardAddress,
+            _ => DeliveryFailure::NoAnswer,
+        }
+    }
+}
+
 /// One event's delivery to one endpoint, as the office sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -145,10 +179,12 @@ pub struct WebhookDelivery {
     pub kind: String,
     pub status: DeliveryStatus,
     pub attempts: u32,
-    /// The HTTP status of the last attempt, if the endpoint answered.
-    pub last_status: Option<u16>,
+    /// The class of the HTTP status of the last attempt (200, 300, 400 or 500), if the endpoint
+    /// answered: the office needs no more, and an exact status or a remote error text would make
+    /// the deliveries log a probe of other machines.
+    pub last_status_class: Option<u16>,
     /// Why the last attempt failed, if it did.
-    pub last_error: Option<String>,
+    pub last_failure: Option<DeliveryFailure>,
     pub next_attempt_at_ms: Option<i64>,
     pub delivered_at_ms: Option<i64>,
 }

@@ -8,12 +8,15 @@
 //! and then rehashed from scratch by someone with database access.
 
 pub mod checkpoint;
+pub mod fanout;
 pub mod verify;
 
 pub use checkpoint::checkpoint;
 pub use verify::{verify, verify_against, verify_with, Break, VerifyReport};
 
 use crate::clock::now_ms;
+use crate::error::ApiError;
+use chafang_domain::event::EventKind;
 use chafang_domain::UserId;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
@@ -100,11 +103,11 @@ pub async fn head(conn: &mut AnyConnection) -> Result<Head, sqlx::Error> {
 }
 
 /// What happened, by whom, to what.
-pub struct Event<'a> {
+pub struct Event {
     /// The acting account, or `None` for the system (CLI, demo loader).
     pub actor: Option<String>,
-    /// A dotted name such as `user.created`.
-    pub kind: &'a str,
+    /// What happened; the chain records its name (`user.created`).
+    pub kind: EventKind,
     /// The id of the record changed.
     pub subject: Option<String>,
     /// The change itself, as JSON.
@@ -138,10 +141,11 @@ pub fn event_hash(
     hex::encode(h.finalize())
 }
 
-/// Appends an event in the given transaction and returns its hash. Bumping the head row
-/// first makes concurrent appenders wait for each other, so the chain never forks; the primary
-/// key on `seq` would refuse a fork all the same.
-pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String, sqlx::Error> {
+/// Appends an event in the given transaction, fans it out as `fanout::fanout` says (the inbox,
+/// the webhook outbox), and returns its hash. Bumping the head row first makes concurrent
+/// appenders wait for each other, so the chain never forks; the primary key on `seq` would
+/// refuse a fork all the same.
+pub async fn append(conn: &mut AnyConnection, event: Event) -> Result<String, ApiError> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
@@ -153,7 +157,7 @@ pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String
         seq,
         at,
         event.actor.as_deref(),
-        event.kind,
+        event.kind.name(),
         event.subject.as_deref(),
         &payload,
         &prev,
@@ -165,7 +169,7 @@ pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String
     .bind(seq)
     .bind(at)
     .bind(event.actor)
-    .bind(event.kind)
+    .bind(event.kind.name())
     .bind(event.subject.as_deref())
     .bind(payload)
     .bind(prev)
@@ -176,9 +180,25 @@ pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String
         .bind(&hash)
         .execute(&mut *conn)
         .await?;
-    // Every event goes out to the active webhook endpoints, in the same transaction.
-    crate::notifications::webhooks::enqueue(conn, seq, at, event.kind, event.subject.as_deref())
-        .await?;
+    // The one fan-out, in the same transaction.
+    let out = fanout::fanout(event.kind);
+    match out.inbox {
+        fanout::Inbox::CaseStep(step) => {
+            if let Some(case) = event.subject.as_deref().and_then(|s| s.parse().ok()) {
+                crate::notifications::on_case_step(conn, case, step).await?;
+            }
+        }
+        fanout::Inbox::Nobody | fanout::Inbox::ByCaller => {}
+    }
+    crate::notifications::webhooks::enqueue(
+        conn,
+        seq,
+        at,
+        event.kind,
+        out.outward,
+        event.subject.as_deref(),
+    )
+    .await?;
     Ok(hash)
 }
 
@@ -187,10 +207,10 @@ pub async fn append(conn: &mut AnyConnection, event: Event<'_>) -> Result<String
 pub async fn record(
     conn: &mut AnyConnection,
     actor: Option<UserId>,
-    kind: &str,
+    kind: EventKind,
     subject: impl std::fmt::Display,
     payload: serde_json::Value,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, ApiError> {
     let event = Event {
         actor: actor.map(|a| a.to_string()),
         kind,

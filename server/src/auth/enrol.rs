@@ -28,6 +28,7 @@ use chafang_domain::api::{
     ENROL_CODE_ALPHABET, ENROL_CODE_LEN, ENROL_CODE_PARAM, ENROL_DEFAULT_HOURS, ENROL_MAX_HOURS,
     ENROL_MIN_HOURS,
 };
+use chafang_domain::event::EventKind;
 use chafang_domain::{Role, UserId};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -169,7 +170,7 @@ async fn issue(
     audit::record(
         &mut tx,
         Some(office.user.id),
-        "enrolment.issued",
+        EventKind::EnrolmentIssued,
         user,
         serde_json::json!({
             "enrolment": enrolment,
@@ -331,7 +332,7 @@ async fn enrol(
     audit::record(
         &mut tx,
         Some(user),
-        "enrolment.used",
+        EventKind::EnrolmentUsed,
         user,
         serde_json::json!({
             "enrolment": enrolment,

@@ -6,6 +6,7 @@ use crate::audit::{self, Event};
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderValue};
+use chafang_domain::event::EventKind;
 use chafang_domain::UserId;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -37,7 +38,7 @@ pub async fn start(conn: &mut AnyConnection, user: UserId) -> Result<String, Api
         conn,
         Event {
             actor: Some(user.to_string()),
-            kind: "session.started",
+            kind: EventKind::SessionStarted,
             subject: Some(user.to_string()),
             payload: serde_json::json!({}),
         },
@@ -66,7 +67,7 @@ pub async fn revoke(
             conn,
             Event {
                 actor: Some(user.to_string()),
-                kind: "session.ended",
+                kind: EventKind::SessionEnded,
                 subject: Some(user.to_string()),
                 payload: serde_json::json!({}),
             },

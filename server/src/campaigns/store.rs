@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use chafang_domain::api::{CampaignSummary, UnitRef};
 use chafang_domain::campaign::{CampaignPlan, Deadlines, Focus, Stage, StageKind};
 use chafang_domain::criteria::{CriteriaSetKind, Criterion};
+use chafang_domain::event::EventKind;
 use chafang_domain::quota::{QuotaRule, QuotaRules};
 use chafang_domain::{CampaignId, UnitId, UserId};
 use serde_json::{json, Value};
@@ -355,7 +356,7 @@ pub async fn insert(
     audit::record(
         conn,
         actor,
-        "campaign.opened",
+        EventKind::CampaignOpened,
         id,
         json!({
             "year": plan.year,
@@ -389,7 +390,7 @@ async fn changed(
     audit::record(
         conn,
         Some(actor),
-        "campaign.edited",
+        EventKind::CampaignEdited,
         id,
         json!({ "field": field, "old": old, "new": new }),
     )
@@ -498,7 +499,7 @@ pub async fn close(
     audit::record(
         conn,
         Some(actor),
-        "campaign.closed",
+        EventKind::CampaignClosed,
         record.id,
         json!({ "year": record.plan.year, "closed_at": at }),
     )

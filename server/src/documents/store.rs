@@ -6,6 +6,7 @@ use crate::error::{internal, ApiError};
 use crate::findings::store::{day_text, parse_day};
 use crate::findings::views::UnitNames;
 use chafang_domain::api::{paths, DocumentKind, DocumentView};
+use chafang_domain::event::EventKind;
 use chafang_domain::{CaseId, UnitId, UserId};
 use object_store::path::Path as BlobPath;
 use object_store::PutPayload;
@@ -102,7 +103,7 @@ pub async fn insert(
     audit::record(
         conn,
         Some(doc.issued_by),
-        "document.issued",
+        EventKind::DocumentIssued,
         id,
         serde_json::json!({
             "number": doc.number,

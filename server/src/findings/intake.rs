@@ -9,6 +9,7 @@ use super::tally::{self, Place};
 use crate::audit;
 use crate::error::{internal, ApiError};
 use crate::units;
+use chafang_domain::event::EventKind;
 use chafang_domain::followup::{Actor, CaseState, Step};
 use chafang_domain::quota::day_cst;
 use chafang_domain::visit::{CommitmentOnRecord, VisitMode, VisitUpload};
@@ -119,7 +120,7 @@ pub async fn open_cases(
         }
         let payload =
             serde_json::json!({"finding_id": f.id, "visit_id": v.id, "unit_id": v.unit_id});
-        audit::record(conn, Some(monitor), "case.opened", id, payload).await?;
+        audit::record(conn, Some(monitor), EventKind::CaseOpened, id, payload).await?;
     }
     if let Some(old) = v.supersedes {
         supersede(conn, old, v.id).await?;
@@ -131,7 +132,14 @@ pub async fn open_cases(
             .execute(&mut *conn)
             .await?;
         let payload = serde_json::json!({"visit_id": v.id});
-        audit::record(conn, Some(monitor), "case.lookback_visited", case, payload).await?;
+        audit::record(
+            conn,
+            Some(monitor),
+            EventKind::CaseLookbackVisited,
+            case,
+            payload,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -170,7 +178,7 @@ async fn supersede(conn: &mut AnyConnection, old: VisitId, new: VisitId) -> Resu
             )
             .await?;
         } else {
-            audit::record(conn, None, "case.visit_corrected", case.id, payload).await?;
+            audit::record(conn, None, EventKind::CaseVisitCorrected, case.id, payload).await?;
         }
     }
     Ok(())

@@ -15,6 +15,7 @@ use chafang_domain::api::{
     Cursor, OfficeCase, OfficeCaseRow, OfficeStep, PageAsk, ReleaseRequest, ReleaseResult,
     NEXT_CURSOR_HEADER,
 };
+use chafang_domain::event::EventKind;
 use chafang_domain::followup::{
     add_working_days, Actor, CaseState, Step, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
     MAX_DEADLINE_DAYS,
@@ -299,6 +300,16 @@ async fn merge(
             "merge into another finding that is still open".into(),
         ));
     }
+    // Refused rather than held back: a case the unit sees that changes when an unreleased
+    // report joins it (a cited commitment, a count, its last change) would tell the unit that
+    // someone reported again, and when. Release this finding on its own, or reject it.
+    if target.state.is_released() {
+        return Err(ApiError::Conflict(
+            "the finding to merge into is already with the unit: release this one on its own \
+             (the unit then sees it as a finding of its own) or reject it as a repeat"
+                .into(),
+        ));
+    }
     let payload = serde_json::json!({"into": into});
     take_step(
         conn,
@@ -335,7 +346,7 @@ async fn merge(
     crate::audit::record(
         conn,
         Some(by),
-        "case.merged_in",
+        EventKind::CaseMergedIn,
         into,
         serde_json::json!({"from": case.id, "covert": case.covert || target.covert}),
     )
@@ -465,7 +476,11 @@ pub async fn release(
     let ack_due = add_working_days(today, ack_days);
     let mut tx = state.db.begin_write().await?;
     let mut released: Vec<CaseId> = Vec::with_capacity(req.cases.len());
-    for id in &req.cases {
+    // In the order of the cases' random ids, so that the chain, the inboxes and the webhooks
+    // see a batch in an order unrelated to when its findings arrived.
+    let mut ids = req.cases.clone();
+    ids.sort_unstable_by_key(|c| c.0);
+    for id in &ids {
         if released.contains(id) {
             continue;
         }

@@ -7,6 +7,7 @@ use super::tally::{self, Place};
 use crate::audit;
 use crate::clock::now_ms;
 use crate::error::ApiError;
+use chafang_domain::event::EventKind;
 use chafang_domain::followup::{self, Actor, AnswerKind, CaseState, Deadlines, Rating, Step};
 use chafang_domain::visit::Severity;
 use chafang_domain::{CaseId, UnitId, UserId};
@@ -241,30 +242,9 @@ pub async fn take_step(
         obj.insert("from".into(), case.state.as_str().into());
         obj.insert("to".into(), to.as_str().into());
     }
-    let kind = format!("case.{}", step_name(step));
-    audit::record(conn, by, &kind, case.id, payload).await?;
-    crate::notifications::on_case_step(conn, case.id, step).await?;
+    // The event tells the step's audience (`audit::fanout`).
+    audit::record(conn, by, EventKind::of_step(step), case.id, payload).await?;
     Ok(to)
-}
-
-/// The event name of a step (`case.<name>` on the audit chain).
-pub fn step_name(step: Step) -> &'static str {
-    match step {
-        Step::Edit => "edited",
-        Step::Reroute => "rerouted",
-        Step::Merge => "merged",
-        Step::Reject => "rejected",
-        Step::Reopen => "reopened",
-        Step::Release => "released",
-        Step::Acknowledge => "acknowledged",
-        Step::Answer => "answered",
-        Step::ReportCompletion => "completion_reported",
-        Step::Accept => "accepted",
-        Step::Return => "returned",
-        Step::Rate => "rated",
-        Step::RequestLookBack => "lookback_requested",
-        Step::Supersede => "superseded",
-    }
 }
 
 /// The ids of the monitors who reported a case.

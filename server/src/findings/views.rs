@@ -9,6 +9,7 @@ use chafang_domain::api::{
     paths, AnswerView, CasePhoto, CitedCommitment, DueView, HistoryEntry, OfficeCase,
     OfficeCaseRow, PhotoLink, ReportedFinding, TimelineEntry, UnitCase, UnitRef, Verdict,
 };
+use chafang_domain::event::EventKind;
 use chafang_domain::followup::{self, shown_date, Actor, AnswerKind, Milestone};
 use chafang_domain::quota::day_cst;
 use chafang_domain::visit::VisitMode;
@@ -490,7 +491,7 @@ pub async fn timeline(
     Ok(history(conn, case)
         .await?
         .into_iter()
-        .filter(|(_, _, kind, _)| kind != "case.edited")
+        .filter(|(_, _, kind, _)| EventKind::parse(kind) != Some(EventKind::CaseEdited))
         .map(|(at, _, kind, payload)| TimelineEntry {
             on: day_cst(at),
             note: note_of(&payload),

@@ -10,6 +10,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use chafang_domain::api::{TileSettings, TileSource};
+use chafang_domain::event::EventKind;
 use chafang_domain::geo::{check_tile_template, CoordSystem};
 use sqlx::{AnyConnection, Row};
 
@@ -97,7 +98,7 @@ pub async fn put_tiles(
         audit::record(
             &mut tx,
             Some(me.user.id),
-            "map.tiles_set",
+            EventKind::MapTilesSet,
             "map_settings",
             serde_json::json!({"old": old, "new": new}),
         )

@@ -2,9 +2,12 @@
 //! its SMS or messaging gateway to. Neither ever carries a reporter's identity to a unit.
 //!
 //! - `inbox`: notification rows written in the transaction of the change that causes them
-//!   (`on_case_step`, called by `take_step`; reminders; scoring alarms), and the routes.
+//!   (`on_case_step`, called by `audit::append` for a case step's event; reminders; scoring
+//!   alarms), and the routes.
 //! - `deadlines`: the deadline scan, in bounded batches that release the writer in between.
-//! - `webhooks`: endpoints, the outbox filled by `audit::append`, signed delivery with backoff.
+//! - `webhooks`: endpoints, the outbox filled by `audit::append` as `audit::fanout` allows,
+//!   signed delivery with backoff, every endpoint side by side.
+//! - `outbound`: where a webhook may go (never inward), at registration and at delivery.
 //!
 //! `spawn_worker` runs in `serve()`: it delivers due webhooks every few seconds and, at start and
 //! every hour, scans the deadlines and checks the published rankings, until the server's
@@ -12,6 +15,7 @@
 
 pub mod deadlines;
 pub mod inbox;
+pub mod outbound;
 pub mod webhooks;
 
 pub use inbox::on_case_step;
@@ -60,9 +64,13 @@ pub async fn scan_deadlines_now(db: &Db) -> anyhow::Result<deadlines::ScanReport
 /// other: webhook deliveries every `DELIVERY_TICK`; and at start and every `DEADLINE_SCAN`, the
 /// deadline scan and the scoring check of every year (`scoring::check::watch`, which raises
 /// new alarms). Both end when `stop` turns true (or its sender is gone).
-pub fn spawn_worker(db: Db, stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn spawn_worker(
+    db: Db,
+    allow: outbound::AllowList,
+    stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = match webhooks::client() {
+        let client = match webhooks::client(&allow) {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!("webhook client: {e}; notifications worker not started");

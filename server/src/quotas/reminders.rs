@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chafang_domain::api::{ReminderRequest, ReminderView, RemindersSent, SentReminder};
+use chafang_domain::event::EventKind;
 use chafang_domain::quota::Pace;
 use chafang_domain::UserId;
 use sqlx::any::AnyRow;
@@ -94,7 +95,7 @@ pub async fn send(
         audit::record(
             &mut tx,
             Some(office.user.id),
-            "quota.reminded",
+            EventKind::QuotaReminded,
             m.user.id,
             serde_json::json!({
                 "reminder": id.to_string(),

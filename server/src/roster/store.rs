@@ -8,6 +8,7 @@ use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::users;
 use chafang_domain::api::{ProfileEdit, UserView};
+use chafang_domain::event::EventKind;
 use chafang_domain::roster::{check_name, Appointment, Background, Profile, Team};
 use chafang_domain::{AppointmentId, Role, UserId};
 use serde_json::{json, Map, Value};
@@ -111,7 +112,7 @@ pub async fn insert_profile(
     audit::record(
         conn,
         Some(actor),
-        "monitor.profile_created",
+        EventKind::MonitorProfileCreated,
         user,
         json!({
             "phone": p.phone,
@@ -226,7 +227,7 @@ pub async fn edit_profile(
     audit::record(
         conn,
         Some(actor),
-        "monitor.profile_changed",
+        EventKind::MonitorProfileChanged,
         user.id,
         json!({ "changes": changes }),
     )
@@ -321,9 +322,9 @@ pub async fn insert_appointment(
         conn,
         Some(actor),
         if a.renews.is_some() {
-            "monitor.renewed"
+            EventKind::MonitorRenewed
         } else {
-            "monitor.appointed"
+            EventKind::MonitorAppointed
         },
         user,
         json!({
@@ -411,7 +412,7 @@ pub async fn end_service(
     audit::record(
         conn,
         Some(actor),
-        "monitor.service_ended",
+        EventKind::MonitorServiceEnded,
         user,
         json!({
             "ended_on": today_text,

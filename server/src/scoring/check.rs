@@ -32,6 +32,7 @@ use crate::error::{internal, ApiError};
 use crate::notifications::inbox::{self, Note};
 use chafang_domain::api::NotificationKind;
 use chafang_domain::api::{PublicationSummary, PublishedRow, ScoringAlarm, ScoringCheck, UnitRef};
+use chafang_domain::event::EventKind;
 use chafang_domain::scoring::{points_text, InspectionTally};
 use chafang_domain::UnitId;
 use serde_json::Value;
@@ -42,7 +43,7 @@ use std::collections::{BTreeMap, HashMap};
 /// One `scoring.*` event of the year.
 struct Ev {
     seq: i64,
-    kind: String,
+    kind: Option<EventKind>,
     subject: Option<String>,
     payload: Value,
 }
@@ -51,10 +52,10 @@ async fn events(conn: &mut AnyConnection, year: i32) -> Result<Vec<Ev>, ApiError
     let rows = sqlx::query(
         "SELECT seq, kind, subject, payload FROM audit_events WHERE kind IN ($1, $2, $3, $4) ORDER BY seq",
     )
-    .bind(store::SETTINGS_CHANGED)
-    .bind(store::SURVEY_ENTERED)
-    .bind(store::INSPECTION_SET)
-    .bind(store::PUBLISHED)
+    .bind(store::SETTINGS_CHANGED.name())
+    .bind(store::SURVEY_ENTERED.name())
+    .bind(store::INSPECTION_SET.name())
+    .bind(store::PUBLISHED.name())
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
@@ -66,7 +67,7 @@ async fn events(conn: &mut AnyConnection, year: i32) -> Result<Vec<Ev>, ApiError
         }
         out.push(Ev {
             seq: r.try_get("seq")?,
-            kind: r.try_get("kind")?,
+            kind: EventKind::parse(&r.try_get::<String, _>("kind")?),
             subject: r.try_get("subject")?,
             payload,
         });
@@ -86,17 +87,17 @@ fn unit_of(ev: &Ev) -> Result<UnitId, ApiError> {
 fn replay(evs: &[Ev], until: Option<i64>) -> Result<Inputs, ApiError> {
     let mut inputs = Inputs::default();
     for ev in evs.iter().filter(|e| until.is_none_or(|u| e.seq < u)) {
-        match ev.kind.as_str() {
-            store::SETTINGS_CHANGED => {
+        match ev.kind {
+            Some(store::SETTINGS_CHANGED) => {
                 inputs.settings =
                     Some(serde_json::from_value(ev.payload["new"].clone()).map_err(internal)?);
             }
-            store::SURVEY_ENTERED => {
+            Some(store::SURVEY_ENTERED) => {
                 let rec: SurveyRec =
                     serde_json::from_value(ev.payload.clone()).map_err(internal)?;
                 inputs.surveys.entry(unit_of(ev)?).or_default().push(rec);
             }
-            store::INSPECTION_SET => {
+            Some(store::INSPECTION_SET) => {
                 let rec: OverrideRec =
                     serde_json::from_value(ev.payload.clone()).map_err(internal)?;
                 inputs.overrides.entry(unit_of(ev)?).or_default().push(rec);
@@ -130,7 +131,7 @@ async fn last_by_log(
     year: i32,
 ) -> Result<BTreeMap<UnitId, bool>, ApiError> {
     let evs = events(conn, year).await?;
-    let Some(ev) = evs.iter().rev().find(|e| e.kind == store::PUBLISHED) else {
+    let Some(ev) = evs.iter().rev().find(|e| e.kind == Some(store::PUBLISHED)) else {
         return Ok(BTreeMap::new());
     };
     let mut out = BTreeMap::new();
@@ -289,7 +290,10 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
 
     // 2. The stored publications against their events.
     let stored = store::publications(conn, campaign.id).await?;
-    let pub_evs: Vec<&Ev> = evs.iter().filter(|e| e.kind == store::PUBLISHED).collect();
+    let pub_evs: Vec<&Ev> = evs
+        .iter()
+        .filter(|e| e.kind == Some(store::PUBLISHED))
+        .collect();
     if stored.len() != pub_evs.len() {
         alarms.push(
             "published",
@@ -426,7 +430,7 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
 
 /// The audit event of alarms raised (its payload lists them; a webhook body carries only its
 /// sequence number, kind and day).
-pub const ALARM_RAISED: &str = "scoring.alarm";
+pub const ALARM_RAISED: EventKind = EventKind::ScoringAlarm;
 
 /// What makes an alarm the same alarm: its year, kind, unit and message (which names the
 /// figures that differ, so a different tampering is a new alarm).
@@ -447,7 +451,7 @@ pub fn fingerprint(year: i32, alarm: &ScoringAlarm) -> String {
 
 /// The event of alarms cleared: a check no longer finds them (its payload lists their
 /// fingerprints).
-pub const ALARM_CLEARED: &str = "scoring.alarm_cleared";
+pub const ALARM_CLEARED: EventKind = EventKind::ScoringAlarmCleared;
 
 /// The fingerprints of a year's alarms raised so far, each with whether it stands (`false`:
 /// cleared since).

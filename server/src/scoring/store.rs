@@ -7,6 +7,7 @@ use crate::audit;
 use crate::clock::now_ms;
 use crate::error::{internal, ApiError};
 use chafang_domain::api::{PublicationSummary, PublishedRanking, PublishedRow, UnitRef};
+use chafang_domain::event::EventKind;
 use chafang_domain::scoring::{InspectionTally, ScoringSettings, SurveyCounts};
 use chafang_domain::{CampaignId, UnitId, UserId};
 use serde::{Deserialize, Serialize};
@@ -16,10 +17,10 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Event kinds.
-pub const SETTINGS_CHANGED: &str = "scoring.settings_changed";
-pub const SURVEY_ENTERED: &str = "scoring.survey_entered";
-pub const INSPECTION_SET: &str = "scoring.inspection_set";
-pub const PUBLISHED: &str = "scoring.published";
+pub const SETTINGS_CHANGED: EventKind = EventKind::ScoringSettingsChanged;
+pub const SURVEY_ENTERED: EventKind = EventKind::ScoringSurveyEntered;
+pub const INSPECTION_SET: EventKind = EventKind::ScoringInspectionSet;
+pub const PUBLISHED: EventKind = EventKind::ScoringPublished;
 
 /// A survey entry revision as stored and as its event carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

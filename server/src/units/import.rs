@@ -24,6 +24,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{ImportReport, SheetColumn, SheetFormat, UnitRecord, IMPORT_MAX_BYTES};
+use chafang_domain::event::EventKind;
 use chafang_domain::visit::sha256_hex;
 use chafang_domain::{UnitId, UserId};
 use serde::Deserialize;
@@ -360,7 +361,7 @@ async fn confirm(
         audit::record(
             &mut tx,
             Some(office.user.id),
-            "directory.imported",
+            EventKind::DirectoryImported,
             &r.file_sha256,
             json!({
                 "format": r.format,

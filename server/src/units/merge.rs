@@ -14,6 +14,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{UnitMerge, UnitRecord, UnitView};
+use chafang_domain::event::EventKind;
 use chafang_domain::UnitId;
 use serde_json::json;
 use std::collections::HashMap;
@@ -118,7 +119,14 @@ pub async fn merge_unit(
         "into_name": into.name,
         "reason": reason,
     });
-    audit::record(&mut tx, Some(office.user.id), "unit.merged", id, payload).await?;
+    audit::record(
+        &mut tx,
+        Some(office.user.id),
+        EventKind::UnitMerged,
+        id,
+        payload,
+    )
+    .await?;
     let after = record(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(after))

@@ -24,6 +24,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{UnitEdit, UnitRecord, UnitView};
 use chafang_domain::criteria::CriteriaSetKind;
+use chafang_domain::event::EventKind;
 use chafang_domain::unit::{
     check_text, check_unit_name, GeoPoint, UnitContacts, UnitKind, ADDRESS_MAX_CHARS,
 };
@@ -124,7 +125,7 @@ pub async fn create(
     if let Some(fields) = payload.as_object_mut() {
         fields.extend(context);
     }
-    audit::record(conn, actor, "unit.created", id, payload).await?;
+    audit::record(conn, actor, EventKind::UnitCreated, id, payload).await?;
     Ok(id)
 }
 
@@ -237,7 +238,14 @@ pub async fn update(
     let mut payload = Map::new();
     payload.insert("changes".to_owned(), Value::Object(changed));
     payload.extend(context);
-    audit::record(conn, actor, "unit.changed", id, Value::Object(payload)).await?;
+    audit::record(
+        conn,
+        actor,
+        EventKind::UnitChanged,
+        id,
+        Value::Object(payload),
+    )
+    .await?;
     Ok(true)
 }
 

@@ -68,9 +68,19 @@ pub struct TestServer {
 impl TestServer {
     /// A server with the demo data loaded.
     pub async fn start(engine: Engine) -> TestServer {
+        TestServer::start_with(engine, |_| {}).await
+    }
+
+    /// A server with the demo data loaded, its state set up by `setup` first (settings the
+    /// command line would give, such as the hosts webhooks may reach inside the network).
+    pub async fn start_with(
+        engine: Engine,
+        setup: impl FnOnce(&mut chafang_server::state::AppState),
+    ) -> TestServer {
         let (db, dir, db_url) = fresh_db(engine).await;
         demo::load(&db).await.expect("loading demo data");
-        let state = chafang_server::state(db.clone(), dir.path(), false).expect("state");
+        let mut state = chafang_server::state(db.clone(), dir.path(), false).expect("state");
+        setup(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -89,6 +99,16 @@ impl TestServer {
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// A server whose webhooks may reach gateways on 127.0.0.1, as the operator's
+    /// `--webhook-allow-hosts 127.0.0.1` allows (by default they never go inward).
+    pub async fn with_local_webhooks(engine: Engine) -> TestServer {
+        TestServer::start_with(engine, |st| {
+            st.webhook_allow =
+                chafang_server::notifications::outbound::AllowList::new(["127.0.0.1"])
+        })
+        .await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,156 @@
+//! The one place an event fans out. `fanout` answers, for every `EventKind` in one exhaustive
+//! `match` (no `_` arm, so a new kind that does not answer does not compile), who is told in
+//! the inbox and what, if anything, leaves the system by webhook. `audit::append` records the
+//! event on the chain and then does what this says, in the same transaction.
+//!
+//! What leaves the system is what its audience may see, when it may see it: intake (visits,
+//! photos, cases opened, look-backs, corrections, merges, the office's review before release)
+//! never leaves; a case leaves only once it is released, carrying only what the unit's view
+//! carries (its random id, its unit, the date as the unit is shown it, its state), and never a
+//! chain sequence number or an event's exact time.
+
+use chafang_domain::event::EventKind;
+use chafang_domain::followup::Step;
+
+/// Who is told in the inbox, beside the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inbox {
+    /// Nobody.
+    Nobody,
+    /// The case's audience for this step (`notifications::on_case_step`: the unit's heads for
+    /// what they must do, the office for what it must judge, the reporters for the outcome).
+    CaseStep(Step),
+    /// The caller writes the notice beside the event, to recipients only it knows (a
+    /// reminder's monitors, a scoring alarm's office staff).
+    ByCaller,
+}
+
+/// What leaves the system by webhook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outward {
+    /// Nothing: intake, accounts, the office's work before release, the reporter's acts.
+    Nothing,
+    /// The case as the unit's view shows it, and only while the unit can see it.
+    ReleasedCase,
+    /// The kind, the record's id and the day: public acts of the office or a unit.
+    Public,
+}
+
+/// What one kind of event does besides being recorded on the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fanout {
+    pub inbox: Inbox,
+    pub outward: Outward,
+}
+
+const fn to(inbox: Inbox, outward: Outward) -> Fanout {
+    Fanout { inbox, outward }
+}
+
+/// Every kind's audience. The chain records every event, whole.
+pub const fn fanout(kind: EventKind) -> Fanout {
+    use EventKind as K;
+    use Inbox::{ByCaller, CaseStep, Nobody};
+    use Outward::{Nothing, Public, ReleasedCase};
+    match kind {
+        // Accounts and sessions: when someone signs in is nobody's business outside.
+        K::UserCreated | K::SessionStarted | K::SessionEnded => to(Nobody, Nothing),
+        K::EnrolmentIssued | K::EnrolmentUsed => to(Nobody, Nothing),
+        // Intake: its time and order would date and group a monitor's visits.
+        K::VisitSubmitted | K::PhotoReceived => to(Nobody, Nothing),
+        K::CaseOpened | K::CaseLookbackVisited | K::CaseVisitCorrected => to(Nobody, Nothing),
+        // A merge is the office's review of intake, refused into a case the unit sees.
+        K::CaseMergedIn => to(Nobody, Nothing),
+        // The office's review before release, and the reporter's own acts.
+        K::CaseEdited => to(CaseStep(Step::Edit), Nothing),
+        K::CaseRerouted => to(CaseStep(Step::Reroute), Nothing),
+        K::CaseMerged => to(CaseStep(Step::Merge), Nothing),
+        K::CaseRejected => to(CaseStep(Step::Reject), Nothing),
+        K::CaseReopened => to(CaseStep(Step::Reopen), Nothing),
+        K::CaseRated => to(CaseStep(Step::Rate), Nothing),
+        K::CaseLookbackRequested => to(CaseStep(Step::RequestLookBack), Nothing),
+        K::CaseSuperseded => to(CaseStep(Step::Supersede), Nothing),
+        // The loop as the unit sees it.
+        K::CaseReleased => to(CaseStep(Step::Release), ReleasedCase),
+        K::CaseAcknowledged => to(CaseStep(Step::Acknowledge), ReleasedCase),
+        K::CaseAnswered => to(CaseStep(Step::Answer), ReleasedCase),
+        K::CaseCompletionReported => to(CaseStep(Step::ReportCompletion), ReleasedCase),
+        K::CaseAccepted => to(CaseStep(Step::Accept), ReleasedCase),
+        K::CaseReturned => to(CaseStep(Step::Return), ReleasedCase),
+        // The directory, the year and the units' own public records.
+        K::UnitCreated | K::UnitChanged | K::UnitMerged | K::DirectoryImported => {
+            to(Nobody, Public)
+        }
+        K::CampaignOpened | K::CampaignEdited | K::CampaignClosed => to(Nobody, Public),
+        K::CommitmentCreated | K::CommitmentRevised | K::CommitmentWithdrawn => to(Nobody, Public),
+        K::RegisterItemCreated | K::RegisterItemRevised | K::RegisterNothingFound => {
+            to(Nobody, Public)
+        }
+        K::DocumentIssued => to(Nobody, Public),
+        K::ScoringPublished => to(Nobody, Public),
+        // The monitors' roster and reminders name monitors: they stay inside.
+        K::QuotaReminded => to(ByCaller, Nothing),
+        K::MonitorProfileCreated
+        | K::MonitorProfileChanged
+        | K::MonitorAppointed
+        | K::MonitorRenewed
+        | K::MonitorServiceEnded => to(Nobody, Nothing),
+        // The office's own settings and working figures.
+        K::WebhookCreated | K::WebhookDeactivated | K::MapTilesSet => to(Nobody, Nothing),
+        K::ScoringSettingsChanged | K::ScoringSurveyEntered | K::ScoringInspectionSet => {
+            to(Nobody, Nothing)
+        }
+        // A figure that changed behind the server's back is news for whoever watches outside;
+        // it says nothing of anyone.
+        K::ScoringAlarm | K::ScoringAlarmCleared => to(ByCaller, Public),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intake_never_leaves_and_cases_leave_only_as_the_unit_sees_them() {
+        for k in [
+            EventKind::VisitSubmitted,
+            EventKind::PhotoReceived,
+            EventKind::CaseOpened,
+            EventKind::CaseLookbackVisited,
+            EventKind::CaseVisitCorrected,
+            EventKind::CaseMergedIn,
+            EventKind::SessionStarted,
+        ] {
+            assert_eq!(fanout(k).outward, Outward::Nothing, "{k}");
+        }
+        for k in EventKind::ALL {
+            let f = fanout(*k);
+            // Every case event is a step's, told through the step's audience, except intake.
+            if let Some(step) = k.step() {
+                assert_eq!(f.inbox, Inbox::CaseStep(step), "{k}");
+            }
+            if k.name().starts_with("case.") {
+                assert_ne!(f.outward, Outward::Public, "{k}: a case is never public");
+            } else {
+                assert_ne!(f.outward, Outward::ReleasedCase, "{k}");
+            }
+        }
+        // Only the steps whose effect the unit's view shows leave, never the reporter's.
+        for s in Step::ALL {
+            let leaves = fanout(EventKind::of_step(s)).outward == Outward::ReleasedCase;
+            assert_eq!(
+                leaves,
+                matches!(
+                    s,
+                    Step::Release
+                        | Step::Acknowledge
+                        | Step::Answer
+                        | Step::ReportCompletion
+                        | Step::Accept
+                        | Step::Return
+                ),
+                "{s:?}"
+            );
+        }
+    }
+}
