@@ -1,7 +1,8 @@
 //! The one place an event fans out. `fanout` answers, for every `EventKind` in one exhaustive
-//! `match` (no `_` arm, so a new kind that does not answer does not compile), who is told in
-//! the inbox and what, if anything, leaves the system by webhook. `audit::append` records the
-//! event on the chain and then does what this says, in the same transaction.
+//! `match` (no `_` arm, so a new kind that does not answer does not compile), what the chain
+//! records besides the event (the hash of the content of the record it changed), who is told in
+//! the inbox and what, if anything, leaves the system by webhook. `audit::append` does what this
+//! says, in the same transaction.
 //!
 //! What leaves the system is what its audience may see, when it may see it: intake (visits,
 //! photos, cases opened, look-backs, corrections, merges, the office's review before release)
@@ -9,8 +10,18 @@
 //! carries (its random id, its unit, the date as the unit is shown it, its state), and never a
 //! chain sequence number or an event's exact time.
 
+use super::content::Record;
 use chafang_domain::event::EventKind;
 use chafang_domain::followup::Step;
+
+/// What the chain records of an event besides its payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chain {
+    /// The event alone (its payload says what changed).
+    Event,
+    /// Also the SHA-256 of the subject record's content once changed (`content`).
+    Content(Record),
+}
 
 /// Who is told in the inbox, beside the chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,70 +50,80 @@ pub enum Outward {
 /// What one kind of event does besides being recorded on the chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fanout {
+    pub chain: Chain,
     pub inbox: Inbox,
     pub outward: Outward,
 }
 
-const fn to(inbox: Inbox, outward: Outward) -> Fanout {
-    Fanout { inbox, outward }
+const fn to(chain: Chain, inbox: Inbox, outward: Outward) -> Fanout {
+    Fanout {
+        chain,
+        inbox,
+        outward,
+    }
 }
 
-/// Every kind's audience. The chain records every event, whole.
+/// Every kind's audience. The chain records every event, whole, and the content it changed.
 pub const fn fanout(kind: EventKind) -> Fanout {
     use EventKind as K;
     use Inbox::{ByCaller, CaseStep, Nobody};
     use Outward::{Nothing, Public, ReleasedCase};
+    const E: Chain = Chain::Event;
+    const CASE: Chain = Chain::Content(Record::Case);
+    const PROMISE: Chain = Chain::Content(Record::Commitment);
+    const ITEM: Chain = Chain::Content(Record::RegisterItem);
     match kind {
         // Accounts and sessions: when someone signs in is nobody's business outside.
-        K::UserCreated | K::SessionStarted | K::SessionEnded => to(Nobody, Nothing),
-        K::EnrolmentIssued | K::EnrolmentUsed => to(Nobody, Nothing),
+        K::UserCreated | K::SessionStarted | K::SessionEnded => to(E, Nobody, Nothing),
+        K::EnrolmentIssued | K::EnrolmentUsed => to(E, Nobody, Nothing),
         // Intake: its time and order would date and group a monitor's visits.
-        K::VisitSubmitted | K::PhotoReceived => to(Nobody, Nothing),
-        K::CaseOpened | K::CaseLookbackVisited | K::CaseVisitCorrected => to(Nobody, Nothing),
+        K::VisitSubmitted | K::PhotoReceived => to(E, Nobody, Nothing),
+        K::CaseOpened | K::CaseLookbackVisited | K::CaseVisitCorrected => to(CASE, Nobody, Nothing),
         // A merge is the office's review of intake, refused into a case the unit sees.
-        K::CaseMergedIn => to(Nobody, Nothing),
+        K::CaseMergedIn => to(CASE, Nobody, Nothing),
         // The office's review before release, and the reporter's own acts.
-        K::CaseEdited => to(CaseStep(Step::Edit), Nothing),
-        K::CaseRerouted => to(CaseStep(Step::Reroute), Nothing),
-        K::CaseMerged => to(CaseStep(Step::Merge), Nothing),
-        K::CaseRejected => to(CaseStep(Step::Reject), Nothing),
-        K::CaseReopened => to(CaseStep(Step::Reopen), Nothing),
-        K::CaseRated => to(CaseStep(Step::Rate), Nothing),
-        K::CaseLookbackRequested => to(CaseStep(Step::RequestLookBack), Nothing),
-        K::CaseSuperseded => to(CaseStep(Step::Supersede), Nothing),
+        K::CaseEdited => to(CASE, CaseStep(Step::Edit), Nothing),
+        K::CaseRerouted => to(CASE, CaseStep(Step::Reroute), Nothing),
+        K::CaseMerged => to(CASE, CaseStep(Step::Merge), Nothing),
+        K::CaseRejected => to(CASE, CaseStep(Step::Reject), Nothing),
+        K::CaseReopened => to(CASE, CaseStep(Step::Reopen), Nothing),
+        K::CaseRated => to(CASE, CaseStep(Step::Rate), Nothing),
+        K::CaseLookbackRequested => to(CASE, CaseStep(Step::RequestLookBack), Nothing),
+        K::CaseSuperseded => to(CASE, CaseStep(Step::Supersede), Nothing),
         // The loop as the unit sees it.
-        K::CaseReleased => to(CaseStep(Step::Release), ReleasedCase),
-        K::CaseAcknowledged => to(CaseStep(Step::Acknowledge), ReleasedCase),
-        K::CaseAnswered => to(CaseStep(Step::Answer), ReleasedCase),
-        K::CaseCompletionReported => to(CaseStep(Step::ReportCompletion), ReleasedCase),
-        K::CaseAccepted => to(CaseStep(Step::Accept), ReleasedCase),
-        K::CaseReturned => to(CaseStep(Step::Return), ReleasedCase),
+        K::CaseReleased => to(CASE, CaseStep(Step::Release), ReleasedCase),
+        K::CaseAcknowledged => to(CASE, CaseStep(Step::Acknowledge), ReleasedCase),
+        K::CaseAnswered => to(CASE, CaseStep(Step::Answer), ReleasedCase),
+        K::CaseCompletionReported => to(CASE, CaseStep(Step::ReportCompletion), ReleasedCase),
+        K::CaseAccepted => to(CASE, CaseStep(Step::Accept), ReleasedCase),
+        K::CaseReturned => to(CASE, CaseStep(Step::Return), ReleasedCase),
         // The directory, the year and the units' own public records.
         K::UnitCreated | K::UnitChanged | K::UnitMerged | K::DirectoryImported => {
-            to(Nobody, Public)
+            to(E, Nobody, Public)
         }
-        K::CampaignOpened | K::CampaignEdited | K::CampaignClosed => to(Nobody, Public),
-        K::CommitmentCreated | K::CommitmentRevised | K::CommitmentWithdrawn => to(Nobody, Public),
-        K::RegisterItemCreated | K::RegisterItemRevised | K::RegisterNothingFound => {
-            to(Nobody, Public)
+        K::CampaignOpened | K::CampaignEdited | K::CampaignClosed => to(E, Nobody, Public),
+        K::CommitmentCreated | K::CommitmentRevised | K::CommitmentWithdrawn => {
+            to(PROMISE, Nobody, Public)
         }
-        K::DocumentIssued => to(Nobody, Public),
-        K::ScoringPublished => to(Nobody, Public),
+        K::RegisterItemCreated | K::RegisterItemRevised => to(ITEM, Nobody, Public),
+        K::RegisterNothingFound => to(E, Nobody, Public),
+        K::DocumentIssued => to(E, Nobody, Public),
+        K::ScoringPublished => to(E, Nobody, Public),
         // The monitors' roster and reminders name monitors: they stay inside.
-        K::QuotaReminded => to(ByCaller, Nothing),
+        K::QuotaReminded => to(E, ByCaller, Nothing),
         K::MonitorProfileCreated
         | K::MonitorProfileChanged
         | K::MonitorAppointed
         | K::MonitorRenewed
-        | K::MonitorServiceEnded => to(Nobody, Nothing),
+        | K::MonitorServiceEnded => to(E, Nobody, Nothing),
         // The office's own settings and working figures.
-        K::WebhookCreated | K::WebhookDeactivated | K::MapTilesSet => to(Nobody, Nothing),
+        K::WebhookCreated | K::WebhookDeactivated | K::MapTilesSet => to(E, Nobody, Nothing),
         K::ScoringSettingsChanged | K::ScoringSurveyEntered | K::ScoringInspectionSet => {
-            to(Nobody, Nothing)
+            to(E, Nobody, Nothing)
         }
         // A figure that changed behind the server's back is news for whoever watches outside;
         // it says nothing of anyone.
-        K::ScoringAlarm | K::ScoringAlarmCleared => to(ByCaller, Public),
+        K::ScoringAlarm | K::ScoringAlarmCleared => to(E, ByCaller, Public),
     }
 }
 
@@ -130,6 +151,7 @@ mod tests {
                 assert_eq!(f.inbox, Inbox::CaseStep(step), "{k}");
             }
             if k.name().starts_with("case.") {
+                assert_eq!(f.chain, Chain::Content(Record::Case), "{k}");
                 assert_ne!(f.outward, Outward::Public, "{k}: a case is never public");
             } else {
                 assert_ne!(f.outward, Outward::ReleasedCase, "{k}");

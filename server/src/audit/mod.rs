@@ -8,6 +8,7 @@
 //! and then rehashed from scratch by someone with database access.
 
 pub mod checkpoint;
+pub mod content;
 pub mod fanout;
 pub mod verify;
 
@@ -152,7 +153,20 @@ pub async fn append(conn: &mut AnyConnection, event: Event) -> Result<String, Ap
     let seq: i64 = head.try_get("seq")?;
     let prev: String = head.try_get("hash")?;
     let at = now_ms();
-    let payload = event.payload.to_string();
+    let out = fanout::fanout(event.kind);
+    // The content the event leaves behind goes into it, and so into its hash.
+    let mut payload = event.payload;
+    if let (fanout::Chain::Content(record), Some(subject)) = (out.chain, event.subject.as_deref())
+    {
+        let sha = content::sha256(conn, record, subject).await?;
+        match payload.as_object_mut() {
+            Some(obj) => {
+                obj.insert("content_sha256".into(), sha.into());
+            }
+            None => payload = serde_json::json!({"content_sha256": sha}),
+        }
+    }
+    let payload = payload.to_string();
     let hash = event_hash(
         seq,
         at,
@@ -181,7 +195,6 @@ pub async fn append(conn: &mut AnyConnection, event: Event) -> Result<String, Ap
         .execute(&mut *conn)
         .await?;
     // The one fan-out, in the same transaction.
-    let out = fanout::fanout(event.kind);
     match out.inbox {
         fanout::Inbox::CaseStep(step) => {
             if let Some(case) = event.subject.as_deref().and_then(|s| s.parse().ok()) {

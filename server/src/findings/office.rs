@@ -178,14 +178,7 @@ pub async fn step(
             }
             let payload =
                 serde_json::json!({"old_text": case.unit_text, "text": text, "photos": photos});
-            take_step(
-                &mut tx,
-                &case,
-                Taken::office(Step::Edit, me.user.id),
-                vec![("unit_text", Col::text(text))],
-                payload,
-            )
-            .await?;
+            // The photos chosen first, so that the step's event records them.
             for sha in &known {
                 sqlx::query(
                     "UPDATE case_photos SET chosen = $1 WHERE case_id = $2 AND sha256 = $3",
@@ -196,6 +189,14 @@ pub async fn step(
                 .execute(&mut *tx)
                 .await?;
             }
+            take_step(
+                &mut tx,
+                &case,
+                Taken::office(Step::Edit, me.user.id),
+                vec![("unit_text", Col::text(text))],
+                payload,
+            )
+            .await?;
         }
         OfficeStep::Reroute { unit_id } => {
             if !units::list_all(&mut tx)
@@ -311,6 +312,12 @@ async fn merge(
         ));
     }
     let payload = serde_json::json!({"into": into});
+    // The reports move first, so that the step's event records the case without them.
+    sqlx::query("UPDATE case_findings SET case_id = $1 WHERE case_id = $2")
+        .bind(into.to_string())
+        .bind(case.id.to_string())
+        .execute(&mut *conn)
+        .await?;
     take_step(
         conn,
         case,
@@ -319,11 +326,6 @@ async fn merge(
         payload,
     )
     .await?;
-    sqlx::query("UPDATE case_findings SET case_id = $1 WHERE case_id = $2")
-        .bind(into.to_string())
-        .bind(case.id.to_string())
-        .execute(&mut *conn)
-        .await?;
     // A covert report's photos never go out with another finding by default: choosing them is
     // a deliberate edit. An unreleased target becomes covert itself, so that releasing it
     // needs `release_covert` and shows the unit only the week.
@@ -373,6 +375,8 @@ async fn accept(
         sets.push(("closed_on", Col::day(today_cst())));
     }
     let payload = serde_json::json!({"answer_id": answer, "note": note});
+    // The verdict first, so that the step's event records it.
+    verdict(conn, answer, "accepted", note).await?;
     take_step(
         conn,
         case,
@@ -386,7 +390,7 @@ async fn accept(
         payload,
     )
     .await?;
-    verdict(conn, answer, "accepted", note).await
+    Ok(())
 }
 
 /// Returns the answer under judgement with a reason: the unit answers again (with a fresh
@@ -406,6 +410,7 @@ async fn give_back(
         sets.push(("answer_due", Col::day(add_working_days(today_cst(), days))));
     }
     let payload = serde_json::json!({"answer_id": answer, "reason": reason});
+    verdict(conn, answer, "returned", Some(reason)).await?;
     take_step(
         conn,
         case,
@@ -419,7 +424,7 @@ async fn give_back(
         payload,
     )
     .await?;
-    verdict(conn, answer, "returned", Some(reason)).await
+    Ok(())
 }
 
 async fn verdict(

@@ -194,6 +194,18 @@ async fn answer(
         .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     check_photos(&a.photos)?;
     let payload = serde_json::json!({"answer_id": a.id, "kind": a.kind, "committed_by": committed.map(day_text), "photos": a.photos.len()});
+    // The answer first, so that the step's event records the case's content with it.
+    let milestones = body_of(&a.milestones)?;
+    let new = NewAnswer {
+        id: a.id,
+        kind: Some(a.kind),
+        text: &a.text,
+        committed_by: committed,
+        milestones,
+        photos: &a.photos,
+        body,
+    };
+    insert_answer(conn, case.id, me, new).await?;
     take_step(
         conn,
         case,
@@ -207,17 +219,7 @@ async fn answer(
         payload,
     )
     .await?;
-    let milestones = body_of(&a.milestones)?;
-    let new = NewAnswer {
-        id: a.id,
-        kind: Some(a.kind),
-        text: &a.text,
-        committed_by: committed,
-        milestones,
-        photos: &a.photos,
-        body,
-    };
-    insert_answer(conn, case.id, me, new).await
+    Ok(())
 }
 
 async fn completion(
@@ -237,6 +239,16 @@ async fn completion(
     }
     check_photos(&c.photos)?;
     let payload = serde_json::json!({"answer_id": c.id, "photos": c.photos.len()});
+    let new = NewAnswer {
+        id: c.id,
+        kind: None,
+        text: &c.text,
+        committed_by: None,
+        milestones: "[]".into(),
+        photos: &c.photos,
+        body,
+    };
+    insert_answer(conn, case.id, me, new).await?;
     take_step(
         conn,
         case,
@@ -250,16 +262,7 @@ async fn completion(
         payload,
     )
     .await?;
-    let new = NewAnswer {
-        id: c.id,
-        kind: None,
-        text: &c.text,
-        committed_by: None,
-        milestones: "[]".into(),
-        photos: &c.photos,
-        body,
-    };
-    insert_answer(conn, case.id, me, new).await
+    Ok(())
 }
 
 /// Take one step on a finding: acknowledge it, answer it, or report the work done. An answer

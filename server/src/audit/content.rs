@@ -1,0 +1,156 @@
+//! The content on the chain. An event about a record that holds content (a case with its
+//! findings, wording, deadlines, chosen photos, answers and cited commitments; a public
+//! commitment with its revisions; a register item with its revisions) carries the SHA-256 of
+//! the record's canonical content as it stands once the change is made (`content_sha256` in
+//! the payload, added by `audit::append`, so inside the event's hash). `check` recomputes it
+//! from today's tables and names every record that differs from its last event: an edit made
+//! behind the server's back. A change must therefore be written before its event is appended.
+//!
+//! The canonical content is the rows of a fixed list of queries, every column cast to text,
+//! as a JSON array; a record whose latest event carries no content hash (written before this
+//! existed) is not judged.
+
+use crate::error::ApiError;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+
+/// The kinds of record whose content is on the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Record {
+    /// A case with everything of it a unit or the office reads.
+    Case,
+    Commitment,
+    RegisterItem,
+}
+
+impl Record {
+    pub const ALL: [Record; 3] = [Record::Case, Record::Commitment, Record::RegisterItem];
+
+    /// The table whose ids the record's events name as their subject.
+    fn table(self) -> &'static str {
+        match self {
+            Record::Case => "cases",
+            Record::Commitment => "commitments",
+            Record::RegisterItem => "register_items",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Record::Case => "case",
+            Record::Commitment => "commitment",
+            Record::RegisterItem => "register item",
+        }
+    }
+
+    /// The queries whose rows are the content, each taking the record's id as `$1`, every
+    /// column cast to text and the rows in a fixed order.
+    fn queries(self) -> &'static [&'static str] {
+        match self {
+            Record::Case => &[
+                "SELECT unit_id, criterion, severity, unit_text, state, CAST(covert AS TEXT), \
+                 seen_on, merged_into, reject_reason, released_on, ack_due, \
+                 CAST(answer_days AS TEXT), acknowledged_on, answer_due, committed_by, rating, \
+                 CAST(lookback_requested AS TEXT), closed_on FROM cases WHERE id = $1",
+                "SELECT f.id, f.criterion, f.description, f.severity, f.suggestion \
+                 FROM case_findings cf JOIN findings f ON f.id = cf.finding_id \
+                 WHERE cf.case_id = $1 ORDER BY f.id",
+                "SELECT sha256, CAST(position AS TEXT), CAST(chosen AS TEXT) FROM case_photos \
+                 WHERE case_id = $1 ORDER BY sha256",
+                "SELECT id, kind, text, committed_by, milestones, body, verdict, verdict_reason \
+                 FROM answers WHERE case_id = $1 ORDER BY id",
+                "SELECT ap.answer_id, CAST(ap.position AS TEXT), ap.sha256 FROM answer_photos ap \
+                 JOIN answers a ON a.id = ap.answer_id WHERE a.case_id = $1 \
+                 ORDER BY ap.answer_id, ap.position",
+                "SELECT fc.finding_id, fc.commitment_id FROM finding_commitments fc \
+                 JOIN case_findings cf ON cf.finding_id = fc.finding_id \
+                 WHERE cf.case_id = $1 ORDER BY fc.finding_id",
+            ],
+            Record::Commitment => &[
+                "SELECT unit_id, CAST(withdrawn_at AS TEXT), withdrawn_by, withdrawn_reason \
+                 FROM commitments WHERE id = $1",
+                "SELECT CAST(seq AS TEXT), name, CAST(legal_days AS TEXT), \
+                 CAST(promised_days AS TEXT), fees, complaint_channels \
+                 FROM commitment_revisions WHERE commitment_id = $1 ORDER BY seq",
+            ],
+            Record::RegisterItem => &[
+                "SELECT unit_id, CAST(year AS TEXT), body FROM register_items WHERE id = $1",
+                "SELECT id, CAST(seq AS TEXT), description, source, answer_kind, answer_text, \
+                 committed_by, milestones, completion, reason, body FROM register_revisions \
+                 WHERE item_id = $1 ORDER BY seq",
+            ],
+        }
+    }
+}
+
+/// The SHA-256 (lowercase hex) of a record's canonical content as the tables hold it now.
+pub async fn sha256(
+    conn: &mut AnyConnection,
+    record: Record,
+    id: &str,
+) -> Result<String, sqlx::Error> {
+    let mut parts: Vec<Vec<Vec<Option<String>>>> = Vec::new();
+    for q in record.queries() {
+        let rows = sqlx::query(q).bind(id).fetch_all(&mut *conn).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let cols = (0..r.len())
+                .map(|i| r.try_get::<Option<String>, _>(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push(cols);
+        }
+        parts.push(out);
+    }
+    let canonical = serde_json::to_vec(&parts).unwrap_or_default();
+    Ok(hex::encode(Sha256::digest(&canonical)))
+}
+
+/// A record whose content differs from what its last event recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub record: Record,
+    pub id: String,
+    /// The event whose recorded content no longer matches.
+    pub seq: i64,
+}
+
+/// Every record whose content differs from its latest event's `content_sha256`, in table
+/// order. Records read one at a time, so memory stays small on a large district.
+pub async fn check(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
+    let mut changed = Vec::new();
+    for record in Record::ALL {
+        let ids: Vec<String> = sqlx::query(&format!(
+            "SELECT id FROM {} ORDER BY id",
+            record.table()
+        ))
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        for id in ids {
+            let Some(last) = sqlx::query(
+                "SELECT seq, payload FROM audit_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await?
+            else {
+                continue;
+            };
+            let payload: String = last.try_get("payload")?;
+            let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+            let Some(recorded) = payload.get("content_sha256").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if sha256(conn, record, &id).await? != recorded {
+                changed.push(Changed {
+                    record,
+                    id,
+                    seq: last.try_get("seq")?,
+                });
+            }
+        }
+    }
+    Ok(changed)
+}
