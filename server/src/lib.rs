@@ -41,23 +41,28 @@ use std::time::Duration;
 pub use db::{Db, Engine};
 pub use state::AppState;
 
-/// The state for a database and a data directory (blobs live under it).
+/// The state for a database and a data directory (blobs and the audit checkpoint file live
+/// under it).
 pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<AppState> {
     Ok(AppState {
         db,
         blobs: blobs::local(data_dir)?,
         login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
         secure_cookies,
+        checkpoints: audit::checkpoint::path(data_dir),
     })
 }
 
 /// Serves plain HTTP on `listener` until `shutdown` completes, then drains open requests.
+/// The audit chain's head is appended to the checkpoint file at start, every hour, and once
+/// more after the drain (`audit::checkpoint::keep`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     pwa_dir: Option<PathBuf>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let checkpoints = audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone()).await?;
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let worker = notifications::spawn_worker(state.db.clone(), stop.subscribe());
     tokio::spawn(async move {
@@ -76,7 +81,9 @@ pub async fn serve(
     // The worker stops on the same signal; should serving fail first, it stops here.
     worker.abort();
     let _ = worker.await;
-    served.context("serving HTTP")
+    let closed = checkpoints.close().await;
+    served.context("serving HTTP")?;
+    closed
 }
 
 /// The certificate chain and key for HTTPS, as PEM files.
@@ -86,8 +93,9 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-/// Serves HTTPS (rustls) on `listener` until `shutdown` completes. Phones need a secure
-/// context for the service worker, the camera and geolocation, so a LAN deployment uses this.
+/// Serves HTTPS (rustls) on `listener` until `shutdown` completes, keeping the audit
+/// checkpoints as [`serve`] does. Phones need a secure context for the service worker, the
+/// camera and geolocation, so a LAN deployment uses this.
 pub async fn serve_tls(
     listener: std::net::TcpListener,
     state: AppState,
@@ -106,6 +114,7 @@ pub async fn serve_tls(
                 tls.key.display()
             )
         })?;
+    let checkpoints = audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone()).await?;
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -123,5 +132,7 @@ pub async fn serve_tls(
         .await;
     worker.abort();
     let _ = worker.await;
-    served.context("serving HTTPS")
+    let closed = checkpoints.close().await;
+    served.context("serving HTTPS")?;
+    closed
 }

@@ -65,7 +65,7 @@ enum AuditCommand {
         against: Vec<Head>,
     },
     /// Append the current head to audit-checkpoints.txt in the data directory (the server also
-    /// does so at start and every hour).
+    /// does so at start, every hour and at a clean shutdown).
     Checkpoint,
     /// Print the current head, `<seq>:<hash>`.
     Head,
@@ -150,9 +150,12 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("loading the demo data: {e}"))?;
     }
+    // Serving keeps the audit checkpoints in the data directory: at start, hourly, and after the
+    // drain that follows the shutdown signal.
     let state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
-    // Anchor the audit chain's head beside the data now and every hour while serving.
-    audit::checkpoint::keep(db.clone(), audit::checkpoint::path(&store.data_dir)).await?;
+    // The start's line is on disk before the address is announced (serving then finds it there
+    // and writes no second one), as scripts and tests that wait for the address expect.
+    audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;
     let pwa_dir = Some(args.pwa_dir.clone());
     if !args.pwa_dir.join("index.html").is_file() {
         eprintln!(
@@ -161,6 +164,7 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let stop_on_eof = args.stop_on_stdin_eof;
+    let terminated = sigterm();
     let shutdown = async move {
         let stdin_closed = async {
             if stop_on_eof {
@@ -173,6 +177,7 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
         };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {},
+            _ = terminated => {},
             _ = stdin_closed => {},
         }
     };
@@ -208,6 +213,30 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
             chafang_server::serve(listener, state, pwa_dir, shutdown).await
         }
     }
+}
+
+/// SIGTERM, as service managers and `docker stop` send it: a clean shutdown like Ctrl-C. The
+/// handler is installed at once, so that a SIGTERM that comes before the future is first polled
+/// is not the default one that kills the process.
+#[cfg(unix)]
+fn sigterm() -> impl std::future::Future<Output = ()> {
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        match term {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn sigterm() -> impl std::future::Future<Output = ()> {
+    std::future::pending()
 }
 
 async fn add_user(store: StoreArgs, args: AddUser) -> anyhow::Result<()> {

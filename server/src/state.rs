@@ -3,6 +3,7 @@
 use crate::auth::ratelimit::LoginLimiter;
 use crate::blobs::Blobs;
 use crate::db::Db;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -12,4 +13,7 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Set when serving over TLS: session cookies then carry `Secure`.
     pub secure_cookies: bool,
+    /// The audit checkpoint file (`audit::checkpoint::path` of the data directory), which the
+    /// server keeps while it serves.
+    pub checkpoints: PathBuf,
 }

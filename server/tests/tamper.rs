@@ -1,11 +1,12 @@
 //! Tampering with the audit log, on both engines: a log of real events (the demo data and some
 //! sign-ins) is copied into a fresh database for each kind of tampering, and verification must
 //! name the first broken event. A log rehashed from scratch after an edit is consistent in
-//! itself; only an earlier head (`verify_against`, a checkpoint line) shows it. The command line
-//! is tested once end to end on a SQLite data directory.
+//! itself; only an earlier head (`verify_against`, a checkpoint line) shows it,. The server writes checkpoints at start and after a clean shutdown. The
+//! command line is tested once end to end on a SQLite data directory.
 
 mod common;
 
+use chafang_server::audit::checkpoint::Occasion;
 use chafang_server::audit::{self, checkpoint, event_hash, Break, Head};
 use chafang_server::{demo, Db, Engine};
 use common::{engines, fresh_db, TestServer};
@@ -522,7 +523,7 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
     assert!(text(&out.stdout).contains("already the last checkpoint"));
     let file = std::fs::read_to_string(dir.path().join("audit-checkpoints.txt")).unwrap();
     assert_eq!(file.lines().count(), 1, "{file}");
-    assert!(file.ends_with(&format!("Z {head}\n")), "{file}");
+    assert!(file.ends_with(&format!("Z {head} manual\n")), "{file}");
 
     let earlier = log[39].head().to_string();
     let out = chafang(dir.path(), &["audit", "verify", "--against", &earlier]);
@@ -578,7 +579,7 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
         text(&out.stderr)
     );
 
-    // The server appends a checkpoint when it starts.
+    // The server appends a checkpoint when it starts, and one more when SIGTERM stops it.
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_chafang"))
         .args(["--data-dir", dir.path().to_str().unwrap()])
         .args([
@@ -604,17 +605,83 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
         .unwrap()
         .unwrap_or_default();
     assert!(first.contains("listening on"), "{first}");
-    let mut conn = db.pool.acquire().await.unwrap();
-    let rehashed = audit::head(&mut conn).await.unwrap();
-    let lines = checkpoint::read(&dir.path().join("audit-checkpoints.txt"))
+    let base = first
+        .split("listening on ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let rehashed = audit::head(&mut db.pool.acquire().await.unwrap())
         .await
         .unwrap();
+    let file = dir.path().join("audit-checkpoints.txt");
+    let lines = checkpoint::read(&file).await.unwrap();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1].head, rehashed);
-    drop(server.stdin.take());
+    assert_eq!(lines[1].occasion, Some(Occasion::Start));
+    // A sign-in moves the head on; SIGTERM stops the server cleanly, which anchors it.
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "office", "password": demo::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let signed_in = audit::head(&mut db.pool.acquire().await.unwrap())
+        .await
+        .unwrap();
+    assert!(signed_in.seq > rehashed.seq);
+    let pid = server.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
     let status = tokio::time::timeout(std::time::Duration::from_secs(30), server.wait())
         .await
         .expect("the server stops")
         .unwrap();
-    assert!(status.success());
+    assert!(status.success(), "SIGTERM is a clean shutdown: {status:?}");
+    let lines = checkpoint::read(&file).await.unwrap();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[2].head, signed_in);
+    assert_eq!(lines[2].occasion, Some(Occasion::Shutdown));
+}
+
+/// The head now, from the head row.
+async fn head_of(db: &Db) -> Head {
+    let mut conn = db.pool.acquire().await.unwrap();
+    audit::head(&mut conn).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_shutdown_appends_a_checkpoint() {
+    for engine in engines() {
+        let mut s = TestServer::start(engine).await;
+        // The data directory outlives the server, to be read after it stops.
+        let dir = std::mem::replace(&mut s.dir, tempfile::tempdir().unwrap());
+        let file = checkpoint::path(dir.path());
+        // Nothing happens between the demo data and the start; a served request shows that the
+        // start's line is written (it is, before the server accepts).
+        let started = head_of(&s.db).await;
+        for user in ["office", "monitor01", "unit01"] {
+            s.login(user).await;
+        }
+        let lines = checkpoint::read(&file).await.unwrap();
+        assert_eq!(lines.len(), 1, "{engine:?}: the start's line");
+        assert_eq!(lines[0].head, started);
+        assert_eq!(lines[0].occasion, Some(Occasion::Start));
+        let last = head_of(&s.db).await;
+        assert!(last.seq > started.seq, "{engine:?}: sign-ins are events");
+        let db = s.db.clone();
+        s.stop().await;
+        let lines = checkpoint::read(&file).await.unwrap();
+        assert_eq!(lines.len(), 2, "{engine:?}: {lines:?}");
+        assert_eq!(lines[1].head, last, "{engine:?}: the head after the drain");
+        assert_eq!(lines[1].occasion, Some(Occasion::Shutdown));
+        // The anchor holds for the log as the server left it.
+        let heads: Vec<Head> = lines.into_iter().map(|c| c.head).collect();
+        let report = verify_with(&db, &heads).await;
+        assert_eq!((report.broken, report.anchors), (None, 2));
+    }
 }
