@@ -58,11 +58,17 @@ enum Command {
 enum AuditCommand {
     /// Recompute the whole chain, and check that every earlier head (each --against and each
     /// line of audit-checkpoints.txt in the data directory) is a prefix of today's log. Exits
-    /// nonzero naming the first broken event.
+    /// nonzero naming the first broken event, and also when nothing outside the database
+    /// anchors the chain (no checkpoint lines and no --against) unless --no-anchor is given.
     Verify {
-        /// An earlier head, `<seq>:<hash>`, that today's log must extend (repeatable).
+        /// An earlier head, `<seq>:<hash>`, that today's log must extend (repeatable): a line
+        /// of a copy of audit-checkpoints.txt, or the 存证链校验点 printed on an issued document.
         #[arg(long = "against", value_name = "SEQ:HASH")]
         against: Vec<Head>,
+        /// Check the chain alone, without the checkpoint file: this cannot catch a log that was
+        /// edited and then rehashed from scratch.
+        #[arg(long, conflicts_with = "against")]
+        no_anchor: bool,
     },
     /// Append the current head to audit-checkpoints.txt in the data directory (the server also
     /// does so at start, every hour and at a clean shutdown).
@@ -307,14 +313,32 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
     let mut conn = db.pool.acquire().await?;
     let file = audit::checkpoint::path(&store.data_dir);
     match command {
-        AuditCommand::Verify { against } => {
-            let checkpoints = audit::checkpoint::read(&file).await?;
-            let lines = checkpoints.len();
-            let mut anchors = against;
-            anchors.extend(checkpoints.into_iter().map(|c| c.head));
-            let report = audit::verify_with(&mut conn, &anchors)
+        AuditCommand::Verify {
+            against: _,
+            no_anchor: true,
+        } => {
+            let report = audit::verify(&mut conn)
                 .await
                 .context("reading the audit chain")?;
+            if let Some(broken) = report.broken {
+                bail!("audit chain broken: {broken}");
+            }
+            println!(
+                "chain consistent: {} events, head {}",
+                report.events, report.head
+            );
+            println!(
+                "--no-anchor: nothing outside the database was checked (not {}, not any kept \
+                 head), so a log edited and then rehashed from scratch would pass",
+                file.display()
+            );
+        }
+        AuditCommand::Verify {
+            against,
+            no_anchor: false,
+        } => {
+            let anchored = audit::checkpoint::verify_anchored(&mut conn, &file, &against).await?;
+            let report = anchored.report;
             if let Some(broken) = report.broken {
                 bail!("audit chain broken: {broken}");
             }
@@ -326,8 +350,11 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
                 "chain intact: {} events, head {}; {checked}",
                 report.events, report.head
             );
-            if lines == 0 {
-                println!("(no checkpoints in {})", file.display());
+            if anchored.lines == 0 {
+                println!(
+                    "(no checkpoints in {}: only the --against heads were checked)",
+                    file.display()
+                );
             }
         }
         AuditCommand::Checkpoint => {

@@ -1,12 +1,13 @@
 //! Tampering with the audit log, on both engines: a log of real events (the demo data and some
 //! sign-ins) is copied into a fresh database for each kind of tampering, and verification must
 //! name the first broken event. A log rehashed from scratch after an edit is consistent in
-//! itself; only an earlier head (`verify_against`, a checkpoint line) shows it,. The server writes checkpoints at start and after a clean shutdown. The
+//! itself; only an earlier head (`verify_against`, a checkpoint line) shows it, and with none left outside the database verification refuses to
+//! call the chain intact. The server writes checkpoints at start and after a clean shutdown. The
 //! command line is tested once end to end on a SQLite data directory.
 
 mod common;
 
-use chafang_server::audit::checkpoint::Occasion;
+use chafang_server::audit::checkpoint::{NoAnchor, Occasion};
 use chafang_server::audit::{self, checkpoint, event_hash, Break, Head};
 use chafang_server::{demo, Db, Engine};
 use common::{engines, fresh_db, TestServer};
@@ -422,8 +423,48 @@ async fn every_kind_of_tampering_is_found_at_its_event() {
             b.to_string().contains(&format!("after event {}", k - 1)),
             "{b}"
         );
-        // A new checkpoint records the rehashed head beside the old one.
+        // As `audit verify` runs it: the file's line catches the rehash.
         let mut conn = db.pool.acquire().await.unwrap();
+        let anchored = checkpoint::verify_anchored(&mut conn, &file, &[])
+            .await
+            .unwrap();
+        assert_eq!(anchored.lines, 1);
+        assert!(
+            matches!(&anchored.report.broken, Some(Break::NotPrefix { anchor, .. }) if *anchor == head_n),
+            "{engine:?}: {:?}",
+            anchored.report.broken
+        );
+        // The checkpoint file deleted too, or emptied: nothing outside the database is left,
+        // and verification says so rather than calling the rehashed chain intact.
+        for gone in ["deleted", "emptied"] {
+            if gone == "deleted" {
+                std::fs::remove_file(&file).unwrap();
+            } else {
+                std::fs::write(&file, "\n").unwrap();
+            }
+            let err = checkpoint::verify_anchored(&mut conn, &file, &[])
+                .await
+                .expect_err("a rehashed chain with its checkpoint file gone is not intact");
+            assert!(
+                err.downcast_ref::<NoAnchor>().is_some(),
+                "{engine:?}: {gone}: {err:#}"
+            );
+            assert!(
+                err.to_string()
+                    .contains("nothing outside the database anchors the audit chain"),
+                "{err}"
+            );
+        }
+        // A head kept elsewhere still tells.
+        let anchored = checkpoint::verify_anchored(&mut conn, &file, std::slice::from_ref(&head_n))
+            .await
+            .unwrap();
+        assert!(
+            matches!(&anchored.report.broken, Some(Break::NotPrefix { .. })),
+            "{engine:?}"
+        );
+        // A new checkpoint records the rehashed head beside the old one.
+        std::fs::write(&file, format!("2026-01-01T00:00:00Z {head_n}\n")).unwrap();
         assert!(audit::checkpoint(&mut conn, &file).await.unwrap().appended);
         assert_eq!(checkpoint::read(&file).await.unwrap().len(), 2);
     }
@@ -507,11 +548,35 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), head.to_string());
 
+    // No checkpoint file yet and no head given: nothing outside the database to check
+    // against, which is a failure unless asked for on purpose.
     let out = chafang(dir.path(), &["audit", "verify"]);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("nothing outside the database anchors the audit chain"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = chafang(dir.path(), &["audit", "verify", "--no-anchor"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("chain consistent: {n} events, head {head}")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stdout).contains("nothing outside the database was checked"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = chafang(
+        dir.path(),
+        &["audit", "verify", "--against", &head.to_string()],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains(&format!(
-            "chain intact: {n} events, head {head}; 0 checkpoints are prefixes"
+            "chain intact: {n} events, head {head}; 1 checkpoint is a prefix"
         )),
         "{}",
         text(&out.stdout)
@@ -579,6 +644,29 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
         text(&out.stderr)
     );
 
+    // The checkpoint file deleted as well: the rewrite no longer passes for intact.
+    std::fs::remove_file(dir.path().join("audit-checkpoints.txt")).unwrap();
+    let out = chafang(dir.path(), &["audit", "verify"]);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("nothing outside the database anchors the audit chain"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A head kept off the machine catches it.
+    let out = chafang(
+        dir.path(),
+        &["audit", "verify", "--against", &head.to_string()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "event {n} no longer matches the earlier head {head}"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+
     // The server appends a checkpoint when it starts, and one more when SIGTERM stops it.
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_chafang"))
         .args(["--data-dir", dir.path().to_str().unwrap()])
@@ -616,9 +704,9 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
         .unwrap();
     let file = dir.path().join("audit-checkpoints.txt");
     let lines = checkpoint::read(&file).await.unwrap();
-    assert_eq!(lines.len(), 2);
-    assert_eq!(lines[1].head, rehashed);
-    assert_eq!(lines[1].occasion, Some(Occasion::Start));
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].head, rehashed);
+    assert_eq!(lines[0].occasion, Some(Occasion::Start));
     // A sign-in moves the head on; SIGTERM stops the server cleanly, which anchors it.
     let res = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/login"))
@@ -643,9 +731,9 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
         .unwrap();
     assert!(status.success(), "SIGTERM is a clean shutdown: {status:?}");
     let lines = checkpoint::read(&file).await.unwrap();
-    assert_eq!(lines.len(), 3, "{lines:?}");
-    assert_eq!(lines[2].head, signed_in);
-    assert_eq!(lines[2].occasion, Some(Occasion::Shutdown));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1].head, signed_in);
+    assert_eq!(lines[1].occasion, Some(Occasion::Shutdown));
 }
 
 /// The head now, from the head row.
@@ -680,8 +768,10 @@ async fn a_clean_shutdown_appends_a_checkpoint() {
         assert_eq!(lines[1].head, last, "{engine:?}: the head after the drain");
         assert_eq!(lines[1].occasion, Some(Occasion::Shutdown));
         // The anchor holds for the log as the server left it.
-        let heads: Vec<Head> = lines.into_iter().map(|c| c.head).collect();
-        let report = verify_with(&db, &heads).await;
-        assert_eq!((report.broken, report.anchors), (None, 2));
+        let mut conn = db.pool.acquire().await.unwrap();
+        let anchored = checkpoint::verify_anchored(&mut conn, &file, &[])
+            .await
+            .unwrap();
+        assert_eq!((anchored.report.broken, anchored.report.anchors), (None, 2));
     }
 }

@@ -3,12 +3,14 @@
 //! <seq>:<hash> [<occasion>]`. Someone who can write to the database can edit an event and
 //! rehash the whole chain after it; they cannot make today's log match a head that was written
 //! down before. The server appends one at start and every hour (the *scheduled* lines) and at a
-//! clean shutdown; `chafang audit checkpoint` appends one by hand. `chafang audit verify` checks every line.
+//! clean shutdown; `chafang audit checkpoint` appends one by hand. `chafang audit verify` checks every line, and refuses to call a chain
+//! intact when nothing outside the database anchors it (see [`verify_anchored`]).
 //!
 //! The occasion is the third field; lines written before it existed have none and count as
 //! scheduled (the server then wrote only at start and hourly). The file is worth most when it
 //! is also copied off the machine (or its last line written down).
 
+use super::verify::{verify_with, VerifyReport};
 use super::Head;
 use crate::db::Db;
 use anyhow::{bail, Context};
@@ -324,6 +326,52 @@ pub async fn take(db: &Db, path: &Path, occasion: Occasion) -> anyhow::Result<Ch
         tracing::info!(head = %done.head, file = %path.display(), occasion = occasion.as_str(), "audit checkpoint appended");
     }
     Ok(done)
+}
+
+/// Nothing outside the database anchors the chain.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "nothing outside the database anchors the audit chain: {} has no checkpoints and no \
+     --against head was given, and the chain alone cannot show a log that was edited and then \
+     rehashed from scratch. Restore the checkpoint file from a copy kept off the machine, or \
+     give a head you kept (--against <seq>:<hash>, e.g. the 存证链校验点 printed on an issued \
+     document); --no-anchor checks the chain alone",
+    file.display()
+)]
+pub struct NoAnchor {
+    pub file: PathBuf,
+}
+
+/// What [`verify_anchored`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchored {
+    pub report: VerifyReport,
+    /// Lines of the checkpoint file checked.
+    pub lines: usize,
+}
+
+/// `chafang audit verify`: the chain, each head in `against` and every line of the checkpoint
+/// file. With neither a line nor a head there is nothing to catch a rehashed log with, and
+/// that is [`NoAnchor`], not an intact chain; a file that does not parse is an error too.
+pub async fn verify_anchored(
+    conn: &mut AnyConnection,
+    file: &Path,
+    against: &[Head],
+) -> anyhow::Result<Anchored> {
+    let checkpoints = read(file).await?;
+    if checkpoints.is_empty() && against.is_empty() {
+        return Err(NoAnchor {
+            file: file.to_owned(),
+        }
+        .into());
+    }
+    let lines = checkpoints.len();
+    let mut anchors = against.to_vec();
+    anchors.extend(checkpoints.into_iter().map(|c| c.head));
+    let report = verify_with(conn, &anchors)
+        .await
+        .context("reading the audit chain")?;
+    Ok(Anchored { report, lines })
 }
 
 #[cfg(test)]
