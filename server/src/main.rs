@@ -71,7 +71,7 @@ enum AuditCommand {
         no_anchor: bool,
     },
     /// Append the current head to audit-checkpoints.txt in the data directory (the server also
-    /// does so at start, every hour and at a clean shutdown).
+    /// does so at start, every hour, at a clean shutdown and when a document is issued).
     Checkpoint,
     /// Print the current head, `<seq>:<hash>`.
     Head,

@@ -13,7 +13,7 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Set when serving over TLS: session cookies then carry `Secure`.
     pub secure_cookies: bool,
-    /// The audit checkpoint file (`audit::checkpoint::path` of the data directory), which the
-    /// server keeps while it serves.
+    /// The audit checkpoint file (`audit::checkpoint::path` of the data directory): the server
+    /// keeps it while it serves, and an issued document prints its latest scheduled head.
     pub checkpoints: PathBuf,
 }

@@ -1,15 +1,19 @@
 //! Tampering with the audit log, on both engines: a log of real events (the demo data and some
 //! sign-ins) is copied into a fresh database for each kind of tampering, and verification must
 //! name the first broken event. A log rehashed from scratch after an edit is consistent in
-//! itself; only an earlier head (`verify_against`, a checkpoint line) shows it, and with none left outside the database verification refuses to
+//! itself; only an earlier head (`verify_against`, a checkpoint line, the head printed on an
+//! issued document) shows it, and with none left outside the database verification refuses to
 //! call the chain intact. The server writes checkpoints at start and after a clean shutdown. The
 //! command line is tested once end to end on a SQLite data directory.
 
 mod common;
 
+use chafang_domain::api::{DocumentKind, DocumentView, IssueDocument};
+use chafang_domain::DeviceId;
 use chafang_server::audit::checkpoint::{NoAnchor, Occasion};
 use chafang_server::audit::{self, checkpoint, event_hash, Break, Head};
 use chafang_server::{demo, Db, Engine};
+use common::fixtures::{a_unit, case_of_finding, post_json, release, submit, visit};
 use common::{engines, fresh_db, TestServer};
 use sqlx::Row;
 
@@ -773,5 +777,134 @@ async fn a_clean_shutdown_appends_a_checkpoint() {
             .await
             .unwrap();
         assert_eq!((anchored.report.broken, anchored.report.anchors), (None, 2));
+    }
+}
+
+/// The head printed on a PDF (「存证链校验点：<seq>:<hash>」), read back with `pdftotext`.
+fn printed_head(pdf: &[u8], dir: &std::path::Path) -> Head {
+    let file = dir.join("doc.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed: {out:?}");
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let label = "存证链校验点：";
+    let at = text
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label} in the text:\n{text}"));
+    let rest = &text[at + label.len()..];
+    let colon = rest.find(':').expect("<seq>:<hash>");
+    rest[..colon + 1 + 64].parse().unwrap()
+}
+
+async fn issue_assignment(
+    s: &TestServer,
+    office: &reqwest::Client,
+    case: chafang_domain::CaseId,
+) -> (DocumentView, Vec<u8>) {
+    let req = IssueDocument {
+        kind: DocumentKind::Assignment,
+        case: Some(case),
+        deadline: None,
+        year: None,
+    };
+    let (status, body) = post_json(s, office, "/api/v1/office/documents", &req).await;
+    assert_eq!(status, 201, "{:?}: {body}", s.engine);
+    let doc: DocumentView = serde_json::from_str(&body).unwrap();
+    let res = office.get(s.url(&doc.download)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let pdf = res.bytes().await.unwrap().to_vec();
+    (doc, pdf)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_head_printed_on_an_issued_document_catches_a_rewrite() {
+    let scratch = tempfile::tempdir().unwrap();
+    for engine in engines() {
+        let mut s = TestServer::start(engine).await;
+        let dir = std::mem::replace(&mut s.dir, tempfile::tempdir().unwrap());
+        let file = checkpoint::path(dir.path());
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let unit = a_unit(&s, "区建设局").await;
+        let v = visit(&unit, DeviceId::new(), 1, &[]);
+        assert_eq!(submit(&s, &monitor, &v).await.status(), 201);
+        let case = case_of_finding(&s, &office, v.findings[0].id).await;
+        release(&s, &office, &[case], false).await;
+
+        // The document prints the start's line, the only scheduled one: not the live head.
+        let start = checkpoint::read(&file).await.unwrap()[0].clone();
+        assert_eq!(start.occasion, Some(Occasion::Start));
+        let (first, pdf) = issue_assignment(&s, &office, case).await;
+        let live = head_of(&s.db).await;
+        let printed = printed_head(&pdf, scratch.path());
+        assert_eq!(printed, start.head, "{engine:?}: the scheduled head");
+        assert!(printed.seq < live.seq, "{engine:?}: never the live head");
+        // The issue appended the live head as a document line, which stays on the machine,
+        // and the chain records which head the document carries.
+        let lines = checkpoint::read(&file).await.unwrap();
+        let last = lines.last().unwrap();
+        assert_eq!(last.occasion, Some(Occasion::Document), "{engine:?}");
+        assert_eq!(last.head, live, "{engine:?}: the head after the issue");
+        let payload: String = sqlx::query(
+            "SELECT payload FROM audit_events WHERE kind = 'document.issued' AND subject = $1",
+        )
+        .bind(first.id.to_string())
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap()
+        .get("payload");
+        let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+        assert_eq!(payload["checkpoint"], printed.to_string(), "{engine:?}");
+
+        // An hourly line, then more events and a second document: it prints the hourly
+        // head, not the document line after it nor the live head.
+        let hourly = checkpoint::take(&s.db, &file, Occasion::Hourly)
+            .await
+            .unwrap();
+        assert!(hourly.appended, "{engine:?}");
+        s.login("unit01").await;
+        let (_, pdf) = issue_assignment(&s, &office, case).await;
+        let printed = printed_head(&pdf, scratch.path());
+        assert_eq!(
+            printed, hourly.head,
+            "{engine:?}: the latest scheduled head"
+        );
+        assert!(printed.seq < head_of(&s.db).await.seq);
+        let db = s.db.clone();
+        s.stop().await;
+
+        // Someone rewrites an early event and rehashes the chain, and the checkpoint file is
+        // gone: the chain is consistent in itself, and the head from the paper catches it.
+        let k = 10;
+        assert!(k < printed.seq);
+        edit_and_rehash(&db, k).await;
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(verify(&db).await.broken, None, "{engine:?}: consistent");
+        let b = broken(
+            verify_against(&db, &printed).await,
+            "against the PDF's head",
+        );
+        assert!(
+            matches!(&b, Break::NotPrefix { anchor, .. } if *anchor == printed),
+            "{engine:?}: {b}"
+        );
+        let mut conn = db.pool.acquire().await.unwrap();
+        let anchored =
+            checkpoint::verify_anchored(&mut conn, &file, std::slice::from_ref(&printed))
+                .await
+                .unwrap();
+        assert!(
+            matches!(anchored.report.broken, Some(Break::NotPrefix { .. })),
+            "{engine:?}"
+        );
     }
 }

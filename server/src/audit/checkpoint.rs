@@ -2,13 +2,16 @@
 //! (`audit-checkpoints.txt` in the data directory), one line each: `<RFC 3339 UTC time>
 //! <seq>:<hash> [<occasion>]`. Someone who can write to the database can edit an event and
 //! rehash the whole chain after it; they cannot make today's log match a head that was written
-//! down before. The server appends one at start and every hour (the *scheduled* lines) and at a
-//! clean shutdown; `chafang audit checkpoint` appends one by hand. `chafang audit verify` checks every line, and refuses to call a chain
+//! down before. The server appends one at start and every hour (the *scheduled* lines), at a
+//! clean shutdown, and right after an official document is issued; `chafang audit checkpoint`
+//! appends one by hand. `chafang audit verify` checks every line, and refuses to call a chain
 //! intact when nothing outside the database anchors it (see [`verify_anchored`]).
 //!
 //! The occasion is the third field; lines written before it existed have none and count as
-//! scheduled (the server then wrote only at start and hourly). The file is worth most when it
-//! is also copied off the machine (or its last line written down).
+//! scheduled (the server then wrote only at start and hourly). An issued document prints the
+//! latest scheduled head ([`latest_scheduled`]), never the live one: a head per event would date
+//! and count intake, which is itself a timing signal. The file is worth most when it is also
+//! copied off the machine (or its last line written down).
 
 use super::verify::{verify_with, VerifyReport};
 use super::Head;
@@ -134,8 +137,8 @@ impl Checkpoint {
     }
 }
 
-/// One writer of checkpoint files at a time in this process: the hourly task and the shutdown
-/// may come at once, and each reads the file's last lines before it
+/// One writer of checkpoint files at a time in this process: the hourly task, a document's
+/// issue and the shutdown may come at once, and each reads the file's last lines before it
 /// appends its own.
 fn writing() -> &'static Mutex<()> {
     static WRITING: OnceLock<Mutex<()>> = OnceLock::new();
@@ -157,6 +160,31 @@ pub async fn read(path: &Path) -> anyhow::Result<Vec<Checkpoint>> {
             Checkpoint::parse(line).with_context(|| format!("line {} of {}", i + 1, path.display()))
         })
         .collect()
+}
+
+/// The latest scheduled line of a file (start or hourly, or a line without an occasion), for an
+/// issued document to print; `None` when there is none yet. Lenient, unlike [`read`]: a mangled
+/// line is skipped with a warning, so that a damaged file never stops the office issuing
+/// documents (`audit verify` still names it).
+pub async fn latest_scheduled(path: &Path) -> anyhow::Result<Option<Checkpoint>> {
+    let _writing = writing().lock().await;
+    let text = match tokio::fs::read_to_string(path).await {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    Ok(text
+        .lines()
+        .rev()
+        .filter(|line| !line.trim().is_empty())
+        .filter_map(|line| match Checkpoint::parse(line) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!(file = %path.display(), error = format!("{e:#}"), "checkpoint line skipped");
+                None
+            }
+        })
+        .find(Checkpoint::is_scheduled))
 }
 
 /// What [`checkpoint`] did.
