@@ -41,7 +41,8 @@ use std::time::Duration;
 pub use db::{Db, Engine};
 pub use state::AppState;
 
-/// The state for a database and a data directory (blobs live under it).
+/// The state for a database and a data directory (blobs and the audit checkpoint file live
+/// under it).
 pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<AppState> {
     Ok(AppState {
         db,
@@ -49,16 +50,20 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
         login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
         secure_cookies,
         webhook_allow: Default::default(),
+        checkpoints: audit::checkpoint::path(data_dir),
     })
 }
 
 /// Serves plain HTTP on `listener` until `shutdown` completes, then drains open requests.
+/// The audit chain's head is appended to the checkpoint file at start, every hour, and once
+/// more after the drain (`audit::checkpoint::keep`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     pwa_dir: Option<PathBuf>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let checkpoints = audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone()).await?;
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let worker = notifications::spawn_worker(
         state.db.clone(),
@@ -81,7 +86,9 @@ pub async fn serve(
     // The worker stops on the same signal; should serving fail first, it stops here.
     worker.abort();
     let _ = worker.await;
-    served.context("serving HTTP")
+    let closed = checkpoints.close().await;
+    served.context("serving HTTP")?;
+    closed
 }
 
 /// The certificate chain and key for HTTPS, as PEM files.
@@ -91,8 +98,9 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-/// Serves HTTPS (rustls) on `listener` until `shutdown` completes. Phones need a secure
-/// context for the service worker, the camera and geolocation, so a LAN deployment uses this.
+/// Serves HTTPS (rustls) on `listener` until `shutdown` completes, keeping the audit
+/// checkpoints as [`serve`] does. Phones need a secure context for the service worker, the
+/// camera and geolocation, so a LAN deployment uses this.
 pub async fn serve_tls(
     listener: std::net::TcpListener,
     state: AppState,
@@ -111,6 +119,7 @@ pub async fn serve_tls(
                 tls.key.display()
             )
         })?;
+    let checkpoints = audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone()).await?;
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -129,5 +138,7 @@ pub async fn serve_tls(
         .await;
     worker.abort();
     let _ = worker.await;
-    served.context("serving HTTPS")
+    let closed = checkpoints.close().await;
+    served.context("serving HTTPS")?;
+    closed
 }

@@ -58,14 +58,20 @@ enum Command {
 enum AuditCommand {
     /// Recompute the whole chain, and check that every earlier head (each --against and each
     /// line of audit-checkpoints.txt in the data directory) is a prefix of today's log. Exits
-    /// nonzero naming the first broken event.
+    /// nonzero naming the first broken event, and also when nothing outside the database
+    /// anchors the chain (no checkpoint lines and no --against) unless --no-anchor is given.
     Verify {
-        /// An earlier head, `<seq>:<hash>`, that today's log must extend (repeatable).
+        /// An earlier head, `<seq>:<hash>`, that today's log must extend (repeatable): a line
+        /// of a copy of audit-checkpoints.txt, or the 存证链校验点 printed on an issued document.
         #[arg(long = "against", value_name = "SEQ:HASH")]
         against: Vec<Head>,
+        /// Check the chain alone, without the checkpoint file: this cannot catch a log that was
+        /// edited and then rehashed from scratch.
+        #[arg(long, conflicts_with = "against")]
+        no_anchor: bool,
     },
     /// Append the current head to audit-checkpoints.txt in the data directory (the server also
-    /// does so at start and every hour).
+    /// does so at start, every hour, at a clean shutdown and when a document is issued).
     Checkpoint,
     /// Print the current head, `<seq>:<hash>`.
     Head,
@@ -154,11 +160,14 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("loading the demo data: {e}"))?;
     }
+    // Serving keeps the audit checkpoints in the data directory: at start, hourly, and after the
+    // drain that follows the shutdown signal.
     let mut state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
     state.webhook_allow =
         chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
-    // Anchor the audit chain's head beside the data now and every hour while serving.
-    audit::checkpoint::keep(db.clone(), audit::checkpoint::path(&store.data_dir)).await?;
+    // The start's line is on disk before the address is announced (serving then finds it there
+    // and writes no second one), as scripts and tests that wait for the address expect.
+    audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;
     let pwa_dir = Some(args.pwa_dir.clone());
     if !args.pwa_dir.join("index.html").is_file() {
         eprintln!(
@@ -167,6 +176,7 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let stop_on_eof = args.stop_on_stdin_eof;
+    let terminated = sigterm();
     let shutdown = async move {
         let stdin_closed = async {
             if stop_on_eof {
@@ -179,6 +189,7 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
         };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {},
+            _ = terminated => {},
             _ = stdin_closed => {},
         }
     };
@@ -214,6 +225,30 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
             chafang_server::serve(listener, state, pwa_dir, shutdown).await
         }
     }
+}
+
+/// SIGTERM, as service managers and `docker stop` send it: a clean shutdown like Ctrl-C. The
+/// handler is installed at once, so that a SIGTERM that comes before the future is first polled
+/// is not the default one that kills the process.
+#[cfg(unix)]
+fn sigterm() -> impl std::future::Future<Output = ()> {
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        match term {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn sigterm() -> impl std::future::Future<Output = ()> {
+    std::future::pending()
 }
 
 async fn add_user(store: StoreArgs, args: AddUser) -> anyhow::Result<()> {
@@ -284,14 +319,32 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
     let mut conn = db.pool.acquire().await?;
     let file = audit::checkpoint::path(&store.data_dir);
     match command {
-        AuditCommand::Verify { against } => {
-            let checkpoints = audit::checkpoint::read(&file).await?;
-            let lines = checkpoints.len();
-            let mut anchors = against;
-            anchors.extend(checkpoints.into_iter().map(|c| c.head));
-            let report = audit::verify_with(&mut conn, &anchors)
+        AuditCommand::Verify {
+            against: _,
+            no_anchor: true,
+        } => {
+            let report = audit::verify(&mut conn)
                 .await
                 .context("reading the audit chain")?;
+            if let Some(broken) = report.broken {
+                bail!("audit chain broken: {broken}");
+            }
+            println!(
+                "chain consistent: {} events, head {}",
+                report.events, report.head
+            );
+            println!(
+                "--no-anchor: nothing outside the database was checked (not {}, not any kept \
+                 head), so a log edited and then rehashed from scratch would pass",
+                file.display()
+            );
+        }
+        AuditCommand::Verify {
+            against,
+            no_anchor: false,
+        } => {
+            let anchored = audit::checkpoint::verify_anchored(&mut conn, &file, &against).await?;
+            let report = anchored.report;
             if let Some(broken) = report.broken {
                 bail!("audit chain broken: {broken}");
             }
@@ -303,8 +356,11 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
                 "chain intact: {} events, head {}; {checked}",
                 report.events, report.head
             );
-            if lines == 0 {
-                println!("(no checkpoints in {})", file.display());
+            if anchored.lines == 0 {
+                println!(
+                    "(no checkpoints in {}: only the --against heads were checked)",
+                    file.display()
+                );
             }
         }
         AuditCommand::Checkpoint => {

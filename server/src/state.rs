@@ -3,6 +3,7 @@
 use crate::auth::ratelimit::LoginLimiter;
 use crate::blobs::Blobs;
 use crate::db::Db;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -14,4 +15,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Hosts webhooks may reach although they are inside the network (none by default).
     pub webhook_allow: crate::notifications::outbound::AllowList,
+    /// The audit checkpoint file (`audit::checkpoint::path` of the data directory): the server
+    /// keeps it while it serves, and an issued document prints its latest scheduled head.
+    pub checkpoints: PathBuf,
 }

@@ -1,14 +1,20 @@
 //! Tampering with the audit log, on both engines: a log of real events (the demo data and some
 //! sign-ins) is copied into a fresh database for each kind of tampering, and verification must
 //! name the first broken event. A log rehashed from scratch after an edit is consistent in
-//! itself; only an earlier head (`verify_against`, a checkpoint line) shows it. The command line
-//! is tested once end to end on a SQLite data directory.
+//! itself; only an earlier head (`verify_against`, a checkpoint line, the head printed on an
+//! issued document) shows it, and with none left outside the database verification refuses to
+//! call the chain intact. The server writes checkpoints at start and after a clean shutdown. The
+//! command line is tested once end to end on a SQLite data directory.
 
 mod common;
 
 use chafang_domain::event::EventKind;
+use chafang_domain::api::{DocumentKind, DocumentView, IssueDocument};
+use chafang_domain::DeviceId;
+use chafang_server::audit::checkpoint::{NoAnchor, Occasion};
 use chafang_server::audit::{self, checkpoint, event_hash, Break, Head};
 use chafang_server::{demo, Db, Engine};
+use common::fixtures::{a_unit, case_of_finding, post_json, release, submit, visit};
 use common::{engines, fresh_db, TestServer};
 use sqlx::Row;
 
@@ -422,8 +428,48 @@ async fn every_kind_of_tampering_is_found_at_its_event() {
             b.to_string().contains(&format!("after event {}", k - 1)),
             "{b}"
         );
-        // A new checkpoint records the rehashed head beside the old one.
+        // As `audit verify` runs it: the file's line catches the rehash.
         let mut conn = db.pool.acquire().await.unwrap();
+        let anchored = checkpoint::verify_anchored(&mut conn, &file, &[])
+            .await
+            .unwrap();
+        assert_eq!(anchored.lines, 1);
+        assert!(
+            matches!(&anchored.report.broken, Some(Break::NotPrefix { anchor, .. }) if *anchor == head_n),
+            "{engine:?}: {:?}",
+            anchored.report.broken
+        );
+        // The checkpoint file deleted too, or emptied: nothing outside the database is left,
+        // and verification says so rather than calling the rehashed chain intact.
+        for gone in ["deleted", "emptied"] {
+            if gone == "deleted" {
+                std::fs::remove_file(&file).unwrap();
+            } else {
+                std::fs::write(&file, "\n").unwrap();
+            }
+            let err = checkpoint::verify_anchored(&mut conn, &file, &[])
+                .await
+                .expect_err("a rehashed chain with its checkpoint file gone is not intact");
+            assert!(
+                err.downcast_ref::<NoAnchor>().is_some(),
+                "{engine:?}: {gone}: {err:#}"
+            );
+            assert!(
+                err.to_string()
+                    .contains("nothing outside the database anchors the audit chain"),
+                "{err}"
+            );
+        }
+        // A head kept elsewhere still tells.
+        let anchored = checkpoint::verify_anchored(&mut conn, &file, std::slice::from_ref(&head_n))
+            .await
+            .unwrap();
+        assert!(
+            matches!(&anchored.report.broken, Some(Break::NotPrefix { .. })),
+            "{engine:?}"
+        );
+        // A new checkpoint records the rehashed head beside the old one.
+        std::fs::write(&file, format!("2026-01-01T00:00:00Z {head_n}\n")).unwrap();
         assert!(audit::checkpoint(&mut conn, &file).await.unwrap().appended);
         assert_eq!(checkpoint::read(&file).await.unwrap().len(), 2);
     }
@@ -513,11 +559,35 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), head.to_string());
 
+    // No checkpoint file yet and no head given: nothing outside the database to check
+    // against, which is a failure unless asked for on purpose.
     let out = chafang(dir.path(), &["audit", "verify"]);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("nothing outside the database anchors the audit chain"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = chafang(dir.path(), &["audit", "verify", "--no-anchor"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("chain consistent: {n} events, head {head}")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stdout).contains("nothing outside the database was checked"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = chafang(
+        dir.path(),
+        &["audit", "verify", "--against", &head.to_string()],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains(&format!(
-            "chain intact: {n} events, head {head}; 0 checkpoints are prefixes"
+            "chain intact: {n} events, head {head}; 1 checkpoint is a prefix"
         )),
         "{}",
         text(&out.stdout)
@@ -529,7 +599,7 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
     assert!(text(&out.stdout).contains("already the last checkpoint"));
     let file = std::fs::read_to_string(dir.path().join("audit-checkpoints.txt")).unwrap();
     assert_eq!(file.lines().count(), 1, "{file}");
-    assert!(file.ends_with(&format!("Z {head}\n")), "{file}");
+    assert!(file.ends_with(&format!("Z {head} manual\n")), "{file}");
 
     let earlier = log[39].head().to_string();
     let out = chafang(dir.path(), &["audit", "verify", "--against", &earlier]);
@@ -585,7 +655,30 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
         text(&out.stderr)
     );
 
-    // The server appends a checkpoint when it starts.
+    // The checkpoint file deleted as well: the rewrite no longer passes for intact.
+    std::fs::remove_file(dir.path().join("audit-checkpoints.txt")).unwrap();
+    let out = chafang(dir.path(), &["audit", "verify"]);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("nothing outside the database anchors the audit chain"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A head kept off the machine catches it.
+    let out = chafang(
+        dir.path(),
+        &["audit", "verify", "--against", &head.to_string()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "event {n} no longer matches the earlier head {head}"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The server appends a checkpoint when it starts, and one more when SIGTERM stops it.
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_chafang"))
         .args(["--data-dir", dir.path().to_str().unwrap()])
         .args([
@@ -611,17 +704,214 @@ async fn command_line_verifies_checkpoints_and_names_the_broken_event() {
         .unwrap()
         .unwrap_or_default();
     assert!(first.contains("listening on"), "{first}");
-    let mut conn = db.pool.acquire().await.unwrap();
-    let rehashed = audit::head(&mut conn).await.unwrap();
-    let lines = checkpoint::read(&dir.path().join("audit-checkpoints.txt"))
+    let base = first
+        .split("listening on ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let rehashed = audit::head(&mut db.pool.acquire().await.unwrap())
         .await
         .unwrap();
-    assert_eq!(lines.len(), 2);
-    assert_eq!(lines[1].head, rehashed);
-    drop(server.stdin.take());
+    let file = dir.path().join("audit-checkpoints.txt");
+    let lines = checkpoint::read(&file).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].head, rehashed);
+    assert_eq!(lines[0].occasion, Some(Occasion::Start));
+    // A sign-in moves the head on; SIGTERM stops the server cleanly, which anchors it.
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "office", "password": demo::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let signed_in = audit::head(&mut db.pool.acquire().await.unwrap())
+        .await
+        .unwrap();
+    assert!(signed_in.seq > rehashed.seq);
+    let pid = server.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
     let status = tokio::time::timeout(std::time::Duration::from_secs(30), server.wait())
         .await
         .expect("the server stops")
         .unwrap();
-    assert!(status.success());
+    assert!(status.success(), "SIGTERM is a clean shutdown: {status:?}");
+    let lines = checkpoint::read(&file).await.unwrap();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1].head, signed_in);
+    assert_eq!(lines[1].occasion, Some(Occasion::Shutdown));
+}
+
+/// The head now, from the head row.
+async fn head_of(db: &Db) -> Head {
+    let mut conn = db.pool.acquire().await.unwrap();
+    audit::head(&mut conn).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_shutdown_appends_a_checkpoint() {
+    for engine in engines() {
+        let mut s = TestServer::start(engine).await;
+        // The data directory outlives the server, to be read after it stops.
+        let dir = std::mem::replace(&mut s.dir, tempfile::tempdir().unwrap());
+        let file = checkpoint::path(dir.path());
+        // Nothing happens between the demo data and the start; a served request shows that the
+        // start's line is written (it is, before the server accepts).
+        let started = head_of(&s.db).await;
+        for user in ["office", "monitor01", "unit01"] {
+            s.login(user).await;
+        }
+        let lines = checkpoint::read(&file).await.unwrap();
+        assert_eq!(lines.len(), 1, "{engine:?}: the start's line");
+        assert_eq!(lines[0].head, started);
+        assert_eq!(lines[0].occasion, Some(Occasion::Start));
+        let last = head_of(&s.db).await;
+        assert!(last.seq > started.seq, "{engine:?}: sign-ins are events");
+        let db = s.db.clone();
+        s.stop().await;
+        let lines = checkpoint::read(&file).await.unwrap();
+        assert_eq!(lines.len(), 2, "{engine:?}: {lines:?}");
+        assert_eq!(lines[1].head, last, "{engine:?}: the head after the drain");
+        assert_eq!(lines[1].occasion, Some(Occasion::Shutdown));
+        // The anchor holds for the log as the server left it.
+        let mut conn = db.pool.acquire().await.unwrap();
+        let anchored = checkpoint::verify_anchored(&mut conn, &file, &[])
+            .await
+            .unwrap();
+        assert_eq!((anchored.report.broken, anchored.report.anchors), (None, 2));
+    }
+}
+
+/// The head printed on a PDF (「存证链校验点：<seq>:<hash>」), read back with `pdftotext`.
+fn printed_head(pdf: &[u8], dir: &std::path::Path) -> Head {
+    let file = dir.join("doc.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed: {out:?}");
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let label = "存证链校验点：";
+    let at = text
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label} in the text:\n{text}"));
+    let rest = &text[at + label.len()..];
+    let colon = rest.find(':').expect("<seq>:<hash>");
+    rest[..colon + 1 + 64].parse().unwrap()
+}
+
+async fn issue_assignment(
+    s: &TestServer,
+    office: &reqwest::Client,
+    case: chafang_domain::CaseId,
+) -> (DocumentView, Vec<u8>) {
+    let req = IssueDocument {
+        kind: DocumentKind::Assignment,
+        case: Some(case),
+        deadline: None,
+        year: None,
+    };
+    let (status, body) = post_json(s, office, "/api/v1/office/documents", &req).await;
+    assert_eq!(status, 201, "{:?}: {body}", s.engine);
+    let doc: DocumentView = serde_json::from_str(&body).unwrap();
+    let res = office.get(s.url(&doc.download)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let pdf = res.bytes().await.unwrap().to_vec();
+    (doc, pdf)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_head_printed_on_an_issued_document_catches_a_rewrite() {
+    let scratch = tempfile::tempdir().unwrap();
+    for engine in engines() {
+        let mut s = TestServer::start(engine).await;
+        let dir = std::mem::replace(&mut s.dir, tempfile::tempdir().unwrap());
+        let file = checkpoint::path(dir.path());
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let unit = a_unit(&s, "区建设局").await;
+        let v = visit(&unit, DeviceId::new(), 1, &[]);
+        assert_eq!(submit(&s, &monitor, &v).await.status(), 201);
+        let case = case_of_finding(&s, &office, v.findings[0].id).await;
+        release(&s, &office, &[case], false).await;
+
+        // The document prints the start's line, the only scheduled one: not the live head.
+        let start = checkpoint::read(&file).await.unwrap()[0].clone();
+        assert_eq!(start.occasion, Some(Occasion::Start));
+        let (first, pdf) = issue_assignment(&s, &office, case).await;
+        let live = head_of(&s.db).await;
+        let printed = printed_head(&pdf, scratch.path());
+        assert_eq!(printed, start.head, "{engine:?}: the scheduled head");
+        assert!(printed.seq < live.seq, "{engine:?}: never the live head");
+        // The issue appended the live head as a document line, which stays on the machine,
+        // and the chain records which head the document carries.
+        let lines = checkpoint::read(&file).await.unwrap();
+        let last = lines.last().unwrap();
+        assert_eq!(last.occasion, Some(Occasion::Document), "{engine:?}");
+        assert_eq!(last.head, live, "{engine:?}: the head after the issue");
+        let payload: String = sqlx::query(
+            "SELECT payload FROM audit_events WHERE kind = 'document.issued' AND subject = $1",
+        )
+        .bind(first.id.to_string())
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap()
+        .get("payload");
+        let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+        assert_eq!(payload["checkpoint"], printed.to_string(), "{engine:?}");
+
+        // An hourly line, then more events and a second document: it prints the hourly
+        // head, not the document line after it nor the live head.
+        let hourly = checkpoint::take(&s.db, &file, Occasion::Hourly)
+            .await
+            .unwrap();
+        assert!(hourly.appended, "{engine:?}");
+        s.login("unit01").await;
+        let (_, pdf) = issue_assignment(&s, &office, case).await;
+        let printed = printed_head(&pdf, scratch.path());
+        assert_eq!(
+            printed, hourly.head,
+            "{engine:?}: the latest scheduled head"
+        );
+        assert!(printed.seq < head_of(&s.db).await.seq);
+        let db = s.db.clone();
+        s.stop().await;
+
+        // Someone rewrites an early event and rehashes the chain, and the checkpoint file is
+        // gone: the chain is consistent in itself, and the head from the paper catches it.
+        let k = 10;
+        assert!(k < printed.seq);
+        edit_and_rehash(&db, k).await;
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(verify(&db).await.broken, None, "{engine:?}: consistent");
+        let b = broken(
+            verify_against(&db, &printed).await,
+            "against the PDF's head",
+        );
+        assert!(
+            matches!(&b, Break::NotPrefix { anchor, .. } if *anchor == printed),
+            "{engine:?}: {b}"
+        );
+        let mut conn = db.pool.acquire().await.unwrap();
+        let anchored =
+            checkpoint::verify_anchored(&mut conn, &file, std::slice::from_ref(&printed))
+                .await
+                .unwrap();
+        assert!(
+            matches!(anchored.report.broken, Some(Break::NotPrefix { .. })),
+            "{engine:?}"
+        );
+    }
 }

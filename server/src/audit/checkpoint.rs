@@ -1,20 +1,31 @@
 //! Checkpoints: earlier heads of the chain, kept in an append-only text file beside the data
 //! (`audit-checkpoints.txt` in the data directory), one line each: `<RFC 3339 UTC time>
-//! <seq>:<hash>`. Someone who can write to the database can edit an event and rehash the whole
-//! chain after it; they cannot make today's log match a head that was written down before. The
-//! server appends one at start and every hour; `chafang audit verify` checks every line. The
-//! file is worth most when it is also copied off the machine (or its last line written down).
+//! <seq>:<hash> [<occasion>]`. Someone who can write to the database can edit an event and
+//! rehash the whole chain after it; they cannot make today's log match a head that was written
+//! down before. The server appends one at start and every hour (the *scheduled* lines), at a
+//! clean shutdown, and right after an official document is issued; `chafang audit checkpoint`
+//! appends one by hand. `chafang audit verify` checks every line, and refuses to call a chain
+//! intact when nothing outside the database anchors it (see [`verify_anchored`]).
+//!
+//! The occasion is the third field; lines written before it existed have none and count as
+//! scheduled (the server then wrote only at start and hourly). An issued document prints the
+//! latest scheduled head ([`latest_scheduled`]), never the live one: a head per event would date
+//! and count intake, which is itself a timing signal. The file is worth most when it is also
+//! copied off the machine (or its last line written down).
 
+use super::verify::{verify_with, VerifyReport};
 use super::Head;
 use crate::db::Db;
 use anyhow::{bail, Context};
 use sqlx::AnyConnection;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::io::AsyncWriteExt;
+use tokio::sync::Mutex;
 
 /// The checkpoint file's name in the data directory.
 pub const FILE_NAME: &str = "audit-checkpoints.txt";
@@ -27,33 +38,111 @@ pub fn path(data_dir: &Path) -> PathBuf {
     data_dir.join(FILE_NAME)
 }
 
-/// One line of the file: when a head was written down, and the head.
+/// Why a line was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occasion {
+    /// The server started.
+    Start,
+    /// A running server's hourly line.
+    Hourly,
+    /// The server stopped cleanly (SIGINT, SIGTERM, or its stdin closed when asked to watch it).
+    Shutdown,
+    /// An official document was issued (the live head just after its transaction).
+    Document,
+    /// `chafang audit checkpoint`.
+    Manual,
+}
+
+impl Occasion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Occasion::Start => "start",
+            Occasion::Hourly => "hourly",
+            Occasion::Shutdown => "shutdown",
+            Occasion::Document => "document",
+            Occasion::Manual => "manual",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Occasion> {
+        [
+            Occasion::Start,
+            Occasion::Hourly,
+            Occasion::Shutdown,
+            Occasion::Document,
+            Occasion::Manual,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+
+    /// Written on the clock rather than on an event: the only heads that may leave the machine
+    /// on a document.
+    pub fn is_scheduled(self) -> bool {
+        matches!(self, Occasion::Start | Occasion::Hourly)
+    }
+}
+
+/// One line of the file: when a head was written down, the head, and why (absent on lines
+/// written before the occasion was recorded).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checkpoint {
     pub at: OffsetDateTime,
     pub head: Head,
+    pub occasion: Option<Occasion>,
 }
 
 impl fmt::Display for Checkpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = self.at.format(&Rfc3339).map_err(|_| fmt::Error)?;
-        write!(f, "{at} {}", self.head)
+        write!(f, "{at} {}", self.head)?;
+        if let Some(occasion) = self.occasion {
+            write!(f, " {}", occasion.as_str())?;
+        }
+        Ok(())
     }
 }
 
 impl Checkpoint {
     /// Parses one line.
     pub fn parse(line: &str) -> anyhow::Result<Checkpoint> {
-        let Some((at, head)) = line.trim().split_once(' ') else {
-            bail!("expected `<RFC 3339 time> <seq>:<hash>`, got {line:?}");
+        let mut fields = line.split_whitespace();
+        let (Some(at), Some(head)) = (fields.next(), fields.next()) else {
+            bail!("expected `<RFC 3339 time> <seq>:<hash> [<occasion>]`, got {line:?}");
         };
+        let occasion = fields
+            .next()
+            .map(|o| {
+                Occasion::parse(o).with_context(|| {
+                    format!("{o:?} is not an occasion (start, hourly, shutdown, document, manual)")
+                })
+            })
+            .transpose()?;
+        if fields.next().is_some() {
+            bail!("expected `<RFC 3339 time> <seq>:<hash> [<occasion>]`, got {line:?}");
+        }
         let at = OffsetDateTime::parse(at, &Rfc3339)
             .with_context(|| format!("{at:?} is not an RFC 3339 time"))?;
         Ok(Checkpoint {
             at,
             head: head.parse()?,
+            occasion,
         })
     }
+
+    /// A line written on the clock (or before occasions were recorded, when only the clock
+    /// wrote lines).
+    pub fn is_scheduled(&self) -> bool {
+        self.occasion.is_none_or(Occasion::is_scheduled)
+    }
+}
+
+/// One writer of checkpoint files at a time in this process: the hourly task, a document's
+/// issue and the shutdown may come at once, and each reads the file's last lines before it
+/// appends its own.
+fn writing() -> &'static Mutex<()> {
+    static WRITING: OnceLock<Mutex<()>> = OnceLock::new();
+    WRITING.get_or_init(|| Mutex::new(()))
 }
 
 /// Every checkpoint in a file, in file order; none when the file does not exist. A line that
@@ -73,18 +162,56 @@ pub async fn read(path: &Path) -> anyhow::Result<Vec<Checkpoint>> {
         .collect()
 }
 
+/// The latest scheduled line of a file (start or hourly, or a line without an occasion), for an
+/// issued document to print; `None` when there is none yet. Lenient, unlike [`read`]: a mangled
+/// line is skipped with a warning, so that a damaged file never stops the office issuing
+/// documents (`audit verify` still names it).
+pub async fn latest_scheduled(path: &Path) -> anyhow::Result<Option<Checkpoint>> {
+    let _writing = writing().lock().await;
+    let text = match tokio::fs::read_to_string(path).await {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    Ok(text
+        .lines()
+        .rev()
+        .filter(|line| !line.trim().is_empty())
+        .filter_map(|line| match Checkpoint::parse(line) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!(file = %path.display(), error = format!("{e:#}"), "checkpoint line skipped");
+                None
+            }
+        })
+        .find(Checkpoint::is_scheduled))
+}
+
 /// What [`checkpoint`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checkpointed {
     /// The current head.
     pub head: Head,
-    /// Whether a line was appended (not when the last line already holds this head).
+    /// Whether a line was appended (not when the file already holds this head; see
+    /// [`checkpoint_as`]).
     pub appended: bool,
 }
 
-/// Appends the current head to the checkpoint file, and flushes it to disk, unless the file's
-/// last line already holds that head. Creates the file (and its directory) if needed.
+/// Appends the current head as a manual line ([`checkpoint_as`] with [`Occasion::Manual`]).
 pub async fn checkpoint(conn: &mut AnyConnection, path: &Path) -> anyhow::Result<Checkpointed> {
+    checkpoint_as(conn, path, Occasion::Manual).await
+}
+
+/// Appends the current head to the checkpoint file with its occasion, and flushes it to disk,
+/// unless the file already holds that head: for a scheduled line, unless the latest scheduled
+/// line holds it (so that a document always finds this hour's head among the scheduled ones);
+/// otherwise, unless the last line does. Creates the file (and its directory) if needed.
+pub async fn checkpoint_as(
+    conn: &mut AnyConnection,
+    path: &Path,
+    occasion: Occasion,
+) -> anyhow::Result<Checkpointed> {
+    let _writing = writing().lock().await;
     let head = super::head(conn)
         .await
         .context("reading the audit chain's head")?;
@@ -93,12 +220,19 @@ pub async fn checkpoint(conn: &mut AnyConnection, path: &Path) -> anyhow::Result
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
-    let last = String::from_utf8_lossy(&existing)
+    let text = String::from_utf8_lossy(&existing);
+    let mut earlier = text
         .lines()
         .rev()
-        .find(|l| !l.trim().is_empty())
-        .and_then(|l| Checkpoint::parse(l).ok());
-    if last.is_some_and(|c| c.head == head) {
+        .filter(|l| !l.trim().is_empty())
+        .map(Checkpoint::parse);
+    let same = if occasion.is_scheduled() {
+        earlier.find_map(|c| c.ok().filter(Checkpoint::is_scheduled))
+    } else {
+        earlier.next().and_then(Result::ok)
+    }
+    .is_some_and(|c| c.head == head);
+    if same {
         return Ok(Checkpointed {
             head,
             appended: false,
@@ -109,6 +243,7 @@ pub async fn checkpoint(conn: &mut AnyConnection, path: &Path) -> anyhow::Result
             .replace_nanosecond(0)
             .context("truncating the time")?,
         head: head.clone(),
+        occasion: Some(occasion),
     };
     // A line torn by a crash stays on its own, so that this one is whole.
     let separator = if existing.is_empty() || existing.ends_with(b"\n") {
@@ -154,38 +289,117 @@ async fn sync_dir(path: &Path) {
     }
 }
 
-/// Appends a checkpoint now, then every [`EVERY`] in the background for as long as the runtime
-/// runs. A failure at start is an error (the data directory must be writable for the blobs
-/// anyway); a later one is logged and retried at the next hour.
-pub async fn keep(db: Db, path: PathBuf) -> anyhow::Result<()> {
-    take(&db, &path).await?;
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // The first tick completes at once; the start's checkpoint is already taken.
-        every.tick().await;
-        loop {
+/// The checkpoints of a running server: see [`keep`].
+pub struct Keeper {
+    db: Db,
+    path: PathBuf,
+    stop: tokio::sync::oneshot::Sender<()>,
+    hourly: tokio::task::JoinHandle<()>,
+}
+
+/// Appends a start checkpoint now, then one every [`EVERY`] in the background until
+/// [`Keeper::close`]. A failure at start is an error (the data directory must be writable for
+/// the blobs anyway); a later one is logged and retried at the next hour.
+pub async fn keep(db: Db, path: PathBuf) -> anyhow::Result<Keeper> {
+    take(&db, &path, Occasion::Start).await?;
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let hourly = {
+        let (db, path) = (db.clone(), path.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // The first tick completes at once; the start's checkpoint is already taken.
             every.tick().await;
-            if let Err(e) = take(&db, &path).await {
-                tracing::error!(error = format!("{e:#}"), "audit checkpoint failed");
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => return,
+                    _ = every.tick() => {}
+                }
+                if let Err(e) = take(&db, &path, Occasion::Hourly).await {
+                    tracing::error!(error = format!("{e:#}"), "audit checkpoint failed");
+                }
             }
-        }
-    });
-    Ok(())
+        })
+    };
+    Ok(Keeper {
+        db,
+        path,
+        stop,
+        hourly,
+    })
+}
+
+impl Keeper {
+    /// Stops the hourly lines and appends the shutdown's: call it once the server has drained,
+    /// so that the line holds the last event of the run.
+    pub async fn close(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        let _ = self.hourly.await;
+        take(&self.db, &self.path, Occasion::Shutdown)
+            .await
+            .context("appending the shutdown's audit checkpoint")?;
+        Ok(())
+    }
 }
 
 /// One checkpoint on a pooled connection.
-async fn take(db: &Db, path: &Path) -> anyhow::Result<()> {
+pub async fn take(db: &Db, path: &Path, occasion: Occasion) -> anyhow::Result<Checkpointed> {
     let mut conn = db
         .pool
         .acquire()
         .await
         .context("connecting for the audit checkpoint")?;
-    let done = checkpoint(&mut conn, path).await?;
+    let done = checkpoint_as(&mut conn, path, occasion).await?;
     if done.appended {
-        tracing::info!(head = %done.head, file = %path.display(), "audit checkpoint appended");
+        tracing::info!(head = %done.head, file = %path.display(), occasion = occasion.as_str(), "audit checkpoint appended");
     }
-    Ok(())
+    Ok(done)
+}
+
+/// Nothing outside the database anchors the chain.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "nothing outside the database anchors the audit chain: {} has no checkpoints and no \
+     --against head was given, and the chain alone cannot show a log that was edited and then \
+     rehashed from scratch. Restore the checkpoint file from a copy kept off the machine, or \
+     give a head you kept (--against <seq>:<hash>, e.g. the 存证链校验点 printed on an issued \
+     document); --no-anchor checks the chain alone",
+    file.display()
+)]
+pub struct NoAnchor {
+    pub file: PathBuf,
+}
+
+/// What [`verify_anchored`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchored {
+    pub report: VerifyReport,
+    /// Lines of the checkpoint file checked.
+    pub lines: usize,
+}
+
+/// `chafang audit verify`: the chain, each head in `against` and every line of the checkpoint
+/// file. With neither a line nor a head there is nothing to catch a rehashed log with, and
+/// that is [`NoAnchor`], not an intact chain; a file that does not parse is an error too.
+pub async fn verify_anchored(
+    conn: &mut AnyConnection,
+    file: &Path,
+    against: &[Head],
+) -> anyhow::Result<Anchored> {
+    let checkpoints = read(file).await?;
+    if checkpoints.is_empty() && against.is_empty() {
+        return Err(NoAnchor {
+            file: file.to_owned(),
+        }
+        .into());
+    }
+    let lines = checkpoints.len();
+    let mut anchors = against.to_vec();
+    anchors.extend(checkpoints.into_iter().map(|c| c.head));
+    let report = verify_with(conn, &anchors)
+        .await
+        .context("reading the audit chain")?;
+    Ok(Anchored { report, lines })
 }
 
 #[cfg(test)]
@@ -204,6 +418,33 @@ mod tests {
             &format!("2026-11-22T08:00:00Z 17{}", "ab".repeat(32)),
         ] {
             assert!(Checkpoint::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn occasions_are_a_third_field_and_old_lines_count_as_scheduled() {
+        let head = format!("17:{}", "ab".repeat(32));
+        let old = Checkpoint::parse(&format!("2026-11-22T08:00:00Z {head}")).unwrap();
+        assert_eq!(old.occasion, None);
+        assert!(old.is_scheduled());
+        for (word, scheduled) in [
+            ("start", true),
+            ("hourly", true),
+            ("shutdown", false),
+            ("document", false),
+            ("manual", false),
+        ] {
+            let line = format!("2026-11-22T08:00:00Z {head} {word}");
+            let parsed = Checkpoint::parse(&line).unwrap();
+            assert_eq!(parsed.occasion.map(Occasion::as_str), Some(word));
+            assert_eq!(parsed.is_scheduled(), scheduled, "{word}");
+            assert_eq!(parsed.to_string(), line);
+        }
+        for bad in [
+            format!("2026-11-22T08:00:00Z {head} lunch"),
+            format!("2026-11-22T08:00:00Z {head} start again"),
+        ] {
+            assert!(Checkpoint::parse(&bad).is_err(), "{bad}");
         }
     }
 }

@@ -91,6 +91,7 @@ fn head(issuer: &Issuer, kind: DocumentKind, number: &str, year: i32, date: Date
         body: Vec::new(),
         issuer: issuer.name.clone(),
         date,
+        anchor: None,
     }
 }
 

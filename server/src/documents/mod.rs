@@ -6,6 +6,12 @@
 //! makes a new document with a new number. The issuing office's name and code are
 //! `CHAFANG_DOC_ISSUER` and `CHAFANG_DOC_CODE` (see `content::Issuer`).
 //!
+//! Every document carries the audit chain's head off the machine: its last page prints the
+//! latest *scheduled* checkpoint (「存证链校验点：<seq>:<hash>」, the server's start or hourly
+//! line; genesis before there is one), never the live head, which would date and count intake.
+//! Right after the issuing transaction commits, the live head is appended to the checkpoint
+//! file as a `document` line, which stays on the machine.
+//!
 //! - `fonts`: finding the CJK fonts (system or `CHAFANG_FONT_DIR`), with a clear error.
 //! - `layout`: Chinese line breaking with the punctuation rules (禁则) and justification.
 //! - `render`: the page in GB/T 9704 proportions, written by krilla (font subset embedded).
@@ -231,6 +237,7 @@ pub async fn issue(
             ApiError::Conflict(e.to_string())
         })?;
     let issuer = Issuer::configured();
+    let anchor = printed_anchor(&state).await?;
     let today = today_cst();
     let mut tx = state.db.begin_write().await?;
     let names = UnitNames::load(&mut tx).await?;
@@ -283,6 +290,10 @@ pub async fn issue(
         ),
     };
     let title = doc.title.clone();
+    let doc = render::Document {
+        anchor: Some(anchor.to_string()),
+        ..doc
+    };
     let pdf = render_blocking(doc, fonts).await?;
     let id = store::insert(
         &mut tx,
@@ -298,6 +309,7 @@ pub async fn issue(
             deadline,
             issued_on: today,
             issued_by: me.user.id,
+            anchor,
         },
         pdf,
     )
@@ -307,7 +319,33 @@ pub async fn issue(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issued document {id} not found")))?
         .view;
     tx.commit().await?;
+    // The document is issued whatever happens to this line; a failure is logged, and the next
+    // hourly line anchors the head all the same.
+    if let Err(e) = crate::audit::checkpoint::take(
+        &state.db,
+        &state.checkpoints,
+        crate::audit::checkpoint::Occasion::Document,
+    )
+    .await
+    {
+        tracing::error!(
+            error = format!("{e:#}"),
+            "audit checkpoint after an issue failed"
+        );
+    }
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The head a document prints: the checkpoint file's latest scheduled line, or genesis before
+/// the server has written one.
+async fn printed_anchor(state: &AppState) -> Result<crate::audit::Head, ApiError> {
+    Ok(
+        crate::audit::checkpoint::latest_scheduled(&state.checkpoints)
+            .await
+            .map_err(ApiError::Internal)?
+            .map(|c| c.head)
+            .unwrap_or_else(crate::audit::Head::genesis),
+    )
 }
 
 /// Renders on a blocking thread: subsetting a CJK font takes a moment.

@@ -6,7 +6,8 @@
 //! the body indented two characters, then the issuing office and the date right-aligned
 //! (no seal: 署名右空二字, the date one line below, two characters further right), page
 //! numbers 「— n —」 in 14 pt below the block, and the imprint (版记: who issued it and when)
-//! between rules at the foot of the last page.
+//! between rules at the foot of the last page, and under the last page's number a small line
+//! with the audit chain's checkpoint (「存证链校验点：<seq>:<hash>」) when the document has one.
 //!
 //! The PDF is written by krilla, which embeds only the glyphs used (a subset of the font).
 
@@ -35,6 +36,8 @@ const PITCH: f32 = BLOCK_H / LINES as f32;
 const BODY: f32 = 16.0;
 const TITLE: f32 = 22.0;
 const SMALL: f32 = 14.0;
+/// The checkpoint line under the last page's number.
+const ANCHOR: f32 = 8.0;
 /// Noto CJK's ideographic em box runs from 0.88 em above the baseline to 0.12 em below.
 const ASCENT: f32 = 0.88;
 const RED: (u8, u8, u8) = (0xE6, 0x00, 0x12);
@@ -59,6 +62,8 @@ pub struct Document {
     pub issuer: String,
     /// 成文日期 (also the imprint's date).
     pub date: Date,
+    /// An audit chain head, `<seq>:<hash>`, printed small at the foot of the last page.
+    pub anchor: Option<String>,
 }
 
 /// A paragraph of the body.
@@ -277,6 +282,31 @@ pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, String> {
             width: w,
             base: TOP + BLOCK_H + 7.0 * MM + ASCENT * SMALL,
             line: Line::at(&text, 0.0, &small_adv),
+            red: false,
+        });
+    }
+    // The checkpoint: one line under the last page's number, flush left, small enough to fit.
+    if let Some(anchor) = &doc.anchor {
+        let text = format!("存证链校验点：{anchor}");
+        let natural: f32 = text
+            .chars()
+            .map(|c| small_metrics.advance(c) * ANCHOR)
+            .sum();
+        let size = if natural > BLOCK_W {
+            ANCHOR * BLOCK_W / natural
+        } else {
+            ANCHOR
+        };
+        let adv = |c: char| small_metrics.advance(c) * size;
+        let line = Line::at(&text, 0.0, &adv);
+        let last = pages.last_mut().expect("a page");
+        last.push(Placed::Line {
+            face: Which::Body,
+            size,
+            left: LEFT,
+            width: line.natural_width(),
+            base: TOP + BLOCK_H + 15.0 * MM + ASCENT * size,
+            line,
             red: false,
         });
     }

@@ -60,6 +60,8 @@ pub struct NewDocument {
     pub deadline: Option<Date>,
     pub issued_on: Date,
     pub issued_by: UserId,
+    /// The checkpoint printed on the document (a scheduled one; see the module `documents`).
+    pub anchor: audit::Head,
 }
 
 /// Stores the PDF's bytes, then the row and its audit event (with the bytes' SHA-256) in the
@@ -114,6 +116,7 @@ pub async fn insert(
             "deadline": doc.deadline.map(day_text),
             "sha256": sha256,
             "bytes": bytes,
+            "checkpoint": doc.anchor.to_string(),
         }),
     )
     .await?;
