@@ -333,6 +333,7 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
                 "chain consistent: {} events, head {}",
                 report.events, report.head
             );
+            content_unchanged(&mut conn).await?;
             println!(
                 "--no-anchor: nothing outside the database was checked (not {}, not any kept \
                  head), so a log edited and then rehashed from scratch would pass",
@@ -356,6 +357,7 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
                 "chain intact: {} events, head {}; {checked}",
                 report.events, report.head
             );
+            content_unchanged(&mut conn).await?;
             if anchored.lines == 0 {
                 println!(
                     "(no checkpoints in {}: only the --against heads were checked)",
@@ -383,6 +385,30 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Recomputes the content of every record whose events carry it and fails naming each record
+/// that differs from its last event: an edit made in the database behind the server's back.
+async fn content_unchanged(conn: &mut sqlx::AnyConnection) -> anyhow::Result<()> {
+    let changed = audit::content::check(conn)
+        .await
+        .map_err(|e| anyhow::anyhow!("checking the records' content: {e}"))?;
+    if changed.is_empty() {
+        println!("every record's content matches its last event");
+        return Ok(());
+    }
+    for c in &changed {
+        eprintln!(
+            "{} {}: its content differs from what event {} recorded",
+            c.record.name(),
+            c.id,
+            c.seq
+        );
+    }
+    bail!(
+        "{} record(s) changed behind the server's back (listed above)",
+        changed.len()
+    )
 }
 
 #[tokio::main]

@@ -8,8 +8,8 @@
 
 mod common;
 
-use chafang_domain::event::EventKind;
 use chafang_domain::api::{DocumentKind, DocumentView, IssueDocument};
+use chafang_domain::event::EventKind;
 use chafang_domain::DeviceId;
 use chafang_server::audit::checkpoint::{NoAnchor, Occasion};
 use chafang_server::audit::{self, checkpoint, event_hash, Break, Head};

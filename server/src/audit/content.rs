@@ -119,15 +119,13 @@ pub struct Changed {
 pub async fn check(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
     let mut changed = Vec::new();
     for record in Record::ALL {
-        let ids: Vec<String> = sqlx::query(&format!(
-            "SELECT id FROM {} ORDER BY id",
-            record.table()
-        ))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+        let ids: Vec<String> =
+            sqlx::query(&format!("SELECT id FROM {} ORDER BY id", record.table()))
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect::<Result<_, _>>()?;
         for id in ids {
             let Some(last) = sqlx::query(
                 "SELECT seq, payload FROM audit_events WHERE subject = $1 ORDER BY seq DESC LIMIT 1",

@@ -156,8 +156,7 @@ pub async fn append(conn: &mut AnyConnection, event: Event) -> Result<String, Ap
     let out = fanout::fanout(event.kind);
     // The content the event leaves behind goes into it, and so into its hash.
     let mut payload = event.payload;
-    if let (fanout::Chain::Content(record), Some(subject)) = (out.chain, event.subject.as_deref())
-    {
+    if let (fanout::Chain::Content(record), Some(subject)) = (out.chain, event.subject.as_deref()) {
         let sha = content::sha256(conn, record, subject).await?;
         match payload.as_object_mut() {
             Some(obj) => {
