@@ -488,3 +488,48 @@ async fn a_dead_endpoint_delays_only_itself() {
         s.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_heads_leave_the_machine_once_each() {
+    use chafang_server::audit::{self, checkpoint::Occasion};
+    for engine in engines() {
+        let s = TestServer::with_local_webhooks(engine).await;
+        let allow = localhost_only();
+        let (url, got, stop_gateway) =
+            serve_gateway(Router::new().route("/hook", post(steady))).await;
+        let office = s.login("office").await;
+        let (status, body) = register(&s, &office, &url).await;
+        assert_eq!(status, 201, "{engine:?}: {body}");
+        let file = s.dir.path().join("heads-test.txt");
+        // A head written down for a document is not announced; an hourly one is, once.
+        for occasion in [Occasion::Document, Occasion::Hourly, Occasion::Hourly] {
+            audit::checkpoint::take(&s.db, &file, occasion)
+                .await
+                .unwrap();
+        }
+        let head = {
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            audit::head(&mut conn).await.unwrap()
+        };
+        tick(&s, &allow, chafang_server::clock::now_ms() + 1_000).await;
+        let bodies: Vec<serde_json::Value> = got
+            .all()
+            .iter()
+            .map(|(_, b)| serde_json::from_str(b).unwrap())
+            .collect();
+        let heads: Vec<&serde_json::Value> = bodies
+            .iter()
+            .filter(|b| b["kind"] == "audit.head")
+            .collect();
+        assert_eq!(heads.len(), 1, "{engine:?}: {bodies:?}");
+        assert_eq!(heads[0]["head"], head.to_string(), "{engine:?}");
+        // Kept by the receiver, it checks the database later.
+        let kept: audit::Head = heads[0]["head"].as_str().unwrap().parse().unwrap();
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        let report = audit::verify_against(&mut conn, &kept).await.unwrap();
+        assert_eq!(report.broken, None, "{engine:?}");
+        drop(conn);
+        stop_gateway.send(()).ok();
+        s.stop().await;
+    }
+}

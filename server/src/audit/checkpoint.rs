@@ -353,6 +353,16 @@ pub async fn take(db: &Db, path: &Path, occasion: Occasion) -> anyhow::Result<Ch
     if done.appended {
         tracing::info!(head = %done.head, file = %path.display(), occasion = occasion.as_str(), "audit checkpoint appended");
     }
+    drop(conn);
+    // A scheduled head also leaves the machine, to every webhook endpoint: a third party then
+    // keeps a copy that no one with access to this machine can rewrite.
+    if occasion.is_scheduled() {
+        let mut tx = db.begin_write().await.context("announcing the head")?;
+        crate::notifications::webhooks::announce_head(&mut tx, &done.head, crate::clock::now_ms())
+            .await
+            .context("announcing the head")?;
+        tx.commit().await.context("announcing the head")?;
+    }
     Ok(done)
 }
 

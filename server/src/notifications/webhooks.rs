@@ -178,6 +178,38 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// The kind of the scheduled announcement of the audit chain's head.
+pub const HEAD_KIND: &str = "audit.head";
+
+/// Puts a scheduled head of the audit chain (`<seq>:<hash>`) into the outbox of every active
+/// endpoint, once per head: a copy kept outside that `chafang audit verify --against` can
+/// check the database against later. Its deliveries are numbered by the head's sequence number
+/// negated, beside the events' own. Only scheduled heads go out (at start and hourly): a head
+/// sent per event would date and count intake.
+pub async fn announce_head(
+    conn: &mut AnyConnection,
+    head: &audit::Head,
+    at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let body = serde_json::json!({
+        "id": Uuid::new_v4(),
+        "kind": HEAD_KIND,
+        "head": head.to_string(),
+    });
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (endpoint_id, seq, kind, payload, attempts, next_attempt_at, created_at) \
+         SELECT id, CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS TEXT), 0, CAST($4 AS BIGINT), CAST($4 AS BIGINT) \
+         FROM webhook_endpoints WHERE active = 1 ON CONFLICT DO NOTHING",
+    )
+    .bind(-head.seq)
+    .bind(HEAD_KIND)
+    .bind(body.to_string())
+    .bind(at_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The wait before the attempt after `attempts` failed ones.
 pub fn backoff_ms(attempts: i64) -> i64 {
     let doublings = u32::try_from((attempts - 1).clamp(0, 20)).unwrap_or(20);
