@@ -410,3 +410,107 @@ mod tests {
         assert!(check_unit_name("区建设局\n").is_err());
     }
 }
+
+/// A unit's place in the directory, as the tree functions read it: its parent and the unit it
+/// was merged into, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Node {
+    pub id: crate::UnitId,
+    pub parent: Option<crate::UnitId>,
+    pub merged_into: Option<crate::UnitId>,
+}
+
+/// The one definition of a unit's scope: the unit and everything under it, including the units
+/// merged into it and what hangs under those (the surviving unit answers for their findings).
+/// Every unit-facing route of the server reads it through its `UnitScope` extractor.
+pub fn subtree(nodes: &[Node], root: crate::UnitId) -> std::collections::HashSet<crate::UnitId> {
+    let mut inside = std::collections::HashSet::from([root]);
+    // A re-parented or merged unit may come before its parent: repeat until nothing joins.
+    loop {
+        let before = inside.len();
+        for n in nodes {
+            if [n.parent, n.merged_into]
+                .iter()
+                .flatten()
+                .any(|p| inside.contains(p))
+            {
+                inside.insert(n.id);
+            }
+        }
+        if inside.len() == before {
+            return inside;
+        }
+    }
+}
+
+/// A unit and the units above it, nearest first (a cycle in damaged data stops the walk).
+pub fn ancestors(nodes: &[Node], unit: crate::UnitId) -> Vec<crate::UnitId> {
+    let mut chain = vec![unit];
+    let mut at = nodes.iter().find(|n| n.id == unit).and_then(|n| n.parent);
+    while let Some(p) = at {
+        if chain.contains(&p) {
+            break;
+        }
+        chain.push(p);
+        at = nodes.iter().find(|n| n.id == p).and_then(|n| n.parent);
+    }
+    chain
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+    use crate::UnitId;
+
+    #[test]
+    fn a_subtree_follows_children_and_merges_and_ancestors_climb() {
+        let [a, b, c, d, e] = [(); 5].map(|_| UnitId::new());
+        let nodes = [
+            // Listed child before parent, and a unit merged into a station.
+            Node {
+                id: c,
+                parent: Some(b),
+                merged_into: None,
+            },
+            Node {
+                id: b,
+                parent: Some(a),
+                merged_into: None,
+            },
+            Node {
+                id: a,
+                parent: None,
+                merged_into: None,
+            },
+            Node {
+                id: d,
+                parent: None,
+                merged_into: Some(b),
+            },
+            Node {
+                id: e,
+                parent: Some(d),
+                merged_into: None,
+            },
+        ];
+        assert_eq!(subtree(&nodes, a), [a, b, c, d, e].into_iter().collect());
+        assert_eq!(subtree(&nodes, b), [b, c, d, e].into_iter().collect());
+        assert_eq!(subtree(&nodes, c), [c].into_iter().collect());
+        assert_eq!(ancestors(&nodes, c), vec![c, b, a]);
+        assert_eq!(ancestors(&nodes, a), vec![a]);
+        // A cycle ends the walk instead of looping.
+        let looped = [
+            Node {
+                id: a,
+                parent: Some(b),
+                merged_into: None,
+            },
+            Node {
+                id: b,
+                parent: Some(a),
+                merged_into: None,
+            },
+        ];
+        assert_eq!(ancestors(&looped, a), vec![a, b]);
+    }
+}

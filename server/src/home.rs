@@ -1,13 +1,12 @@
 //! What each role's home page summarises: the office's counts, the monitor's progress against
 //! the quota, the unit's own directory entry and open findings.
 
-use crate::auth::extract::{MonitorUser, OfficeUser, UnitUser};
+use crate::auth::extract::{MonitorUser, OfficeUser, UnitScope};
 use crate::campaigns;
 use crate::clock::today_cst;
 use crate::error::ApiError;
 use crate::quotas;
 use crate::state::AppState;
-use crate::units;
 use axum::extract::State;
 use axum::Json;
 use chafang_domain::api::{MonitorOverview, OfficeOverview, UnitOverview, UnitRef};
@@ -81,10 +80,11 @@ async fn monitor_overview(
     responses((status = 200, body = UnitOverview), (status = 401), (status = 404)))]
 async fn unit_overview(
     State(state): State<AppState>,
-    unit: UnitUser,
+    scope: UnitScope,
 ) -> Result<Json<UnitOverview>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let tree = units::subtree(units::list_all(&mut conn).await?, unit.unit_id);
+    let unit = &scope.user;
+    let tree = scope.units.clone();
     let own = tree
         .iter()
         .find(|u| u.id == unit.unit_id)

@@ -8,7 +8,7 @@
 //! current campaign's self-inspection stage.
 
 use crate::audit;
-use crate::auth::extract::{OfficeUser, UnitUser};
+use crate::auth::extract::{OfficeUser, UnitScope, UnitUser};
 use crate::campaigns;
 use crate::clock::{now_ms, today_cst};
 use crate::error::{ApiError, ApiJson};
@@ -180,13 +180,9 @@ async fn item_unit(
     Ok(Some((unit, year, row.try_get("body")?)))
 }
 
-/// The unit user's scope: their unit's subtree, with every unit's name.
-async fn scope_of(
-    conn: &mut AnyConnection,
-    me: &UnitUser,
-) -> Result<(HashSet<UnitId>, HashMap<UnitId, String>), ApiError> {
-    let all = units::list_all(conn).await?;
-    Ok((units::subtree_ids(&all, me.unit_id), names_of(&all)))
+/// The unit user's scope (from its extractor), with every unit's name.
+fn scope_of(scope: &UnitScope) -> (HashSet<UnitId>, HashMap<UnitId, String>) {
+    (scope.ids().clone(), names_of(&scope.directory))
 }
 
 /// A revision's content as the database keeps it.
@@ -249,15 +245,16 @@ fn check_content(description: &str, answer: &RegisterAnswer) -> Result<(), ApiEr
     responses((status = 200, body = UnitRegister), (status = 401), (status = 404)))]
 pub async fn unit_register(
     State(state): State<AppState>,
-    me: UnitUser,
+    unit: UnitScope,
 ) -> Result<Json<UnitRegister>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    Ok(Json(register_of(&mut conn, &me).await?))
+    Ok(Json(register_of(&mut conn, &unit).await?))
 }
 
-async fn register_of(conn: &mut AnyConnection, me: &UnitUser) -> Result<UnitRegister, ApiError> {
+async fn register_of(conn: &mut AnyConnection, unit: &UnitScope) -> Result<UnitRegister, ApiError> {
+    let me = &unit.user;
     let year = today_cst().year();
-    let (scope, names) = scope_of(conn, me).await?;
+    let (scope, names) = scope_of(unit);
     let items = load_items(conn, year, &names, |u| scope.contains(&u)).await?;
     let nothing_found =
         sqlx::query("SELECT 1 AS one FROM register_nil_filings WHERE unit_id = $1 AND year = $2")
@@ -282,11 +279,12 @@ async fn register_of(conn: &mut AnyConnection, me: &UnitUser) -> Result<UnitRegi
         (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn create_item(
     State(state): State<AppState>,
-    me: UnitUser,
+    unit_scope: UnitScope,
     ApiJson(up): ApiJson<RegisterItemUpload>,
 ) -> Result<(StatusCode, Json<RegisterItem>), ApiError> {
+    let me = unit_scope.user.clone();
+    let (scope, names) = scope_of(&unit_scope);
     let mut tx = state.db.begin_write().await?;
-    let (scope, names) = scope_of(&mut tx, &me).await?;
     let unit = up.unit_id.unwrap_or(me.unit_id);
     if !scope.contains(&unit) {
         return Err(ApiError::NotFound);
@@ -352,13 +350,14 @@ pub async fn create_item(
         (status = 409), (status = 422)))]
 pub async fn revise_item(
     State(state): State<AppState>,
-    me: UnitUser,
+    unit_scope: UnitScope,
     Path(id): Path<String>,
     ApiJson(up): ApiJson<RegisterRevisionUpload>,
 ) -> Result<Json<RegisterItem>, ApiError> {
+    let me = unit_scope.user.clone();
+    let (scope, names) = scope_of(&unit_scope);
     let item: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
-    let (scope, names) = scope_of(&mut tx, &me).await?;
     let (unit, year, _) = item_unit(&mut tx, item)
         .await?
         .filter(|(u, _, _)| scope.contains(u))
@@ -436,14 +435,15 @@ async fn is_repeat(
         (status = 409), (status = 422)))]
 pub async fn nothing_found(
     State(state): State<AppState>,
-    me: UnitUser,
+    unit_scope: UnitScope,
     ApiJson(up): ApiJson<NothingFoundUpload>,
 ) -> Result<Json<UnitRegister>, ApiError> {
+    let me = unit_scope.user.clone();
     if up.note.chars().count() > chafang_domain::selfcheck::MAX_TEXT {
         return Err(refused("the note is too long"));
     }
     let mut tx = state.db.begin_write().await?;
-    let before = register_of(&mut tx, &me).await?;
+    let before = register_of(&mut tx, &unit_scope).await?;
     if !before.items.is_empty() {
         return Err(ApiError::Conflict(
             "the register already has items: it cannot also say nothing was found".into(),
@@ -473,7 +473,7 @@ pub async fn nothing_found(
         )
         .await?;
     }
-    let after = register_of(&mut tx, &me).await?;
+    let after = register_of(&mut tx, &unit_scope).await?;
     tx.commit().await?;
     Ok(Json(after))
 }

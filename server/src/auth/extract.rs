@@ -111,3 +111,63 @@ impl FromRequestParts<AppState> for UnitUser {
         Ok(UnitUser { current, unit_id })
     }
 }
+
+/// A unit user with the scope every unit-facing route answers within: their unit's subtree as
+/// `chafang_domain::unit::subtree` defines it (children, and units merged in), read from the
+/// directory as it is now. Anything outside it is 404, as if it did not exist.
+#[derive(Debug, Clone)]
+pub struct UnitScope {
+    pub user: UnitUser,
+    /// The units of the scope, in the directory's order (parents before children).
+    pub units: Vec<chafang_domain::api::UnitView>,
+    /// Every unit of the directory, for names of units outside the scope that a record cites
+    /// (a commitment of a unit above), never for access.
+    pub directory: Vec<chafang_domain::api::UnitView>,
+    ids: std::collections::HashSet<UnitId>,
+}
+
+impl UnitScope {
+    /// The scope of `user` in a directory.
+    pub fn of(user: UnitUser, directory: Vec<chafang_domain::api::UnitView>) -> UnitScope {
+        let ids = crate::units::subtree_ids(&directory, user.unit_id);
+        let units = directory
+            .iter()
+            .filter(|u| ids.contains(&u.id))
+            .cloned()
+            .collect();
+        UnitScope {
+            user,
+            units,
+            directory,
+            ids,
+        }
+    }
+
+    /// The unit the user is bound to.
+    pub fn unit_id(&self) -> UnitId {
+        self.user.unit_id
+    }
+
+    /// Whether a unit is in the scope.
+    pub fn contains(&self, unit: UnitId) -> bool {
+        self.ids.contains(&unit)
+    }
+
+    /// The ids of the scope's units.
+    pub fn ids(&self) -> &std::collections::HashSet<UnitId> {
+        &self.ids
+    }
+}
+
+impl FromRequestParts<AppState> for UnitScope {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = UnitUser::from_request_parts(parts, state).await?;
+        let mut conn = state.db.pool.acquire().await?;
+        let directory = crate::units::list_all(&mut conn).await?;
+        Ok(UnitScope::of(user, directory))
+    }
+}

@@ -23,8 +23,7 @@ use chafang_domain::api::{
 use chafang_domain::campaign::{CampaignError, CampaignPlan, Deadlines, Focus, YEARS};
 use chafang_domain::criteria::{CriteriaSetKind, Criterion};
 use chafang_domain::{CampaignId, Role, UnitId, UserId};
-use sqlx::{AnyConnection, Row};
-use std::collections::HashMap;
+use sqlx::AnyConnection;
 use store::CampaignRecord;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -111,31 +110,6 @@ pub async fn current_deadlines(db: &Db) -> Result<Deadlines, ApiError> {
         .map_or_else(Deadlines::default, |c| c.deadlines))
 }
 
-/// A unit and the units above it.
-async fn unit_and_ancestors(
-    conn: &mut AnyConnection,
-    unit: UnitId,
-) -> Result<Vec<UnitId>, ApiError> {
-    let rows = sqlx::query("SELECT id, parent_id FROM units")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut parent: HashMap<String, Option<String>> = HashMap::new();
-    for r in &rows {
-        parent.insert(r.try_get("id")?, r.try_get("parent_id")?);
-    }
-    let mut chain = vec![unit];
-    let mut at = parent.get(&unit.to_string()).cloned().flatten();
-    while let Some(p) = at {
-        let id: UnitId = p.parse().map_err(store::internal)?;
-        if chain.contains(&id) {
-            break;
-        }
-        chain.push(id);
-        at = parent.get(&p).cloned().flatten();
-    }
-    Ok(chain)
-}
-
 /// The current year's campaign: stages, criteria, quota rules and deadlines. A unit user sees
 /// among the key units only its own (or the one it belongs to), not the whole list.
 #[utoipa::path(get, path = "/api/v1/campaigns/current", tag = "campaigns",
@@ -148,7 +122,10 @@ async fn current_campaign(
     let mut campaign = current(&mut conn).await?.ok_or(ApiError::NotFound)?;
     if me.user.role == Role::Unit {
         let own = match &me.user.unit {
-            Some(u) => unit_and_ancestors(&mut conn, u.id).await?,
+            Some(u) => chafang_domain::unit::ancestors(
+                &crate::units::nodes(&crate::units::list_all(&mut conn).await?),
+                u.id,
+            ),
             None => Vec::new(),
         };
         campaign.key_units.retain(|k| own.contains(&k.id));

@@ -28,11 +28,10 @@ pub mod render;
 pub mod store;
 pub mod table;
 
-use crate::auth::extract::{OfficeUser, UnitUser};
+use crate::auth::extract::{OfficeUser, UnitScope};
 use crate::clock::today_cst;
 use crate::error::{ApiError, ApiJson};
 use crate::findings::store::{self as cases, CaseRecord};
-use crate::findings::unit::scope;
 use crate::findings::views::{self, UnitNames};
 use crate::state::AppState;
 use crate::units;
@@ -411,15 +410,14 @@ pub async fn office_pdf(
 /// The documents addressed to the unit or a unit under it, and the bulletins, newest first.
 async fn unit_documents(
     conn: &mut AnyConnection,
-    me: &UnitUser,
+    scope: &UnitScope,
 ) -> Result<Vec<store::Stored>, ApiError> {
-    let scope = scope(conn, me.unit_id).await?;
     let names = UnitNames::load(conn).await?;
     Ok(store::list(conn, &names, paths::UNIT_DOCUMENTS)
         .await?
         .into_iter()
         .filter(|d| match &d.view.unit {
-            Some(u) => scope.contains(&u.id),
+            Some(u) => scope.contains(u.id),
             // A bulletin goes to every appraised unit.
             None => d.view.kind == DocumentKind::Bulletin,
         })
@@ -431,11 +429,11 @@ async fn unit_documents(
     responses((status = 200, body = Vec<DocumentView>), (status = 401), (status = 404)))]
 pub async fn unit_list(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
 ) -> Result<Json<Vec<DocumentView>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     Ok(Json(
-        unit_documents(&mut conn, &me)
+        unit_documents(&mut conn, &scope)
             .await?
             .into_iter()
             .map(|d| d.view)
@@ -450,11 +448,11 @@ pub async fn unit_list(
     responses((status = 200, content_type = "application/pdf"), (status = 401), (status = 404)))]
 pub async fn unit_pdf(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let doc = unit_documents(&mut conn, &me)
+    let doc = unit_documents(&mut conn, &scope)
         .await?
         .into_iter()
         .find(|d| d.view.id.to_string() == id)

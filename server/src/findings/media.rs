@@ -6,7 +6,7 @@
 
 use super::unit::in_scope;
 use super::views;
-use crate::auth::extract::{OfficeUser, UnitUser};
+use crate::auth::extract::{OfficeUser, UnitScope};
 use crate::error::ApiError;
 use crate::photos::{display_key, thumb_key};
 use crate::state::AppState;
@@ -66,11 +66,11 @@ pub async fn office_photo(
     responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
 pub async fn unit_case_photo(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
     Path((id, n, size)): Path<(String, usize, String)>,
 ) -> Result<Response, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let case = in_scope(&mut conn, me.unit_id, &id).await?;
+    let case = in_scope(&mut conn, &scope, &id).await?;
     let shas = views::chosen_photos(&mut conn, case.id).await?;
     drop(conn);
     let sha = shas.get(n).ok_or(ApiError::NotFound)?;
@@ -83,7 +83,7 @@ pub async fn unit_case_photo(
     responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
 pub async fn unit_answer_photo(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
     Path((id, n, size)): Path<(String, usize, String)>,
 ) -> Result<Response, ApiError> {
     let answer: chafang_domain::AnswerId = id.parse().map_err(|_| ApiError::NotFound)?;
@@ -94,7 +94,7 @@ pub async fn unit_answer_photo(
         .await?
         .ok_or(ApiError::NotFound)?
         .try_get("case_id")?;
-    in_scope(&mut conn, me.unit_id, &case_id).await?;
+    in_scope(&mut conn, &scope, &case_id).await?;
     let sha: String = sqlx::query(
         "SELECT ap.sha256 FROM answer_photos ap JOIN photos p ON p.sha256 = ap.sha256 \
          JOIN answers a ON a.id = ap.answer_id \

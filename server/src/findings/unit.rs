@@ -4,11 +4,10 @@
 
 use super::store::{self, day_text, take_step, CaseRecord, Col, Taken};
 use super::views::{self, UnitNames};
-use crate::auth::extract::UnitUser;
+use crate::auth::extract::{UnitScope, UnitUser};
 use crate::clock::{now_ms, today_cst};
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
-use crate::units;
 use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{AnswerUpload, CompletionUpload, UnitCase, UnitStep};
@@ -16,28 +15,19 @@ use chafang_domain::followup::{
     add_working_days, check_answer, Actor, AnswerKind, Step, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
 };
 use chafang_domain::visit::{is_sha256_hex, PhotoRef, MAX_PHOTOS_PER_FINDING, MAX_PHOTO_BYTES};
-use chafang_domain::{AnswerId, CaseId, UnitId};
+use chafang_domain::{AnswerId, CaseId};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashSet;
-
-/// The units a unit user answers for: their own and everything under it.
-pub async fn scope(conn: &mut AnyConnection, unit: UnitId) -> Result<HashSet<UnitId>, ApiError> {
-    let all = units::list_all(conn).await?;
-    Ok(units::subtree(all, unit)
-        .into_iter()
-        .map(|u| u.id)
-        .collect())
-}
 
 /// A released case in the user's scope, or 404 (the same answer whether it exists or not).
 pub async fn in_scope(
     conn: &mut AnyConnection,
-    unit: UnitId,
+    scope: &UnitScope,
     id: &str,
 ) -> Result<CaseRecord, ApiError> {
     let id: CaseId = id.parse().map_err(|_| ApiError::NotFound)?;
     let case = store::load(conn, id).await?.ok_or(ApiError::NotFound)?;
-    if case.state.is_released() && scope(conn, unit).await?.contains(&case.unit_id) {
+    if case.state.is_released() && scope.contains(case.unit_id) {
         Ok(case)
     } else {
         Err(ApiError::NotFound)
@@ -49,14 +39,13 @@ pub async fn in_scope(
     responses((status = 200, body = Vec<UnitCase>), (status = 401), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
 ) -> Result<Json<Vec<UnitCase>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let scope = scope(&mut conn, me.unit_id).await?;
     let names = UnitNames::load(&mut conn).await?;
     let mut out = Vec::new();
     for case in store::load_all(&mut conn).await? {
-        if case.state.is_released() && scope.contains(&case.unit_id) {
+        if case.state.is_released() && scope.contains(case.unit_id) {
             out.push(views::unit_case(&mut conn, &case, &names).await?);
         }
     }
@@ -79,11 +68,11 @@ pub async fn list(
     responses((status = 200, body = UnitCase), (status = 401), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
     Path(id): Path<String>,
 ) -> Result<Json<UnitCase>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let case = in_scope(&mut conn, me.unit_id, &id).await?;
+    let case = in_scope(&mut conn, &scope, &id).await?;
     let names = UnitNames::load(&mut conn).await?;
     Ok(Json(views::unit_case(&mut conn, &case, &names).await?))
 }
@@ -272,12 +261,13 @@ async fn completion(
     responses((status = 200, body = UnitCase), (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn step(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
     Path(id): Path<String>,
     ApiJson(step): ApiJson<UnitStep>,
 ) -> Result<Json<UnitCase>, ApiError> {
+    let me = &scope.user;
     let mut tx = state.db.begin_write().await?;
-    let case = in_scope(&mut tx, me.unit_id, &id).await?;
+    let case = in_scope(&mut tx, &scope, &id).await?;
     match &step {
         UnitStep::Acknowledge => {
             let today = today_cst();
@@ -302,8 +292,8 @@ pub async fn step(
             )
             .await?;
         }
-        UnitStep::Answer(a) => answer(&mut tx, &case, &me, a).await?,
-        UnitStep::ReportCompletion(c) => completion(&mut tx, &case, &me, c).await?,
+        UnitStep::Answer(a) => answer(&mut tx, &case, me, a).await?,
+        UnitStep::ReportCompletion(c) => completion(&mut tx, &case, me, c).await?,
     }
     let after = store::load(&mut tx, case.id)
         .await?

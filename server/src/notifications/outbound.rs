@@ -30,7 +30,7 @@ impl AllowList {
     /// Whether `host` (as `url::Url::host_str` gives it) is allowed inward.
     pub fn allows(&self, host: &str) -> bool {
         let host = canonical_host(host);
-        self.0.iter().any(|h| *h == host)
+        self.0.contains(&host)
     }
 }
 

@@ -14,7 +14,7 @@ mod tables;
 
 pub use book::{Book, Cell};
 
-use crate::auth::extract::{OfficeUser, UnitUser};
+use crate::auth::extract::{OfficeUser, UnitScope, UnitUser};
 use crate::error::{ApiError, ApiJson};
 use crate::findings;
 use crate::state::AppState;
@@ -197,13 +197,14 @@ async fn file_of(job: std::sync::Arc<jobs::Job>) -> Result<Response, ApiError> {
         (status = 409, description = "two exports of this user are running"), (status = 422)))]
 async fn unit_start(
     State(state): State<AppState>,
-    me: UnitUser,
+    unit: UnitScope,
     ApiJson(req): ApiJson<UnitReportRequest>,
 ) -> Result<(StatusCode, Json<ReportJob>), ApiError> {
     check_year(req.year)?;
+    let me = &unit.user;
+    let scope = unit.ids().clone();
     let mut conn = state.db.pool.acquire().await?;
-    let scope = findings::unit::scope(&mut conn, me.unit_id).await?;
-    let dir = Directory::of(units::list_all(&mut conn).await?);
+    let dir = Directory::of(unit.directory.clone());
     let criteria = CriterionNames::of_year(&mut conn, req.year).await?;
     let all = findings::store::load_all(&mut conn).await?;
     drop(conn);

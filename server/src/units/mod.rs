@@ -16,7 +16,7 @@ mod plan;
 pub mod sheet;
 
 use crate::audit;
-use crate::auth::extract::{CurrentUser, OfficeUser, UnitUser};
+use crate::auth::extract::{CurrentUser, OfficeUser, UnitScope};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
@@ -357,22 +357,18 @@ pub fn subtree(all: Vec<UnitView>, root: UnitId) -> Vec<UnitView> {
 /// The ids of a unit and everything under it, including the units merged into it (and what
 /// hangs under those): the surviving unit answers for their findings.
 pub fn subtree_ids(all: &[UnitView], root: UnitId) -> HashSet<UnitId> {
-    let mut inside = HashSet::from([root]);
-    // Parents come before children in `list_all`'s order, but a re-parented or merged unit
-    // may not: repeat until nothing new joins.
-    loop {
-        let before = inside.len();
-        for u in all {
-            let above = [u.parent_id, u.merged_into];
-            if above.iter().flatten().any(|p| inside.contains(p)) {
-                inside.insert(u.id);
-            }
-        }
-        if inside.len() == before {
-            break;
-        }
-    }
-    inside
+    chafang_domain::unit::subtree(&nodes(all), root)
+}
+
+/// The directory as the domain's tree functions read it.
+pub fn nodes(all: &[UnitView]) -> Vec<chafang_domain::unit::Node> {
+    all.iter()
+        .map(|u| chafang_domain::unit::Node {
+            id: u.id,
+            parent: u.parent_id,
+            merged_into: u.merged_into,
+        })
+        .collect()
 }
 
 /// The units a user may see.
@@ -557,15 +553,13 @@ async fn edit_unit(
     responses((status = 200, body = Vec<UnitRecord>), (status = 401), (status = 404, description = "not a unit user")))]
 async fn unit_directory(
     State(state): State<AppState>,
-    me: UnitUser,
+    scope: UnitScope,
 ) -> Result<Json<Vec<UnitRecord>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let all = list_records(&mut conn).await?;
-    let views: Vec<UnitView> = all.iter().map(|r| r.unit.clone()).collect();
-    let inside = subtree_ids(&views, me.unit_id);
     Ok(Json(
         all.into_iter()
-            .filter(|r| inside.contains(&r.unit.id))
+            .filter(|r| scope.contains(r.unit.id))
             .collect(),
     ))
 }
