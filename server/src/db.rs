@@ -61,9 +61,72 @@ pub struct WriteTx {
     _writer: Option<OwnedMutexGuard<()>>,
 }
 
+impl std::fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteTx")
+    }
+}
+
 impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
+    }
+}
+
+/// A write transaction runs queries like the connection it holds, so that store functions that
+/// must write an event can take the transaction itself (`audit::record` takes nothing else):
+/// a change and its event then commit together by construction.
+impl<'c> sqlx::Executor<'c> for &'c mut WriteTx {
+    type Database = Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::stream::BoxStream<
+        'e,
+        Result<sqlx::Either<sqlx::any::AnyQueryResult, sqlx::any::AnyRow>, sqlx::Error>,
+    >
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, Any>,
+    {
+        let conn: &'c mut AnyConnection = &mut self.tx;
+        conn.fetch_many(query)
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::future::BoxFuture<'e, Result<Option<sqlx::any::AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, Any>,
+    {
+        let conn: &'c mut AnyConnection = &mut self.tx;
+        conn.fetch_optional(query)
+    }
+
+    fn prepare_with<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+        parameters: &'e [sqlx::any::AnyTypeInfo],
+    ) -> futures::future::BoxFuture<'e, Result<sqlx::any::AnyStatement<'q>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        let conn: &'c mut AnyConnection = &mut self.tx;
+        conn.prepare_with(sql, parameters)
+    }
+
+    fn describe<'e, 'q: 'e>(
+        self,
+        sql: &'q str,
+    ) -> futures::future::BoxFuture<'e, Result<sqlx::Describe<Any>, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        let conn: &'c mut AnyConnection = &mut self.tx;
+        conn.describe(sql)
     }
 }
 

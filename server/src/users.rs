@@ -5,6 +5,7 @@ use crate::audit;
 use crate::auth::extract::OfficeUser;
 use crate::auth::password;
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
@@ -59,7 +60,7 @@ pub struct NewUser {
 
 /// Inserts an account and its audit event. A taken user name is a unique violation (409).
 pub async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: Option<UserId>,
     user: NewUser,
 ) -> Result<UserId, ApiError> {

@@ -7,6 +7,7 @@ use crate::audit;
 use crate::auth::extract::{CurrentUser, MonitorUser};
 use crate::campaigns;
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiJson};
 use crate::findings;
 use crate::quotas;
@@ -99,7 +100,7 @@ async fn criteria_codes(
 /// Inserts a new visit with its findings and photo list; `false` when a visit with this id or
 /// device sequence number is already there (the caller then compares).
 async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     monitor: UserId,
     v: &VisitUpload,
     body: &str,

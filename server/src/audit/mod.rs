@@ -16,6 +16,7 @@ pub use checkpoint::checkpoint;
 pub use verify::{verify, verify_against, verify_with, Break, VerifyReport};
 
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use chafang_domain::event::EventKind;
 use chafang_domain::UserId;
@@ -146,7 +147,8 @@ pub fn event_hash(
 /// the webhook outbox), and returns its hash. Bumping the head row first makes concurrent
 /// appenders wait for each other, so the chain never forks; the primary key on `seq` would
 /// refuse a fork all the same.
-pub async fn append(conn: &mut AnyConnection, event: Event) -> Result<String, ApiError> {
+pub async fn append(tx: &mut WriteTx, event: Event) -> Result<String, ApiError> {
+    let conn: &mut AnyConnection = tx;
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
@@ -217,7 +219,7 @@ pub async fn append(conn: &mut AnyConnection, event: Event) -> Result<String, Ap
 /// Appends the event of a change to one record: `kind` happened to `subject`, done by `actor`
 /// (`None` for the system: the command line or the demo loader).
 pub async fn record(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: Option<UserId>,
     kind: EventKind,
     subject: impl std::fmt::Display,

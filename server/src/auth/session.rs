@@ -4,6 +4,7 @@
 
 use crate::audit::{self, Event};
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderValue};
 use chafang_domain::event::EventKind;
@@ -22,7 +23,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Starts a session and returns its token.
-pub async fn start(conn: &mut AnyConnection, user: UserId) -> Result<String, ApiError> {
+pub async fn start(conn: &mut WriteTx, user: UserId) -> Result<String, ApiError> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
@@ -48,11 +49,7 @@ pub async fn start(conn: &mut AnyConnection, user: UserId) -> Result<String, Api
 }
 
 /// Revokes one session. Returns whether a live session was revoked.
-pub async fn revoke(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-    user: UserId,
-) -> Result<bool, ApiError> {
+pub async fn revoke(conn: &mut WriteTx, token_hash: &str, user: UserId) -> Result<bool, ApiError> {
     let done = sqlx::query(
         "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
     )

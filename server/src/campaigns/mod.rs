@@ -12,6 +12,7 @@ pub mod store;
 use crate::auth::extract::{CurrentUser, OfficeUser};
 use crate::clock::today_cst;
 use crate::db::Db;
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -75,7 +76,7 @@ pub fn view(r: &CampaignRecord) -> CampaignView {
 
 /// Opens a year with the defaults and the given focus (the demo loader's way).
 pub async fn open_year(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: Option<UserId>,
     year: i32,
     focus: Focus,

@@ -8,6 +8,7 @@
 
 use crate::audit;
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use chafang_domain::api::{CampaignSummary, UnitRef};
 use chafang_domain::campaign::{CampaignPlan, Deadlines, Focus, Stage, StageKind};
@@ -326,7 +327,7 @@ fn criteria_json(sets: &[(CriteriaSetKind, Vec<Criterion>)]) -> Value {
 /// Records a new year (checked by the caller) with its key units; one event on the chain. A
 /// second campaign for the same year is a unique violation (409).
 pub async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: Option<UserId>,
     plan: &CampaignPlan,
     key_units: &[UnitId],
@@ -377,7 +378,7 @@ pub async fn insert(
 
 /// One changed field of an edit: an event with its old and new value.
 async fn changed(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     id: CampaignId,
     field: &str,
@@ -402,7 +403,7 @@ async fn changed(
 /// changed field is written and goes on the chain as its own event with the old and new value;
 /// an edit that changes nothing writes nothing. Returns how many fields changed.
 pub async fn save_edit(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     old: &CampaignRecord,
     new: &CampaignPlan,
@@ -482,7 +483,7 @@ pub async fn save_edit(
 
 /// Closes a year (locked by `lock_open`): from now on it is frozen.
 pub async fn close(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     record: &CampaignRecord,
 ) -> Result<(), ApiError> {

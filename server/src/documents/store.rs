@@ -2,6 +2,7 @@
 //! store, row and audit event, all in the caller's write transaction.
 
 use crate::audit;
+use crate::db::WriteTx;
 use crate::error::{internal, ApiError};
 use crate::findings::store::{day_text, parse_day};
 use crate::findings::views::UnitNames;
@@ -67,7 +68,7 @@ pub struct NewDocument {
 /// Stores the PDF's bytes, then the row and its audit event (with the bytes' SHA-256) in the
 /// transaction. Bytes stored for a transaction that then fails are unreferenced and harmless.
 pub async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     blobs: &crate::blobs::Blobs,
     doc: NewDocument,
     pdf: Vec<u8>,

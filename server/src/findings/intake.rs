@@ -7,6 +7,7 @@
 use super::store::{self, day_text, severity_str, take_step, CaseRecord, Taken, COLUMNS};
 use super::tally::{self, Place};
 use crate::audit;
+use crate::db::WriteTx;
 use crate::error::{internal, ApiError};
 use crate::units;
 use chafang_domain::event::EventKind;
@@ -61,7 +62,7 @@ pub async fn check_citations(conn: &mut AnyConnection, v: &VisitUpload) -> Resul
 
 /// Opens a case per finding of a visit just inserted.
 pub async fn open_cases(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     monitor: UserId,
     v: &VisitUpload,
     received_at: i64,
@@ -160,7 +161,7 @@ async fn cases_of_visit(
     rows.iter().map(store::from_row).collect()
 }
 
-async fn supersede(conn: &mut AnyConnection, old: VisitId, new: VisitId) -> Result<(), ApiError> {
+async fn supersede(conn: &mut WriteTx, old: VisitId, new: VisitId) -> Result<(), ApiError> {
     for case in cases_of_visit(conn, old).await? {
         let payload = serde_json::json!({"corrected_by": new});
         if case.state == CaseState::Submitted {

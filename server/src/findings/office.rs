@@ -5,6 +5,7 @@ use super::store::{self, take_step, CaseRecord, Col, Taken};
 use super::views::{self, UnitNames};
 use crate::auth::extract::OfficeUser;
 use crate::clock::today_cst;
+use crate::db::WriteTx;
 use crate::error::{internal, ApiError, ApiJson};
 use crate::state::AppState;
 use crate::units;
@@ -288,7 +289,7 @@ async fn case_photo_hashes(
 /// Folds `case` into `into`: its reports and photos move over (photos held back if the target
 /// is already with the unit), and it stays on record as merged.
 async fn merge(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     case: &CaseRecord,
     into: CaseId,
     by: UserId,
@@ -359,7 +360,7 @@ async fn merge(
 /// Accepts the answer under judgement: a deadline or plan moves on to rectification with the
 /// committed date as its deadline; anything else closes the finding (销号).
 async fn accept(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     case: &CaseRecord,
     note: Option<String>,
     by: UserId,
@@ -396,7 +397,7 @@ async fn accept(
 /// Returns the answer under judgement with a reason: the unit answers again (with a fresh
 /// answer deadline) or goes on rectifying.
 async fn give_back(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     case: &CaseRecord,
     reason: String,
     by: UserId,

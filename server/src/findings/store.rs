@@ -6,6 +6,7 @@
 use super::tally::{self, Place};
 use crate::audit;
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use chafang_domain::event::EventKind;
 use chafang_domain::followup::{self, Actor, AnswerKind, CaseState, Deadlines, Rating, Step};
@@ -176,7 +177,7 @@ impl Taken {
 /// given columns, and records the step on the audit chain with `payload`. Refused steps are
 /// 409; a case that changed since it was read is 409 too.
 pub async fn take_step(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     case: &CaseRecord,
     taken: Taken,
     sets: Vec<(&'static str, Col)>,

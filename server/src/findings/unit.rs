@@ -6,6 +6,7 @@ use super::store::{self, day_text, take_step, CaseRecord, Col, Taken};
 use super::views::{self, UnitNames};
 use crate::auth::extract::{UnitScope, UnitUser};
 use crate::clock::{now_ms, today_cst};
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -170,7 +171,7 @@ fn body_of<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
 }
 
 async fn answer(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     case: &CaseRecord,
     me: &UnitUser,
     a: &AnswerUpload,
@@ -212,7 +213,7 @@ async fn answer(
 }
 
 async fn completion(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     case: &CaseRecord,
     me: &UnitUser,
     c: &CompletionUpload,

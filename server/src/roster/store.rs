@@ -5,6 +5,7 @@
 
 use crate::audit;
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::users;
 use chafang_domain::api::{ProfileEdit, UserView};
@@ -103,7 +104,7 @@ async fn upsert_profile(
 
 /// Records the profile of a new monitor.
 pub async fn insert_profile(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     user: UserId,
     p: &Profile,
@@ -184,7 +185,7 @@ fn profile_values(p: Option<&Profile>) -> Option<[&str; 4]> {
 /// Applies an edit to a monitor's name and profile. Every changed field goes on the chain
 /// with its old and new value, in one event; an edit that changes nothing writes nothing.
 pub async fn edit_profile(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     user: &UserView,
     edit: &ProfileEdit,
@@ -297,7 +298,7 @@ pub async fn all_appointments(
 
 /// Records an appointment (checked by the caller against the domain's rules).
 pub async fn insert_appointment(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     user: UserId,
     a: &Appointment,
@@ -364,7 +365,7 @@ pub async fn lock_monitor(conn: &mut AnyConnection, user: UserId) -> Result<User
 /// begins), the account closes and every session is revoked; the event names the terms, the
 /// number of sessions and the reason. Visits, findings and appointments all stay.
 pub async fn end_service(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     user: UserId,
     today: Date,

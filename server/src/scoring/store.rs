@@ -5,6 +5,7 @@
 
 use crate::audit;
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::{internal, ApiError};
 use chafang_domain::api::{PublicationSummary, PublishedRanking, PublishedRow, UnitRef};
 use chafang_domain::event::EventKind;
@@ -144,7 +145,7 @@ pub async fn load_inputs(
 
 /// Saves edited settings; one event with the old and the new.
 pub async fn save_settings(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     campaign: CampaignId,
     year: i32,
@@ -193,7 +194,7 @@ async fn next_revision(
 /// Records a survey entry as the unit's next revision.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_survey(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     campaign: CampaignId,
     year: i32,
@@ -238,7 +239,7 @@ pub async fn add_survey(
 /// Records the cross-check team's figure (or the return to the rule) as the next revision.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_override(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     campaign: CampaignId,
     year: i32,
@@ -305,7 +306,7 @@ pub fn figures_of(r: &PublishedRow) -> serde_json::Value {
 /// figure.
 #[allow(clippy::too_many_arguments)]
 pub async fn publish(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: UserId,
     campaign: CampaignId,
     year: i32,

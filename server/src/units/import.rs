@@ -16,6 +16,7 @@ use super::sheet::{self, Cell, Sheet, CSV_TYPE, XLSX_TYPE};
 use super::{create, list_records, lock_directory, update, NewUnit};
 use crate::audit;
 use crate::auth::extract::OfficeUser;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -80,7 +81,7 @@ async fn clear_renamed(conn: &mut AnyConnection, plan: &Plan) -> Result<(), ApiE
 /// Carries out a plan without errors in the caller's transaction: updates first (so that a
 /// unit may take a name another one gives up), then creations, each parent before its
 /// children. Fills in the created units' ids.
-async fn apply(conn: &mut AnyConnection, actor: UserId, plan: &mut Plan) -> Result<(), ApiError> {
+async fn apply(conn: &mut WriteTx, actor: UserId, plan: &mut Plan) -> Result<(), ApiError> {
     clear_renamed(conn, plan).await?;
     let file_sha256 = plan.report.file_sha256.clone();
     let context = || {

@@ -18,6 +18,7 @@ pub mod sheet;
 use crate::audit;
 use crate::auth::extract::{CurrentUser, OfficeUser, UnitScope};
 use crate::clock::now_ms;
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -59,7 +60,7 @@ pub struct NewUnit {
 /// Inserts a unit and its audit event. The tree's shape (top-level kinds have no parent) is a
 /// check constraint; a duplicate name under one parent is a unique violation.
 pub async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: Option<UserId>,
     unit: NewUnit,
 ) -> Result<UnitId, ApiError> {
@@ -69,7 +70,7 @@ pub async fn insert(
 /// Inserts a unit with its contacts; `context` is added to the audit event (an import names
 /// its file there).
 pub async fn create(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: Option<UserId>,
     unit: NewUnit,
     contacts: &UnitContacts,
@@ -198,7 +199,7 @@ pub fn changes(old: &Fields, new: &Fields) -> Map<String, Value> {
 /// value (with `context` beside them); a change of nothing writes nothing. Returns whether
 /// anything changed. The parent never changes here, so neither does the tree.
 pub async fn update(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     actor: Option<UserId>,
     id: UnitId,
     old: &Fields,
