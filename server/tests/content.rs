@@ -207,6 +207,30 @@ async fn every_content_table_edited_behind_the_server_is_named() {
         ] {
             caught(&s, what, &edit, &undo, record, id).await;
         }
+
+        // The operator's command names the record too (the SQLite file is the server's own).
+        if engine == chafang_server::Engine::Sqlite {
+            let verify = || {
+                std::process::Command::new(env!("CARGO_BIN_EXE_chafang"))
+                    .args([
+                        "--data-dir",
+                        s.dir.path().to_str().unwrap(),
+                        "audit",
+                        "verify",
+                    ])
+                    .env("DATABASE_URL", chafang_server::db::sqlite_url(s.dir.path()))
+                    .output()
+                    .unwrap()
+            };
+            let clean = verify();
+            assert!(clean.status.success(), "{clean:?}");
+            let edit = format!("UPDATE cases SET unit_text = '没有问题' WHERE id = '{c}'");
+            sqlx::query(&edit).execute(&s.db.pool).await.unwrap();
+            let caught = verify();
+            let said = String::from_utf8_lossy(&caught.stderr);
+            assert!(!caught.status.success(), "{caught:?}");
+            assert!(said.contains(&format!("case {c}")), "{said}");
+        }
         s.stop().await;
     }
 }
