@@ -65,13 +65,7 @@ pub fn commitments_for<'a>(
     kept: &'a [KeptCommitment],
     unit: UnitId,
 ) -> Vec<&'a KeptCommitment> {
-    let parent_of = |u: UnitId| units.iter().find(|x| x.id == u).and_then(|x| x.parent_id);
-    let mut line = Vec::new();
-    let mut at = Some(unit);
-    while let Some(u) = at.filter(|u| !line.contains(u)) {
-        line.push(u);
-        at = parent_of(u);
-    }
+    let line = chafang_domain::unit::ancestors(&chafang_domain::unit::Node::all(units), unit);
     let mut out: Vec<&KeptCommitment> = kept.iter().filter(|c| line.contains(&c.unit.id)).collect();
     out.sort_by_key(|c| line.iter().position(|u| *u == c.unit.id));
     out

@@ -420,6 +420,22 @@ pub struct Node {
     pub merged_into: Option<crate::UnitId>,
 }
 
+impl Node {
+    /// A directory entry's place in the tree.
+    pub fn of(u: &crate::api::UnitView) -> Node {
+        Node {
+            id: u.id,
+            parent: u.parent_id,
+            merged_into: u.merged_into,
+        }
+    }
+
+    /// The tree of a directory.
+    pub fn all(units: &[crate::api::UnitView]) -> Vec<Node> {
+        units.iter().map(Node::of).collect()
+    }
+}
+
 /// The one definition of a unit's scope: the unit and everything under it, including the units
 /// merged into it and what hangs under those (the surviving unit answers for their findings).
 /// Every unit-facing route of the server reads it through its `UnitScope` extractor.

@@ -363,13 +363,7 @@ pub fn subtree_ids(all: &[UnitView], root: UnitId) -> HashSet<UnitId> {
 
 /// The directory as the domain's tree functions read it.
 pub fn nodes(all: &[UnitView]) -> Vec<chafang_domain::unit::Node> {
-    all.iter()
-        .map(|u| chafang_domain::unit::Node {
-            id: u.id,
-            parent: u.parent_id,
-            merged_into: u.merged_into,
-        })
-        .collect()
+    chafang_domain::unit::Node::all(all)
 }
 
 /// The units a user may see.
