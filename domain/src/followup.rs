@@ -5,7 +5,7 @@
 //! once; the server enforces them and the app offers only what they allow.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, Weekday};
+use time::{Date, Duration};
 
 /// Where a finding stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -315,23 +315,15 @@ pub const DEFAULT_ANSWER_DAYS: u32 = 10;
 /// The longest deadline the office may set, in working days.
 pub const MAX_DEADLINE_DAYS: u32 = 60;
 
-/// Monday to Friday. Public holidays and the weekend days China swaps into working days
-/// (调休) are not known here yet; the office can lengthen a deadline around them.
+/// Monday to Friday (`calendar::WorkCalendar::weekdays_only`): the deadlines of the loop do not
+/// yet read the year's holidays and 调休 working days, which `WorkCalendar` counts.
 pub fn is_working_day(day: Date) -> bool {
-    !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
+    crate::calendar::WorkCalendar::weekdays_only().is_working_day(day)
 }
 
 /// The day `n` working days after `from` (a release on Friday with 1 day is due on Monday).
 pub fn add_working_days(from: Date, n: u32) -> Date {
-    let mut day = from;
-    let mut left = n;
-    while left > 0 {
-        day += Duration::days(1);
-        if is_working_day(day) {
-            left -= 1;
-        }
-    }
-    day
+    crate::calendar::WorkCalendar::weekdays_only().add_working_days(from, n)
 }
 
 /// The date a unit is shown for when the problem was seen: the day for an open visit, the

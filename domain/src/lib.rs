@@ -3,6 +3,7 @@
 //! for the server; a rule written here exists once.
 
 pub mod api;
+pub mod calendar;
 pub mod campaign;
 pub mod criteria;
 pub mod event;
