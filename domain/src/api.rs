@@ -248,6 +248,11 @@ pub mod paths {
         format!("/api/v1/unit/answers/{answer}/photos/{n}/{size}")
     }
 
+    /// `GET` the `n`th evidence photo of an answer to one of the monitor's own findings.
+    pub fn monitor_answer_photo(answer: crate::ids::AnswerId, n: usize, size: &str) -> String {
+        format!("/api/v1/monitor/answers/{answer}/photos/{n}/{size}")
+    }
+
     /// `POST` the reporter's rating of a finding's result.
     pub fn monitor_rating(case: crate::ids::CaseId) -> String {
         format!("/api/v1/monitor/findings/{case}/rating")

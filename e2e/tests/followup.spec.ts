@@ -2,7 +2,7 @@
 // (sent through the API as the phone's sync sends it) is reviewed by the office — the wording
 // the unit reads is edited — and released from the inbox after the deliberate confirmation
 // covert findings need; the unit head acknowledges it and answers 立行立改 with an evidence
-// photo taken in the browser; the monitor rates the result; the office accepts it (销号); and
+// photo taken in the browser; the monitor sees that photo and rates the result; the office accepts it (销号); and
 // the monitor sees it closed on the phone. Every page at phone size, every page accessible, and
 // nothing on the unit's pages names the reporter.
 import { Page, request } from '@playwright/test';
@@ -170,6 +170,8 @@ test('a finding goes from the monitor to the office, the unit and back, and is c
   await expect(mine).toHaveCount(1);
   await expect(mine.getByTestId('case-state')).toHaveText('已答复');
   await expect(mine.getByTestId('answers')).toContainText('立行立改');
+  // With the unit's evidence photo, as the unit and the office see it.
+  await expectImagesLoaded(page, '[data-testid=my-finding] [data-testid=answers] img.thumb', 1);
   await mine.getByTestId('rate-satisfied').click();
   await expect(mine.getByTestId('my-rating')).toContainText('满意');
   await expect(mine.getByTestId('rate-satisfied')).toHaveAttribute('aria-pressed', 'true');

@@ -388,6 +388,11 @@ fn table() -> Vec<Route> {
             "/api/v1/unit/answers/{id}/photos/{n}/{size}",
             vec![(AnswerU1, &[U1]), (AnswerU2, &[U2])],
         ),
+        route(
+            get.clone(),
+            "/api/v1/monitor/answers/{id}/photos/{n}/{size}",
+            vec![(AnswerU1, &[MonA]), (AnswerU2, &[MonB])],
+        ),
         route(get.clone(), "/api/v1/unit/team", only(UNITS)),
         // The roster (the office only).
         route(get.clone(), "/api/v1/office/roster", only(OFFICE)),

@@ -629,3 +629,42 @@ async fn review_merges_reroutes_rejects_and_covert_findings_need_a_deliberate_re
         s.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reporter_sees_the_units_evidence_photos_and_no_other_monitor_does() {
+    use chafang_domain::api::{paths, MyFinding};
+    use common::fixtures::{acknowledge_and_answer, case_of_finding};
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let other = s.login("monitor02").await;
+        let head = s.login("unit01").await;
+        let unit = a_unit(&s, "区建设局").await;
+        let v = visit(&unit, DeviceId::new(), 1, &[]);
+        assert_eq!(submit(&s, &monitor, &v).await.status(), 201);
+        let case = case_of_finding(&s, &office, v.findings[0].id).await;
+        common::fixtures::release(&s, &office, &[case], false).await;
+        let evidence = jpeg(640, 480, 61);
+        acknowledge_and_answer(&s, &head, case, &evidence).await;
+
+        let mine: Vec<MyFinding> = s.get_json(&monitor, paths::MONITOR_FINDINGS).await;
+        let f = mine
+            .iter()
+            .find(|f| f.case_id == case)
+            .expect("the finding");
+        let photos = &f.answers[0].photos;
+        assert_eq!(photos.len(), 1, "{engine:?}: {:?}", f.answers);
+        for link in [&photos[0].thumb, &photos[0].display] {
+            let res = monitor.get(s.url(link)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{engine:?}: {link}");
+            assert_eq!(res.headers()["content-type"], "image/jpeg");
+            let bytes = res.bytes().await.unwrap();
+            assert!(bytes.starts_with(&[0xff, 0xd8]), "{engine:?}: a JPEG");
+            // Another monitor, who did not report it, is told nothing.
+            let res = other.get(s.url(link)).send().await.unwrap();
+            assert_eq!(res.status(), 404, "{engine:?}: {link}");
+        }
+        s.stop().await;
+    }
+}

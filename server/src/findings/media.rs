@@ -6,7 +6,7 @@
 
 use super::unit::in_scope;
 use super::views;
-use crate::auth::extract::{OfficeUser, UnitScope};
+use crate::auth::extract::{MonitorUser, OfficeUser, UnitScope};
 use crate::error::ApiError;
 use crate::photos::{display_key, thumb_key};
 use crate::state::AppState;
@@ -77,6 +77,34 @@ pub async fn unit_case_photo(
     serve(&state, sha, &size).await
 }
 
+/// The case an answer belongs to, and the `n`th of its evidence photos that has arrived from
+/// the account that answered, if any.
+async fn answer_photo(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    n: usize,
+) -> Result<(String, Option<String>), ApiError> {
+    let answer: chafang_domain::AnswerId = id.parse().map_err(|_| ApiError::NotFound)?;
+    let case_id: String = sqlx::query("SELECT case_id FROM answers WHERE id = $1")
+        .bind(answer.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(ApiError::NotFound)?
+        .try_get("case_id")?;
+    let sha: Option<String> = sqlx::query(
+        "SELECT ap.sha256 FROM answer_photos ap JOIN photos p ON p.sha256 = ap.sha256 \
+         JOIN answers a ON a.id = ap.answer_id \
+         WHERE ap.answer_id = $1 AND p.uploaded_by = a.submitted_by ORDER BY ap.position LIMIT 1 OFFSET $2",
+    )
+    .bind(answer.to_string())
+    .bind(i64::try_from(n).map_err(|_| ApiError::NotFound)?)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| r.try_get("sha256"))
+    .transpose()?;
+    Ok((case_id, sha))
+}
+
 /// The `n`th evidence photo of one of the unit's answers.
 #[utoipa::path(get, path = "/api/v1/unit/answers/{id}/photos/{n}/{size}", tag = "findings",
     params(("id" = String, Path), ("n" = usize, Path), ("size" = String, Path, description = "display or thumb")),
@@ -86,26 +114,29 @@ pub async fn unit_answer_photo(
     scope: UnitScope,
     Path((id, n, size)): Path<(String, usize, String)>,
 ) -> Result<Response, ApiError> {
-    let answer: chafang_domain::AnswerId = id.parse().map_err(|_| ApiError::NotFound)?;
     let mut conn = state.db.pool.acquire().await?;
-    let case_id: String = sqlx::query("SELECT case_id FROM answers WHERE id = $1")
-        .bind(answer.to_string())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(ApiError::NotFound)?
-        .try_get("case_id")?;
+    let (case_id, sha) = answer_photo(&mut conn, &id, n).await?;
     in_scope(&mut conn, &scope, &case_id).await?;
-    let sha: String = sqlx::query(
-        "SELECT ap.sha256 FROM answer_photos ap JOIN photos p ON p.sha256 = ap.sha256 \
-         JOIN answers a ON a.id = ap.answer_id \
-         WHERE ap.answer_id = $1 AND p.uploaded_by = a.submitted_by ORDER BY ap.position LIMIT 1 OFFSET $2",
-    )
-    .bind(answer.to_string())
-    .bind(i64::try_from(n).map_err(|_| ApiError::NotFound)?)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(ApiError::NotFound)?
-    .try_get("sha256")?;
     drop(conn);
-    serve(&state, &sha, &size).await
+    serve(&state, &sha.ok_or(ApiError::NotFound)?, &size).await
+}
+
+/// The `n`th evidence photo of an answer to a finding the monitor reported: the reporter sees
+/// what the unit says it did (a re-encoded copy, like every photo served).
+#[utoipa::path(get, path = "/api/v1/monitor/answers/{id}/photos/{n}/{size}", tag = "findings",
+    params(("id" = String, Path), ("n" = usize, Path), ("size" = String, Path, description = "display or thumb")),
+    responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
+pub async fn monitor_answer_photo(
+    State(state): State<AppState>,
+    MonitorUser(me): MonitorUser,
+    Path((id, n, size)): Path<(String, usize, String)>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (case_id, sha) = answer_photo(&mut conn, &id, n).await?;
+    let case: chafang_domain::CaseId = case_id.parse().map_err(|_| ApiError::NotFound)?;
+    if !super::intake::reported_by(&mut conn, case, me.user.id).await? {
+        return Err(ApiError::NotFound);
+    }
+    drop(conn);
+    serve(&state, &sha.ok_or(ApiError::NotFound)?, &size).await
 }

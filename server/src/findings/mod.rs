@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unit::step))
         .routes(routes!(media::unit_case_photo))
         .routes(routes!(media::unit_answer_photo))
+        .routes(routes!(media::monitor_answer_photo))
         .routes(routes!(monitor::list))
         .routes(routes!(monitor::rate))
 }

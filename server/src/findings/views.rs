@@ -130,7 +130,7 @@ pub fn office_row(case: &CaseRecord, names: &UnitNames, reporters: Vec<String>) 
 pub enum Viewer {
     Office,
     Unit,
-    /// The reporting monitor sees the answers' words, not the unit's photos.
+    /// The reporting monitor sees the answers with their evidence photos.
     Reporter,
 }
 
@@ -181,7 +181,12 @@ pub async fn answers(
                     display: paths::unit_answer_photo(id, n, "display"),
                 })
                 .collect(),
-            Viewer::Reporter => Vec::new(),
+            Viewer::Reporter => (0..shas.len())
+                .map(|n| PhotoLink {
+                    thumb: paths::monitor_answer_photo(id, n, "thumb"),
+                    display: paths::monitor_answer_photo(id, n, "display"),
+                })
+                .collect(),
         };
         out.push(AnswerView {
             id,
