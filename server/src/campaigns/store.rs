@@ -363,8 +363,8 @@ pub async fn insert(
             focus: plan.focus.as_str().to_owned(),
             stages: plan.stages.clone(),
             criteria: criteria_json(&plan.criteria),
-            quota_rules: plan.quota_rules.clone(),
-            deadlines: plan.deadlines.clone(),
+            quota_rules: plan.quota_rules,
+            deadlines: plan.deadlines,
             coverage_target_pct: plan.coverage_target_pct,
             key_units: key_units.iter().map(|u| u.to_string()).collect(),
             // Kept from the first version of this event, which named only the district rule.
