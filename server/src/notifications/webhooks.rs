@@ -29,8 +29,7 @@ use axum::Json;
 use chafang_domain::api::{
     DeliveryFailure, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView,
 };
-use chafang_domain::event::EventKind;
-use chafang_domain::event::{WebhookCreated, WebhookDeactivated};
+use chafang_domain::event::{EventKind, WebhookCreated, WebhookDeactivated};
 use chafang_domain::followup::{shown_date, CaseState};
 use chafang_domain::quota::day_cst;
 use hmac::{Hmac, Mac};

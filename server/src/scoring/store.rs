@@ -8,9 +8,8 @@ use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::{internal, ApiError};
 use chafang_domain::api::{PublicationSummary, PublishedRanking, PublishedRow, UnitRef};
-use chafang_domain::event::EventKind;
 use chafang_domain::event::{
-    ScoringInspectionSet, ScoringPublished, ScoringSettingsChanged, ScoringSurveyEntered,
+    EventKind, ScoringInspectionSet, ScoringPublished, ScoringSettingsChanged, ScoringSurveyEntered,
 };
 use chafang_domain::scoring::{InspectionTally, ScoringSettings, SurveyCounts};
 use chafang_domain::{CampaignId, UnitId, UserId};
