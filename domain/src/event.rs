@@ -2,11 +2,27 @@
 //! event's name (`EventKind::name`), so a name never changes once it has been written; a kind
 //! read back from the chain is parsed with `EventKind::parse`, never compared as text.
 //!
+//! Each kind has its payload type (`EventPayload`, one variant per kind carrying its struct),
+//! so a kind is never recorded with another kind's payload. The payloads serialise to the
+//! JSON objects the chain has always held: a field's name and format never change once
+//! written, since stored events are hashed with their payload text and read back by name.
+//!
 //! What each kind does besides being recorded (who is told in the inbox, what leaves the
 //! system by webhook) is decided in one exhaustive `match` in the server's `audit::fanout`, so
 //! a new kind that does not answer those questions does not compile.
 
-use crate::followup::Step;
+use crate::api::{SheetFormat, TileSource};
+use crate::campaign::{Deadlines, Stage};
+use crate::followup::{AnswerKind, CaseState, Rating, Step};
+use crate::quota::{Pace, QuotaRules};
+use crate::roster::Team;
+use crate::scoring::{ScoringSettings, SurveyCounts};
+use crate::selfcheck::ProblemSource;
+use crate::unit::{GeoPoint, UnitContacts};
+use crate::{AnswerId, CaseId, FindingId, UnitId, VisitId};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
 
 macro_rules! event_kinds {
     ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
@@ -95,6 +111,554 @@ event_kinds! {
     DocumentIssued => "document.issued",
 }
 
+macro_rules! event_payloads {
+    ($($variant:ident($ty:ty),)*) => {
+        /// An event's payload, typed by its kind: one variant per `EventKind`, carrying the
+        /// fields that kind records.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum EventPayload {
+            $($variant($ty),)*
+        }
+
+        impl EventPayload {
+            /// The kind of event this payload belongs to.
+            pub const fn kind(&self) -> EventKind {
+                match self {
+                    $(EventPayload::$variant(_) => EventKind::$variant,)*
+                }
+            }
+
+            /// The payload as the JSON object the chain stores.
+            pub fn to_json(&self) -> Result<Value, serde_json::Error> {
+                match self {
+                    $(EventPayload::$variant(p) => serde_json::to_value(p),)*
+                }
+            }
+
+            /// A payload read back from the chain as the kind it was recorded as. Fields added
+            /// after the fact (`content_sha256`) are ignored.
+            pub fn from_json(kind: EventKind, payload: Value) -> Result<EventPayload, serde_json::Error> {
+                Ok(match kind {
+                    $(EventKind::$variant => EventPayload::$variant(serde_json::from_value(payload)?),)*
+                })
+            }
+        }
+
+        $(
+            impl From<$ty> for EventPayload {
+                fn from(p: $ty) -> EventPayload {
+                    EventPayload::$variant(p)
+                }
+            }
+        )*
+    };
+}
+
+event_payloads! {
+    UserCreated(UserCreated),
+    SessionStarted(SessionStarted),
+    SessionEnded(SessionEnded),
+    EnrolmentIssued(EnrolmentIssued),
+    EnrolmentUsed(EnrolmentUsed),
+    VisitSubmitted(VisitSubmitted),
+    PhotoReceived(PhotoReceived),
+    CaseOpened(CaseOpened),
+    CaseLookbackVisited(CaseLookbackVisited),
+    CaseVisitCorrected(CaseVisitCorrected),
+    CaseMergedIn(CaseMergedIn),
+    CaseEdited(Stepped<CaseEdited>),
+    CaseRerouted(Stepped<CaseRerouted>),
+    CaseMerged(Stepped<CaseMerged>),
+    CaseRejected(Stepped<CaseRejected>),
+    CaseReopened(Stepped<CaseReopened>),
+    CaseReleased(Stepped<CaseReleased>),
+    CaseAcknowledged(Stepped<CaseAcknowledged>),
+    CaseAnswered(Stepped<CaseAnswered>),
+    CaseCompletionReported(Stepped<CaseCompletionReported>),
+    CaseAccepted(Stepped<CaseAccepted>),
+    CaseReturned(Stepped<CaseReturned>),
+    CaseRated(Stepped<CaseRated>),
+    CaseLookbackRequested(Stepped<CaseLookbackRequested>),
+    CaseSuperseded(Stepped<CaseSuperseded>),
+    UnitCreated(UnitCreated),
+    UnitChanged(UnitChanged),
+    UnitMerged(UnitMerged),
+    DirectoryImported(DirectoryImported),
+    QuotaReminded(QuotaReminded),
+    MonitorProfileCreated(MonitorProfileCreated),
+    MonitorProfileChanged(MonitorProfileChanged),
+    MonitorAppointed(MonitorAppointed),
+    MonitorRenewed(MonitorRenewed),
+    MonitorServiceEnded(MonitorServiceEnded),
+    WebhookCreated(WebhookCreated),
+    WebhookDeactivated(WebhookDeactivated),
+    CommitmentCreated(CommitmentCreated),
+    CommitmentRevised(CommitmentRevised),
+    CommitmentWithdrawn(CommitmentWithdrawn),
+    MapTilesSet(MapTilesSet),
+    ScoringSettingsChanged(ScoringSettingsChanged),
+    ScoringSurveyEntered(ScoringSurveyEntered),
+    ScoringInspectionSet(ScoringInspectionSet),
+    ScoringPublished(ScoringPublished),
+    ScoringAlarm(ScoringAlarm),
+    ScoringAlarmCleared(ScoringAlarmCleared),
+    RegisterItemCreated(RegisterItemCreated),
+    RegisterItemRevised(RegisterItemRevised),
+    RegisterNothingFound(RegisterNothingFound),
+    CampaignOpened(CampaignOpened),
+    CampaignEdited(CampaignEdited),
+    CampaignClosed(CampaignClosed),
+    DocumentIssued(DocumentIssued),
+}
+
+/// Declares payload structs with the derives every payload has.
+macro_rules! payloads {
+    ($($(#[$doc:meta])* pub struct $name:ident { $($body:tt)* })*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+            pub struct $name { $($body)* }
+        )*
+    };
+}
+
+payloads! {
+    /// `user.created`. `unit_id` and `unit_position` are null for an account of no unit.
+    pub struct UserCreated {
+        pub username: String,
+        pub display_name: String,
+        /// `Role::as_str`.
+        pub role: String,
+        pub unit_id: Option<String>,
+        pub unit_position: Option<String>,
+    }
+    /// `session.started`: an empty object.
+    pub struct SessionStarted {}
+    /// `session.ended`: an empty object.
+    pub struct SessionEnded {}
+    /// `enrolment.issued`: the code's id, when it expires (ms) and the open codes it revoked.
+    pub struct EnrolmentIssued {
+        pub enrolment: String,
+        pub expires_at: i64,
+        pub revoked: Vec<String>,
+    }
+    /// `enrolment.used`.
+    pub struct EnrolmentUsed {
+        pub enrolment: String,
+        pub password_set: bool,
+        pub sessions_revoked: u64,
+    }
+    /// `visit.submitted`.
+    pub struct VisitSubmitted {
+        pub content_sha256: String,
+        pub unit_id: UnitId,
+        pub supersedes: Option<VisitId>,
+        pub device_seq: u64,
+    }
+    /// `photo.received`.
+    pub struct PhotoReceived {
+        pub bytes: u64,
+        pub width: u32,
+        pub height: u32,
+    }
+    /// `case.opened`.
+    pub struct CaseOpened {
+        pub finding_id: FindingId,
+        pub visit_id: VisitId,
+        pub unit_id: UnitId,
+    }
+    /// `case.lookback_visited`.
+    pub struct CaseLookbackVisited {
+        pub visit_id: VisitId,
+    }
+    /// `case.visit_corrected`: the correcting visit.
+    pub struct CaseVisitCorrected {
+        pub corrected_by: VisitId,
+    }
+    /// `case.merged_in`: the case folded in, and whether either was covert.
+    pub struct CaseMergedIn {
+        pub from: CaseId,
+        pub covert: bool,
+    }
+    /// `case.edited` (before the step's `from` and `to`).
+    pub struct CaseEdited {
+        pub old_text: String,
+        pub text: String,
+        /// The chosen photos' SHA-256s.
+        pub photos: Vec<String>,
+    }
+    /// `case.rerouted`.
+    pub struct CaseRerouted {
+        pub from_unit: UnitId,
+        pub unit_id: UnitId,
+    }
+    /// `case.merged`.
+    pub struct CaseMerged {
+        pub into: CaseId,
+    }
+    /// `case.rejected`.
+    pub struct CaseRejected {
+        pub reason: String,
+    }
+    /// `case.reopened`.
+    pub struct CaseReopened {
+        pub reason: String,
+    }
+    /// `case.released`: `ack_due` is a `YYYY-MM-DD` date.
+    pub struct CaseReleased {
+        pub ack_due: String,
+        pub answer_days: u32,
+        pub covert: bool,
+    }
+    /// `case.acknowledged`.
+    pub struct CaseAcknowledged {
+        pub late: bool,
+    }
+    /// `case.answered`: `committed_by` a `YYYY-MM-DD` date or null; `photos` a count.
+    pub struct CaseAnswered {
+        pub answer_id: AnswerId,
+        pub kind: AnswerKind,
+        pub committed_by: Option<String>,
+        pub photos: u64,
+    }
+    /// `case.completion_reported`: `photos` a count.
+    pub struct CaseCompletionReported {
+        pub answer_id: AnswerId,
+        pub photos: u64,
+    }
+    /// `case.accepted`.
+    pub struct CaseAccepted {
+        pub answer_id: AnswerId,
+        pub note: Option<String>,
+    }
+    /// `case.returned`.
+    pub struct CaseReturned {
+        pub answer_id: AnswerId,
+        pub reason: String,
+    }
+    /// `case.rated`.
+    pub struct CaseRated {
+        pub rating: Rating,
+    }
+    /// `case.lookback_requested`.
+    pub struct CaseLookbackRequested {
+        pub note: String,
+    }
+    /// `case.superseded`: the correcting visit.
+    pub struct CaseSuperseded {
+        pub corrected_by: VisitId,
+    }
+    /// `unit.created`. `contacts` only when any is given.
+    pub struct UnitCreated {
+        pub parent_id: Option<String>,
+        pub name: String,
+        /// `UnitKind::as_str`.
+        pub kind: String,
+        pub address: String,
+        pub position: Option<GeoPoint>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub contacts: Option<UnitContacts>,
+        #[serde(flatten)]
+        pub via: UnitVia,
+    }
+    /// `unit.changed`: each changed field's old and new value, by field name.
+    pub struct UnitChanged {
+        pub changes: Map<String, Value>,
+        #[serde(flatten)]
+        pub via: UnitVia,
+    }
+    /// How a unit was created or changed, beside the change: nothing (the command line, the
+    /// demo), `"edit"`, or `"import"` with the spreadsheet's SHA-256.
+    #[derive(Default)]
+    pub struct UnitVia {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub via: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub file_sha256: Option<String>,
+    }
+    /// `unit.merged`.
+    pub struct UnitMerged {
+        pub into: UnitId,
+        pub name: String,
+        pub into_name: String,
+        pub reason: String,
+    }
+    /// `directory.imported`: `rows` a count.
+    pub struct DirectoryImported {
+        pub format: SheetFormat,
+        pub rows: u64,
+        pub creates: u32,
+        pub updates: u32,
+        pub unchanged: u32,
+    }
+    /// `quota.reminded`.
+    pub struct QuotaReminded {
+        pub reminder: String,
+        pub year: i32,
+        pub message: String,
+        pub done: u32,
+        pub required: u32,
+        pub state: Pace,
+    }
+    /// `monitor.profile_created`: `background` is `Background::as_str`.
+    pub struct MonitorProfileCreated {
+        pub phone: String,
+        pub address: String,
+        pub email: String,
+        pub background: String,
+    }
+    /// `monitor.profile_changed`: each changed field's old and new value, by field name.
+    pub struct MonitorProfileChanged {
+        pub changes: Map<String, Value>,
+    }
+    /// `monitor.appointed`: dates as `YYYY-MM-DD`; `renews` null.
+    pub struct MonitorAppointed {
+        pub appointment_id: String,
+        pub team: Team,
+        pub starts_on: String,
+        pub ends_on: String,
+        pub renews: Option<String>,
+    }
+    /// `monitor.renewed`: as `monitor.appointed`, `renews` naming the appointment renewed.
+    pub struct MonitorRenewed {
+        pub appointment_id: String,
+        pub team: Team,
+        pub starts_on: String,
+        pub ends_on: String,
+        pub renews: Option<String>,
+    }
+    /// `monitor.service_ended`: `appointments` the ids of those ended early.
+    pub struct MonitorServiceEnded {
+        pub ended_on: String,
+        pub appointments: Vec<String>,
+        pub sessions_revoked: u64,
+        pub enrolment_codes_revoked: u64,
+        pub reason: String,
+    }
+    /// `webhook.created`.
+    pub struct WebhookCreated {
+        pub url: String,
+    }
+    /// `webhook.deactivated`: an empty object.
+    pub struct WebhookDeactivated {}
+    /// A commitment's content as its events record it (trimmed).
+    pub struct CommitmentFields {
+        pub name: String,
+        pub legal_days: u32,
+        pub promised_days: u32,
+        pub fees: String,
+        pub complaint_channels: String,
+    }
+    /// `commitment.created`.
+    pub struct CommitmentCreated {
+        #[serde(flatten)]
+        pub content: CommitmentFields,
+        pub unit_id: UnitId,
+    }
+    /// `commitment.revised`.
+    pub struct CommitmentRevised {
+        #[serde(flatten)]
+        pub content: CommitmentFields,
+        pub revision: i64,
+    }
+    /// `commitment.withdrawn`.
+    pub struct CommitmentWithdrawn {
+        pub reason: String,
+    }
+    /// `map.tiles_set`: the source before and after (null: the built-in map).
+    pub struct MapTilesSet {
+        pub old: Option<TileSource>,
+        pub new: Option<TileSource>,
+    }
+    /// `scoring.settings_changed`.
+    pub struct ScoringSettingsChanged {
+        pub year: i32,
+        pub old: ScoringSettings,
+        pub new: ScoringSettings,
+    }
+    /// `scoring.survey_entered`: the revision's fields (read back by the scoring check).
+    pub struct ScoringSurveyEntered {
+        pub revision: u32,
+        #[serde(flatten)]
+        pub counts: SurveyCounts,
+        pub note: String,
+        pub via: String,
+        pub year: i32,
+        pub entry_id: Uuid,
+    }
+    /// `scoring.inspection_set`: `points_cp` null is the return to the rule.
+    pub struct ScoringInspectionSet {
+        pub revision: u32,
+        pub points_cp: Option<i64>,
+        pub reason: String,
+        pub year: i32,
+        pub override_id: Uuid,
+    }
+    /// `scoring.published`: `rows` each row's figures, by unit id.
+    pub struct ScoringPublished {
+        pub year: i32,
+        pub publication_id: Uuid,
+        pub revision: i64,
+        pub note: String,
+        pub sha256: String,
+        pub settings: ScoringSettings,
+        pub rows: Vec<Value>,
+    }
+    /// `scoring.alarm`.
+    pub struct ScoringAlarm {
+        pub year: i32,
+        pub alarms: Vec<RaisedAlarm>,
+    }
+    /// One alarm of a `scoring.alarm` event.
+    pub struct RaisedAlarm {
+        pub fingerprint: String,
+        pub kind: String,
+        pub unit_id: Option<String>,
+        pub message: String,
+    }
+    /// `scoring.alarm_cleared`.
+    pub struct ScoringAlarmCleared {
+        pub year: i32,
+        pub fingerprints: Vec<String>,
+    }
+    /// `register.item_created`.
+    pub struct RegisterItemCreated {
+        pub unit_id: UnitId,
+        pub year: i32,
+        pub source: ProblemSource,
+        pub answer: AnswerKind,
+    }
+    /// `register.item_revised`.
+    pub struct RegisterItemRevised {
+        pub revision: i64,
+        pub revision_id: Uuid,
+        pub source: ProblemSource,
+        pub answer: AnswerKind,
+        pub completed: bool,
+        pub reason: String,
+    }
+    /// `register.nothing_found`.
+    pub struct RegisterNothingFound {
+        pub year: i32,
+        pub note: String,
+    }
+    /// `campaign.opened`: the plan as first written; `criteria` by set kind.
+    pub struct CampaignOpened {
+        pub year: i32,
+        /// `Focus::as_str`.
+        pub focus: String,
+        pub stages: Vec<Stage>,
+        pub criteria: Value,
+        pub quota_rules: QuotaRules,
+        pub deadlines: Deadlines,
+        pub coverage_target_pct: u32,
+        pub key_units: Vec<String>,
+        /// Kept from the first version of this event, which named only the district rule.
+        pub district_visits_per_year: u32,
+    }
+    /// `campaign.edited`: one field's old and new value.
+    pub struct CampaignEdited {
+        pub field: String,
+        pub old: Value,
+        pub new: Value,
+    }
+    /// `campaign.closed`: `closed_at` in ms.
+    pub struct CampaignClosed {
+        pub year: i32,
+        pub closed_at: i64,
+    }
+    /// `document.issued`: dates as `YYYY-MM-DD`, ids as text, `checkpoint` a chain head.
+    pub struct DocumentIssued {
+        pub number: String,
+        /// `DocumentKind::as_str`.
+        pub kind: String,
+        pub title: String,
+        pub case: Option<String>,
+        pub unit: Option<String>,
+        pub deadline: Option<String>,
+        pub sha256: String,
+        pub bytes: i64,
+        pub checkpoint: String,
+    }
+}
+
+/// A case step's payload: what the step records, then the states it moved the case from
+/// and to (added by the server when it takes the step).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Stepped<T> {
+    #[serde(flatten)]
+    pub detail: T,
+    pub from: CaseState,
+    pub to: CaseState,
+}
+
+/// What a step of the follow-up loop records, before the case has moved: one variant per
+/// `Step`, so the step is told by its payload.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepPayload {
+    Edit(CaseEdited),
+    Reroute(CaseRerouted),
+    Merge(CaseMerged),
+    Reject(CaseRejected),
+    Reopen(CaseReopened),
+    Release(CaseReleased),
+    Acknowledge(CaseAcknowledged),
+    Answer(CaseAnswered),
+    ReportCompletion(CaseCompletionReported),
+    Accept(CaseAccepted),
+    Return(CaseReturned),
+    Rate(CaseRated),
+    RequestLookBack(CaseLookbackRequested),
+    Supersede(CaseSuperseded),
+}
+
+impl StepPayload {
+    /// The step this payload records.
+    pub const fn step(&self) -> Step {
+        match self {
+            StepPayload::Edit(_) => Step::Edit,
+            StepPayload::Reroute(_) => Step::Reroute,
+            StepPayload::Merge(_) => Step::Merge,
+            StepPayload::Reject(_) => Step::Reject,
+            StepPayload::Reopen(_) => Step::Reopen,
+            StepPayload::Release(_) => Step::Release,
+            StepPayload::Acknowledge(_) => Step::Acknowledge,
+            StepPayload::Answer(_) => Step::Answer,
+            StepPayload::ReportCompletion(_) => Step::ReportCompletion,
+            StepPayload::Accept(_) => Step::Accept,
+            StepPayload::Return(_) => Step::Return,
+            StepPayload::Rate(_) => Step::Rate,
+            StepPayload::RequestLookBack(_) => Step::RequestLookBack,
+            StepPayload::Supersede(_) => Step::Supersede,
+        }
+    }
+
+    /// The event's payload once the case moved `from` one state `to` another.
+    pub fn moved(self, from: CaseState, to: CaseState) -> EventPayload {
+        fn s<T>(detail: T, from: CaseState, to: CaseState) -> Stepped<T> {
+            Stepped { detail, from, to }
+        }
+        match self {
+            StepPayload::Edit(d) => EventPayload::CaseEdited(s(d, from, to)),
+            StepPayload::Reroute(d) => EventPayload::CaseRerouted(s(d, from, to)),
+            StepPayload::Merge(d) => EventPayload::CaseMerged(s(d, from, to)),
+            StepPayload::Reject(d) => EventPayload::CaseRejected(s(d, from, to)),
+            StepPayload::Reopen(d) => EventPayload::CaseReopened(s(d, from, to)),
+            StepPayload::Release(d) => EventPayload::CaseReleased(s(d, from, to)),
+            StepPayload::Acknowledge(d) => EventPayload::CaseAcknowledged(s(d, from, to)),
+            StepPayload::Answer(d) => EventPayload::CaseAnswered(s(d, from, to)),
+            StepPayload::ReportCompletion(d) => {
+                EventPayload::CaseCompletionReported(s(d, from, to))
+            }
+            StepPayload::Accept(d) => EventPayload::CaseAccepted(s(d, from, to)),
+            StepPayload::Return(d) => EventPayload::CaseReturned(s(d, from, to)),
+            StepPayload::Rate(d) => EventPayload::CaseRated(s(d, from, to)),
+            StepPayload::RequestLookBack(d) => EventPayload::CaseLookbackRequested(s(d, from, to)),
+            StepPayload::Supersede(d) => EventPayload::CaseSuperseded(s(d, from, to)),
+        }
+    }
+}
+
 impl EventKind {
     /// The kind a name on the chain stands for, if any.
     pub fn parse(name: &str) -> Option<EventKind> {
@@ -161,5 +725,417 @@ mod tests {
             assert!(k.name().starts_with("case."));
         }
         assert_eq!(EventKind::CaseOpened.step(), None);
+    }
+
+    /// One payload of every kind, in `EventKind::ALL`'s order.
+    fn samples() -> Vec<EventPayload> {
+        let id = Uuid::nil();
+        let (unit, visit, case, answer) = (UnitId(id), VisitId(id), CaseId(id), AnswerId(id));
+        let moved = |p: StepPayload| p.moved(CaseState::Submitted, CaseState::Released);
+        let commitment = CommitmentFields {
+            name: "n".into(),
+            legal_days: 20,
+            promised_days: 10,
+            fees: "f".into(),
+            complaint_channels: "c".into(),
+        };
+        let appointed = (
+            "a".to_owned(),
+            Team::District,
+            "2026-01-01".to_owned(),
+            "2028-12-31".to_owned(),
+        );
+        vec![
+            UserCreated {
+                username: "u".into(),
+                display_name: "d".into(),
+                role: "office".into(),
+                unit_id: None,
+                unit_position: None,
+            }
+            .into(),
+            SessionStarted {}.into(),
+            SessionEnded {}.into(),
+            EnrolmentIssued {
+                enrolment: "e".into(),
+                expires_at: 1,
+                revoked: vec![],
+            }
+            .into(),
+            EnrolmentUsed {
+                enrolment: "e".into(),
+                password_set: true,
+                sessions_revoked: 0,
+            }
+            .into(),
+            VisitSubmitted {
+                content_sha256: "h".into(),
+                unit_id: unit,
+                supersedes: None,
+                device_seq: 1,
+            }
+            .into(),
+            PhotoReceived {
+                bytes: 1,
+                width: 2,
+                height: 3,
+            }
+            .into(),
+            CaseOpened {
+                finding_id: FindingId(id),
+                visit_id: visit,
+                unit_id: unit,
+            }
+            .into(),
+            CaseLookbackVisited { visit_id: visit }.into(),
+            CaseVisitCorrected {
+                corrected_by: visit,
+            }
+            .into(),
+            CaseMergedIn {
+                from: case,
+                covert: false,
+            }
+            .into(),
+            moved(StepPayload::Edit(CaseEdited {
+                old_text: "o".into(),
+                text: "t".into(),
+                photos: vec![],
+            })),
+            moved(StepPayload::Reroute(CaseRerouted {
+                from_unit: unit,
+                unit_id: unit,
+            })),
+            moved(StepPayload::Merge(CaseMerged { into: case })),
+            moved(StepPayload::Reject(CaseRejected { reason: "r".into() })),
+            moved(StepPayload::Reopen(CaseReopened { reason: "r".into() })),
+            moved(StepPayload::Release(CaseReleased {
+                ack_due: "2026-03-02".into(),
+                answer_days: 10,
+                covert: false,
+            })),
+            moved(StepPayload::Acknowledge(CaseAcknowledged { late: false })),
+            moved(StepPayload::Answer(CaseAnswered {
+                answer_id: answer,
+                kind: AnswerKind::FixedNow,
+                committed_by: None,
+                photos: 0,
+            })),
+            moved(StepPayload::ReportCompletion(CaseCompletionReported {
+                answer_id: answer,
+                photos: 0,
+            })),
+            moved(StepPayload::Accept(CaseAccepted {
+                answer_id: answer,
+                note: None,
+            })),
+            moved(StepPayload::Return(CaseReturned {
+                answer_id: answer,
+                reason: "r".into(),
+            })),
+            moved(StepPayload::Rate(CaseRated {
+                rating: Rating::Satisfied,
+            })),
+            moved(StepPayload::RequestLookBack(CaseLookbackRequested {
+                note: "n".into(),
+            })),
+            moved(StepPayload::Supersede(CaseSuperseded {
+                corrected_by: visit,
+            })),
+            UnitCreated {
+                parent_id: None,
+                name: "n".into(),
+                kind: "department".into(),
+                address: String::new(),
+                position: None,
+                contacts: None,
+                via: UnitVia::default(),
+            }
+            .into(),
+            UnitChanged {
+                changes: Map::new(),
+                via: UnitVia {
+                    via: Some("edit".into()),
+                    file_sha256: None,
+                },
+            }
+            .into(),
+            UnitMerged {
+                into: unit,
+                name: "a".into(),
+                into_name: "b".into(),
+                reason: "r".into(),
+            }
+            .into(),
+            DirectoryImported {
+                format: SheetFormat::Csv,
+                rows: 1,
+                creates: 1,
+                updates: 0,
+                unchanged: 0,
+            }
+            .into(),
+            QuotaReminded {
+                reminder: "r".into(),
+                year: 2026,
+                message: "m".into(),
+                done: 1,
+                required: 4,
+                state: Pace::Met,
+            }
+            .into(),
+            MonitorProfileCreated {
+                phone: "p".into(),
+                address: "a".into(),
+                email: "e".into(),
+                background: "other".into(),
+            }
+            .into(),
+            MonitorProfileChanged {
+                changes: Map::new(),
+            }
+            .into(),
+            MonitorAppointed {
+                appointment_id: appointed.0.clone(),
+                team: appointed.1,
+                starts_on: appointed.2.clone(),
+                ends_on: appointed.3.clone(),
+                renews: None,
+            }
+            .into(),
+            MonitorRenewed {
+                appointment_id: appointed.0,
+                team: appointed.1,
+                starts_on: appointed.2,
+                ends_on: appointed.3,
+                renews: Some("b".into()),
+            }
+            .into(),
+            MonitorServiceEnded {
+                ended_on: "2026-05-01".into(),
+                appointments: vec![],
+                sessions_revoked: 0,
+                enrolment_codes_revoked: 0,
+                reason: "r".into(),
+            }
+            .into(),
+            WebhookCreated { url: "u".into() }.into(),
+            WebhookDeactivated {}.into(),
+            CommitmentCreated {
+                content: commitment.clone(),
+                unit_id: unit,
+            }
+            .into(),
+            CommitmentRevised {
+                content: commitment,
+                revision: 2,
+            }
+            .into(),
+            CommitmentWithdrawn { reason: "r".into() }.into(),
+            MapTilesSet {
+                old: None,
+                new: None,
+            }
+            .into(),
+            ScoringSettingsChanged {
+                year: 2026,
+                old: ScoringSettings::default(),
+                new: ScoringSettings::default(),
+            }
+            .into(),
+            ScoringSurveyEntered {
+                revision: 1,
+                counts: SurveyCounts {
+                    satisfaction: vec![1, 2],
+                    misconduct: vec![0],
+                    falsified_entries: 0,
+                },
+                note: String::new(),
+                via: "office".into(),
+                year: 2026,
+                entry_id: id,
+            }
+            .into(),
+            ScoringInspectionSet {
+                revision: 1,
+                points_cp: None,
+                reason: "r".into(),
+                year: 2026,
+                override_id: id,
+            }
+            .into(),
+            ScoringPublished {
+                year: 2026,
+                publication_id: id,
+                revision: 1,
+                note: String::new(),
+                sha256: "h".into(),
+                settings: ScoringSettings::default(),
+                rows: vec![],
+            }
+            .into(),
+            ScoringAlarm {
+                year: 2026,
+                alarms: vec![RaisedAlarm {
+                    fingerprint: "f".into(),
+                    kind: "input".into(),
+                    unit_id: None,
+                    message: "m".into(),
+                }],
+            }
+            .into(),
+            ScoringAlarmCleared {
+                year: 2026,
+                fingerprints: vec!["f".into()],
+            }
+            .into(),
+            RegisterItemCreated {
+                unit_id: unit,
+                year: 2026,
+                source: ProblemSource::SelfInspection,
+                answer: AnswerKind::FixedNow,
+            }
+            .into(),
+            RegisterItemRevised {
+                revision: 2,
+                revision_id: id,
+                source: ProblemSource::SelfInspection,
+                answer: AnswerKind::FixedNow,
+                completed: true,
+                reason: "r".into(),
+            }
+            .into(),
+            RegisterNothingFound {
+                year: 2026,
+                note: String::new(),
+            }
+            .into(),
+            CampaignOpened {
+                year: 2026,
+                focus: "department".into(),
+                stages: vec![],
+                criteria: Value::Object(Map::new()),
+                quota_rules: QuotaRules::default(),
+                deadlines: Deadlines::default(),
+                coverage_target_pct: 100,
+                key_units: vec![],
+                district_visits_per_year: 4,
+            }
+            .into(),
+            CampaignEdited {
+                field: "focus".into(),
+                old: Value::Null,
+                new: Value::Null,
+            }
+            .into(),
+            CampaignClosed {
+                year: 2026,
+                closed_at: 1,
+            }
+            .into(),
+            DocumentIssued {
+                number: "1".into(),
+                kind: "notice".into(),
+                title: "t".into(),
+                case: None,
+                unit: None,
+                deadline: None,
+                sha256: "h".into(),
+                bytes: 1,
+                checkpoint: "0:0".into(),
+            }
+            .into(),
+        ]
+    }
+
+    #[test]
+    fn every_kind_has_a_payload_that_is_an_object_and_reads_back() {
+        let samples = samples();
+        let kinds: Vec<EventKind> = samples.iter().map(EventPayload::kind).collect();
+        assert_eq!(kinds, EventKind::ALL);
+        for p in samples {
+            let json = p.to_json().unwrap();
+            assert!(json.is_object(), "{:?}: {json}", p.kind());
+            // What `audit::append` adds afterwards is ignored when read back.
+            let mut stored = json.clone();
+            stored["content_sha256"] = Value::from("h");
+            assert_eq!(EventPayload::from_json(p.kind(), stored).unwrap(), p);
+        }
+    }
+
+    #[test]
+    fn payloads_serialise_as_the_chain_has_always_stored_them() {
+        let id = Uuid::nil();
+        let step = StepPayload::Accept(CaseAccepted {
+            answer_id: AnswerId(id),
+            note: None,
+        });
+        assert_eq!(step.step(), Step::Accept);
+        let p = step.moved(CaseState::Answered, CaseState::Rectifying);
+        assert_eq!(p.kind(), EventKind::of_step(Step::Accept));
+        assert_eq!(
+            p.to_json().unwrap(),
+            serde_json::json!({"answer_id": id, "note": null, "from": "answered", "to": "rectifying"})
+        );
+        let created = EventPayload::from(UnitCreated {
+            parent_id: None,
+            name: "n".into(),
+            kind: "department".into(),
+            address: "a".into(),
+            position: None,
+            contacts: None,
+            via: UnitVia::default(),
+        });
+        assert_eq!(
+            created.to_json().unwrap(),
+            serde_json::json!({"parent_id": null, "name": "n", "kind": "department",
+                "address": "a", "position": null})
+        );
+        let changed = EventPayload::from(UnitChanged {
+            changes: Map::new(),
+            via: UnitVia {
+                via: Some("import".into()),
+                file_sha256: Some("h".into()),
+            },
+        });
+        assert_eq!(
+            changed.to_json().unwrap(),
+            serde_json::json!({"changes": {}, "via": "import", "file_sha256": "h"})
+        );
+        assert_eq!(
+            EventPayload::from(SessionStarted {}).to_json().unwrap(),
+            serde_json::json!({})
+        );
+        let survey = EventPayload::from(ScoringSurveyEntered {
+            revision: 2,
+            counts: SurveyCounts {
+                satisfaction: vec![3],
+                misconduct: vec![1],
+                falsified_entries: 0,
+            },
+            note: "n".into(),
+            via: "office".into(),
+            year: 2026,
+            entry_id: id,
+        });
+        assert_eq!(
+            survey.to_json().unwrap(),
+            serde_json::json!({"revision": 2, "satisfaction": [3], "misconduct": [1],
+                "falsified_entries": 0, "note": "n", "via": "office", "year": 2026,
+                "entry_id": id})
+        );
+        let renewed = EventPayload::from(MonitorAppointed {
+            appointment_id: "a".into(),
+            team: Team::Department(UnitId(id)),
+            starts_on: "2026-01-01".into(),
+            ends_on: "2028-12-31".into(),
+            renews: None,
+        });
+        assert_eq!(
+            renewed.to_json().unwrap(),
+            serde_json::json!({"appointment_id": "a",
+                "team": {"kind": "department", "unit_id": id},
+                "starts_on": "2026-01-01", "ends_on": "2028-12-31", "renews": null})
+        );
     }
 }

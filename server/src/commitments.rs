@@ -19,7 +19,9 @@ use chafang_domain::api::{
     CommitmentContent, CommitmentQuery, CommitmentRevision, CommitmentView, NewCommitment, UnitRef,
     UnitView, WithdrawCommitment,
 };
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{
+    CommitmentCreated, CommitmentFields, CommitmentRevised, CommitmentWithdrawn,
+};
 use chafang_domain::selfcheck::{check_commitment, MAX_TEXT};
 use chafang_domain::{Role, UnitId, UserId};
 use sqlx::any::AnyRow;
@@ -203,10 +205,14 @@ async fn insert_revision(
     Ok(())
 }
 
-fn content_json(c: &CommitmentContent) -> serde_json::Value {
-    serde_json::json!({"name": c.name.trim(), "legal_days": c.legal_days,
-        "promised_days": c.promised_days, "fees": c.fees.trim(),
-        "complaint_channels": c.complaint_channels.trim()})
+fn content_fields(c: &CommitmentContent) -> CommitmentFields {
+    CommitmentFields {
+        name: c.name.trim().to_owned(),
+        legal_days: c.legal_days,
+        promised_days: c.promised_days,
+        fees: c.fees.trim().to_owned(),
+        complaint_channels: c.complaint_channels.trim().to_owned(),
+    }
 }
 
 /// Creates a commitment of a unit.
@@ -237,9 +243,11 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     insert_revision(&mut tx, id, 1, &new.content, by).await?;
-    let mut payload = content_json(&new.content);
-    payload["unit_id"] = serde_json::json!(new.unit_id);
-    audit::record(&mut tx, Some(by), EventKind::CommitmentCreated, id, payload).await?;
+    let payload = CommitmentCreated {
+        content: content_fields(&new.content),
+        unit_id: new.unit_id,
+    };
+    audit::record(&mut tx, Some(by), id, payload).await?;
     let view = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -291,9 +299,11 @@ pub async fn revise(
     .try_get("seq")?;
     let by = office.0.user.id;
     insert_revision(&mut tx, id, seq + 1, &content, by).await?;
-    let mut payload = content_json(&content);
-    payload["revision"] = serde_json::json!(seq + 1);
-    audit::record(&mut tx, Some(by), EventKind::CommitmentRevised, id, payload).await?;
+    let payload = CommitmentRevised {
+        content: content_fields(&content),
+        revision: seq + 1,
+    };
+    audit::record(&mut tx, Some(by), id, payload).await?;
     let view = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(view))
@@ -330,15 +340,10 @@ pub async fn withdraw(
     .bind(id.to_string())
     .execute(&mut *tx)
     .await?;
-    let payload = serde_json::json!({"reason": reason});
-    audit::record(
-        &mut tx,
-        Some(by),
-        EventKind::CommitmentWithdrawn,
-        id,
-        payload,
-    )
-    .await?;
+    let payload = CommitmentWithdrawn {
+        reason: reason.to_owned(),
+    };
+    audit::record(&mut tx, Some(by), id, payload).await?;
     let view = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(view))

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::Json;
-use chafang_domain::event::EventKind;
+use chafang_domain::event::PhotoReceived;
 use chafang_domain::visit::{is_sha256_hex, sha256_hex, PhotoReceipt, MAX_PHOTO_BYTES};
 use chafang_domain::Role;
 use image::codecs::jpeg::JpegEncoder;
@@ -259,15 +259,12 @@ async fn upload_photo(
     .rows_affected()
         == 1;
     if inserted {
-        let payload = serde_json::json!({"bytes": body.len(), "width": processed.width, "height": processed.height});
-        audit::record(
-            &mut tx,
-            Some(me.user.id),
-            EventKind::PhotoReceived,
-            &sha256,
-            payload,
-        )
-        .await?;
+        let payload = PhotoReceived {
+            bytes: body.len() as u64,
+            width: processed.width,
+            height: processed.height,
+        };
+        audit::record(&mut tx, Some(me.user.id), &sha256, payload).await?;
     }
     tx.commit().await?;
     Ok(Json(PhotoReceipt {

@@ -24,7 +24,7 @@ use chafang_domain::api::{
     UnitRegister, UnitView,
 };
 use chafang_domain::campaign::{default_stages, Stage, StageKind};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{RegisterItemCreated, RegisterItemRevised, RegisterNothingFound};
 use chafang_domain::followup::AnswerKind;
 use chafang_domain::selfcheck::{check_correction, check_item, filed_late, ProblemSource};
 use chafang_domain::UnitId;
@@ -327,15 +327,13 @@ pub async fn create_item(
         body,
     };
     insert_revision(&mut tx, &me, content).await?;
-    let payload = serde_json::json!({"unit_id": unit, "year": year, "source": up.source, "answer": up.answer.kind});
-    audit::record(
-        &mut tx,
-        Some(me.current.user.id),
-        EventKind::RegisterItemCreated,
-        up.id,
-        payload,
-    )
-    .await?;
+    let payload = RegisterItemCreated {
+        unit_id: unit,
+        year,
+        source: up.source,
+        answer: up.answer.kind,
+    };
+    audit::record(&mut tx, Some(me.current.user.id), up.id, payload).await?;
     let item = item_with_history(&mut tx, &up.id.to_string(), unit, year, &names).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(item)))
@@ -385,17 +383,15 @@ pub async fn revise_item(
             body,
         };
         insert_revision(&mut tx, &me, content).await?;
-        let payload = serde_json::json!({"revision": seq + 1, "revision_id": up.id,
-            "source": up.source, "answer": up.answer.kind,
-            "completed": up.completion.is_some(), "reason": up.reason.trim()});
-        audit::record(
-            &mut tx,
-            Some(me.current.user.id),
-            EventKind::RegisterItemRevised,
-            item,
-            payload,
-        )
-        .await?;
+        let payload = RegisterItemRevised {
+            revision: seq + 1,
+            revision_id: up.id,
+            source: up.source,
+            answer: up.answer.kind,
+            completed: up.completion.is_some(),
+            reason: up.reason.trim().to_owned(),
+        };
+        audit::record(&mut tx, Some(me.current.user.id), item, payload).await?;
     }
     let view = item_with_history(&mut tx, &item.to_string(), unit, year, &names).await?;
     tx.commit().await?;
@@ -463,15 +459,11 @@ pub async fn nothing_found(
         .bind(me.current.user.id.to_string())
         .execute(&mut *tx)
         .await?;
-        let payload = serde_json::json!({"year": before.year, "note": up.note.trim()});
-        audit::record(
-            &mut tx,
-            Some(me.current.user.id),
-            EventKind::RegisterNothingFound,
-            me.unit_id,
-            payload,
-        )
-        .await?;
+        let payload = RegisterNothingFound {
+            year: before.year,
+            note: up.note.trim().to_owned(),
+        };
+        audit::record(&mut tx, Some(me.current.user.id), me.unit_id, payload).await?;
     }
     let after = register_of(&mut tx, &unit_scope).await?;
     tx.commit().await?;

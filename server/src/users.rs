@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use chafang_domain::api::{UnitRef, UserView};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::UserCreated;
 use chafang_domain::role::UnitPosition;
 use chafang_domain::{Role, UnitId, UserId};
 use sqlx::any::AnyRow;
@@ -90,15 +90,14 @@ pub async fn insert(
     audit::record(
         conn,
         actor,
-        EventKind::UserCreated,
         id,
-        serde_json::json!({
-            "username": user.username.as_str(),
-            "display_name": user.display_name.trim(),
-            "role": user.role.as_str(),
-            "unit_id": user.unit.map(|(u, _)| u.to_string()),
-            "unit_position": user.unit.map(|(_, p)| p.as_str()),
-        }),
+        UserCreated {
+            username: user.username.as_str().to_owned(),
+            display_name: user.display_name.trim().to_owned(),
+            role: user.role.as_str().to_owned(),
+            unit_id: user.unit.map(|(u, _)| u.to_string()),
+            unit_position: user.unit.map(|(_, p)| p.as_str().to_owned()),
+        },
     )
     .await?;
     Ok(id)

@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chafang_domain::criteria::default_criteria;
-use chafang_domain::event::EventKind;
+use chafang_domain::event::VisitSubmitted;
 use chafang_domain::visit::{PhotoReceipt, Position, VisitReceipt, VisitUpload};
 use chafang_domain::{Role, UserId, VisitId};
 use sqlx::{AnyConnection, Row};
@@ -189,15 +189,13 @@ async fn insert(
                 .await?;
         }
     }
-    let payload = serde_json::json!({"content_sha256": hash, "unit_id": v.unit_id, "supersedes": v.supersedes, "device_seq": v.device_seq});
-    audit::record(
-        conn,
-        Some(monitor),
-        EventKind::VisitSubmitted,
-        v.id,
-        payload,
-    )
-    .await?;
+    let payload = VisitSubmitted {
+        content_sha256: hash.to_owned(),
+        unit_id: v.unit_id,
+        supersedes: v.supersedes,
+        device_seq: v.device_seq,
+    };
+    audit::record(conn, Some(monitor), v.id, payload).await?;
     findings::intake::open_cases(conn, monitor, v, received_at).await?;
     Ok(true)
 }

@@ -9,7 +9,7 @@
 mod common;
 
 use chafang_domain::api::{DocumentKind, DocumentView, IssueDocument};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::MapTilesSet;
 use chafang_domain::DeviceId;
 use chafang_server::audit::checkpoint::{NoAnchor, Occasion};
 use chafang_server::audit::{self, checkpoint, event_hash, Break, Head};
@@ -484,9 +484,11 @@ async fn verification_reads_a_long_log_in_pages_while_it_grows() {
             audit::record(
                 &mut tx,
                 None,
-                EventKind::MapTilesSet,
                 i,
-                serde_json::json!({ "i": i }),
+                MapTilesSet {
+                    old: None,
+                    new: None,
+                },
             )
             .await
             .unwrap();
@@ -505,9 +507,11 @@ async fn verification_reads_a_long_log_in_pages_while_it_grows() {
                     audit::record(
                         &mut tx,
                         None,
-                        EventKind::MapTilesSet,
                         i,
-                        serde_json::json!({}),
+                        MapTilesSet {
+                            old: None,
+                            new: None,
+                        },
                     )
                     .await
                     .unwrap();

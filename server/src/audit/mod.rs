@@ -18,7 +18,7 @@ pub use verify::{verify, verify_against, verify_with, Break, VerifyReport};
 use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::ApiError;
-use chafang_domain::event::EventKind;
+use chafang_domain::event::EventPayload;
 use chafang_domain::UserId;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
@@ -108,12 +108,11 @@ pub async fn head(conn: &mut AnyConnection) -> Result<Head, sqlx::Error> {
 pub struct Event {
     /// The acting account, or `None` for the system (CLI, demo loader).
     pub actor: Option<String>,
-    /// What happened; the chain records its name (`user.created`).
-    pub kind: EventKind,
     /// The id of the record changed.
     pub subject: Option<String>,
-    /// The change itself, as JSON.
-    pub payload: serde_json::Value,
+    /// What happened and the change itself; the chain records the kind's name
+    /// (`user.created`) and the payload as JSON.
+    pub payload: EventPayload,
 }
 
 /// The hash of one event: SHA-256 over its fields, each length-prefixed so that no two
@@ -155,9 +154,10 @@ pub async fn append(tx: &mut WriteTx, event: Event) -> Result<String, ApiError> 
     let seq: i64 = head.try_get("seq")?;
     let prev: String = head.try_get("hash")?;
     let at = now_ms();
-    let out = fanout::fanout(event.kind);
+    let kind = event.payload.kind();
+    let out = fanout::fanout(kind);
     // The content the event leaves behind goes into it, and so into its hash.
-    let mut payload = event.payload;
+    let mut payload = event.payload.to_json().map_err(crate::error::internal)?;
     if let (fanout::Chain::Content(record), Some(subject)) = (out.chain, event.subject.as_deref()) {
         let sha = content::sha256(conn, record, subject).await?;
         match payload.as_object_mut() {
@@ -172,7 +172,7 @@ pub async fn append(tx: &mut WriteTx, event: Event) -> Result<String, ApiError> 
         seq,
         at,
         event.actor.as_deref(),
-        event.kind.name(),
+        kind.name(),
         event.subject.as_deref(),
         &payload,
         &prev,
@@ -184,7 +184,7 @@ pub async fn append(tx: &mut WriteTx, event: Event) -> Result<String, ApiError> 
     .bind(seq)
     .bind(at)
     .bind(event.actor)
-    .bind(event.kind.name())
+    .bind(kind.name())
     .bind(event.subject.as_deref())
     .bind(payload)
     .bind(prev)
@@ -208,7 +208,7 @@ pub async fn append(tx: &mut WriteTx, event: Event) -> Result<String, ApiError> 
         conn,
         seq,
         at,
-        event.kind,
+        kind,
         out.outward,
         event.subject.as_deref(),
     )
@@ -216,20 +216,19 @@ pub async fn append(tx: &mut WriteTx, event: Event) -> Result<String, ApiError> 
     Ok(hash)
 }
 
-/// Appends the event of a change to one record: `kind` happened to `subject`, done by `actor`
-/// (`None` for the system: the command line or the demo loader).
+/// Appends the event of a change to one record: what `payload` records (its kind with it)
+/// happened to `subject`, done by `actor` (`None` for the system: the command line or the
+/// demo loader).
 pub async fn record(
     conn: &mut WriteTx,
     actor: Option<UserId>,
-    kind: EventKind,
     subject: impl std::fmt::Display,
-    payload: serde_json::Value,
+    payload: impl Into<EventPayload>,
 ) -> Result<String, ApiError> {
     let event = Event {
         actor: actor.map(|a| a.to_string()),
-        kind,
         subject: Some(subject.to_string()),
-        payload,
+        payload: payload.into(),
     };
     append(conn, event).await
 }

@@ -28,7 +28,7 @@ use chafang_domain::api::{
     ENROL_CODE_ALPHABET, ENROL_CODE_LEN, ENROL_CODE_PARAM, ENROL_DEFAULT_HOURS, ENROL_MAX_HOURS,
     ENROL_MIN_HOURS,
 };
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{EnrolmentIssued, EnrolmentUsed};
 use chafang_domain::{Role, UserId};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -170,13 +170,12 @@ async fn issue(
     audit::record(
         &mut tx,
         Some(office.user.id),
-        EventKind::EnrolmentIssued,
         user,
-        serde_json::json!({
-            "enrolment": enrolment,
-            "expires_at": expires_at,
-            "revoked": revoked,
-        }),
+        EnrolmentIssued {
+            enrolment: enrolment.clone(),
+            expires_at,
+            revoked,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -332,13 +331,12 @@ async fn enrol(
     audit::record(
         &mut tx,
         Some(user),
-        EventKind::EnrolmentUsed,
         user,
-        serde_json::json!({
-            "enrolment": enrolment,
-            "password_set": true,
-            "sessions_revoked": sessions_revoked,
-        }),
+        EnrolmentUsed {
+            enrolment: enrolment.clone(),
+            password_set: true,
+            sessions_revoked,
+        },
     )
     .await?;
     let token = session::start(&mut tx, user).await?;

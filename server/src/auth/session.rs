@@ -7,7 +7,7 @@ use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderValue};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{SessionEnded, SessionStarted};
 use chafang_domain::UserId;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -39,9 +39,8 @@ pub async fn start(conn: &mut WriteTx, user: UserId) -> Result<String, ApiError>
         conn,
         Event {
             actor: Some(user.to_string()),
-            kind: EventKind::SessionStarted,
             subject: Some(user.to_string()),
-            payload: serde_json::json!({}),
+            payload: SessionStarted {}.into(),
         },
     )
     .await?;
@@ -64,9 +63,8 @@ pub async fn revoke(conn: &mut WriteTx, token_hash: &str, user: UserId) -> Resul
             conn,
             Event {
                 actor: Some(user.to_string()),
-                kind: EventKind::SessionEnded,
                 subject: Some(user.to_string()),
-                payload: serde_json::json!({}),
+                payload: SessionEnded {}.into(),
             },
         )
         .await?;

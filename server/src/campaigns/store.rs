@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use chafang_domain::api::{CampaignSummary, UnitRef};
 use chafang_domain::campaign::{CampaignPlan, Deadlines, Focus, Stage, StageKind};
 use chafang_domain::criteria::{CriteriaSetKind, Criterion};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{CampaignClosed, CampaignEdited, CampaignOpened};
 use chafang_domain::quota::{QuotaRule, QuotaRules};
 use chafang_domain::{CampaignId, UnitId, UserId};
 use serde_json::{json, Value};
@@ -357,20 +357,19 @@ pub async fn insert(
     audit::record(
         conn,
         actor,
-        EventKind::CampaignOpened,
         id,
-        json!({
-            "year": plan.year,
-            "focus": plan.focus.as_str(),
-            "stages": plan.stages,
-            "criteria": criteria_json(&plan.criteria),
-            "quota_rules": plan.quota_rules,
-            "deadlines": plan.deadlines,
-            "coverage_target_pct": plan.coverage_target_pct,
-            "key_units": key_units.iter().map(|u| u.to_string()).collect::<Vec<_>>(),
+        CampaignOpened {
+            year: plan.year,
+            focus: plan.focus.as_str().to_owned(),
+            stages: plan.stages.clone(),
+            criteria: criteria_json(&plan.criteria),
+            quota_rules: plan.quota_rules,
+            deadlines: plan.deadlines,
+            coverage_target_pct: plan.coverage_target_pct,
+            key_units: key_units.iter().map(|u| u.to_string()).collect(),
             // Kept from the first version of this event, which named only the district rule.
-            "district_visits_per_year": plan.quota_rules.district.visits_per_year,
-        }),
+            district_visits_per_year: plan.quota_rules.district.visits_per_year,
+        },
     )
     .await?;
     Ok(id)
@@ -391,9 +390,12 @@ async fn changed(
     audit::record(
         conn,
         Some(actor),
-        EventKind::CampaignEdited,
         id,
-        json!({ "field": field, "old": old, "new": new }),
+        CampaignEdited {
+            field: field.to_owned(),
+            old,
+            new,
+        },
     )
     .await?;
     Ok(true)
@@ -500,9 +502,11 @@ pub async fn close(
     audit::record(
         conn,
         Some(actor),
-        EventKind::CampaignClosed,
         record.id,
-        json!({ "year": record.plan.year, "closed_at": at }),
+        CampaignClosed {
+            year: record.plan.year,
+            closed_at: at,
+        },
     )
     .await?;
     Ok(())

@@ -7,7 +7,7 @@ use crate::error::{internal, ApiError};
 use crate::findings::store::{day_text, parse_day};
 use crate::findings::views::UnitNames;
 use chafang_domain::api::{paths, DocumentKind, DocumentView};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::DocumentIssued;
 use chafang_domain::{CaseId, UnitId, UserId};
 use object_store::path::Path as BlobPath;
 use object_store::PutPayload;
@@ -106,19 +106,18 @@ pub async fn insert(
     audit::record(
         conn,
         Some(doc.issued_by),
-        EventKind::DocumentIssued,
         id,
-        serde_json::json!({
-            "number": doc.number,
-            "kind": doc.kind.as_str(),
-            "title": doc.title,
-            "case": doc.case.map(|c| c.to_string()),
-            "unit": doc.unit.map(|u| u.to_string()),
-            "deadline": doc.deadline.map(day_text),
-            "sha256": sha256,
-            "bytes": bytes,
-            "checkpoint": doc.anchor.to_string(),
-        }),
+        DocumentIssued {
+            number: doc.number.clone(),
+            kind: doc.kind.as_str().to_owned(),
+            title: doc.title.clone(),
+            case: doc.case.map(|c| c.to_string()),
+            unit: doc.unit.map(|u| u.to_string()),
+            deadline: doc.deadline.map(day_text),
+            sha256: sha256.clone(),
+            bytes,
+            checkpoint: doc.anchor.to_string(),
+        },
     )
     .await?;
     Ok(id)

@@ -10,8 +10,10 @@ use crate::audit;
 use crate::db::WriteTx;
 use crate::error::{internal, ApiError};
 use crate::units;
-use chafang_domain::event::EventKind;
-use chafang_domain::followup::{Actor, CaseState, Step};
+use chafang_domain::event::{
+    CaseLookbackVisited, CaseOpened, CaseSuperseded, CaseVisitCorrected, StepPayload,
+};
+use chafang_domain::followup::{Actor, CaseState};
 use chafang_domain::quota::day_cst;
 use chafang_domain::visit::{CommitmentOnRecord, VisitMode, VisitUpload};
 use chafang_domain::{CaseId, UnitId, UserId, VisitId};
@@ -119,9 +121,12 @@ pub async fn open_cases(
             .execute(&mut *conn)
             .await?;
         }
-        let payload =
-            serde_json::json!({"finding_id": f.id, "visit_id": v.id, "unit_id": v.unit_id});
-        audit::record(conn, Some(monitor), EventKind::CaseOpened, id, payload).await?;
+        let payload = CaseOpened {
+            finding_id: f.id,
+            visit_id: v.id,
+            unit_id: v.unit_id,
+        };
+        audit::record(conn, Some(monitor), id, payload).await?;
     }
     if let Some(old) = v.supersedes {
         supersede(conn, old, v.id).await?;
@@ -132,15 +137,8 @@ pub async fn open_cases(
             .bind(case.to_string())
             .execute(&mut *conn)
             .await?;
-        let payload = serde_json::json!({"visit_id": v.id});
-        audit::record(
-            conn,
-            Some(monitor),
-            EventKind::CaseLookbackVisited,
-            case,
-            payload,
-        )
-        .await?;
+        let payload = CaseLookbackVisited { visit_id: v.id };
+        audit::record(conn, Some(monitor), case, payload).await?;
     }
     Ok(())
 }
@@ -163,23 +161,22 @@ async fn cases_of_visit(
 
 async fn supersede(conn: &mut WriteTx, old: VisitId, new: VisitId) -> Result<(), ApiError> {
     for case in cases_of_visit(conn, old).await? {
-        let payload = serde_json::json!({"corrected_by": new});
         if case.state == CaseState::Submitted {
             take_step(
                 conn,
                 &case,
                 Taken {
-                    step: Step::Supersede,
                     actor: Actor::System,
                     answer: None,
                     by: None,
                 },
                 vec![],
-                payload,
+                StepPayload::Supersede(CaseSuperseded { corrected_by: new }),
             )
             .await?;
         } else {
-            audit::record(conn, None, EventKind::CaseVisitCorrected, case.id, payload).await?;
+            let payload = CaseVisitCorrected { corrected_by: new };
+            audit::record(conn, None, case.id, payload).await?;
         }
     }
     Ok(())

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{MyFinding, RatingRequest};
+use chafang_domain::event::{CaseRated, StepPayload};
 use chafang_domain::followup::{self, Actor, Step};
 use chafang_domain::{CaseId, FindingId, UserId, VisitId};
 use sqlx::{AnyConnection, Row};
@@ -93,13 +94,12 @@ pub async fn rate(
     if !store::reporters(&mut tx, id).await?.contains(&me.user.id) {
         return Err(ApiError::NotFound);
     }
-    let payload = serde_json::json!({"rating": req.rating});
+    let payload = StepPayload::Rate(CaseRated { rating: req.rating });
     let sets = vec![("rating", Col::text(req.rating.as_str()))];
     take_step(
         &mut tx,
         &case,
         Taken {
-            step: Step::Rate,
             actor: Actor::Reporter,
             answer: None,
             by: Some(me.user.id),

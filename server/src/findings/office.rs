@@ -16,10 +16,12 @@ use chafang_domain::api::{
     Cursor, OfficeCase, OfficeCaseRow, OfficeStep, PageAsk, ReleaseRequest, ReleaseResult,
     NEXT_CURSOR_HEADER,
 };
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{
+    CaseAccepted, CaseEdited, CaseLookbackRequested, CaseMerged, CaseMergedIn, CaseRejected,
+    CaseReleased, CaseReopened, CaseRerouted, CaseReturned, StepPayload,
+};
 use chafang_domain::followup::{
-    add_working_days, Actor, CaseState, Step, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
-    MAX_DEADLINE_DAYS,
+    add_working_days, Actor, CaseState, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT, MAX_DEADLINE_DAYS,
 };
 use chafang_domain::{CaseId, UserId};
 use serde::Deserialize;
@@ -177,8 +179,11 @@ pub async fn step(
                     "photo {bad} is not one of this finding's"
                 )));
             }
-            let payload =
-                serde_json::json!({"old_text": case.unit_text, "text": text, "photos": photos});
+            let payload = StepPayload::Edit(CaseEdited {
+                old_text: case.unit_text.clone(),
+                text: text.clone(),
+                photos: photos.clone(),
+            });
             // The photos chosen first, so that the step's event records them.
             for sha in &known {
                 sqlx::query(
@@ -193,7 +198,7 @@ pub async fn step(
             take_step(
                 &mut tx,
                 &case,
-                Taken::office(Step::Edit, me.user.id),
+                Taken::office(me.user.id),
                 vec![("unit_text", Col::text(text))],
                 payload,
             )
@@ -207,11 +212,14 @@ pub async fn step(
             {
                 return Err(ApiError::Unprocessable("no such unit".into()));
             }
-            let payload = serde_json::json!({"from_unit": case.unit_id, "unit_id": unit_id});
+            let payload = StepPayload::Reroute(CaseRerouted {
+                from_unit: case.unit_id,
+                unit_id,
+            });
             take_step(
                 &mut tx,
                 &case,
-                Taken::office(Step::Reroute, me.user.id),
+                Taken::office(me.user.id),
                 vec![("unit_id", Col::text(unit_id.to_string()))],
                 payload,
             )
@@ -220,29 +228,17 @@ pub async fn step(
         OfficeStep::Merge { into } => merge(&mut tx, &case, into, me.user.id).await?,
         OfficeStep::Reject { reason } => {
             let reason = words("the reason", &reason)?;
-            let payload = serde_json::json!({"reason": reason});
+            let payload = StepPayload::Reject(CaseRejected {
+                reason: reason.clone(),
+            });
             let sets = vec![("reject_reason", Col::text(reason))];
-            take_step(
-                &mut tx,
-                &case,
-                Taken::office(Step::Reject, me.user.id),
-                sets,
-                payload,
-            )
-            .await?;
+            take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         }
         OfficeStep::Reopen { reason } => {
             let reason = words("the reason", &reason)?;
-            let payload = serde_json::json!({"reason": reason});
+            let payload = StepPayload::Reopen(CaseReopened { reason });
             let sets = vec![("reject_reason", Col::Text(None))];
-            take_step(
-                &mut tx,
-                &case,
-                Taken::office(Step::Reopen, me.user.id),
-                sets,
-                payload,
-            )
-            .await?;
+            take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         }
         OfficeStep::Accept { note } => accept(&mut tx, &case, note, me.user.id).await?,
         OfficeStep::Return { reason } => {
@@ -251,16 +247,9 @@ pub async fn step(
         }
         OfficeStep::RequestLookBack { note } => {
             let note = words("the note", &note)?;
-            let payload = serde_json::json!({"note": note});
+            let payload = StepPayload::RequestLookBack(CaseLookbackRequested { note });
             let sets = vec![("lookback_requested", Col::Int(Some(1)))];
-            take_step(
-                &mut tx,
-                &case,
-                Taken::office(Step::RequestLookBack, me.user.id),
-                sets,
-                payload,
-            )
-            .await?;
+            take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         }
     }
     let after = store::load(&mut tx, case.id)
@@ -312,7 +301,7 @@ async fn merge(
                 .into(),
         ));
     }
-    let payload = serde_json::json!({"into": into});
+    let payload = StepPayload::Merge(CaseMerged { into });
     // The reports move first, so that the step's event records the case without them.
     sqlx::query("UPDATE case_findings SET case_id = $1 WHERE case_id = $2")
         .bind(into.to_string())
@@ -322,7 +311,7 @@ async fn merge(
     take_step(
         conn,
         case,
-        Taken::office(Step::Merge, by),
+        Taken::office(by),
         vec![("merged_into", Col::text(into.to_string()))],
         payload,
     )
@@ -346,14 +335,11 @@ async fn merge(
     .bind(case.id.to_string())
     .execute(&mut *conn)
     .await?;
-    crate::audit::record(
-        conn,
-        Some(by),
-        EventKind::CaseMergedIn,
-        into,
-        serde_json::json!({"from": case.id, "covert": case.covert || target.covert}),
-    )
-    .await?;
+    let merged_in = CaseMergedIn {
+        from: case.id,
+        covert: case.covert || target.covert,
+    };
+    crate::audit::record(conn, Some(by), into, merged_in).await?;
     Ok(())
 }
 
@@ -375,14 +361,16 @@ async fn accept(
     } else {
         sets.push(("closed_on", Col::day(today_cst())));
     }
-    let payload = serde_json::json!({"answer_id": answer, "note": note});
+    let payload = StepPayload::Accept(CaseAccepted {
+        answer_id: answer,
+        note: note.clone(),
+    });
     // The verdict first, so that the step's event records it.
     verdict(conn, answer, "accepted", note).await?;
     take_step(
         conn,
         case,
         Taken {
-            step: Step::Accept,
             actor: Actor::Office,
             answer: kind,
             by: Some(by),
@@ -410,13 +398,15 @@ async fn give_back(
         let days = case.answer_days.unwrap_or(DEFAULT_ANSWER_DAYS);
         sets.push(("answer_due", Col::day(add_working_days(today_cst(), days))));
     }
-    let payload = serde_json::json!({"answer_id": answer, "reason": reason});
+    let payload = StepPayload::Return(CaseReturned {
+        answer_id: answer,
+        reason: reason.clone(),
+    });
     verdict(conn, answer, "returned", Some(reason)).await?;
     take_step(
         conn,
         case,
         Taken {
-            step: Step::Return,
             actor: Actor::Office,
             answer: kind,
             by: Some(by),
@@ -498,20 +488,17 @@ pub async fn release(
                 "a covert visit's finding is released only deliberately (release_covert)".into(),
             ));
         }
-        let payload = serde_json::json!({"ack_due": ack_due.to_string(), "answer_days": answer_days, "covert": case.covert});
+        let payload = StepPayload::Release(CaseReleased {
+            ack_due: ack_due.to_string(),
+            answer_days,
+            covert: case.covert,
+        });
         let sets = vec![
             ("released_on", Col::day(today)),
             ("ack_due", Col::day(ack_due)),
             ("answer_days", Col::Int(Some(i64::from(answer_days)))),
         ];
-        take_step(
-            &mut tx,
-            &case,
-            Taken::office(Step::Release, me.user.id),
-            sets,
-            payload,
-        )
-        .await?;
+        take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         released.push(*id);
     }
     tx.commit().await?;

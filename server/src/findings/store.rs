@@ -8,8 +8,8 @@ use crate::audit;
 use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::ApiError;
-use chafang_domain::event::EventKind;
-use chafang_domain::followup::{self, Actor, AnswerKind, CaseState, Deadlines, Rating, Step};
+use chafang_domain::event::StepPayload;
+use chafang_domain::followup::{self, Actor, AnswerKind, CaseState, Deadlines, Rating};
 use chafang_domain::visit::Severity;
 use chafang_domain::{CaseId, UnitId, UserId};
 use sqlx::{AnyConnection, Row};
@@ -152,10 +152,9 @@ impl Col {
     }
 }
 
-/// A step as someone takes it: the step, in which role, on which answer's kind (for a
-/// verdict), and by which account (`None` for the server itself).
+/// A step as someone takes it: in which role, on which answer's kind (for a verdict), and by
+/// which account (`None` for the server itself). The step itself is the payload's.
 pub struct Taken {
-    pub step: Step,
     pub actor: Actor,
     pub answer: Option<AnswerKind>,
     pub by: Option<UserId>,
@@ -163,9 +162,8 @@ pub struct Taken {
 
 impl Taken {
     /// An office step that judges no answer.
-    pub fn office(step: Step, by: UserId) -> Taken {
+    pub fn office(by: UserId) -> Taken {
         Taken {
-            step,
             actor: Actor::Office,
             answer: None,
             by: Some(by),
@@ -173,22 +171,19 @@ impl Taken {
     }
 }
 
-/// Takes `step` on `case` as `actor` (the state machine decides the next state), sets the
-/// given columns, and records the step on the audit chain with `payload`. Refused steps are
-/// 409; a case that changed since it was read is 409 too.
+/// Takes the step `payload` records on `case` as `actor` (the state machine decides the next
+/// state), sets the given columns, and records the step on the audit chain with `payload` and
+/// the states it moved the case from and to. Refused steps are 409; a case that changed since
+/// it was read is 409 too.
 pub async fn take_step(
     conn: &mut WriteTx,
     case: &CaseRecord,
     taken: Taken,
     sets: Vec<(&'static str, Col)>,
-    mut payload: serde_json::Value,
+    payload: StepPayload,
 ) -> Result<CaseState, ApiError> {
-    let Taken {
-        step,
-        actor,
-        answer,
-        by,
-    } = taken;
+    let Taken { actor, answer, by } = taken;
+    let step = payload.step();
     let to = followup::next(case.state, step, actor, answer)
         .map_err(|e| ApiError::Conflict(e.to_string()))?;
     let mut sql = String::from("UPDATE cases SET updated_at = $1, state = $2");
@@ -239,12 +234,8 @@ pub async fn take_step(
         .await?
         .ok_or_else(|| internal("the case stepped is gone"))?;
     tally::moved(conn, Some(&Place::of(case)), &Place::of(&after)).await?;
-    if let Some(obj) = payload.as_object_mut() {
-        obj.insert("from".into(), case.state.as_str().into());
-        obj.insert("to".into(), to.as_str().into());
-    }
     // The event tells the step's audience (`audit::fanout`).
-    audit::record(conn, by, EventKind::of_step(step), case.id, payload).await?;
+    audit::record(conn, by, case.id, payload.moved(case.state, to)).await?;
     Ok(to)
 }
 

@@ -12,8 +12,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{AnswerUpload, CompletionUpload, UnitCase, UnitStep};
+use chafang_domain::event::{CaseAcknowledged, CaseAnswered, CaseCompletionReported, StepPayload};
 use chafang_domain::followup::{
-    add_working_days, check_answer, Actor, AnswerKind, Step, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
+    add_working_days, check_answer, Actor, AnswerKind, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
 };
 use chafang_domain::visit::{is_sha256_hex, PhotoRef, MAX_PHOTOS_PER_FINDING, MAX_PHOTO_BYTES};
 use chafang_domain::{AnswerId, CaseId};
@@ -183,7 +184,12 @@ async fn answer(
     let committed = check_answer(a.kind, &a.text, a.committed_by, &a.milestones, today_cst())
         .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     check_photos(&a.photos)?;
-    let payload = serde_json::json!({"answer_id": a.id, "kind": a.kind, "committed_by": committed.map(day_text), "photos": a.photos.len()});
+    let payload = StepPayload::Answer(CaseAnswered {
+        answer_id: a.id,
+        kind: a.kind,
+        committed_by: committed.map(day_text),
+        photos: a.photos.len() as u64,
+    });
     // The answer first, so that the step's event records the case's content with it.
     let milestones = body_of(&a.milestones)?;
     let new = NewAnswer {
@@ -200,7 +206,6 @@ async fn answer(
         conn,
         case,
         Taken {
-            step: Step::Answer,
             actor: Actor::Unit,
             answer: Some(a.kind),
             by: Some(me.current.user.id),
@@ -228,7 +233,10 @@ async fn completion(
         )));
     }
     check_photos(&c.photos)?;
-    let payload = serde_json::json!({"answer_id": c.id, "photos": c.photos.len()});
+    let payload = StepPayload::ReportCompletion(CaseCompletionReported {
+        answer_id: c.id,
+        photos: c.photos.len() as u64,
+    });
     let new = NewAnswer {
         id: c.id,
         kind: None,
@@ -243,7 +251,6 @@ async fn completion(
         conn,
         case,
         Taken {
-            step: Step::ReportCompletion,
             actor: Actor::Unit,
             answer: None,
             by: Some(me.current.user.id),
@@ -278,12 +285,11 @@ pub async fn step(
                 ("acknowledged_on", Col::day(today)),
                 ("answer_due", Col::day(add_working_days(today, days))),
             ];
-            let payload = serde_json::json!({"late": late});
+            let payload = StepPayload::Acknowledge(CaseAcknowledged { late });
             take_step(
                 &mut tx,
                 &case,
                 Taken {
-                    step: Step::Acknowledge,
                     actor: Actor::Unit,
                     answer: None,
                     by: Some(me.current.user.id),

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use chafang_domain::api::{TileSettings, TileSource};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::MapTilesSet;
 use chafang_domain::geo::{check_tile_template, CoordSystem};
 use sqlx::{AnyConnection, Row};
 
@@ -95,14 +95,11 @@ pub async fn put_tiles(
         .bind(me.user.id.to_string())
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Some(me.user.id),
-            EventKind::MapTilesSet,
-            "map_settings",
-            serde_json::json!({"old": old, "new": new}),
-        )
-        .await?;
+        let payload = MapTilesSet {
+            old,
+            new: new.clone(),
+        };
+        audit::record(&mut tx, Some(me.user.id), "map_settings", payload).await?;
     }
     tx.commit().await?;
     Ok(Json(TileSettings { source: new }))

@@ -29,7 +29,7 @@ use axum::Json;
 use chafang_domain::api::{
     DeliveryFailure, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView,
 };
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{EventKind, WebhookCreated, WebhookDeactivated};
 use chafang_domain::followup::{shown_date, CaseState};
 use chafang_domain::quota::day_cst;
 use hmac::{Hmac, Mac};
@@ -518,9 +518,8 @@ pub async fn create(
     audit::record(
         &mut tx,
         Some(me.user.id),
-        EventKind::WebhookCreated,
         id,
-        serde_json::json!({"url": url}),
+        WebhookCreated { url: url.clone() },
     )
     .await?;
     let view = load(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
@@ -545,14 +544,7 @@ pub async fn deactivate(
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        audit::record(
-            &mut tx,
-            Some(me.user.id),
-            EventKind::WebhookDeactivated,
-            id,
-            serde_json::json!({}),
-        )
-        .await?;
+        audit::record(&mut tx, Some(me.user.id), id, WebhookDeactivated {}).await?;
     }
     let view = load(&mut tx, id).await?.ok_or(ApiError::NotFound)?;
     tx.commit().await?;

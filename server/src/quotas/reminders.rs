@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chafang_domain::api::{ReminderRequest, ReminderView, RemindersSent, SentReminder};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::QuotaReminded;
 use chafang_domain::quota::Pace;
 use chafang_domain::UserId;
 use sqlx::any::AnyRow;
@@ -95,16 +95,15 @@ pub async fn send(
         audit::record(
             &mut tx,
             Some(office.user.id),
-            EventKind::QuotaReminded,
             m.user.id,
-            serde_json::json!({
-                "reminder": id.to_string(),
-                "year": year,
-                "message": text,
-                "done": p.done,
-                "required": p.required,
-                "state": m.ledger.state,
-            }),
+            QuotaReminded {
+                reminder: id.to_string(),
+                year,
+                message: text.clone(),
+                done: p.done,
+                required: p.required,
+                state: m.ledger.state,
+            },
         )
         .await?;
         notify_monitor(&mut tx, m.user.id, id, &text, p.done, p.required).await?;

@@ -9,7 +9,10 @@ use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::users;
 use chafang_domain::api::{ProfileEdit, UserView};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{
+    EventPayload, MonitorAppointed, MonitorProfileChanged, MonitorProfileCreated, MonitorRenewed,
+    MonitorServiceEnded,
+};
 use chafang_domain::roster::{check_name, Appointment, Background, Profile, Team};
 use chafang_domain::{AppointmentId, Role, UserId};
 use serde_json::{json, Map, Value};
@@ -42,10 +45,6 @@ fn team_columns(team: Team) -> (&'static str, Option<String>) {
         Team::District => ("district", None),
         Team::Department(u) => ("department", Some(u.to_string())),
     }
-}
-
-fn team_json(team: Team) -> Value {
-    serde_json::to_value(team).unwrap_or(Value::Null)
 }
 
 fn profile_of(row: &AnyRow) -> Result<Profile, ApiError> {
@@ -113,14 +112,13 @@ pub async fn insert_profile(
     audit::record(
         conn,
         Some(actor),
-        EventKind::MonitorProfileCreated,
         user,
-        json!({
-            "phone": p.phone,
-            "address": p.address,
-            "email": p.email,
-            "background": p.background.as_str(),
-        }),
+        MonitorProfileCreated {
+            phone: p.phone.clone(),
+            address: p.address.clone(),
+            email: p.email.clone(),
+            background: p.background.as_str().to_owned(),
+        },
     )
     .await?;
     Ok(())
@@ -228,9 +226,8 @@ pub async fn edit_profile(
     audit::record(
         conn,
         Some(actor),
-        EventKind::MonitorProfileChanged,
         user.id,
-        json!({ "changes": changes }),
+        MonitorProfileChanged { changes },
     )
     .await?;
     Ok(())
@@ -319,24 +316,29 @@ pub async fn insert_appointment(
     .bind(actor.to_string())
     .execute(&mut *conn)
     .await?;
-    audit::record(
-        conn,
-        Some(actor),
-        if a.renews.is_some() {
-            EventKind::MonitorRenewed
-        } else {
-            EventKind::MonitorAppointed
-        },
-        user,
-        json!({
-            "appointment_id": a.id.to_string(),
-            "team": team_json(a.team),
-            "starts_on": day_text(a.starts_on),
-            "ends_on": day_text(a.ends_on),
-            "renews": a.renews.map(|r| r.to_string()),
-        }),
-    )
-    .await?;
+    let (appointment_id, team) = (a.id.to_string(), a.team);
+    let (starts_on, ends_on) = (day_text(a.starts_on), day_text(a.ends_on));
+    let renews = a.renews.map(|r| r.to_string());
+    let payload: EventPayload = if renews.is_some() {
+        MonitorRenewed {
+            appointment_id,
+            team,
+            starts_on,
+            ends_on,
+            renews,
+        }
+        .into()
+    } else {
+        MonitorAppointed {
+            appointment_id,
+            team,
+            starts_on,
+            ends_on,
+            renews,
+        }
+        .into()
+    };
+    audit::record(conn, Some(actor), user, payload).await?;
     Ok(())
 }
 
@@ -413,15 +415,14 @@ pub async fn end_service(
     audit::record(
         conn,
         Some(actor),
-        EventKind::MonitorServiceEnded,
         user,
-        json!({
-            "ended_on": today_text,
-            "appointments": open,
-            "sessions_revoked": revoked,
-            "enrolment_codes_revoked": codes_revoked,
-            "reason": reason.trim(),
-        }),
+        MonitorServiceEnded {
+            ended_on: today_text.clone(),
+            appointments: open,
+            sessions_revoked: revoked,
+            enrolment_codes_revoked: codes_revoked,
+            reason: reason.trim().to_owned(),
+        },
     )
     .await?;
     Ok(())

@@ -32,7 +32,7 @@ use crate::error::{internal, ApiError};
 use crate::notifications::inbox::{self, Note};
 use chafang_domain::api::NotificationKind;
 use chafang_domain::api::{PublicationSummary, PublishedRow, ScoringAlarm, ScoringCheck, UnitRef};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{EventKind, RaisedAlarm, ScoringAlarmCleared};
 use chafang_domain::scoring::{points_text, InspectionTally};
 use chafang_domain::UnitId;
 use serde_json::Value;
@@ -527,9 +527,12 @@ pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
             &mut tx,
             audit::Event {
                 actor: None,
-                kind: ALARM_CLEARED,
                 subject: None,
-                payload: serde_json::json!({"year": year, "fingerprints": cleared}),
+                payload: ScoringAlarmCleared {
+                    year,
+                    fingerprints: cleared.clone(),
+                }
+                .into(),
             },
         )
         .await?;
@@ -545,24 +548,25 @@ pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
         tx.commit().await?;
         return Ok(0);
     };
-    let listed: Vec<Value> = new
+    let listed: Vec<RaisedAlarm> = new
         .iter()
-        .map(|(a, f)| {
-            serde_json::json!({
-                "fingerprint": f,
-                "kind": a.kind,
-                "unit_id": a.unit.as_ref().map(|u| u.id.to_string()),
-                "message": a.message,
-            })
+        .map(|(a, f)| RaisedAlarm {
+            fingerprint: f.clone(),
+            kind: a.kind.clone(),
+            unit_id: a.unit.as_ref().map(|u| u.id.to_string()),
+            message: a.message.clone(),
         })
         .collect();
     audit::append(
         &mut tx,
         audit::Event {
             actor: None,
-            kind: ALARM_RAISED,
             subject: None,
-            payload: serde_json::json!({"year": year, "alarms": listed}),
+            payload: chafang_domain::event::ScoringAlarm {
+                year,
+                alarms: listed,
+            }
+            .into(),
         },
     )
     .await?;

@@ -8,7 +8,9 @@ use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::{internal, ApiError};
 use chafang_domain::api::{PublicationSummary, PublishedRanking, PublishedRow, UnitRef};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{
+    EventKind, ScoringInspectionSet, ScoringPublished, ScoringSettingsChanged, ScoringSurveyEntered,
+};
 use chafang_domain::scoring::{InspectionTally, ScoringSettings, SurveyCounts};
 use chafang_domain::{CampaignId, UnitId, UserId};
 use serde::{Deserialize, Serialize};
@@ -167,9 +169,12 @@ pub async fn save_settings(
     audit::record(
         conn,
         Some(actor),
-        SETTINGS_CHANGED,
         campaign,
-        json!({ "year": year, "old": old, "new": new }),
+        ScoringSettingsChanged {
+            year,
+            old: old.clone(),
+            new: new.clone(),
+        },
     )
     .await?;
     Ok(())
@@ -222,17 +227,16 @@ pub async fn add_survey(
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    let rec = SurveyRec {
+    // What `SurveyRec` reads back, with the year and the entry's id.
+    let payload = ScoringSurveyEntered {
         revision,
         counts: counts.clone(),
         note: note.to_owned(),
         via: via.to_owned(),
-        entered_at: 0,
+        year,
+        entry_id: id,
     };
-    let mut payload = serde_json::to_value(&rec).map_err(internal)?;
-    payload["year"] = json!(year);
-    payload["entry_id"] = json!(id);
-    audit::record(conn, Some(actor), SURVEY_ENTERED, unit, payload).await?;
+    audit::record(conn, Some(actor), unit, payload).await?;
     Ok(revision)
 }
 
@@ -263,16 +267,15 @@ pub async fn add_override(
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    let rec = OverrideRec {
+    // What `OverrideRec` reads back, with the year and the override's id.
+    let payload = ScoringInspectionSet {
         revision,
         points_cp,
         reason: reason.to_owned(),
-        entered_at: 0,
+        year,
+        override_id: id,
     };
-    let mut payload = serde_json::to_value(&rec).map_err(internal)?;
-    payload["year"] = json!(year);
-    payload["override_id"] = json!(id);
-    audit::record(conn, Some(actor), INSPECTION_SET, unit, payload).await?;
+    audit::record(conn, Some(actor), unit, payload).await?;
     Ok(revision)
 }
 
@@ -364,17 +367,16 @@ pub async fn publish(
     audit::record(
         conn,
         Some(actor),
-        PUBLISHED,
         campaign,
-        json!({
-            "year": year,
-            "publication_id": id,
-            "revision": revision,
-            "note": note,
-            "sha256": sha,
-            "settings": settings,
-            "rows": figures,
-        }),
+        ScoringPublished {
+            year,
+            publication_id: id,
+            revision,
+            note: note.to_owned(),
+            sha256: sha,
+            settings: settings.clone(),
+            rows: figures,
+        },
     )
     .await?;
     Ok(id)

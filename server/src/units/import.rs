@@ -25,11 +25,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{ImportReport, SheetColumn, SheetFormat, UnitRecord, IMPORT_MAX_BYTES};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{DirectoryImported, UnitVia};
 use chafang_domain::visit::sha256_hex;
 use chafang_domain::{UnitId, UserId};
 use serde::Deserialize;
-use serde_json::{json, Map};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
@@ -84,11 +83,9 @@ async fn clear_renamed(conn: &mut AnyConnection, plan: &Plan) -> Result<(), ApiE
 async fn apply(conn: &mut WriteTx, actor: UserId, plan: &mut Plan) -> Result<(), ApiError> {
     clear_renamed(conn, plan).await?;
     let file_sha256 = plan.report.file_sha256.clone();
-    let context = || {
-        Map::from_iter([
-            ("via".to_owned(), json!("import")),
-            ("file_sha256".to_owned(), json!(file_sha256)),
-        ])
+    let context = || UnitVia {
+        via: Some("import".to_owned()),
+        file_sha256: Some(file_sha256.clone()),
     };
     for (i, step) in plan.steps.iter().enumerate() {
         if let Step::Update { id, old, new } = step {
@@ -362,15 +359,14 @@ async fn confirm(
         audit::record(
             &mut tx,
             Some(office.user.id),
-            EventKind::DirectoryImported,
             &r.file_sha256,
-            json!({
-                "format": r.format,
-                "rows": r.rows.len(),
-                "creates": r.creates,
-                "updates": r.updates,
-                "unchanged": r.unchanged,
-            }),
+            DirectoryImported {
+                format: r.format,
+                rows: r.rows.len() as u64,
+                creates: r.creates,
+                updates: r.updates,
+                unchanged: r.unchanged,
+            },
         )
         .await?;
     }

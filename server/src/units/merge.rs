@@ -14,9 +14,8 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{UnitMerge, UnitRecord, UnitView};
-use chafang_domain::event::EventKind;
+use chafang_domain::event::UnitMerged;
 use chafang_domain::UnitId;
-use serde_json::json;
 use std::collections::HashMap;
 
 /// The most characters a merge's reason may have.
@@ -113,20 +112,13 @@ pub async fn merge_unit(
         .bind(id.to_string())
         .execute(&mut *tx)
         .await?;
-    let payload = json!({
-        "into": into.id,
-        "name": from.name,
-        "into_name": into.name,
-        "reason": reason,
-    });
-    audit::record(
-        &mut tx,
-        Some(office.user.id),
-        EventKind::UnitMerged,
-        id,
-        payload,
-    )
-    .await?;
+    let payload = UnitMerged {
+        into: into.id,
+        name: from.name.clone(),
+        into_name: into.name.clone(),
+        reason: reason.to_owned(),
+    };
+    audit::record(&mut tx, Some(office.user.id), id, payload).await?;
     let after = record(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Json(after))

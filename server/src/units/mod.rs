@@ -25,7 +25,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{UnitEdit, UnitRecord, UnitView};
 use chafang_domain::criteria::CriteriaSetKind;
-use chafang_domain::event::EventKind;
+use chafang_domain::event::{UnitChanged, UnitCreated, UnitVia};
 use chafang_domain::unit::{
     check_text, check_unit_name, GeoPoint, UnitContacts, UnitKind, ADDRESS_MAX_CHARS,
 };
@@ -64,7 +64,14 @@ pub async fn insert(
     actor: Option<UserId>,
     unit: NewUnit,
 ) -> Result<UnitId, ApiError> {
-    create(conn, actor, unit, &UnitContacts::default(), Map::new()).await
+    create(
+        conn,
+        actor,
+        unit,
+        &UnitContacts::default(),
+        UnitVia::default(),
+    )
+    .await
 }
 
 /// Inserts a unit with its contacts; `context` is added to the audit event (an import names
@@ -74,7 +81,7 @@ pub async fn create(
     actor: Option<UserId>,
     unit: NewUnit,
     contacts: &UnitContacts,
-    context: Map<String, Value>,
+    context: UnitVia,
 ) -> Result<UnitId, ApiError> {
     let name = unit.name.trim();
     if name.is_empty() {
@@ -113,20 +120,16 @@ pub async fn create(
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    let mut payload = json!({
-        "parent_id": unit.parent.map(|p| p.to_string()),
-        "name": name,
-        "kind": unit.kind.as_str(),
-        "address": unit.address.trim(),
-        "position": unit.position,
-    });
-    if !contacts.is_empty() {
-        payload["contacts"] = json!(contacts);
-    }
-    if let Some(fields) = payload.as_object_mut() {
-        fields.extend(context);
-    }
-    audit::record(conn, actor, EventKind::UnitCreated, id, payload).await?;
+    let payload = UnitCreated {
+        parent_id: unit.parent.map(|p| p.to_string()),
+        name: name.to_owned(),
+        kind: unit.kind.as_str().to_owned(),
+        address: unit.address.trim().to_owned(),
+        position: unit.position,
+        contacts: (!contacts.is_empty()).then(|| contacts.clone()),
+        via: context,
+    };
+    audit::record(conn, actor, id, payload).await?;
     Ok(id)
 }
 
@@ -204,7 +207,7 @@ pub async fn update(
     id: UnitId,
     old: &Fields,
     new: &Fields,
-    context: Map<String, Value>,
+    context: UnitVia,
 ) -> Result<bool, ApiError> {
     let changed = changes(old, new);
     if changed.is_empty() {
@@ -236,17 +239,11 @@ pub async fn update(
     .bind(id.to_string())
     .execute(&mut *conn)
     .await?;
-    let mut payload = Map::new();
-    payload.insert("changes".to_owned(), Value::Object(changed));
-    payload.extend(context);
-    audit::record(
-        conn,
-        actor,
-        EventKind::UnitChanged,
-        id,
-        Value::Object(payload),
-    )
-    .await?;
+    let payload = UnitChanged {
+        changes: changed,
+        via: context,
+    };
+    audit::record(conn, actor, id, payload).await?;
     Ok(true)
 }
 
@@ -528,7 +525,10 @@ async fn edit_unit(
             new.name
         )));
     }
-    let context = Map::from_iter([("via".to_owned(), json!("edit"))]);
+    let context = UnitVia {
+        via: Some("edit".to_owned()),
+        file_sha256: None,
+    };
     update(
         &mut tx,
         Some(office.user.id),
