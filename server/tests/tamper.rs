@@ -475,23 +475,21 @@ async fn every_kind_of_tampering_is_found_at_its_event() {
     }
 }
 
+/// An event whose content does not matter, to make a long log.
+fn filler() -> MapTilesSet {
+    MapTilesSet {
+        old: None,
+        new: None,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verification_reads_a_long_log_in_pages_while_it_grows() {
     for engine in engines() {
         let (db, _dir, _) = fresh_db(engine).await;
         let mut tx = db.begin_write().await.unwrap();
         for i in 0..2500 {
-            audit::record(
-                &mut tx,
-                None,
-                i,
-                MapTilesSet {
-                    old: None,
-                    new: None,
-                },
-            )
-            .await
-            .unwrap();
+            audit::record(&mut tx, None, i, filler()).await.unwrap();
         }
         tx.commit().await.unwrap();
         let report = verify(&db).await;
@@ -504,17 +502,7 @@ async fn verification_reads_a_long_log_in_pages_while_it_grows() {
             tokio::spawn(async move {
                 for i in 0..300 {
                     let mut tx = db.begin_write().await.unwrap();
-                    audit::record(
-                        &mut tx,
-                        None,
-                        i,
-                        MapTilesSet {
-                            old: None,
-                            new: None,
-                        },
-                    )
-                    .await
-                    .unwrap();
+                    audit::record(&mut tx, None, i, filler()).await.unwrap();
                     tx.commit().await.unwrap();
                 }
             })
