@@ -659,6 +659,10 @@ impl StepPayload {
     }
 }
 
+/// The webhook kind of a scheduled head of the chain sent out (`audit::checkpoint`): not an
+/// event on the chain, since recording it would move the head it announces.
+pub const HEAD_ANNOUNCED: &str = "audit.head";
+
 impl EventKind {
     /// The kind a name on the chain stands for, if any.
     pub fn parse(name: &str) -> Option<EventKind> {

@@ -84,7 +84,7 @@ async fn unit_overview(
 ) -> Result<Json<UnitOverview>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let unit = &scope.user;
-    let tree = scope.units.clone();
+    let tree: Vec<_> = scope.units().cloned().collect();
     let own = tree
         .iter()
         .find(|u| u.id == unit.unit_id)

@@ -91,6 +91,13 @@ fn step(
     result.with_context(|| format!("step failed: {name}"))
 }
 
+/// The host crates' unit and integration tests, on SQLite and on `cluster`.
+fn rust_tests(cluster: &pg::Cluster) -> Cmd {
+    cargo_once()
+        .args(["test", "--workspace", "--exclude", "chafang-app"])
+        .env("CHAFANG_TEST_PG_URL", &cluster.url)
+}
+
 /// The days `cargo xtask test dates` runs the Rust suite on (`CHAFANG_SWEEP_DAYS`, separated by
 /// commas, replaces them): the day a date-reading test first broke, a Sunday, New Year's Day, a
 /// leap day, National Day, and the default calendar's summary deadline.
@@ -185,10 +192,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             only,
             || {
                 let cluster = pg::Cluster::start()?;
-                cargo_once()
-                    .args(["test", "--workspace", "--exclude", "chafang-app"])
-                    .env("CHAFANG_TEST_PG_URL", &cluster.url)
-                    .run()
+                rust_tests(&cluster).run()
             },
             &mut t,
         )?;
@@ -203,9 +207,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
                     let cluster = pg::Cluster::start()?;
                     for day in sweep_days() {
                         println!("\n--- CHAFANG_CLOCK={day}");
-                        cargo_once()
-                            .args(["test", "--workspace", "--exclude", "chafang-app"])
-                            .env("CHAFANG_TEST_PG_URL", &cluster.url)
+                        rust_tests(&cluster)
                             .env("CHAFANG_CLOCK", &day)
                             .run()
                             .with_context(|| format!("with the clock at {day}"))?;

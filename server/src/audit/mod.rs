@@ -160,12 +160,11 @@ pub async fn append(tx: &mut WriteTx, event: Event) -> Result<String, ApiError> 
     let mut payload = event.payload.to_json().map_err(crate::error::internal)?;
     if let (fanout::Chain::Content(record), Some(subject)) = (out.chain, event.subject.as_deref()) {
         let sha = content::sha256(conn, record, subject).await?;
-        match payload.as_object_mut() {
-            Some(obj) => {
-                obj.insert("content_sha256".into(), sha.into());
-            }
-            None => payload = serde_json::json!({"content_sha256": sha}),
-        }
+        // Every payload is an object (a test in `domain::event` holds each kind to it).
+        payload
+            .as_object_mut()
+            .ok_or_else(|| crate::error::internal(format!("{kind}'s payload is not an object")))?
+            .insert("content_sha256".into(), sha.into());
     }
     let payload = payload.to_string();
     let hash = event_hash(

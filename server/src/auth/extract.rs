@@ -118,8 +118,6 @@ impl FromRequestParts<AppState> for UnitUser {
 #[derive(Debug, Clone)]
 pub struct UnitScope {
     pub user: UnitUser,
-    /// The units of the scope, in the directory's order (parents before children).
-    pub units: Vec<chafang_domain::api::UnitView>,
     /// Every unit of the directory, for names of units outside the scope that a record cites
     /// (a commitment of a unit above), never for access.
     pub directory: Vec<chafang_domain::api::UnitView>,
@@ -130,22 +128,16 @@ impl UnitScope {
     /// The scope of `user` in a directory.
     pub fn of(user: UnitUser, directory: Vec<chafang_domain::api::UnitView>) -> UnitScope {
         let ids = crate::units::subtree_ids(&directory, user.unit_id);
-        let units = directory
-            .iter()
-            .filter(|u| ids.contains(&u.id))
-            .cloned()
-            .collect();
         UnitScope {
             user,
-            units,
             directory,
             ids,
         }
     }
 
-    /// The unit the user is bound to.
-    pub fn unit_id(&self) -> UnitId {
-        self.user.unit_id
+    /// The units of the scope, in the directory's order (parents before children).
+    pub fn units(&self) -> impl Iterator<Item = &chafang_domain::api::UnitView> {
+        self.directory.iter().filter(|u| self.ids.contains(&u.id))
     }
 
     /// Whether a unit is in the scope.

@@ -124,7 +124,7 @@ async fn current_campaign(
     if me.user.role == Role::Unit {
         let own = match &me.user.unit {
             Some(u) => chafang_domain::unit::ancestors(
-                &crate::units::nodes(&crate::units::list_all(&mut conn).await?),
+                &chafang_domain::unit::Node::all(&crate::units::list_all(&mut conn).await?),
                 u.id,
             ),
             None => Vec::new(),

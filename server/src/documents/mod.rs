@@ -412,7 +412,7 @@ async fn unit_documents(
     conn: &mut AnyConnection,
     scope: &UnitScope,
 ) -> Result<Vec<store::Stored>, ApiError> {
-    let names = UnitNames::load(conn).await?;
+    let names = UnitNames::of(&scope.directory);
     Ok(store::list(conn, &names, paths::UNIT_DOCUMENTS)
         .await?
         .into_iter()

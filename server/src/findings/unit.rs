@@ -44,7 +44,7 @@ pub async fn list(
     scope: UnitScope,
 ) -> Result<Json<Vec<UnitCase>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    let names = UnitNames::load(&mut conn).await?;
+    let names = UnitNames::of(&scope.directory);
     let mut out = Vec::new();
     for case in store::load_all(&mut conn).await? {
         if case.state.is_released() && scope.contains(case.unit_id) {
@@ -75,7 +75,7 @@ pub async fn detail(
 ) -> Result<Json<UnitCase>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let case = in_scope(&mut conn, &scope, &id).await?;
-    let names = UnitNames::load(&mut conn).await?;
+    let names = UnitNames::of(&scope.directory);
     Ok(Json(views::unit_case(&mut conn, &case, &names).await?))
 }
 
@@ -305,7 +305,7 @@ pub async fn step(
     let after = store::load(&mut tx, case.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let names = UnitNames::load(&mut tx).await?;
+    let names = UnitNames::of(&scope.directory);
     let view = views::unit_case(&mut tx, &after, &names).await?;
     tx.commit().await?;
     Ok(Json(view))

@@ -22,13 +22,12 @@ pub struct UnitNames(HashMap<UnitId, String>);
 
 impl UnitNames {
     pub async fn load(conn: &mut AnyConnection) -> Result<UnitNames, ApiError> {
-        Ok(UnitNames(
-            units::list_all(conn)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u.name))
-                .collect(),
-        ))
+        Ok(UnitNames::of(&units::list_all(conn).await?))
+    }
+
+    /// The names of a directory already read (a `UnitScope`'s).
+    pub fn of(directory: &[chafang_domain::api::UnitView]) -> UnitNames {
+        UnitNames(directory.iter().map(|u| (u.id, u.name.clone())).collect())
     }
 
     pub fn unit_ref(&self, id: UnitId) -> UnitRef {

@@ -95,6 +95,20 @@ pub fn is_inward(ip: IpAddr) -> bool {
     }
 }
 
+/// The address a URL's host is written as, if it is one (names are resolved elsewhere).
+pub fn literal_ip(url: &url::Url) -> Option<IpAddr> {
+    match url.host()? {
+        url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+        url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+        url::Host::Domain(_) => None,
+    }
+}
+
+/// Whether a URL's host is written as an inward address that is not allow-listed.
+pub fn inward_literal(url: &url::Url, allow: &AllowList) -> bool {
+    literal_ip(url).is_some_and(is_inward) && !allow.allows(url.host_str().unwrap_or_default())
+}
+
 /// Why a URL may not receive webhooks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refused {
@@ -113,13 +127,13 @@ pub async fn check_url(url: &url::Url, allow: &AllowList) -> Result<(), Refused>
         return Err(Refused::NotHttp);
     }
     let host = url.host().ok_or(Refused::NotHttp)?;
-    let host_str = url.host_str().unwrap_or_default();
-    if allow.allows(host_str) {
+    if allow.allows(url.host_str().unwrap_or_default()) {
         return Ok(());
     }
+    if inward_literal(url, allow) {
+        return Err(Refused::Inward);
+    }
     match host {
-        url::Host::Ipv4(ip) if inward_v4(ip) => Err(Refused::Inward),
-        url::Host::Ipv6(ip) if inward_v6(ip) => Err(Refused::Inward),
         url::Host::Ipv4(_) | url::Host::Ipv6(_) => Ok(()),
         url::Host::Domain(name) => {
             let port = url.port_or_known_default().unwrap_or(80);

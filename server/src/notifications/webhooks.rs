@@ -111,38 +111,40 @@ async fn released_case(
     kind: EventKind,
     case: &str,
     id: Uuid,
-) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    let Some(row) = sqlx::query("SELECT unit_id, state, covert, seen_on FROM cases WHERE id = $1")
-        .bind(case)
-        .fetch_optional(&mut *conn)
+) -> Result<Option<serde_json::Value>, ApiError> {
+    let Ok(case_id) = case.parse() else {
+        return Ok(None);
+    };
+    Ok(crate::findings::store::load(conn, case_id)
         .await?
-    else {
-        return Ok(None);
-    };
-    let state: String = row.try_get("state")?;
-    let Some(state) = CaseState::ALL.into_iter().find(|s| s.as_str() == state) else {
-        return Ok(None);
-    };
-    if !state.is_released() {
-        return Ok(None);
-    }
-    let seen: String = row.try_get("seen_on")?;
-    let Ok(seen) = time::Date::parse(
-        &seen,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    ) else {
-        return Ok(None);
-    };
-    let covert = row.try_get::<i64, _>("covert")? == 1;
-    let unit: String = row.try_get("unit_id")?;
-    Ok(Some(case_body(
-        id,
-        kind,
-        case,
-        &unit,
-        state,
-        shown_date(seen, covert),
-    )))
+        .filter(|c| c.state.is_released())
+        .map(|c| {
+            let unit = c.unit_id.to_string();
+            let shown = shown_date(c.seen_on, c.covert);
+            case_body(id, kind, case, &unit, c.state, shown)
+        }))
+}
+
+/// Puts a body into the outbox of every active endpoint, once per delivery number.
+async fn to_outbox(
+    conn: &mut AnyConnection,
+    seq: i64,
+    kind: &str,
+    body: &serde_json::Value,
+    at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (endpoint_id, seq, kind, payload, attempts, next_attempt_at, created_at) \
+         SELECT id, CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS TEXT), 0, CAST($4 AS BIGINT), CAST($4 AS BIGINT) \
+         FROM webhook_endpoints WHERE active = 1 ON CONFLICT DO NOTHING",
+    )
+    .bind(seq)
+    .bind(kind)
+    .bind(body.to_string())
+    .bind(at_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Puts an event into the outbox of every active endpoint, in the appending transaction, if
@@ -154,7 +156,7 @@ pub async fn enqueue(
     kind: EventKind,
     outward: Outward,
     subject: Option<&str>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), ApiError> {
     let id = Uuid::new_v4();
     let body = match (outward, subject) {
         (Outward::Nothing, _) | (Outward::ReleasedCase, None) => return Ok(()),
@@ -164,22 +166,11 @@ pub async fn enqueue(
             None => return Ok(()),
         },
     };
-    sqlx::query(
-        "INSERT INTO webhook_deliveries (endpoint_id, seq, kind, payload, attempts, next_attempt_at, created_at) \
-         SELECT id, CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS TEXT), 0, CAST($4 AS BIGINT), CAST($4 AS BIGINT) \
-         FROM webhook_endpoints WHERE active = 1",
-    )
-    .bind(seq)
-    .bind(kind.name())
-    .bind(body.to_string())
-    .bind(at_ms)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    Ok(to_outbox(conn, seq, kind.name(), &body, at_ms).await?)
 }
 
 /// The kind of the scheduled announcement of the audit chain's head.
-pub const HEAD_KIND: &str = "audit.head";
+pub const HEAD_KIND: &str = chafang_domain::event::HEAD_ANNOUNCED;
 
 /// Puts a scheduled head of the audit chain (`<seq>:<hash>`) into the outbox of every active
 /// endpoint, once per head: a copy kept outside that `chafang audit verify --against` can
@@ -196,18 +187,7 @@ pub async fn announce_head(
         "kind": HEAD_KIND,
         "head": head.to_string(),
     });
-    sqlx::query(
-        "INSERT INTO webhook_deliveries (endpoint_id, seq, kind, payload, attempts, next_attempt_at, created_at) \
-         SELECT id, CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS TEXT), 0, CAST($4 AS BIGINT), CAST($4 AS BIGINT) \
-         FROM webhook_endpoints WHERE active = 1 ON CONFLICT DO NOTHING",
-    )
-    .bind(-head.seq)
-    .bind(HEAD_KIND)
-    .bind(body.to_string())
-    .bind(at_ms)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    to_outbox(conn, -head.seq, HEAD_KIND, &body, at_ms).await
 }
 
 /// The wait before the attempt after `attempts` failed ones.
@@ -299,22 +279,11 @@ struct Outcome {
     failure: Option<DeliveryFailure>,
 }
 
-/// Whether the URL's host is an inward address written as an address (names are caught by the
-/// client's resolver).
-fn inward_literal(url: &str, allow: &AllowList) -> bool {
-    let Ok(url) = url::Url::parse(url) else {
-        return true;
-    };
-    let ip = match url.host() {
-        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
-        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
-        _ => return false,
-    };
-    outbound::is_inward(ip) && !allow.allows(url.host_str().unwrap_or_default())
-}
-
 async fn attempt(client: &Client, e: &Endpoint, d: &Due) -> Outcome {
-    if inward_literal(&e.url, &client.allow) {
+    // A URL that no longer parses cannot be sent to; one written as an inward address is not.
+    let inward =
+        url::Url::parse(&e.url).map_or(true, |u| outbound::inward_literal(&u, &client.allow));
+    if inward {
         return Outcome {
             class: None,
             failure: Some(DeliveryFailure::InwardAddress),

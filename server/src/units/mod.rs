@@ -355,12 +355,7 @@ pub fn subtree(all: Vec<UnitView>, root: UnitId) -> Vec<UnitView> {
 /// The ids of a unit and everything under it, including the units merged into it (and what
 /// hangs under those): the surviving unit answers for their findings.
 pub fn subtree_ids(all: &[UnitView], root: UnitId) -> HashSet<UnitId> {
-    chafang_domain::unit::subtree(&nodes(all), root)
-}
-
-/// The directory as the domain's tree functions read it.
-pub fn nodes(all: &[UnitView]) -> Vec<chafang_domain::unit::Node> {
-    chafang_domain::unit::Node::all(all)
+    chafang_domain::unit::subtree(&chafang_domain::unit::Node::all(all), root)
 }
 
 /// The units a user may see.
