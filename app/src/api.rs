@@ -4,6 +4,7 @@
 
 use crate::i18n::{error_msg, Msg};
 use chafang_domain::api::{ErrorBody, ErrorCode};
+use chafang_domain::refusal::Refusal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -21,6 +22,8 @@ pub enum ApiError {
         code: Option<ErrorCode>,
         /// The server's message, kept for entries it refused.
         message: String,
+        /// Why the server refused, when it said: the app words it (`refusal::words`).
+        refusal: Option<Refusal>,
     },
     /// A success status with a body that is not the expected type.
     Decode,
@@ -46,6 +49,19 @@ impl ApiError {
             ApiError::Status { message, .. } if !message.is_empty() => Some(message),
             _ => None,
         }
+    }
+
+    /// The typed reason of a refusal, when the server gave one.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            ApiError::Status { refusal, .. } => refusal.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The app's words for the reason of a refusal, when the server gave one.
+    pub fn refusal_words(&self, locale: crate::i18n::Locale) -> Option<String> {
+        self.refusal().map(|r| crate::refusal::words(r, locale))
     }
 
     /// The message to show the user.
@@ -151,6 +167,7 @@ async fn exchange(
         Err(ApiError::Status {
             status: response.status(),
             code: body.as_ref().map(|b| b.error.code),
+            refusal: body.as_ref().and_then(|b| b.error.refusal.clone()),
             message: body.map(|b| b.error.message).unwrap_or_default(),
         })
     }
@@ -283,6 +300,7 @@ pub mod upload {
             Err(ApiError::Status {
                 status,
                 code: body.as_ref().map(|b| b.error.code),
+                refusal: body.as_ref().and_then(|b| b.error.refusal.clone()),
                 message: body.map(|b| b.error.message).unwrap_or_default(),
             })
         }

@@ -16,6 +16,7 @@ mod outbox;
 mod pages;
 mod photo;
 mod quota;
+mod refusal;
 mod session;
 mod store;
 mod sw;

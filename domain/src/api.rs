@@ -269,8 +269,9 @@ pub mod paths {
     }
 }
 
-/// Machine-readable error kinds. The PWA shows its own localised text for each; the `message`
-/// beside it is for developers and logs, and never carries internal details.
+/// Machine-readable error classes (they set the HTTP status). The PWA shows its own localised
+/// text for each, or for the `refusal` beside it when there is one; the `message` is for
+/// developers and logs, and never carries internal details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -300,7 +301,12 @@ pub struct ErrorBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: ErrorCode,
+    /// For developers and logs, in English; never shown to users.
     pub message: String,
+    /// Why the request was refused, with its parameters: what the app words for the user.
+    /// Absent for errors that need no more than their code (not found, sign in first, internal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<crate::refusal::Refusal>,
 }
 
 /// `GET /api/v1/health`
@@ -540,6 +546,7 @@ mod tests {
             error: ErrorDetail {
                 code: ErrorCode::InvalidCredentials,
                 message: "x".into(),
+                refusal: None,
             },
         };
         let json = serde_json::to_value(&body).unwrap();

@@ -11,6 +11,7 @@ pub mod followup;
 pub mod geo;
 pub mod ids;
 pub mod quota;
+pub mod refusal;
 pub mod role;
 pub mod roster;
 pub mod scoring;

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{ErrorBody, ErrorCode, ErrorDetail};
+use chafang_domain::refusal::Refusal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -32,6 +33,9 @@ pub enum ApiError {
     Unprocessable(String),
     #[error("too many attempts; try again later")]
     RateLimited,
+    /// A typed refusal: its class sets the status, and the app words it for the user.
+    #[error(transparent)]
+    Refused(Refusal),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -49,6 +53,7 @@ impl ApiError {
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Refused(r) => status_of(r.code()),
         }
     }
 
@@ -65,9 +70,46 @@ impl ApiError {
             ApiError::Unprocessable(_) => ErrorCode::Unprocessable,
             ApiError::RateLimited => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::Refused(r) => r.code(),
         }
     }
 }
+
+/// The HTTP status of an error class.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::CrossOrigin => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Timeout => StatusCode::REQUEST_TIMEOUT,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// `?` on any refusal of the domain: `From` for `Refusal` and for each area's enum.
+macro_rules! refused_from {
+    ($($ty:ty),* $(,)?) => {$(
+        impl From<$ty> for ApiError {
+            fn from(r: $ty) -> Self {
+                ApiError::Refused(r.into())
+            }
+        }
+    )*};
+}
+
+refused_from!(
+    Refusal,
+    chafang_domain::refusal::InputRefusal,
+    chafang_domain::refusal::VisitRefusal,
+    chafang_domain::refusal::UploadRefusal,
+    chafang_domain::refusal::SignInRefusal,
+);
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal
 /// error, logged with its detail and answered without it.
@@ -77,10 +119,23 @@ pub fn internal(e: impl std::fmt::Display) -> ApiError {
 
 /// The JSON error response for a status and code.
 pub fn error_response(status: StatusCode, code: ErrorCode, message: String) -> Response {
+    body_response(status, code, message, None)
+}
+
+fn body_response(
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    refusal: Option<Refusal>,
+) -> Response {
     (
         status,
         Json(ErrorBody {
-            error: ErrorDetail { code, message },
+            error: ErrorDetail {
+                code,
+                message,
+                refusal,
+            },
         }),
     )
         .into_response()
@@ -95,7 +150,11 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        error_response(self.status(), self.code(), message)
+        let refusal = match &self {
+            ApiError::Refused(r) => Some(r.clone()),
+            _ => None,
+        };
+        body_response(self.status(), self.code(), message, refusal)
     }
 }
 
@@ -127,13 +186,14 @@ impl From<sqlx::Error> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
-            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::Refused(Refusal::NotJson),
             JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 ApiError::PayloadTooLarge
             }
-            other => ApiError::BadRequest(other.body_text()),
+            other => {
+                tracing::debug!(rejection = %other.body_text(), "malformed JSON body");
+                ApiError::Refused(Refusal::MalformedBody)
+            }
         }
     }
 }

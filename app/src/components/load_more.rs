@@ -43,7 +43,10 @@ where
                     </button>
                     {error_line(pager.error)}
                     <p class="muted">
-                        {move || pager.error.get().and_then(|e| e.server_message().map(str::to_owned))}
+                        {move || pager.error.get().and_then(|e| {
+                            e.refusal_words(use_i18n().locale())
+                                .or_else(|| e.server_message().map(str::to_owned))
+                        })}
                     </p>
                 </div>
             }

@@ -91,6 +91,7 @@ pub fn case_param() -> Memo<Result<CaseId, ApiError>> {
                 status: 404,
                 code: Some(chafang_domain::api::ErrorCode::NotFound),
                 message: String::new(),
+                refusal: None,
             })
     })
 }

@@ -148,6 +148,7 @@ fn OfficeMonitor() -> impl IntoView {
                 status: 404,
                 code: Some(ErrorCode::NotFound),
                 message: String::new(),
+                refusal: None,
             })
     });
     let entry = fetch(move || Ok(paths::office_roster_monitor(id.get()?)));

@@ -267,6 +267,7 @@ fn OfficeReports() -> impl IntoView {
                 status: 422,
                 code: Some(chafang_domain::api::ErrorCode::Unprocessable),
                 message: format!("年度“{}”不是数字", year.get_untracked()),
+                refusal: None,
             }));
             return;
         };
