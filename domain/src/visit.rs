@@ -150,8 +150,21 @@ pub struct VisitUpload {
     pub lookback_for: Option<CaseId>,
 }
 
-/// Why an upload is refused.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// A text of a visit with a length limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VisitText {
+    Notes,
+    Description,
+    Suggestion,
+}
+
+/// Why an upload is refused. It travels in the error body (`refusal::VisitRefusal::Invalid`),
+/// so its variants and their parameters are API.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum VisitError {
     #[error("a visit lists findings or says no problem was found, not both and not neither")]
     FindingsOrNoProblem,
@@ -161,22 +174,22 @@ pub enum VisitError {
     DuplicateMethod,
     #[error("the visit ends before it starts")]
     EndsBeforeStart,
-    #[error("finding {0} has no description")]
-    EmptyDescription(usize),
-    #[error("finding {0} names criterion {1:?}, which is not in the unit's set")]
-    UnknownCriterion(usize, String),
-    #[error("photo {0:?} has a malformed SHA-256")]
-    BadHash(String),
-    #[error("photo {0:?} is listed twice")]
-    DuplicatePhoto(String),
-    #[error("a photo of {0} bytes is larger than {MAX_PHOTO_BYTES}")]
-    PhotoTooLarge(u64),
+    #[error("finding {finding} has no description")]
+    EmptyDescription { finding: usize },
+    #[error("finding {finding} names criterion {criterion:?}, which is not in the unit's set")]
+    UnknownCriterion { finding: usize, criterion: String },
+    #[error("photo {sha256:?} has a malformed SHA-256")]
+    BadHash { sha256: String },
+    #[error("photo {sha256:?} is listed twice")]
+    DuplicatePhoto { sha256: String },
+    #[error("a photo of {bytes} bytes is larger than {MAX_PHOTO_BYTES}")]
+    PhotoTooLarge { bytes: u64 },
     #[error("position out of range or accuracy not positive")]
     BadPosition,
     #[error("device sequence numbers start at 1")]
     ZeroSequence,
-    #[error("{0} is longer than {1} characters")]
-    TooLong(&'static str, usize),
+    #[error("{field:?} is longer than {max} characters")]
+    TooLong { field: VisitText, max: usize },
     #[error("a visit has at most {MAX_FINDINGS} findings and each at most {MAX_PHOTOS_PER_FINDING} photos")]
     TooMany,
 }
@@ -243,9 +256,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn check_len(what: &'static str, s: &str) -> Result<(), VisitError> {
+fn check_len(what: VisitText, s: &str) -> Result<(), VisitError> {
     if s.chars().count() > MAX_TEXT {
-        Err(VisitError::TooLong(what, MAX_TEXT))
+        Err(VisitError::TooLong {
+            field: what,
+            max: MAX_TEXT,
+        })
     } else {
         Ok(())
     }
@@ -280,32 +296,39 @@ impl VisitUpload {
                 return Err(VisitError::BadPosition);
             }
         }
-        check_len("notes", &self.notes)?;
+        check_len(VisitText::Notes, &self.notes)?;
         if self.findings.len() > MAX_FINDINGS {
             return Err(VisitError::TooMany);
         }
         let mut hashes: Vec<&str> = Vec::new();
         for (i, f) in self.findings.iter().enumerate() {
             if f.description.trim().is_empty() {
-                return Err(VisitError::EmptyDescription(i + 1));
+                return Err(VisitError::EmptyDescription { finding: i + 1 });
             }
-            check_len("description", &f.description)?;
-            check_len("suggestion", &f.suggestion)?;
+            check_len(VisitText::Description, &f.description)?;
+            check_len(VisitText::Suggestion, &f.suggestion)?;
             if !criteria.contains(&f.criterion) {
-                return Err(VisitError::UnknownCriterion(i + 1, f.criterion.clone()));
+                return Err(VisitError::UnknownCriterion {
+                    finding: i + 1,
+                    criterion: f.criterion.clone(),
+                });
             }
             if f.photos.len() > MAX_PHOTOS_PER_FINDING {
                 return Err(VisitError::TooMany);
             }
             for p in &f.photos {
                 if !is_sha256_hex(&p.sha256) {
-                    return Err(VisitError::BadHash(p.sha256.clone()));
+                    return Err(VisitError::BadHash {
+                        sha256: p.sha256.clone(),
+                    });
                 }
                 if p.bytes > MAX_PHOTO_BYTES {
-                    return Err(VisitError::PhotoTooLarge(p.bytes));
+                    return Err(VisitError::PhotoTooLarge { bytes: p.bytes });
                 }
                 if hashes.contains(&p.sha256.as_str()) {
-                    return Err(VisitError::DuplicatePhoto(p.sha256.clone()));
+                    return Err(VisitError::DuplicatePhoto {
+                        sha256: p.sha256.clone(),
+                    });
                 }
                 hashes.push(&p.sha256);
             }
@@ -454,23 +477,32 @@ mod tests {
             (|v| v.device_seq = 0, VisitError::ZeroSequence),
             (
                 |v| v.findings[0].description = "  ".into(),
-                VisitError::EmptyDescription(1),
+                VisitError::EmptyDescription { finding: 1 },
             ),
             (
                 |v| v.findings[0].criterion = "lawful_operation".into(),
-                VisitError::UnknownCriterion(1, "lawful_operation".into()),
+                VisitError::UnknownCriterion {
+                    finding: 1,
+                    criterion: "lawful_operation".into(),
+                },
             ),
             (
                 |v| v.findings[0].photos[0].sha256 = "ABC".into(),
-                VisitError::BadHash("ABC".into()),
+                VisitError::BadHash {
+                    sha256: "ABC".into(),
+                },
             ),
             (
                 |v| v.findings[0].photos[1].sha256 = v.findings[0].photos[0].sha256.clone(),
-                VisitError::DuplicatePhoto(sha256_hex(&[1])),
+                VisitError::DuplicatePhoto {
+                    sha256: sha256_hex(&[1]),
+                },
             ),
             (
                 |v| v.findings[0].photos[0].bytes = MAX_PHOTO_BYTES + 1,
-                VisitError::PhotoTooLarge(MAX_PHOTO_BYTES + 1),
+                VisitError::PhotoTooLarge {
+                    bytes: MAX_PHOTO_BYTES + 1,
+                },
             ),
             (
                 |v| {
@@ -496,7 +528,10 @@ mod tests {
             ),
             (
                 |v| v.notes = "字".repeat(MAX_TEXT + 1),
-                VisitError::TooLong("notes", MAX_TEXT),
+                VisitError::TooLong {
+                    field: VisitText::Notes,
+                    max: MAX_TEXT,
+                },
             ),
         ];
         for (i, (breaking, expected)) in cases.into_iter().enumerate() {

@@ -19,6 +19,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chafang_domain::criteria::default_criteria;
 use chafang_domain::event::VisitSubmitted;
+use chafang_domain::refusal::VisitRefusal;
 use chafang_domain::visit::{PhotoReceipt, Position, VisitReceipt, VisitUpload};
 use chafang_domain::{Role, UserId, VisitId};
 use sqlx::{AnyConnection, Row};
@@ -230,9 +231,7 @@ async fn submit_visit(
         ));
     }
     let codes = criteria_codes(&mut conn, &unit).await?;
-    visit
-        .check(&codes)
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    visit.check(&codes).map_err(VisitRefusal::Invalid)?;
     if let Some(old) = visit.supersedes {
         match receipt(&mut conn, old).await? {
             Some((owner, _)) if owner == monitor => {}
@@ -276,9 +275,7 @@ async fn submit_visit(
             },
             Json(r),
         )),
-        Some(_) => Err(ApiError::Conflict(
-            "this visit id was already used for other content; the original is kept".into(),
-        )),
+        Some(_) => Err(VisitRefusal::IdTaken.into()),
         None => Err(ApiError::Conflict(
             "this device sequence number was already used by another visit".into(),
         )),

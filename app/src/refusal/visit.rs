@@ -3,9 +3,11 @@
 use super::pick;
 use crate::i18n::Locale;
 use chafang_domain::refusal::VisitRefusal;
+use chafang_domain::visit::{VisitError, VisitText, MAX_FINDINGS, MAX_PHOTOS_PER_FINDING};
 
 pub fn words(r: &VisitRefusal, locale: Locale) -> String {
     match r {
+        VisitRefusal::Invalid(e) => invalid(e, locale),
         VisitRefusal::IdTaken => pick(
             locale,
             "该记录编号已被另一条内容使用，服务器保留原记录".into(),
@@ -15,6 +17,83 @@ pub fn words(r: &VisitRefusal, locale: Locale) -> String {
             locale,
             "该记录已有更正，请在最新的更正上再次更正".into(),
             "This record already has a correction; correct the latest revision instead".into(),
+        ),
+    }
+}
+
+fn text_name(t: VisitText, locale: Locale) -> &'static str {
+    match (t, locale) {
+        (VisitText::Notes, Locale::Zh) => "备注",
+        (VisitText::Notes, Locale::En) => "The notes",
+        (VisitText::Description, Locale::Zh) => "问题描述",
+        (VisitText::Description, Locale::En) => "A finding's description",
+        (VisitText::Suggestion, Locale::Zh) => "整改建议",
+        (VisitText::Suggestion, Locale::En) => "A finding's suggestion",
+    }
+}
+
+/// Words for a visit that breaks a rule of its own shape.
+fn invalid(e: &VisitError, locale: Locale) -> String {
+    match e {
+        VisitError::FindingsOrNoProblem => pick(
+            locale,
+            "请填写发现的问题，或勾选“未发现问题”（二者选一）".into(),
+            "List findings or tick \"no problem found\", one of the two".into(),
+        ),
+        VisitError::NoMethod => pick(
+            locale,
+            "请至少选择一种查访方式".into(),
+            "Choose at least one visit method".into(),
+        ),
+        VisitError::DuplicateMethod => pick(
+            locale,
+            "查访方式重复".into(),
+            "A visit method is listed twice".into(),
+        ),
+        VisitError::EndsBeforeStart => pick(
+            locale,
+            "结束时间早于开始时间，请检查手机时间".into(),
+            "The visit ends before it starts; check the phone's clock".into(),
+        ),
+        VisitError::EmptyDescription { finding } => pick(
+            locale,
+            format!("第 {finding} 个问题缺少描述"),
+            format!("Finding {finding} has no description"),
+        ),
+        VisitError::UnknownCriterion { finding, .. } => pick(
+            locale,
+            format!("第 {finding} 个问题的评议内容不在该单位的评议标准中，请重新选择"),
+            format!("Finding {finding} names a criterion that is not in the unit's set; choose again"),
+        ),
+        VisitError::BadHash { .. } | VisitError::DuplicatePhoto { .. } => pick(
+            locale,
+            "照片记录有误，请删除后重新拍摄".into(),
+            "A photo's record is damaged; remove it and take it again".into(),
+        ),
+        VisitError::PhotoTooLarge { bytes } => pick(
+            locale,
+            format!("有一张照片过大（{} MB）", bytes / 1_000_000),
+            format!("A photo is too large ({} MB)", bytes / 1_000_000),
+        ),
+        VisitError::BadPosition => pick(
+            locale,
+            "定位数据无效，请重新定位".into(),
+            "The position is not valid; locate again".into(),
+        ),
+        VisitError::ZeroSequence => pick(
+            locale,
+            "记录序号无效，请重新保存".into(),
+            "The record's sequence number is not valid; save it again".into(),
+        ),
+        VisitError::TooLong { field, max } => pick(
+            locale,
+            format!("{}最多 {max} 个字", text_name(*field, locale)),
+            format!("{} may have at most {max} characters", text_name(*field, locale)),
+        ),
+        VisitError::TooMany => pick(
+            locale,
+            format!("一次查访最多 {MAX_FINDINGS} 个问题，每个问题最多 {MAX_PHOTOS_PER_FINDING} 张照片"),
+            format!("A visit has at most {MAX_FINDINGS} findings, each with at most {MAX_PHOTOS_PER_FINDING} photos"),
         ),
     }
 }

@@ -2,6 +2,7 @@
 //! evidence the monitor cannot fix is stored and flagged for the office instead.
 
 use crate::api::ErrorCode;
+use crate::visit::VisitError;
 use crate::VisitId;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +10,9 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum VisitRefusal {
+    /// The upload breaks a rule of its own shape (`VisitUpload::check`).
+    #[error(transparent)]
+    Invalid(VisitError),
     // The visit's id was already used for other content; the original is kept.
     #[error("this visit id was already used for other content; the original is kept")]
     IdTaken,
@@ -21,6 +25,7 @@ pub enum VisitRefusal {
 impl VisitRefusal {
     pub fn code(&self) -> ErrorCode {
         match self {
+            VisitRefusal::Invalid(_) => ErrorCode::Unprocessable,
             VisitRefusal::IdTaken => ErrorCode::Conflict,
             VisitRefusal::AlreadyCorrected { .. } => ErrorCode::Conflict,
         }
