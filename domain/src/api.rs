@@ -35,6 +35,8 @@ mod documents;
 pub use documents::*;
 mod paging;
 pub use paging::*;
+mod intake;
+pub use intake::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
@@ -53,6 +55,17 @@ pub mod paths {
     pub const OPENAPI: &str = "/api/v1/openapi.json";
     pub const LOGIN: &str = "/api/v1/auth/login";
     pub const LOGOUT: &str = "/api/v1/auth/logout";
+    /// `POST` a `HandInRequest`: the hand-in sign-in of a monitor whose service has ended.
+    pub const HAND_IN: &str = "/api/v1/auth/hand-in";
+    /// `GET` the office's "needs attention" queue (`Vec<AttentionItem>`).
+    pub const OFFICE_ATTENTION: &str = "/api/v1/office/attention";
+    /// `GET` the phones that still hold unsent entries (`Vec<DeviceOutbox>`).
+    pub const OFFICE_DEVICES: &str = "/api/v1/office/devices";
+
+    /// `POST` an `OutboxReport` for a phone.
+    pub fn device_outbox(device: crate::DeviceId) -> String {
+        format!("/api/v1/devices/{device}/outbox")
+    }
     pub const ME: &str = "/api/v1/auth/me";
     pub const OFFICE_OVERVIEW: &str = "/api/v1/office/overview";
     pub const OFFICE_USERS: &str = "/api/v1/office/users";

@@ -51,11 +51,16 @@ event_kinds! {
     UserCreated => "user.created",
     SessionStarted => "session.started",
     SessionEnded => "session.ended",
+    /// A monitor whose service ended signed in to hand in a phone's visits of the term.
+    HandInStarted => "session.hand_in_started",
     /// The office issued a one-time enrolment code for a monitor's phone.
     EnrolmentIssued => "enrolment.issued",
     EnrolmentUsed => "enrolment.used",
     /// A visit arrived from a phone (intake).
     VisitSubmitted => "visit.submitted",
+    /// A stored visit broke a rule the monitor could not fix: it joins the office's "needs
+    /// attention" queue with the reasons (intake).
+    VisitFlagged => "visit.flagged",
     /// A photo's bytes arrived (intake).
     PhotoReceived => "photo.received",
     /// A finding of an arrived visit became a case in the office's inbox (intake).
@@ -158,9 +163,11 @@ event_payloads! {
     UserCreated(UserCreated),
     SessionStarted(SessionStarted),
     SessionEnded(SessionEnded),
+    HandInStarted(HandInStarted),
     EnrolmentIssued(EnrolmentIssued),
     EnrolmentUsed(EnrolmentUsed),
     VisitSubmitted(VisitSubmitted),
+    VisitFlagged(VisitFlagged),
     PhotoReceived(PhotoReceived),
     CaseOpened(CaseOpened),
     CaseLookbackVisited(CaseLookbackVisited),
@@ -236,6 +243,12 @@ payloads! {
     pub struct SessionStarted {}
     /// `session.ended`: an empty object.
     pub struct SessionEnded {}
+    /// `session.hand_in_started`: the phone the session may hand in from and the last day of
+    /// the term its visits must have begun by.
+    pub struct HandInStarted {
+        pub device_id: crate::DeviceId,
+        pub last_day: String,
+    }
     /// `enrolment.issued`: the code's id, when it expires (ms) and the open codes it revoked.
     pub struct EnrolmentIssued {
         pub enrolment: String,
@@ -254,6 +267,10 @@ payloads! {
         pub unit_id: UnitId,
         pub supersedes: Option<VisitId>,
         pub device_seq: u64,
+    }
+    /// `visit.flagged`: why a stored visit needs the office's attention.
+    pub struct VisitFlagged {
+        pub reasons: Vec<crate::api::AttentionReason>,
     }
     /// `photo.received`.
     pub struct PhotoReceived {
@@ -760,6 +777,11 @@ mod tests {
             .into(),
             SessionStarted {}.into(),
             SessionEnded {}.into(),
+            HandInStarted {
+                device_id: crate::DeviceId(id),
+                last_day: "2026-12-31".into(),
+            }
+            .into(),
             EnrolmentIssued {
                 enrolment: "e".into(),
                 expires_at: 1,
@@ -777,6 +799,12 @@ mod tests {
                 unit_id: unit,
                 supersedes: None,
                 device_seq: 1,
+            }
+            .into(),
+            VisitFlagged {
+                reasons: vec![crate::api::AttentionReason::OutsideTerm {
+                    day: "2027-01-02".into(),
+                }],
             }
             .into(),
             PhotoReceived {

@@ -8,7 +8,7 @@ use crate::error::error_response;
 use crate::state::AppState;
 use crate::{
     auth, campaigns, commitments, documents, findings, health, home, map, notifications, photos,
-    pwa, quotas, reports, roster, scoring, selfcheck, units, users, visits,
+    pwa, quotas, reports, roster, scoring, selfcheck, units, users, visits, attention,
 };
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -58,6 +58,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(campaigns::router())
         .merge(home::router())
         .merge(visits::router())
+        .merge(attention::router())
         .merge(photos::router())
         .merge(quotas::router())
         .merge(findings::router())
@@ -133,6 +134,10 @@ pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
         )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::handin::admit,
+        ))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(origin::refuse_cross_origin))
         .layer(CompressionLayer::new())

@@ -3,6 +3,7 @@
 //! and a shutdown signal of their own.
 #![forbid(unsafe_code)]
 
+pub mod attention;
 pub mod audit;
 pub mod auth;
 pub mod blobs;

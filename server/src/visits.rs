@@ -1,9 +1,14 @@
 //! Visits as monitors submit them. Upload is idempotent by construction: the visit's id is
 //! the primary key and `(device_id, device_seq)` is unique, so the same visit sent ten times at
 //! once is one row; the same id with other content is a 409 and the original stays as it was.
+//! A repeat is answered from the stored row before any check, so a visit once stored is never
+//! refused afterwards; a new one is checked against the rules of the day and year it was
+//! recorded, and what the monitor cannot fix is stored and flagged (`attention`).
 //! A monitor sees only their own visits; the office sees all; units never reach this module.
 
+use crate::attention;
 use crate::audit;
+use crate::auth::handin::HandIn;
 use crate::auth::extract::{CurrentUser, MonitorUser};
 use crate::campaigns;
 use crate::clock::now_ms;
@@ -16,8 +21,10 @@ use crate::state::AppState;
 use crate::units;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
+use chafang_domain::api::AttentionReason;
 use chafang_domain::criteria::default_criteria;
+use chafang_domain::quota::day_cst;
 use chafang_domain::event::VisitSubmitted;
 use chafang_domain::refusal::VisitRefusal;
 use chafang_domain::visit::{PhotoReceipt, Position, VisitReceipt, VisitUpload};
@@ -80,13 +87,15 @@ pub async fn receipt(
     )))
 }
 
-/// The criteria codes that apply to a unit this year (the campaign's copy, or the defaults).
+/// The criteria codes that applied to a unit in a year (that year's campaign's copy, or the
+/// defaults when no campaign was opened for it).
 async fn criteria_codes(
     conn: &mut AnyConnection,
     unit: &chafang_domain::api::UnitView,
+    year: i32,
 ) -> Result<Vec<String>, ApiError> {
     let set = unit.criteria_set;
-    Ok(match campaigns::current(conn).await? {
+    Ok(match campaigns::find_by_year(conn, year).await? {
         Some(c) => c
             .criteria
             .into_iter()
@@ -96,6 +105,66 @@ async fn criteria_codes(
             .collect(),
         None => default_criteria(set).into_iter().map(|c| c.code).collect(),
     })
+}
+
+/// The visit that already corrects `old`, if any.
+async fn correction_of(conn: &mut AnyConnection, old: VisitId) -> Result<Option<VisitId>, ApiError> {
+    let row = sqlx::query("SELECT id FROM visits WHERE supersedes = $1")
+        .bind(old.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| r.try_get::<String, _>("id")?.parse().map_err(internal))
+        .transpose()
+}
+
+/// The answer to a visit whose id is already stored: its receipt when it is the same content
+/// from the same monitor (a repeat: the phone lost the response), otherwise `IdTaken`.
+fn answer_repeat(
+    stored: (UserId, VisitReceipt),
+    monitor: UserId,
+    hash: &str,
+    created: bool,
+) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
+    match stored {
+        (owner, r) if owner == monitor && r.content_sha256 == hash => Ok((
+            if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            Json(r),
+        )),
+        _ => Err(VisitRefusal::IdTaken.into()),
+    }
+}
+
+/// Why a new visit needs the office's attention, by the rules in force when and where it was
+/// recorded: the criteria of the year it began in (`codes`), the unit as the directory has it,
+/// and the monitor's terms and team on that day.
+async fn attention_reasons(
+    conn: &mut AnyConnection,
+    monitor: UserId,
+    visit: &VisitUpload,
+    unit: &chafang_domain::api::UnitView,
+    all_units: &[chafang_domain::api::UnitView],
+    codes: &[String],
+    day: time::Date,
+) -> Result<Vec<AttentionReason>, ApiError> {
+    let mut reasons = Vec::new();
+    for (i, f) in visit.findings.iter().enumerate() {
+        if !codes.contains(&f.criterion) {
+            reasons.push(AttentionReason::CriterionNotInYear {
+                finding: i + 1,
+                criterion: f.criterion.clone(),
+                year: day.year(),
+            });
+        }
+    }
+    if let Some(into) = unit.merged_into {
+        reasons.push(AttentionReason::UnitMerged { into });
+    }
+    reasons.extend(roster::attention_on(conn, monitor, all_units, unit.id, day).await?);
+    Ok(reasons)
 }
 
 /// Inserts a new visit with its findings and photo list; `false` when a visit with this id or
@@ -133,7 +202,7 @@ async fn insert(
     .bind(v.id.to_string())
     .bind(monitor.to_string())
     .bind(v.device_id.to_string())
-    .bind(i64::try_from(v.device_seq).map_err(|_| ApiError::Unprocessable("device sequence out of range".into()))?)
+    .bind(i64::try_from(v.device_seq).map_err(|_| VisitRefusal::SequenceOutOfRange { device_seq: v.device_seq })?)
     .bind(v.supersedes.map(|s| s.to_string()))
     .bind(v.unit_id.to_string())
     .bind(mode.as_str().unwrap_or_default())
@@ -202,55 +271,66 @@ async fn insert(
 }
 
 /// Submit a visit (idempotent). 201 with a receipt the first time, 200 with the same receipt
-/// for a repeat, 409 when the id or the device sequence number is taken by other content.
+/// for a repeat (before any check: a stored visit is never refused afterwards), 409 when the id
+/// or the device sequence number is taken by other content or the visit it corrects already
+/// has a correction, 422 for what the monitor can put right on the phone. A visit that breaks a
+/// rule the monitor cannot fix is stored and flagged for the office (`attention`).
 #[utoipa::path(post, path = "/api/v1/visits", tag = "visits", request_body = VisitUpload,
     responses((status = 201, body = VisitReceipt), (status = 200, body = VisitReceipt, description = "a repeat"),
               (status = 409, body = chafang_domain::api::ErrorBody), (status = 422, body = chafang_domain::api::ErrorBody)))]
 async fn submit_visit(
     State(state): State<AppState>,
     MonitorUser(me): MonitorUser,
+    hand_in: Option<Extension<HandIn>>,
     ApiJson(visit): ApiJson<VisitUpload>,
 ) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
     let monitor = me.user.id;
+    let hash = visit.content_sha256();
     let mut conn = state.db.pool.acquire().await?;
+    // A repeat of a stored visit gets its receipt first, whatever has changed since.
+    if let Some(stored) = receipt(&mut conn, visit.id).await? {
+        return answer_repeat(stored, monitor, &hash, false);
+    }
+    if let Some(Extension(h)) = &hand_in {
+        h.admits(&visit)?;
+    }
+    if i64::try_from(visit.device_seq).is_err() {
+        return Err(VisitRefusal::SequenceOutOfRange {
+            device_seq: visit.device_seq,
+        }
+        .into());
+    }
     let all_units = units::list_all(&mut conn).await?;
     let unit = all_units
         .iter()
         .find(|u| u.id == visit.unit_id)
         .cloned()
-        .ok_or_else(|| {
-            ApiError::Unprocessable("the visited unit is not in the directory".into())
+        .ok_or(VisitRefusal::UnknownUnit {
+            unit: visit.unit_id,
         })?;
-    // A department monitor visits only the own unit and its stations. A repeat of a visit
-    // already stored is let through to its receipt, whatever the terms are today.
-    if !roster::may_visit(&mut conn, monitor, &all_units, unit.id).await?
-        && receipt(&mut conn, visit.id).await?.is_none()
-    {
-        return Err(ApiError::Unprocessable(
-            "a department monitor visits only the own unit and the stations under it".into(),
-        ));
-    }
-    let codes = criteria_codes(&mut conn, &unit).await?;
-    visit.check(&codes).map_err(VisitRefusal::Invalid)?;
+    // The rules of the day and year it was recorded in (the device's start, China time).
+    let day = day_cst(visit.started_at_device_ms);
+    let codes = criteria_codes(&mut conn, &unit, day.year()).await?;
+    // The visit's shape; its criteria are judged against the year below, never refused.
+    let named: Vec<String> = visit.findings.iter().map(|f| f.criterion.clone()).collect();
+    visit.check(&named).map_err(VisitRefusal::Invalid)?;
+    let reasons =
+        attention_reasons(&mut conn, monitor, &visit, &unit, &all_units, &codes, day).await?;
     if let Some(old) = visit.supersedes {
         match receipt(&mut conn, old).await? {
             Some((owner, _)) if owner == monitor => {}
-            _ => {
-                return Err(ApiError::Unprocessable(
-                    "a correction must supersede one of your own visits".into(),
-                ))
-            }
+            _ => return Err(VisitRefusal::CorrectsUnknown { visit: old }.into()),
+        }
+        if let Some(existing) = correction_of(&mut conn, old).await? {
+            return Err(VisitRefusal::AlreadyCorrected { existing }.into());
         }
     }
     if let Some(case) = visit.lookback_for {
         if !findings::intake::reported_by(&mut conn, case, monitor).await? {
-            return Err(ApiError::Unprocessable(
-                "a look-back visit must follow up a finding of your own".into(),
-            ));
+            return Err(VisitRefusal::LookbackNotYours { case }.into());
         }
     }
     drop(conn);
-    let hash = visit.content_sha256();
     let body = serde_json::to_string(&visit).map_err(internal)?;
     let distance_m = match (visit.position, unit.position) {
         (Position::Fix(f), Some(at)) => Some(
@@ -264,21 +344,23 @@ async fn submit_visit(
     };
     let mut tx = state.db.begin_write().await?;
     let created = insert(&mut tx, monitor, &visit, &body, &hash, distance_m).await?;
+    if created && !reasons.is_empty() {
+        attention::flag(&mut tx, monitor, visit.id, &reasons).await?;
+    }
     let stored = receipt(&mut tx, visit.id).await?;
+    // Not inserted and not under this id: which uniqueness it met decides the answer.
+    let clash = match (&stored, visit.supersedes) {
+        (None, Some(old)) => correction_of(&mut tx, old).await?,
+        _ => None,
+    };
     tx.commit().await?;
-    match stored {
-        Some((owner, r)) if owner == monitor && r.content_sha256 == hash => Ok((
-            if created {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            },
-            Json(r),
-        )),
-        Some(_) => Err(VisitRefusal::IdTaken.into()),
-        None => Err(ApiError::Conflict(
-            "this device sequence number was already used by another visit".into(),
-        )),
+    match (stored, clash) {
+        (Some(stored), _) => answer_repeat(stored, monitor, &hash, created),
+        (None, Some(existing)) => Err(VisitRefusal::AlreadyCorrected { existing }.into()),
+        (None, None) => Err(VisitRefusal::SequenceTaken {
+            device_seq: visit.device_seq,
+        }
+        .into()),
     }
 }
 

@@ -695,14 +695,29 @@ async fn department_monitors_visit_only_their_own_unit() {
         let (phone, _) = login_with(&s, "dept.e", &created.password).await;
         let device = DeviceId::new();
 
-        let elsewhere = visit(&keji, device, 1, &[]);
+        // Recorded today, outside the team's units: stored all the same (the monitor cannot
+        // change where the visit was made) and flagged for the office with the reason.
+        let recorded_today = |unit, seq| {
+            let mut v = visit(unit, device, seq, &[]);
+            v.started_at_device_ms = chafang_server::clock::now_ms() - 3_600_000;
+            v.ended_at_device_ms = v.started_at_device_ms + 600_000;
+            v
+        };
+        let elsewhere = recorded_today(&keji, 1);
         let res = submit(&s, &phone, &elsewhere).await;
-        assert_eq!(res.status(), 422);
-        assert_eq!(error_code(res).await, "unprocessable");
+        assert_eq!(res.status(), 201);
         for (seq, unit) in [(2, &jianshe), (3, &station)] {
-            let v = visit(unit, device, seq, &[]);
+            let v = recorded_today(unit, seq);
             assert_eq!(submit(&s, &phone, &v).await.status(), 201, "{}", unit.name);
         }
+        let queue: Vec<chafang_domain::api::AttentionItem> =
+            s.get_json(&office, paths::OFFICE_ATTENTION).await;
+        assert_eq!(queue.len(), 1, "{:?}: {queue:?}", s.engine);
+        assert_eq!(queue[0].visit_id, elsewhere.id);
+        assert!(matches!(
+            queue[0].reasons[..],
+            [chafang_domain::api::AttentionReason::OutsideScope { .. }]
+        ));
 
         // District monitors, and monitors without a term, visit anywhere.
         let district = create(

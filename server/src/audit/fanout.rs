@@ -74,10 +74,12 @@ pub const fn fanout(kind: EventKind) -> Fanout {
     const ITEM: Chain = Chain::Content(Record::RegisterItem);
     match kind {
         // Accounts and sessions: when someone signs in is nobody's business outside.
-        K::UserCreated | K::SessionStarted | K::SessionEnded => to(E, Nobody, Nothing),
+        K::UserCreated | K::SessionStarted | K::SessionEnded | K::HandInStarted => {
+            to(E, Nobody, Nothing)
+        }
         K::EnrolmentIssued | K::EnrolmentUsed => to(E, Nobody, Nothing),
         // Intake: its time and order would date and group a monitor's visits.
-        K::VisitSubmitted | K::PhotoReceived => to(E, Nobody, Nothing),
+        K::VisitSubmitted | K::VisitFlagged | K::PhotoReceived => to(E, Nobody, Nothing),
         K::CaseOpened | K::CaseLookbackVisited | K::CaseVisitCorrected => to(CASE, Nobody, Nothing),
         // A merge is the office's review of intake, refused into a case the unit sees.
         K::CaseMergedIn => to(CASE, Nobody, Nothing),

@@ -3,6 +3,7 @@
 
 pub mod enrol;
 pub mod extract;
+pub mod handin;
 pub mod origin;
 pub mod password;
 pub mod ratelimit;
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .merge(enrol::router())
+        .merge(handin::router())
 }
 
 fn me_of(user: UserView) -> Me {

@@ -15,7 +15,9 @@ use chafang_domain::event::{
 };
 use chafang_domain::followup::{Actor, CaseState};
 use chafang_domain::quota::day_cst;
-use chafang_domain::visit::{CommitmentOnRecord, VisitMode, VisitUpload};
+use chafang_domain::refusal::visit::CitationProblem;
+use chafang_domain::refusal::VisitRefusal;
+use chafang_domain::visit::{CitationError, CommitmentOnRecord, VisitMode, VisitUpload};
 use chafang_domain::{CaseId, UnitId, UserId, VisitId};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
@@ -23,7 +25,8 @@ use uuid::Uuid;
 
 /// Checks the commitments a visit's findings cite (`VisitUpload::check_citations`: each
 /// exists, is the visited unit's or a unit's above it, and was not withdrawn before the visit
-/// began); 422 naming the finding otherwise.
+/// began); otherwise `VisitRefusal::Citation` naming the finding, which the monitor puts right
+/// by editing the finding.
 pub async fn check_citations(conn: &mut AnyConnection, v: &VisitUpload) -> Result<(), ApiError> {
     let cited: Vec<Uuid> = v.findings.iter().filter_map(|f| f.commitment_id).collect();
     if cited.is_empty() {
@@ -59,7 +62,14 @@ pub async fn check_citations(conn: &mut AnyConnection, v: &VisitUpload) -> Resul
         |id| records.get(&id).copied(),
         |u| parents.get(&u).copied().flatten(),
     )
-    .map_err(|e| ApiError::Unprocessable(e.to_string()))
+    .map_err(|e| {
+        let (finding, problem) = match e {
+            CitationError::Unknown(f) => (f, CitationProblem::Unknown),
+            CitationError::OtherUnit(f) => (f, CitationProblem::OtherUnit),
+            CitationError::WithdrawnBefore(f) => (f, CitationProblem::WithdrawnBefore),
+        };
+        VisitRefusal::Citation { finding, problem }.into()
+    })
 }
 
 /// Opens a case per finding of a visit just inserted.

@@ -406,3 +406,56 @@ pub async fn may_visit(
         }),
     })
 }
+
+/// Why a visit recorded on `day` needs the office's attention, by the monitor's terms on that
+/// day: none at all (`OutsideTerm`), or a department team's only and the unit outside its
+/// units' subtrees (`OutsideScope`). An account the roster holds no term for (one made by
+/// `chafang user add`) is bound by none. Such a visit is stored all the same: the monitor cannot
+/// change the day it was recorded.
+pub async fn attention_on(
+    conn: &mut AnyConnection,
+    monitor: UserId,
+    all_units: &[UnitView],
+    unit: UnitId,
+    day: Date,
+) -> Result<Vec<chafang_domain::api::AttentionReason>, ApiError> {
+    use chafang_domain::api::AttentionReason;
+    let appointments = store::appointments_of(conn, monitor).await?;
+    if appointments.is_empty() {
+        return Ok(vec![]);
+    }
+    if !appointments.iter().any(|a| a.is_current(day)) {
+        return Ok(vec![AttentionReason::OutsideTerm {
+            day: day.to_string(),
+        }]);
+    }
+    let inside = match visit_scope(&appointments, day) {
+        None => true,
+        Some(homes) => homes.into_iter().any(|home| {
+            units::subtree(all_units.to_vec(), home)
+                .iter()
+                .any(|u| u.id == unit)
+        }),
+    };
+    Ok(if inside {
+        vec![]
+    } else {
+        vec![AttentionReason::OutsideScope {
+            day: day.to_string(),
+        }]
+    })
+}
+
+/// The last day of a monitor's last term that counted (`None` when the roster holds none):
+/// what a hand-in session may take visits up to.
+pub async fn last_day_served(
+    conn: &mut AnyConnection,
+    monitor: UserId,
+) -> Result<Option<Date>, ApiError> {
+    Ok(store::appointments_of(conn, monitor)
+        .await?
+        .iter()
+        .filter(|a| !a.is_void())
+        .map(|a| a.last_day())
+        .max())
+}
