@@ -4,6 +4,7 @@ use crate::components::notices::{UpdateBar, WechatBanner};
 use crate::i18n::provide_i18n;
 use crate::pages::{
     enrol::EnrolPage,
+    hand_in::HandInPage,
     inbox::MonitorInboxPage,
     login::LoginPage,
     monitor::MonitorPage,
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=RootPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/enrol") view=EnrolPage />
+                <Route path=path!("/hand-in") view=HandInPage />
                 <Route path=path!("/monitor") view=MonitorPage />
                 <Route path=path!("/monitor/visits") view=VisitsPage />
                 <Route path=path!("/monitor/visits/new") view=NewVisitPage />
@@ -75,6 +77,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <ParentRoute path=path!("") view=Outlet>
             <Route path=path!("/office") view=OfficePage />
             <Route path=path!("/office/visits") view=OfficeVisitsPage />
+            <Route path=path!("/office/attention") view=crate::pages::office_attention::OfficeAttentionPage />
             <Route path=path!("/office/findings") view=OfficeFindingsPage />
             <Route path=path!("/office/findings/:id") view=OfficeFindingPage />
             <Route path=path!("/office/dashboard") view=OfficeDashboardPage />

@@ -1,7 +1,11 @@
 //! An outbox entry: a submitted visit, read-only, with what the server has confirmed of it so
 //! far. It stays in IndexedDB for ever as history; its photo bytes are deleted only once the
-//! server's receipt confirms the visit's content hash and every photo's hash.
+//! server's receipt confirms the visit's content hash and every photo's hash. A refused entry is
+//! never given up: it stays, shows the reason in the monitor's words, is sent again at each sync
+//! (the server stores what the monitor cannot fix) and, when the monitor can put it right, is
+//! opened again as a draft under the same id and sequence number.
 
+use chafang_domain::refusal::{Refusal, VisitRefusal};
 use chafang_domain::visit::VisitUpload;
 use chafang_domain::UserId;
 use serde::{Deserialize, Serialize};
@@ -26,8 +30,14 @@ pub struct OutboxEntry {
 pub enum EntryState {
     /// Not yet confirmed; will be sent.
     Waiting,
-    /// The server refused it (409 or 422); kept with the server's message until corrected.
-    Rejected { status: u16, message: String },
+    /// The server refused it (409 or 422); kept with the typed reason, sent again at each sync
+    /// until accepted. (Entries refused before reasons were typed have none, and may carry a
+    /// `message` of the server's, which is never shown.)
+    Rejected {
+        status: u16,
+        #[serde(default)]
+        refusal: Option<Refusal>,
+    },
     /// The server confirmed the visit and every photo by hash; the photo bytes are gone.
     Confirmed { received_at_ms: i64 },
 }
@@ -35,6 +45,22 @@ pub enum EntryState {
 impl OutboxEntry {
     pub fn is_confirmed(&self) -> bool {
         matches!(self.state, EntryState::Confirmed { .. })
+    }
+
+    /// The visit refusal, when the server refused this entry for a reason about the visit.
+    pub fn refusal(&self) -> Option<&VisitRefusal> {
+        match &self.state {
+            EntryState::Rejected {
+                refusal: Some(Refusal::Visit(r)),
+                ..
+            } => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the monitor can put the refusal right by opening the visit again to edit it.
+    pub fn editable(&self) -> bool {
+        self.refusal().is_some_and(VisitRefusal::editable)
     }
 
     /// Photos not yet confirmed as arrived: (count, bytes).

@@ -2,7 +2,10 @@
 //! visit, check the receipt's content hash against ours, `PUT` each photo the server lacks one
 //! by one (a cut connection costs at most the photo in flight), then read the receipt again;
 //! only a complete receipt whose hashes all match marks the entry confirmed, and only then are
-//! its photo bytes deleted. Pull: the unit directory, the campaign, the commitments in force,
+//! its photo bytes deleted. A refused entry is kept with its typed reason and sent again at
+//! every run (nothing is refused for good: the server stores what the monitor cannot fix); the
+//! phone tells the server how many entries it still holds (`paths::device_outbox`). A monitor
+//! whose service ended hands the entries in through a hand-in session (`Sync::hand_in`). Pull: the unit directory, the campaign, the commitments in force,
 //! own visits and the overview, for offline use. It runs when a monitor's page opens, when the network comes back,
 //! and on demand, with a backoff from 2 s doubling to 5 min after a failure.
 
@@ -10,8 +13,12 @@ use crate::api::{self, ApiError};
 use crate::draft::KeptCommitment;
 use crate::outbox::{EntryState, OutboxEntry};
 use crate::store::{self, keys, StoreError};
-use chafang_domain::api::{paths, CampaignView, Me, MonitorOverview, MyVisit, UnitView};
+use chafang_domain::api::{
+    paths, CampaignView, Me, MonitorOverview, MyVisit, OutboxReport, UnitView,
+};
+use chafang_domain::refusal::{Refusal, VisitRefusal};
 use chafang_domain::visit::{PhotoReceipt, VisitReceipt};
+use chafang_domain::UserId;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
@@ -250,14 +257,50 @@ impl Sync {
         Ok(())
     }
 
-    /// Sends every waiting entry; `Ok(true)` when the server refused one of them.
+    /// Sends every entry not yet confirmed; `Ok(true)` when the server refused one of them.
     async fn push(self) -> Result<bool, Stop> {
         // Only the signed-in monitor's own entries are sent (asking also proves the session).
         let me: Me = api::get(paths::ME).await?;
+        let rejected = self.push_for(me.id, false).await?;
+        report_outbox(me.id).await;
+        Ok(rejected)
+    }
+
+    /// Hands in the entries of a monitor whose service ended, under the hand-in session just
+    /// started (which reaches only the visit upload and the photo uploads); those begun after the
+    /// term's last day (the server refuses the later ones, which stay). Returns whether the
+    /// server refused one of them.
+    pub async fn hand_in(self, owner: UserId) -> Result<bool, ApiError> {
+        self.phase.set(Phase::Sending);
+        let result = self.push_for(owner, true).await;
+        self.progress.set(None);
+        self.revision.update(|r| *r += 1);
+        match result {
+            Ok(rejected) => {
+                self.phase.set(if rejected {
+                    Phase::Rejected
+                } else {
+                    Phase::Synced
+                });
+                Ok(rejected)
+            }
+            Err(Stop::Api(e)) => {
+                self.phase.set(Phase::Failed);
+                Err(e)
+            }
+            Err(Stop::Store(e)) => {
+                self.phase.set(Phase::Storage(e.0.clone()));
+                Err(ApiError::Network)
+            }
+        }
+    }
+
+    /// Sends a monitor's entries that are not confirmed, oldest first.
+    async fn push_for(self, owner: UserId, hand_in: bool) -> Result<bool, Stop> {
         let todo: Vec<OutboxEntry> = store::entries()
             .await?
             .into_iter()
-            .filter(|e| e.state == EntryState::Waiting && e.owner == me.id)
+            .filter(|e| !e.is_confirmed() && e.owner == owner)
             .collect();
         let mut progress = Progress::default();
         for e in &todo {
@@ -268,7 +311,7 @@ impl Sync {
         self.progress.set(Some(progress));
         let mut rejected = false;
         for mut e in todo {
-            if !self.push_one(&mut e, &mut progress).await? {
+            if !self.push_one(&mut e, &mut progress, hand_in).await? {
                 rejected = true;
             }
         }
@@ -276,7 +319,12 @@ impl Sync {
     }
 
     /// Sends one entry; `Ok(false)` when the server refused it.
-    async fn push_one(self, e: &mut OutboxEntry, progress: &mut Progress) -> Result<bool, Stop> {
+    async fn push_one(
+        self,
+        e: &mut OutboxEntry,
+        progress: &mut Progress,
+        hand_in: bool,
+    ) -> Result<bool, Stop> {
         let local = e.upload.content_sha256();
         let receipt = match api::post::<_, VisitReceipt>(paths::VISITS, &e.upload).await {
             Ok(r) => r,
@@ -285,13 +333,14 @@ impl Sync {
         if receipt.content_sha256 != local {
             e.state = EntryState::Rejected {
                 status: 409,
-                message: format!(
-                    "content hash {} on the server, {local} here",
-                    receipt.content_sha256
-                ),
+                refusal: Some(Refusal::Visit(VisitRefusal::IdTaken)),
             };
             store::save_entry(e).await?;
             return Ok(false);
+        }
+        // Accepted: whatever it was refused for before is past.
+        if matches!(e.state, EntryState::Rejected { .. }) {
+            e.state = EntryState::Waiting;
         }
         note_arrived(e, &receipt.photos);
         store::save_entry(e).await?;
@@ -320,7 +369,12 @@ impl Sync {
             self.progress.set(Some(*progress));
             let _ = self.recount().await;
         }
-        let receipt = api::get::<VisitReceipt>(&paths::receipt(e.upload.id)).await?;
+        // A hand-in session reaches only the upload, whose repeat answers with the receipt.
+        let receipt = if hand_in {
+            api::post::<_, VisitReceipt>(paths::VISITS, &e.upload).await?
+        } else {
+            api::get::<VisitReceipt>(&paths::receipt(e.upload.id)).await?
+        };
         note_arrived(e, &receipt.photos);
         let every_photo = e.upload.photos().all(|(_, p)| {
             receipt
@@ -339,16 +393,16 @@ impl Sync {
         Ok(true)
     }
 
-    /// A 409 or 422 refuses the entry for good (kept, with the server's message); anything
-    /// else stops the run.
+    /// A 409 or 422 marks the entry refused with the typed reason (kept, shown, sent again at
+    /// the next run); anything else stops the run.
     async fn refuse_or_stop(self, e: &mut OutboxEntry, err: ApiError) -> Result<bool, Stop> {
         match err {
             ApiError::Status {
                 status: status @ (409 | 422),
-                message,
+                refusal,
                 ..
             } => {
-                e.state = EntryState::Rejected { status, message };
+                e.state = EntryState::Rejected { status, refusal };
                 store::save_entry(e).await?;
                 Ok(false)
             }
@@ -373,6 +427,24 @@ impl Sync {
         store::keep_pulled(keys::OVERVIEW, &overview).await?;
         Ok(())
     }
+}
+
+/// Tells the server how many of the monitor's entries this phone still holds, so that the
+/// office sees phones with unsent records. Best effort: a failure changes nothing here.
+async fn report_outbox(owner: UserId) {
+    let Ok(entries) = store::entries().await else {
+        return;
+    };
+    let Some(device) = entries.first().map(|e| e.upload.device_id) else {
+        return;
+    };
+    let unsent = entries
+        .iter()
+        .filter(|e| e.owner == owner && !e.is_confirmed())
+        .count() as u32;
+    let _ =
+        api::post::<_, serde_json::Value>(&paths::device_outbox(device), &OutboxReport { unsent })
+            .await;
 }
 
 fn note_arrived(e: &mut OutboxEntry, photos: &[PhotoReceipt]) {

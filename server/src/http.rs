@@ -7,8 +7,8 @@ use crate::auth::origin;
 use crate::error::error_response;
 use crate::state::AppState;
 use crate::{
-    auth, campaigns, commitments, documents, findings, health, home, map, notifications, photos,
-    pwa, quotas, reports, roster, scoring, selfcheck, units, users, visits, attention,
+    attention, auth, campaigns, commitments, documents, findings, health, home, map, notifications,
+    photos, pwa, quotas, reports, roster, scoring, selfcheck, units, users, visits,
 };
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};

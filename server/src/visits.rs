@@ -8,8 +8,8 @@
 
 use crate::attention;
 use crate::audit;
-use crate::auth::handin::HandIn;
 use crate::auth::extract::{CurrentUser, MonitorUser};
+use crate::auth::handin::HandIn;
 use crate::campaigns;
 use crate::clock::now_ms;
 use crate::db::WriteTx;
@@ -24,8 +24,8 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chafang_domain::api::AttentionReason;
 use chafang_domain::criteria::default_criteria;
-use chafang_domain::quota::day_cst;
 use chafang_domain::event::VisitSubmitted;
+use chafang_domain::quota::day_cst;
 use chafang_domain::refusal::VisitRefusal;
 use chafang_domain::visit::{PhotoReceipt, Position, VisitReceipt, VisitUpload};
 use chafang_domain::{Role, UserId, VisitId};
@@ -108,7 +108,10 @@ async fn criteria_codes(
 }
 
 /// The visit that already corrects `old`, if any.
-async fn correction_of(conn: &mut AnyConnection, old: VisitId) -> Result<Option<VisitId>, ApiError> {
+async fn correction_of(
+    conn: &mut AnyConnection,
+    old: VisitId,
+) -> Result<Option<VisitId>, ApiError> {
     let row = sqlx::query("SELECT id FROM visits WHERE supersedes = $1")
         .bind(old.to_string())
         .fetch_optional(&mut *conn)

@@ -166,6 +166,10 @@ enum Body {
     EndService,
     /// An enrolment with an empty code: refused alike for everyone, before any rate limit.
     EnrolEmpty,
+    /// A hand-in sign-in without a user name: refused alike for everyone, before any check.
+    HandInEmpty,
+    /// A phone's report of its outbox.
+    Outbox,
     /// A unit edit that changes nothing (the matrix's units stay as they are).
     UnitEdit,
     /// A merge into a unit that does not exist (422 for the office: nothing is merged).
@@ -425,6 +429,25 @@ fn table() -> Vec<Route> {
             everyone: Some(400),
             ..route(post.clone(), "/api/v1/auth/enrol", only(&[])).body(Body::EnrolEmpty)
         },
+        // Handing in after the service ended: signed in with a name and password.
+        Route {
+            everyone: Some(400),
+            ..route(post.clone(), "/api/v1/auth/hand-in", only(&[])).body(Body::HandInEmpty)
+        },
+        // The "needs attention" queue and the phones with unsent records: the office's; a
+        // phone's report of its outbox: any monitor's, for any device id.
+        route(get.clone(), "/api/v1/office/attention", only(OFFICE)),
+        route(get.clone(), "/api/v1/office/devices", only(OFFICE)),
+        route(
+            post.clone(),
+            "/api/v1/devices/{id}/outbox",
+            ID_OBJS
+                .iter()
+                .filter(|o| **o != Garbage)
+                .map(|o| (*o, MONITORS))
+                .collect(),
+        )
+        .body(Body::Outbox),
         // The campaign year and the quota ledger: the office's, on the matrix's own year (the
         // close comes after every other write to it); the monitor's own ledger and reminders.
         route(Method::GET, "/api/v1/office/campaigns", only(OFFICE)),
@@ -958,6 +981,11 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         }
         Body::EndService => serde_json::json!({"reason": "矩阵检查"}),
         Body::EnrolEmpty => serde_json::json!({"code": "", "password": "a long enough password"}),
+        Body::HandInEmpty => {
+            serde_json::json!({"username": "", "password": "a long enough password",
+            "device_id": DeviceId::new()})
+        }
+        Body::Outbox => serde_json::json!({"unsent": 0}),
         Body::UnitEdit => serde_json::json!({}),
         Body::UnitMergeNowhere => {
             serde_json::json!({"into": uuid::Uuid::new_v4(), "reason": "矩阵检查"})

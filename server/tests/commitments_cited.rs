@@ -157,11 +157,11 @@ async fn a_finding_cites_a_commitment_of_its_unit_or_above_in_force_at_the_visit
         // Another department's commitment, one of a unit below the visited one, and an id
         // nobody knows are refused, and nothing of those visits is kept.
         let v = citing(&station, theirs.id, now - 3_600_000);
-        refused(&s, &monitor, &v, "another unit").await;
+        refused(&s, &monitor, &v, r#""problem":"other_unit""#).await;
         let v = citing(&dept, inspection.id, now - 3_600_000);
-        refused(&s, &monitor, &v, "another unit").await;
+        refused(&s, &monitor, &v, r#""problem":"other_unit""#).await;
         let v = citing(&station, uuid::Uuid::now_v7(), now - 3_600_000);
-        refused(&s, &monitor, &v, "does not exist").await;
+        refused(&s, &monitor, &v, r#""problem":"unknown""#).await;
 
         // Withdrawn: a visit begun before the withdrawal (recorded offline, synced later)
         // keeps its citation; one begun after it is refused.
@@ -180,7 +180,7 @@ async fn a_finding_cites_a_commitment_of_its_unit_or_above_in_force_at_the_visit
             res.text().await.unwrap()
         );
         let late = citing(&station, permit.id, after);
-        refused(&s, &monitor, &late, "withdrawn before the visit").await;
+        refused(&s, &monitor, &late, r#""problem":"withdrawn_before""#).await;
         let case = case_of_finding(&s, &office, offline.findings[0].id).await;
         let seen: OfficeCase = s
             .get_json(&office, &format!("/api/v1/office/findings/{case}"))

@@ -38,7 +38,13 @@ fn cst_ms(year: i32, month: time::Month, day: u8, hour: u8) -> i64 {
 }
 
 /// A visit begun at `ms` by the phone's clock.
-fn visit_begun(unit: &UnitView, device: DeviceId, seq: u64, photos: &[&[u8]], ms: i64) -> VisitUpload {
+fn visit_begun(
+    unit: &UnitView,
+    device: DeviceId,
+    seq: u64,
+    photos: &[&[u8]],
+    ms: i64,
+) -> VisitUpload {
     let mut v = visit(unit, device, seq, photos);
     v.started_at_device_ms = ms;
     v.ended_at_device_ms = ms + 900_000;
@@ -93,7 +99,10 @@ impl Child {
     }
 
     async fn login(&self, username: &str) -> reqwest::Client {
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
         let res = client
             .post(self.url(paths::LOGIN))
             .json(&serde_json::json!({"username": username, "password": demo::PASSWORD}))
@@ -115,7 +124,11 @@ impl Child {
     }
 }
 
-async fn post(client: &reqwest::Client, url: String, body: &impl serde::Serialize) -> (u16, String) {
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    body: &impl serde::Serialize,
+) -> (u16, String) {
     send(client.post(url).json(body)).await
 }
 
@@ -143,7 +156,14 @@ async fn a_stored_visit_and_a_december_visit_are_taken_after_the_year_turns() {
         let unit = units.into_iter().find(|u| u.name == "区建设局").unwrap();
         // The office adds a criterion to this year's set.
         let path = format!("/api/v1/office/campaigns/{year}");
-        let before: CampaignView = office.get(server.url(&path)).send().await.unwrap().json().await.unwrap();
+        let before: CampaignView = office
+            .get(server.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let mut set = before
             .criteria
             .iter()
@@ -162,12 +182,23 @@ async fn a_stored_visit_and_a_december_visit_are_taken_after_the_year_turns() {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 200, "{engine:?}: {}", res.text().await.unwrap());
+        assert_eq!(
+            res.status(),
+            200,
+            "{engine:?}: {}",
+            res.text().await.unwrap()
+        );
 
         let monitor = server.login("monitor01").await;
         let device = DeviceId::new();
         let photo = jpeg(320, 240, 7);
-        let mut stored = visit_begun(&unit, device, 1, &[&photo], cst_ms(year, time::Month::December, 31, 19));
+        let mut stored = visit_begun(
+            &unit,
+            device,
+            1,
+            &[&photo],
+            cst_ms(year, time::Month::December, 31, 19),
+        );
         stored.findings[0].criterion = "night_service".into();
         let (status, body) = post(&monitor, server.url("/api/v1/visits"), &stored).await;
         assert_eq!(status, 201, "{engine:?}: {body}");
@@ -178,14 +209,26 @@ async fn a_stored_visit_and_a_december_visit_are_taken_after_the_year_turns() {
         let monitor = server.login("monitor01").await;
         // The phone lost the response and sends the same visit again: its receipt.
         let (status, body) = post(&monitor, server.url("/api/v1/visits"), &stored).await;
-        assert_eq!(status, 200, "{engine:?}: a repeat after the year turned: {body}");
+        assert_eq!(
+            status, 200,
+            "{engine:?}: a repeat after the year turned: {body}"
+        );
         let again: VisitReceipt = serde_json::from_str(&body).unwrap();
         assert_eq!(again, first);
         // A visit recorded on the last evening of the year, synced in January.
-        let mut late = visit_begun(&unit, device, 2, &[], cst_ms(year, time::Month::December, 31, 21));
+        let mut late = visit_begun(
+            &unit,
+            device,
+            2,
+            &[],
+            cst_ms(year, time::Month::December, 31, 21),
+        );
         late.findings[0].criterion = "night_service".into();
         let (status, body) = post(&monitor, server.url("/api/v1/visits"), &late).await;
-        assert_eq!(status, 201, "{engine:?}: recorded in December, synced in January: {body}");
+        assert_eq!(
+            status, 201,
+            "{engine:?}: recorded in December, synced in January: {body}"
+        );
         // The stored visit's photo is taken.
         let res = monitor
             .put(server.url(&format!("/api/v1/photos/{}", sha256_hex(&photo))))
@@ -197,7 +240,13 @@ async fn a_stored_visit_and_a_december_visit_are_taken_after_the_year_turns() {
         assert_eq!(res.status(), 200, "{engine:?}");
         // Recorded in the new year, whose set (the defaults: no campaign opened yet) lacks the
         // criterion: stored all the same, and flagged for the office with the reason.
-        let mut new_year = visit_begun(&unit, device, 3, &[], cst_ms(year + 1, time::Month::January, 2, 9));
+        let mut new_year = visit_begun(
+            &unit,
+            device,
+            3,
+            &[],
+            cst_ms(year + 1, time::Month::January, 2, 9),
+        );
         new_year.findings[0].criterion = "night_service".into();
         let (status, body) = post(&monitor, server.url("/api/v1/visits"), &new_year).await;
         assert_eq!(status, 201, "{engine:?}: {body}");
@@ -270,7 +319,11 @@ async fn a_second_correction_names_the_first_and_a_sequence_clash_is_its_own_cod
         let mut statuses = [ra.0, rb.0];
         statuses.sort();
         assert_eq!(statuses, [201, 409], "{engine:?}: {ra:?} {rb:?}");
-        let (winner, loser_body) = if ra.0 == 201 { (a.id, rb.1) } else { (b.id, ra.1) };
+        let (winner, loser_body) = if ra.0 == 201 {
+            (a.id, rb.1)
+        } else {
+            (b.id, ra.1)
+        };
         assert_eq!(
             refusal_of(&loser_body),
             Refusal::Visit(VisitRefusal::AlreadyCorrected { existing: winner })
@@ -317,12 +370,23 @@ async fn a_monitor_whose_service_ended_hands_in_the_phones_visits_of_the_term() 
     for engine in engines() {
         let s = TestServer::start(engine).await;
         let office = s.login("office").await;
-        let created: CreatedMonitor =
-            expect(&s, 201, office.post(s.url(paths::OFFICE_ROSTER)).json(&new_monitor("lin.xiao"))).await;
+        let created: CreatedMonitor = expect(
+            &s,
+            201,
+            office
+                .post(s.url(paths::OFFICE_ROSTER))
+                .json(&new_monitor("lin.xiao")),
+        )
+        .await;
         let id = created.monitor.id;
         let credentials = serde_json::json!({"username": "lin.xiao", "password": created.password});
         let phone = s.client();
-        let res = phone.post(s.url(paths::LOGIN)).json(&credentials).send().await.unwrap();
+        let res = phone
+            .post(s.url(paths::LOGIN))
+            .json(&credentials)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         let unit = a_unit(&s, "区建设局").await;
         let device = DeviceId::new();
@@ -339,29 +403,58 @@ async fn a_monitor_whose_service_ended_hands_in_the_phones_visits_of_the_term() 
         assert_eq!(res.status(), 204);
 
         // The office ends the service: the phone is signed out and may not sign in again.
-        let end = EndService { reason: "任期内调离本区".into() };
-        let (status, body) = send(office.post(s.url(&format!("/api/v1/office/roster/{id}/end"))).json(&end)).await;
+        let end = EndService {
+            reason: "任期内调离本区".into(),
+        };
+        let (status, body) = send(
+            office
+                .post(s.url(&format!("/api/v1/office/roster/{id}/end")))
+                .json(&end),
+        )
+        .await;
         assert_eq!(status, 200, "{body}");
         let photo = jpeg(320, 240, 9);
         let unsent = visit_begun(&unit, device, 2, &[&photo], now - 1_800_000);
         assert_eq!(submit(&s, &phone, &unsent).await.status(), 401);
-        let res = s.client().post(s.url(paths::LOGIN)).json(&credentials).send().await.unwrap();
+        let res = s
+            .client()
+            .post(s.url(paths::LOGIN))
+            .json(&credentials)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 401);
         // The office sees the phone that still holds entries.
         let devices: Vec<DeviceOutbox> = s.get_json(&office, paths::OFFICE_DEVICES).await;
-        let listed = devices.iter().find(|d| d.device_id == device).expect("the phone is listed");
-        assert_eq!((listed.monitor_id, listed.unsent, listed.monitor_active), (id, 2, false));
+        let listed = devices
+            .iter()
+            .find(|d| d.device_id == device)
+            .expect("the phone is listed");
+        assert_eq!(
+            (listed.monitor_id, listed.unsent, listed.monitor_active),
+            (id, 2, false)
+        );
 
         // Hand-in: a wrong password, and another phone, are refused.
-        let hand_in = |device: DeviceId, password: &str| {
-            serde_json::json!({"username": "lin.xiao", "password": password, "device_id": device})
-        };
-        let (status, _) = send(s.client().post(s.url(paths::HAND_IN)).json(&hand_in(device, "wrong password"))).await;
+        let hand_in = |device: DeviceId, password: &str| serde_json::json!({"username": "lin.xiao", "password": password, "device_id": device});
+        let (status, _) = send(
+            s.client()
+                .post(s.url(paths::HAND_IN))
+                .json(&hand_in(device, "wrong password")),
+        )
+        .await;
         assert_eq!(status, 401, "{engine:?}");
-        let (status, body) =
-            send(s.client().post(s.url(paths::HAND_IN)).json(&hand_in(DeviceId::new(), &created.password))).await;
+        let (status, body) = send(
+            s.client()
+                .post(s.url(paths::HAND_IN))
+                .json(&hand_in(DeviceId::new(), &created.password)),
+        )
+        .await;
         assert_eq!(status, 422, "{engine:?}: {body}");
-        assert_eq!(refusal_of(&body), Refusal::Visit(VisitRefusal::HandInUnknownDevice));
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Visit(VisitRefusal::HandInUnknownDevice)
+        );
         // A serving monitor needs none.
         let (status, body) = send(s.client().post(s.url(paths::HAND_IN)).json(
             &serde_json::json!({"username": "monitor01", "password": demo::PASSWORD, "device_id": device}),
@@ -370,11 +463,25 @@ async fn a_monitor_whose_service_ended_hands_in_the_phones_visits_of_the_term() 
         assert_eq!(status, 409, "{engine:?}: {body}");
 
         let handed = s.client();
-        let view: HandInView =
-            expect(&s, 200, handed.post(s.url(paths::HAND_IN)).json(&hand_in(device, &created.password))).await;
-        assert_eq!(view.last_day, chafang_server::clock::today_cst().to_string());
+        let view: HandInView = expect(
+            &s,
+            200,
+            handed
+                .post(s.url(paths::HAND_IN))
+                .json(&hand_in(device, &created.password)),
+        )
+        .await;
+        assert_eq!(
+            view.last_day,
+            chafang_server::clock::today_cst().to_string()
+        );
         // It reaches nothing else.
-        for path in [paths::ME, paths::MONITOR_LEDGER, "/api/v1/monitor/visits", paths::UNITS] {
+        for path in [
+            paths::ME,
+            paths::MONITOR_LEDGER,
+            "/api/v1/monitor/visits",
+            paths::UNITS,
+        ] {
             let res = handed.get(s.url(path)).send().await.unwrap();
             assert_eq!(res.status(), 401, "{engine:?}: {path}");
         }
@@ -389,7 +496,10 @@ async fn a_monitor_whose_service_ended_hands_in_the_phones_visits_of_the_term() 
         let other = visit_begun(&unit, DeviceId::new(), 1, &[], now - 1_000_000);
         let (status, body) = send(handed.post(s.url("/api/v1/visits")).json(&other)).await;
         assert_eq!(status, 422, "{engine:?}: {body}");
-        assert_eq!(refusal_of(&body), Refusal::Visit(VisitRefusal::HandInOtherDevice));
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Visit(VisitRefusal::HandInOtherDevice)
+        );
         let after = visit_begun(&unit, device, 3, &[], now + 2 * 86_400_000);
         let (status, body) = send(handed.post(s.url("/api/v1/visits")).json(&after)).await;
         assert_eq!(status, 422, "{engine:?}: {body}");

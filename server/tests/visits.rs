@@ -298,11 +298,22 @@ async fn malformed_visits_and_other_roles_are_refused() {
         let s = TestServer::start(engine).await;
         let monitor = s.login("monitor07").await;
         let unit = a_unit(&s, "区实验小学").await;
-        // An industry unit: a department-only criterion does not apply.
+        // An industry unit: a department-only criterion does not apply. The monitor cannot
+        // change what the phone offered when the visit was recorded: the visit is stored and
+        // flagged for the office with the reason, never refused for good.
         let mut wrong_set = visit(&unit, DeviceId::new(), 1, &[]);
         wrong_set.findings[0].criterion = "standard_enforcement".into();
         let res = submit(&s, &monitor, &wrong_set).await;
-        assert_eq!(res.status(), 422, "{engine:?}");
+        assert_eq!(res.status(), 201, "{engine:?}");
+        let queue: Vec<chafang_domain::api::AttentionItem> = s
+            .get_as("office", chafang_domain::api::paths::OFFICE_ATTENTION)
+            .await;
+        assert_eq!(queue.len(), 1, "{engine:?}");
+        assert!(matches!(
+            &queue[0].reasons[..],
+            [chafang_domain::api::AttentionReason::CriterionNotInYear { finding: 1, criterion, .. }]
+                if criterion == "standard_enforcement"
+        ));
         let mut v = visit(&unit, DeviceId::new(), 1, &[]);
         v.findings[0].criterion = "lawful_operation".into();
         assert_eq!(submit(&s, &monitor, &v).await.status(), 201);

@@ -1,12 +1,26 @@
 //! The sync card: what waits in the outbox (visits, photos, bytes), a progress bar while
 //! sending, the state after the last attempt (synced, offline, signed out, server full,
 //! refused), whether storage is persistent, a warning for records unsent for over 3 days, and
-//! a "sync now" button.
+//! a "sync now" button; signed out, the way to sign in again or, once the service has ended, to
+//! hand the records in (`/hand-in`).
 
 use crate::components::status::{here, login_href};
-use crate::i18n::{bytes_text, use_i18n, Msg};
+use crate::i18n::{bytes_text, use_i18n, Msg, Texts};
 use crate::sync::{use_sync, Phase};
 use leptos::prelude::*;
+
+/// The way in for a monitor whose service has ended: hand the records in.
+#[derive(Clone, Copy)]
+struct HandIn;
+
+impl Texts for HandIn {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        (
+            "任期已结束？交回手机上的记录",
+            "Service ended? Hand in this phone's records",
+        )
+    }
+}
 
 /// Unsent records older than this are worth a warning.
 const OLD_MS: i64 = 3 * 24 * 3600 * 1000;
@@ -109,6 +123,8 @@ pub fn SyncStatus() -> impl IntoView {
                             <a class="button primary" href=href data-testid="sync-sign-in">
                                 {move || i18n.t(Msg::SignInAgain)}
                             </a>
+                            " "
+                            <a href="/hand-in" data-testid="sync-hand-in">{move || i18n.s(HandIn)}</a>
                         }
                     })
             }}

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod enrol;
+pub mod hand_in;
 pub mod inbox;
 pub mod login;
 pub mod monitor;
@@ -8,6 +9,8 @@ pub mod my_findings;
 pub mod not_found;
 #[cfg(feature = "staff")]
 pub mod office;
+#[cfg(feature = "staff")]
+pub mod office_attention;
 #[cfg(feature = "staff")]
 pub mod office_campaign;
 #[cfg(feature = "staff")]

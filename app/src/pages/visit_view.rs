@@ -1,28 +1,81 @@
 //! A submitted visit, read-only: what the phone sent (or, for a visit only the server holds,
-//! its summary), its sync state with the server's message if it was refused, and a 更正 button
-//! that starts a correction: a new draft with new ids that `supersedes` this visit.
+//! its summary), its sync state with the reason in the monitor's words if it was refused (never
+//! the server's text), and either the way to put a refusal right (修改: the same visit opened
+//! again as a draft, under the same id and sequence number) or, on the latest revision only, a
+//! 更正 button that starts a correction: a new draft with new ids that `supersedes` this visit.
 
 use crate::components::status::replace;
 use crate::draft::{criteria_for, Draft, DraftFinding};
-use crate::i18n::{datetime_text, fill, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg};
+use crate::i18n::{
+    datetime_text, fill, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg, Texts,
+};
 use crate::outbox::{EntryState, OutboxEntry};
 use crate::pages::visit_form::{Held, Refs, Thumb, T};
-use crate::store;
+use crate::store::{self, keys};
+use chafang_domain::api::MyVisit;
 use chafang_domain::visit::{PhotoRef, Position};
 use chafang_domain::{FindingId, PhotoId, VisitId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-/// The state of an outbox entry as text.
+#[derive(Clone, Copy)]
+enum V {
+    Untyped,
+    Edit,
+    EditHint,
+    Resent,
+}
+
+impl Texts for V {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            V::Untyped => (
+                "服务器暂未接收，下次同步时将再次发送",
+                "Not taken by the server yet; it is sent again at the next sync",
+            ),
+            V::Edit => ("修改后重新提交", "Edit and submit again"),
+            V::EditHint => (
+                "这条记录仍保存在手机上。请按提示修改后重新提交。",
+                "This record is still kept on the phone. Edit it as asked and submit it again.",
+            ),
+            V::Resent => (
+                "这条记录仍保存在手机上，每次同步时会再次发送。",
+                "This record is still kept on the phone and is sent again at every sync.",
+            ),
+        }
+    }
+}
+
+/// The state of an outbox entry as text: a refusal in the monitor's words, from its typed
+/// reason alone.
 pub fn state_text(i18n: crate::i18n::I18n, e: &OutboxEntry) -> String {
     match &e.state {
         EntryState::Waiting => i18n.t(Msg::StateWaiting).to_owned(),
-        EntryState::Rejected { status, message } => {
-            i18n.fmt(Msg::StateRejected, &[&format!("{status} {message}")])
-        }
+        EntryState::Rejected {
+            refusal: Some(r), ..
+        } => i18n.fmt(
+            Msg::StateRejected,
+            &[&crate::refusal::words(r, i18n.locale())],
+        ),
+        EntryState::Rejected { refusal: None, .. } => i18n.s(V::Untyped).to_owned(),
         EntryState::Confirmed { .. } => i18n.t(Msg::StateConfirmed).to_owned(),
     }
+}
+
+/// Whether a later revision (an entry on this phone, or a visit the server holds) corrects a
+/// visit: 更正 is offered on the latest revision only.
+async fn corrected_later(id: VisitId) -> bool {
+    let entries = store::entries().await.unwrap_or_default();
+    let mine: Vec<MyVisit> = store::pulled(keys::MY_VISITS)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    entries.iter().any(|x| x.upload.supersedes == Some(id))
+        || mine
+            .iter()
+            .any(|v| v.supersedes == Some(id) || (v.id == id && v.superseded_by.is_some()))
 }
 
 #[component]
@@ -132,7 +185,32 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
             }
         })
         .collect_view();
-    let correct = move |_| {
+    let refused = matches!(e.state, EntryState::Rejected { .. });
+    let editable = e.editable();
+    let state_again = {
+        let e = e.clone();
+        move || state_text(i18n, &e)
+    };
+    let latest = RwSignal::new(None::<bool>);
+    {
+        let id = e.upload.id;
+        spawn_local(async move { latest.set(Some(!corrected_later(id).await)) });
+    }
+    let edit = {
+        let navigate = navigate.clone();
+        let draft = reopened(&e.upload);
+        move |_| {
+            let navigate = navigate.clone();
+            let draft = draft.clone();
+            spawn_local(async move {
+                // The photos stay under their ids; the draft replaces the entry when submitted.
+                if store::save_draft(&draft).await.is_ok() {
+                    navigate(&format!("/monitor/visits/{}", draft.id), replace());
+                }
+            });
+        }
+    };
+    let correct = move |_: leptos::ev::MouseEvent| {
         let draft = correction_of(&e.upload);
         let navigate = navigate.clone();
         let photos: Vec<(PhotoId, PhotoRef)> = e
@@ -174,10 +252,58 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
             <p>{u.notes.clone()}</p>
             {u.no_problem_found.then(|| view! { <p>{move || i18n.t(Msg::NoProblem)}</p> })}
             <ol class="findings">{findings}</ol>
-            <button type="button" data-testid="correct" on:click=correct>
-                {move || i18n.t(Msg::Correct)}
-            </button>
+            {refused.then(|| view! {
+                <div class="refused" role="alert" data-testid="entry-refusal">
+                    <p class="error">{state_again}</p>
+                    <p class="muted">
+                        {move || i18n.s(if editable { V::EditHint } else { V::Resent })}
+                    </p>
+                    {editable.then(|| view! {
+                        <button type="button" class="primary" data-testid="edit-refused" on:click=edit>
+                            {move || i18n.s(V::Edit)}
+                        </button>
+                    })}
+                </div>
+            })}
+            {move || (!refused && latest.get() == Some(true)).then(|| {
+                let correct = correct.clone();
+                view! {
+                    <button type="button" data-testid="correct" on:click=correct>
+                        {move || i18n.t(Msg::Correct)}
+                    </button>
+                }
+            })}
         </section>
+    }
+}
+
+/// A refused visit opened again as a draft: the same visit (id, findings, photos), to be put
+/// right and submitted again in its place.
+fn reopened(u: &chafang_domain::visit::VisitUpload) -> Draft {
+    Draft {
+        id: u.id,
+        supersedes: u.supersedes,
+        unit_id: Some(u.unit_id),
+        mode: Some(u.mode),
+        methods: u.methods.clone(),
+        started_at_device_ms: u.started_at_device_ms,
+        position: Some(u.position),
+        notes: u.notes.clone(),
+        no_problem_found: u.no_problem_found,
+        lookback_for: u.lookback_for,
+        findings: u
+            .findings
+            .iter()
+            .map(|f| DraftFinding {
+                id: f.id,
+                criterion: f.criterion.clone(),
+                description: f.description.clone(),
+                severity: Some(f.severity),
+                suggestion: f.suggestion.clone(),
+                commitment_id: f.commitment_id,
+                photos: f.photos.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::pick;
 use crate::i18n::Locale;
+use chafang_domain::refusal::visit::CitationProblem;
 use chafang_domain::refusal::VisitRefusal;
 use chafang_domain::visit::{VisitError, VisitText, MAX_FINDINGS, MAX_PHOTOS_PER_FINDING};
 
@@ -17,6 +18,63 @@ pub fn words(r: &VisitRefusal, locale: Locale) -> String {
             locale,
             "该记录已有更正，请在最新的更正上再次更正".into(),
             "This record already has a correction; correct the latest revision instead".into(),
+        ),
+        VisitRefusal::SequenceTaken { device_seq } => pick(
+            locale,
+            format!("本机的第 {device_seq} 号记录已被另一条记录使用，请联系行评办"),
+            format!("This phone's record number {device_seq} was used by another record; contact the office"),
+        ),
+        VisitRefusal::SequenceOutOfRange { .. } => pick(
+            locale,
+            "记录序号无效，请联系行评办".into(),
+            "The record's number is not valid; contact the office".into(),
+        ),
+        VisitRefusal::UnknownUnit { .. } => pick(
+            locale,
+            "被查单位不在单位名录中，请重新选择被查单位".into(),
+            "The visited unit is not in the directory; choose the unit again".into(),
+        ),
+        VisitRefusal::CorrectsUnknown { .. } => pick(
+            locale,
+            "要更正的记录尚未送达服务器，送达后将自动再次发送".into(),
+            "The record this corrects has not reached the server; it is sent again once it has".into(),
+        ),
+        VisitRefusal::LookbackNotYours { .. } => pick(
+            locale,
+            "回头看只能针对本人发现的问题，请修改后重新提交".into(),
+            "A look-back visit follows up a finding of your own; edit it and submit again".into(),
+        ),
+        VisitRefusal::Citation { finding, problem } => {
+            let (zh, en) = match problem {
+                CitationProblem::Unknown => ("不存在", "does not exist"),
+                CitationProblem::OtherUnit => ("不属于被查单位或其上级单位", "belongs to neither the visited unit nor a unit above it"),
+                CitationProblem::WithdrawnBefore => ("在查访开始前已撤销", "was withdrawn before the visit began"),
+            };
+            pick(
+                locale,
+                format!("第 {finding} 个问题引用的承诺事项{zh}，请修改或取消引用"),
+                format!("The commitment finding {finding} cites {en}; change or remove it"),
+            )
+        }
+        VisitRefusal::HandInOtherDevice => pick(
+            locale,
+            "这条记录不是这部手机记录的，只能从记录它的手机交回".into(),
+            "This record was made on another phone; hand it in from that phone".into(),
+        ),
+        VisitRefusal::HandInAfterTerm { last_day } => pick(
+            locale,
+            format!("这条记录开始于任期结束（{last_day}）之后，不能交回"),
+            format!("This record began after the term ended ({last_day}); it cannot be handed in"),
+        ),
+        VisitRefusal::HandInNotNeeded => pick(
+            locale,
+            "该账号仍在任，请直接登录".into(),
+            "This account is still serving; sign in normally".into(),
+        ),
+        VisitRefusal::HandInUnknownDevice => pick(
+            locale,
+            "服务器没有这部手机用于该账号的记录，请用记录这些查访的手机交回".into(),
+            "The server has not seen this phone used by this account; hand in from the phone that recorded the visits".into(),
         ),
     }
 }

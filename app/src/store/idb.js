@@ -112,8 +112,12 @@ export async function submit(draftId, entryJson, freshDeviceId) {
   const tx = db.transaction(['meta', 'drafts', 'outbox'], 'readwrite');
   const meta = tx.objectStore('meta');
   const finished = done(tx);
-  const seq = (await req(meta.get('nextSeq'))) ?? 1;
-  let device = await req(meta.get('deviceId'));
+  // A refused entry opened again and put right replaces itself under its own number, so the
+  // server never sees a gap in the sequence.
+  const refused = await req(tx.objectStore('outbox').get(draftId));
+  const before = refused ? JSON.parse(refused).upload : null;
+  const seq = before ? before.device_seq : (await req(meta.get('nextSeq'))) ?? 1;
+  let device = before ? before.device_id : await req(meta.get('deviceId'));
   if (!device) {
     device = freshDeviceId;
     meta.put(device, 'deviceId');
@@ -123,7 +127,7 @@ export async function submit(draftId, entryJson, freshDeviceId) {
   const stored = JSON.stringify(entry);
   tx.objectStore('outbox').put(stored, draftId);
   tx.objectStore('drafts').delete(draftId);
-  meta.put(seq + 1, 'nextSeq');
+  if (!before) meta.put(seq + 1, 'nextSeq');
   await finished;
   return stored;
 }
