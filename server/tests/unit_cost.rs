@@ -205,3 +205,92 @@ async fn a_unit_filling_its_export_slots_leaves_the_office_able_to_export() {
         s.stop().await;
     }
 }
+
+/// Cases of another unit, inserted as the office's releases would leave them (well-formed), in
+/// batches: enough to show what reading the whole district costs.
+async fn many_cases_of(s: &TestServer, unit: chafang_domain::UnitId, n: usize) {
+    for start in (0..n).step_by(250) {
+        let rows: Vec<String> = (start..n.min(start + 250))
+            .map(|i| {
+                format!(
+                    "('{}', '{unit}', 'efficiency', 'minor', '他单位问题 {i}', 'released', 0, \
+                     '2025-06-01', {}, {})",
+                    uuid::Uuid::new_v4(),
+                    1_000 + i,
+                    1_000 + i
+                )
+            })
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO cases (id, unit_id, criterion, severity, unit_text, state, covert, \
+             seen_on, received_at, updated_at) VALUES {}",
+            rows.join(", ")
+        ))
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    }
+}
+
+/// The median time of `n` calls of `path` by `client`, each answered 200.
+async fn median_ms(s: &TestServer, client: &reqwest::Client, path: &str, n: usize) -> f64 {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = std::time::Instant::now();
+        let res = client.get(s.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        res.bytes().await.unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    times[n / 2]
+}
+
+/// A figure for the closing note, not a timed assertion: the unit's home and findings list
+/// with no case of other units and with many, beside what reading every case (what each of
+/// them did before) costs on the same database. What is asserted is that the unit's answers
+/// stay its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_units_home_beside_many_cases_of_other_units() {
+    const OTHERS: usize = 5_000;
+    const CALLS: usize = 21;
+    let _one = SERIAL.lock().await;
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let head = s.login("unit01").await;
+        let station = a_unit(&s, "建设工程质量监督站").await;
+        let other = a_unit(&s, "区科技局").await;
+        let own = with_finding(visit(&station, DeviceId::new(), 1, &[]), "窗口无人");
+        assert_eq!(submit(&s, &monitor, &own).await.status(), 201);
+        let case = case_of_finding(&s, &office, own.findings[0].id).await;
+        release(&s, &office, &[case], false).await;
+
+        let home_0 = median_ms(&s, &head, "/api/v1/unit/overview", CALLS).await;
+        let list_0 = median_ms(&s, &head, "/api/v1/unit/findings", CALLS).await;
+        many_cases_of(&s, other.id, OTHERS).await;
+        let home_n = median_ms(&s, &head, "/api/v1/unit/overview", CALLS).await;
+        let list_n = median_ms(&s, &head, "/api/v1/unit/findings", CALLS).await;
+        // What the unit's home, list and export each read before: every case of the district.
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        let t = std::time::Instant::now();
+        let all = chafang_server::findings::store::load_all(&mut conn)
+            .await
+            .unwrap();
+        let all_ms = t.elapsed().as_secs_f64() * 1e3;
+        drop(conn);
+        println!(
+            "{engine:?}: unit home {home_0:.1} ms with no case of other units, {home_n:.1} ms \
+             with {OTHERS}; unit findings list {list_0:.1} ms / {list_n:.1} ms (medians of \
+             {CALLS}); reading all {} cases of the district once (the path before): {all_ms:.1} ms",
+            all.len()
+        );
+
+        let home: UnitOverview = s.get_json(&head, "/api/v1/unit/overview").await;
+        assert_eq!(home.open_findings, 1, "{engine:?}");
+        let list: Vec<UnitCase> = s.get_json(&head, "/api/v1/unit/findings").await;
+        assert_eq!(list.len(), 1, "{engine:?}");
+        s.stop().await;
+    }
+}
