@@ -10,6 +10,9 @@ mod input;
 mod sign_in;
 mod upload;
 mod visit;
+// Exports and a unit's steps on a finding.
+mod case;
+mod report;
 
 /// The Chinese or the English of a text, by locale.
 pub(crate) fn pick(locale: Locale, zh: String, en: String) -> String {
@@ -36,6 +39,8 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Visit(r) => visit::words(r, locale),
         Refusal::Upload(r) => upload::words(r, locale),
         Refusal::SignIn(r) => sign_in::words(r, locale),
+        Refusal::Report(r) => report::words(r, locale),
+        Refusal::Case(r) => case::words(r, locale),
     }
 }
 

@@ -14,6 +14,11 @@ pub mod input;
 pub mod sign_in;
 pub mod upload;
 pub mod visit;
+// Exports and a unit's steps on a finding.
+pub mod case;
+pub mod report;
+pub use case::CaseRefusal;
+pub use report::ReportRefusal;
 
 pub use input::InputRefusal;
 pub use sign_in::SignInRefusal;
@@ -44,6 +49,12 @@ pub enum Refusal {
     // Signing in.
     #[error(transparent)]
     SignIn(SignInRefusal),
+    // An export (a spreadsheet job).
+    #[error(transparent)]
+    Report(ReportRefusal),
+    // A unit's step on a finding.
+    #[error(transparent)]
+    Case(CaseRefusal),
 }
 
 impl Refusal {
@@ -56,6 +67,8 @@ impl Refusal {
             Refusal::Visit(r) => r.code(),
             Refusal::Upload(r) => r.code(),
             Refusal::SignIn(r) => r.code(),
+            Refusal::Report(r) => r.code(),
+            Refusal::Case(r) => r.code(),
         }
     }
 }
@@ -75,6 +88,8 @@ into_refusal!(
     Visit(VisitRefusal),
     Upload(UploadRefusal),
     SignIn(SignInRefusal),
+    Report(ReportRefusal),
+    Case(CaseRefusal),
 );
 
 #[cfg(test)]

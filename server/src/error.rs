@@ -109,6 +109,8 @@ refused_from!(
     chafang_domain::refusal::VisitRefusal,
     chafang_domain::refusal::UploadRefusal,
     chafang_domain::refusal::SignInRefusal,
+    chafang_domain::refusal::ReportRefusal,
+    chafang_domain::refusal::CaseRefusal,
 );
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal

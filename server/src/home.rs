@@ -89,13 +89,8 @@ async fn unit_overview(
         .iter()
         .find(|u| u.id == unit.unit_id)
         .ok_or(ApiError::NotFound)?;
-    let open_findings = crate::findings::store::load_all(&mut conn)
-        .await?
-        .iter()
-        .filter(|c| {
-            c.state.is_released() && c.state.is_open() && tree.iter().any(|u| u.id == c.unit_id)
-        })
-        .count();
+    // Counted in the database over the unit's own cases, never over the district's.
+    let open_findings = crate::findings::unit::open_count(&mut conn, scope.ids()).await?;
     Ok(Json(UnitOverview {
         unit: UnitRef {
             id: own.id,

@@ -49,6 +49,7 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
         db,
         blobs: blobs::local(data_dir)?,
         login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
+        trusted_proxies: Default::default(),
         secure_cookies,
         webhook_allow: Default::default(),
         checkpoints: audit::checkpoint::path(data_dir),

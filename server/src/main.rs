@@ -95,6 +95,12 @@ struct ServeArgs {
     /// (loopback, private, link-local), separated by commas: e.g. an SMS gateway on the LAN.
     #[arg(long, env = "CHAFANG_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
     webhook_allow_hosts: Vec<String>,
+    /// Reverse proxies in front of the server, as addresses or CIDR blocks separated by commas
+    /// (e.g. 127.0.0.1/32,10.0.0.0/8): only from these is `X-Forwarded-For` believed, and the
+    /// client is its rightmost address that is not one of them. None by default, so that a
+    /// client cannot name its own address for the sign-in limits.
+    #[arg(long, env = "CHAFANG_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<auth::client::Cidr>,
     /// Load the demo data set before serving and print its logins.
     #[arg(long)]
     demo: bool,
@@ -165,6 +171,7 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
     let mut state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
     state.webhook_allow =
         chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
+    state.trusted_proxies = auth::client::TrustedProxies::new(args.trusted_proxies.clone());
     // The start's line is on disk before the address is announced (serving then finds it there
     // and writes no second one), as scripts and tests that wait for the address expect.
     audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;

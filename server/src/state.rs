@@ -11,6 +11,8 @@ pub struct AppState {
     pub db: Db,
     pub blobs: Blobs,
     pub login_limiter: Arc<LoginLimiter>,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: crate::auth::client::TrustedProxies,
     /// Set when serving over TLS: session cookies then carry `Secure`.
     pub secure_cookies: bool,
     /// Hosts webhooks may reach although they are inside the network (none by default).

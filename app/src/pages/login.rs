@@ -1,12 +1,14 @@
 //! `/login`: user name and password, posted as `LoginRequest`; the server answers with the
 //! user (`Me`) and an HttpOnly session cookie, and the app goes back to the page that sent
 //! the user here (`?next=`, when it is one of the role's own pages) or to the role's home. A
-//! monitor's outbox starts draining at once.
+//! monitor's outbox starts draining at once. A refused sign-in shows the reason in the
+//! user's language (too many attempts, and when to try again; a busy server).
 
 use crate::api;
 use crate::components::header::Header;
 use crate::components::status::after_login;
 use crate::i18n::{use_i18n, Msg};
+use api::ApiError;
 use chafang_domain::api::{paths, LoginRequest, Me};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -21,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
     let sync = crate::sync::use_sync();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
 
     let on_submit = move |ev: SubmitEvent| {
@@ -47,7 +49,7 @@ pub fn LoginPage() -> impl IntoView {
                     navigate(&to, Default::default());
                 }
                 Err(e) => {
-                    error.set(Some(e.msg()));
+                    error.set(Some(e));
                     busy.set(false);
                 }
             }
@@ -87,10 +89,13 @@ pub fn LoginPage() -> impl IntoView {
                 {move || {
                     error
                         .get()
-                        .map(|msg| {
+                        .map(|e| {
                             view! {
                                 <p class="error" role="alert" data-testid="login-error">
-                                    {move || i18n.t(msg)}
+                                    {move || {
+                                        e.refusal_words(i18n.locale())
+                                            .unwrap_or_else(|| i18n.t(e.msg()).to_owned())
+                                    }}
                                 </p>
                             }
                         })

@@ -1,6 +1,9 @@
-//! Signing in and out. Login is rate-limited per account and per client address, verifies the
-//! argon2id hash off the async workers, starts a server-side session and sets its cookie.
+//! Signing in and out. A login is counted against its limits before its password is checked
+//! (`ratelimit`), by the client's address (`client`, behind a trusted proxy the one it names);
+//! the argon2id hash is checked off the async workers, a bounded number at once
+//! (`password::check`); a right password starts a server-side session and sets its cookie.
 
+pub mod client;
 pub mod enrol;
 pub mod extract;
 pub mod handin;
@@ -12,13 +15,14 @@ pub mod session;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use crate::users;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, StatusCode};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{LoginRequest, Me, UserView};
+use chafang_domain::refusal::SignInRefusal;
+use client::ClientAddr;
 use extract::CurrentUser;
-use std::net::SocketAddr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -42,43 +46,66 @@ fn me_of(user: UserView) -> Me {
     }
 }
 
-/// Sign in with user name and password; sets the session cookie.
+/// A refused sign-in, with `Retry-After` when waiting puts it right.
+pub fn refused(r: SignInRefusal) -> Response {
+    let after = r.retry_after_s();
+    let mut res = ApiError::from(r).into_response();
+    if let Some(s) = after {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(s));
+    }
+    res
+}
+
+/// Sign in with user name and password; sets the session cookie. Too many attempts, or a
+/// server busy checking passwords, are 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = Me), (status = 401, body = chafang_domain::api::ErrorBody),
+    responses((status = 200, body = Me), (status = 400, body = chafang_domain::api::ErrorBody),
+              (status = 401, body = chafang_domain::api::ErrorBody),
               (status = 429, body = chafang_domain::api::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let address = peer.ip().to_string();
     let account = req.username.trim().to_ascii_lowercase();
     if account.is_empty() || req.password.is_empty() {
-        return Err(ApiError::BadRequest(
-            "user name and password are required".into(),
-        ));
+        return Err(SignInRefusal::MissingCredentials.into());
     }
-    if !state.login_limiter.allowed(&account, &address) {
-        return Err(ApiError::RateLimited);
-    }
-    let stored = {
-        let mut conn = state.db.pool.acquire().await?;
-        users::find_by_username(&mut conn, &account).await?
+    // Counted before anything is looked up or hashed.
+    let limiter = &state.login_limiter;
+    let attempt = match limiter.admit(&account, client) {
+        Ok(a) => a,
+        Err(r) => return Ok(refused(r)),
     };
-    let stored = stored.filter(|u| u.view.active);
+    let stored = async {
+        let mut conn = state.db.pool.acquire().await?;
+        users::find_by_username(&mut conn, &account).await
+    }
+    .await;
+    let stored = match stored {
+        Ok(s) => s.filter(|u| u.view.active),
+        Err(e) => {
+            limiter.withdraw(attempt);
+            return Err(e);
+        }
+    };
     let phc = stored.as_ref().map_or_else(
         || password::decoy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let password = req.password;
-    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &phc))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let matches = match password::check(req.password, phc).await {
+        Ok(m) => m,
+        Err(password::Busy) => {
+            limiter.withdraw(attempt);
+            return Ok(refused(SignInRefusal::Busy { retry_after_s: 1 }));
+        }
+    };
+    // A wrong password stays counted.
     let Some(user) = stored.filter(|_| matches) else {
-        state.login_limiter.failed(&account, &address);
         return Err(ApiError::InvalidCredentials);
     };
-    state.login_limiter.succeeded(&account);
+    limiter.passed(attempt);
     let mut tx = state.db.begin_write().await?;
     let token = session::start(&mut tx, user.view.id).await?;
     tx.commit().await?;

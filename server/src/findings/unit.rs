@@ -13,13 +13,88 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{AnswerUpload, CompletionUpload, UnitCase, UnitStep};
 use chafang_domain::event::{CaseAcknowledged, CaseAnswered, CaseCompletionReported, StepPayload};
+use chafang_domain::followup::CaseState;
 use chafang_domain::followup::{
     add_working_days, check_answer, Actor, AnswerKind, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
+    MAX_MILESTONES,
 };
+use chafang_domain::refusal::CaseRefusal;
 use chafang_domain::visit::{is_sha256_hex, PhotoRef, MAX_PHOTOS_PER_FINDING, MAX_PHOTO_BYTES};
-use chafang_domain::{AnswerId, CaseId};
+use chafang_domain::{AnswerId, CaseId, UnitId};
 use sqlx::{AnyConnection, Row};
 use std::collections::HashSet;
+
+/// Unit ids bound in one query (well under SQLite's and PostgreSQL's limits on parameters).
+const UNITS_PER_QUERY: usize = 500;
+
+/// The states a unit sees, `open` ones only or all, as SQL literals (fixed words, never input).
+fn released_states(open: bool) -> String {
+    CaseState::ALL
+        .iter()
+        .filter(|s| s.is_released() && (!open || s.is_open()))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$1, $2, …` for `n` parameters.
+fn params(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The cases released to `units` (a unit's scope), read for those units alone: the database
+/// never hands over, and the server never parses, a case of any other unit. Oldest receipt
+/// first, as `store::load_all`.
+pub async fn released_to(
+    conn: &mut AnyConnection,
+    units: &HashSet<UnitId>,
+) -> Result<Vec<CaseRecord>, ApiError> {
+    let ids: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(UNITS_PER_QUERY) {
+        let sql = format!(
+            "SELECT {} FROM cases WHERE unit_id IN ({}) AND state IN ({})",
+            store::COLUMNS,
+            params(chunk.len()),
+            released_states(false)
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            out.push(store::from_row(&row)?);
+        }
+    }
+    out.sort_by_key(|c| (c.received_at, c.id));
+    Ok(out)
+}
+
+/// How many cases released to `units` are still open, counted in the database.
+pub async fn open_count(
+    conn: &mut AnyConnection,
+    units: &HashSet<UnitId>,
+) -> Result<u64, ApiError> {
+    let ids: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+    let mut n = 0u64;
+    for chunk in ids.chunks(UNITS_PER_QUERY) {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM cases WHERE unit_id IN ({}) AND state IN ({})",
+            params(chunk.len()),
+            released_states(true)
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        let row = q.fetch_one(&mut *conn).await?;
+        n += u64::try_from(row.try_get::<i64, _>("n")?).map_err(store::internal)?;
+    }
+    Ok(n)
+}
 
 /// A released case in the user's scope, or 404 (the same answer whether it exists or not).
 pub async fn in_scope(
@@ -46,10 +121,8 @@ pub async fn list(
     let mut conn = state.db.pool.acquire().await?;
     let names = UnitNames::of(&scope.directory);
     let mut out = Vec::new();
-    for case in store::load_all(&mut conn).await? {
-        if case.state.is_released() && scope.contains(case.unit_id) {
-            out.push(views::unit_case(&mut conn, &case, &names).await?);
-        }
+    for case in released_to(&mut conn, scope.ids()).await? {
+        out.push(views::unit_case(&mut conn, &case, &names).await?);
     }
     out.sort_by_key(|c| {
         (
@@ -79,19 +152,16 @@ pub async fn detail(
     Ok(Json(views::unit_case(&mut conn, &case, &names).await?))
 }
 
-fn check_photos(photos: &[PhotoRef]) -> Result<(), ApiError> {
+fn check_photos(photos: &[PhotoRef]) -> Result<(), CaseRefusal> {
     if photos.len() > MAX_PHOTOS_PER_FINDING {
-        return Err(ApiError::Unprocessable(format!(
-            "at most {MAX_PHOTOS_PER_FINDING} photos"
-        )));
+        return Err(CaseRefusal::TooManyPhotos {
+            max: MAX_PHOTOS_PER_FINDING as u32,
+        });
     }
     let mut seen = HashSet::new();
-    for p in photos {
+    for (i, p) in photos.iter().enumerate() {
         if !is_sha256_hex(&p.sha256) || p.bytes > MAX_PHOTO_BYTES || !seen.insert(&p.sha256) {
-            return Err(ApiError::Unprocessable(format!(
-                "photo {} is malformed, too large or listed twice",
-                p.sha256
-            )));
+            return Err(CaseRefusal::BadPhoto { index: i as u32 });
         }
     }
     Ok(())
@@ -115,9 +185,7 @@ async fn repeat(
     if same_case && row.try_get::<String, _>("body")? == body {
         Ok(true)
     } else {
-        Err(ApiError::Conflict(
-            "this answer id was already used for other content".into(),
-        ))
+        Err(CaseRefusal::AnswerIdReused.into())
     }
 }
 
@@ -182,7 +250,11 @@ async fn answer(
         return Ok(());
     }
     let committed = check_answer(a.kind, &a.text, a.committed_by, &a.milestones, today_cst())
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+        .map_err(|e| CaseRefusal::Answer {
+            problem: e.into(),
+            max_text: MAX_ANSWER_TEXT as u32,
+            max_milestones: MAX_MILESTONES as u32,
+        })?;
     check_photos(&a.photos)?;
     let payload = StepPayload::Answer(CaseAnswered {
         answer_id: a.id,
@@ -228,9 +300,10 @@ async fn completion(
         return Ok(());
     }
     if c.text.trim().is_empty() || c.text.chars().count() > MAX_ANSWER_TEXT {
-        return Err(ApiError::Unprocessable(format!(
-            "the report needs text, at most {MAX_ANSWER_TEXT} characters"
-        )));
+        return Err(CaseRefusal::ReportText {
+            max_text: MAX_ANSWER_TEXT as u32,
+        }
+        .into());
     }
     check_photos(&c.photos)?;
     let payload = StepPayload::ReportCompletion(CaseCompletionReported {

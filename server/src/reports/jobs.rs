@@ -6,13 +6,18 @@
 //! Jobs live in this process's memory and their files in a directory under the system's
 //! temporary directory: an export is a copy of what the database holds, made again at will,
 //! so a restart that forgets a job loses nothing. A job (and its file) is forgotten an hour
-//! after it started. Only the user who started a job reaches it (anyone else gets 404); at
-//! most two jobs run at once (a third is refused with 409 and can be asked again).
+//! after it started. Only the user who started a job reaches it (anyone else gets 404).
+//!
+//! At most two jobs run at once, and units cannot take both: the units together hold at most
+//! one slot, and a unit (all its accounts) one job, so however a unit fills the slots open to
+//! it the office always has one (`admit`). One office user runs at most two. A job refused is
+//! 409 with its reason (`ReportRefusal`) and can be asked again.
 
 use super::book::{Book, BookError};
 use crate::error::ApiError;
 use chafang_domain::api::{ReportFormat, ReportJob, ReportState};
-use chafang_domain::UserId;
+use chafang_domain::refusal::ReportRefusal;
+use chafang_domain::{UnitId, UserId};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool};
 use std::collections::HashMap;
@@ -30,11 +35,77 @@ const RUNNING_PER_USER: usize = 2;
 /// How many jobs may run at once in all: each holds a database connection while it runs
 /// (SQLite's pool has four), and the two cores have requests to answer too.
 const RUNNING_IN_ALL: usize = 2;
+/// How many of the slots the units may hold together: the rest are the office's.
+const RUNNING_FOR_UNITS: usize = 1;
+/// How many jobs one unit (all its accounts) may run at once.
+const RUNNING_PER_UNIT: usize = 1;
+
+/// Whose slot a job takes: the office's, or a unit's (the unit the account belongs to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Office,
+    Unit(UnitId),
+}
+
+/// Whether a job of `owner` in `slot` may start beside the `running` ones (owner and slot).
+fn admit(running: &[(UserId, Slot)], owner: UserId, slot: Slot) -> Result<(), ReportRefusal> {
+    let count = |f: &dyn Fn(&(UserId, Slot)) -> bool| running.iter().filter(|j| f(j)).count();
+    let mine = count(&|(o, _)| *o == owner);
+    if mine >= RUNNING_PER_USER {
+        return Err(ReportRefusal::AlreadyRunning {
+            running: mine as u32,
+        });
+    }
+    if let Slot::Unit(unit) = slot {
+        let ours = count(&|(_, s)| *s == Slot::Unit(unit));
+        if ours >= RUNNING_PER_UNIT {
+            return Err(ReportRefusal::AlreadyRunning {
+                running: ours as u32,
+            });
+        }
+        if count(&|(_, s)| matches!(s, Slot::Unit(_))) >= RUNNING_FOR_UNITS {
+            return Err(ReportRefusal::Busy);
+        }
+    }
+    if running.len() >= RUNNING_IN_ALL {
+        return Err(ReportRefusal::Busy);
+    }
+    Ok(())
+}
+
+/// While a test holds the jobs, every job waits before its work begins, so that a test can
+/// see which jobs are running at once. Never held outside tests.
+#[doc(hidden)]
+pub struct Hold(());
+
+static HELD: Mutex<usize> = Mutex::new(0);
+static RELEASED: std::sync::Condvar = std::sync::Condvar::new();
+
+#[doc(hidden)]
+pub fn hold_for_tests() -> Hold {
+    *HELD.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+    Hold(())
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        *HELD.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        RELEASED.notify_all();
+    }
+}
+
+fn wait_while_held() {
+    let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+    while *held > 0 {
+        held = RELEASED.wait(held).unwrap_or_else(|e| e.into_inner());
+    }
+}
 
 /// One export.
 pub struct Job {
     pub id: Uuid,
     pub owner: UserId,
+    pub slot: Slot,
     pub filename: String,
     pub format: ReportFormat,
     pub path: PathBuf,
@@ -127,10 +198,11 @@ fn sweep(jobs: &mut HashMap<Uuid, Arc<Job>>) {
     }
 }
 
-/// Starts a job for `owner` and answers its first view.
+/// Starts a job for `owner` in `slot` and answers its first view.
 pub fn start(
     pool: &AnyPool,
     owner: UserId,
+    slot: Slot,
     filename: String,
     format: ReportFormat,
     work: Work,
@@ -141,6 +213,7 @@ pub fn start(
     let job = Arc::new(Job {
         id,
         owner,
+        slot,
         filename,
         format,
         path: dir.join(format!("{id}.{}", format.extension())),
@@ -154,20 +227,12 @@ pub fn start(
             .lock()
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("jobs lock")))?;
         sweep(&mut jobs);
-        let running: Vec<&Arc<Job>> = jobs
+        let running: Vec<(UserId, Slot)> = jobs
             .values()
             .filter(|j| j.state() == ReportState::Running)
+            .map(|j| (j.owner, j.slot))
             .collect();
-        if running.iter().filter(|j| j.owner == owner).count() >= RUNNING_PER_USER {
-            return Err(ApiError::Conflict(
-                "已有两个导出正在进行，请等其完成后再试".into(),
-            ));
-        }
-        if running.len() >= RUNNING_IN_ALL {
-            return Err(ApiError::Conflict(
-                "服务器正在导出其他报表，请稍后再试".into(),
-            ));
-        }
+        admit(&running, owner, slot)?;
         jobs.insert(id, job.clone());
     }
     let rt = Handle::current();
@@ -194,6 +259,7 @@ fn run(
     job: &Arc<Job>,
     work: Work,
 ) -> Result<(), JobError> {
+    wait_while_held();
     let book = match job.format {
         ReportFormat::Xlsx => Book::xlsx(&job.path, dir)?,
         ReportFormat::Csv => Book::csv(&job.path)?,
@@ -222,4 +288,35 @@ pub fn find(id: &str, owner: UserId) -> Result<Arc<Job>, ApiError> {
         .filter(|j| j.owner == owner)
         .cloned()
         .ok_or(ApiError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_filling_its_slots_leaves_the_office_one() {
+        let (office, head, liaison, other) =
+            (UserId::new(), UserId::new(), UserId::new(), UserId::new());
+        let (u, v) = (UnitId::new(), UnitId::new());
+        assert!(admit(&[], head, Slot::Unit(u)).is_ok());
+        let one = [(head, Slot::Unit(u))];
+        // The unit's second job, by either of its accounts, waits for the first.
+        assert_eq!(
+            admit(&one, head, Slot::Unit(u)),
+            Err(ReportRefusal::AlreadyRunning { running: 1 })
+        );
+        assert!(admit(&one, liaison, Slot::Unit(u)).is_err());
+        // Another unit waits too: the units' share is taken.
+        assert_eq!(admit(&one, other, Slot::Unit(v)), Err(ReportRefusal::Busy));
+        // The office is never kept out by units.
+        assert!(admit(&one, office, Slot::Office).is_ok());
+        // The office may use both slots, its user at most two.
+        let two = [(office, Slot::Office), (office, Slot::Office)];
+        assert_eq!(
+            admit(&two, office, Slot::Office),
+            Err(ReportRefusal::AlreadyRunning { running: 2 })
+        );
+        assert_eq!(admit(&two, head, Slot::Unit(u)), Err(ReportRefusal::Busy));
+    }
 }

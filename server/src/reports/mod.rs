@@ -8,6 +8,7 @@
 
 mod book;
 mod jobs;
+pub use jobs::hold_for_tests;
 mod labels;
 pub mod registration;
 mod tables;
@@ -26,6 +27,7 @@ use axum::Json;
 use chafang_domain::api::{
     ReportFormat, ReportJob, ReportKind, ReportRequest, ReportState, UnitReportRequest,
 };
+use chafang_domain::refusal::ReportRefusal;
 use chafang_domain::Role;
 use registration::{CriterionNames, Directory, OfficeScope};
 use utoipa_axum::router::OpenApiRouter;
@@ -41,13 +43,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unit_file))
 }
 
-fn check_year(year: i32) -> Result<(), ApiError> {
-    if (2000..=2100).contains(&year) {
+fn check_year(year: i32) -> Result<(), ReportRefusal> {
+    const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+    if YEARS.contains(&year) {
         Ok(())
     } else {
-        Err(ApiError::Unprocessable(format!(
-            "年度 {year} 不在 2000–2100 之间"
-        )))
+        Err(ReportRefusal::YearOutOfRange {
+            year,
+            min: *YEARS.start(),
+            max: *YEARS.end(),
+        })
     }
 }
 
@@ -73,7 +78,7 @@ async fn office_start(
     let all = units::list_all(&mut conn).await?;
     let unit = match req.unit {
         Some(u) if all.iter().any(|x| x.id == u) => Some(u),
-        Some(_) => return Err(ApiError::Unprocessable("没有这个单位".into())),
+        Some(_) => return Err(ReportRefusal::UnknownUnit.into()),
         None => None,
     };
     let subtree = unit.map(|u| units::subtree_ids(&all, u));
@@ -83,7 +88,7 @@ async fn office_start(
                 .await?
                 .into_iter()
                 .find(|u| u.id == m && u.role == Role::Monitor)
-                .ok_or_else(|| ApiError::Unprocessable("没有这个监督员".into()))?;
+                .ok_or(ReportRefusal::UnknownMonitor)?;
             Some(user)
         }
         None => None,
@@ -96,9 +101,7 @@ async fn office_start(
         if ok {
             Ok(())
         } else {
-            Err(ApiError::Unprocessable(
-                "这份报表不能按监督员或单位筛选".into(),
-            ))
+            Err(ReportRefusal::NotNarrowable { kind: req.kind })
         }
     };
     let (filename, work): (String, jobs::Work) = match req.kind {
@@ -145,7 +148,14 @@ async fn office_start(
             )
         }
     };
-    let job = jobs::start(&state.db.pool, me.user.id, filename, format, work)?;
+    let job = jobs::start(
+        &state.db.pool,
+        me.user.id,
+        jobs::Slot::Office,
+        filename,
+        format,
+        work,
+    )?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -177,7 +187,7 @@ async fn office_file(
 /// streamed from the file was cancelled by Chromium's download manager.
 async fn file_of(job: std::sync::Arc<jobs::Job>) -> Result<Response, ApiError> {
     if job.state() != ReportState::Done {
-        return Err(ApiError::Conflict("导出尚未完成".into()));
+        return Err(ReportRefusal::NotFinished.into());
     }
     let bytes = tokio::fs::read(&job.path)
         .await
@@ -191,7 +201,8 @@ async fn file_of(job: std::sync::Arc<jobs::Job>) -> Result<Response, ApiError> {
 
 /// Starts the unit head's export of a year: the registration form of the findings released
 /// to the unit and its stations, with nothing of who reported them (no monitor, no kind of
-/// visit or method, dates as the unit is shown them).
+/// visit or method, dates as the unit is shown them). The job reads the unit's own cases
+/// once it has its slot; a unit holds at most one slot, and never the office's.
 #[utoipa::path(post, path = "/api/v1/unit/reports", tag = "reports", request_body = UnitReportRequest,
     responses((status = 202, body = ReportJob), (status = 401), (status = 404),
         (status = 409, description = "two exports of this user are running"), (status = 422)))]
@@ -203,20 +214,25 @@ async fn unit_start(
     check_year(req.year)?;
     let me = &unit.user;
     let scope = unit.ids().clone();
-    let mut conn = state.db.pool.acquire().await?;
     let dir = Directory::of(unit.directory.clone());
-    let criteria = CriterionNames::of_year(&mut conn, req.year).await?;
-    let all = findings::store::load_all(&mut conn).await?;
-    drop(conn);
-    let cases = registration::unit_cases(all, &scope, req.year, &dir);
     let name = dir.name(me.unit_id);
     let sheet = name.clone();
+    let year = req.year;
     let job = jobs::start(
         &state.db.pool,
         me.current.user.id,
+        jobs::Slot::Unit(me.unit_id),
         file_name("明查暗访登记表", Some(&name), req.year, req.format),
         req.format,
-        Box::new(move |ctx| registration::write_unit(ctx, &sheet, &cases, &dir, &criteria)),
+        Box::new(move |ctx| {
+            let (criteria, own) = ctx.rt.block_on(async {
+                let criteria = CriterionNames::of_year(&mut ctx.conn, year).await?;
+                let own = findings::unit::released_to(&mut ctx.conn, &scope).await?;
+                Ok::<_, ApiError>((criteria, own))
+            })?;
+            let cases = registration::unit_cases(own, &scope, year, &dir);
+            registration::write_unit(ctx, &sheet, &cases, &dir, &criteria)
+        }),
     )?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
