@@ -218,6 +218,19 @@ pub fn next_focus(previous: Option<(i32, Focus)>, year: i32) -> Focus {
 /// The years a campaign may be opened for.
 pub const YEARS: RangeInclusive<i32> = 2000..=2100;
 
+/// Checks a year given as a parameter (a path, a query) against [`YEARS`]: no calendar
+/// computation ever sees year 10000.
+pub fn check_year(year: i64) -> Result<i32, crate::refusal::InputRefusal> {
+    i32::try_from(year)
+        .ok()
+        .filter(|y| YEARS.contains(y))
+        .ok_or(crate::refusal::InputRefusal::YearOutOfRange {
+            year,
+            min: *YEARS.start(),
+            max: *YEARS.end(),
+        })
+}
+
 /// The share of the key units' stations and windows to be visited at least once, in percent
 /// (the source asks for at least 90 %).
 pub const DEFAULT_COVERAGE_TARGET_PCT: u32 = 90;

@@ -384,17 +384,22 @@ pub struct Milestone {
 pub const MAX_ANSWER_TEXT: usize = 4000;
 /// Most milestones in a plan.
 pub const MAX_MILESTONES: usize = 20;
+/// Longest milestone text, in characters.
+pub const MAX_MILESTONE_TEXT: usize = 200;
+/// The furthest a unit may commit ahead, in days from today (a deadline, a plan's
+/// milestones): five years, so no date near the calendar's end is ever stored.
+pub const MAX_COMMIT_DAYS: i64 = 5 * 366;
 
 /// Why an answer is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
     #[error("the answer needs text")]
     EmptyText,
-    #[error("the text is longer than {MAX_ANSWER_TEXT} characters")]
+    #[error("the text is longer than {MAX_ANSWER_TEXT} characters, or a milestone's than {MAX_MILESTONE_TEXT}")]
     TooLong,
-    #[error("a deadline answer needs the date it commits to, not before today")]
+    #[error("a deadline answer needs the date it commits to, not before today and at most {MAX_COMMIT_DAYS} days ahead")]
     NeedsDate,
-    #[error("a plan needs at least one milestone and at most {MAX_MILESTONES}, none before today, each with text")]
+    #[error("a plan needs at least one milestone and at most {MAX_MILESTONES}, none before today or more than {MAX_COMMIT_DAYS} days ahead, each with text")]
     NeedsMilestones,
     #[error("only a deadline answer carries a date and only a plan carries milestones")]
     Misplaced,
@@ -412,16 +417,23 @@ pub fn check_answer(
     if text.trim().is_empty() {
         return Err(AnswerError::EmptyText);
     }
-    if text.chars().count() > MAX_ANSWER_TEXT {
+    if text.len() > 4 * MAX_ANSWER_TEXT || text.chars().count() > MAX_ANSWER_TEXT {
         return Err(AnswerError::TooLong);
     }
+    if milestones.iter().any(|m| {
+        m.text.len() > 4 * MAX_MILESTONE_TEXT || m.text.chars().count() > MAX_MILESTONE_TEXT
+    }) {
+        return Err(AnswerError::TooLong);
+    }
+    let latest = today.checked_add(time::Duration::days(MAX_COMMIT_DAYS));
+    let in_reach = |d: Date| d >= today && latest.is_some_and(|l| d <= l);
     match kind {
         AnswerKind::ByDate => {
             if !milestones.is_empty() {
                 return Err(AnswerError::Misplaced);
             }
             match committed_by {
-                Some(d) if d >= today => Ok(Some(d)),
+                Some(d) if in_reach(d) => Ok(Some(d)),
                 _ => Err(AnswerError::NeedsDate),
             }
         }
@@ -433,7 +445,7 @@ pub fn check_answer(
                 && milestones.len() <= MAX_MILESTONES
                 && milestones
                     .iter()
-                    .all(|m| m.due >= today && !m.text.trim().is_empty());
+                    .all(|m| in_reach(m.due) && !m.text.trim().is_empty());
             if !fine {
                 return Err(AnswerError::NeedsMilestones);
             }
@@ -740,6 +752,46 @@ mod tests {
         assert_eq!(
             check_answer(AnswerKind::Explain, &long, None, &[], today),
             Err(AnswerError::TooLong)
+        );
+    }
+
+    #[test]
+    fn milestone_texts_and_committed_dates_have_bounds() {
+        let today = date!(2026 - 11 - 22);
+        let m = |due, text: String| Milestone { due, text };
+        let fits = "字".repeat(MAX_MILESTONE_TEXT);
+        let over = "字".repeat(MAX_MILESTONE_TEXT + 1);
+        let later = date!(2027 - 06 - 30);
+        assert_eq!(
+            check_answer(AnswerKind::Plan, "x", None, &[m(later, fits)], today),
+            Ok(Some(later))
+        );
+        assert_eq!(
+            check_answer(AnswerKind::Plan, "x", None, &[m(later, over)], today),
+            Err(AnswerError::TooLong)
+        );
+        let far = today + time::Duration::days(MAX_COMMIT_DAYS + 1);
+        let edge = today + time::Duration::days(MAX_COMMIT_DAYS);
+        assert_eq!(
+            check_answer(AnswerKind::ByDate, "x", Some(edge), &[], today),
+            Ok(Some(edge))
+        );
+        assert_eq!(
+            check_answer(AnswerKind::ByDate, "x", Some(far), &[], today),
+            Err(AnswerError::NeedsDate)
+        );
+        assert_eq!(
+            check_answer(AnswerKind::ByDate, "x", Some(Date::MAX), &[], today),
+            Err(AnswerError::NeedsDate)
+        );
+        assert_eq!(
+            check_answer(AnswerKind::Plan, "x", None, &[m(far, "a".into())], today),
+            Err(AnswerError::NeedsMilestones)
+        );
+        // Near the calendar's end, "five years ahead" does not exist: nothing is accepted.
+        assert_eq!(
+            check_answer(AnswerKind::ByDate, "x", Some(Date::MAX), &[], Date::MAX),
+            Err(AnswerError::NeedsDate)
         );
     }
 }

@@ -4,6 +4,7 @@
 //! units send in), position and contacts, and the checks on a unit's record.
 
 use crate::criteria::CriteriaSetKind;
+use geo_types::Point;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -279,6 +280,11 @@ pub struct InvalidPosition {
 }
 
 impl GeoPoint {
+    /// Parses a geo-types point (x the longitude, y the latitude) at the edge.
+    pub fn from_point(p: Point<f64>) -> Result<Self, InvalidPosition> {
+        GeoPoint::new(p.y(), p.x())
+    }
+
     /// Parses a position at the edge: latitude in [-90, 90], longitude in [-180, 180], finite.
     pub fn new(lat: f64, lon: f64) -> Result<Self, InvalidPosition> {
         if lat.is_finite()
@@ -297,16 +303,34 @@ impl GeoPoint {
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 impl GeoPoint {
+    /// The position as a geo-types point (x the longitude, y the latitude), the type
+    /// distances are computed on. The wire format stays `{lat, lon}`.
+    pub fn point(self) -> Point<f64> {
+        Point::new(self.lon, self.lat)
+    }
+
     /// Great-circle (haversine) distance in metres: how far a visit was recorded from the
     /// unit's registered location, and "nearest to me" on the phone. Exact enough at a
     /// district's scale (well under 0.5 % error).
     pub fn distance_m(self, other: GeoPoint) -> f64 {
-        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
-        let dp = p2 - p1;
-        let dl = (other.lon - self.lon).to_radians();
-        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-        2.0 * EARTH_RADIUS_M * a.sqrt().asin()
+        distance_m(self.point(), other.point())
     }
+}
+
+impl From<GeoPoint> for Point<f64> {
+    fn from(p: GeoPoint) -> Self {
+        p.point()
+    }
+}
+
+/// Great-circle (haversine) distance in metres between two WGS-84 points (x longitude,
+/// y latitude, in degrees).
+pub fn distance_m(a: Point<f64>, b: Point<f64>) -> f64 {
+    let (p1, p2) = (a.y().to_radians(), b.y().to_radians());
+    let dp = p2 - p1;
+    let dl = (b.x() - a.x()).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
 #[cfg(test)]

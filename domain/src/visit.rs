@@ -83,6 +83,22 @@ pub struct Fix {
     pub at_device_ms: i64,
 }
 
+impl Fix {
+    /// The fix as a geo-types point (x the longitude, y the latitude), parsed at the edge:
+    /// `None` when the coordinates are outside WGS-84's range or not finite.
+    pub fn point(&self) -> Option<geo_types::Point<f64>> {
+        crate::unit::GeoPoint::new(self.lat, self.lon)
+            .ok()
+            .map(crate::unit::GeoPoint::point)
+    }
+
+    /// How far the fix is from a place, in metres (haversine on geo-types points); `None`
+    /// for a fix outside WGS-84's range.
+    pub fn distance_m(&self, to: crate::unit::GeoPoint) -> Option<f64> {
+        Some(crate::unit::distance_m(self.point()?, to.point()))
+    }
+}
+
 /// The position of a visit, or the reason there is none.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -158,6 +174,19 @@ pub enum VisitText {
     Notes,
     Description,
     Suggestion,
+    /// A finding's criterion code.
+    Criterion,
+}
+
+/// A time of a visit by the device's clock, with a range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VisitTime {
+    Started,
+    Ended,
+    /// When the position was fixed.
+    PositionFixed,
 }
 
 /// Why an upload is refused. It travels in the error body (`refusal::VisitRefusal::Invalid`),
@@ -192,6 +221,20 @@ pub enum VisitError {
     TooLong { field: VisitText, max: usize },
     #[error("a visit has at most {MAX_FINDINGS} findings and each at most {MAX_PHOTOS_PER_FINDING} photos")]
     TooMany,
+    /// A device time outside [`min_ms`, `max_ms`) (epoch milliseconds: 2000-01-01 to
+    /// 2100-01-01, China Standard Time): the phone's clock is wrong.
+    #[error("{field:?} is outside the times a visit may have ({min_ms} ..< {max_ms} ms)")]
+    TimeOutOfRange {
+        field: VisitTime,
+        min_ms: i64,
+        max_ms: i64,
+    },
+    /// A visit lasting longer than `max_hours`.
+    #[error("a visit lasts at most {max_hours} hours")]
+    TooLongVisit { max_hours: u32 },
+    /// A device sequence number larger than a phone can reach.
+    #[error("device sequence numbers are at most {max}")]
+    SequenceTooLarge { max: u64 },
 }
 
 /// Why a finding may not cite the commitment it names.
@@ -243,6 +286,20 @@ pub const MAX_PHOTO_BYTES: u64 = 8 * 1024 * 1024;
 pub const MAX_FINDINGS: usize = 50;
 pub const MAX_PHOTOS_PER_FINDING: usize = 12;
 pub const MAX_TEXT: usize = 4000;
+/// Longest criterion code a finding may name (the codes are short ASCII words).
+pub const MAX_CRITERION: usize = 64;
+/// The earliest device time a visit may carry: 2000-01-01 00:00 China Standard Time.
+pub const MIN_DEVICE_MS: i64 = 946_656_000_000;
+/// The first device time a visit may no longer carry: 2100-01-01 00:00 China Standard Time.
+pub const MAX_DEVICE_MS: i64 = 4_102_416_000_000;
+/// The longest a visit may last (a visit left open over a weekend still fits).
+pub const MAX_VISIT_HOURS: u32 = 7 * 24;
+/// The largest device sequence number (a phone saving a visit a minute for 1900 years).
+pub const MAX_DEVICE_SEQ: u64 = 1_000_000_000;
+/// The widest accuracy radius a fix may have, in metres.
+pub const MAX_ACCURACY_M: f64 = 100_000.0;
+/// Longest text of a refused value echoed back in a refusal.
+const ECHO: usize = 64;
 
 /// Whether a string is a lower-case hex SHA-256.
 pub fn is_sha256_hex(s: &str) -> bool {
@@ -257,13 +314,34 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn check_len(what: VisitText, s: &str) -> Result<(), VisitError> {
-    if s.chars().count() > MAX_TEXT {
-        Err(VisitError::TooLong {
-            field: what,
-            max: MAX_TEXT,
-        })
+    let max = if what == VisitText::Criterion {
+        MAX_CRITERION
+    } else {
+        MAX_TEXT
+    };
+    // Bytes first: a string of more than 4 bytes a character is over whatever it counts.
+    if s.len() > 4 * max || s.chars().count() > max {
+        Err(VisitError::TooLong { field: what, max })
     } else {
         Ok(())
+    }
+}
+
+/// The first characters of a refused value, for the refusal to name it.
+fn echo(s: &str) -> String {
+    s.chars().take(ECHO).collect()
+}
+
+/// Checks a device time against [`MIN_DEVICE_MS`, `MAX_DEVICE_MS`).
+pub fn check_device_time(field: VisitTime, ms: i64) -> Result<(), VisitError> {
+    if (MIN_DEVICE_MS..MAX_DEVICE_MS).contains(&ms) {
+        Ok(())
+    } else {
+        Err(VisitError::TimeOutOfRange {
+            field,
+            min_ms: MIN_DEVICE_MS,
+            max_ms: MAX_DEVICE_MS,
+        })
     }
 }
 
@@ -271,8 +349,42 @@ impl VisitUpload {
     /// Checks the upload against the shared rules; `criteria` are the codes of the set that
     /// applies to the visited unit.
     pub fn check(&self, criteria: &[String]) -> Result<(), VisitError> {
+        self.check_shape()?;
+        for (i, f) in self.findings.iter().enumerate() {
+            if !criteria.contains(&f.criterion) {
+                return Err(VisitError::UnknownCriterion {
+                    finding: i + 1,
+                    criterion: f.criterion.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Every check that needs nothing but the upload: sequence, times and their ranges,
+    /// methods, position, texts' lengths, counts and photo references. Whatever derives
+    /// something from the upload (the year of its start, the campaign in force) calls this
+    /// first, so no out-of-range value reaches a calendar computation or the database.
+    pub fn check_shape(&self) -> Result<(), VisitError> {
         if self.device_seq == 0 {
             return Err(VisitError::ZeroSequence);
+        }
+        if self.device_seq > MAX_DEVICE_SEQ {
+            return Err(VisitError::SequenceTooLarge {
+                max: MAX_DEVICE_SEQ,
+            });
+        }
+        check_device_time(VisitTime::Started, self.started_at_device_ms)?;
+        check_device_time(VisitTime::Ended, self.ended_at_device_ms)?;
+        if self.ended_at_device_ms < self.started_at_device_ms {
+            return Err(VisitError::EndsBeforeStart);
+        }
+        if self.ended_at_device_ms - self.started_at_device_ms
+            > i64::from(MAX_VISIT_HOURS) * 3_600_000
+        {
+            return Err(VisitError::TooLongVisit {
+                max_hours: MAX_VISIT_HOURS,
+            });
         }
         if self.findings.is_empty() != self.no_problem_found {
             return Err(VisitError::FindingsOrNoProblem);
@@ -285,16 +397,15 @@ impl VisitUpload {
                 return Err(VisitError::DuplicateMethod);
             }
         }
-        if self.ended_at_device_ms < self.started_at_device_ms {
-            return Err(VisitError::EndsBeforeStart);
-        }
         if let Position::Fix(f) = self.position {
-            let ok = crate::unit::GeoPoint::new(f.lat, f.lon).is_ok()
+            let ok = f.point().is_some()
                 && f.accuracy_m.is_finite()
-                && f.accuracy_m > 0.0;
+                && f.accuracy_m > 0.0
+                && f.accuracy_m <= MAX_ACCURACY_M;
             if !ok {
                 return Err(VisitError::BadPosition);
             }
+            check_device_time(VisitTime::PositionFixed, f.at_device_ms)?;
         }
         check_len(VisitText::Notes, &self.notes)?;
         if self.findings.len() > MAX_FINDINGS {
@@ -307,19 +418,14 @@ impl VisitUpload {
             }
             check_len(VisitText::Description, &f.description)?;
             check_len(VisitText::Suggestion, &f.suggestion)?;
-            if !criteria.contains(&f.criterion) {
-                return Err(VisitError::UnknownCriterion {
-                    finding: i + 1,
-                    criterion: f.criterion.clone(),
-                });
-            }
+            check_len(VisitText::Criterion, &f.criterion)?;
             if f.photos.len() > MAX_PHOTOS_PER_FINDING {
                 return Err(VisitError::TooMany);
             }
             for p in &f.photos {
                 if !is_sha256_hex(&p.sha256) {
                     return Err(VisitError::BadHash {
-                        sha256: p.sha256.clone(),
+                        sha256: echo(&p.sha256),
                     });
                 }
                 if p.bytes > MAX_PHOTO_BYTES {
@@ -400,6 +506,9 @@ pub struct VisitReceipt {
 mod tests {
     use super::*;
 
+    /// 2025-11-13, a time inside the range.
+    const T0: i64 = 1_763_000_000_000;
+
     fn photo(n: u8) -> PhotoRef {
         PhotoRef {
             id: PhotoId::new(),
@@ -417,13 +526,13 @@ mod tests {
             unit_id: UnitId::new(),
             mode: VisitMode::Covert,
             methods: vec![VisitMethod::AccompanyProcedure],
-            started_at_device_ms: 1_000,
-            ended_at_device_ms: 2_000,
+            started_at_device_ms: T0,
+            ended_at_device_ms: T0 + 1_000,
             position: Position::Fix(Fix {
                 lat: 30.27,
                 lon: 120.15,
                 accuracy_m: 12.0,
-                at_device_ms: 1_500,
+                at_device_ms: T0 + 500,
             }),
             notes: String::new(),
             no_problem_found: false,
@@ -473,7 +582,10 @@ mod tests {
                 |v| v.methods.push(VisitMethod::AccompanyProcedure),
                 VisitError::DuplicateMethod,
             ),
-            (|v| v.ended_at_device_ms = 0, VisitError::EndsBeforeStart),
+            (
+                |v| v.ended_at_device_ms = T0 - 1,
+                VisitError::EndsBeforeStart,
+            ),
             (|v| v.device_seq = 0, VisitError::ZeroSequence),
             (
                 |v| v.findings[0].description = "  ".into(),
@@ -533,12 +645,140 @@ mod tests {
                     max: MAX_TEXT,
                 },
             ),
+            (
+                |v| v.started_at_device_ms = i64::MAX,
+                VisitError::TimeOutOfRange {
+                    field: VisitTime::Started,
+                    min_ms: MIN_DEVICE_MS,
+                    max_ms: MAX_DEVICE_MS,
+                },
+            ),
+            (
+                // 9999-12-31, China time already in year 10000 at its end.
+                |v| {
+                    v.started_at_device_ms = 253_402_214_400_000;
+                    v.ended_at_device_ms = 253_402_300_799_000;
+                },
+                VisitError::TimeOutOfRange {
+                    field: VisitTime::Started,
+                    min_ms: MIN_DEVICE_MS,
+                    max_ms: MAX_DEVICE_MS,
+                },
+            ),
+            (
+                |v| v.ended_at_device_ms = i64::MAX,
+                VisitError::TimeOutOfRange {
+                    field: VisitTime::Ended,
+                    min_ms: MIN_DEVICE_MS,
+                    max_ms: MAX_DEVICE_MS,
+                },
+            ),
+            (
+                |v| {
+                    v.started_at_device_ms = i64::MIN;
+                    v.ended_at_device_ms = i64::MIN;
+                },
+                VisitError::TimeOutOfRange {
+                    field: VisitTime::Started,
+                    min_ms: MIN_DEVICE_MS,
+                    max_ms: MAX_DEVICE_MS,
+                },
+            ),
+            (
+                |v| v.ended_at_device_ms = T0 + i64::from(MAX_VISIT_HOURS) * 3_600_000 + 1,
+                VisitError::TooLongVisit {
+                    max_hours: MAX_VISIT_HOURS,
+                },
+            ),
+            (
+                |v| {
+                    if let Position::Fix(f) = &mut v.position {
+                        f.at_device_ms = -1;
+                    }
+                },
+                VisitError::TimeOutOfRange {
+                    field: VisitTime::PositionFixed,
+                    min_ms: MIN_DEVICE_MS,
+                    max_ms: MAX_DEVICE_MS,
+                },
+            ),
+            (
+                |v| {
+                    if let Position::Fix(f) = &mut v.position {
+                        f.accuracy_m = f64::INFINITY;
+                    }
+                },
+                VisitError::BadPosition,
+            ),
+            (
+                |v| {
+                    if let Position::Fix(f) = &mut v.position {
+                        f.accuracy_m = MAX_ACCURACY_M * 2.0;
+                    }
+                },
+                VisitError::BadPosition,
+            ),
+            (
+                |v| v.device_seq = u64::MAX,
+                VisitError::SequenceTooLarge {
+                    max: MAX_DEVICE_SEQ,
+                },
+            ),
+            (
+                |v| v.findings[0].criterion = "x".repeat(MAX_CRITERION + 1),
+                VisitError::TooLong {
+                    field: VisitText::Criterion,
+                    max: MAX_CRITERION,
+                },
+            ),
+            (
+                |v| v.findings[0].photos[0].sha256 = "g".repeat(10_000),
+                VisitError::BadHash {
+                    sha256: "g".repeat(64),
+                },
+            ),
         ];
         for (i, (breaking, expected)) in cases.into_iter().enumerate() {
             let mut v = visit();
             breaking(&mut v);
             assert_eq!(v.check(&codes()), Err(expected), "case {i}");
         }
+    }
+
+    #[test]
+    fn the_time_range_is_2000_to_2100_china_standard_time() {
+        use time::macros::datetime;
+        let ms = |t: time::OffsetDateTime| (t.unix_timestamp_nanos() / 1_000_000) as i64;
+        assert_eq!(MIN_DEVICE_MS, ms(datetime!(2000-01-01 00:00 +8)));
+        assert_eq!(MAX_DEVICE_MS, ms(datetime!(2100-01-01 00:00 +8)));
+        assert_eq!(check_device_time(VisitTime::Started, MIN_DEVICE_MS), Ok(()));
+        assert_eq!(
+            check_device_time(VisitTime::Started, MAX_DEVICE_MS - 1),
+            Ok(())
+        );
+        assert!(check_device_time(VisitTime::Started, MIN_DEVICE_MS - 1).is_err());
+        assert!(check_device_time(VisitTime::Started, MAX_DEVICE_MS).is_err());
+    }
+
+    #[test]
+    fn a_fix_is_a_geo_types_point_and_its_distance_is_haversine() {
+        let f = Fix {
+            lat: 30.2741,
+            lon: 120.1551,
+            accuracy_m: 5.0,
+            at_device_ms: T0,
+        };
+        let p = f.point().unwrap();
+        assert_eq!((p.x(), p.y()), (120.1551, 30.2741));
+        let north = crate::unit::GeoPoint::new(31.2741, 120.1551).unwrap();
+        let d = f.distance_m(north).unwrap();
+        assert!((d - 111_195.0).abs() < 50.0, "{d}");
+        assert_eq!(Fix { lat: 91.0, ..f }.point(), None);
+        assert_eq!(Fix { lon: f64::NAN, ..f }.distance_m(north), None);
+        // The wire format stays {lat, lon}.
+        let json = serde_json::to_value(Position::Fix(f)).unwrap();
+        assert_eq!(json["lat"], 30.2741);
+        assert_eq!(json["lon"], 120.1551);
     }
 
     #[test]

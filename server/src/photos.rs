@@ -13,6 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::Json;
 use chafang_domain::event::PhotoReceived;
+use chafang_domain::refusal::input::{ImageProblem, InputRefusal};
 use chafang_domain::visit::{is_sha256_hex, sha256_hex, PhotoReceipt, MAX_PHOTO_BYTES};
 use chafang_domain::Role;
 use image::codecs::jpeg::JpegEncoder;
@@ -30,6 +31,11 @@ use utoipa_axum::routes;
 pub const MAX_SIDE: u32 = 10_000;
 /// Decoded pixels allowed per photo (40 MP is 160 MB as RGBA).
 pub const MAX_PIXELS: u64 = 40_000_000;
+/// The most a photo's decoded pixels may take: width × height × the bytes of a pixel in its
+/// own colour type and bit depth (3 for an 8-bit RGB JPEG, 4 for RGBA, 6 for a 16-bit RGB
+/// PNG, 8 for 16-bit RGBA). 40 MP of 8-bit RGBA still fits; a 6000×6000 16-bit RGB PNG
+/// (216 MB) does not.
+pub const MAX_DECODED_BYTES: u64 = 160 * 1024 * 1024;
 /// The display copy's longest side, the same bound the phone shrinks to.
 pub const DISPLAY_SIDE: u32 = 1600;
 pub const THUMB_SIDE: u32 = 320;
@@ -69,61 +75,78 @@ fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, ApiError> {
     Ok(out)
 }
 
+fn refused(problem: ImageProblem) -> ApiError {
+    InputRefusal::Image { problem }.into()
+}
+
 fn unreadable(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(format!("not a readable photo: {e}"))
+    tracing::debug!("an unreadable photo: {e}");
+    refused(ImageProblem::Unreadable)
 }
 
 /// Inspects and decodes photo bytes with limits, then makes the display copy and thumbnail.
 /// Not JPEG, PNG or WebP → 415; too large or broken → 422. CPU-bound: call it off the async
-/// workers.
+/// workers. Memory is bounded by the header alone: the decoded size (width × height × bytes
+/// per pixel of the photo's own colour type) is checked before a byte is decoded, and the
+/// decoder's allocation limit is that size plus a margin.
 pub fn process(bytes: &[u8]) -> Result<Processed, ApiError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(unreadable)?;
     let format = match reader.format() {
         Some(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => f,
-        Some(other) => {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "{other:?} is not a photo format we take (JPEG, PNG, WebP)"
-            )))
-        }
-        None => {
-            return Err(ApiError::UnsupportedMediaType(
-                "not a JPEG, PNG or WebP photo".into(),
-            ))
-        }
+        _ => return Err(refused(ImageProblem::NotAPhotoFormat)),
     };
     // A JPEG ends with its end-of-image marker; the decoder would quietly fill a cut-off one
     // with grey, and a half-received photo is not evidence.
     if format == ImageFormat::Jpeg {
         let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
         if !bytes[..end].ends_with(&[0xFF, 0xD9]) {
-            return Err(ApiError::Unprocessable(
-                "the JPEG is cut off (no end-of-image marker)".into(),
-            ));
+            return Err(refused(ImageProblem::CutOff));
         }
     }
-    // The header alone first: a 60000×60000 image is refused before a byte is decoded.
-    let (width, height) = reader.into_dimensions().map_err(unreadable)?;
+    // The header alone first: a 60000×60000 image, or a 16-bit one whose pixels take more
+    // than the bound, is refused before a byte is decoded.
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES + 64 * 1024 * 1024);
+    reader.limits(limits.clone());
+    let mut decoder = match reader.into_decoder() {
+        Ok(d) => d,
+        // The limits refuse a side over MAX_SIDE while reading the header.
+        Err(image::ImageError::Limits(_)) => {
+            let (width, height) = ImageReader::with_format(Cursor::new(bytes), format)
+                .into_dimensions()
+                .unwrap_or((u32::MAX, u32::MAX));
+            return Err(too_large(width, height, 4));
+        }
+        Err(e) => return Err(unreadable(e)),
+    };
+    let (width, height) = decoder.dimensions();
+    let bytes_per_pixel = decoder.color_type().bytes_per_pixel();
+    let decoded = u64::from(width) * u64::from(height) * u64::from(bytes_per_pixel);
     if width == 0
         || height == 0
         || width > MAX_SIDE
         || height > MAX_SIDE
         || u64::from(width) * u64::from(height) > MAX_PIXELS
+        || decoded > MAX_DECODED_BYTES
     {
-        return Err(ApiError::Unprocessable(format!(
-            "a {width}×{height} photo is larger than we decode ({MAX_SIDE} px a side, {MAX_PIXELS} pixels)"
-        )));
+        return Err(too_large(width, height, bytes_per_pixel));
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_PIXELS * 4 + 64 * 1024 * 1024);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(unreadable)?;
+    // What the decoder may allocate: the pixels and a margin for its own buffers.
+    limits.max_alloc = Some(decoded + 64 * 1024 * 1024);
+    decoder.set_limits(limits).map_err(unreadable)?;
     let orientation = decoder.orientation().map_err(unreadable)?;
-    let mut img = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    let img = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    // Eight bits an RGB channel from here on: a 16-bit or float photo is not resized in its
+    // own depth (the resize works in floats of the source's channels), and the copies are JPEG.
+    let mut img = match img {
+        DynamicImage::ImageRgb8(_) => img,
+        other => DynamicImage::ImageRgb8(other.to_rgb8()),
+    };
     img.apply_orientation(orientation);
     let display = if img.width().max(img.height()) > DISPLAY_SIDE {
         img.resize(
@@ -142,6 +165,17 @@ pub fn process(bytes: &[u8]) -> Result<Processed, ApiError> {
         display_jpeg: jpeg(&display, 85)?,
         thumb_jpeg: jpeg(&thumb, 75)?,
     })
+}
+
+fn too_large(width: u32, height: u32, bytes_per_pixel: u8) -> ApiError {
+    InputRefusal::ImageTooLarge {
+        width,
+        height,
+        bytes_per_pixel: u16::from(bytes_per_pixel),
+        max_side: MAX_SIDE,
+        max_decoded_bytes: MAX_DECODED_BYTES,
+    }
+    .into()
 }
 
 /// At most two photos decode at once: each may take a few hundred megabytes.

@@ -4,7 +4,9 @@ use super::pick;
 use crate::i18n::Locale;
 use chafang_domain::refusal::visit::CitationProblem;
 use chafang_domain::refusal::VisitRefusal;
-use chafang_domain::visit::{VisitError, VisitText, MAX_FINDINGS, MAX_PHOTOS_PER_FINDING};
+use chafang_domain::visit::{
+    VisitError, VisitText, VisitTime, MAX_FINDINGS, MAX_PHOTOS_PER_FINDING,
+};
 
 pub fn words(r: &VisitRefusal, locale: Locale) -> String {
     match r {
@@ -87,7 +89,27 @@ fn text_name(t: VisitText, locale: Locale) -> &'static str {
         (VisitText::Description, Locale::En) => "A finding's description",
         (VisitText::Suggestion, Locale::Zh) => "整改建议",
         (VisitText::Suggestion, Locale::En) => "A finding's suggestion",
+        (VisitText::Criterion, Locale::Zh) => "评议内容代码",
+        (VisitText::Criterion, Locale::En) => "A finding's criterion code",
     }
+}
+
+fn time_name(t: VisitTime, locale: Locale) -> &'static str {
+    match (t, locale) {
+        (VisitTime::Started, Locale::Zh) => "开始时间",
+        (VisitTime::Started, Locale::En) => "The start time",
+        (VisitTime::Ended, Locale::Zh) => "结束时间",
+        (VisitTime::Ended, Locale::En) => "The end time",
+        (VisitTime::PositionFixed, Locale::Zh) => "定位时间",
+        (VisitTime::PositionFixed, Locale::En) => "The position's time",
+    }
+}
+
+/// A device time's year in China Standard Time (the bounds of a time range are whole years).
+fn cst_year(ms: i64) -> i64 {
+    // 2000-01-01 00:00 CST is 946 656 000 000 ms; years of 365.2425 days are close enough for
+    // bounds that fall on 1 January.
+    2000 + (ms - 946_656_000_000).div_euclid(31_556_952_000)
 }
 
 /// Words for a visit that breaks a rule of its own shape.
@@ -147,6 +169,40 @@ fn invalid(e: &VisitError, locale: Locale) -> String {
             locale,
             format!("{}最多 {max} 个字", text_name(*field, locale)),
             format!("{} may have at most {max} characters", text_name(*field, locale)),
+        ),
+        VisitError::TimeOutOfRange {
+            field,
+            min_ms,
+            max_ms,
+        } => {
+            let (from, to) = (cst_year(*min_ms), cst_year(*max_ms));
+            pick(
+                locale,
+                format!(
+                    "{}不在 {from}–{to} 年之间，请检查手机的日期和时间后重新保存",
+                    time_name(*field, locale)
+                ),
+                format!(
+                    "{} is not between {from} and {to}; check the phone's date and time and save again",
+                    time_name(*field, locale)
+                ),
+            )
+        }
+        VisitError::TooLongVisit { max_hours } => pick(
+            locale,
+            format!(
+                "一次查访最长 {} 天，请检查开始和结束时间",
+                max_hours / 24
+            ),
+            format!(
+                "A visit lasts at most {} days; check its start and end times",
+                max_hours / 24
+            ),
+        ),
+        VisitError::SequenceTooLarge { .. } => pick(
+            locale,
+            "记录序号无效，请重新保存".into(),
+            "The record's sequence number is not valid; save it again".into(),
         ),
         VisitError::TooMany => pick(
             locale,

@@ -28,7 +28,29 @@ pub struct MapQuery {
     pub monitor: Option<UserId>,
 }
 
+/// Longest criterion code a map filter names.
+pub const MAX_CRITERION_FILTER: usize = 64;
+
 impl MapQuery {
+    /// Checks the filters' ranges at the edge: the year among the campaign years, the
+    /// criterion code of a sane length.
+    pub fn check(&self) -> Result<(), crate::refusal::InputRefusal> {
+        if let Some(y) = self.year {
+            crate::campaign::check_year(i64::from(y))?;
+        }
+        if self
+            .criterion
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > MAX_CRITERION_FILTER)
+        {
+            return Err(crate::refusal::InputRefusal::TextTooLong {
+                field: crate::refusal::input::TextField::Criterion,
+                max: MAX_CRITERION_FILTER,
+            });
+        }
+        Ok(())
+    }
+
     /// The query string (with its `?`, or empty), in the parameters' fixed order.
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();

@@ -13,7 +13,7 @@ use super::views::{self, UnitNames};
 use crate::audit;
 use crate::auth::extract::OfficeUser;
 use crate::clock::today_cst;
-use crate::error::{internal, ApiError};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -118,7 +118,10 @@ async fn counts_of(
         // merged into, as `unit_ref` names it).
         let (key, label, map) = match row.dimension.as_str() {
             tally::UNIT => {
-                let unit: UnitId = row.bucket.parse().map_err(internal)?;
+                let Ok(unit) = row.bucket.parse::<UnitId>() else {
+                    tracing::error!(bucket = %row.bucket, "a tally row names no unit, left out");
+                    continue;
+                };
                 let unit = names.unit_ref(unit);
                 (unit.id.to_string(), unit.name, &mut by_unit)
             }
@@ -130,7 +133,12 @@ async fn counts_of(
                 (row.bucket.clone(), row.bucket, &mut by_criterion)
             }
             tally::MONTH => {
-                let day = parse_day(&format!("{}-01", row.bucket))?;
+                // A month outside the years kept (a malformed stored day) is left out of the
+                // chart, not the page's failure.
+                let Ok(day) = parse_day(&format!("{}-01", row.bucket)) else {
+                    tracing::error!(bucket = %row.bucket, "a tally row's month is malformed, left out");
+                    continue;
+                };
                 let e = by_month
                     .entry((day.year(), u8::from(day.month())))
                     .or_default();
@@ -168,11 +176,7 @@ async fn cases(
     if let Some(today) = today {
         q = q.bind(today);
     }
-    q.fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(store::from_row)
-        .collect()
+    Ok(store::readable(&q.fetch_all(&mut *conn).await?))
 }
 
 /// The most overdue findings: by the day their running deadline passed, then by receipt — the

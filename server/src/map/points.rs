@@ -392,6 +392,7 @@ pub async fn office_map(
     _office: OfficeUser,
     Query(q): Query<MapQuery>,
 ) -> Result<Json<OfficeMap>, ApiError> {
+    q.check()?;
     let mut conn = state.db.pool.acquire().await?;
     let stages = filter::stages(&mut conn).await?;
     let f = Filter::new(&q, filter::day_ranges(&q, &stages)?);

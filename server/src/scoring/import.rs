@@ -16,6 +16,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{SurveyImportReport, SurveyImportRow, UnitRef, IMPORT_MAX_BYTES};
+use chafang_domain::refusal::input::{InputRefusal, SheetProblem};
 use chafang_domain::scoring::{survey_cp, ScoringSettings, SurveyCounts};
 use chafang_domain::visit::sha256_hex;
 use rust_xlsxwriter::{Format, Workbook};
@@ -154,6 +155,13 @@ async fn template(
     ))
 }
 
+fn no_data() -> ApiError {
+    InputRefusal::SheetUnreadable {
+        problem: SheetProblem::NoDataRows,
+    }
+    .into()
+}
+
 /// A count cell: a whole number, not negative; blank is 0.
 fn count(text: &str) -> Result<u32, String> {
     let t = text.trim();
@@ -180,16 +188,17 @@ pub fn plan(
     file_sha256: &str,
 ) -> Result<(SurveyImportReport, Vec<Accepted>), ApiError> {
     let Some(head) = sheet.rows.first() else {
-        return Err(ApiError::Unprocessable("表格是空的".into()));
+        return Err(no_data());
     };
     let find = |name: &str| head.cells.iter().position(|c| c.trim() == name);
     let name_col = find(NAME);
     let id_col = find(ID);
     if name_col.is_none() && id_col.is_none() {
-        return Err(ApiError::Unprocessable(format!(
-            "第 {} 行（表头）没有“{NAME}”或“{ID}”列：请使用下载的模板",
-            head.line
-        )));
+        return Err(InputRefusal::MissingColumns {
+            line: head.line,
+            columns: vec![NAME.to_owned(), ID.to_owned()],
+        }
+        .into());
     }
     let mut level_cols = Vec::new();
     let mut missing = Vec::new();
@@ -200,11 +209,11 @@ pub fn plan(
         }
     }
     if !missing.is_empty() {
-        return Err(ApiError::Unprocessable(format!(
-            "第 {} 行（表头）缺少档次列：{}（本年度的档次可能已修改，请重新下载模板）",
-            head.line,
-            missing.join("、")
-        )));
+        return Err(InputRefusal::MissingColumns {
+            line: head.line,
+            columns: missing,
+        }
+        .into());
     }
     let falsified_col = find(FALSIFIED);
     let note_col = find(NOTE);
@@ -281,7 +290,7 @@ pub fn plan(
         rows.push(report);
     }
     if rows.is_empty() {
-        return Err(ApiError::Unprocessable("表格中没有数据行".into()));
+        return Err(no_data());
     }
     Ok((
         SurveyImportReport {
@@ -322,7 +331,10 @@ async fn import(
     let mut tx = state.db.begin_write().await?;
     let campaign = campaigns::store::lock_open(&mut tx, year).await?;
     if body.is_empty() {
-        return Err(ApiError::Unprocessable("上传的文件是空的".into()));
+        return Err(InputRefusal::SheetUnreadable {
+            problem: SheetProblem::Empty,
+        }
+        .into());
     }
     let file_sha256 = sha256_hex(&body);
     let sheet = tokio::task::spawn_blocking(move || sheet::read(&body))
@@ -335,16 +347,17 @@ async fn import(
         return Ok(Json(report));
     }
     if !report.errors.is_empty() {
-        let shown: Vec<&str> = report.errors.iter().take(10).map(String::as_str).collect();
-        return Err(ApiError::Unprocessable(format!(
-            "导入未执行，没有写入任何数据：{}{}",
-            shown.join("；"),
-            if report.errors.len() > 10 {
-                format!("……共 {} 处错误", report.errors.len())
-            } else {
-                String::new()
-            }
-        )));
+        return Err(InputRefusal::RowErrors {
+            count: report.errors.len(),
+            lines: report
+                .rows
+                .iter()
+                .filter(|r| r.error.is_some())
+                .map(|r| r.line)
+                .take(10)
+                .collect(),
+        }
+        .into());
     }
     let short = &file_sha256[..12];
     for (unit, counts, note) in &good {

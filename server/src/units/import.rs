@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{ImportReport, SheetColumn, SheetFormat, UnitRecord, IMPORT_MAX_BYTES};
 use chafang_domain::event::{DirectoryImported, UnitVia};
+use chafang_domain::refusal::input::{InputRefusal, SheetProblem};
 use chafang_domain::visit::sha256_hex;
 use chafang_domain::{UnitId, UserId};
 use serde::Deserialize;
@@ -153,7 +154,10 @@ async fn apply(conn: &mut WriteTx, actor: UserId, plan: &mut Plan) -> Result<(),
 /// Reads an uploaded file off the async threads (decompressing and parsing take a while).
 async fn read_upload(body: Bytes) -> Result<Sheet, ApiError> {
     if body.is_empty() {
-        return Err(ApiError::Unprocessable("上传的文件是空的".into()));
+        return Err(InputRefusal::SheetUnreadable {
+            problem: SheetProblem::Empty,
+        }
+        .into());
     }
     tokio::task::spawn_blocking(move || sheet::read(&body))
         .await
@@ -375,24 +379,16 @@ async fn confirm(
     Ok(Json(plan.report))
 }
 
-/// The first errors of a plan as one 422.
+/// The first errors of a plan as one 422: how many, and the lines of the first ten (the
+/// dry run's report words each).
 fn refuse_errors(report: &ImportReport) -> Result<(), ApiError> {
     const SHOWN: usize = 10;
     if report.errors.is_empty() {
         return Ok(());
     }
-    let mut message: Vec<&str> = report
-        .errors
-        .iter()
-        .take(SHOWN)
-        .map(|e| e.message.as_str())
-        .collect();
-    let more = format!("……共 {} 处错误", report.errors.len());
-    if report.errors.len() > SHOWN {
-        message.push(&more);
+    Err(InputRefusal::RowErrors {
+        count: report.errors.len(),
+        lines: report.errors.iter().take(SHOWN).map(|e| e.line).collect(),
     }
-    Err(ApiError::Unprocessable(format!(
-        "导入未执行，名录未作任何改动：{}",
-        message.join("；")
-    )))
+    .into())
 }

@@ -7,14 +7,25 @@
 //! skipped) or, failing that, GB18030, which is how Excel saves CSV on a Chinese system.
 
 use crate::error::ApiError;
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use chafang_domain::api::{SheetColumn, SheetFormat, IMPORT_MAX_ROWS};
+use chafang_domain::refusal::input::{InputRefusal, SheetProblem};
 use chafang_domain::unit::UnitKind;
 use rust_xlsxwriter::{DataValidation, Format, Workbook, Worksheet, XlsxError};
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 
-/// The most an xlsx may declare its parts to hold once decompressed.
-const XLSX_MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+/// The most an xlsx may hold once decompressed, all its parts together: checked on the sizes
+/// its zip directory declares, then again on the bytes the parts actually inflate to (a zip
+/// bomb may declare small sizes), before the workbook is opened.
+pub const XLSX_MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+/// The used range any import reads: a non-empty cell below row `SHEET_MAX_ROWS` or right of
+/// column `SHEET_MAX_COLUMNS` refuses the sheet as it streams past, before any grid exists.
+/// Twice the directory's 5000 rows, and far more columns than either template has.
+pub const SHEET_MAX_ROWS: u32 = 10_000;
+pub const SHEET_MAX_COLUMNS: u32 = 64;
+/// The most non-empty cells a sheet may hold (the whole used range filled).
+pub const SHEET_MAX_CELLS: u64 = SHEET_MAX_ROWS as u64 * SHEET_MAX_COLUMNS as u64;
 /// The data sheet's name in the template and exports.
 pub const DATA_SHEET: &str = "单位名录";
 const HELP_SHEET: &str = "填写说明";
@@ -45,72 +56,159 @@ pub enum Cell {
     Number(f64),
 }
 
-fn unreadable(message: impl Into<String>) -> ApiError {
-    ApiError::Unprocessable(message.into())
+fn unreadable(problem: SheetProblem) -> ApiError {
+    InputRefusal::SheetUnreadable { problem }.into()
 }
 
-/// Reads an uploaded file; a 422 with a message in Chinese when it is not a spreadsheet we
-/// read, or holds too many rows.
+fn too_large() -> ApiError {
+    InputRefusal::SheetTooLarge {
+        max_rows: SHEET_MAX_ROWS,
+        max_columns: SHEET_MAX_COLUMNS,
+        max_cells: SHEET_MAX_CELLS,
+    }
+    .into()
+}
+
+fn too_many_rows() -> ApiError {
+    InputRefusal::TooManyRows {
+        max_rows: IMPORT_MAX_ROWS as u32,
+    }
+    .into()
+}
+
+/// Reads an uploaded file, bounded whatever it holds: a typed 422 when it is not a
+/// spreadsheet we read, unpacks too large, uses too large a range or holds too many rows.
+/// Every spreadsheet import reads through here (the directory's and the survey results').
 pub fn read(bytes: &[u8]) -> Result<Sheet, ApiError> {
-    let sheet = if bytes.starts_with(b"PK\x03\x04") {
+    let sheet = if bytes.is_empty() {
+        return Err(unreadable(SheetProblem::Empty));
+    } else if bytes.starts_with(b"PK\x03\x04") {
         read_xlsx(bytes)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(unreadable(
-            "这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入",
-        ));
+        return Err(unreadable(SheetProblem::OldExcel));
     } else if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(unreadable(
-            "这是 UTF-16 文本（Excel 的“Unicode 文本”）：请另存为 CSV（逗号分隔）或 .xlsx",
-        ));
+        return Err(unreadable(SheetProblem::Utf16Text));
     } else {
         read_csv(bytes)?
     };
     if sheet.rows.len() > IMPORT_MAX_ROWS + 1 {
-        return Err(unreadable(format!(
-            "表格超过 {IMPORT_MAX_ROWS} 行，请分成几个文件导入"
-        )));
+        return Err(too_many_rows());
     }
     Ok(sheet)
 }
 
-/// Refuses an xlsx whose parts declare more than `XLSX_MAX_UNPACKED` bytes in all, before
-/// any of them is decompressed.
+/// Refuses an xlsx whose parts unpack to more than `XLSX_MAX_UNPACKED` bytes in all: first by
+/// the sizes its directory declares, then by inflating each part into nothing, counting, and
+/// stopping at the bound (declared sizes may lie). Also refuses a shared-string table that
+/// declares more strings than a sheet may hold cells, since the reader reserves room for as
+/// many as it declares.
 fn check_unpacked_size(bytes: &[u8]) -> Result<(), ApiError> {
-    let bad = || unreadable("无法读取这个 xlsx 文件（文件已损坏？）");
+    let bad = || unreadable(SheetProblem::DamagedXlsx);
+    let bomb = || -> ApiError {
+        InputRefusal::SheetUnpackedTooLarge {
+            max_bytes: XLSX_MAX_UNPACKED,
+        }
+        .into()
+    };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| bad())?;
-    let mut total: u64 = 0;
+    let mut declared: u64 = 0;
     for i in 0..archive.len() {
         let size = archive.by_index_raw(i).map_err(|_| bad())?.size();
-        total = total.saturating_add(size);
+        declared = declared.saturating_add(size);
     }
-    if total > XLSX_MAX_UNPACKED {
-        return Err(unreadable("这个 xlsx 文件解压后过大，不像一份单位名录"));
+    if declared > XLSX_MAX_UNPACKED {
+        return Err(bomb());
+    }
+    let mut left = XLSX_MAX_UNPACKED;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|_| bad())?;
+        let strings = part
+            .name()
+            .map_err(|_| bad())?
+            .to_ascii_lowercase()
+            .ends_with("sharedstrings.xml");
+        let mut head = Vec::new();
+        let mut counted: u64 = 0;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = part.read(&mut buf).map_err(|_| bad())?;
+            if n == 0 {
+                break;
+            }
+            counted += n as u64;
+            if counted > left {
+                return Err(bomb());
+            }
+            if strings && head.len() < 4096 {
+                head.extend_from_slice(&buf[..n.min(4096 - head.len())]);
+            }
+        }
+        left -= counted;
+        if strings && declared_strings(&head).is_some_and(|n| n > SHEET_MAX_CELLS) {
+            return Err(too_large());
+        }
     }
     Ok(())
 }
 
+/// The `uniqueCount` a shared-string table declares in its opening element.
+fn declared_strings(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    let at = text.find("uniqueCount")?;
+    let rest = text[at + "uniqueCount".len()..].trim_start();
+    let rest = rest.strip_prefix('=')?.trim_start();
+    let rest = rest.strip_prefix(['"', '\''])?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    // More digits than u64 holds is more than any bound.
+    Some(digits.parse().unwrap_or(u64::MAX))
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet, ApiError> {
     check_unpacked_size(bytes)?;
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|_| unreadable("无法读取这个 xlsx 文件（文件已损坏或有密码？）"))?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable(SheetProblem::DamagedXlsx))?;
     // The template's data sheet wherever it is, else the first sheet.
     let names = book.sheet_names();
     let name = names
         .iter()
         .find(|n| n.as_str() == DATA_SHEET)
         .or(names.first())
-        .ok_or_else(|| unreadable("这个 xlsx 文件里没有工作表"))?
+        .ok_or_else(|| unreadable(SheetProblem::NoWorksheet))?
         .clone();
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|_| unreadable(format!("无法读取这个 xlsx 文件的工作表“{name}”")))?;
-    // The range starts at its first non-empty cell, not necessarily at A1.
-    let (top, left) = range.start().unwrap_or((0, 0));
+    // Cells one by one as they stream out of the sheet's XML, each checked against the bounds
+    // before it is kept; never `worksheet_range`, which allocates the whole used range (one
+    // cell in A1 and one in XFD1048576 make 17 billion) before anything can be checked.
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(|_| unreadable(SheetProblem::DamagedXlsx))?;
+    let mut grid: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
+    let mut cells: u64 = 0;
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|_| unreadable(SheetProblem::DamagedXlsx))?
+    {
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        cells += 1;
+        if row >= SHEET_MAX_ROWS || col >= SHEET_MAX_COLUMNS || cells > SHEET_MAX_CELLS {
+            return Err(too_large());
+        }
+        grid.entry(row).or_default().insert(col, text);
+    }
     let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let mut cells = vec![String::new(); left as usize];
-        cells.extend(row.iter().map(cell_text));
-        push_row(&mut rows, top + i as u32 + 1, cells)?;
+    for (row, by_col) in grid {
+        let width = by_col.keys().next_back().map_or(0, |c| *c as usize + 1);
+        let mut cells = vec![String::new(); width];
+        for (col, text) in by_col {
+            cells[col as usize] = text;
+        }
+        push_row(&mut rows, row + 1, cells)?;
     }
     Ok(Sheet {
         format: SheetFormat::Xlsx,
@@ -120,15 +218,16 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, ApiError> {
 
 /// A cell's text: strings as they are, whole numbers without a decimal point, other numbers
 /// as the shortest decimal that reads back to the same value.
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(d) => d.as_f64().to_string(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(d) => d.as_f64().to_string(),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 
@@ -139,9 +238,7 @@ fn push_row(rows: &mut Vec<SheetRow>, line: u32, cells: Vec<String>) -> Result<(
         return Ok(());
     }
     if rows.len() > IMPORT_MAX_ROWS {
-        return Err(unreadable(format!(
-            "表格超过 {IMPORT_MAX_ROWS} 行，请分成几个文件导入"
-        )));
+        return Err(too_many_rows());
     }
     rows.push(SheetRow { line, cells });
     Ok(())
@@ -154,11 +251,11 @@ fn decode_text(bytes: &[u8]) -> Result<String, ApiError> {
         Ok(text) => text.to_owned(),
         Err(_) => encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
-            .ok_or_else(|| unreadable("不是 xlsx 或 CSV 文件（CSV 须为 UTF-8 或 GBK 编码）"))?
+            .ok_or_else(|| unreadable(SheetProblem::NotASpreadsheet))?
             .into_owned(),
     };
     if text.contains('\0') {
-        return Err(unreadable("不是 xlsx 或 CSV 文件"));
+        return Err(unreadable(SheetProblem::NotASpreadsheet));
     }
     Ok(text)
 }
@@ -173,7 +270,7 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, ApiError> {
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            unreadable(format!("CSV 文件第 {line} 行无法读取（引号不成对？）"))
+            ApiError::from(InputRefusal::CsvLine { line })
         })?;
         let line = record.position().map_or(0, |p| p.line());
         let line = u32::try_from(line).unwrap_or(u32::MAX);
@@ -421,16 +518,133 @@ mod tests {
         );
     }
 
-    #[test]
-    fn other_files_are_refused_in_words() {
-        for (bytes, says) in [
-            (&b"\xD0\xCF\x11\xE0rest"[..], ".xls"),
-            (&b"\xFF\xFEa\0"[..], "UTF-16"),
-            (&b"PK\x03\x04broken"[..], "xlsx"),
-            (&b"a\0b"[..], "不是"),
-        ] {
-            let err = read(bytes).unwrap_err().to_string();
-            assert!(err.contains(says), "{err}");
+    fn refusal(e: ApiError) -> InputRefusal {
+        match e {
+            ApiError::Refused(chafang_domain::refusal::Refusal::Input(r)) => r,
+            other => panic!("not an input refusal: {other:?}"),
         }
+    }
+
+    #[test]
+    fn other_files_are_refused_with_a_typed_reason() {
+        for (bytes, problem) in [
+            (&b"\xD0\xCF\x11\xE0rest"[..], SheetProblem::OldExcel),
+            (&b"\xFF\xFEa\0"[..], SheetProblem::Utf16Text),
+            (&b"PK\x03\x04broken"[..], SheetProblem::DamagedXlsx),
+            (&b"a\0b"[..], SheetProblem::NotASpreadsheet),
+            (&b""[..], SheetProblem::Empty),
+        ] {
+            assert_eq!(
+                refusal(read(bytes).unwrap_err()),
+                InputRefusal::SheetUnreadable { problem }
+            );
+        }
+    }
+
+    /// An xlsx with the given cells on its one sheet, written by hand (rust_xlsxwriter would
+    /// write the cells the same way, but builds its own grid first).
+    pub(crate) fn xlsx_with_cells(cells: &[(&str, &str)]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (at, text) in cells {
+            let (row, col) = a1(at);
+            sheet.write_string(row, col, *text).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    fn a1(at: &str) -> (u32, u16) {
+        let letters: String = at.chars().take_while(char::is_ascii_alphabetic).collect();
+        let col = letters
+            .bytes()
+            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
+            - 1;
+        let row: u32 = at[letters.len()..].parse().unwrap();
+        (row - 1, col as u16)
+    }
+
+    #[test]
+    fn a_used_range_beyond_the_bounds_is_refused_before_any_grid() {
+        let bound = InputRefusal::SheetTooLarge {
+            max_rows: SHEET_MAX_ROWS,
+            max_columns: SHEET_MAX_COLUMNS,
+            max_cells: SHEET_MAX_CELLS,
+        };
+        for far in ["XFD1048576", "GR1048576", "A10001", "BM1"] {
+            let bytes = xlsx_with_cells(&[("A1", "单位名称"), (far, "x")]);
+            assert_eq!(refusal(read(&bytes).unwrap_err()), bound, "{far}");
+        }
+        // The last row and column inside the bounds are read, each at its place.
+        let bytes = xlsx_with_cells(&[("A1", "单位名称"), ("BL10000", "x")]);
+        let sheet = read(&bytes).unwrap();
+        assert_eq!(sheet.rows.len(), 2);
+        assert_eq!(sheet.rows[1].line, 10_000);
+        assert_eq!(sheet.rows[1].cells.len(), 64);
+        assert_eq!(sheet.rows[1].cells[63], "x");
+    }
+
+    /// A zip whose one part inflates to `size` bytes of zeros but whose directory may declare
+    /// a smaller size.
+    pub(crate) fn zip_bomb(size: u64, declared: Option<u32>) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut out);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(size > u64::from(u32::MAX));
+            w.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+            let chunk = vec![b' '; 1 << 20];
+            let mut left = size;
+            while left > 0 {
+                let n = left.min(chunk.len() as u64) as usize;
+                w.write_all(&chunk[..n]).unwrap();
+                left -= n as u64;
+            }
+            w.finish().unwrap();
+        }
+        let mut bytes = out.into_inner();
+        if let Some(lie) = declared {
+            // The uncompressed size in the local header (offset 22) and in the central
+            // directory entry (offset 24 from its signature).
+            bytes[22..26].copy_from_slice(&lie.to_le_bytes());
+            let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+            bytes[cd + 24..cd + 28].copy_from_slice(&lie.to_le_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_whatever_sizes_it_declares() {
+        let bomb = InputRefusal::SheetUnpackedTooLarge {
+            max_bytes: XLSX_MAX_UNPACKED,
+        };
+        let honest = zip_bomb(XLSX_MAX_UNPACKED + 1, None);
+        assert_eq!(refusal(read(&honest).unwrap_err()), bomb);
+        // One that declares 1000 bytes: the zip reader stops at the declared size and the
+        // checksum fails, so it is refused as damaged, never inflated in full.
+        let lying = zip_bomb(XLSX_MAX_UNPACKED + 1, Some(1000));
+        let got = refusal(read(&lying).unwrap_err());
+        assert!(
+            got == bomb
+                || got
+                    == InputRefusal::SheetUnreadable {
+                        problem: SheetProblem::DamagedXlsx
+                    },
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn a_shared_string_table_declaring_too_many_strings_is_refused() {
+        assert_eq!(
+            declared_strings(br#"<sst xmlns="x" count="3" uniqueCount="2">"#),
+            Some(2)
+        );
+        assert_eq!(
+            declared_strings(b"<sst uniqueCount = '99999999999999999999999'>"),
+            Some(u64::MAX)
+        );
+        assert_eq!(declared_strings(b"<sst>"), None);
     }
 }
