@@ -10,15 +10,45 @@
 use crate::api::ErrorCode;
 use serde::{Deserialize, Serialize};
 
+pub mod campaign;
+pub mod case;
+pub mod commitment;
+pub mod directory;
+pub mod document;
+pub mod enrol;
 pub mod input;
+pub mod merge;
+pub mod query;
+pub mod register;
+pub mod report;
+pub mod roster;
+pub mod scoring;
 pub mod sign_in;
+pub mod store;
 pub mod upload;
+pub mod user;
 pub mod visit;
+pub mod webhook;
 
+pub use campaign::CampaignRefusal;
+pub use case::CaseRefusal;
+pub use commitment::CommitmentRefusal;
+pub use directory::DirectoryRefusal;
+pub use document::DocumentRefusal;
+pub use enrol::EnrolRefusal;
 pub use input::InputRefusal;
+pub use merge::MergeRefusal;
+pub use query::QueryRefusal;
+pub use register::RegisterRefusal;
+pub use report::ReportRefusal;
+pub use roster::RosterRefusal;
+pub use scoring::ScoringRefusal;
 pub use sign_in::SignInRefusal;
+pub use store::StoreRefusal;
 pub use upload::UploadRefusal;
+pub use user::UserRefusal;
 pub use visit::VisitRefusal;
+pub use webhook::WebhookRefusal;
 
 /// Why a request was refused. `Display` is the developer's English (logs and the error body's
 /// `message`); users read the app's wording of the variant instead.
@@ -44,6 +74,51 @@ pub enum Refusal {
     // Signing in.
     #[error(transparent)]
     SignIn(SignInRefusal),
+    // A step on a finding of the follow-up loop, its answer, or what the office gave with it.
+    #[error(transparent)]
+    Case(CaseRefusal),
+    // A campaign year, or a reminder of its quotas.
+    #[error(transparent)]
+    Campaign(CampaignRefusal),
+    // The roster of monitors.
+    #[error(transparent)]
+    Roster(RosterRefusal),
+    // An account.
+    #[error(transparent)]
+    User(UserRefusal),
+    // An enrolment code or its use.
+    #[error(transparent)]
+    Enrol(EnrolRefusal),
+    // A unit of the directory or a directory spreadsheet's heading.
+    #[error(transparent)]
+    Directory(DirectoryRefusal),
+    // A merge of units.
+    #[error(transparent)]
+    Merge(MergeRefusal),
+    // A unit's self-inspection register.
+    #[error(transparent)]
+    Register(RegisterRefusal),
+    // A public commitment.
+    #[error(transparent)]
+    Commitment(CommitmentRefusal),
+    // An official document.
+    #[error(transparent)]
+    Document(DocumentRefusal),
+    // A spreadsheet report.
+    #[error(transparent)]
+    Report(ReportRefusal),
+    // The year-end appraisal.
+    #[error(transparent)]
+    Scoring(ScoringRefusal),
+    // A webhook.
+    #[error(transparent)]
+    Webhook(WebhookRefusal),
+    // A list's paging or filter.
+    #[error(transparent)]
+    Query(QueryRefusal),
+    // A write the database refused by a constraint.
+    #[error(transparent)]
+    Store(StoreRefusal),
 }
 
 impl Refusal {
@@ -56,6 +131,21 @@ impl Refusal {
             Refusal::Visit(r) => r.code(),
             Refusal::Upload(r) => r.code(),
             Refusal::SignIn(r) => r.code(),
+            Refusal::Case(r) => r.code(),
+            Refusal::Campaign(r) => r.code(),
+            Refusal::Roster(r) => r.code(),
+            Refusal::User(r) => r.code(),
+            Refusal::Enrol(r) => r.code(),
+            Refusal::Directory(r) => r.code(),
+            Refusal::Merge(r) => r.code(),
+            Refusal::Register(r) => r.code(),
+            Refusal::Commitment(r) => r.code(),
+            Refusal::Document(r) => r.code(),
+            Refusal::Report(r) => r.code(),
+            Refusal::Scoring(r) => r.code(),
+            Refusal::Webhook(r) => r.code(),
+            Refusal::Query(r) => r.code(),
+            Refusal::Store(r) => r.code(),
         }
     }
 }
@@ -75,6 +165,21 @@ into_refusal!(
     Visit(VisitRefusal),
     Upload(UploadRefusal),
     SignIn(SignInRefusal),
+    Case(CaseRefusal),
+    Campaign(CampaignRefusal),
+    Roster(RosterRefusal),
+    User(UserRefusal),
+    Enrol(EnrolRefusal),
+    Directory(DirectoryRefusal),
+    Merge(MergeRefusal),
+    Register(RegisterRefusal),
+    Commitment(CommitmentRefusal),
+    Document(DocumentRefusal),
+    Report(ReportRefusal),
+    Scoring(ScoringRefusal),
+    Webhook(WebhookRefusal),
+    Query(QueryRefusal),
+    Store(StoreRefusal),
 );
 
 #[cfg(test)]

@@ -9,10 +9,11 @@
 mod common;
 
 use chafang_domain::api::{
-    paths, ImportReport, OfficeCase, RowAction, RowError, UnitEdit, UnitField, UnitRecord,
-    UnitView, IMPORT_MAX_BYTES,
+    paths, ImportReport, OfficeCase, RowAction, RowError, SheetColumn, UnitEdit, UnitField,
+    UnitRecord, UnitView, IMPORT_MAX_BYTES,
 };
-use chafang_domain::unit::{GeoPoint, UnitKind};
+use chafang_domain::refusal::{DirectoryRefusal, Refusal, StoreRefusal};
+use chafang_domain::unit::{GeoPoint, RecordError, UnitKind};
 use chafang_domain::{DeviceId, UnitId};
 use common::fixtures::{a_unit, case_of_finding, submit, visit};
 use common::{engines, expect, send, TestServer};
@@ -150,6 +151,15 @@ async fn refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> Str
     assert_eq!(status, want, "{:?}: {body}", s.engine);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     v["error"]["message"].as_str().unwrap().to_owned()
+}
+
+/// The typed refusal of a response with the given status.
+async fn typed_refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> Refusal {
+    let (status, body) = send(req).await;
+    assert_eq!(status, want, "{:?}: {body}", s.engine);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }
 
 fn upload(
@@ -711,15 +721,18 @@ async fn a_confirmation_refused_by_the_database_writes_nothing() {
         }
         let before = records(&s, &office).await;
         let events_before = chain_length(&s).await;
-        let msg = refusal(
+        let r = typed_refusal(
             &s,
             409,
             confirm(&s, &office, "text/csv", &bytes, &report.token).await,
         )
         .await;
-        assert!(
-            msg.contains("第 4 行") && msg.contains("整个导入已撤销"),
-            "{msg}"
+        assert_eq!(
+            r,
+            Refusal::Directory(DirectoryRefusal::ImportRowRefused {
+                line: 4,
+                store: StoreRefusal::Duplicate
+            })
         );
         assert_eq!(records(&s, &office).await, before);
         assert_eq!(chain_length(&s).await, events_before);
@@ -818,13 +831,24 @@ async fn contacts_are_edited_on_the_record_and_shown_to_the_unit_itself() {
             liaison_phone: Some("找办公室".into()),
             ..Default::default()
         };
-        let msg = refusal(&s, 422, office.patch(s.url(&path)).json(&bad_phone)).await;
-        assert!(msg.contains("联络员电话"), "{msg}");
+        let r = typed_refusal(&s, 422, office.patch(s.url(&path)).json(&bad_phone)).await;
+        assert_eq!(
+            r,
+            Refusal::Directory(DirectoryRefusal::Record(RecordError::Phone {
+                field: SheetColumn::LiaisonPhone,
+                value: "找办公室".into()
+            }))
+        );
         let taken = UnitEdit {
             name: Some("区科技局".into()),
             ..Default::default()
         };
-        refusal(&s, 409, office.patch(s.url(&path)).json(&taken)).await;
+        assert_eq!(
+            typed_refusal(&s, 409, office.patch(s.url(&path)).json(&taken)).await,
+            Refusal::Directory(DirectoryRefusal::NameTaken {
+                name: "区科技局".into()
+            })
+        );
 
         // The unit sees its own record and those under it; another unit does not.
         let head = s.login("unit01").await;
@@ -846,18 +870,26 @@ async fn bad_files_are_refused_in_words_and_only_the_office_reaches_the_routes()
         for (bytes, says) in [
             (Vec::new(), "空的"),
             (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "不是"),
-            (
-                "名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
-                "找不到标题行",
-            ),
-            (
-                "单位名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
-                "上级单位、类型",
-            ),
             (b"PK\x03\x04not really a zip".to_vec(), "xlsx"),
         ] {
             let msg = refusal(&s, 422, upload(&s, &office, dry, "text/csv", bytes)).await;
             assert!(msg.contains(says), "{msg}");
+        }
+        // A heading the template does not have is refused by what it lacks.
+        for (bytes, why) in [
+            (
+                "名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
+                DirectoryRefusal::NoHeading,
+            ),
+            (
+                "单位名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
+                DirectoryRefusal::MissingColumns {
+                    columns: vec![SheetColumn::Parent, SheetColumn::Kind],
+                },
+            ),
+        ] {
+            let r = typed_refusal(&s, 422, upload(&s, &office, dry, "text/csv", bytes)).await;
+            assert_eq!(r, Refusal::Directory(why), "{:?}", s.engine);
         }
         let (status, _) = send(upload(
             &s,

@@ -26,6 +26,7 @@ use axum::Json;
 use chafang_domain::api::{
     ReportFormat, ReportJob, ReportKind, ReportRequest, ReportState, UnitReportRequest,
 };
+use chafang_domain::refusal::ReportRefusal;
 use chafang_domain::Role;
 use registration::{CriterionNames, Directory, OfficeScope};
 use utoipa_axum::router::OpenApiRouter;
@@ -45,9 +46,12 @@ fn check_year(year: i32) -> Result<(), ApiError> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(ApiError::Unprocessable(format!(
-            "年度 {year} 不在 2000–2100 之间"
-        )))
+        Err(ReportRefusal::Year {
+            year,
+            min: 2000,
+            max: 2100,
+        }
+        .into())
     }
 }
 
@@ -73,7 +77,7 @@ async fn office_start(
     let all = units::list_all(&mut conn).await?;
     let unit = match req.unit {
         Some(u) if all.iter().any(|x| x.id == u) => Some(u),
-        Some(_) => return Err(ApiError::Unprocessable("没有这个单位".into())),
+        Some(_) => return Err(ReportRefusal::NoSuchUnit.into()),
         None => None,
     };
     let subtree = unit.map(|u| units::subtree_ids(&all, u));
@@ -83,7 +87,7 @@ async fn office_start(
                 .await?
                 .into_iter()
                 .find(|u| u.id == m && u.role == Role::Monitor)
-                .ok_or_else(|| ApiError::Unprocessable("没有这个监督员".into()))?;
+                .ok_or(ReportRefusal::NoSuchMonitor)?;
             Some(user)
         }
         None => None,
@@ -96,9 +100,7 @@ async fn office_start(
         if ok {
             Ok(())
         } else {
-            Err(ApiError::Unprocessable(
-                "这份报表不能按监督员或单位筛选".into(),
-            ))
+            Err(ApiError::from(ReportRefusal::NoFilter { kind: req.kind }))
         }
     };
     let (filename, work): (String, jobs::Work) = match req.kind {
@@ -177,7 +179,7 @@ async fn office_file(
 /// streamed from the file was cancelled by Chromium's download manager.
 async fn file_of(job: std::sync::Arc<jobs::Job>) -> Result<Response, ApiError> {
     if job.state() != ReportState::Done {
-        return Err(ApiError::Conflict("导出尚未完成".into()));
+        return Err(ReportRefusal::NotReady.into());
     }
     let bytes = tokio::fs::read(&job.path)
         .await

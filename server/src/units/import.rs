@@ -55,6 +55,9 @@ fn refused_at(line: u32, e: ApiError) -> ApiError {
     match e {
         ApiError::Conflict(m) => ApiError::Conflict(say(m)),
         ApiError::Unprocessable(m) => ApiError::Unprocessable(say(m)),
+        ApiError::Refused(chafang_domain::refusal::Refusal::Store(store)) => {
+            chafang_domain::refusal::DirectoryRefusal::ImportRowRefused { line, store }.into()
+        }
         other => other,
     }
 }
