@@ -490,7 +490,7 @@ fn Import(imported: Callback<ImportReport>) -> impl IntoView {
 /// row or the rule).
 fn problem(e: &ApiError) -> impl IntoView {
     let msg = e.msg();
-    let detail = e.server_message().map(str::to_owned);
+    let detail = e.detail(use_i18n().locale());
     view! {
         <div class="error" role="alert" data-testid="import-error-message">
             <p>{tr(msg)}</p>
