@@ -12,7 +12,7 @@ use chafang_domain::api::{
     paths, ImportReport, OfficeCase, RowAction, RowError, SheetColumn, UnitEdit, UnitField,
     UnitRecord, UnitView, IMPORT_MAX_BYTES,
 };
-use chafang_domain::refusal::{DirectoryRefusal, Refusal, StoreRefusal};
+use chafang_domain::refusal::{DirectoryRefusal, QueryRefusal, Refusal, StoreRefusal};
 use chafang_domain::unit::{GeoPoint, RecordError, UnitKind};
 use chafang_domain::{DeviceId, UnitId};
 use common::fixtures::{a_unit, case_of_finding, submit, visit};
@@ -264,14 +264,20 @@ async fn an_xlsx_with_a_bad_row_imports_nothing_and_imports_once_fixed() {
         assert_eq!(actions, vec![Create, Create, Update, Error, Create]);
         assert_eq!(report.rows[0].line, 3, "the title and heading come first");
         assert!(!report.applied);
-        // Confirming it anyway is refused with the same message, and writes nothing.
-        let msg = refusal(
+        // Confirming it anyway is refused naming the same row, and writes nothing.
+        let r = typed_refusal(
             &s,
             422,
             confirm(&s, &office, XLSX, &bad, &report.token).await,
         )
         .await;
-        assert!(msg.contains("第 6 行: 缺少地址"), "{msg}");
+        assert_eq!(
+            r,
+            Refusal::Directory(DirectoryRefusal::RowErrors {
+                lines: vec![6],
+                count: 1
+            })
+        );
         assert_eq!(records(&s, &office).await, before);
         assert_eq!(chain_length(&s).await, events_before);
 
@@ -367,13 +373,13 @@ async fn an_xlsx_with_a_bad_row_imports_nothing_and_imports_once_fixed() {
         // The same file again changes nothing, and the old dry run's token no longer fits.
         let again = dry_run(&s, &office, XLSX, &good).await;
         assert_eq!(actions_of(&again), vec![Unchanged; 5]);
-        let msg = refusal(
+        let r = typed_refusal(
             &s,
             409,
             confirm(&s, &office, XLSX, &good, &report.token).await,
         )
         .await;
-        assert!(msg.contains("重新试导入"), "{msg}");
+        assert_eq!(r, Refusal::Directory(DirectoryRefusal::ChangedSinceDryRun));
         s.stop().await;
     }
 }
@@ -762,15 +768,30 @@ async fn a_confirmation_refused_by_the_database_writes_nothing() {
         .await;
         let before = records(&s, &office).await;
         let events_before = chain_length(&s).await;
-        let msg = refusal(
+        let r = typed_refusal(
             &s,
             422,
             confirm(&s, &office, "text/csv", &bytes, &report.token).await,
         )
         .await;
-        assert!(msg.contains("已有名为“审批窗口”的单位"), "{msg}");
+        assert_eq!(
+            r,
+            Refusal::Directory(DirectoryRefusal::RowErrors {
+                lines: vec![2],
+                count: 1
+            })
+        );
         assert_eq!(records(&s, &office).await, before);
         assert_eq!(chain_length(&s).await, events_before);
+        // A new dry run names the collision on that row.
+        let again = dry_run(&s, &office, "text/csv", &bytes).await;
+        assert_eq!(again.errors.len(), 1, "{:?}", again.errors);
+        assert_eq!(again.errors[0].line, 2);
+        assert!(
+            again.errors[0].message.contains("已有名为“审批窗口”的单位"),
+            "{:?}",
+            again.errors
+        );
         s.stop().await;
     }
 }
@@ -916,10 +937,18 @@ async fn bad_files_are_refused_in_words_and_only_the_office_reaches_the_routes()
         assert!(report.errors.is_empty(), "{:?}", &report.errors[..1]);
         assert_eq!(report.creates, 3001);
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
-        let (status, _) =
-            send(office.get(s.url(&format!("{}?format=pdf", paths::OFFICE_DIRECTORY_EXPORT))))
-                .await;
-        assert_eq!(status, 400);
+        let r = typed_refusal(
+            &s,
+            400,
+            office.get(s.url(&format!("{}?format=pdf", paths::OFFICE_DIRECTORY_EXPORT))),
+        )
+        .await;
+        assert_eq!(
+            r,
+            Refusal::Query(QueryRefusal::Format {
+                given: "pdf".into()
+            })
+        );
 
         // Everyone else: 404 signed in, 401 not.
         let keji: UnitId = a_unit(&s, "区科技局").await.id;

@@ -91,6 +91,28 @@ pub fn words(r: &DirectoryRefusal, locale: Locale) -> String {
             "纬度和经度两列须同时提供",
             "Latitude and longitude come as a pair of columns, or neither",
         ),
+        DirectoryRefusal::RowErrors { lines, count } => {
+            let shown: Vec<String> = lines.iter().map(u32::to_string).collect();
+            let more = *count > lines.len();
+            pick(
+                locale,
+                format!(
+                    "导入未执行，名录未作任何改动：第 {} 行{}有错误，共 {count} 处，请按试导入的提示改正后重试",
+                    shown.join("、"),
+                    if more { "等" } else { "" }
+                ),
+                format!(
+                    "Nothing was imported: {count} rows have errors (line {}{}); correct them as the dry run shows and try again",
+                    shown.join(", "),
+                    if more { ", …" } else { "" }
+                ),
+            )
+        }
+        DirectoryRefusal::ChangedSinceDryRun => say(
+            locale,
+            "名录在试导入之后有了变化，导入结果会与试导入不同：请重新试导入",
+            "The directory changed after the dry run, so the import would differ from it: run the dry run again",
+        ),
         DirectoryRefusal::ImportRowRefused { line, store } => pick(
             locale,
             format!(

@@ -16,6 +16,11 @@ pub fn words(r: &QueryRefusal, locale: Locale) -> String {
             "列表位置无效，请刷新页面后重试",
             "The place in the list is not valid; reload the page and try again",
         ),
+        QueryRefusal::Format { given } => pick(
+            locale,
+            format!("不支持“{given}”格式，请选择 xlsx 或 csv"),
+            format!("There is no format \"{given}\"; choose xlsx or csv"),
+        ),
         QueryRefusal::UnknownState { state } => pick(
             locale,
             format!("没有“{state}”这种状态，请重新选择筛选条件"),

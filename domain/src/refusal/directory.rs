@@ -31,6 +31,14 @@ pub enum DirectoryRefusal {
     /// Latitude and longitude come as a pair of columns, or neither.
     #[error("latitude and longitude come together")]
     LatLonPair,
+    /// The import was not applied because rows have errors (`lines`: the first of them, `count`
+    /// in all); the dry run lists each. Nothing was written.
+    #[error("{count} rows have errors, the first on lines {lines:?}; nothing was imported")]
+    RowErrors { lines: Vec<u32>, count: usize },
+    /// The directory changed after the dry run, so the import would not do what it showed:
+    /// run the dry run again.
+    #[error("the directory changed after the dry run; run it again")]
+    ChangedSinceDryRun,
     /// The database refused the write of row `line` of an import; the whole import was
     /// undone and the directory is as it was.
     #[error("row {line} was refused by the database ({store}); the import was undone")]
@@ -40,7 +48,9 @@ pub enum DirectoryRefusal {
 impl DirectoryRefusal {
     pub fn code(&self) -> ErrorCode {
         match self {
-            DirectoryRefusal::NameTaken { .. } => ErrorCode::Conflict,
+            DirectoryRefusal::NameTaken { .. } | DirectoryRefusal::ChangedSinceDryRun => {
+                ErrorCode::Conflict
+            }
             DirectoryRefusal::ImportRowRefused { store, .. } => store.code(),
             DirectoryRefusal::Record(_)
             | DirectoryRefusal::BadPosition
@@ -48,7 +58,8 @@ impl DirectoryRefusal {
             | DirectoryRefusal::NoHeading
             | DirectoryRefusal::ColumnTwice { .. }
             | DirectoryRefusal::MissingColumns { .. }
-            | DirectoryRefusal::LatLonPair => ErrorCode::Unprocessable,
+            | DirectoryRefusal::LatLonPair
+            | DirectoryRefusal::RowErrors { .. } => ErrorCode::Unprocessable,
         }
     }
 }

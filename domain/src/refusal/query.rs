@@ -16,6 +16,9 @@ pub enum QueryRefusal {
     /// `before=` is not a cursor this list handed out.
     #[error("before= is not a cursor this list handed out")]
     Cursor,
+    /// The `format` of a download is not one it comes in (xlsx or csv).
+    #[error("no format {given:?}: xlsx or csv")]
+    Format { given: String },
     /// The `state` filter names no state of a finding.
     #[error("no state {state:?}")]
     UnknownState { state: String },

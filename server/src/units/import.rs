@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{ImportReport, SheetColumn, SheetFormat, UnitRecord, IMPORT_MAX_BYTES};
 use chafang_domain::event::{DirectoryImported, UnitVia};
+use chafang_domain::refusal::{DirectoryRefusal, QueryRefusal, Refusal};
 use chafang_domain::visit::sha256_hex;
 use chafang_domain::{UnitId, UserId};
 use serde::Deserialize;
@@ -49,14 +50,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A database refusal during an import, said so: nothing of the file was written.
 fn refused_at(line: u32, e: ApiError) -> ApiError {
-    let say = |m: String| {
-        format!("第 {line} 行写入时被数据库拒绝（{m}），整个导入已撤销，名录未作任何改动")
-    };
     match e {
-        ApiError::Conflict(m) => ApiError::Conflict(say(m)),
-        ApiError::Unprocessable(m) => ApiError::Unprocessable(say(m)),
-        ApiError::Refused(chafang_domain::refusal::Refusal::Store(store)) => {
-            chafang_domain::refusal::DirectoryRefusal::ImportRowRefused { line, store }.into()
+        ApiError::Refused(Refusal::Store(store)) => {
+            DirectoryRefusal::ImportRowRefused { line, store }.into()
         }
         other => other,
     }
@@ -278,9 +274,10 @@ async fn export(
         None | Some("xlsx") => SheetFormat::Xlsx,
         Some("csv") => SheetFormat::Csv,
         Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "unknown format {other:?}: xlsx or csv"
-            )))
+            return Err(QueryRefusal::Format {
+                given: other.to_owned(),
+            }
+            .into())
         }
     };
     let records = {
@@ -352,9 +349,7 @@ async fn confirm(
     let mut plan = plan(&sheet, &records, &file_sha256)?;
     refuse_errors(&plan.report)?;
     if q.token.as_ref().is_some_and(|t| *t != plan.report.token) {
-        return Err(ApiError::Conflict(
-            "名录在试导入之后有了变化，导入结果会与试导入不同：请重新试导入".into(),
-        ));
+        return Err(DirectoryRefusal::ChangedSinceDryRun.into());
     }
     apply(&mut tx, office.user.id, &mut plan).await?;
     let r = &plan.report;
@@ -378,24 +373,15 @@ async fn confirm(
     Ok(Json(plan.report))
 }
 
-/// The first errors of a plan as one 422.
+/// A plan with errors as one 422 naming the first rows; the dry run lists each error.
 fn refuse_errors(report: &ImportReport) -> Result<(), ApiError> {
     const SHOWN: usize = 10;
     if report.errors.is_empty() {
         return Ok(());
     }
-    let mut message: Vec<&str> = report
-        .errors
-        .iter()
-        .take(SHOWN)
-        .map(|e| e.message.as_str())
-        .collect();
-    let more = format!("……共 {} 处错误", report.errors.len());
-    if report.errors.len() > SHOWN {
-        message.push(&more);
+    Err(DirectoryRefusal::RowErrors {
+        lines: report.errors.iter().take(SHOWN).map(|e| e.line).collect(),
+        count: report.errors.len(),
     }
-    Err(ApiError::Unprocessable(format!(
-        "导入未执行，名录未作任何改动：{}",
-        message.join("；")
-    )))
+    .into())
 }
