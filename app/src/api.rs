@@ -64,6 +64,13 @@ impl ApiError {
         self.refusal().map(|r| crate::refusal::words(r, locale))
     }
 
+    /// What the user reads about a refusal beyond its class: the app's words for its typed
+    /// reason or, for a refusal the server has not typed yet, the server's message.
+    pub fn detail(&self, locale: crate::i18n::Locale) -> Option<String> {
+        self.refusal_words(locale)
+            .or_else(|| self.server_message().map(str::to_owned))
+    }
+
     /// The message to show the user.
     pub fn msg(&self) -> Msg {
         match self {

@@ -6,19 +6,39 @@
 use crate::i18n::Locale;
 use chafang_domain::refusal::Refusal;
 
-mod input;
-mod sign_in;
-mod upload;
-mod visit;
-// Exports and a unit's steps on a finding.
+mod campaign;
 mod case;
+mod commitment;
+mod directory;
+mod document;
+mod enrol;
+mod input;
+mod merge;
+mod query;
+mod register;
 mod report;
+mod roster;
+mod scoring;
+mod sign_in;
+mod store;
+mod upload;
+mod user;
+mod visit;
+mod webhook;
 
 /// The Chinese or the English of a text, by locale.
 pub(crate) fn pick(locale: Locale, zh: String, en: String) -> String {
     match locale {
         Locale::Zh => zh,
         Locale::En => en,
+    }
+}
+
+/// The Chinese or the English of a fixed text, by locale.
+pub(crate) fn say(locale: Locale, zh: &str, en: &str) -> String {
+    match locale {
+        Locale::Zh => zh.to_owned(),
+        Locale::En => en.to_owned(),
     }
 }
 
@@ -39,8 +59,21 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Visit(r) => visit::words(r, locale),
         Refusal::Upload(r) => upload::words(r, locale),
         Refusal::SignIn(r) => sign_in::words(r, locale),
-        Refusal::Report(r) => report::words(r, locale),
         Refusal::Case(r) => case::words(r, locale),
+        Refusal::Campaign(r) => campaign::words(r, locale),
+        Refusal::Roster(r) => roster::words(r, locale),
+        Refusal::User(r) => user::words(r, locale),
+        Refusal::Enrol(r) => enrol::words(r, locale),
+        Refusal::Directory(r) => directory::words(r, locale),
+        Refusal::Merge(r) => merge::words(r, locale),
+        Refusal::Register(r) => register::words(r, locale),
+        Refusal::Commitment(r) => commitment::words(r, locale),
+        Refusal::Document(r) => document::words(r, locale),
+        Refusal::Report(r) => report::words(r, locale),
+        Refusal::Scoring(r) => scoring::words(r, locale),
+        Refusal::Webhook(r) => webhook::words(r, locale),
+        Refusal::Query(r) => query::words(r, locale),
+        Refusal::Store(r) => store::words(r, locale),
     }
 }
 

@@ -139,14 +139,16 @@ pub fn default_stages(year: i32) -> Vec<Stage> {
 }
 
 /// A set of stages the office may save: in order, each within itself, none overlapping.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum StagesError {
-    #[error("stage {0} ends before it starts")]
-    EndsBeforeStart(&'static str),
-    #[error("stage {0} starts before the previous stage ends")]
-    Overlap(&'static str),
-    #[error("stage {0} is not inside the year {1}")]
-    OutsideYear(&'static str, i32),
+    #[error("stage {} ends before it starts", .stage.as_str())]
+    EndsBeforeStart { stage: StageKind },
+    #[error("stage {} starts before the previous stage ends", .stage.as_str())]
+    Overlap { stage: StageKind },
+    #[error("stage {} is not inside the year {year}", .stage.as_str())]
+    OutsideYear { stage: StageKind, year: i32 },
     #[error(
         "a year has its four stages once each and in order: mobilisation, self_inspection, \
          appraisal_rectification, summary"
@@ -158,10 +160,10 @@ pub enum StagesError {
 pub fn check_stages(stages: &[Stage]) -> Result<(), StagesError> {
     for (i, s) in stages.iter().enumerate() {
         if s.ends_on < s.starts_on {
-            return Err(StagesError::EndsBeforeStart(s.kind.as_str()));
+            return Err(StagesError::EndsBeforeStart { stage: s.kind });
         }
         if i > 0 && s.starts_on <= stages[i - 1].ends_on {
-            return Err(StagesError::Overlap(s.kind.as_str()));
+            return Err(StagesError::Overlap { stage: s.kind });
         }
     }
     Ok(())
@@ -178,7 +180,10 @@ pub fn check_calendar(year: i32, stages: &[Stage]) -> Result<(), StagesError> {
         .iter()
         .find(|s| s.starts_on.year() != year || s.ends_on.year() != year)
     {
-        Some(s) => Err(StagesError::OutsideYear(s.kind.as_str(), year)),
+        Some(s) => Err(StagesError::OutsideYear {
+            stage: s.kind,
+            year,
+        }),
         None => Ok(()),
     }
 }
@@ -267,14 +272,19 @@ impl Deadlines {
 }
 
 /// What is wrong with a year's plan.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum CampaignError {
     #[error("a campaign year is between {} and {}", YEARS.start(), YEARS.end())]
     Year,
     #[error(transparent)]
     Stages(#[from] StagesError),
-    #[error("criteria set {0}: {1}")]
-    Criteria(&'static str, CriteriaError),
+    #[error("criteria set {}: {error}", .set.as_str())]
+    Criteria {
+        set: CriteriaSetKind,
+        error: CriteriaError,
+    },
     #[error("a year has exactly one department and one industry criteria set")]
     CriteriaSets,
     #[error(transparent)]
@@ -326,7 +336,10 @@ impl CampaignPlan {
             return Err(CampaignError::CriteriaSets);
         }
         for (kind, set) in &self.criteria {
-            check_set(set).map_err(|e| CampaignError::Criteria(kind.as_str(), e))?;
+            check_set(set).map_err(|e| CampaignError::Criteria {
+                set: *kind,
+                error: e,
+            })?;
         }
         self.quota_rules.check()?;
         self.deadlines.check()?;
@@ -344,7 +357,10 @@ impl CampaignPlan {
             return Err(CampaignError::Year);
         }
         for ((kind, old), (_, set)) in self.criteria.iter().zip(&new.criteria) {
-            check_edit(old, set).map_err(|e| CampaignError::Criteria(kind.as_str(), e))?;
+            check_edit(old, set).map_err(|e| CampaignError::Criteria {
+                set: *kind,
+                error: e,
+            })?;
         }
         Ok(())
     }
@@ -386,13 +402,17 @@ mod tests {
         stages[1].starts_on = date!(2026 - 07 - 01);
         assert_eq!(
             check_stages(&stages),
-            Err(StagesError::Overlap("self_inspection"))
+            Err(StagesError::Overlap {
+                stage: StageKind::SelfInspection
+            })
         );
         let mut stages = default_stages(2026);
         stages[0].ends_on = date!(2026 - 04 - 01);
         assert_eq!(
             check_stages(&stages),
-            Err(StagesError::EndsBeforeStart("mobilisation"))
+            Err(StagesError::EndsBeforeStart {
+                stage: StageKind::Mobilisation
+            })
         );
     }
 
@@ -413,13 +433,19 @@ mod tests {
         assert_eq!(check_calendar(2026, &default_stages(2026)), Ok(()));
         assert_eq!(
             check_calendar(2027, &default_stages(2026)),
-            Err(StagesError::OutsideYear("mobilisation", 2027))
+            Err(StagesError::OutsideYear {
+                stage: StageKind::Mobilisation,
+                year: 2027
+            })
         );
         let mut spills = default_stages(2026);
         spills[3].ends_on = date!(2027 - 01 - 05);
         assert_eq!(
             check_calendar(2026, &spills),
-            Err(StagesError::OutsideYear("summary", 2026))
+            Err(StagesError::OutsideYear {
+                stage: StageKind::Summary,
+                year: 2026
+            })
         );
         let mut three = default_stages(2026);
         three.pop();
@@ -479,10 +505,12 @@ mod tests {
         dropped.criteria[0].1.pop();
         assert_eq!(
             plan.check_edit(&dropped),
-            Err(CampaignError::Criteria(
-                "department",
-                CriteriaError::Removed("courteous_service".into())
-            ))
+            Err(CampaignError::Criteria {
+                set: CriteriaSetKind::Department,
+                error: CriteriaError::Removed {
+                    code: "courteous_service".into()
+                }
+            })
         );
         let mut moved = plan.clone();
         moved.year = 2027;

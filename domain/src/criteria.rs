@@ -79,18 +79,20 @@ pub const MAX_CODE_CHARS: usize = 64;
 pub const MAX_NAME_CHARS: usize = 64;
 
 /// What is wrong with an edited criteria set.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum CriteriaError {
     #[error("a set has 1 to {MAX_CRITERIA} criteria")]
     Count,
-    #[error("code {0:?} is not 1 to {MAX_CODE_CHARS} lowercase letters, digits or '_' starting with a letter")]
-    Code(String),
-    #[error("code {0:?} appears twice")]
-    DuplicateCode(String),
-    #[error("criterion {0:?} needs a Chinese and an English name of at most {MAX_NAME_CHARS} characters")]
-    Name(String),
-    #[error("criterion {0:?} cannot be removed: findings refer to criteria by their code")]
-    Removed(String),
+    #[error("code {code:?} is not 1 to {MAX_CODE_CHARS} lowercase letters, digits or '_' starting with a letter")]
+    Code { code: String },
+    #[error("code {code:?} appears twice")]
+    DuplicateCode { code: String },
+    #[error("criterion {code:?} needs a Chinese and an English name of at most {MAX_NAME_CHARS} characters")]
+    Name { code: String },
+    #[error("criterion {code:?} cannot be removed: findings refer to criteria by their code")]
+    Removed { code: String },
 }
 
 fn code_ok(code: &str) -> bool {
@@ -114,13 +116,19 @@ pub fn check_set(criteria: &[Criterion]) -> Result<(), CriteriaError> {
     }
     for (i, c) in criteria.iter().enumerate() {
         if !code_ok(&c.code) {
-            return Err(CriteriaError::Code(c.code.clone()));
+            return Err(CriteriaError::Code {
+                code: c.code.clone(),
+            });
         }
         if criteria[..i].iter().any(|d| d.code == c.code) {
-            return Err(CriteriaError::DuplicateCode(c.code.clone()));
+            return Err(CriteriaError::DuplicateCode {
+                code: c.code.clone(),
+            });
         }
         if !name_ok(&c.name_zh) || !name_ok(&c.name_en) {
-            return Err(CriteriaError::Name(c.code.clone()));
+            return Err(CriteriaError::Name {
+                code: c.code.clone(),
+            });
         }
     }
     Ok(())
@@ -132,7 +140,9 @@ pub fn check_set(criteria: &[Criterion]) -> Result<(), CriteriaError> {
 pub fn check_edit(old: &[Criterion], new: &[Criterion]) -> Result<(), CriteriaError> {
     check_set(new)?;
     match old.iter().find(|o| !new.iter().any(|n| n.code == o.code)) {
-        Some(gone) => Err(CriteriaError::Removed(gone.code.clone())),
+        Some(gone) => Err(CriteriaError::Removed {
+            code: gone.code.clone(),
+        }),
         None => Ok(()),
     }
 }
@@ -159,13 +169,17 @@ mod tests {
         dropped.remove(3);
         assert_eq!(
             check_edit(&old, &dropped),
-            Err(CriteriaError::Removed("efficiency".into()))
+            Err(CriteriaError::Removed {
+                code: "efficiency".into()
+            })
         );
         let mut recoded = old.clone();
         recoded[0].code = "lawful".into();
         assert_eq!(
             check_edit(&old, &recoded),
-            Err(CriteriaError::Removed("lawful_administration".into()))
+            Err(CriteriaError::Removed {
+                code: "lawful_administration".into()
+            })
         );
     }
 
@@ -184,18 +198,18 @@ mod tests {
         for bad in ["", "A", "1a", "a-b", "a b", "依法"] {
             assert_eq!(
                 check_set(&[c(bad, "甲")]),
-                Err(CriteriaError::Code(bad.into())),
+                Err(CriteriaError::Code { code: bad.into() }),
                 "{bad:?}"
             );
         }
         assert_eq!(
             check_set(&[c("a", "甲"), c("a", "乙")]),
-            Err(CriteriaError::DuplicateCode("a".into()))
+            Err(CriteriaError::DuplicateCode { code: "a".into() })
         );
         for bad in ["", "  ", " 甲", &"名".repeat(MAX_NAME_CHARS + 1)] {
             assert_eq!(
                 check_set(&[c("a", bad)]),
-                Err(CriteriaError::Name("a".into()))
+                Err(CriteriaError::Name { code: "a".into() })
             );
         }
     }

@@ -250,14 +250,16 @@ impl Rating {
 }
 
 /// Why a step is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum StepError {
-    #[error("{0:?} may not take the step {1:?}")]
-    WrongActor(Actor, Step),
-    #[error("the step {1:?} is not possible in state {0:?}")]
-    NotNow(CaseState, Step),
-    #[error("the step {0:?} needs the answer being judged")]
-    NoAnswer(Step),
+    #[error("{actor:?} may not take the step {step:?}")]
+    WrongActor { actor: Actor, step: Step },
+    #[error("the step {step:?} is not possible in state {state:?}")]
+    NotNow { state: CaseState, step: Step },
+    #[error("the step {step:?} needs the answer being judged")]
+    NoAnswer { step: Step },
 }
 
 /// The state a step leads to from `state`, taken by `actor`. `answer` is the kind of the answer
@@ -271,7 +273,7 @@ pub fn next(
 ) -> Result<CaseState, StepError> {
     use CaseState as S;
     if step.actor() != actor {
-        return Err(StepError::WrongActor(actor, step));
+        return Err(StepError::WrongActor { actor, step });
     }
     let to = match (state, step) {
         (S::Submitted, Step::Edit | Step::Reroute) => S::Submitted,
@@ -285,7 +287,7 @@ pub fn next(
         (S::Answered, Step::Accept) => match answer {
             Some(kind) if kind.leaves_work() => S::Rectifying,
             Some(_) => S::Closed,
-            None => return Err(StepError::NoAnswer(step)),
+            None => return Err(StepError::NoAnswer { step }),
         },
         (S::Answered, Step::Return) => S::Acknowledged,
         (S::Rectifying, Step::ReportCompletion) => S::CompletionReported,
@@ -295,7 +297,7 @@ pub fn next(
             S::Answered | S::Rectifying | S::CompletionReported,
             Step::Rate | Step::RequestLookBack,
         ) => state,
-        _ => return Err(StepError::NotNow(state, step)),
+        _ => return Err(StepError::NotNow { state, step }),
     };
     Ok(to)
 }
@@ -391,7 +393,9 @@ pub const MAX_MILESTONE_TEXT: usize = 200;
 pub const MAX_COMMIT_DAYS: i64 = 5 * 366;
 
 /// Why an answer is refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum AnswerError {
     #[error("the answer needs text")]
     EmptyText,
@@ -561,11 +565,17 @@ mod tests {
     fn only_the_right_actor_may_take_each_step() {
         assert_eq!(
             next(CaseState::Submitted, Step::Release, Actor::Unit, None),
-            Err(StepError::WrongActor(Actor::Unit, Step::Release))
+            Err(StepError::WrongActor {
+                actor: Actor::Unit,
+                step: Step::Release
+            })
         );
         assert_eq!(
             next(CaseState::Released, Step::Acknowledge, Actor::Office, None),
-            Err(StepError::WrongActor(Actor::Office, Step::Acknowledge))
+            Err(StepError::WrongActor {
+                actor: Actor::Office,
+                step: Step::Acknowledge
+            })
         );
         assert!(next(CaseState::Answered, Step::Rate, Actor::Unit, None).is_err());
     }
@@ -574,7 +584,7 @@ mod tests {
     fn an_answer_under_judgement_is_needed_to_accept_it() {
         assert_eq!(
             next(CaseState::Answered, Step::Accept, Actor::Office, None),
-            Err(StepError::NoAnswer(Step::Accept))
+            Err(StepError::NoAnswer { step: Step::Accept })
         );
     }
 

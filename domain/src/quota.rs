@@ -80,7 +80,9 @@ impl QuotaRule {
 pub const MAX_VISITS_PER_YEAR: u32 = 366;
 
 /// A quota rule the office may not save.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, thiserror::Error, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum QuotaRuleError {
     #[error("a quota asks for 1 to {MAX_VISITS_PER_YEAR} visits a year")]
     PerYear,

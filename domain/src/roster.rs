@@ -205,7 +205,9 @@ impl Appointment {
 }
 
 /// An appointment that clashes with a new one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum ClashKind {
     /// A district appointment beside one to the team of a unit under appraisal (利益冲突).
     Interest,
@@ -214,10 +216,17 @@ pub enum ClashKind {
 }
 
 /// A new appointment that may not be made, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum Conflict {
     #[error("the term ends on {ends_on}, before it starts on {starts_on}")]
-    EndsBeforeStart { starts_on: Date, ends_on: Date },
+    EndsBeforeStart {
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        starts_on: Date,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        ends_on: Date,
+    },
     /// The new term overlaps an existing appointment it may not stand beside.
     #[error("the term overlaps the appointment of {} to {}", .with.starts_on, .with.last_day())]
     Clash { kind: ClashKind, with: Appointment },
@@ -506,7 +515,9 @@ pub struct Profile {
 }
 
 /// A profile field that cannot be kept as given.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, thiserror::Error, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum ProfileError {
     #[error("a phone number is 5–20 digits, with '+', '-', spaces or brackets")]
     Phone,

@@ -128,37 +128,103 @@ impl Default for ScoringSettings {
     }
 }
 
-/// Why settings or a survey entry are refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScoringError {
-    #[error("{0}")]
-    Settings(String),
-    #[error("{0}")]
-    Survey(String),
+/// One of the survey's two questions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyQuestion {
+    /// 满意度
+    Satisfaction,
+    /// 不正之风
+    Misconduct,
 }
 
+impl SurveyQuestion {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            SurveyQuestion::Satisfaction => "满意度",
+            SurveyQuestion::Misconduct => "不正之风",
+        }
+    }
+}
+
+/// Why settings or a survey entry are refused. `Display` is the line of an import's report;
+/// the app words the typed value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
+pub enum ScoringError {
+    #[error("{}的档次须有 1 至 {MAX_LEVELS} 个", .question.name_zh())]
+    LevelCount { question: SurveyQuestion },
+    #[error("{}的档次名称须有 1 至 {MAX_LEVEL_NAME} 个字", .question.name_zh())]
+    LevelName { question: SurveyQuestion },
+    #[error("{}的档次“{name}”重复", .question.name_zh())]
+    DuplicateLevel {
+        question: SurveyQuestion,
+        name: String,
+    },
+    #[error("{}的档次“{name}”的分值须在 0 至 1 之间", .question.name_zh())]
+    LevelValue {
+        question: SurveyQuestion,
+        name: String,
+    },
+    #[error("档次“{name}”在两题中重名，导入表格时无法区分")]
+    SameNameInBoth { name: String },
+    #[error("满意度与不正之风的权重之和须为 100%")]
+    Weights,
+    #[error("扣分不能超过问卷部分的 70 分")]
+    Deduction,
+    #[error("检查部分的起点不能超过 30 分")]
+    InspectionStart,
+    #[error("每个问题的扣分不能超过 30 分")]
+    FindingDeduction,
+    #[error("返还比例须在 0 至 100% 之间")]
+    ReturnShare,
+    #[error("{}须填 {expected} 个档次的人数，收到 {got} 个", .question.name_zh())]
+    CountsMismatch {
+        question: SurveyQuestion,
+        expected: usize,
+        got: usize,
+    },
+    #[error("{}的人数合计为 0", .question.name_zh())]
+    NoRespondents { question: SurveyQuestion },
+    #[error("人数过大")]
+    TooManyRespondents,
+    #[error("虚假服务对象条数过大")]
+    TooManyFalsified,
+}
+
+/// Most levels of a question, and the longest level name.
+pub const MAX_LEVELS: usize = 10;
+pub const MAX_LEVEL_NAME: usize = 20;
+
 impl ScoringSettings {
-    /// The checks on an edited copy; messages in Chinese, shown as they are.
+    /// The checks on an edited copy.
     pub fn check(&self) -> Result<(), ScoringError> {
-        let bad = |m: String| Err(ScoringError::Settings(m));
-        for (what, levels) in [
-            ("满意度", &self.satisfaction),
-            ("不正之风", &self.misconduct),
+        for (question, levels) in [
+            (SurveyQuestion::Satisfaction, &self.satisfaction),
+            (SurveyQuestion::Misconduct, &self.misconduct),
         ] {
-            if levels.is_empty() || levels.len() > 10 {
-                return bad(format!("{what}的档次须有 1 至 10 个"));
+            if levels.is_empty() || levels.len() > MAX_LEVELS {
+                return Err(ScoringError::LevelCount { question });
             }
             let mut seen = std::collections::HashSet::new();
             for l in levels {
                 let name = l.name.trim();
-                if name.is_empty() || name.chars().count() > 20 {
-                    return bad(format!("{what}的档次名称须有 1 至 20 个字"));
+                if name.is_empty() || name.chars().count() > MAX_LEVEL_NAME {
+                    return Err(ScoringError::LevelName { question });
                 }
                 if !seen.insert(name) {
-                    return bad(format!("{what}的档次“{name}”重复"));
+                    return Err(ScoringError::DuplicateLevel {
+                        question,
+                        name: name.to_owned(),
+                    });
                 }
                 if l.value_milli > 1000 {
-                    return bad(format!("{what}的档次“{name}”的分值须在 0 至 1 之间"));
+                    return Err(ScoringError::LevelValue {
+                        question,
+                        name: name.to_owned(),
+                    });
                 }
             }
         }
@@ -168,26 +234,25 @@ impl ScoringSettings {
             .iter()
             .find(|l| names.contains(&l.name.trim()))
         {
-            return bad(format!(
-                "档次“{}”在两题中重名，导入表格时无法区分",
-                l.name.trim()
-            ));
+            return Err(ScoringError::SameNameInBoth {
+                name: l.name.trim().to_owned(),
+            });
         }
         if u64::from(self.satisfaction_weight_pct) + u64::from(self.misconduct_weight_pct) != 100 {
-            return bad("满意度与不正之风的权重之和须为 100%".into());
+            return Err(ScoringError::Weights);
         }
         if self.deduction_cap_cp > 7000 || self.deduction_per_entry_cp > 7000 {
-            return bad("扣分不能超过问卷部分的 70 分".into());
+            return Err(ScoringError::Deduction);
         }
         let r = &self.inspection;
         if r.start_cp > 3000 {
-            return bad("检查部分的起点不能超过 30 分".into());
+            return Err(ScoringError::InspectionStart);
         }
         if r.minor_cp.max(r.serious_cp).max(r.very_serious_cp) > 3000 {
-            return bad("每个问题的扣分不能超过 30 分".into());
+            return Err(ScoringError::FindingDeduction);
         }
         if r.in_time_return_pct > 100 || r.late_return_pct > 100 {
-            return bad("返还比例须在 0 至 100% 之间".into());
+            return Err(ScoringError::ReturnShare);
         }
         Ok(())
     }
@@ -206,33 +271,36 @@ pub struct SurveyCounts {
 impl SurveyCounts {
     /// The counts fit the settings' levels and each question has an answer.
     pub fn check(&self, s: &ScoringSettings) -> Result<(), ScoringError> {
-        let bad = |m: String| Err(ScoringError::Survey(m));
-        if self.satisfaction.len() != s.satisfaction.len() {
-            return bad(format!(
-                "满意度须填 {} 个档次的人数，收到 {} 个",
-                s.satisfaction.len(),
-                self.satisfaction.len()
-            ));
-        }
-        if self.misconduct.len() != s.misconduct.len() {
-            return bad(format!(
-                "不正之风须填 {} 个档次的人数，收到 {} 个",
-                s.misconduct.len(),
-                self.misconduct.len()
-            ));
+        for (question, counts, levels) in [
+            (
+                SurveyQuestion::Satisfaction,
+                &self.satisfaction,
+                &s.satisfaction,
+            ),
+            (SurveyQuestion::Misconduct, &self.misconduct, &s.misconduct),
+        ] {
+            if counts.len() != levels.len() {
+                return Err(ScoringError::CountsMismatch {
+                    question,
+                    expected: levels.len(),
+                    got: counts.len(),
+                });
+            }
         }
         let total = |c: &[u32]| c.iter().map(|&n| u64::from(n)).sum::<u64>();
-        if total(&self.satisfaction) == 0 {
-            return bad("满意度的人数合计为 0".into());
-        }
-        if total(&self.misconduct) == 0 {
-            return bad("不正之风的人数合计为 0".into());
+        for (question, counts) in [
+            (SurveyQuestion::Satisfaction, &self.satisfaction),
+            (SurveyQuestion::Misconduct, &self.misconduct),
+        ] {
+            if total(counts) == 0 {
+                return Err(ScoringError::NoRespondents { question });
+            }
         }
         if total(&self.satisfaction) > 10_000_000 || total(&self.misconduct) > 10_000_000 {
-            return bad("人数过大".into());
+            return Err(ScoringError::TooManyRespondents);
         }
         if self.falsified_entries > 10_000 {
-            return bad("虚假服务对象条数过大".into());
+            return Err(ScoringError::TooManyFalsified);
         }
         Ok(())
     }

@@ -56,8 +56,10 @@ pub const MAX_NAME: usize = 200;
 /// The longest time limit a commitment may state, in days.
 pub const MAX_LIMIT_DAYS: u32 = 3650;
 
-/// Why a register item or a commitment is refused; the message is shown as it is.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a register item or a commitment is refused (the app words it; `Display` is for logs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum RegisterError {
     #[error("the problem needs a description of at most {MAX_TEXT} characters")]
     Description,

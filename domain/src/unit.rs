@@ -3,6 +3,7 @@
 //! windows under them, as a tree; each unit's kind (with its name in the spreadsheets the
 //! units send in), position and contacts, and the checks on a unit's record.
 
+use crate::api::SheetColumn;
 use crate::criteria::CriteriaSetKind;
 use geo_types::Point;
 use serde::{Deserialize, Serialize};
@@ -167,21 +168,25 @@ pub const PHONE_MAX_CHARS: usize = 40;
 /// The longest leading group's office entry.
 pub const LEADING_OFFICE_MAX_CHARS: usize = 200;
 
-/// What is wrong with a field of a unit's record, in words for the office.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What is wrong with a field of a unit's record, the field named by its spreadsheet column.
+/// `Display` is the import report's line (the template's headings are Chinese); the app words
+/// the typed value itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum RecordError {
     #[error("缺少单位名称")]
     MissingName,
-    #[error("{field}超过 {max} 个字")]
-    TooLong { field: &'static str, max: usize },
-    #[error("{field}含有控制字符")]
-    ControlCharacter { field: &'static str },
-    #[error("{field}“{value}”不像电话号码（只能有数字、空格、+-()/、和“转”）")]
-    Phone { field: &'static str, value: String },
+    #[error("{}超过 {max} 个字", .field.header_zh())]
+    TooLong { field: SheetColumn, max: usize },
+    #[error("{}含有控制字符", .field.header_zh())]
+    ControlCharacter { field: SheetColumn },
+    #[error("{}“{value}”不像电话号码（只能有数字、空格、+-()/、和“转”）", .field.header_zh())]
+    Phone { field: SheetColumn, value: String },
 }
 
 /// Checks a text field: at most `max` characters and no control characters.
-pub fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), RecordError> {
+pub fn check_text(field: SheetColumn, value: &str, max: usize) -> Result<(), RecordError> {
     if value.chars().count() > max {
         return Err(RecordError::TooLong { field, max });
     }
@@ -196,7 +201,7 @@ pub fn check_unit_name(name: &str) -> Result<(), RecordError> {
     if name.trim().is_empty() {
         return Err(RecordError::MissingName);
     }
-    check_text("单位名称", name, UNIT_NAME_MAX_CHARS)
+    check_text(SheetColumn::Name, name, UNIT_NAME_MAX_CHARS)
 }
 
 /// Full-width ASCII characters (`１３８`, `－`, `（`) and the ideographic space as their plain
@@ -218,7 +223,7 @@ pub fn tidy_phone(text: &str) -> String {
 
 /// Checks a phone entry: empty, or digits with the separators people write (`0571-8765 4321`,
 /// `+86 138…`, `(0571)…`, `…转 802`, two numbers split by `/` or `、`), at least one digit.
-pub fn check_phone(field: &'static str, value: &str) -> Result<(), RecordError> {
+pub fn check_phone(field: SheetColumn, value: &str) -> Result<(), RecordError> {
     check_text(field, value, PHONE_MAX_CHARS)?;
     let allowed = |c: char| c.is_ascii_digit() || " +-()（）/、,，转".contains(c);
     if value.is_empty() || (value.chars().all(allowed) && value.chars().any(|c| c.is_ascii_digit()))
@@ -246,12 +251,20 @@ impl UnitContacts {
 
     /// Checks every field; the first problem is returned.
     pub fn check(&self) -> Result<(), RecordError> {
-        check_text("负责人", &self.head_name, PERSON_NAME_MAX_CHARS)?;
-        check_phone("负责人电话", &self.head_phone)?;
-        check_text("联络员", &self.liaison_name, PERSON_NAME_MAX_CHARS)?;
-        check_phone("联络员电话", &self.liaison_phone)?;
         check_text(
-            "领导小组办公室",
+            SheetColumn::HeadName,
+            &self.head_name,
+            PERSON_NAME_MAX_CHARS,
+        )?;
+        check_phone(SheetColumn::HeadPhone, &self.head_phone)?;
+        check_text(
+            SheetColumn::LiaisonName,
+            &self.liaison_name,
+            PERSON_NAME_MAX_CHARS,
+        )?;
+        check_phone(SheetColumn::LiaisonPhone, &self.liaison_phone)?;
+        check_text(
+            SheetColumn::LeadingOffice,
             &self.leading_office,
             LEADING_OFFICE_MAX_CHARS,
         )
@@ -411,7 +424,7 @@ mod tests {
         assert!(matches!(
             bad.check(),
             Err(RecordError::Phone {
-                field: "负责人电话",
+                field: SheetColumn::HeadPhone,
                 ..
             })
         ));

@@ -22,6 +22,7 @@ use chafang_domain::api::{
 use chafang_domain::event::{
     CommitmentCreated, CommitmentFields, CommitmentRevised, CommitmentWithdrawn,
 };
+use chafang_domain::refusal::CommitmentRefusal;
 use chafang_domain::selfcheck::{check_commitment, MAX_TEXT};
 use chafang_domain::{Role, UnitId, UserId};
 use sqlx::any::AnyRow;
@@ -49,7 +50,7 @@ fn check(c: &CommitmentContent) -> Result<(), ApiError> {
         &c.fees,
         &c.complaint_channels,
     )
-    .map_err(|e| ApiError::Unprocessable(e.to_string()))
+    .map_err(|e| CommitmentRefusal::Invalid(e).into())
 }
 
 fn revision_of(row: &AnyRow) -> Result<CommitmentRevision, ApiError> {
@@ -229,7 +230,7 @@ pub async fn create(
     let mut tx = state.db.begin_write().await?;
     let all = units::list_all(&mut tx).await?;
     if !all.iter().any(|u| u.id == new.unit_id) {
-        return Err(ApiError::Unprocessable("no such unit".into()));
+        return Err(CommitmentRefusal::NoSuchUnit.into());
     }
     let id = Uuid::now_v7();
     let by = office.0.user.id;
@@ -270,7 +271,7 @@ async fn lock_in_force(conn: &mut AnyConnection, id: &str) -> Result<Uuid, ApiEr
         .await?
         .try_get("withdrawn_at")?;
     if withdrawn.is_some() {
-        return Err(ApiError::Conflict("the commitment was withdrawn".into()));
+        return Err(CommitmentRefusal::Withdrawn.into());
     }
     Ok(id)
 }
@@ -325,9 +326,7 @@ pub async fn withdraw(
     let id = lock_in_force(&mut tx, &id).await?;
     let reason = w.reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_TEXT {
-        return Err(ApiError::Unprocessable(format!(
-            "a withdrawal needs its reason, at most {MAX_TEXT} characters"
-        )));
+        return Err(CommitmentRefusal::Reason { max: MAX_TEXT }.into());
     }
     let by = office.0.user.id;
     sqlx::query(

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::api::{ErrorBody, ErrorCode, ErrorDetail};
-use chafang_domain::refusal::Refusal;
+use chafang_domain::refusal::{Refusal, StoreRefusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -109,8 +109,21 @@ refused_from!(
     chafang_domain::refusal::VisitRefusal,
     chafang_domain::refusal::UploadRefusal,
     chafang_domain::refusal::SignInRefusal,
-    chafang_domain::refusal::ReportRefusal,
     chafang_domain::refusal::CaseRefusal,
+    chafang_domain::refusal::CampaignRefusal,
+    chafang_domain::refusal::RosterRefusal,
+    chafang_domain::refusal::UserRefusal,
+    chafang_domain::refusal::EnrolRefusal,
+    chafang_domain::refusal::DirectoryRefusal,
+    chafang_domain::refusal::MergeRefusal,
+    chafang_domain::refusal::RegisterRefusal,
+    chafang_domain::refusal::CommitmentRefusal,
+    chafang_domain::refusal::DocumentRefusal,
+    chafang_domain::refusal::ReportRefusal,
+    chafang_domain::refusal::ScoringRefusal,
+    chafang_domain::refusal::WebhookRefusal,
+    chafang_domain::refusal::QueryRefusal,
+    chafang_domain::refusal::StoreRefusal,
 );
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal
@@ -162,26 +175,27 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     /// Constraint violations are the client's doing (a duplicate, a dangling reference) and
-    /// become 409 or 422; anything else is internal.
+    /// become typed refusals (409 or 422); anything else is internal.
     fn from(e: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &e {
-            match db.kind() {
-                sqlx::error::ErrorKind::UniqueViolation => {
-                    return ApiError::Conflict("a record with this identity already exists".into())
-                }
-                sqlx::error::ErrorKind::ForeignKeyViolation => {
-                    return ApiError::Unprocessable("refers to a record that does not exist".into())
-                }
-                sqlx::error::ErrorKind::CheckViolation
-                | sqlx::error::ErrorKind::NotNullViolation => {
-                    return ApiError::Unprocessable(
-                        "the record breaks a rule of the directory".into(),
-                    )
-                }
-                _ => {}
-            }
+        match store_refusal(&e) {
+            Some(r) => r.into(),
+            None => ApiError::Internal(e.into()),
         }
-        ApiError::Internal(e.into())
+    }
+}
+
+/// The refusal a constraint violation stands for, if it is one.
+pub fn store_refusal(e: &sqlx::Error) -> Option<StoreRefusal> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    match db.kind() {
+        sqlx::error::ErrorKind::UniqueViolation => Some(StoreRefusal::Duplicate),
+        sqlx::error::ErrorKind::ForeignKeyViolation => Some(StoreRefusal::Dangling),
+        sqlx::error::ErrorKind::CheckViolation | sqlx::error::ErrorKind::NotNullViolation => {
+            Some(StoreRefusal::Constraint)
+        }
+        _ => None,
     }
 }
 

@@ -267,7 +267,7 @@ async fn add_user(store: StoreArgs, args: AddUser) -> anyhow::Result<()> {
         position,
         password_stdin,
     } = args;
-    let username = Username::parse(&username).map_err(anyhow::Error::msg)?;
+    let username = Username::parse(&username).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (password, generated) = if password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;

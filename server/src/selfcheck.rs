@@ -26,6 +26,7 @@ use chafang_domain::api::{
 use chafang_domain::campaign::{default_stages, Stage, StageKind};
 use chafang_domain::event::{RegisterItemCreated, RegisterItemRevised, RegisterNothingFound};
 use chafang_domain::followup::AnswerKind;
+use chafang_domain::refusal::RegisterRefusal;
 use chafang_domain::selfcheck::{check_correction, check_item, filed_late, ProblemSource};
 use chafang_domain::UnitId;
 use sqlx::any::AnyRow;
@@ -46,8 +47,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 use crate::error::internal;
 
-fn refused(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(e.to_string())
+fn refused(e: chafang_domain::selfcheck::RegisterError) -> ApiError {
+    RegisterRefusal::Invalid(e).into()
 }
 
 fn body_of<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
@@ -292,9 +293,7 @@ pub async fn create_item(
     let body = body_of(&up)?;
     if let Some((stored_unit, year, stored)) = item_unit(&mut tx, up.id).await? {
         if stored != body || !scope.contains(&stored_unit) {
-            return Err(ApiError::Conflict(
-                "this item id was already used for other content".into(),
-            ));
+            return Err(RegisterRefusal::ItemIdTaken.into());
         }
         let item =
             item_with_history(&mut tx, &up.id.to_string(), stored_unit, year, &names).await?;
@@ -417,9 +416,7 @@ async fn is_repeat(
     if same_item && row.try_get::<String, _>("body")? == body {
         Ok(true)
     } else {
-        Err(ApiError::Conflict(
-            "this revision id was already used for other content".into(),
-        ))
+        Err(RegisterRefusal::RevisionIdTaken.into())
     }
 }
 
@@ -436,14 +433,18 @@ pub async fn nothing_found(
 ) -> Result<Json<UnitRegister>, ApiError> {
     let me = unit_scope.user.clone();
     if up.note.chars().count() > chafang_domain::selfcheck::MAX_TEXT {
-        return Err(refused("the note is too long"));
+        return Err(RegisterRefusal::NoteTooLong {
+            max: chafang_domain::selfcheck::MAX_TEXT,
+        }
+        .into());
     }
     let mut tx = state.db.begin_write().await?;
     let before = register_of(&mut tx, &unit_scope).await?;
     if !before.items.is_empty() {
-        return Err(ApiError::Conflict(
-            "the register already has items: it cannot also say nothing was found".into(),
-        ));
+        return Err(RegisterRefusal::HasItems {
+            items: before.items.len(),
+        }
+        .into());
     }
     if !before.nothing_found {
         let today = today_cst();

@@ -6,12 +6,13 @@ use crate::auth::extract::OfficeUser;
 use crate::auth::password;
 use crate::clock::now_ms;
 use crate::db::WriteTx;
-use crate::error::ApiError;
+use crate::error::{store_refusal, ApiError};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use chafang_domain::api::{UnitRef, UserView};
 use chafang_domain::event::UserCreated;
+use chafang_domain::refusal::{StoreRefusal, UserRefusal};
 use chafang_domain::role::UnitPosition;
 use chafang_domain::{Role, UnitId, UserId};
 use sqlx::any::AnyRow;
@@ -28,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct Username(String);
 
 impl Username {
-    pub fn parse(s: &str) -> Result<Username, String> {
+    pub fn parse(s: &str) -> Result<Username, UserRefusal> {
         let s = s.trim();
         let ok_len = (3..=64).contains(&s.len());
         let ok_chars = s
@@ -37,9 +38,7 @@ impl Username {
         if ok_len && ok_chars {
             Ok(Username(s.to_ascii_lowercase()))
         } else {
-            Err(format!(
-                "user name {s:?} must be 3–64 letters, digits, '.', '_' or '-'"
-            ))
+            Err(UserRefusal::BadUsername { min: 3, max: 64 })
         }
     }
 
@@ -65,12 +64,10 @@ pub async fn insert(
     user: NewUser,
 ) -> Result<UserId, ApiError> {
     if user.display_name.trim().is_empty() {
-        return Err(ApiError::Unprocessable("a display name is required".into()));
+        return Err(UserRefusal::NoDisplayName.into());
     }
     if (user.role == Role::Unit) != user.unit.is_some() {
-        return Err(ApiError::Unprocessable(
-            "unit accounts, and only they, belong to a unit".into(),
-        ));
+        return Err(UserRefusal::UnitMismatch.into());
     }
     let id = UserId::new();
     sqlx::query(
@@ -86,7 +83,14 @@ pub async fn insert(
     .bind(&user.password_hash)
     .bind(now_ms())
     .execute(&mut *conn)
-    .await?;
+    .await
+    .map_err(|e| match store_refusal(&e) {
+        Some(StoreRefusal::Duplicate) => UserRefusal::UsernameTaken {
+            username: user.username.as_str().to_owned(),
+        }
+        .into(),
+        _ => ApiError::from(e),
+    })?;
     audit::record(
         conn,
         actor,

@@ -12,9 +12,12 @@ use chafang_domain::api::{
     RemindersSent, UnitView,
 };
 use chafang_domain::campaign::{default_stages, Focus, StageKind};
-use chafang_domain::criteria::CriteriaSetKind;
+use chafang_domain::campaign::{CampaignError, StagesError};
+use chafang_domain::criteria::{CriteriaError, CriteriaSetKind};
 use chafang_domain::followup::add_working_days;
+use chafang_domain::quota::QuotaRuleError;
 use chafang_domain::quota::{MonitorTeam, Pace};
+use chafang_domain::refusal::{CampaignRefusal, Refusal};
 use chafang_domain::visit::{VisitMode, VisitUpload};
 use chafang_domain::DeviceId;
 use chafang_server::clock::{now_ms, today_cst};
@@ -182,7 +185,7 @@ async fn a_year_opens_with_the_defaults_and_the_focus_alternating() {
         );
 
         // Refusals: the same year again, and settings that break a rule.
-        let (status, _) = post_json(
+        let (status, text) = post_json(
             &s,
             &office,
             "/api/v1/office/campaigns",
@@ -190,25 +193,62 @@ async fn a_year_opens_with_the_defaults_and_the_focus_alternating() {
         )
         .await;
         assert_eq!(status, 409, "{engine:?}: the year is open already");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Campaign(CampaignRefusal::AlreadyOpen { year: this_year })
+        );
         let station = a_unit(&s, "建设工程质量监督站").await;
         let mut spills = default_stages(2040);
         spills[3].ends_on = time::macros::date!(2041 - 01 - 10);
-        for bad in [
-            json!({"year": 1999}),
-            json!({"year": 2040, "stages": spills}),
-            json!({"year": 2040, "stages": default_stages(2040)[..3]}),
-            json!({"year": 2040, "key_units": [station.id]}),
-            json!({"year": 2040, "key_units": [uuid::Uuid::new_v4()]}),
-            json!({"year": 2040, "criteria": [{"kind": "department", "criteria": [
-                {"code": "a", "name_zh": "甲", "name_en": "A"}, {"code": "a", "name_zh": "乙", "name_en": "B"}]}]}),
-            json!({"year": 2040, "quota_rules": {
-                "district": {"visits_per_year": 0, "visits_in_self_inspection": 0},
-                "department": {"visits_per_year": 4, "visits_in_self_inspection": 2}}}),
-            json!({"year": 2040, "deadlines": {"ack_days": 0, "answer_days": 10}}),
-            json!({"year": 2040, "coverage_target_pct": 0}),
+        let stray = chafang_domain::UnitId(uuid::Uuid::new_v4());
+        let invalid = |e: CampaignError| Refusal::Campaign(CampaignRefusal::Invalid(e));
+        for (bad, why) in [
+            (json!({"year": 1999}), invalid(CampaignError::Year)),
+            (
+                json!({"year": 2040, "stages": spills}),
+                invalid(CampaignError::Stages(StagesError::OutsideYear {
+                    stage: StageKind::Summary,
+                    year: 2040,
+                })),
+            ),
+            (
+                json!({"year": 2040, "stages": default_stages(2040)[..3]}),
+                invalid(CampaignError::Stages(StagesError::Kinds)),
+            ),
+            (
+                json!({"year": 2040, "key_units": [station.id]}),
+                Refusal::Campaign(CampaignRefusal::KeyUnitNotTopLevel { unit: station.id }),
+            ),
+            (
+                json!({"year": 2040, "key_units": [stray]}),
+                Refusal::Campaign(CampaignRefusal::KeyUnitNotTopLevel { unit: stray }),
+            ),
+            (
+                json!({"year": 2040, "criteria": [{"kind": "department", "criteria": [
+                    {"code": "a", "name_zh": "甲", "name_en": "A"}, {"code": "a", "name_zh": "乙", "name_en": "B"}]}]}),
+                invalid(CampaignError::Criteria {
+                    set: CriteriaSetKind::Department,
+                    error: CriteriaError::DuplicateCode { code: "a".into() },
+                }),
+            ),
+            (
+                json!({"year": 2040, "quota_rules": {
+                    "district": {"visits_per_year": 0, "visits_in_self_inspection": 0},
+                    "department": {"visits_per_year": 4, "visits_in_self_inspection": 2}}}),
+                invalid(CampaignError::Quota(QuotaRuleError::PerYear)),
+            ),
+            (
+                json!({"year": 2040, "deadlines": {"ack_days": 0, "answer_days": 10}}),
+                invalid(CampaignError::Deadlines),
+            ),
+            (
+                json!({"year": 2040, "coverage_target_pct": 0}),
+                invalid(CampaignError::CoverageTarget),
+            ),
         ] {
             let (status, text) = post_json(&s, &office, "/api/v1/office/campaigns", &bad).await;
             assert_eq!(status, 422, "{engine:?}: {bad}: {text}");
+            assert_eq!(refusal_of(&text), why, "{engine:?}: {bad}");
         }
         let (status, _) = post_json(
             &s,
@@ -436,7 +476,13 @@ async fn a_closed_year_is_frozen_and_stays_readable() {
         for (status, text) in &refused {
             assert_eq!(*status, 409, "{engine:?}: {text}");
         }
-        assert!(refused[0].1.contains("closed"), "{}", refused[0].1);
+        for (_, text) in &refused[..refused.len() - 1] {
+            assert_eq!(
+                refusal_of(text),
+                Refusal::Campaign(CampaignRefusal::Closed { year }),
+                "{engine:?}"
+            );
+        }
         assert_eq!(events(&s, &closed.id.to_string()).await.len(), chain.len());
         let read: CampaignView = s.get_json(&office, &path).await;
         assert_eq!(read, closed);
@@ -759,6 +805,13 @@ async fn the_ledger_counts_each_team_by_stage_with_coverage_and_reminders() {
             )
             .await;
             assert_eq!(status, 422, "{bad}: {text}");
+            assert!(matches!(
+                refusal_of(&text),
+                Refusal::Campaign(
+                    CampaignRefusal::NotServingMonitor { .. }
+                        | CampaignRefusal::ReminderTooLong { max: 500 }
+                )
+            ));
         }
 
         // The monitor's own ledger of this year agrees with the office's table.
@@ -884,4 +937,11 @@ async fn campaign_and_ledger_routes_answer_only_their_role() {
         assert_eq!(seen.key_units.len(), 2);
         s.stop().await;
     }
+}
+
+/// The typed refusal of an error body.
+fn refusal_of(body: &str) -> Refusal {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }

@@ -9,10 +9,11 @@
 mod common;
 
 use chafang_domain::api::{
-    paths, ImportReport, OfficeCase, RowAction, RowError, UnitEdit, UnitField, UnitRecord,
-    UnitView, IMPORT_MAX_BYTES,
+    paths, ImportReport, OfficeCase, RowAction, RowError, SheetColumn, UnitEdit, UnitField,
+    UnitRecord, UnitView, IMPORT_MAX_BYTES,
 };
-use chafang_domain::unit::{GeoPoint, UnitKind};
+use chafang_domain::refusal::{DirectoryRefusal, InputRefusal, QueryRefusal, Refusal, StoreRefusal};
+use chafang_domain::unit::{GeoPoint, RecordError, UnitKind};
 use chafang_domain::{DeviceId, UnitId};
 use common::fixtures::{a_unit, case_of_finding, submit, visit};
 use common::{engines, expect, send, TestServer};
@@ -152,6 +153,15 @@ async fn refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> Str
     v["error"]["message"].as_str().unwrap().to_owned()
 }
 
+/// The typed refusal of a response with the given status.
+async fn typed_refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> Refusal {
+    let (status, body) = send(req).await;
+    assert_eq!(status, want, "{:?}: {body}", s.engine);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
+}
+
 fn upload(
     s: &TestServer,
     client: &reqwest::Client,
@@ -254,14 +264,20 @@ async fn an_xlsx_with_a_bad_row_imports_nothing_and_imports_once_fixed() {
         assert_eq!(actions, vec![Create, Create, Update, Error, Create]);
         assert_eq!(report.rows[0].line, 3, "the title and heading come first");
         assert!(!report.applied);
-        // Confirming it anyway is refused with the same message, and writes nothing.
-        let msg = refusal(
+        // Confirming it anyway is refused naming the same row, and writes nothing.
+        let r = typed_refusal(
             &s,
             422,
             confirm(&s, &office, XLSX, &bad, &report.token).await,
         )
         .await;
-        assert!(msg.contains("第 6 行: 缺少地址"), "{msg}");
+        assert_eq!(
+            r,
+            Refusal::Input(InputRefusal::RowErrors {
+                lines: vec![6],
+                count: 1
+            })
+        );
         assert_eq!(records(&s, &office).await, before);
         assert_eq!(chain_length(&s).await, events_before);
 
@@ -357,13 +373,13 @@ async fn an_xlsx_with_a_bad_row_imports_nothing_and_imports_once_fixed() {
         // The same file again changes nothing, and the old dry run's token no longer fits.
         let again = dry_run(&s, &office, XLSX, &good).await;
         assert_eq!(actions_of(&again), vec![Unchanged; 5]);
-        let msg = refusal(
+        let r = typed_refusal(
             &s,
             409,
             confirm(&s, &office, XLSX, &good, &report.token).await,
         )
         .await;
-        assert!(msg.contains("重新试导入"), "{msg}");
+        assert_eq!(r, Refusal::Directory(DirectoryRefusal::ChangedSinceDryRun));
         s.stop().await;
     }
 }
@@ -711,15 +727,18 @@ async fn a_confirmation_refused_by_the_database_writes_nothing() {
         }
         let before = records(&s, &office).await;
         let events_before = chain_length(&s).await;
-        let msg = refusal(
+        let r = typed_refusal(
             &s,
             409,
             confirm(&s, &office, "text/csv", &bytes, &report.token).await,
         )
         .await;
-        assert!(
-            msg.contains("第 4 行") && msg.contains("整个导入已撤销"),
-            "{msg}"
+        assert_eq!(
+            r,
+            Refusal::Directory(DirectoryRefusal::ImportRowRefused {
+                line: 4,
+                store: StoreRefusal::Duplicate
+            })
         );
         assert_eq!(records(&s, &office).await, before);
         assert_eq!(chain_length(&s).await, events_before);
@@ -749,15 +768,30 @@ async fn a_confirmation_refused_by_the_database_writes_nothing() {
         .await;
         let before = records(&s, &office).await;
         let events_before = chain_length(&s).await;
-        let msg = refusal(
+        let r = typed_refusal(
             &s,
             422,
             confirm(&s, &office, "text/csv", &bytes, &report.token).await,
         )
         .await;
-        assert!(msg.contains("已有名为“审批窗口”的单位"), "{msg}");
+        assert_eq!(
+            r,
+            Refusal::Input(InputRefusal::RowErrors {
+                lines: vec![2],
+                count: 1
+            })
+        );
         assert_eq!(records(&s, &office).await, before);
         assert_eq!(chain_length(&s).await, events_before);
+        // A new dry run names the collision on that row.
+        let again = dry_run(&s, &office, "text/csv", &bytes).await;
+        assert_eq!(again.errors.len(), 1, "{:?}", again.errors);
+        assert_eq!(again.errors[0].line, 2);
+        assert!(
+            again.errors[0].message.contains("已有名为“审批窗口”的单位"),
+            "{:?}",
+            again.errors
+        );
         s.stop().await;
     }
 }
@@ -818,13 +852,24 @@ async fn contacts_are_edited_on_the_record_and_shown_to_the_unit_itself() {
             liaison_phone: Some("找办公室".into()),
             ..Default::default()
         };
-        let msg = refusal(&s, 422, office.patch(s.url(&path)).json(&bad_phone)).await;
-        assert!(msg.contains("联络员电话"), "{msg}");
+        let r = typed_refusal(&s, 422, office.patch(s.url(&path)).json(&bad_phone)).await;
+        assert_eq!(
+            r,
+            Refusal::Directory(DirectoryRefusal::Record(RecordError::Phone {
+                field: SheetColumn::LiaisonPhone,
+                value: "找办公室".into()
+            }))
+        );
         let taken = UnitEdit {
             name: Some("区科技局".into()),
             ..Default::default()
         };
-        refusal(&s, 409, office.patch(s.url(&path)).json(&taken)).await;
+        assert_eq!(
+            typed_refusal(&s, 409, office.patch(s.url(&path)).json(&taken)).await,
+            Refusal::Directory(DirectoryRefusal::NameTaken {
+                name: "区科技局".into()
+            })
+        );
 
         // The unit sees its own record and those under it; another unit does not.
         let head = s.login("unit01").await;
@@ -846,18 +891,26 @@ async fn bad_files_are_refused_in_words_and_only_the_office_reaches_the_routes()
         for (bytes, says) in [
             (Vec::new(), "空的"),
             (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "不是"),
-            (
-                "名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
-                "找不到标题行",
-            ),
-            (
-                "单位名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
-                "上级单位、类型",
-            ),
             (b"PK\x03\x04not really a zip".to_vec(), "xlsx"),
         ] {
             let msg = refusal(&s, 422, upload(&s, &office, dry, "text/csv", bytes)).await;
             assert!(msg.contains(says), "{msg}");
+        }
+        // A heading the template does not have is refused by what it lacks.
+        for (bytes, why) in [
+            (
+                "名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
+                DirectoryRefusal::NoHeading,
+            ),
+            (
+                "单位名称,地址\n区统计局,城关\n".as_bytes().to_vec(),
+                DirectoryRefusal::MissingColumns {
+                    columns: vec![SheetColumn::Parent, SheetColumn::Kind],
+                },
+            ),
+        ] {
+            let r = typed_refusal(&s, 422, upload(&s, &office, dry, "text/csv", bytes)).await;
+            assert_eq!(r, Refusal::Directory(why), "{:?}", s.engine);
         }
         let (status, _) = send(upload(
             &s,
@@ -884,10 +937,18 @@ async fn bad_files_are_refused_in_words_and_only_the_office_reaches_the_routes()
         assert!(report.errors.is_empty(), "{:?}", &report.errors[..1]);
         assert_eq!(report.creates, 3001);
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
-        let (status, _) =
-            send(office.get(s.url(&format!("{}?format=pdf", paths::OFFICE_DIRECTORY_EXPORT))))
-                .await;
-        assert_eq!(status, 400);
+        let r = typed_refusal(
+            &s,
+            400,
+            office.get(s.url(&format!("{}?format=pdf", paths::OFFICE_DIRECTORY_EXPORT))),
+        )
+        .await;
+        assert_eq!(
+            r,
+            Refusal::Query(QueryRefusal::Format {
+                given: "pdf".into()
+            })
+        );
 
         // Everyone else: 404 signed in, 401 not.
         let keji: UnitId = a_unit(&s, "区科技局").await.id;

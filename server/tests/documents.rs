@@ -14,6 +14,7 @@ mod common;
 use chafang_domain::api::{
     DocumentKind, DocumentView, IssueDocument, PublishedRanking, ScoringYear,
 };
+use chafang_domain::refusal::{DocumentRefusal, Refusal};
 use chafang_domain::visit::sha256_hex;
 use chafang_domain::{CaseId, DeviceId};
 use chafang_server::documents::fonts;
@@ -179,11 +180,19 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
         let (status, body) =
             issue(&s, &office, &req(DocumentKind::Assignment, held_case, None)).await;
         assert_eq!(status, 409, "{engine:?}: unreleased: {body}");
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Document(DocumentRefusal::NotReleased)
+        );
         release(&s, &office, &[case], false).await;
         let (status, body) = issue(&s, &office, &req(DocumentKind::Reminder, case, None)).await;
         assert_eq!(
             status, 409,
             "{engine:?}: a reminder with nothing overdue: {body}"
+        );
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Document(DocumentRefusal::NothingOverdue)
         );
         let past = today - time::Duration::days(1);
         let (status, body) = issue(
@@ -193,6 +202,13 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
         )
         .await;
         assert_eq!(status, 422, "{engine:?}: a deadline in the past: {body}");
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Document(DocumentRefusal::DeadlinePast {
+                deadline: past,
+                today
+            })
+        );
         let (status, body) = issue(
             &s,
             &office,
@@ -207,6 +223,10 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
         assert_eq!(
             status, 409,
             "{engine:?}: a bulletin before the ranking is published: {body}"
+        );
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Document(DocumentRefusal::NotPublished { year })
         );
         // A unit cannot issue.
         let (status, _) = issue(&s, &head, &req(DocumentKind::Assignment, case, None)).await;
@@ -661,4 +681,11 @@ fn the_system_fonts_are_found() {
     // The Simplified Chinese face of the collection: it has the simplified forms.
     assert!(found.body.metrics().glyph('国') != 0);
     assert!(found.bold.metrics().glyph('书') != 0);
+}
+
+/// The typed refusal of an error body.
+fn refusal_of(body: &str) -> Refusal {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }

@@ -7,6 +7,7 @@
 mod common;
 
 use chafang_domain::api::{paths, Enrolment, Me, UserView};
+use chafang_domain::refusal::{EnrolRefusal, Refusal};
 use chafang_domain::UserId;
 use chafang_server::{audit, demo, Engine};
 use common::fixtures::same_origin;
@@ -329,7 +330,10 @@ async fn a_weak_password_or_a_foreign_origin_does_not_spend_the_code() {
         let e = issue(&s, &office, monitor).await;
         let res = enrol(&s, &s.client(), &e.code, "short").await;
         assert_eq!(res.status(), 422, "{engine:?}");
-        assert_eq!(error_code(res).await, "unprocessable");
+        assert!(matches!(
+            refusal_of(res).await,
+            Refusal::Enrol(EnrolRefusal::WeakPassword { .. })
+        ));
         let res = s
             .client()
             .post(s.url(paths::ENROL))
@@ -348,6 +352,10 @@ async fn a_weak_password_or_a_foreign_origin_does_not_spend_the_code() {
             .await
             .unwrap();
         assert_eq!(res.status(), 400, "{engine:?}");
+        assert_eq!(
+            refusal_of(res).await,
+            Refusal::Enrol(EnrolRefusal::CodeAndPassword)
+        );
         // The same origin passes, with the code still unspent.
         let res = s
             .client()
@@ -462,6 +470,10 @@ async fn only_the_office_issues_codes_and_only_for_active_monitors() {
         for hours in [0, 73] {
             let res = issue_raw(&s, &office, monitor, json!({"valid_hours": hours})).await;
             assert_eq!(res.status(), 422, "{engine:?}: {hours} hours");
+            assert_eq!(
+                refusal_of(res).await,
+                Refusal::Enrol(EnrolRefusal::ValidHours { min: 1, max: 72 })
+            );
         }
         for hours in [1, 72] {
             let before = chafang_server::clock::now_ms();
@@ -547,4 +559,12 @@ async fn both_routes_are_in_the_openapi_document() {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }
     s.stop().await;
+}
+
+/// The typed refusal of an error response.
+async fn refusal_of(res: Response) -> Refusal {
+    let body = res.text().await.unwrap();
+    let v: Value = serde_json::from_str(&body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }

@@ -9,7 +9,9 @@ use chafang_domain::api::{
     AnswerUpload, CompletionUpload, MyFinding, OfficeCase, OfficeCaseRow, OfficeDashboard,
     OfficeStep, ReleaseRequest, ReleaseResult, UnitCase, UnitStep, Verdict,
 };
-use chafang_domain::followup::{AnswerKind, CaseState, Milestone, Rating, Step};
+use chafang_domain::followup::{AnswerKind, CaseState, Milestone, Rating, Step, StepError};
+use chafang_domain::refusal::case::CaseText;
+use chafang_domain::refusal::{CaseRefusal, Refusal};
 use chafang_domain::visit::{sha256_hex, VisitMode, VisitUpload};
 use chafang_domain::{AnswerId, CaseId, DeviceId};
 use common::fixtures::{a_unit, jpeg, photo_ref, put_photo, submit, visit};
@@ -39,6 +41,22 @@ async fn post_status(
     let res = client.post(s.url(path)).json(body).send().await.unwrap();
     let status = res.status().as_u16();
     (status, error_code(res).await)
+}
+
+/// A refused POST: its status and the typed refusal of its body.
+async fn post_refused(
+    s: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    body: &impl serde::Serialize,
+) -> (u16, Refusal) {
+    let res = client.post(s.url(path)).json(body).send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let r = serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {text}"));
+    (status, r)
 }
 
 /// The inbox case opened by a visit's only finding.
@@ -134,7 +152,7 @@ async fn a_finding_goes_from_the_phone_to_the_unit_and_back_to_closed() {
         .await;
         assert_eq!(done.released, vec![id]);
         // Releasing twice is refused: it is no longer in the inbox.
-        let (status, _) = post_status(
+        let (status, why) = post_refused(
             &s,
             &office,
             "/api/v1/office/releases",
@@ -142,6 +160,13 @@ async fn a_finding_goes_from_the_phone_to_the_unit_and_back_to_closed() {
         )
         .await;
         assert_eq!(status, 409);
+        assert_eq!(
+            why,
+            Refusal::Case(CaseRefusal::Step(StepError::NotNow {
+                state: CaseState::Released,
+                step: Step::Release
+            }))
+        );
 
         // The unit sees the edited words, one photo, its deadline; another unit sees nothing.
         let list: Vec<UnitCase> = s.get_json(&head, "/api/v1/unit/findings").await;
@@ -539,7 +564,7 @@ async fn review_merges_reroutes_rejects_and_covert_findings_need_a_deliberate_re
         assert_eq!(rejected.row.state, CaseState::Rejected);
         let mine = my_finding(&s, &m3, c).await;
         assert_eq!(mine.reject_reason.as_deref(), Some("不属于评议范围"));
-        let (status, _) = post_status(
+        let (status, why) = post_refused(
             &s,
             &office,
             &format!("/api/v1/office/findings/{c}/steps"),
@@ -547,6 +572,12 @@ async fn review_merges_reroutes_rejects_and_covert_findings_need_a_deliberate_re
         )
         .await;
         assert_eq!(status, 422, "an empty reason is refused");
+        assert_eq!(
+            why,
+            Refusal::Case(CaseRefusal::EmptyText {
+                field: CaseText::Reason
+            })
+        );
         let reopened: OfficeCase = post(
             &s,
             &office,
@@ -565,7 +596,7 @@ async fn review_merges_reroutes_rejects_and_covert_findings_need_a_deliberate_re
         let m4 = s.login("monitor08").await;
         assert_eq!(submit(&s, &m4, &covert).await.status(), 201);
         let d = case_of(&s, &office, &covert).await.row.id;
-        let (status, _) = post_status(
+        let (status, why) = post_refused(
             &s,
             &office,
             "/api/v1/office/releases",
@@ -573,6 +604,10 @@ async fn review_merges_reroutes_rejects_and_covert_findings_need_a_deliberate_re
         )
         .await;
         assert_eq!(status, 422);
+        assert_eq!(
+            why,
+            Refusal::Case(CaseRefusal::CovertNeedsConsent { case: d })
+        );
         let still: OfficeCase = s
             .get_json(&office, &format!("/api/v1/office/findings/{a}"))
             .await;

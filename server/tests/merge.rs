@@ -9,6 +9,7 @@ mod common;
 use chafang_domain::api::{
     paths, OfficeCase, OfficeRegister, UnitCase, UnitMerge, UnitRecord, UnitStep, UnitView,
 };
+use chafang_domain::refusal::{MergeRefusal, Refusal};
 use chafang_domain::{DeviceId, UnitId};
 use common::fixtures::{a_unit, case_of_finding, post_json, release, submit, unit_step, visit};
 use common::{engines, TestServer};
@@ -140,14 +141,14 @@ async fn bad_merges_are_refused_in_words_and_write_nothing() {
         let station = a_unit(&s, "建设工程质量监督站").await;
         let other = a_unit(&s, "区科技局").await;
         let cases = [
-            (department.id, department.id, 422, "它自己"),
-            (station.id, other.id, 422, "一级单位"),
-            (department.id, UnitId::new(), 422, "not in the directory"),
+            (department.id, department.id, MergeRefusal::IntoItself),
+            (station.id, other.id, MergeRefusal::OtherLevel),
+            (department.id, UnitId::new(), MergeRefusal::NoSurvivor),
         ];
-        for (from, into, want, words) in cases {
+        for (from, into, why) in cases {
             let (status, body) = merge(&s, &office, from, into).await;
-            assert_eq!(status, want, "{engine:?}: {body}");
-            assert!(body.contains(words), "{engine:?}: {body}");
+            assert_eq!(status, 422, "{engine:?}: {body}");
+            assert_eq!(refusal_of(&body), Refusal::Merge(why), "{engine:?}");
         }
         // Into a unit that was itself merged away: name the one it went to.
         let (status, _) = merge(&s, &office, other.id, department.id).await;
@@ -155,11 +156,23 @@ async fn bad_merges_are_refused_in_words_and_write_nothing() {
         let third = a_unit(&s, "区民政局").await;
         let (status, body) = merge(&s, &office, third.id, other.id).await;
         assert_eq!(status, 422, "{engine:?}: {body}");
-        assert!(body.contains("区建设局"), "{engine:?}: {body}");
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Merge(MergeRefusal::SurvivorMerged {
+                survivor: "区科技局".into(),
+                merged_into: Some("区建设局".into())
+            }),
+            "{engine:?}"
+        );
         // A reason is required.
         let body = serde_json::json!({"into": department.id, "reason": "  "});
-        let (status, _) = post_json(&s, &office, &paths::office_unit_merge(third.id), &body).await;
+        let (status, body) =
+            post_json(&s, &office, &paths::office_unit_merge(third.id), &body).await;
         assert_eq!(status, 422);
+        assert!(matches!(
+            refusal_of(&body),
+            Refusal::Merge(MergeRefusal::Reason { .. })
+        ));
         assert!(merge_events(&s, third.id).await.is_empty());
         assert!(merge_events(&s, department.id).await.is_empty());
         // Only the office merges.
@@ -168,4 +181,11 @@ async fn bad_merges_are_refused_in_words_and_write_nothing() {
         assert_eq!(status, 404);
         s.stop().await;
     }
+}
+
+/// The typed refusal of an error body.
+fn refusal_of(body: &str) -> Refusal {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }

@@ -7,9 +7,10 @@
 mod common;
 
 use chafang_domain::api::{OfficeCaseRow, NEXT_CURSOR_HEADER};
+use chafang_domain::refusal::{QueryRefusal, Refusal};
 use chafang_domain::{CaseId, DeviceId};
 use common::fixtures::{a_unit, release, visit, Phone};
-use common::{engines, error_code, TestServer};
+use common::{engines, TestServer};
 use serde_json::Value;
 
 /// GET a path as the office: the rows as JSON values and the next page's cursor, if any.
@@ -183,16 +184,23 @@ async fn bad_pages_are_refused_and_only_the_office_reads_them() {
             "/api/v1/office/findings?state=submitted&",
             "/api/v1/office/visits?",
         ] {
-            for bad in [
-                "limit=0",
-                "limit=501",
-                "limit=-3",
-                "limit=ten",
-                "limit=",
-                "limit=5&before=nonsense",
-                "limit=5&before=12.34",
-                "limit=5&before=x.0193a5a8-7f1e-7000-8000-000000000000",
-                &format!("before={cursor}"),
+            let limit = QueryRefusal::Limit { max: 500 };
+            for (bad, why) in [
+                ("limit=0", limit.clone()),
+                ("limit=501", limit.clone()),
+                ("limit=-3", limit.clone()),
+                ("limit=ten", limit.clone()),
+                ("limit=", limit.clone()),
+                ("limit=5&before=nonsense", QueryRefusal::Cursor),
+                ("limit=5&before=12.34", QueryRefusal::Cursor),
+                (
+                    "limit=5&before=x.0193a5a8-7f1e-7000-8000-000000000000",
+                    QueryRefusal::Cursor,
+                ),
+                (
+                    &format!("before={cursor}"),
+                    QueryRefusal::BeforeWithoutLimit,
+                ),
             ] {
                 let res = office
                     .get(s.url(&format!("{list}{bad}")))
@@ -200,11 +208,12 @@ async fn bad_pages_are_refused_and_only_the_office_reads_them() {
                     .await
                     .unwrap();
                 assert_eq!(res.status(), 400, "{engine:?}: {list}{bad}");
-                assert_eq!(
-                    error_code(res).await,
-                    "bad_request",
-                    "{engine:?}: {list}{bad}"
-                );
+                let body = res.text().await.unwrap();
+                let v: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(v["error"]["code"], "bad_request", "{engine:?}: {list}{bad}");
+                let r: Refusal = serde_json::from_value(v["error"]["refusal"].clone())
+                    .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"));
+                assert_eq!(r, Refusal::Query(why), "{engine:?}: {list}{bad}");
             }
             let (rows, _) = page(&s, &office, &format!("{list}limit=5&before={cursor}")).await;
             assert!(rows.len() <= 5);
@@ -215,6 +224,13 @@ async fn bad_pages_are_refused_and_only_the_office_reads_them() {
             .await
             .unwrap();
         assert_eq!(res.status(), 400, "{engine:?}: unknown state");
+        let v: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+        assert_eq!(
+            serde_json::from_value::<Refusal>(v["error"]["refusal"].clone()).unwrap(),
+            Refusal::Query(QueryRefusal::UnknownState {
+                state: "nope".into()
+            })
+        );
         for list in ["/api/v1/office/findings", "/api/v1/office/visits"] {
             for path in [
                 format!("{list}?limit=5"),

@@ -10,6 +10,7 @@ mod common;
 
 use calamine::{Data, Reader, Xlsx};
 use chafang_domain::api::{paths, ReportJob, ReportState, UnitView};
+use chafang_domain::refusal::{Refusal, ReportRefusal};
 use chafang_domain::visit::{FindingUpload, Severity, VisitMode, VisitUpload};
 use chafang_domain::{DeviceId, FindingId, UserId};
 use common::fixtures::{
@@ -609,15 +610,41 @@ async fn only_the_user_who_started_an_export_reaches_it() {
             let res = client.get(s.url(&path)).send().await.unwrap();
             assert_eq!(res.status(), 404, "{engine:?}: GET {path}");
         }
-        // Bad requests are refused in words.
-        for body in [
-            json!({"kind": "summary", "year": 1999}),
-            json!({"kind": "ledger", "year": 2025, "unit": a_unit(&s, "区建设局").await.id}),
-            json!({"kind": "registration", "year": 2025, "unit": uuid::Uuid::now_v7()}),
+        // Bad requests are refused with their typed reason.
+        for (body, why) in [
+            (json!({"kind": "summary", "year": 1999}), "year"),
+            (
+                json!({"kind": "ledger", "year": 2025, "unit": a_unit(&s, "区建设局").await.id}),
+                "no_filter",
+            ),
+            (
+                json!({"kind": "registration", "year": 2025, "unit": uuid::Uuid::now_v7()}),
+                "no_such_unit",
+            ),
         ] {
             let (status, text) = post_json(&s, &office, paths::OFFICE_REPORTS, &body).await;
             assert_eq!(status, 422, "{engine:?}: {body}: {text}");
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let r: Refusal = serde_json::from_value(v["error"]["refusal"].clone())
+                .unwrap_or_else(|e| panic!("no typed refusal ({e}): {text}"));
+            assert!(matches!(r, Refusal::Report(_)), "{r:?}");
+            assert_eq!(v["error"]["refusal"]["detail"]["reason"], why, "{text}");
         }
+        let (status, text) = post_json(
+            &s,
+            &office,
+            paths::OFFICE_REPORTS,
+            &json!({"kind": "ledger", "year": 2025, "unit": a_unit(&s, "区民政局").await.id}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            serde_json::from_value::<Refusal>(v["error"]["refusal"].clone()).unwrap(),
+            Refusal::Report(ReportRefusal::NotNarrowable {
+                kind: chafang_domain::api::ReportKind::Ledger
+            })
+        );
         let (status, _) = post_json(
             &s,
             &head,

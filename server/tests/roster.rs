@@ -11,10 +11,12 @@ use chafang_domain::api::{
     paths, AppointmentRequest, CreatedMonitor, EndService, NewMonitor, OfficeVisitRow, ProfileEdit,
     RosterEntry, RosterView, UnitTeam, UserView,
 };
+use chafang_domain::refusal::{Refusal, RosterRefusal, UserRefusal};
 use chafang_domain::roster::{default_end, Background, Profile, ServiceStatus, Team};
+use chafang_domain::roster::{ClashKind, Conflict, ProfileError};
 use chafang_domain::{DeviceId, Role, UserId};
 use common::fixtures::{a_unit, add_user, submit, visit};
-use common::{engines, error_code, expect, send, TestServer};
+use common::{engines, error_code, expect, TestServer};
 use sqlx::Row;
 use time::macros::date;
 use time::{Date, Duration};
@@ -44,16 +46,43 @@ fn new_monitor(username: &str, name: &str, background: Background, team: Team) -
     }
 }
 
-/// The message of a refusal, which must have the given status and the code `unprocessable`
-/// for a 422.
-async fn refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> String {
+/// `common::send`, and every 409 and 422 it sees carries a typed refusal.
+async fn send(req: reqwest::RequestBuilder) -> (u16, String) {
+    let (status, body) = common::send(req).await;
+    if matches!(status, 409 | 422) {
+        typed(&body);
+    }
+    (status, body)
+}
+
+/// The typed refusal of an error body.
+fn typed(body: &str) -> Refusal {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
+}
+
+/// The typed refusal of a response, which must have the given status and the code
+/// `unprocessable` for a 422.
+async fn refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> Refusal {
     let (status, body) = send(req).await;
     assert_eq!(status, want, "{:?}: {body}", s.engine);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     if want == 422 {
         assert_eq!(v["error"]["code"], "unprocessable");
     }
-    v["error"]["message"].as_str().unwrap().to_owned()
+    typed(&body)
+}
+
+/// The appointment conflict a refusal names, with the name of the unit whose team it is on.
+fn clash(r: Refusal) -> (Conflict, Option<String>) {
+    match r {
+        Refusal::Roster(RosterRefusal::Appointment {
+            conflict,
+            team_unit,
+        }) => (conflict, team_unit),
+        other => panic!("not an appointment's conflict: {other:?}"),
+    }
 }
 
 async fn create(s: &TestServer, office: &reqwest::Client, m: &NewMonitor) -> CreatedMonitor {
@@ -186,7 +215,7 @@ async fn monitors_are_created_renewed_and_edited_with_their_history_kept() {
         assert_eq!(renewed.current, vec![first]);
         assert_eq!(renewed.status, ServiceStatus::Serving);
         // The same term is renewed once only.
-        let msg = refusal(
+        let r = refusal(
             &s,
             422,
             office
@@ -194,7 +223,10 @@ async fn monitors_are_created_renewed_and_edited_with_their_history_kept() {
                 .json(&renew),
         )
         .await;
-        assert!(msg.contains("已续聘"), "{msg}");
+        assert!(
+            matches!(clash(r.clone()), (Conflict::AlreadyRenewed { with }, None) if with == second),
+            "{r:?}"
+        );
         let appointed = events(&s, m.id, "monitor.appointed").await;
         let renewals = events(&s, m.id, "monitor.renewed").await;
         assert_eq!((appointed.len(), renewals.len()), (1, 1));
@@ -236,7 +268,12 @@ async fn monitors_are_created_renewed_and_edited_with_their_history_kept() {
             email: Some("not an address".into()),
             ..Default::default()
         };
-        refusal(&s, 422, office.patch(s.url(&path)).json(&bad)).await;
+        assert_eq!(
+            refusal(&s, 422, office.patch(s.url(&path)).json(&bad)).await,
+            Refusal::Roster(RosterRefusal::Profile {
+                field: ProfileError::Email
+            })
+        );
         let again: RosterEntry = s.get_json(&office, &path).await;
         assert_eq!(again.profile.unwrap().email, "");
 
@@ -246,7 +283,10 @@ async fn monitors_are_created_renewed_and_edited_with_their_history_kept() {
             ..Default::default()
         };
         let demo_path = paths::office_roster_monitor(demo.id);
-        refusal(&s, 422, office.patch(s.url(&demo_path)).json(&only_email)).await;
+        assert_eq!(
+            refusal(&s, 422, office.patch(s.url(&demo_path)).json(&only_email)).await,
+            Refusal::Roster(RosterRefusal::FirstProfileIncomplete)
+        );
         let full = ProfileEdit {
             phone: Some("010-6512 3456".into()),
             background: Some(Background::Enterprise),
@@ -262,29 +302,46 @@ async fn monitors_are_created_renewed_and_edited_with_their_history_kept() {
         );
 
         // A taken user name is a conflict; bad fields are refused before anything is written.
-        let (status, _) = send(office.post(s.url(paths::OFFICE_ROSTER)).json(&new_monitor(
-            "li.hua",
-            "另一个李华",
-            Background::Other,
-            Team::District,
-        )))
+        let taken = refusal(
+            &s,
+            409,
+            office.post(s.url(paths::OFFICE_ROSTER)).json(&new_monitor(
+                "li.hua",
+                "另一个李华",
+                Background::Other,
+                Team::District,
+            )),
+        )
         .await;
-        assert_eq!(status, 409);
+        assert_eq!(
+            taken,
+            Refusal::User(UserRefusal::UsernameTaken {
+                username: "li.hua".into()
+            })
+        );
         let mut bad_phone = new_monitor("wang.wu", "王五", Background::Other, Team::District);
         bad_phone.profile.phone = "电话".into();
-        refusal(
-            &s,
-            422,
-            office.post(s.url(paths::OFFICE_ROSTER)).json(&bad_phone),
-        )
-        .await;
+        assert_eq!(
+            refusal(
+                &s,
+                422,
+                office.post(s.url(paths::OFFICE_ROSTER)).json(&bad_phone),
+            )
+            .await,
+            Refusal::Roster(RosterRefusal::Profile {
+                field: ProfileError::Phone
+            })
+        );
         let bad_name = new_monitor("x", "王五", Background::Other, Team::District);
-        refusal(
-            &s,
-            422,
-            office.post(s.url(paths::OFFICE_ROSTER)).json(&bad_name),
-        )
-        .await;
+        assert_eq!(
+            refusal(
+                &s,
+                422,
+                office.post(s.url(paths::OFFICE_ROSTER)).json(&bad_name),
+            )
+            .await,
+            Refusal::User(UserRefusal::BadUsername { min: 3, max: 64 })
+        );
         assert_eq!(roster(&s, &office).await.monitors.len(), 17);
         s.stop().await;
     }
@@ -321,12 +378,23 @@ async fn a_conflicting_appointment_is_refused_with_the_clash_named() {
             assert_eq!(status, 422, "{:?}: {starts_on}: {body}", s.engine);
             let v: serde_json::Value = serde_json::from_str(&body).unwrap();
             assert_eq!(v["error"]["code"], "unprocessable");
-            let msg = v["error"]["message"].as_str().unwrap();
-            assert!(msg.starts_with("利益冲突"), "{msg}");
-            assert!(
-                msg.contains("与 2026-05-01 至 2027-04-30 的区级监督员聘期重叠"),
-                "{msg}"
-            );
+            // A conflict of interest with the district term of 2026-05-01 to 2027-04-30.
+            match clash(typed(&body)) {
+                (
+                    Conflict::Clash {
+                        kind: ClashKind::Interest,
+                        with,
+                    },
+                    None,
+                ) => {
+                    assert_eq!(with.team, Team::District);
+                    assert_eq!(
+                        (with.starts_on, with.last_day()),
+                        (date!(2026 - 05 - 01), date!(2027 - 04 - 30))
+                    );
+                }
+                other => panic!("{other:?}: {body}"),
+            }
         }
         // Nothing was written by the refusals.
         let entry: RosterEntry = s
@@ -363,10 +431,25 @@ async fn a_conflicting_appointment_is_refused_with_the_clash_named() {
         )
         .await;
         assert_eq!(status, 422);
-        assert!(
-            body.contains("与 2026-05-01 至 2027-04-30 的区科技局部门监督员聘期重叠"),
-            "{body}"
-        );
+        match clash(typed(&body)) {
+            (
+                Conflict::Clash {
+                    kind: ClashKind::Interest,
+                    with,
+                },
+                Some(unit),
+            ) => {
+                assert_eq!(
+                    (with.team, unit.as_str()),
+                    (Team::Department(keji.id), "区科技局")
+                );
+                assert_eq!(
+                    (with.starts_on, with.last_day()),
+                    (date!(2026 - 05 - 01), date!(2027 - 04 - 30))
+                );
+            }
+            other => panic!("{other:?}: {body}"),
+        }
         // A second overlapping term on the same team is refused as well.
         let (status, body) = appoint(
             &s,
@@ -376,7 +459,14 @@ async fn a_conflicting_appointment_is_refused_with_the_clash_named() {
         )
         .await;
         assert_eq!(status, 422);
-        assert!(body.contains("区科技局部门监督员聘期重叠"), "{body}");
+        assert!(
+            matches!(
+                clash(typed(&body)),
+                (Conflict::Clash { kind: ClashKind::SameTeam, with }, Some(unit))
+                    if with.team == Team::Department(keji.id) && unit == "区科技局"
+            ),
+            "{body}"
+        );
         // Serving on two units' teams at once is no conflict of interest.
         let (status, body) = appoint(
             &s,
@@ -396,14 +486,27 @@ async fn a_conflicting_appointment_is_refused_with_the_clash_named() {
         );
         let (status, body) = appoint(&s, &office, d.id, &backwards).await;
         assert_eq!(status, 422);
-        assert!(body.contains("早于开始日"), "{body}");
+        assert_eq!(
+            clash(typed(&body)).0,
+            Conflict::EndsBeforeStart {
+                starts_on: date!(2028 - 05 - 01),
+                ends_on: date!(2028 - 04 - 30)
+            }
+        );
         let at_station = term(Team::Department(station.id), date!(2028 - 05 - 01), None);
-        assert_eq!(appoint(&s, &office, d.id, &at_station).await.0, 422);
+        let (status, body) = appoint(&s, &office, d.id, &at_station).await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            typed(&body),
+            Refusal::Roster(RosterRefusal::TeamNotTopLevel)
+        );
         let no_start = AppointmentRequest {
             team: Some(Team::District),
             ..Default::default()
         };
-        assert_eq!(appoint(&s, &office, d.id, &no_start).await.0, 422);
+        let (status, body) = appoint(&s, &office, d.id, &no_start).await;
+        assert_eq!(status, 422);
+        assert_eq!(clash(typed(&body)).0, Conflict::Incomplete);
         let nowhere = term(
             Team::Department(chafang_domain::UnitId::new()),
             date!(2028 - 05 - 01),

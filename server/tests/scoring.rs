@@ -14,7 +14,8 @@ use chafang_domain::api::{
     paths, Notification, NotificationKind, PublishedRanking, ScoringCheck, ScoringRow, ScoringYear,
     SurveyImportReport,
 };
-use chafang_domain::scoring::ScoringSettings;
+use chafang_domain::refusal::{Refusal, ScoringRefusal};
+use chafang_domain::scoring::{ScoringError, ScoringSettings, SurveyQuestion};
 use chafang_domain::DeviceId;
 use common::fixtures::{
     a_unit, acknowledge_and_answer, case_of_finding, jpeg, post_json, release, same_origin, submit,
@@ -157,13 +158,24 @@ async fn entries_reproduce_the_hand_computed_survey_part_and_corrections_are_rev
         bad["satisfaction"] = json!([1, 2, 3]);
         let (status, body) = post_json(&s, &office, &format!("{}/surveys", base(year)), &bad).await;
         assert_eq!(status, 422, "{engine:?}: {body}");
-        assert!(body.contains("5 个档次"), "{body}");
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Scoring(ScoringRefusal::Invalid(ScoringError::CountsMismatch {
+                question: SurveyQuestion::Satisfaction,
+                expected: 5,
+                got: 3
+            }))
+        );
         let units: Vec<chafang_domain::api::UnitView> = s.get_as("office", "/api/v1/units").await;
         let station = units.iter().find(|u| u.parent_id.is_some()).unwrap();
         let mut bad = entry.clone();
         bad["unit_id"] = json!(station.id);
-        let (status, _) = post_json(&s, &office, &format!("{}/surveys", base(year)), &bad).await;
+        let (status, body) = post_json(&s, &office, &format!("{}/surveys", base(year)), &bad).await;
         assert_eq!(status, 422);
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Scoring(ScoringRefusal::NotAppraised { year })
+        );
         let unit_user = s.login("unit01").await;
         let (status, _) =
             post_json(&s, &unit_user, &format!("{}/surveys", base(year)), &entry).await;
@@ -178,6 +190,10 @@ async fn entries_reproduce_the_hand_computed_survey_part_and_corrections_are_rev
         )
         .await;
         assert_eq!(status, 422, "{body}");
+        assert!(matches!(
+            refusal_of(&body),
+            Refusal::Scoring(ScoringRefusal::OverrideReason { .. })
+        ));
         let (status, body) = post_json(
             &s,
             &office,
@@ -210,7 +226,12 @@ async fn entries_reproduce_the_hand_computed_survey_part_and_corrections_are_rev
         let (status, body) =
             post_json(&s, &office, &format!("{}/publish", base(year)), &json!({})).await;
         assert_eq!(status, 422, "{body}");
-        assert!(body.contains("区科技局"), "{body}");
+        match refusal_of(&body) {
+            Refusal::Scoring(ScoringRefusal::MissingSurveys { units }) => {
+                assert!(units.iter().any(|u| u == "区科技局"), "{units:?}")
+            }
+            other => panic!("{other:?}"),
+        }
 
         // Settings: new weights change the figure; a bad edit is refused.
         let mut settings = ScoringSettings {
@@ -220,6 +241,10 @@ async fn entries_reproduce_the_hand_computed_survey_part_and_corrections_are_rev
         let (status, body) =
             post_json(&s, &office, &format!("{}/settings", base(year)), &settings).await;
         assert_eq!(status, 422, "{body}");
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Scoring(ScoringRefusal::Invalid(ScoringError::Weights))
+        );
         settings.misconduct_weight_pct = 40;
         let (status, body) =
             post_json(&s, &office, &format!("{}/settings", base(year)), &settings).await;
@@ -781,4 +806,11 @@ async fn a_tampered_figure_notifies_the_office_once_and_no_unit() {
         assert_eq!(keys, vec!["day", "id", "kind"], "{engine:?}: {payload}");
         s.stop().await;
     }
+}
+
+/// The typed refusal of an error body.
+fn refusal_of(body: &str) -> Refusal {
+    let v: Value = serde_json::from_str(body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }

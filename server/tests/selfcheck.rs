@@ -12,7 +12,9 @@ use chafang_domain::api::{
     paths, CampaignView, CommitmentView, OfficeRegister, RegisterItem, UnitRegister,
 };
 use chafang_domain::campaign::StageKind;
-use chafang_domain::followup::AnswerKind;
+use chafang_domain::followup::{AnswerError, AnswerKind};
+use chafang_domain::refusal::{CommitmentRefusal, Refusal, RegisterRefusal};
+use chafang_domain::selfcheck::RegisterError;
 use chafang_domain::UnitId;
 use common::fixtures::{a_unit, post_json};
 use common::{engines, TestServer};
@@ -59,6 +61,13 @@ fn item(id: Uuid, unit: Option<UnitId>, kind: AnswerKind, source: &str) -> Value
         v["unit_id"] = json!(u);
     }
     v
+}
+
+/// The typed refusal of an error body.
+fn refusal_of(body: &str) -> Refusal {
+    let v: Value = serde_json::from_str(body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }
 
 fn decode<T: serde::de::DeserializeOwned>(body: &str) -> T {
@@ -129,19 +138,33 @@ async fn units_keep_their_register_and_the_office_sees_who_filed() {
         let (status, _) = post_json(&s, &head_1, paths::UNIT_REGISTER, &body).await;
         assert_eq!(status, 200, "{engine:?}: a repeat");
         let other = item(on_station, Some(station.id), AnswerKind::Explain, "media");
-        let (status, _) = post_json(&s, &head_1, paths::UNIT_REGISTER, &other).await;
+        let (status, text) = post_json(&s, &head_1, paths::UNIT_REGISTER, &other).await;
         assert_eq!(status, 409, "{engine:?}: other content under a used id");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Register(RegisterRefusal::ItemIdTaken)
+        );
 
-        // Malformed answers are refused with a readable message.
+        // Malformed answers are refused with the rule they break.
         let mut bad = item(Uuid::new_v4(), None, AnswerKind::ByDate, "media");
         bad["answer"]["committed_by"] = Value::Null;
         let (status, text) = post_json(&s, &head_1, paths::UNIT_REGISTER, &bad).await;
         assert_eq!(status, 422, "{engine:?}");
-        assert!(text.contains("date"), "{engine:?}: {text}");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Register(RegisterRefusal::Invalid(RegisterError::Answer(
+                AnswerError::NeedsDate
+            ))),
+            "{engine:?}"
+        );
         let mut bad = item(Uuid::new_v4(), None, AnswerKind::FixedNow, "media");
         bad["description"] = json!("  ");
-        let (status, _) = post_json(&s, &head_1, paths::UNIT_REGISTER, &bad).await;
+        let (status, text) = post_json(&s, &head_1, paths::UNIT_REGISTER, &bad).await;
         assert_eq!(status, 422, "{engine:?}");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Register(RegisterRefusal::Invalid(RegisterError::Description))
+        );
 
         // A correction is a new revision; the history keeps the first one; the chain has it.
         let revision = Uuid::new_v4();
@@ -167,8 +190,12 @@ async fn units_keep_their_register_and_the_office_sees_who_filed() {
         let mut no_reason = correction.clone();
         no_reason["id"] = json!(Uuid::new_v4());
         no_reason["reason"] = json!("");
-        let (status, _) = post_json(&s, &head_1, &path, &no_reason).await;
+        let (status, text) = post_json(&s, &head_1, &path, &no_reason).await;
         assert_eq!(status, 422, "{engine:?}");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Register(RegisterRefusal::Invalid(RegisterError::Reason))
+        );
         let subject = ids[1].to_string();
         assert_eq!(events(&s, &subject, "register.item_created").await.len(), 1);
         let revised_events = events(&s, &subject, "register.item_revised").await;
@@ -250,8 +277,12 @@ async fn units_keep_their_register_and_the_office_sees_who_filed() {
                 .len(),
             1
         );
-        let (status, _) = post_json(&s, &head_1, paths::UNIT_REGISTER_NOTHING, &json!({})).await;
+        let (status, text) = post_json(&s, &head_1, paths::UNIT_REGISTER_NOTHING, &json!({})).await;
         assert_eq!(status, 409, "{engine:?}: U1 has items");
+        assert!(matches!(
+            refusal_of(&text),
+            Refusal::Register(RegisterRefusal::HasItems { items }) if items > 0
+        ));
         let after_u2: OfficeRegister = s.get_json(&office, paths::OFFICE_REGISTER).await;
         assert!(
             !after_u2.not_filed.iter().any(|r| r.id == u2.id),
@@ -311,11 +342,19 @@ async fn commitments_are_revised_and_withdrawn_with_history() {
         longer["unit_id"] = json!(u1.id);
         let (status, text) = post_json(&s, &office, paths::OFFICE_COMMITMENTS, &longer).await;
         assert_eq!(status, 422, "{engine:?}");
-        assert!(text.contains("promised"), "{engine:?}: {text}");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Commitment(CommitmentRefusal::Invalid(RegisterError::PromiseLonger)),
+            "{engine:?}"
+        );
         let mut nowhere = commitment("无主", 5, 5);
         nowhere["unit_id"] = json!(Uuid::new_v4());
-        let (status, _) = post_json(&s, &office, paths::OFFICE_COMMITMENTS, &nowhere).await;
+        let (status, text) = post_json(&s, &office, paths::OFFICE_COMMITMENTS, &nowhere).await;
         assert_eq!(status, 422, "{engine:?}");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Commitment(CommitmentRefusal::NoSuchUnit)
+        );
 
         // A revision keeps the earlier content in the history.
         let path = paths::office_commitment_revisions(made.id);
@@ -341,14 +380,23 @@ async fn commitments_are_revised_and_withdrawn_with_history() {
         // Withdrawal: a flag with the reason; gone from the list in force, kept for the office,
         // and no more changes.
         let withdraw = paths::office_commitment_withdraw(theirs.id);
-        let (status, _) = post_json(&s, &office, &withdraw, &json!({"reason": ""})).await;
+        let (status, text) = post_json(&s, &office, &withdraw, &json!({"reason": ""})).await;
         assert_eq!(status, 422, "{engine:?}");
+        assert!(matches!(
+            refusal_of(&text),
+            Refusal::Commitment(CommitmentRefusal::Reason { .. })
+        ));
         let (status, text) =
             post_json(&s, &office, &withdraw, &json!({"reason": "事项已取消"})).await;
         assert_eq!(status, 200, "{engine:?}: {text}");
         assert!(decode::<CommitmentView>(&text).withdrawn);
-        let (status, _) = post_json(&s, &office, &withdraw, &json!({"reason": "再次撤回"})).await;
+        let (status, text) =
+            post_json(&s, &office, &withdraw, &json!({"reason": "再次撤回"})).await;
         assert_eq!(status, 409, "{engine:?}");
+        assert_eq!(
+            refusal_of(&text),
+            Refusal::Commitment(CommitmentRefusal::Withdrawn)
+        );
         let again = paths::office_commitment_revisions(theirs.id);
         let (status, _) = post_json(&s, &office, &again, &commitment("科技项目立项", 20, 9)).await;
         assert_eq!(status, 409, "{engine:?}");

@@ -13,6 +13,7 @@ use axum::Router;
 use chafang_domain::api::{
     paths, DeliveryFailure, DeliveryStatus, UnitCase, WebhookDelivery, WebhookView,
 };
+use chafang_domain::refusal::{CaseRefusal, Refusal, WebhookRefusal};
 use chafang_domain::visit::VisitMode;
 use chafang_domain::DeviceId;
 use chafang_server::notifications::outbound::AllowList;
@@ -134,9 +135,10 @@ async fn only_released_cases_leave_and_as_the_unit_sees_them() {
         let u1 = a_unit(&s, "区建设局").await;
 
         // Bad endpoints are refused; a good one is registered and listed without its secret.
-        let (status, _) = register(&s, &office, "ftp://8.8.8.8/").await;
+        let (status, body) = register(&s, &office, "ftp://8.8.8.8/").await;
         assert_eq!(status, 422, "{engine:?}");
-        let (status, _) = post_json(
+        assert_eq!(refusal_of(&body), Refusal::Webhook(WebhookRefusal::NotHttp));
+        let (status, body) = post_json(
             &s,
             &office,
             paths::OFFICE_WEBHOOKS,
@@ -144,6 +146,10 @@ async fn only_released_cases_leave_and_as_the_unit_sees_them() {
         )
         .await;
         assert_eq!(status, 422, "{engine:?}");
+        assert!(matches!(
+            refusal_of(&body),
+            Refusal::Webhook(WebhookRefusal::SecretLength { .. })
+        ));
         let (status, body) = register(&s, &office, &url).await;
         assert_eq!(status, 201, "{engine:?}: {body}");
         let endpoint: WebhookView = serde_json::from_str(&body).unwrap();
@@ -201,6 +207,10 @@ async fn only_released_cases_leave_and_as_the_unit_sees_them() {
         assert_eq!(
             status, 409,
             "{engine:?}: merge into a released case: {body}"
+        );
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Case(CaseRefusal::MergeTargetReleased)
         );
         // The unit acknowledges and answers the open one.
         let evidence = jpeg(320, 240, 41);
@@ -364,6 +374,11 @@ async fn webhooks_never_reach_inside_the_network_unless_allowed() {
         ] {
             let (status, body) = register(&s, &office, &inward).await;
             assert_eq!(status, 422, "{engine:?}: {inward} was registered: {body}");
+            assert_eq!(
+                refusal_of(&body),
+                Refusal::Webhook(WebhookRefusal::Inward),
+                "{inward}"
+            );
         }
         let views: Vec<WebhookView> = s.get_json(&office, paths::OFFICE_WEBHOOKS).await;
         assert!(views.is_empty(), "{engine:?}");
@@ -532,4 +547,11 @@ async fn scheduled_heads_leave_the_machine_once_each() {
         stop_gateway.send(()).ok();
         s.stop().await;
     }
+}
+
+/// The typed refusal of an error body.
+fn refusal_of(body: &str) -> Refusal {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    serde_json::from_value(v["error"]["refusal"].clone())
+        .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }

@@ -44,8 +44,7 @@ where
                     {error_line(pager.error)}
                     <p class="muted">
                         {move || pager.error.get().and_then(|e| {
-                            e.refusal_words(use_i18n().locale())
-                                .or_else(|| e.server_message().map(str::to_owned))
+                            e.detail(use_i18n().locale())
                         })}
                     </p>
                 </div>

@@ -21,6 +21,7 @@ use chafang_domain::campaign::{
 use chafang_domain::criteria::{CriteriaError, CriteriaSetKind, Criterion, MAX_NAME_CHARS};
 use chafang_domain::followup::MAX_DEADLINE_DAYS;
 use chafang_domain::quota::{QuotaRule, QuotaRuleError, QuotaRules, MAX_VISITS_PER_YEAR};
+use chafang_domain::refusal::{CampaignRefusal, Refusal};
 use chafang_domain::unit::UnitKind;
 use chafang_domain::{Role, UnitId};
 use leptos::prelude::*;
@@ -258,18 +259,18 @@ impl Field {
 }
 
 /// The name of a criteria set, for messages.
-fn set_name(i18n: I18n, kind: &str) -> &'static str {
+fn set_name(i18n: I18n, kind: CriteriaSetKind) -> &'static str {
     let zh = i18n.locale() == Locale::Zh;
     match (kind, zh) {
-        ("department", true) => "部门评议内容",
-        ("department", false) => "Department criteria",
-        (_, true) => "行业评议内容",
-        (_, false) => "Industry criteria",
+        (CriteriaSetKind::Department, true) => "部门评议内容",
+        (CriteriaSetKind::Department, false) => "Department criteria",
+        (CriteriaSetKind::Industry, true) => "行业评议内容",
+        (CriteriaSetKind::Industry, false) => "Industry criteria",
     }
 }
 
-fn stage_name(i18n: I18n, kind: &str) -> &'static str {
-    StageKind::parse(kind).map_or("", |k| i18n.t(stage_msg(k)))
+fn stage_name(i18n: I18n, kind: StageKind) -> &'static str {
+    i18n.t(stage_msg(kind))
 }
 
 /// A rule of the year broken, in the user's language, with the part of the form it concerns.
@@ -280,28 +281,33 @@ pub fn explain(i18n: I18n, e: &CampaignError) -> (Field, String) {
         CampaignError::Stages(e) => (
             Field::Stages,
             match e {
-                StagesError::EndsBeforeStart(k) => {
-                    fill(s(T::ErrEndsBeforeStart), &[stage_name(i18n, k)])
+                StagesError::EndsBeforeStart { stage } => {
+                    fill(s(T::ErrEndsBeforeStart), &[stage_name(i18n, *stage)])
                 }
-                StagesError::Overlap(k) => fill(s(T::ErrOverlap), &[stage_name(i18n, k)]),
-                StagesError::OutsideYear(k, y) => {
-                    fill(s(T::ErrOutsideYear), &[stage_name(i18n, k), &y.to_string()])
+                StagesError::Overlap { stage } => {
+                    fill(s(T::ErrOverlap), &[stage_name(i18n, *stage)])
                 }
+                StagesError::OutsideYear { stage, year } => fill(
+                    s(T::ErrOutsideYear),
+                    &[stage_name(i18n, *stage), &year.to_string()],
+                ),
                 StagesError::Kinds => s(T::ErrKinds).to_owned(),
             },
         ),
-        CampaignError::Criteria(set, e) => {
-            let set = set_name(i18n, set);
+        CampaignError::Criteria { set, error: e } => {
+            let set = set_name(i18n, *set);
             (
                 Field::Criteria,
                 match e {
                     CriteriaError::Count => fill(s(T::ErrCount), &[set]),
-                    CriteriaError::Code(c) => fill(s(T::ErrCode), &[set, c]),
-                    CriteriaError::DuplicateCode(c) => fill(s(T::ErrDuplicateCode), &[set, c]),
-                    CriteriaError::Name(_) => {
+                    CriteriaError::Code { code } => fill(s(T::ErrCode), &[set, code]),
+                    CriteriaError::DuplicateCode { code } => {
+                        fill(s(T::ErrDuplicateCode), &[set, code])
+                    }
+                    CriteriaError::Name { .. } => {
                         fill(s(T::ErrName), &[set, &MAX_NAME_CHARS.to_string()])
                     }
-                    CriteriaError::Removed(c) => fill(s(T::ErrRemoved), &[set, c]),
+                    CriteriaError::Removed { code } => fill(s(T::ErrRemoved), &[set, code]),
                 },
             )
         }
@@ -321,25 +327,16 @@ pub fn explain(i18n: I18n, e: &CampaignError) -> (Field, String) {
     }
 }
 
-/// The part of the form a refusal of the server names, from its message.
-pub fn field_of_message(message: &str) -> Field {
-    let m = message.to_ascii_lowercase();
-    if m.contains("stage") {
-        Field::Stages
-    } else if m.contains("criteri") {
-        Field::Criteria
-    } else if m.contains("quota") || m.contains("visits a year") {
-        Field::Quota
-    } else if m.contains("deadline") {
-        Field::Deadlines
-    } else if m.contains("coverage") {
-        Field::Coverage
-    } else if m.contains("unit ") {
-        Field::KeyUnits
-    } else if m.contains("year") || m.contains("open already") {
-        Field::Year
-    } else {
-        Field::Other
+/// The part of the form a campaign's refusal concerns.
+fn field_of(r: &CampaignRefusal) -> Field {
+    match r {
+        CampaignRefusal::Invalid(_) => Field::Other,
+        CampaignRefusal::KeyUnitNotTopLevel { .. } => Field::KeyUnits,
+        CampaignRefusal::CriteriaSetTwice { .. } => Field::Criteria,
+        CampaignRefusal::AlreadyOpen { .. } | CampaignRefusal::Closed { .. } => Field::Year,
+        CampaignRefusal::ReminderTooLong { .. } | CampaignRefusal::NotServingMonitor { .. } => {
+            Field::Other
+        }
     }
 }
 
@@ -511,12 +508,19 @@ impl PlanForm {
         Ok(plan)
     }
 
-    /// Shows a refusal of the server beside the field its message names.
-    pub fn refused(&self, e: &ApiError) {
-        if let Some(message) = e.server_message() {
-            self.error
-                .set(Some((field_of_message(message), message.to_owned())));
-        }
+    /// Shows a refusal of the server, in the user's words, beside the field it concerns.
+    pub fn refused(&self, i18n: I18n, e: &ApiError) {
+        let shown = match e.refusal() {
+            Some(Refusal::Campaign(CampaignRefusal::Invalid(broken))) => explain(i18n, broken),
+            Some(Refusal::Campaign(r)) => {
+                (field_of(r), e.detail(i18n.locale()).unwrap_or_default())
+            }
+            _ => match e.detail(i18n.locale()) {
+                Some(words) => (Field::Other, words),
+                None => return,
+            },
+        };
+        self.error.set(Some(shown));
     }
 }
 
@@ -858,7 +862,7 @@ pub fn problem_line(error: RwSignal<Option<ApiError>>) -> impl IntoView {
             .get()
             .map(|e| {
                 let msg = e.msg();
-                let detail = e.server_message().map(str::to_owned);
+                let detail = e.detail(use_i18n().locale());
                 view! {
                     <div class="error" role="alert" data-testid="request-error">
                         <p>{tr(msg)}</p>
@@ -963,7 +967,7 @@ fn YearEditor(campaign: CampaignView, units: JsonResource, reload: Callback<()>)
                     saved.set(true);
                 }
                 Err(e) => {
-                    form.refused(&e);
+                    form.refused(i18n, &e);
                     error.set(Some(e));
                 }
             }

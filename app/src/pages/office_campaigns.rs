@@ -217,7 +217,7 @@ fn OpenYear(years: Vec<CampaignSummary>, units: JsonResource) -> impl IntoView {
             match api::post::<_, CampaignView>(paths::OFFICE_CAMPAIGNS, &request).await {
                 Ok(c) => navigate(&format!("/office/campaigns/{}", c.year), Default::default()),
                 Err(e) => {
-                    form.refused(&e);
+                    form.refused(i18n, &e);
                     error.set(Some(e));
                 }
             }

@@ -658,7 +658,7 @@ fn TileForm(shown: RwSignal<Option<OfficeMap>>) -> impl IntoView {
                         on:input=move |ev| attribution.set(value_of(&ev)) />
                 </div>
                 {move || error.get().map(|e| {
-                    let detail = e.server_message().map(str::to_owned);
+                    let detail = e.detail(use_i18n().locale());
                     view! { <p class="error" role="alert">{tr(e.msg())} {detail.map(|d| format!(" {d}"))}</p> }
                 })}
                 {move || saved.get().then(|| view! { <p class="ok" role="status">{ts(T::Saved)}</p> })}

@@ -133,7 +133,7 @@ where
 
 /// A failed request: the app's words, then the server's own message.
 fn problem(e: &ApiError) -> AnyView {
-    let detail = e.server_message().map(str::to_owned);
+    let detail = e.detail(use_i18n().locale());
     view! {
         <div class="error" role="alert" data-testid="report-error">
             <p>{tr(e.msg())}</p>

@@ -294,8 +294,8 @@ pub fn today_text() -> String {
 }
 
 /// A refused request, shown prominently: what was refused (`headline`, else the message for
-/// the error's code) and, when the server explained a refusal (a clash, a rule), the server's
-/// own words.
+/// the error's code) and, when the server said why (a clash, a rule), the app's words for the
+/// reason.
 pub fn refusal(
     error: RwSignal<Option<ApiError>>,
     testid: &'static str,
@@ -308,9 +308,8 @@ pub fn refusal(
                 let detail = match &e {
                     ApiError::Status {
                         status: 400 | 409 | 422,
-                        message,
                         ..
-                    } if !message.is_empty() => Some(message.clone()),
+                    } => e.detail(use_i18n().locale()),
                     _ => None,
                 };
                 let head = match headline.filter(|_| detail.is_some()) {

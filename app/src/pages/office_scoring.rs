@@ -205,7 +205,7 @@ fn post_and_then<B: serde::Serialize + 'static>(
 /// The server's refusal, said in full.
 fn problem(e: &ApiError) -> impl IntoView {
     let msg = e.msg();
-    let detail = e.server_message().map(str::to_owned);
+    let detail = e.detail(use_i18n().locale());
     view! {
         <div class="error" role="alert" data-testid="scoring-error">
             <p>{tr(msg)}</p>

@@ -5,8 +5,8 @@
 //! first: the page shows every row that would be created or changed (each field old → new) and
 //! every error as the server words it ("第 17 行: 缺少地址"); nothing is written until the office
 //! confirms, which a file with errors cannot. The confirmation sends the very bytes of the dry
-//! run with its token; if the directory changed in between (409) the page says so and offers
-//! the dry run again.
+//! run with its token; if the directory changed in between (the typed `ChangedSinceDryRun`)
+//! the page says so and offers the dry run again.
 
 use crate::api::upload::{post_bytes, read_file};
 use crate::api::ApiError;
@@ -18,6 +18,7 @@ use chafang_domain::api::{
     paths, ImportReport, RowAction, RowPlan, UnitField, UnitRecord, EXPORT_FORMAT_PARAM,
     IMPORT_TOKEN_PARAM,
 };
+use chafang_domain::refusal::{DirectoryRefusal, Refusal};
 use chafang_domain::unit::UnitKind;
 use chafang_domain::{Role, UnitId};
 use leptos::prelude::*;
@@ -330,7 +331,11 @@ fn Import(imported: Callback<ImportReport>) -> impl IntoView {
             match answer {
                 Ok(r) => then(r),
                 // The dry run shown is no longer what would happen.
-                Err(ApiError::Status { status: 409, .. }) if phase == Phase::Import => {
+                Err(e)
+                    if phase == Phase::Import
+                        && e.refusal()
+                            == Some(&Refusal::Directory(DirectoryRefusal::ChangedSinceDryRun)) =>
+                {
                     report.set(None);
                     stale.set(true);
                 }
@@ -490,7 +495,7 @@ fn Import(imported: Callback<ImportReport>) -> impl IntoView {
 /// row or the rule).
 fn problem(e: &ApiError) -> impl IntoView {
     let msg = e.msg();
-    let detail = e.server_message().map(str::to_owned);
+    let detail = e.detail(use_i18n().locale());
     view! {
         <div class="error" role="alert" data-testid="import-error-message">
             <p>{tr(msg)}</p>

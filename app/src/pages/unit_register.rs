@@ -168,7 +168,7 @@ pub fn error_alert(error: RwSignal<Option<ApiError>>, testid: &'static str) -> i
             .get()
             .map(|e| {
                 let msg = e.msg();
-                let detail = e.server_message().map(str::to_owned);
+                let detail = e.detail(i18n.locale());
                 view! {
                     <p class="error" role="alert" data-testid=testid>
                         {move || i18n.t(msg)}

@@ -51,11 +51,15 @@ pub struct PageAsk {
 
 impl PageAsk {
     /// The query's `limit` and `before` as given: `Ok(None)` without `limit` (the whole list, as
-    /// before paging existed); `Err` with the message for a 400 otherwise.
-    pub fn parse(limit: Option<&str>, before: Option<&str>) -> Result<Option<PageAsk>, String> {
+    /// before paging existed); `Err` with the reason for a 400 otherwise.
+    pub fn parse(
+        limit: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<Option<PageAsk>, crate::refusal::QueryRefusal> {
+        use crate::refusal::QueryRefusal;
         let Some(limit) = limit else {
             return match before {
-                Some(_) => Err("before= needs limit=".into()),
+                Some(_) => Err(QueryRefusal::BeforeWithoutLimit),
                 None => Ok(None),
             };
         };
@@ -63,14 +67,9 @@ impl PageAsk {
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                format!("limit must be a whole number from 1 to {MAX_PAGE}, not {limit:?}")
-            })?;
+            .ok_or(QueryRefusal::Limit { max: MAX_PAGE })?;
         let before = before
-            .map(|b| {
-                Cursor::parse(b)
-                    .ok_or_else(|| format!("before={b:?} is not a cursor this list handed out"))
-            })
+            .map(|b| Cursor::parse(b).ok_or(QueryRefusal::Cursor))
             .transpose()?;
         Ok(Some(PageAsk { limit, before }))
     }

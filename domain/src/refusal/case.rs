@@ -1,45 +1,73 @@
-//! Why a unit's step on a finding (an answer, a completion report) was refused.
+//! Why a step of the follow-up loop on a finding was refused: the step itself, the unit's
+//! answer, or what the office gave with it.
 
 use crate::api::ErrorCode;
-use crate::followup::AnswerError;
+use crate::followup::{AnswerError, StepError};
+use crate::ids::CaseId;
 use serde::{Deserialize, Serialize};
 
-/// What is wrong with an answer, as `followup::check_answer` finds it.
+/// A text the office writes on a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum AnswerProblem {
-    EmptyText,
-    TooLong,
-    NeedsDate,
-    NeedsMilestones,
-    Misplaced,
-}
-
-impl From<AnswerError> for AnswerProblem {
-    fn from(e: AnswerError) -> Self {
-        match e {
-            AnswerError::EmptyText => AnswerProblem::EmptyText,
-            AnswerError::TooLong => AnswerProblem::TooLong,
-            AnswerError::NeedsDate => AnswerProblem::NeedsDate,
-            AnswerError::NeedsMilestones => AnswerProblem::NeedsMilestones,
-            AnswerError::Misplaced => AnswerProblem::Misplaced,
-        }
-    }
+pub enum CaseText {
+    /// The finding's wording for the unit.
+    Wording,
+    /// The reason for rejecting, returning or reopening.
+    Reason,
+    /// A note.
+    Note,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
 pub enum CaseRefusal {
-    /// The answer breaks a rule of its kind (`max_text` characters of text at most).
-    #[error("the answer is not acceptable: {problem:?}")]
-    Answer {
-        problem: AnswerProblem,
-        max_text: u32,
-        max_milestones: u32,
-    },
-    /// The completion report needs text, at most `max_text` characters.
+    /// The step is not for this actor or not possible in the finding's state.
+    #[error(transparent)]
+    Step(StepError),
+    /// The unit's answer breaks a rule of its kind.
+    #[error(transparent)]
+    Answer(AnswerError),
+    #[error("{field:?} is empty")]
+    EmptyText { field: CaseText },
+    #[error("{field:?} is longer than {max} characters")]
+    TextTooLong { field: CaseText, max: usize },
+    /// A photo named for the unit that is not one of the finding's.
+    #[error("a photo is not one of this finding's")]
+    PhotoNotOfCase,
+    /// The unit to route the finding to is not in the directory.
+    #[error("no such unit")]
+    NoSuchUnit,
+    /// The finding to merge into does not exist.
+    #[error("no such finding to merge into")]
+    NoMergeTarget,
+    /// The finding to merge into is this one, or closed.
+    #[error("merge into another finding that is still open")]
+    MergeTargetClosed,
+    /// The finding to merge into is already with the unit: release this one on its own or
+    /// reject it as a repeat.
+    #[error("the finding to merge into is already with the unit")]
+    MergeTargetReleased,
+    /// There is no answer of the unit waiting to be judged.
+    #[error("there is no answer to judge")]
+    NothingToJudge,
+    /// Deadlines are 1 to `max` working days.
+    #[error("a deadline is 1 to {max} working days")]
+    DeadlineDays { max: u32 },
+    /// A release names 1 to `max` findings.
+    #[error("release 1 to {max} findings at a time")]
+    ReleaseCount { max: usize },
+    /// A finding to release does not exist.
+    #[error("no finding {case}")]
+    NoSuchFinding { case: CaseId },
+    /// A covert visit's finding is released only deliberately (`release_covert`).
+    #[error("a covert visit's finding is released only deliberately")]
+    CovertNeedsConsent { case: CaseId },
+    /// The finding changed while the step was taken; reload it.
+    #[error("the finding changed meanwhile; reload it")]
+    ChangedMeanwhile,
+    /// The unit's completion report needs text, at most `max_text` characters.
     #[error("the report needs text, at most {max_text} characters")]
     ReportText { max_text: u32 },
     /// More than `max` photos.
@@ -56,8 +84,37 @@ pub enum CaseRefusal {
 impl CaseRefusal {
     pub fn code(&self) -> ErrorCode {
         match self {
-            CaseRefusal::AnswerIdReused => ErrorCode::Conflict,
-            _ => ErrorCode::Unprocessable,
+            CaseRefusal::Step(_)
+            | CaseRefusal::MergeTargetReleased
+            | CaseRefusal::NothingToJudge
+            | CaseRefusal::ChangedMeanwhile
+            | CaseRefusal::AnswerIdReused => ErrorCode::Conflict,
+            CaseRefusal::Answer(_)
+            | CaseRefusal::EmptyText { .. }
+            | CaseRefusal::TextTooLong { .. }
+            | CaseRefusal::PhotoNotOfCase
+            | CaseRefusal::NoSuchUnit
+            | CaseRefusal::NoMergeTarget
+            | CaseRefusal::MergeTargetClosed
+            | CaseRefusal::DeadlineDays { .. }
+            | CaseRefusal::ReleaseCount { .. }
+            | CaseRefusal::NoSuchFinding { .. }
+            | CaseRefusal::CovertNeedsConsent { .. }
+            | CaseRefusal::ReportText { .. }
+            | CaseRefusal::TooManyPhotos { .. }
+            | CaseRefusal::BadPhoto { .. } => ErrorCode::Unprocessable,
         }
+    }
+}
+
+impl From<StepError> for CaseRefusal {
+    fn from(e: StepError) -> Self {
+        CaseRefusal::Step(e)
+    }
+}
+
+impl From<AnswerError> for CaseRefusal {
+    fn from(e: AnswerError) -> Self {
+        CaseRefusal::Answer(e)
     }
 }

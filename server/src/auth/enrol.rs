@@ -29,6 +29,7 @@ use chafang_domain::api::{
     ENROL_MIN_HOURS,
 };
 use chafang_domain::event::{EnrolmentIssued, EnrolmentUsed};
+use chafang_domain::refusal::EnrolRefusal;
 use chafang_domain::{Role, UserId};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -133,14 +134,14 @@ async fn issue(
     let req = body?.map(|Json(r)| r).unwrap_or_default();
     let hours = req.valid_hours.unwrap_or(ENROL_DEFAULT_HOURS);
     if !(ENROL_MIN_HOURS..=ENROL_MAX_HOURS).contains(&hours) {
-        return Err(ApiError::Unprocessable(format!(
-            "a code is valid for {ENROL_MIN_HOURS} to {ENROL_MAX_HOURS} hours"
-        )));
+        return Err(EnrolRefusal::ValidHours {
+            min: ENROL_MIN_HOURS,
+            max: ENROL_MAX_HOURS,
+        }
+        .into());
     }
     let user: UserId = id.parse().map_err(|_| ApiError::NotFound)?;
-    let origin = public_origin(&headers, &uri, state.secure_cookies).ok_or_else(|| {
-        ApiError::BadRequest("the request does not say which host it was sent to".into())
-    })?;
+    let origin = public_origin(&headers, &uri, state.secure_cookies).ok_or(EnrolRefusal::NoHost)?;
     let code = new_code();
     let shown = display_enrol_code(&code);
     let url = enrol_url(&origin, &shown)?;
@@ -261,13 +262,14 @@ async fn enrol(
     ApiJson(req): ApiJson<EnrolRequest>,
 ) -> Result<Response, ApiError> {
     if req.code.trim().is_empty() || req.password.is_empty() {
-        return Err(ApiError::BadRequest(
-            "a code and a password are required".into(),
-        ));
+        return Err(EnrolRefusal::CodeAndPassword.into());
     }
     // A weak password is refused before the code is looked at, so it neither spends the code
     // nor counts as a wrong guess.
-    password::check_strength(&req.password).map_err(|e| ApiError::Unprocessable(e.into()))?;
+    password::check_strength(&req.password).map_err(|_| EnrolRefusal::WeakPassword {
+        min_chars: 8,
+        max_bytes: 256,
+    })?;
     let address = peer.ip().to_string();
     let bucket = bucket(&address);
     let limiter = &state.login_limiter;

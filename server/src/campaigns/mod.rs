@@ -23,6 +23,7 @@ use chafang_domain::api::{
 };
 use chafang_domain::campaign::{CampaignError, CampaignPlan, Deadlines, Focus, YEARS};
 use chafang_domain::criteria::{CriteriaSetKind, Criterion};
+use chafang_domain::refusal::CampaignRefusal;
 use chafang_domain::{CampaignId, Role, UnitId, UserId};
 use sqlx::AnyConnection;
 use store::CampaignRecord;
@@ -38,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 fn refused(e: CampaignError) -> ApiError {
-    ApiError::Unprocessable(e.to_string())
+    CampaignRefusal::Invalid(e).into()
 }
 
 /// The year in a path; anything else names nothing (404).
@@ -144,9 +145,7 @@ async fn check_key_units(
     let mut out: Vec<UnitId> = Vec::with_capacity(given.len());
     for u in given {
         if !tops.contains(u) {
-            return Err(ApiError::Unprocessable(format!(
-                "unit {u} is not a department, an industry or the service centre of the directory"
-            )));
+            return Err(CampaignRefusal::KeyUnitNotTopLevel { unit: *u }.into());
         }
         if !out.contains(u) {
             out.push(*u);
@@ -164,10 +163,7 @@ fn with_sets(
     let mut seen = Vec::new();
     for set in given {
         if seen.contains(&set.kind) {
-            return Err(ApiError::Unprocessable(format!(
-                "criteria set {} is given twice",
-                set.kind.as_str()
-            )));
+            return Err(CampaignRefusal::CriteriaSetTwice { set: set.kind }.into());
         }
         seen.push(set.kind);
         if let Some((_, criteria)) = sets.iter_mut().find(|(k, _)| *k == set.kind) {
@@ -219,10 +215,7 @@ async fn open(
     plan.check().map_err(refused)?;
     let key_units = check_key_units(&mut tx, &req.key_units).await?;
     if store::find(&mut tx, req.year).await?.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "the {} campaign is open already",
-            req.year
-        )));
+        return Err(CampaignRefusal::AlreadyOpen { year: req.year }.into());
     }
     store::insert(&mut tx, Some(office.user.id), &plan, &key_units).await?;
     let saved = store::find(&mut tx, req.year)

@@ -15,6 +15,7 @@ use chafang_domain::campaign::{CampaignPlan, Deadlines, Focus, Stage, StageKind}
 use chafang_domain::criteria::{CriteriaSetKind, Criterion};
 use chafang_domain::event::{CampaignClosed, CampaignEdited, CampaignOpened};
 use chafang_domain::quota::{QuotaRule, QuotaRules};
+use chafang_domain::refusal::CampaignRefusal;
 use chafang_domain::{CampaignId, UnitId, UserId};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
@@ -226,9 +227,7 @@ pub async fn lock_open(conn: &mut AnyConnection, year: i32) -> Result<CampaignRe
     }
     let record = find(conn, year).await?.ok_or(ApiError::NotFound)?;
     if record.closed_at.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "the {year} campaign is closed: it is kept as it was and can no longer change"
-        )));
+        return Err(CampaignRefusal::Closed { year }.into());
     }
     Ok(record)
 }

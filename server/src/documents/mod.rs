@@ -42,6 +42,7 @@ use axum::Json;
 use chafang_domain::api::{paths, DocumentKind, DocumentView, IssueDocument, PublishedRanking};
 use chafang_domain::criteria::default_criteria;
 use chafang_domain::followup::{add_working_days, DeadlineKind};
+use chafang_domain::refusal::DocumentRefusal;
 use chafang_domain::CaseId;
 use content::{Finding, Issuer};
 use object_store::path::Path as BlobPath;
@@ -82,10 +83,7 @@ pub async fn office_list(
     let case: Option<CaseId> = q
         .case
         .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.parse()
-                .map_err(|_| ApiError::BadRequest(format!("no finding {c}")))
-        })
+        .map(|c| c.parse().map_err(|_| DocumentRefusal::BadCaseId))
         .transpose()?;
     Ok(Json(
         store::list(&mut conn, &names, paths::OFFICE_DOCUMENTS)
@@ -133,9 +131,7 @@ async fn criterion_name(
 
 fn check_deadline(deadline: Date, today: Date) -> Result<Date, ApiError> {
     if deadline < today {
-        return Err(ApiError::Unprocessable(format!(
-            "期限 {deadline} 早于今天（{today}），请另选日期 (the deadline {deadline} is before today ({today}); give a later one)"
-        )));
+        return Err(DocumentRefusal::DeadlinePast { deadline, today }.into());
     }
     Ok(deadline)
 }
@@ -160,20 +156,14 @@ async fn finding_source(
     today: Date,
     names: &UnitNames,
 ) -> Result<Source, ApiError> {
-    let case_id = req.case.ok_or_else(|| {
-        ApiError::Unprocessable(format!(
-            "{}须选择一个问题 (a {} needs a finding)",
-            req.kind.name_zh(),
-            req.kind.as_str()
-        ))
-    })?;
+    let case_id = req
+        .case
+        .ok_or(DocumentRefusal::NeedsFinding { kind: req.kind })?;
     let case = cases::load(conn, case_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     if !case.state.is_released() {
-        return Err(ApiError::Conflict(
-            "该问题尚未交办给单位 (the finding has not been handed to its unit)".to_owned(),
-        ));
+        return Err(DocumentRefusal::NotReleased.into());
     }
     let unit_case = views::unit_case(conn, &case, names).await?;
     let criterion_name = criterion_name(conn, &case, unit_case.seen_on.year()).await?;
@@ -183,20 +173,14 @@ async fn finding_source(
                 .deadline
                 .or(case.deadlines.committed_by)
                 .or(case.deadlines.answer_due)
-                .ok_or_else(|| {
-                    ApiError::Unprocessable(
-                        "该问题还没有期限，请填写整改期限 (the finding has no deadline yet; give one for the notice)"
-                            .to_owned(),
-                    )
-                })?;
+                .ok_or(DocumentRefusal::NoDeadline)?;
             (Some(check_deadline(d, today)?), None)
         }
         DocumentKind::Reminder => {
-            let overdue = case.deadlines.overdue(case.state, today).ok_or_else(|| {
-                ApiError::Conflict(
-                    "该问题没有逾期事项，无需督办 (nothing is overdue on this finding)".to_owned(),
-                )
-            })?;
+            let overdue = case
+                .deadlines
+                .overdue(case.state, today)
+                .ok_or(DocumentRefusal::NothingOverdue)?;
             let d = req
                 .deadline
                 .unwrap_or_else(|| add_working_days(today, REMINDER_DAYS));
@@ -233,7 +217,7 @@ pub async fn issue(
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|e| {
             tracing::error!("{e}");
-            ApiError::Conflict(e.to_string())
+            DocumentRefusal::NoFont { wanted: e.wanted }
         })?;
     let issuer = Issuer::configured();
     let anchor = printed_anchor(&state).await?;
@@ -246,11 +230,7 @@ pub async fn issue(
         let year = req.year.unwrap_or(today.year());
         let ranking = crate::scoring::store::published_ranking(&mut tx, year)
             .await?
-            .ok_or_else(|| {
-                ApiError::Conflict(format!(
-                    "{year} 年度测评结果尚未发布 (the {year} ranking has not been published)"
-                ))
-            })?;
+            .ok_or(DocumentRefusal::NotPublished { year })?;
         Source::Bulletin(Box::new(ranking))
     };
     let year = today.year();

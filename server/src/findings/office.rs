@@ -23,6 +23,8 @@ use chafang_domain::event::{
 use chafang_domain::followup::{
     add_working_days, Actor, CaseState, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT, MAX_DEADLINE_DAYS,
 };
+use chafang_domain::refusal::case::CaseText;
+use chafang_domain::refusal::{CaseRefusal, QueryRefusal};
 use chafang_domain::{CaseId, UserId};
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -53,10 +55,9 @@ pub async fn list(
 ) -> Result<(HeaderMap, Json<Vec<OfficeCaseRow>>), ApiError> {
     let wanted = q
         .state
-        .map(|s| CaseState::parse(&s).ok_or_else(|| ApiError::BadRequest(format!("no state {s}"))))
+        .map(|s| CaseState::parse(&s).ok_or(QueryRefusal::UnknownState { state: s }))
         .transpose()?;
-    let page =
-        PageAsk::parse(q.limit.as_deref(), q.before.as_deref()).map_err(ApiError::BadRequest)?;
+    let page = PageAsk::parse(q.limit.as_deref(), q.before.as_deref())?;
     let mut conn = state.db.pool.acquire().await?;
     let names = UnitNames::load(&mut conn).await?;
     let Some(page) = page else {
@@ -144,15 +145,16 @@ pub async fn detail(
     Ok(Json(views::office_case(&mut conn, &case).await?))
 }
 
-fn words(what: &str, s: &str) -> Result<String, ApiError> {
+fn words(field: CaseText, s: &str) -> Result<String, CaseRefusal> {
     let s = s.trim();
     if s.is_empty() {
-        return Err(ApiError::Unprocessable(format!("{what} is empty")));
+        return Err(CaseRefusal::EmptyText { field });
     }
     if s.chars().count() > MAX_ANSWER_TEXT {
-        return Err(ApiError::Unprocessable(format!(
-            "{what} is longer than {MAX_ANSWER_TEXT} characters"
-        )));
+        return Err(CaseRefusal::TextTooLong {
+            field,
+            max: MAX_ANSWER_TEXT,
+        });
     }
     Ok(s.to_owned())
 }
@@ -172,12 +174,11 @@ pub async fn step(
     let case = found(&mut tx, &id).await?;
     match step {
         OfficeStep::Edit { text, photos } => {
-            let text = words("the wording", &text)?;
+            let text = words(CaseText::Wording, &text)?;
             let known: Vec<String> = case_photo_hashes(&mut tx, case.id).await?;
             if let Some(bad) = photos.iter().find(|p| !known.contains(p)) {
-                return Err(ApiError::Unprocessable(format!(
-                    "photo {bad} is not one of this finding's"
-                )));
+                tracing::debug!(photo = %bad, "not one of the finding's photos");
+                return Err(CaseRefusal::PhotoNotOfCase.into());
             }
             let payload = StepPayload::Edit(CaseEdited {
                 old_text: case.unit_text.clone(),
@@ -210,7 +211,7 @@ pub async fn step(
                 .iter()
                 .any(|u| u.id == unit_id)
             {
-                return Err(ApiError::Unprocessable("no such unit".into()));
+                return Err(CaseRefusal::NoSuchUnit.into());
             }
             let payload = StepPayload::Reroute(CaseRerouted {
                 from_unit: case.unit_id,
@@ -227,7 +228,7 @@ pub async fn step(
         }
         OfficeStep::Merge { into } => merge(&mut tx, &case, into, me.user.id).await?,
         OfficeStep::Reject { reason } => {
-            let reason = words("the reason", &reason)?;
+            let reason = words(CaseText::Reason, &reason)?;
             let payload = StepPayload::Reject(CaseRejected {
                 reason: reason.clone(),
             });
@@ -235,18 +236,18 @@ pub async fn step(
             take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         }
         OfficeStep::Reopen { reason } => {
-            let reason = words("the reason", &reason)?;
+            let reason = words(CaseText::Reason, &reason)?;
             let payload = StepPayload::Reopen(CaseReopened { reason });
             let sets = vec![("reject_reason", Col::Text(None))];
             take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         }
         OfficeStep::Accept { note } => accept(&mut tx, &case, note, me.user.id).await?,
         OfficeStep::Return { reason } => {
-            let reason = words("the reason", &reason)?;
+            let reason = words(CaseText::Reason, &reason)?;
             give_back(&mut tx, &case, reason, me.user.id).await?;
         }
         OfficeStep::RequestLookBack { note } => {
-            let note = words("the note", &note)?;
+            let note = words(CaseText::Note, &note)?;
             let payload = StepPayload::RequestLookBack(CaseLookbackRequested { note });
             let sets = vec![("lookback_requested", Col::Int(Some(1)))];
             take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
@@ -285,21 +286,15 @@ async fn merge(
 ) -> Result<(), ApiError> {
     let target = store::load(conn, into)
         .await?
-        .ok_or_else(|| ApiError::Unprocessable("no such finding to merge into".into()))?;
+        .ok_or(CaseRefusal::NoMergeTarget)?;
     if target.id == case.id || !target.state.is_open() {
-        return Err(ApiError::Unprocessable(
-            "merge into another finding that is still open".into(),
-        ));
+        return Err(CaseRefusal::MergeTargetClosed.into());
     }
     // Refused rather than held back: a case the unit sees that changes when an unreleased
     // report joins it (a cited commitment, a count, its last change) would tell the unit that
     // someone reported again, and when. Release this finding on its own, or reject it.
     if target.state.is_released() {
-        return Err(ApiError::Conflict(
-            "the finding to merge into is already with the unit: release this one on its own \
-             (the unit then sees it as a finding of its own) or reject it as a repeat"
-                .into(),
-        ));
+        return Err(CaseRefusal::MergeTargetReleased.into());
     }
     let payload = StepPayload::Merge(CaseMerged { into });
     // The reports move first, so that the step's event records the case without them.
@@ -353,7 +348,7 @@ async fn accept(
 ) -> Result<(), ApiError> {
     let (answer, kind, committed_by) = views::pending_answer(conn, case.id)
         .await?
-        .ok_or_else(|| ApiError::Conflict("there is no answer to judge".into()))?;
+        .ok_or(CaseRefusal::NothingToJudge)?;
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     let mut sets = vec![];
     if matches!(case.state, CaseState::Answered) && kind.is_some_and(|k| k.leaves_work()) {
@@ -392,7 +387,7 @@ async fn give_back(
 ) -> Result<(), ApiError> {
     let (answer, kind, _) = views::pending_answer(conn, case.id)
         .await?
-        .ok_or_else(|| ApiError::Conflict("there is no answer to judge".into()))?;
+        .ok_or(CaseRefusal::NothingToJudge)?;
     let mut sets = vec![];
     if case.state == CaseState::Answered {
         let days = case.answer_days.unwrap_or(DEFAULT_ANSWER_DAYS);
@@ -436,12 +431,12 @@ async fn verdict(
     Ok(())
 }
 
-fn days(what: &str, d: Option<u32>, default: u32) -> Result<u32, ApiError> {
+fn days(d: Option<u32>, default: u32) -> Result<u32, CaseRefusal> {
     let d = d.unwrap_or(default);
     if d == 0 || d > MAX_DEADLINE_DAYS {
-        return Err(ApiError::Unprocessable(format!(
-            "{what} must be 1 to {MAX_DEADLINE_DAYS} working days"
-        )));
+        return Err(CaseRefusal::DeadlineDays {
+            max: MAX_DEADLINE_DAYS,
+        });
     }
     Ok(d)
 }
@@ -457,16 +452,10 @@ pub async fn release(
 ) -> Result<Json<ReleaseResult>, ApiError> {
     // What the request leaves out, the year's campaign sets (the source's 5 and 10 without one).
     let defaults = crate::campaigns::current_deadlines(&state.db).await?;
-    let ack_days = days(
-        "the acknowledgement deadline",
-        req.ack_days,
-        defaults.ack_days,
-    )?;
-    let answer_days = days("the answer deadline", req.answer_days, defaults.answer_days)?;
+    let ack_days = days(req.ack_days, defaults.ack_days)?;
+    let answer_days = days(req.answer_days, defaults.answer_days)?;
     if req.cases.is_empty() || req.cases.len() > 500 {
-        return Err(ApiError::Unprocessable(
-            "release 1 to 500 findings at a time".into(),
-        ));
+        return Err(CaseRefusal::ReleaseCount { max: 500 }.into());
     }
     let today = today_cst();
     let ack_due = add_working_days(today, ack_days);
@@ -482,11 +471,9 @@ pub async fn release(
         }
         let case = store::load(&mut tx, *id)
             .await?
-            .ok_or_else(|| ApiError::Unprocessable(format!("no finding {id}")))?;
+            .ok_or(CaseRefusal::NoSuchFinding { case: *id })?;
         if case.covert && !req.release_covert {
-            return Err(ApiError::Unprocessable(
-                "a covert visit's finding is released only deliberately (release_covert)".into(),
-            ));
+            return Err(CaseRefusal::CovertNeedsConsent { case: *id }.into());
         }
         let payload = StepPayload::Release(CaseReleased {
             ack_due: ack_due.to_string(),

@@ -211,7 +211,7 @@ pub async fn take_step(
     let Taken { actor, answer, by } = taken;
     let step = payload.step();
     let to = followup::next(case.state, step, actor, answer)
-        .map_err(|e| ApiError::Conflict(e.to_string()))?;
+        .map_err(chafang_domain::refusal::CaseRefusal::Step)?;
     let mut sql = String::from("UPDATE cases SET updated_at = $1, state = $2");
     for (i, (col, _)) in sets.iter().enumerate() {
         sql.push_str(&format!(", {col} = ${}", i + 3));
@@ -252,9 +252,7 @@ pub async fn take_step(
         .await?
         .rows_affected();
     if changed != 1 {
-        return Err(ApiError::Conflict(
-            "the finding changed meanwhile; reload it".into(),
-        ));
+        return Err(chafang_domain::refusal::CaseRefusal::ChangedMeanwhile.into());
     }
     let after = load(conn, case.id)
         .await?

@@ -250,11 +250,7 @@ async fn answer(
         return Ok(());
     }
     let committed = check_answer(a.kind, &a.text, a.committed_by, &a.milestones, today_cst())
-        .map_err(|e| CaseRefusal::Answer {
-            problem: e.into(),
-            max_text: MAX_ANSWER_TEXT as u32,
-            max_milestones: MAX_MILESTONES as u32,
-        })?;
+        .map_err(CaseRefusal::Answer)?;
     check_photos(&a.photos)?;
     let payload = StepPayload::Answer(CaseAnswered {
         answer_id: a.id,

@@ -32,6 +32,7 @@ use chafang_domain::api::{
 use chafang_domain::event::{EventKind, WebhookCreated, WebhookDeactivated};
 use chafang_domain::followup::{shown_date, CaseState};
 use chafang_domain::quota::day_cst;
+use chafang_domain::refusal::WebhookRefusal;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::{AnyConnection, Row};
@@ -430,34 +431,17 @@ pub async fn list(
 }
 
 async fn check(req: &NewWebhook, allow: &AllowList) -> Result<(String, String), ApiError> {
-    let url = url::Url::parse(req.url.trim())
-        .map_err(|_| ApiError::Unprocessable("the URL is not a URL".into()))?;
+    let url = url::Url::parse(req.url.trim()).map_err(|_| WebhookRefusal::NotUrl)?;
     match outbound::check_url(&url, allow).await {
         Ok(()) => {}
-        Err(Refused::NotHttp) => {
-            return Err(ApiError::Unprocessable(
-                "the URL must be http or https with a host".into(),
-            ))
-        }
-        Err(Refused::Inward) => {
-            return Err(ApiError::Unprocessable(
-                "the URL points inside the network (loopback, private or link-local addresses); \
-                 the operator can allow a host with --webhook-allow-hosts"
-                    .into(),
-            ))
-        }
-        Err(Refused::Unresolvable) => {
-            return Err(ApiError::Unprocessable(
-                "the URL's host name does not resolve".into(),
-            ))
-        }
+        Err(Refused::NotHttp) => return Err(WebhookRefusal::NotHttp.into()),
+        Err(Refused::Inward) => return Err(WebhookRefusal::Inward.into()),
+        Err(Refused::Unresolvable) => return Err(WebhookRefusal::Unresolvable.into()),
     }
     let secret = req.secret.trim();
     let chars = secret.chars().count();
     if !(16..=200).contains(&chars) {
-        return Err(ApiError::Unprocessable(
-            "the secret must have 16 to 200 characters".into(),
-        ));
+        return Err(WebhookRefusal::SecretLength { min: 16, max: 200 }.into());
     }
     Ok((url.to_string(), secret.to_owned()))
 }

@@ -203,8 +203,7 @@ async fn office_visits(
     _office: OfficeUser,
     Query(q): Query<VisitsQuery>,
 ) -> Result<(HeaderMap, Json<Vec<OfficeVisitRow>>), ApiError> {
-    let page =
-        PageAsk::parse(q.limit.as_deref(), q.before.as_deref()).map_err(ApiError::BadRequest)?;
+    let page = PageAsk::parse(q.limit.as_deref(), q.before.as_deref())?;
     let mut conn = state.db.pool.acquire().await?;
     let (rows, next) = office_visit_rows(&mut conn, page.as_ref()).await?;
     let mut headers = HeaderMap::new();

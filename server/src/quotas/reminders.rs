@@ -16,6 +16,7 @@ use axum::Json;
 use chafang_domain::api::{ReminderRequest, ReminderView, RemindersSent, SentReminder};
 use chafang_domain::event::QuotaReminded;
 use chafang_domain::quota::Pace;
+use chafang_domain::refusal::CampaignRefusal;
 use chafang_domain::UserId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -39,9 +40,10 @@ fn pace_text(p: Pace) -> Result<String, ApiError> {
 fn message(text: &str) -> Result<String, ApiError> {
     let text = text.trim();
     if text.chars().count() > MESSAGE_MAX_CHARS {
-        return Err(ApiError::Unprocessable(format!(
-            "a reminder has at most {MESSAGE_MAX_CHARS} characters"
-        )));
+        return Err(CampaignRefusal::ReminderTooLong {
+            max: MESSAGE_MAX_CHARS,
+        }
+        .into());
     }
     Ok(if text.is_empty() {
         DEFAULT_MESSAGE.to_owned()
@@ -164,7 +166,7 @@ fn targets<'y>(
         let m = years
             .iter()
             .find(|m| m.user.id == *id && m.user.active)
-            .ok_or_else(|| ApiError::Unprocessable(format!("{id} is not a serving monitor")))?;
+            .ok_or(CampaignRefusal::NotServingMonitor { monitor: *id })?;
         out.push(m);
     }
     Ok(out)

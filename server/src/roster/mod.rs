@@ -22,6 +22,7 @@ use chafang_domain::api::{
     AppointmentRequest, CreatedMonitor, EndService, NewMonitor, ProfileEdit, RosterEntry,
     RosterView, TeamMember, TeamStanding, UnitRef, UnitTeam, UnitView, UserView,
 };
+use chafang_domain::refusal::RosterRefusal;
 use chafang_domain::roster::{
     check_appointment, check_name, propose, status, visit_scope, Appointment, Background, Conflict,
     Profile, Team, TeamRule,
@@ -65,9 +66,25 @@ fn under_appraisal(units: &[UnitView]) -> impl Fn(UnitId) -> bool + '_ {
     move |id| units.iter().any(|u| u.id == id)
 }
 
-/// A refused appointment as a 422 whose message names the clash.
+/// A refused appointment as a 422 that names the clash, with the name of the unit whose team
+/// the clashing term is on (the app words it).
 fn refused(conflict: Conflict, units: &[UnitView]) -> ApiError {
-    ApiError::Unprocessable(conflict.message_zh(&|u| unit_name(units, u)))
+    let with = match conflict {
+        Conflict::Clash { with, .. }
+        | Conflict::RenewalChangesTeam { with }
+        | Conflict::RenewalNotAfter { with }
+        | Conflict::RenewsEndedTerm { with }
+        | Conflict::AlreadyRenewed { with } => Some(with),
+        Conflict::EndsBeforeStart { .. } | Conflict::UnknownRenewal | Conflict::Incomplete => None,
+    };
+    let team_unit = with
+        .and_then(|w| w.team.unit())
+        .map(|u| unit_name(units, u));
+    RosterRefusal::Appointment {
+        conflict,
+        team_unit,
+    }
+    .into()
 }
 
 /// A department team belongs to a top-level unit of the directory.
@@ -75,9 +92,7 @@ fn check_team(units: &[UnitView], team: Team) -> Result<(), ApiError> {
     match team.unit() {
         None => Ok(()),
         Some(id) if units.iter().any(|u| u.id == id && u.parent_id.is_none()) => Ok(()),
-        Some(_) => Err(ApiError::Unprocessable(
-            "a department team belongs to a department, an industry or the service centre of the directory".into(),
-        )),
+        Some(_) => Err(RosterRefusal::TeamNotTopLevel.into()),
     }
 }
 
@@ -214,12 +229,10 @@ async fn create_monitor(
     OfficeUser(office): OfficeUser,
     ApiJson(req): ApiJson<NewMonitor>,
 ) -> Result<(StatusCode, Json<CreatedMonitor>), ApiError> {
-    let username = Username::parse(&req.username).map_err(ApiError::Unprocessable)?;
-    check_name(&req.display_name).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let username = Username::parse(&req.username)?;
+    check_name(&req.display_name).map_err(RosterRefusal::from)?;
     let profile = req.profile.trimmed();
-    profile
-        .check()
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    profile.check().map_err(RosterRefusal::from)?;
     let password = random_password();
     let password_hash = users::hash_password(password.clone()).await?;
     let actor = office.user.id;
@@ -303,9 +316,7 @@ async fn appoint(
     let mut tx = state.db.begin_write().await?;
     let user = store::lock_monitor(&mut tx, id).await?;
     if !user.active {
-        return Err(ApiError::Conflict(
-            "this monitor's service has ended".into(),
-        ));
+        return Err(RosterRefusal::ServiceEnded.into());
     }
     let units = units::list_all(&mut tx).await?;
     let existing = store::appointments_of(&mut tx, id).await?;
@@ -334,17 +345,16 @@ async fn end_service(
 ) -> Result<Json<RosterEntry>, ApiError> {
     let id = monitor_id(&id)?;
     if req.reason.trim().chars().count() > REASON_MAX_CHARS {
-        return Err(ApiError::Unprocessable(format!(
-            "a reason has at most {REASON_MAX_CHARS} characters"
-        )));
+        return Err(RosterRefusal::ReasonTooLong {
+            max: REASON_MAX_CHARS,
+        }
+        .into());
     }
     let today = today_cst();
     let mut tx = state.db.begin_write().await?;
     let user = store::lock_monitor(&mut tx, id).await?;
     if !user.active {
-        return Err(ApiError::Conflict(
-            "this monitor's service has already ended".into(),
-        ));
+        return Err(RosterRefusal::ServiceEnded.into());
     }
     store::end_service(&mut tx, office.user.id, id, today, &req.reason).await?;
     let entry = load_entry(&mut tx, id, today).await?;

@@ -13,6 +13,7 @@ use chafang_domain::event::{
     EventPayload, MonitorAppointed, MonitorProfileChanged, MonitorProfileCreated, MonitorRenewed,
     MonitorServiceEnded,
 };
+use chafang_domain::refusal::RosterRefusal;
 use chafang_domain::roster::{check_name, Appointment, Background, Profile, Team};
 use chafang_domain::{AppointmentId, Role, UserId};
 use serde_json::{json, Map, Value};
@@ -153,16 +154,11 @@ fn edited_profile(old: Option<&Profile>, edit: &ProfileEdit) -> Result<Option<Pr
                 email: edit.email.clone().unwrap_or_default(),
                 background,
             },
-            _ => {
-                return Err(ApiError::Unprocessable(
-                    "a first profile needs a phone and a background".into(),
-                ))
-            }
+            _ => return Err(RosterRefusal::FirstProfileIncomplete.into()),
         },
     }
     .trimmed();
-    new.check()
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    new.check().map_err(RosterRefusal::from)?;
     Ok(Some(new))
 }
 
@@ -191,7 +187,7 @@ pub async fn edit_profile(
     let old = profile(conn, user.id).await?;
     let name = match &edit.display_name {
         Some(n) => {
-            check_name(n).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+            check_name(n).map_err(RosterRefusal::from)?;
             n.trim().to_owned()
         }
         None => user.display_name.clone(),

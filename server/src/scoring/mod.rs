@@ -26,6 +26,8 @@ use axum::Json;
 use chafang_domain::api::{
     InspectionInput, PublishRanking, PublishedRanking, ScoringCheck, ScoringYear, SurveyInput,
 };
+use chafang_domain::refusal::ScoringRefusal;
+use chafang_domain::scoring::ScoringError;
 use chafang_domain::scoring::{ScoringSettings, INSPECTION_POINTS_CP};
 use sqlx::AnyConnection;
 use utoipa_axum::router::OpenApiRouter;
@@ -43,9 +45,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(import::router())
 }
 
-fn refused(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Unprocessable(e.to_string())
+fn refused(e: ScoringError) -> ApiError {
+    ScoringRefusal::Invalid(e).into()
 }
+
+/// The longest note and override reason.
+const NOTE_MAX_CHARS: usize = 500;
 
 /// The office's view of a year as it stands now.
 pub async fn view_of(conn: &mut AnyConnection, year: i32) -> Result<ScoringYear, ApiError> {
@@ -119,9 +124,7 @@ async fn ranked(
     {
         Ok(())
     } else {
-        Err(ApiError::Unprocessable(
-            "该单位不参加本年度的综合测评（须为重点评议单位或上级单位）".into(),
-        ))
+        Err(ScoringRefusal::NotAppraised { year }.into())
     }
 }
 
@@ -143,8 +146,11 @@ async fn enter_survey(
     input.counts.check(&settings).map_err(refused)?;
     ranked(&mut tx, year, input.unit_id).await?;
     let note = input.note.trim();
-    if note.chars().count() > 500 {
-        return Err(refused("备注不能超过 500 字"));
+    if note.chars().count() > NOTE_MAX_CHARS {
+        return Err(ScoringRefusal::NoteTooLong {
+            max: NOTE_MAX_CHARS,
+        }
+        .into());
     }
     store::add_survey(
         &mut tx,
@@ -178,14 +184,20 @@ async fn set_inspection(
     let mut tx = state.db.begin_write().await?;
     let campaign = campaigns::store::lock_open(&mut tx, year).await?;
     let reason = input.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(refused("请写明认定理由（不超过 500 字）"));
+    if reason.is_empty() || reason.chars().count() > NOTE_MAX_CHARS {
+        return Err(ScoringRefusal::OverrideReason {
+            max: NOTE_MAX_CHARS,
+        }
+        .into());
     }
     if input
         .points_cp
         .is_some_and(|p| !(0..=INSPECTION_POINTS_CP).contains(&p))
     {
-        return Err(refused("检查部分须在 0 至 30 分之间"));
+        return Err(ScoringRefusal::InspectionPoints {
+            max_cp: INSPECTION_POINTS_CP,
+        }
+        .into());
     }
     ranked(&mut tx, year, input.unit_id).await?;
     store::add_override(
@@ -226,17 +238,20 @@ async fn publish(
         .map(|r| r.unit.name.as_str())
         .collect();
     if view.rows.is_empty() {
-        return Err(refused("没有参加测评的单位"));
+        return Err(ScoringRefusal::NothingToRank.into());
     }
     if !missing.is_empty() {
-        return Err(refused(format!(
-            "以下单位还没有问卷结果，不能发布：{}",
-            missing.join("、")
-        )));
+        return Err(ScoringRefusal::MissingSurveys {
+            units: missing.into_iter().map(str::to_owned).collect(),
+        }
+        .into());
     }
     let note = req.note.trim();
-    if note.chars().count() > 500 {
-        return Err(refused("备注不能超过 500 字"));
+    if note.chars().count() > NOTE_MAX_CHARS {
+        return Err(ScoringRefusal::NoteTooLong {
+            max: NOTE_MAX_CHARS,
+        }
+        .into());
     }
     let rows = compute::published(&view.rows);
     store::publish(

@@ -27,6 +27,7 @@ use axum::Json;
 use chafang_domain::api::{ImportReport, SheetColumn, SheetFormat, UnitRecord, IMPORT_MAX_BYTES};
 use chafang_domain::event::{DirectoryImported, UnitVia};
 use chafang_domain::refusal::input::{InputRefusal, SheetProblem};
+use chafang_domain::refusal::{DirectoryRefusal, QueryRefusal, Refusal};
 use chafang_domain::visit::sha256_hex;
 use chafang_domain::{UnitId, UserId};
 use serde::Deserialize;
@@ -50,12 +51,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A database refusal during an import, said so: nothing of the file was written.
 fn refused_at(line: u32, e: ApiError) -> ApiError {
-    let say = |m: String| {
-        format!("第 {line} 行写入时被数据库拒绝（{m}），整个导入已撤销，名录未作任何改动")
-    };
     match e {
-        ApiError::Conflict(m) => ApiError::Conflict(say(m)),
-        ApiError::Unprocessable(m) => ApiError::Unprocessable(say(m)),
+        ApiError::Refused(Refusal::Store(store)) => {
+            DirectoryRefusal::ImportRowRefused { line, store }.into()
+        }
         other => other,
     }
 }
@@ -279,9 +278,10 @@ async fn export(
         None | Some("xlsx") => SheetFormat::Xlsx,
         Some("csv") => SheetFormat::Csv,
         Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "unknown format {other:?}: xlsx or csv"
-            )))
+            return Err(QueryRefusal::Format {
+                given: other.to_owned(),
+            }
+            .into())
         }
     };
     let records = {
@@ -353,9 +353,7 @@ async fn confirm(
     let mut plan = plan(&sheet, &records, &file_sha256)?;
     refuse_errors(&plan.report)?;
     if q.token.as_ref().is_some_and(|t| *t != plan.report.token) {
-        return Err(ApiError::Conflict(
-            "名录在试导入之后有了变化，导入结果会与试导入不同：请重新试导入".into(),
-        ));
+        return Err(DirectoryRefusal::ChangedSinceDryRun.into());
     }
     apply(&mut tx, office.user.id, &mut plan).await?;
     let r = &plan.report;

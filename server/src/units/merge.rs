@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{UnitMerge, UnitRecord, UnitView};
 use chafang_domain::event::UnitMerged;
+use chafang_domain::refusal::MergeRefusal;
 use chafang_domain::UnitId;
 use std::collections::HashMap;
 
@@ -48,25 +49,25 @@ impl Survivors {
 }
 
 /// Why a merge is refused, in the office's words; `None` when it may go ahead.
-fn refusal(all: &[UnitView], from: &UnitView, into: &UnitView) -> Option<String> {
+fn refusal(all: &[UnitView], from: &UnitView, into: &UnitView) -> Option<MergeRefusal> {
     if from.id == into.id {
-        return Some("不能把单位并入它自己".into());
+        return Some(MergeRefusal::IntoItself);
     }
     if let Some(m) = into.merged_into {
-        let name = all
-            .iter()
-            .find(|u| u.id == m)
-            .map_or("另一单位", |u| u.name.as_str());
-        return Some(format!("“{}”已并入“{name}”，请并入后者", into.name));
+        let merged_into = all.iter().find(|u| u.id == m).map(|u| u.name.clone());
+        return Some(MergeRefusal::SurvivorMerged {
+            survivor: into.name.clone(),
+            merged_into,
+        });
     }
     if from.kind.is_top_level() != into.kind.is_top_level() {
-        return Some("一级单位只能并入一级单位，基层站所只能并入基层站所".into());
+        return Some(MergeRefusal::OtherLevel);
     }
     if subtree_ids(all, from.id).contains(&into.id) {
-        return Some(format!(
-            "“{}”在“{}”之下，不能反向合并",
-            into.name, from.name
-        ));
+        return Some(MergeRefusal::Backwards {
+            survivor: into.name.clone(),
+            unit: from.name.clone(),
+        });
     }
     None
 }
@@ -87,24 +88,31 @@ pub async fn merge_unit(
     let id = unit_id(&id)?;
     let reason = merge.reason.trim();
     if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
-        return Err(ApiError::Unprocessable(format!(
-            "合并需要写明依据（1 至 {REASON_MAX_CHARS} 字）"
-        )));
+        return Err(MergeRefusal::Reason {
+            max: REASON_MAX_CHARS,
+        }
+        .into());
     }
     let mut tx = state.db.begin_write().await?;
     lock_directory(&mut tx).await?;
     let all = list_all(&mut tx).await?;
     let from = all.iter().find(|u| u.id == id).ok_or(ApiError::NotFound)?;
-    let into = all.iter().find(|u| u.id == merge.into).ok_or_else(|| {
-        ApiError::Unprocessable("the surviving unit is not in the directory".into())
-    })?;
+    let into = all
+        .iter()
+        .find(|u| u.id == merge.into)
+        .ok_or(MergeRefusal::NoSurvivor)?;
     match from.merged_into {
         Some(m) if m == into.id => return Ok(Json(record(&mut tx, id).await?)),
-        Some(_) => return Err(ApiError::Conflict(format!("“{}”已并入另一单位", from.name))),
+        Some(_) => {
+            return Err(MergeRefusal::AlreadyMerged {
+                unit: from.name.clone(),
+            }
+            .into())
+        }
         None => {}
     }
     if let Some(why) = refusal(&all, from, into) {
-        return Err(ApiError::Unprocessable(why));
+        return Err(why.into());
     }
     sqlx::query("UPDATE units SET merged_into = $1, merged_at = $2 WHERE id = $3")
         .bind(into.id.to_string())

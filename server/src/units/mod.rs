@@ -23,11 +23,12 @@ use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use chafang_domain::api::{UnitEdit, UnitRecord, UnitView};
+use chafang_domain::api::{SheetColumn, UnitEdit, UnitRecord, UnitView};
 use chafang_domain::criteria::CriteriaSetKind;
 use chafang_domain::event::{UnitChanged, UnitCreated, UnitVia};
+use chafang_domain::refusal::DirectoryRefusal;
 use chafang_domain::unit::{
-    check_text, check_unit_name, GeoPoint, UnitContacts, UnitKind, ADDRESS_MAX_CHARS,
+    check_text, check_unit_name, GeoPoint, RecordError, UnitContacts, UnitKind, ADDRESS_MAX_CHARS,
 };
 use chafang_domain::{Role, UnitId, UserId};
 use serde_json::{json, Map, Value};
@@ -85,18 +86,14 @@ pub async fn create(
 ) -> Result<UnitId, ApiError> {
     let name = unit.name.trim();
     if name.is_empty() {
-        return Err(ApiError::Unprocessable("a unit needs a name".into()));
+        return Err(DirectoryRefusal::Record(RecordError::MissingName).into());
     }
     if unit.kind.is_top_level() != unit.parent.is_none() {
-        return Err(ApiError::Unprocessable(format!(
-            "a {} {} a parent unit",
-            unit.kind,
-            if unit.kind.is_top_level() {
-                "cannot have"
-            } else {
-                "needs"
-            }
-        )));
+        return Err(DirectoryRefusal::Parent {
+            kind: unit.kind,
+            top_level: unit.kind.is_top_level(),
+        }
+        .into());
     }
     let contacts = contacts.trimmed();
     let id = UnitId::new();
@@ -438,7 +435,7 @@ fn edited_text(
         None => Ok(old.to_owned()),
         Some(v) => {
             let v = v.trim();
-            check(v).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+            check(v).map_err(DirectoryRefusal::from)?;
             Ok(v.to_owned())
         }
     }
@@ -456,34 +453,38 @@ fn edited(old: &Fields, edit: &UnitEdit) -> Result<Fields, ApiError> {
         name: edited_text(&old.name, edit.name.as_ref(), check_unit_name)?,
         kind: old.kind,
         address: edited_text(&old.address, edit.address.as_ref(), |v| {
-            check_text("地址", v, ADDRESS_MAX_CHARS)
+            check_text(SheetColumn::Address, v, ADDRESS_MAX_CHARS)
         })?,
         position: match (edit.position, edit.clear_position) {
-            (Some(p), _) => Some(
-                GeoPoint::new(p.lat, p.lon).map_err(|e| ApiError::Unprocessable(e.to_string()))?,
-            ),
+            (Some(p), _) => {
+                Some(GeoPoint::new(p.lat, p.lon).map_err(|_| DirectoryRefusal::BadPosition)?)
+            }
             (None, true) => None,
             (None, false) => old.position,
         },
         contacts: UnitContacts {
-            head_name: edited_text(&c.head_name, edit.head_name.as_ref(), person("负责人"))?,
+            head_name: edited_text(
+                &c.head_name,
+                edit.head_name.as_ref(),
+                person(SheetColumn::HeadName),
+            )?,
             head_phone: edited_text(
                 &c.head_phone,
                 edit.head_phone.as_deref().map(tidy_phone).as_ref(),
-                phone("负责人电话"),
+                phone(SheetColumn::HeadPhone),
             )?,
             liaison_name: edited_text(
                 &c.liaison_name,
                 edit.liaison_name.as_ref(),
-                person("联络员"),
+                person(SheetColumn::LiaisonName),
             )?,
             liaison_phone: edited_text(
                 &c.liaison_phone,
                 edit.liaison_phone.as_deref().map(tidy_phone).as_ref(),
-                phone("联络员电话"),
+                phone(SheetColumn::LiaisonPhone),
             )?,
             leading_office: edited_text(&c.leading_office, edit.leading_office.as_ref(), |v| {
-                check_text("领导小组办公室", v, LEADING_OFFICE_MAX_CHARS)
+                check_text(SheetColumn::LeadingOffice, v, LEADING_OFFICE_MAX_CHARS)
             })?,
         },
     })
@@ -515,10 +516,7 @@ async fn edit_unit(
         r.unit.id != id && r.unit.parent_id == old.unit.parent_id && r.unit.name == new.name
     });
     if taken {
-        return Err(ApiError::Conflict(format!(
-            "同一上级单位下已有名为“{}”的单位",
-            new.name
-        )));
+        return Err(DirectoryRefusal::NameTaken { name: new.name }.into());
     }
     let context = UnitVia {
         via: Some("edit".to_owned()),

@@ -16,6 +16,7 @@ use chafang_domain::api::{
     FieldChange, ImportReport, RowAction, RowError, RowPlan, SheetColumn, SheetFormat, UnitField,
     UnitRecord,
 };
+use chafang_domain::refusal::DirectoryRefusal;
 use chafang_domain::unit::{
     check_phone, check_text, check_unit_name, tidy_phone, to_half_width, GeoPoint, RecordError,
     UnitContacts, UnitKind, ADDRESS_MAX_CHARS, LEADING_OFFICE_MAX_CHARS, PERSON_NAME_MAX_CHARS,
@@ -65,38 +66,24 @@ fn columns(sheet: &Sheet) -> Result<Columns, ApiError> {
                 .iter()
                 .any(|c| SheetColumn::from_header(c) == Some(SheetColumn::Name))
         })
-        .ok_or_else(|| {
-            ApiError::Unprocessable(
-                "表格开头找不到标题行（须有“单位名称”“上级单位”“类型”“地址”等列，请使用模板）"
-                    .into(),
-            )
-        })?;
+        .ok_or_else(|| ApiError::from(DirectoryRefusal::NoHeading))?;
     let mut at = HashMap::new();
     for (i, cell) in header.cells.iter().enumerate() {
         if let Some(column) = SheetColumn::from_header(cell) {
             if at.insert(column, i).is_some() {
-                return Err(ApiError::Unprocessable(format!(
-                    "标题行中“{}”列出现了两次",
-                    column.header_zh()
-                )));
+                return Err(DirectoryRefusal::ColumnTwice { column }.into());
             }
         }
     }
-    let missing: Vec<&str> = SheetColumn::REQUIRED
+    let missing: Vec<SheetColumn> = SheetColumn::REQUIRED
         .into_iter()
         .filter(|c| !at.contains_key(c))
-        .map(SheetColumn::header_zh)
         .collect();
     if !missing.is_empty() {
-        return Err(ApiError::Unprocessable(format!(
-            "表格缺少这些列：{}（请使用模板）",
-            missing.join("、")
-        )));
+        return Err(DirectoryRefusal::MissingColumns { columns: missing }.into());
     }
     if at.contains_key(&SheetColumn::Lat) != at.contains_key(&SheetColumn::Lon) {
-        return Err(ApiError::Unprocessable(
-            "表格须同时有“纬度”和“经度”两列，或都没有".into(),
-        ));
+        return Err(DirectoryRefusal::LatLonPair.into());
     }
     Ok(Columns {
         header_line: header.line,
@@ -192,7 +179,7 @@ fn read_row(row: &SheetRow, cols: &Columns, known: &HashSet<UnitId>) -> Input {
     if let Err(e) = check_unit_name(&input.name) {
         input.error(e);
     }
-    if let Err(e) = check_text("上级单位", &input.parent, PARENT_MAX_CHARS) {
+    if let Err(e) = check_text(SheetColumn::Parent, &input.parent, PARENT_MAX_CHARS) {
         input.error(e);
     }
     let kind = cell(SheetColumn::Kind);
@@ -203,7 +190,7 @@ fn read_row(row: &SheetRow, cols: &Columns, known: &HashSet<UnitId>) -> Input {
     }
     if input.address.is_empty() {
         input.error("缺少地址");
-    } else if let Err(e) = check_text("地址", &input.address, ADDRESS_MAX_CHARS) {
+    } else if let Err(e) = check_text(SheetColumn::Address, &input.address, ADDRESS_MAX_CHARS) {
         input.error(e);
     }
     if cols.has(SheetColumn::Lat) {
@@ -232,13 +219,17 @@ fn read_row(row: &SheetRow, cols: &Columns, known: &HashSet<UnitId>) -> Input {
 }
 
 fn check_contacts(input: &mut Input) {
-    type Check = fn(&'static str, &str) -> Result<(), RecordError>;
-    let checks: [(&'static str, Check); 5] = [
-        ("负责人", |f, v| check_text(f, v, PERSON_NAME_MAX_CHARS)),
-        ("负责人电话", check_phone),
-        ("联络员", |f, v| check_text(f, v, PERSON_NAME_MAX_CHARS)),
-        ("联络员电话", check_phone),
-        ("领导小组办公室", |f, v| {
+    type Check = fn(SheetColumn, &str) -> Result<(), RecordError>;
+    let checks: [(SheetColumn, Check); 5] = [
+        (SheetColumn::HeadName, |f, v| {
+            check_text(f, v, PERSON_NAME_MAX_CHARS)
+        }),
+        (SheetColumn::HeadPhone, check_phone),
+        (SheetColumn::LiaisonName, |f, v| {
+            check_text(f, v, PERSON_NAME_MAX_CHARS)
+        }),
+        (SheetColumn::LiaisonPhone, check_phone),
+        (SheetColumn::LeadingOffice, |f, v| {
             check_text(f, v, LEADING_OFFICE_MAX_CHARS)
         }),
     ];
