@@ -363,7 +363,7 @@ async fn send(
         progress.set(Some((i, total)));
         let key = p.id.to_string();
         if let Ok(Some(bytes)) = store::photo(&key).await {
-            let r = api::put_jpeg::<PhotoReceipt>(&paths::photo(&p.sha256), &bytes).await?;
+            let r = api::upload_photo(&p.sha256, &bytes).await?;
             if r.arrived && r.sha256 == p.sha256 {
                 let _ = store::delete_photo(&key).await;
             }
