@@ -103,15 +103,6 @@ pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     send("POST", path, None).await.map(|_| ())
 }
 
-/// `PUT path` with raw JPEG bytes, decoding a JSON answer of type `T`.
-pub async fn put_jpeg<T: DeserializeOwned>(
-    path: &str,
-    bytes: &js_sys::Uint8Array,
-) -> Result<T, ApiError> {
-    let answer = send_raw("PUT", path, Some((bytes.into(), "image/jpeg"))).await?;
-    serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
-}
-
 /// Sends a photo's bytes resumably: tus 1.0 core on the photo's own path (the server's
 /// `uploads` module). `HEAD` asks how many bytes the server already holds, `PATCH` sends the
 /// rest from there; the `PATCH` that completes the photo answers its receipt. A connection cut

@@ -17,7 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::event::PhotoReceived;
 use chafang_domain::refusal::UploadRefusal;
-use chafang_domain::visit::{is_sha256_hex, sha256_hex, PhotoReceipt, MAX_PHOTO_BYTES};
+use chafang_domain::visit::{
+    is_sha256_hex, sha256_hex, PhotoReceipt, VisitReceipt, MAX_PHOTO_BYTES,
+};
 use chafang_domain::Role;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -167,7 +169,7 @@ pub async fn has_arrived(conn: &mut AnyConnection, sha256: &str) -> Result<bool,
 /// holds them now — the original with the right SHA-256, read back, and both re-encoded
 /// copies. Only then may an upload or a receipt answer `arrived: true`; otherwise the bytes
 /// are taken again, which repairs a blob lost or damaged after it was acknowledged. A visit's
-/// receipt calls this with the visit's monitor for each photo it lists.
+/// receipt calls this with the visit's monitor for each photo it lists ([`checked_receipt`]).
 pub async fn arrived_for(
     conn: &mut AnyConnection,
     blobs: &crate::blobs::Blobs,
@@ -185,6 +187,27 @@ pub async fn arrived_for(
         return Ok(false);
     }
     stored_whole(blobs, sha256).await
+}
+
+/// A visit's receipt as a phone may trust it: a photo it lists counts as arrived only when it
+/// has arrived for the visit's monitor ([`arrived_for`]: sent by that account, and held by the
+/// store with the right hash). The row `visits::receipt` reads says only that the bytes came
+/// once; with a blob lost after its acknowledgement the phone is told to send it again.
+pub async fn checked_receipt(
+    conn: &mut AnyConnection,
+    blobs: &crate::blobs::Blobs,
+    monitor: chafang_domain::UserId,
+    mut receipt: VisitReceipt,
+) -> Result<VisitReceipt, ApiError> {
+    let monitor = monitor.to_string();
+    for photo in &mut receipt.photos {
+        // Without a row nothing has arrived; with one, the store is asked.
+        if photo.arrived {
+            photo.arrived = arrived_for(conn, blobs, &photo.sha256, &monitor).await?;
+        }
+    }
+    receipt.complete = receipt.photos.iter().all(|p| p.arrived);
+    Ok(receipt)
 }
 
 /// Whether the blob store holds a photo's original (hash checked) and its two copies.

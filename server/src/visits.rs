@@ -10,6 +10,7 @@ use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiJson};
 use crate::findings;
+use crate::photos;
 use crate::quotas;
 use crate::roster;
 use crate::state::AppState;
@@ -34,7 +35,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 use crate::error::internal;
 
-/// The receipt of a stored visit: first receipt time, content hash, and which photos arrived.
+/// The receipt of a stored visit: first receipt time, content hash, and which photos arrived
+/// (by the rows; what a phone is answered goes through `photos::checked_receipt`).
 pub async fn receipt(
     conn: &mut AnyConnection,
     id: VisitId,
@@ -267,14 +269,19 @@ async fn submit_visit(
     let stored = receipt(&mut tx, visit.id).await?;
     tx.commit().await?;
     match stored {
-        Some((owner, r)) if owner == monitor && r.content_sha256 == hash => Ok((
-            if created {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            },
-            Json(r),
-        )),
+        Some((owner, r)) if owner == monitor && r.content_sha256 == hash => {
+            // Photos are checked against the store after the commit, outside the write lock.
+            let mut conn = state.db.pool.acquire().await?;
+            let r = photos::checked_receipt(&mut conn, &state.blobs, owner, r).await?;
+            Ok((
+                if created {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                },
+                Json(r),
+            ))
+        }
         Some(_) => Err(VisitRefusal::IdTaken.into()),
         None => Err(ApiError::Conflict(
             "this device sequence number was already used by another visit".into(),
@@ -297,7 +304,9 @@ async fn visit_receipt(
             if user.user.role == Role::Office
                 || (user.user.role == Role::Monitor && owner == user.user.id) =>
         {
-            Ok(Json(r))
+            Ok(Json(
+                photos::checked_receipt(&mut conn, &state.blobs, owner, r).await?,
+            ))
         }
         _ => Err(ApiError::NotFound),
     }

@@ -10,7 +10,7 @@ use chafang_domain::api::{
     AnswerUpload, DocumentKind, DocumentView, IssueDocument, OfficeCase, UnitCase, UnitStep,
 };
 use chafang_domain::followup::AnswerKind;
-use chafang_domain::visit::{sha256_hex, PhotoReceipt};
+use chafang_domain::visit::{sha256_hex, PhotoReceipt, VisitReceipt, VisitUpload};
 use chafang_domain::{AnswerId, DeviceId};
 use common::fixtures::{
     a_unit, case_of_finding, jpeg, photo_ref, post_json, put_photo, release, submit, unit_step,
@@ -54,6 +54,21 @@ async fn arrived_for(s: &TestServer, sha: &str, account: &str) -> bool {
     chafang_server::photos::arrived_for(&mut conn, &blobs, sha, &user)
         .await
         .unwrap()
+}
+
+/// Which photos a visit's receipts say arrived, asked the two ways a phone asks: the visit
+/// sent again (a repeat, 200) and `GET /visits/{id}/receipt`; both must agree.
+async fn receipt_arrivals(s: &TestServer, client: &reqwest::Client, v: &VisitUpload) -> Vec<bool> {
+    let res = submit(s, client, v).await;
+    assert_eq!(res.status(), 200, "{:?}: a repeat", s.engine);
+    let repeat: VisitReceipt = res.json().await.unwrap();
+    let got: VisitReceipt = s
+        .get_json(client, &format!("/api/v1/visits/{}/receipt", v.id))
+        .await;
+    assert_eq!(repeat, got, "{:?}", s.engine);
+    let arrived: Vec<bool> = got.photos.iter().map(|p| p.arrived).collect();
+    assert_eq!(got.complete, arrived.iter().all(|a| *a), "{:?}", s.engine);
+    arrived
 }
 
 async fn head_offset(s: &TestServer, client: &reqwest::Client, sha: &str) -> u64 {
@@ -106,21 +121,41 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         let r = put_photo(&s, &monitor, &sha, photo.clone()).await;
         assert_eq!(r.status(), 200, "{engine:?}");
         let original = blob_file(&s, &format!("photos/original/{sha}"));
-        assert_eq!(std::fs::read(&original).unwrap(), photo, "{engine:?}");
+        assert_eq!(
+            sha256_hex(&std::fs::read(&original).unwrap()),
+            sha,
+            "{engine:?}"
+        );
         assert!(arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
 
         // The original vanishes (a power cut before the disk had it): the row alone does not
-        // answer "arrived", and the repeat PUT takes the bytes again.
+        // answer "arrived" (nor does the visit's repeat receipt), and the repeat PUT takes the
+        // bytes again.
+        assert_eq!(
+            receipt_arrivals(&s, &monitor, &v).await,
+            [true],
+            "{engine:?}"
+        );
         std::fs::remove_file(&original).unwrap();
         assert!(!arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
+        assert_eq!(
+            receipt_arrivals(&s, &monitor, &v).await,
+            [false],
+            "{engine:?}"
+        );
         let r = put_photo(&s, &monitor, &sha, photo.clone()).await;
         assert_eq!(r.status(), 200, "{engine:?}");
         let receipt: PhotoReceipt = r.json().await.unwrap();
         assert!(receipt.arrived);
         assert_eq!(
-            std::fs::read(&original).ok().as_deref(),
-            Some(&photo[..]),
+            std::fs::read(&original).ok().map(|b| sha256_hex(&b)),
+            Some(sha.clone()),
             "{engine:?}: the lost blob is repaired"
+        );
+        assert_eq!(
+            receipt_arrivals(&s, &monitor, &v).await,
+            [true],
+            "{engine:?}"
         );
 
         // Damaged in place: the resumable route sees it too, and repairs it.
@@ -128,11 +163,20 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         damaged[1000] ^= 0xff;
         std::fs::write(&original, &damaged).unwrap();
         assert!(!arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
+        assert_eq!(
+            receipt_arrivals(&s, &monitor, &v).await,
+            [false],
+            "{engine:?}"
+        );
         assert_eq!(head_offset(&s, &monitor, &sha).await, 0, "{engine:?}");
         let len = photo.len() as u64;
         let (status, body) = patch(&s, &monitor, &sha, 0, len, photo.clone()).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
-        assert_eq!(std::fs::read(&original).unwrap(), photo, "{engine:?}");
+        assert_eq!(
+            sha256_hex(&std::fs::read(&original).unwrap()),
+            sha,
+            "{engine:?}"
+        );
 
         // A lost thumbnail is remade from the bytes sent again.
         let thumb = blob_file(&s, &format!("photos/thumb/{sha}.jpg"));
@@ -178,7 +222,7 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         assert_eq!(sha256_hex(&pdf), doc.sha256, "{engine:?}");
         let res = office.get(s.url(&doc.download)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{engine:?}");
-        assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+        assert_eq!(sha256_hex(&res.bytes().await.unwrap()), doc.sha256);
         let mut forged = pdf.clone();
         let at = forged.len() / 2;
         forged[at] ^= 0x01;

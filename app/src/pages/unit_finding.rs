@@ -20,7 +20,7 @@ use crate::{photo, store};
 use chafang_domain::api::{paths, AnswerUpload, CompletionUpload, UnitCase, UnitStep};
 use chafang_domain::followup::{check_answer, AnswerError, AnswerKind, Milestone, Step};
 use chafang_domain::quota::day_cst;
-use chafang_domain::visit::{PhotoReceipt, PhotoRef};
+use chafang_domain::visit::PhotoRef;
 use chafang_domain::{AnswerId, CaseId, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
