@@ -110,13 +110,67 @@ pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     send("POST", path, None).await.map(|_| ())
 }
 
-/// `PUT path` with raw JPEG bytes, decoding a JSON answer of type `T`.
-pub async fn put_jpeg<T: DeserializeOwned>(
-    path: &str,
+/// Sends a photo's bytes resumably: tus 1.0 core on the photo's own path (the server's
+/// `uploads` module). `HEAD` asks how many bytes the server already holds, `PATCH` sends the
+/// rest from there; the `PATCH` that completes the photo answers its receipt. A connection cut
+/// in the middle loses only what was in flight: the next try resumes from the server's offset,
+/// so a weak link gets a photo through in pieces instead of starting again each time.
+pub async fn upload_photo(
+    sha256: &str,
     bytes: &js_sys::Uint8Array,
-) -> Result<T, ApiError> {
-    let answer = send_raw("PUT", path, Some((bytes.into(), "image/jpeg"))).await?;
-    serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
+) -> Result<chafang_domain::visit::PhotoReceipt, ApiError> {
+    use chafang_domain::refusal::UploadRefusal;
+    let path = chafang_domain::api::paths::photo(sha256);
+    let length = u64::from(bytes.length());
+    let (_, headers) = exchange("HEAD", &path, None, &[]).await?;
+    let mut offset = upload_offset(&headers).unwrap_or(0);
+    // A few turns: each resumes where the server says it stands.
+    for _ in 0..4 {
+        if offset > length {
+            offset = 0;
+        }
+        // Both fit in u32: `length` came from one.
+        let rest = bytes.subarray(offset as u32, length as u32);
+        let sent = exchange(
+            "PATCH",
+            &path,
+            Some((rest.into(), "application/offset+octet-stream")),
+            &[
+                ("Tus-Resumable", "1.0.0".to_owned()),
+                ("Upload-Offset", offset.to_string()),
+                ("Upload-Length", length.to_string()),
+            ],
+        )
+        .await;
+        match sent {
+            Ok((text, _)) if !text.is_empty() => {
+                return serde_json::from_str(&text).map_err(|_| ApiError::Decode)
+            }
+            // 204: held so far; send on from there.
+            Ok((_, headers)) => offset = upload_offset(&headers).unwrap_or(0),
+            Err(ApiError::Status {
+                refusal: Some(Refusal::Upload(UploadRefusal::OffsetMismatch { expected })),
+                ..
+            }) => offset = expected,
+            Err(ApiError::Status {
+                refusal: Some(Refusal::Upload(UploadRefusal::LengthMismatch { .. })),
+                ..
+            }) => offset = 0,
+            Err(e) => return Err(e),
+        }
+    }
+    // Still not through: the next sync run resumes it.
+    Err(ApiError::Network)
+}
+
+fn upload_offset(headers: &web_sys::Headers) -> Option<u64> {
+    headers
+        .get("Upload-Offset")
+        .ok()
+        .flatten()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Sends one request and returns the body text of a 2xx answer.
@@ -131,14 +185,18 @@ async fn send_raw(
     path: &str,
     body: Option<(JsValue, &str)>,
 ) -> Result<String, ApiError> {
-    exchange(method, path, body).await.map(|(text, _)| text)
+    exchange(method, path, body, &[])
+        .await
+        .map(|(text, _)| text)
 }
 
-/// Sends one request and returns the body text of a 2xx answer with the answer's headers.
+/// Sends one request (with `extra` headers) and returns the body text of a 2xx answer with the
+/// answer's headers.
 async fn exchange(
     method: &str,
     path: &str,
     body: Option<(JsValue, &str)>,
+    extra: &[(&str, String)],
 ) -> Result<(String, web_sys::Headers), ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
@@ -155,6 +213,9 @@ async fn exchange(
         headers
             .set("Content-Type", content_type)
             .map_err(|_| ApiError::Network)?;
+    }
+    for (name, value) in extra {
+        headers.set(name, value).map_err(|_| ApiError::Network)?;
     }
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
@@ -186,7 +247,7 @@ async fn exchange(
 pub async fn get_page<T: DeserializeOwned>(
     path: &str,
 ) -> Result<(Vec<T>, Option<String>), ApiError> {
-    let (text, headers) = exchange("GET", path, None).await?;
+    let (text, headers) = exchange("GET", path, None, &[]).await?;
     let rows = serde_json::from_str(&text).map_err(|_| ApiError::Decode)?;
     let next = headers
         .get(chafang_domain::api::NEXT_CURSOR_HEADER)

@@ -1,6 +1,6 @@
 //! The HTTP surface: every module's `router()` merged under `/api/v1`, the OpenAPI document
 //! generated from the handlers, the PWA beside it, and the layers around all of it (trace with
-//! secrets masked, timeout, compression, body limit, panic catching, cross-origin refusal,
+//! secrets masked, timeouts (uploads on idleness), compression, body limit, panic catching, cross-origin refusal,
 //! and headers that keep pages out of frames and referrers).
 
 use crate::auth::origin;
@@ -10,10 +10,11 @@ use crate::{
     attention, auth, campaigns, commitments, documents, findings, health, home, map, notifications,
     photos, pwa, quotas, reports, roster, scoring, selfcheck, units, users, visits,
 };
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use chafang_domain::api::ErrorCode;
@@ -28,7 +29,7 @@ use tower_http::sensitive_headers::{
     SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
 };
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::TimeoutBody;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -38,8 +39,14 @@ pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 /// No request body of any kind may exceed this (photo uploads get their own, lower, limits
 /// inside it); the connection is refused before the body is read.
 pub const REQUEST_BODY_CEILING: usize = 32 * 1024 * 1024;
-/// A request that takes longer than this is answered 408.
+/// A request that takes longer than this is answered 408 (uploads excepted).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// An upload's body may pause this long between two pieces; a link that is slow but moving
+/// never meets it (1 MB at 20 KB/s takes 50 s, and completes).
+pub const UPLOAD_IDLE: Duration = Duration::from_secs(30);
+/// An upload request may last this long in all (8 MB at 10 KB/s); a resumable one that meets it
+/// keeps what arrived and resumes.
+pub const UPLOAD_REQUEST_LIMIT: Duration = Duration::from_secs(15 * 60);
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -114,6 +121,30 @@ async fn json_errors(request: Request, next: Next) -> Response {
     fresh
 }
 
+/// Whether a request uploads bytes (a photo's `PUT` or a resumable `PATCH`).
+fn is_upload(request: &Request) -> bool {
+    use axum::http::Method;
+    (request.method() == Method::PUT || request.method() == Method::PATCH)
+        && request.uri().path().starts_with("/api/v1/photos/")
+}
+
+/// Timeouts: an upload times out on idleness (no piece of its body for `UPLOAD_IDLE`), within
+/// a bound on its whole length; every other request has `REQUEST_TIMEOUT` in all. Either
+/// answers 408.
+async fn timeouts(request: Request, next: Next) -> Response {
+    let (limit, request) = if is_upload(&request) {
+        let (parts, body) = request.into_parts();
+        let body = Body::new(TimeoutBody::new(UPLOAD_IDLE, body));
+        (UPLOAD_REQUEST_LIMIT, Request::from_parts(parts, body))
+    } else {
+        (REQUEST_TIMEOUT, request)
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a handler panicked");
     error_response(
@@ -166,10 +197,7 @@ pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
             ))
             .layer(middleware::from_fn(json_errors))
             .layer(CatchPanicLayer::custom(panic_response))
-            .layer(RequestBodyLimitLayer::new(REQUEST_BODY_CEILING))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
-                REQUEST_TIMEOUT,
-            )),
+            .layer(middleware::from_fn(timeouts))
+            .layer(RequestBodyLimitLayer::new(REQUEST_BODY_CEILING)),
     )
 }

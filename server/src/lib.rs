@@ -29,6 +29,7 @@ pub mod scoring;
 pub mod selfcheck;
 pub mod state;
 pub mod units;
+pub mod uploads;
 pub mod users;
 pub mod visits;
 
@@ -53,6 +54,9 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
         secure_cookies,
         webhook_allow: Default::default(),
         checkpoints: audit::checkpoint::path(data_dir),
+        uploads: Arc::new(
+            uploads::Staging::new(data_dir).context("opening the upload staging area")?,
+        ),
     })
 }
 

@@ -1,5 +1,5 @@
 //! Photos: bytes addressed by their SHA-256, uploaded one by one after the visit that lists
-//! them. Each is verified against its hash, inspected from its header before anything is
+//! them, in one `PUT` or resumably (`HEAD` and `PATCH` on the same path, see `uploads`). Each is verified against its hash, inspected from its header before anything is
 //! decoded (format, dimensions), decoded with allocation limits on the blocking pool (at most
 //! two at a time, so memory stays bounded), and stored three times in the blob store: the bytes
 //! as uploaded, a display copy and a thumbnail, both re-encoded and so free of any metadata.
@@ -9,18 +9,24 @@ use crate::auth::extract::CurrentUser;
 use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use crate::uploads;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::event::PhotoReceived;
 use chafang_domain::refusal::input::{ImageProblem, InputRefusal};
-use chafang_domain::visit::{is_sha256_hex, sha256_hex, PhotoReceipt, MAX_PHOTO_BYTES};
+use chafang_domain::refusal::UploadRefusal;
+use chafang_domain::visit::{
+    is_sha256_hex, sha256_hex, PhotoReceipt, VisitReceipt, MAX_PHOTO_BYTES,
+};
 use chafang_domain::Role;
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use object_store::path::Path as BlobPath;
 use object_store::PutPayload;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 use std::io::Cursor;
 use std::sync::OnceLock;
 use tokio::sync::Semaphore;
@@ -41,9 +47,8 @@ pub const DISPLAY_SIDE: u32 = 1600;
 pub const THUMB_SIDE: u32 = 320;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(upload_photo))
-        .layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES as usize))
+    // The bodies are read by the handlers themselves, within `MAX_PHOTO_BYTES`.
+    OpenApiRouter::new().routes(routes!(upload_photo, upload_offset, append_photo))
 }
 
 /// The blob keys of a photo.
@@ -184,13 +189,68 @@ fn decoding() -> &'static Semaphore {
     PERMITS.get_or_init(|| Semaphore::new(2))
 }
 
-/// Whether a photo's bytes have arrived.
+/// Whether a photo's bytes have arrived (a row, whoever sent them; the office's view). What an
+/// account is told about its own upload is [`arrived_for`].
 pub async fn has_arrived(conn: &mut AnyConnection, sha256: &str) -> Result<bool, ApiError> {
     Ok(sqlx::query("SELECT 1 AS one FROM photos WHERE sha256 = $1")
         .bind(sha256)
         .fetch_optional(&mut *conn)
         .await?
         .is_some())
+}
+
+/// Whether a photo has arrived *for `account`*: that account sent its bytes, and the blob store
+/// holds them now — the original with the right SHA-256, read back, and both re-encoded
+/// copies. Only then may an upload or a receipt answer `arrived: true`; otherwise the bytes
+/// are taken again, which repairs a blob lost or damaged after it was acknowledged. A visit's
+/// receipt calls this with the visit's monitor for each photo it lists ([`checked_receipt`]).
+pub async fn arrived_for(
+    conn: &mut AnyConnection,
+    blobs: &crate::blobs::Blobs,
+    sha256: &str,
+    account: &str,
+) -> Result<bool, ApiError> {
+    let sent =
+        sqlx::query("SELECT 1 AS one FROM photo_uploads WHERE sha256 = $1 AND uploaded_by = $2")
+            .bind(sha256)
+            .bind(account)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some();
+    if !sent {
+        return Ok(false);
+    }
+    stored_whole(blobs, sha256).await
+}
+
+/// A visit's receipt as a phone may trust it: a photo it lists counts as arrived only when it
+/// has arrived for the visit's monitor ([`arrived_for`]: sent by that account, and held by the
+/// store with the right hash). The row `visits::receipt` reads says only that the bytes came
+/// once; with a blob lost after its acknowledgement the phone is told to send it again.
+pub async fn checked_receipt(
+    conn: &mut AnyConnection,
+    blobs: &crate::blobs::Blobs,
+    monitor: chafang_domain::UserId,
+    mut receipt: VisitReceipt,
+) -> Result<VisitReceipt, ApiError> {
+    let monitor = monitor.to_string();
+    for photo in &mut receipt.photos {
+        // Without a row nothing has arrived; with one, the store is asked.
+        if photo.arrived {
+            photo.arrived = arrived_for(conn, blobs, &photo.sha256, &monitor).await?;
+        }
+    }
+    receipt.complete = receipt.photos.iter().all(|p| p.arrived);
+    Ok(receipt)
+}
+
+/// Whether the blob store holds a photo's original (hash checked) and its two copies.
+async fn stored_whole(blobs: &crate::blobs::Blobs, sha256: &str) -> Result<bool, ApiError> {
+    use crate::blobs::{exists, holds};
+    let whole = holds(blobs, &original_key(sha256), sha256).await?
+        && exists(blobs, &display_key(sha256)).await?
+        && exists(blobs, &thumb_key(sha256)).await?;
+    Ok(whole)
 }
 
 /// Whether a monitor's own visits list a photo.
@@ -209,45 +269,38 @@ async fn listed_by(
     Ok(row.is_some())
 }
 
-/// Upload a photo's bytes (JPEG, PNG or WebP) under its SHA-256, after the visit (monitors) or
-/// answer (units) listing it.
-/// Repeating an upload is harmless.
-#[utoipa::path(put, path = "/api/v1/photos/{sha256}", tag = "visits",
-    params(("sha256" = String, Path, description = "lower-case hex SHA-256 of the bytes")),
-    request_body(content = Vec<u8>, content_type = "image/jpeg"),
-    responses((status = 200, body = PhotoReceipt), (status = 404, description = "no visit or answer of yours lists this photo"),
-              (status = 413), (status = 415), (status = 422, description = "bytes do not match the hash, or not a readable photo")))]
-async fn upload_photo(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(sha256): Path<String>,
-    body: Bytes,
-) -> Result<Json<PhotoReceipt>, ApiError> {
-    if !is_sha256_hex(&sha256) {
+/// Where an account's upload of a photo stands, after the checks every upload route shares:
+/// the hash is well-formed and one of the account's visits (monitors) or answers (units) lists
+/// it, else 404.
+async fn standing(state: &AppState, me: &CurrentUser, sha256: &str) -> Result<bool, ApiError> {
+    if !is_sha256_hex(sha256) {
         return Err(ApiError::NotFound);
     }
-    {
-        let mut conn = state.db.pool.acquire().await?;
-        let user = me.user.id.to_string();
-        let listed = match me.user.role {
-            Role::Monitor => listed_by(&mut conn, &sha256, &user).await?,
-            Role::Unit => crate::findings::unit::lists_photo(&mut conn, &sha256, &user).await?,
-            Role::Office => false,
-        };
-        if !listed {
-            return Err(ApiError::NotFound);
-        }
-        if has_arrived(&mut conn, &sha256).await? {
-            return Ok(Json(PhotoReceipt {
-                sha256,
-                arrived: true,
-            }));
-        }
+    let mut conn = state.db.pool.acquire().await?;
+    let user = me.user.id.to_string();
+    let listed = match me.user.role {
+        Role::Monitor => listed_by(&mut conn, sha256, &user).await?,
+        Role::Unit => crate::findings::unit::lists_photo(&mut conn, sha256, &user).await?,
+        Role::Office => false,
+    };
+    if !listed {
+        return Err(ApiError::NotFound);
     }
+    arrived_for(&mut conn, &state.blobs, sha256, &user).await
+}
+
+/// Checks complete bytes against their hash, decodes them, stores the three blobs (durably,
+/// see `blobs`) and then records that this account sent them. The first account's upload
+/// makes the `photos` row; each account's first upload is a `photo.received` event. Bytes
+/// taken again because a blob was lost or damaged change no row and record no event.
+async fn take(
+    state: &AppState,
+    me: &CurrentUser,
+    sha256: String,
+    body: Bytes,
+) -> Result<PhotoReceipt, ApiError> {
     if sha256_hex(&body) != sha256 {
-        return Err(ApiError::Unprocessable(
-            "the bytes do not match their SHA-256; send the photo again".into(),
-        ));
+        return Err(UploadRefusal::HashMismatch.into());
     }
     let processed = {
         let _permit = decoding()
@@ -269,14 +322,16 @@ async fn upload_photo(
     put(original_key(&sha256), body.to_vec()).await?;
     put(display_key(&sha256), processed.display_jpeg).await?;
     put(thumb_key(&sha256), processed.thumb_jpeg).await?;
+    let now = now_ms();
+    let user = me.user.id.to_string();
     let mut tx = state.db.begin_write().await?;
-    let inserted = sqlx::query(
+    sqlx::query(
         "INSERT INTO photos (sha256, received_at, uploaded_by, bytes, format, width, height) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(&sha256)
-    .bind(now_ms())
-    .bind(me.user.id.to_string())
+    .bind(now)
+    .bind(&user)
     .bind(body.len() as i64)
     .bind(
         processed
@@ -289,20 +344,182 @@ async fn upload_photo(
     .bind(i64::from(processed.width))
     .bind(i64::from(processed.height))
     .execute(&mut *tx)
+    .await?;
+    let first_from_account = sqlx::query(
+        "INSERT INTO photo_uploads (sha256, uploaded_by, received_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (sha256, uploaded_by) DO NOTHING",
+    )
+    .bind(&sha256)
+    .bind(&user)
+    .bind(now)
+    .execute(&mut *tx)
     .await?
     .rows_affected()
         == 1;
-    if inserted {
+    if first_from_account {
         let payload = PhotoReceived {
             bytes: body.len() as u64,
             width: processed.width,
             height: processed.height,
         };
         audit::record(&mut tx, Some(me.user.id), &sha256, payload).await?;
+    } else {
+        tracing::warn!(
+            sha256,
+            "a photo's stored blobs were missing or damaged and were taken again"
+        );
     }
     tx.commit().await?;
-    Ok(Json(PhotoReceipt {
+    Ok(PhotoReceipt {
         sha256,
         arrived: true,
-    }))
+    })
+}
+
+/// The key of an account's resumable upload of a photo in the staging area.
+fn staging_key(sha256: &str, me: &CurrentUser) -> String {
+    format!("photo-{sha256}-{}", me.user.id)
+}
+
+fn tus_headers(offset: u64, length: Option<u64>) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(
+        "tus-resumable",
+        HeaderValue::from_static(uploads::TUS_VERSION),
+    );
+    h.insert("upload-offset", HeaderValue::from(offset));
+    if let Some(length) = length {
+        h.insert("upload-length", HeaderValue::from(length));
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h
+}
+
+/// A numeric upload header; missing or malformed is 400.
+fn number(headers: &HeaderMap, name: &str) -> Result<u64, ApiError> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!("the {name} header is missing or not a number"))
+        })
+}
+
+/// Upload a photo's bytes (JPEG, PNG or WebP) under its SHA-256 in one body, after the visit
+/// (monitors) or answer (units) listing it. Repeating an upload is harmless. `arrived: true`
+/// comes back at once only when this account sent these bytes before and the store still holds
+/// them (hash checked); otherwise the bytes are taken. Over a weak link prefer the resumable
+/// `HEAD` / `PATCH` on the same path.
+#[utoipa::path(put, path = "/api/v1/photos/{sha256}", tag = "visits",
+    params(("sha256" = String, Path, description = "lower-case hex SHA-256 of the bytes")),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 200, body = PhotoReceipt), (status = 404, description = "no visit or answer of yours lists this photo"),
+              (status = 408, description = "the body stalled (`stalled`)"),
+              (status = 413, description = "`too_large`"), (status = 415), (status = 422, description = "`hash_mismatch`, or not a readable photo")))]
+async fn upload_photo(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<PhotoReceipt>, ApiError> {
+    if standing(&state, &me, &sha256).await? {
+        return Ok(Json(PhotoReceipt {
+            sha256,
+            arrived: true,
+        }));
+    }
+    if number(&headers, "content-length").is_ok_and(|n| n > MAX_PHOTO_BYTES) {
+        return Err(UploadRefusal::TooLarge {
+            max_bytes: MAX_PHOTO_BYTES,
+        }
+        .into());
+    }
+    let body = uploads::read_whole(body, MAX_PHOTO_BYTES).await?;
+    Ok(Json(take(&state, &me, sha256, body).await?))
+}
+
+/// How much of a resumable photo upload the server holds (tus 1.0 core): `Upload-Offset`, and
+/// `Upload-Length` once known. A photo that has arrived for this account answers its whole
+/// length as held; the `PATCH` at that offset then answers the receipt.
+#[utoipa::path(head, path = "/api/v1/photos/{sha256}", tag = "visits",
+    params(("sha256" = String, Path, description = "lower-case hex SHA-256 of the bytes")),
+    responses((status = 200, description = "`Upload-Offset`: the bytes held"), (status = 404, description = "no visit or answer of yours lists this photo")))]
+async fn upload_offset(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(sha256): Path<String>,
+) -> Result<(StatusCode, HeaderMap), ApiError> {
+    if standing(&state, &me, &sha256).await? {
+        let mut conn = state.db.pool.acquire().await?;
+        let bytes: i64 = sqlx::query("SELECT bytes FROM photos WHERE sha256 = $1")
+            .bind(&sha256)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("bytes")?;
+        let bytes = u64::try_from(bytes).map_err(crate::error::internal)?;
+        return Ok((StatusCode::OK, tus_headers(bytes, Some(bytes))));
+    }
+    let held = state.uploads.state(&staging_key(&sha256, &me)).await?;
+    Ok(match held {
+        Some((offset, length)) => (StatusCode::OK, tus_headers(offset, Some(length))),
+        None => (StatusCode::OK, tus_headers(0, None)),
+    })
+}
+
+/// Appends to a resumable photo upload (tus 1.0 core): `Upload-Offset` must be the bytes the
+/// server holds (0 starts again), `Upload-Length` the photo's whole length. 204 with the new
+/// `Upload-Offset` while bytes are missing; once all are held they are checked against the
+/// hash and taken as a whole upload is, and the answer is the receipt.
+#[utoipa::path(patch, path = "/api/v1/photos/{sha256}", tag = "visits",
+    params(("sha256" = String, Path, description = "lower-case hex SHA-256 of the bytes"),
+           ("Upload-Offset" = u64, Header, description = "the bytes already held"),
+           ("Upload-Length" = u64, Header, description = "the photo's whole length")),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses((status = 200, body = PhotoReceipt, description = "complete"),
+              (status = 204, description = "held so far: `Upload-Offset`"),
+              (status = 404, description = "no visit or answer of yours lists this photo"),
+              (status = 408, description = "the body stalled (`stalled`); what came is kept"),
+              (status = 409, description = "`offset_mismatch` (with the offset held) or `length_mismatch`"),
+              (status = 413, description = "`too_large`"), (status = 415), (status = 422, description = "`hash_mismatch`, or not a readable photo"),
+              (status = 429, description = "`staging_full`")))]
+async fn append_photo(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let offset = number(&headers, "upload-offset")?;
+    let length = number(&headers, "upload-length")?;
+    if standing(&state, &me, &sha256).await? {
+        let receipt = PhotoReceipt {
+            sha256,
+            arrived: true,
+        };
+        return Ok((tus_headers(length, Some(length)), Json(receipt)).into_response());
+    }
+    let key = staging_key(&sha256, &me);
+    let turn = state.uploads.turn(&key).await;
+    let progress = state
+        .uploads
+        .append(&turn, &key, offset, length, MAX_PHOTO_BYTES, body)
+        .await?;
+    match progress {
+        uploads::Progress::Partial(held) => {
+            Ok((StatusCode::NO_CONTENT, tus_headers(held, Some(length))).into_response())
+        }
+        uploads::Progress::Complete(bytes) => {
+            let taken = take(&state, &me, sha256, Bytes::from(bytes)).await;
+            // Bytes refused (not the photo, not readable) are never resumed: the next try
+            // starts again. After a failure of the server's own they stay, and the next
+            // `PATCH` at the whole length takes them.
+            if !matches!(taken, Err(ApiError::Internal(_))) {
+                state.uploads.discard(&key).await;
+            }
+            let receipt = taken?;
+            Ok((tus_headers(length, Some(length)), Json(receipt)).into_response())
+        }
+    }
 }

@@ -20,4 +20,6 @@ pub struct AppState {
     /// The audit checkpoint file (`audit::checkpoint::path` of the data directory): the server
     /// keeps it while it serves, and an issued document prints its latest scheduled head.
     pub checkpoints: PathBuf,
+    /// Partial uploads, kept until they complete or expire (`uploads::Staging`).
+    pub uploads: Arc<crate::uploads::Staging>,
 }

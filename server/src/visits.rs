@@ -15,6 +15,7 @@ use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiJson};
 use crate::findings;
+use crate::photos;
 use crate::quotas;
 use crate::roster;
 use crate::state::AppState;
@@ -41,7 +42,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 use crate::error::internal;
 
-/// The receipt of a stored visit: first receipt time, content hash, and which photos arrived.
+/// The receipt of a stored visit: first receipt time, content hash, and which photos arrived
+/// (by the rows; what a phone is answered goes through `photos::checked_receipt`).
 pub async fn receipt(
     conn: &mut AnyConnection,
     id: VisitId,
@@ -121,22 +123,26 @@ async fn correction_of(
 }
 
 /// The answer to a visit whose id is already stored: its receipt when it is the same content
-/// from the same monitor (a repeat: the phone lost the response), otherwise `IdTaken`.
-fn answer_repeat(
+/// from the same monitor (a repeat: the phone lost the response), its photos checked against
+/// the store (`photos::checked_receipt`), otherwise `IdTaken`.
+async fn answer_repeat(
+    conn: &mut AnyConnection,
+    state: &AppState,
     stored: (UserId, VisitReceipt),
     monitor: UserId,
     hash: &str,
     created: bool,
 ) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
     match stored {
-        (owner, r) if owner == monitor && r.content_sha256 == hash => Ok((
-            if created {
+        (owner, r) if owner == monitor && r.content_sha256 == hash => {
+            let r = photos::checked_receipt(conn, &state.blobs, owner, r).await?;
+            let status = if created {
                 StatusCode::CREATED
             } else {
                 StatusCode::OK
-            },
-            Json(r),
-        )),
+            };
+            Ok((status, Json(r)))
+        }
         _ => Err(VisitRefusal::IdTaken.into()),
     }
 }
@@ -292,7 +298,7 @@ async fn submit_visit(
     let mut conn = state.db.pool.acquire().await?;
     // A repeat of a stored visit gets its receipt first, whatever has changed since.
     if let Some(stored) = receipt(&mut conn, visit.id).await? {
-        return answer_repeat(stored, monitor, &hash, false);
+        return answer_repeat(&mut conn, &state, stored, monitor, &hash, false).await;
     }
     if let Some(Extension(h)) = &hand_in {
         h.admits(&visit)?;
@@ -357,8 +363,10 @@ async fn submit_visit(
         _ => None,
     };
     tx.commit().await?;
+    // Photos are checked against the store after the commit, outside the write lock.
+    let mut conn = state.db.pool.acquire().await?;
     match (stored, clash) {
-        (Some(stored), _) => answer_repeat(stored, monitor, &hash, created),
+        (Some(stored), _) => answer_repeat(&mut conn, &state, stored, monitor, &hash, created).await,
         (None, Some(existing)) => Err(VisitRefusal::AlreadyCorrected { existing }.into()),
         (None, None) => Err(VisitRefusal::SequenceTaken {
             device_seq: visit.device_seq,
@@ -382,7 +390,9 @@ async fn visit_receipt(
             if user.user.role == Role::Office
                 || (user.user.role == Role::Monitor && owner == user.user.id) =>
         {
-            Ok(Json(r))
+            Ok(Json(
+                photos::checked_receipt(&mut conn, &state.blobs, owner, r).await?,
+            ))
         }
         _ => Err(ApiError::NotFound),
     }

@@ -149,6 +149,8 @@ enum Body {
     Visit,
     /// The bytes of the photo named in the path.
     Photo,
+    /// The same bytes as one resumable (tus) `PATCH` from offset 0.
+    PhotoPatch,
     /// A release of a finding already released (409 for the office).
     Release,
     /// Reopening a finding that is not rejected (409 for the office).
@@ -372,6 +374,28 @@ fn table() -> Vec<Route> {
             ],
         )
         .body(Body::Photo),
+        // The same, resumably (tus): how much is held, and the bytes from there.
+        route(
+            Method::HEAD,
+            "/api/v1/photos/{sha256}",
+            vec![
+                (PhotoA, &[MonA]),
+                (PhotoB, &[MonB]),
+                (EvidenceU1, &[U1]),
+                (EvidenceU2, &[U2]),
+            ],
+        ),
+        route(
+            Method::PATCH,
+            "/api/v1/photos/{sha256}",
+            vec![
+                (PhotoA, &[MonA]),
+                (PhotoB, &[MonB]),
+                (EvidenceU1, &[U1]),
+                (EvidenceU2, &[U2]),
+            ],
+        )
+        .body(Body::PhotoPatch),
         // Units.
         route(get.clone(), "/api/v1/unit/overview", only(UNITS)),
         route(get.clone(), "/api/v1/unit/findings", only(UNITS)),
@@ -967,7 +991,12 @@ fn new_monitor(username: &str) -> serde_json::Value {
 /// The JSON a request carries, if any.
 fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
     Some(match body {
-        Body::Empty | Body::Photo | Body::Login | Body::Visit | Body::UnitSheet => return None,
+        Body::Empty
+        | Body::Photo
+        | Body::PhotoPatch
+        | Body::Login
+        | Body::Visit
+        | Body::UnitSheet => return None,
         Body::Release => serde_json::json!({"cases": [w.case_u1], "release_covert": false}),
         Body::Reopen => serde_json::json!({"step": "reopen", "reason": "矩阵检查"}),
         Body::Acknowledge => serde_json::json!({"step": "acknowledge"}),
@@ -1044,6 +1073,14 @@ async fn send(
         Body::Photo => req
             .header("content-type", "image/jpeg")
             .body(w.photo_of(obj)),
+        Body::PhotoPatch => {
+            let bytes = w.photo_of(obj);
+            req.header("tus-resumable", "1.0.0")
+                .header("upload-offset", "0")
+                .header("upload-length", bytes.len().to_string())
+                .header("content-type", "application/offset+octet-stream")
+                .body(bytes)
+        }
         Body::Login => req.json(&serde_json::json!({
             "username": "monitor03",
             "password": chafang_server::demo::PASSWORD,

@@ -20,7 +20,7 @@ use crate::{photo, store};
 use chafang_domain::api::{paths, AnswerUpload, CompletionUpload, UnitCase, UnitStep};
 use chafang_domain::followup::{check_answer, AnswerError, AnswerKind, Milestone, Step};
 use chafang_domain::quota::day_cst;
-use chafang_domain::visit::{PhotoReceipt, PhotoRef};
+use chafang_domain::visit::PhotoRef;
 use chafang_domain::{AnswerId, CaseId, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -363,7 +363,7 @@ async fn send(
         progress.set(Some((i, total)));
         let key = p.id.to_string();
         if let Ok(Some(bytes)) = store::photo(&key).await {
-            let r = api::put_jpeg::<PhotoReceipt>(&paths::photo(&p.sha256), &bytes).await?;
+            let r = api::upload_photo(&p.sha256, &bytes).await?;
             if r.arrived && r.sha256 == p.sha256 {
                 let _ = store::delete_photo(&key).await;
             }

@@ -12,6 +12,19 @@ pub enum UploadRefusal {
     HashMismatch,
     #[error("the bytes are more than {max_bytes}")]
     TooLarge { max_bytes: u64 },
+    // A resumed upload's `Upload-Offset` is not the number of bytes the server holds: send
+    // again from `expected` (0 when the partial upload expired or was never begun).
+    #[error("the server holds {expected} bytes of this upload")]
+    OffsetMismatch { expected: u64 },
+    // A resumed upload declares another `Upload-Length` than the one it was begun with.
+    #[error("this upload was begun with a length of {length} bytes")]
+    LengthMismatch { length: u64 },
+    // No bytes arrived for `idle_seconds`: what arrived is kept and the upload resumes.
+    #[error("no bytes arrived for {idle_seconds} s")]
+    Stalled { idle_seconds: u64 },
+    // The staging area for partial uploads is full: try again later.
+    #[error("the staging area for partial uploads is full")]
+    StagingFull { retry_after_seconds: u64 },
 }
 
 impl UploadRefusal {
@@ -19,6 +32,11 @@ impl UploadRefusal {
         match self {
             UploadRefusal::HashMismatch => ErrorCode::Unprocessable,
             UploadRefusal::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+            UploadRefusal::OffsetMismatch { .. } | UploadRefusal::LengthMismatch { .. } => {
+                ErrorCode::Conflict
+            }
+            UploadRefusal::Stalled { .. } => ErrorCode::Timeout,
+            UploadRefusal::StagingFull { .. } => ErrorCode::RateLimited,
         }
     }
 }

@@ -45,7 +45,6 @@ use chafang_domain::followup::{add_working_days, DeadlineKind};
 use chafang_domain::refusal::DocumentRefusal;
 use chafang_domain::CaseId;
 use content::{Finding, Issuer};
-use object_store::path::Path as BlobPath;
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
@@ -340,14 +339,7 @@ async fn render_blocking(
 
 /// The stored bytes, as issued.
 async fn serve_pdf(state: &AppState, doc: store::Stored) -> Result<Response, ApiError> {
-    let bytes = state
-        .blobs
-        .get(&BlobPath::from(doc.blob_key))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .bytes()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = store::read_verified(&state.blobs, &doc).await?;
     // The file name is ASCII (the number's year and sequence); the title is in the PDF.
     let filename = format!(
         "{}-{}-{}.pdf",

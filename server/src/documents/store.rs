@@ -65,8 +65,10 @@ pub struct NewDocument {
     pub anchor: audit::Head,
 }
 
-/// Stores the PDF's bytes, then the row and its audit event (with the bytes' SHA-256) in the
-/// transaction. Bytes stored for a transaction that then fails are unreferenced and harmless.
+/// Stores the PDF's bytes (durably, see `blobs`) and reads them back against their SHA-256,
+/// then the row and its audit event (with that SHA-256) in the transaction: a document is
+/// issued only once its bytes are held. Bytes stored for a transaction that then fails are
+/// unreferenced and harmless.
 pub async fn insert(
     conn: &mut WriteTx,
     blobs: &crate::blobs::Blobs,
@@ -77,10 +79,16 @@ pub async fn insert(
     let sha256 = hex::encode(Sha256::digest(&pdf));
     let bytes = i64::try_from(pdf.len()).map_err(internal)?;
     let key = blob_key(id);
+    let path = BlobPath::from(key.clone());
     blobs
-        .put(&BlobPath::from(key.clone()), PutPayload::from(pdf))
+        .put(&path, PutPayload::from(pdf))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
+    if !crate::blobs::holds(blobs, &path, &sha256).await? {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "document {id}: the blob store does not give back the bytes just stored"
+        )));
+    }
     sqlx::query(
         "INSERT INTO documents (id, year, seq, number, kind, title, case_id, unit_id, deadline, \
          issued_on, issued_at, issued_by, sha256, bytes, blob_key) \
@@ -121,6 +129,29 @@ pub async fn insert(
     )
     .await?;
     Ok(id)
+}
+
+/// An issued document's bytes as issued: checked against the SHA-256 its row and its
+/// `document.issued` event carry. Bytes lost or changed in the store are never served as the
+/// document; the failure is logged (the document can be restored from a backup of the blobs).
+pub async fn read_verified(
+    blobs: &crate::blobs::Blobs,
+    doc: &Stored,
+) -> Result<bytes::Bytes, ApiError> {
+    let got = blobs
+        .get(&BlobPath::from(doc.blob_key.clone()))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("document {}: {e}", doc.view.id)))?
+        .bytes()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    if hex::encode(Sha256::digest(&got)) != doc.view.sha256 {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "document {}: the stored bytes do not match the SHA-256 it was issued with",
+            doc.view.id
+        )));
+    }
+    Ok(got)
 }
 
 fn from_row(r: &sqlx::any::AnyRow, names: &UnitNames, base: &str) -> Result<Stored, ApiError> {

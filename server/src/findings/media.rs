@@ -1,7 +1,8 @@
 //! Photos as each role may fetch them. The office by hash; a unit only by its case and the
 //! photo's place among those released (the hash of the monitor's original never reaches it),
-//! and only the re-encoded copies, which carry no metadata. An answer's photos are served only
-//! when the answering account uploaded the bytes itself: listing a known hash proves nothing.
+//! and only the re-encoded copies, which carry no metadata. An answer's photos are served by
+//! content when the answering account sent the bytes itself (`photo_uploads`), whoever sent
+//! them first: listing a known hash proves nothing, sending the bytes does.
 //! No validator or date headers: a file's modification time is the moment it arrived.
 
 use super::unit::in_scope;
@@ -77,8 +78,8 @@ pub async fn unit_case_photo(
     serve(&state, sha, &size).await
 }
 
-/// The case an answer belongs to, and the `n`th of its evidence photos that has arrived from
-/// the account that answered, if any.
+/// The case an answer belongs to, and the `n`th of its evidence photos whose bytes the
+/// answering account sent (other accounts may have sent them first), if any.
 async fn answer_photo(
     conn: &mut sqlx::AnyConnection,
     id: &str,
@@ -92,9 +93,9 @@ async fn answer_photo(
         .ok_or(ApiError::NotFound)?
         .try_get("case_id")?;
     let sha: Option<String> = sqlx::query(
-        "SELECT ap.sha256 FROM answer_photos ap JOIN photos p ON p.sha256 = ap.sha256 \
-         JOIN answers a ON a.id = ap.answer_id \
-         WHERE ap.answer_id = $1 AND p.uploaded_by = a.submitted_by ORDER BY ap.position LIMIT 1 OFFSET $2",
+        "SELECT ap.sha256 FROM answer_photos ap JOIN answers a ON a.id = ap.answer_id \
+         JOIN photo_uploads pu ON pu.sha256 = ap.sha256 AND pu.uploaded_by = a.submitted_by \
+         WHERE ap.answer_id = $1 ORDER BY ap.position LIMIT 1 OFFSET $2",
     )
     .bind(answer.to_string())
     .bind(i64::try_from(n).map_err(|_| ApiError::NotFound)?)

@@ -162,9 +162,9 @@ pub async fn answers(
             None => None,
         };
         let shas: Vec<String> = sqlx::query(
-            "SELECT ap.sha256 FROM answer_photos ap JOIN photos p ON p.sha256 = ap.sha256 \
-             JOIN answers a ON a.id = ap.answer_id \
-             WHERE ap.answer_id = $1 AND p.uploaded_by = a.submitted_by ORDER BY ap.position",
+            "SELECT ap.sha256 FROM answer_photos ap JOIN answers a ON a.id = ap.answer_id \
+             JOIN photo_uploads pu ON pu.sha256 = ap.sha256 AND pu.uploaded_by = a.submitted_by \
+             WHERE ap.answer_id = $1 ORDER BY ap.position",
         )
         .bind(id.to_string())
         .fetch_all(&mut *conn)
