@@ -366,7 +366,9 @@ async fn submit_visit(
     // Photos are checked against the store after the commit, outside the write lock.
     let mut conn = state.db.pool.acquire().await?;
     match (stored, clash) {
-        (Some(stored), _) => answer_repeat(&mut conn, &state, stored, monitor, &hash, created).await,
+        (Some(stored), _) => {
+            answer_repeat(&mut conn, &state, stored, monitor, &hash, created).await
+        }
         (None, Some(existing)) => Err(VisitRefusal::AlreadyCorrected { existing }.into()),
         (None, None) => Err(VisitRefusal::SequenceTaken {
             device_seq: visit.device_seq,

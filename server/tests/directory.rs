@@ -12,7 +12,9 @@ use chafang_domain::api::{
     paths, ImportReport, OfficeCase, RowAction, RowError, SheetColumn, UnitEdit, UnitField,
     UnitRecord, UnitView, IMPORT_MAX_BYTES,
 };
-use chafang_domain::refusal::{DirectoryRefusal, InputRefusal, QueryRefusal, Refusal, StoreRefusal};
+use chafang_domain::refusal::{
+    DirectoryRefusal, InputRefusal, QueryRefusal, Refusal, StoreRefusal,
+};
 use chafang_domain::unit::{GeoPoint, RecordError, UnitKind};
 use chafang_domain::{DeviceId, UnitId};
 use common::fixtures::{a_unit, case_of_finding, submit, visit};
