@@ -426,7 +426,7 @@ fn table() -> Vec<Route> {
         route(get.clone(), "/api/v1/office/roster", only(OFFICE)),
         route(post.clone(), "/api/v1/office/roster", only(OFFICE)).body(Body::NewMonitor),
         route(
-            get,
+            get.clone(),
             "/api/v1/office/roster/{id}",
             vec![(UserA, OFFICE), (UserLeaving, OFFICE)],
         ),

@@ -16,7 +16,6 @@ use chafang_domain::event::{CaseAcknowledged, CaseAnswered, CaseCompletionReport
 use chafang_domain::followup::CaseState;
 use chafang_domain::followup::{
     add_working_days, check_answer, Actor, AnswerKind, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT,
-    MAX_MILESTONES,
 };
 use chafang_domain::refusal::CaseRefusal;
 use chafang_domain::visit::{is_sha256_hex, PhotoRef, MAX_PHOTOS_PER_FINDING, MAX_PHOTO_BYTES};
