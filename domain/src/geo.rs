@@ -3,6 +3,7 @@
 //! that says it draws in GCJ-02. Also the plain Web-Mercator projection the office's map draws
 //! with, with or without tiles, so the server's tests and the page share one piece of arithmetic.
 
+use crate::refusal::input::{InputRefusal, TextField, TileProblem};
 use crate::unit::GeoPoint;
 use serde::{Deserialize, Serialize};
 
@@ -268,26 +269,31 @@ pub fn tile_url(template: &str, z: u8, x: u32, y: u32) -> String {
 }
 
 /// Checks a tile URL template: http(s), with `{z}`, `{x}` and `{y}`, of a sensible length.
-pub fn check_tile_template(template: &str) -> Result<(), &'static str> {
+pub fn check_tile_template(template: &str) -> Result<(), InputRefusal> {
     let t = template.trim();
-    if t.len() > 500 {
-        return Err("瓦片地址过长 (the tile URL is longer than 500 characters)");
+    if t.len() > MAX_TILE_URL {
+        return Err(InputRefusal::TextTooLong {
+            field: TextField::TileUrl,
+            max: MAX_TILE_URL,
+        });
     }
-    if !(t.starts_with("https://") || t.starts_with("http://")) {
-        return Err("瓦片地址须以 http:// 或 https:// 开头 (the tile URL must start with http:// or https://)");
-    }
-    if !(t.contains("{z}") && t.contains("{x}") && t.contains("{y}")) {
-        return Err("瓦片地址须含 {z}、{x}、{y} (the tile URL must contain {z}, {x} and {y})");
-    }
-    if t.chars()
+    let problem = if !(t.starts_with("https://") || t.starts_with("http://")) {
+        TileProblem::Scheme
+    } else if !(t.contains("{z}") && t.contains("{x}") && t.contains("{y}")) {
+        TileProblem::Placeholders
+    } else if t
+        .chars()
         .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
     {
-        return Err(
-            "瓦片地址含空白或非法字符 (the tile URL contains spaces or forbidden characters)",
-        );
-    }
-    Ok(())
+        TileProblem::Characters
+    } else {
+        return Ok(());
+    };
+    Err(InputRefusal::TileTemplate { problem })
 }
+
+/// The longest tile URL template, in characters.
+pub const MAX_TILE_URL: usize = 500;
 
 #[cfg(test)]
 mod tests {

@@ -471,7 +471,7 @@ mod tests {
                 }
                 .into(),
                 "report",
-                json!("no_filter"),
+                json!("not_narrowable"),
                 None,
             ),
             (

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::event::PhotoReceived;
 use chafang_domain::refusal::input::{ImageProblem, InputRefusal};
-use chafang_domain::refusal::UploadRefusal;
+use chafang_domain::refusal::upload::{UploadHeader, UploadRefusal};
 use chafang_domain::visit::{
     is_sha256_hex, sha256_hex, PhotoReceipt, VisitReceipt, MAX_PHOTO_BYTES,
 };
@@ -395,15 +395,17 @@ fn tus_headers(offset: u64, length: Option<u64>) -> HeaderMap {
     h
 }
 
-/// A numeric upload header; missing or malformed is 400.
-fn number(headers: &HeaderMap, name: &str) -> Result<u64, ApiError> {
+/// A numeric header, if present and a number.
+fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .ok_or_else(|| {
-            ApiError::BadRequest(format!("the {name} header is missing or not a number"))
-        })
+}
+
+/// A resumable upload's numeric header; missing or malformed is 400.
+fn upload_number(headers: &HeaderMap, header: UploadHeader) -> Result<u64, UploadRefusal> {
+    number(headers, header.name()).ok_or(UploadRefusal::BadHeader { header })
 }
 
 /// Upload a photo's bytes (JPEG, PNG or WebP) under its SHA-256 in one body, after the visit
@@ -430,7 +432,7 @@ async fn upload_photo(
             arrived: true,
         }));
     }
-    if number(&headers, "content-length").is_ok_and(|n| n > MAX_PHOTO_BYTES) {
+    if number(&headers, "content-length").is_some_and(|n| n > MAX_PHOTO_BYTES) {
         return Err(UploadRefusal::TooLarge {
             max_bytes: MAX_PHOTO_BYTES,
         }
@@ -491,8 +493,8 @@ async fn append_photo(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let offset = number(&headers, "upload-offset")?;
-    let length = number(&headers, "upload-length")?;
+    let offset = upload_number(&headers, UploadHeader::UploadOffset)?;
+    let length = upload_number(&headers, UploadHeader::UploadLength)?;
     if standing(&state, &me, &sha256).await? {
         let receipt = PhotoReceipt {
             sha256,

@@ -275,7 +275,7 @@ pub fn body_error(e: axum::Error) -> ApiError {
         }
         source = s.source();
     }
-    ApiError::BadRequest("the request body was cut off".into())
+    UploadRefusal::CutOff.into()
 }
 
 /// Reads a whole body of at most `max` bytes (the photo route's plain `PUT`), with the same

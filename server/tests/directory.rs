@@ -147,14 +147,6 @@ fn first_rows(address_of_row_6: &str) -> Vec<Vec<&str>> {
     ]
 }
 
-/// The error message of a refusal with the given status.
-async fn refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> String {
-    let (status, body) = send(req).await;
-    assert_eq!(status, want, "{:?}: {body}", s.engine);
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    v["error"]["message"].as_str().unwrap().to_owned()
-}
-
 /// The typed refusal of a response with the given status.
 async fn typed_refusal(s: &TestServer, want: u16, req: reqwest::RequestBuilder) -> Refusal {
     let (status, body) = send(req).await;
@@ -890,13 +882,23 @@ async fn bad_files_are_refused_in_words_and_only_the_office_reaches_the_routes()
         let s = TestServer::start(engine).await;
         let office = s.login("office").await;
         let dry = paths::OFFICE_DIRECTORY_DRY_RUN;
-        for (bytes, says) in [
-            (Vec::new(), "空的"),
-            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "不是"),
-            (b"PK\x03\x04not really a zip".to_vec(), "xlsx"),
+        for (bytes, problem) in [
+            (Vec::new(), SheetProblem::Empty),
+            (
+                b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+                SheetProblem::NotASpreadsheet,
+            ),
+            (
+                b"PK\x03\x04not really a zip".to_vec(),
+                SheetProblem::DamagedXlsx,
+            ),
         ] {
-            let msg = refusal(&s, 422, upload(&s, &office, dry, "text/csv", bytes)).await;
-            assert!(msg.contains(says), "{msg}");
+            assert_eq!(
+                typed_refusal(&s, 422, upload(&s, &office, dry, "text/csv", bytes)).await,
+                Refusal::Input(InputRefusal::SheetUnreadable { problem }),
+                "{:?}",
+                s.engine
+            );
         }
         // A heading the template does not have is refused by what it lacks.
         for (bytes, why) in [

@@ -6,10 +6,12 @@
 
 mod common;
 
-use chafang_domain::api::{CampaignView, OfficeMap, TileSettings, TileSource, UnitView};
+use chafang_domain::api::{CampaignView, ErrorBody, OfficeMap, TileSettings, TileSource, UnitView};
 use chafang_domain::campaign::StageKind;
 use chafang_domain::followup::CaseState;
-use chafang_domain::geo::CoordSystem;
+use chafang_domain::geo::{CoordSystem, MAX_TILE_URL};
+use chafang_domain::refusal::input::{InputRefusal, TextField, TileProblem};
+use chafang_domain::refusal::Refusal;
 use chafang_domain::visit::{
     FindingUpload, Fix, Position, PositionMissing, Severity, VisitMode, VisitUpload,
 };
@@ -341,10 +343,45 @@ async fn the_tile_source_is_checked_and_every_change_is_audited() {
         let got: TileSettings = s.get_json(&office, "/api/v1/office/map/tiles").await;
         assert_eq!(got.source, None, "{engine:?}: none by default");
 
-        for bad in [
-            "ftp://tiles.example/{z}/{x}/{y}.png",
-            "https://tiles.example/{z}/{x}.png",
-            "https://tiles.example/{z}/{x}/{y}.png\"><script>",
+        let long_url = format!("https://tiles.example/{{z}}/{{x}}/{{y}}.png?k={}", "a".repeat(500));
+        for (bad, attribution, why) in [
+            (
+                "ftp://tiles.example/{z}/{x}/{y}.png",
+                "",
+                InputRefusal::TileTemplate {
+                    problem: TileProblem::Scheme,
+                },
+            ),
+            (
+                "https://tiles.example/{z}/{x}.png",
+                "",
+                InputRefusal::TileTemplate {
+                    problem: TileProblem::Placeholders,
+                },
+            ),
+            (
+                "https://tiles.example/{z}/{x}/{y}.png\"><script>",
+                "",
+                InputRefusal::TileTemplate {
+                    problem: TileProblem::Characters,
+                },
+            ),
+            (
+                long_url.as_str(),
+                "",
+                InputRefusal::TextTooLong {
+                    field: TextField::TileUrl,
+                    max: MAX_TILE_URL,
+                },
+            ),
+            (
+                "https://tiles.example/{z}/{x}/{y}.png",
+                &"署".repeat(301),
+                InputRefusal::TextTooLong {
+                    field: TextField::TileAttribution,
+                    max: 300,
+                },
+            ),
         ] {
             let (status, body) = put_tiles(
                 &s,
@@ -353,15 +390,17 @@ async fn the_tile_source_is_checked_and_every_change_is_audited() {
                     source: Some(TileSource {
                         url_template: bad.into(),
                         coords: CoordSystem::Wgs84,
-                        attribution: String::new(),
+                        attribution: attribution.into(),
                     }),
                 },
             )
             .await;
             assert_eq!(status, 422, "{engine:?}: {bad}: {body}");
-            assert!(
-                body.contains("瓦片"),
-                "{engine:?}: a message a person can read: {body}"
+            let body: ErrorBody = serde_json::from_str(&body).unwrap();
+            assert_eq!(
+                body.error.refusal,
+                Some(Refusal::Input(why)),
+                "{engine:?}: {bad}: the typed reason the app words"
             );
         }
         assert!(tile_events(&s).await.is_empty(), "refusals record nothing");

@@ -2,13 +2,17 @@
 
 use super::pick;
 use crate::i18n::Locale;
-use chafang_domain::refusal::input::{ImageProblem, InputRefusal, SheetProblem, TextField};
+use chafang_domain::refusal::input::{
+    ImageProblem, InputRefusal, SheetProblem, TextField, TileProblem,
+};
 
 /// The name of a text field, in the user's language.
 fn field(f: TextField, locale: Locale) -> String {
     let (zh, en) = match f {
         TextField::MilestoneText => ("节点内容", "the milestone's text"),
         TextField::Criterion => ("评议内容代码", "the criterion code"),
+        TextField::TileUrl => ("瓦片地址", "the tile URL"),
+        TextField::TileAttribution => ("地图署名", "the map's attribution"),
     };
     pick(locale, zh.into(), en.into())
 }
@@ -144,5 +148,24 @@ pub fn words(r: &InputRefusal, locale: Locale) -> String {
             ),
         ),
         InputRefusal::Image { problem } => image(*problem, locale),
+        InputRefusal::TileTemplate { problem } => tile(*problem, locale),
     }
+}
+
+fn tile(problem: TileProblem, locale: Locale) -> String {
+    let (zh, en) = match problem {
+        TileProblem::Scheme => (
+            "瓦片地址须以 http:// 或 https:// 开头",
+            "The tile URL must start with http:// or https://",
+        ),
+        TileProblem::Placeholders => (
+            "瓦片地址须含 {z}、{x}、{y}",
+            "The tile URL must contain {z}, {x} and {y}",
+        ),
+        TileProblem::Characters => (
+            "瓦片地址含空白、引号或尖括号",
+            "The tile URL contains spaces, quotes or angle brackets",
+        ),
+    };
+    pick(locale, zh.into(), en.into())
 }

@@ -39,6 +39,16 @@ pub fn words(r: &UploadRefusal, locale: Locale) -> String {
                 "No data arrived for {idle_seconds} s; what arrived is kept and the upload resumes later"
             ),
         ),
+        UploadRefusal::CutOff => pick(
+            locale,
+            "网络中断，文件未传完；已收到的部分会保留，稍后继续上传".into(),
+            "The connection broke before the file was sent; what arrived is kept and the upload resumes later".into(),
+        ),
+        UploadRefusal::BadHeader { header } => pick(
+            locale,
+            format!("上传请求缺少或写错了 {} 头，请更新应用后重试", header.name()),
+            format!("The upload's {} header is missing or not a number; update the app and try again", header.name()),
+        ),
         UploadRefusal::StagingFull {
             retry_after_seconds,
         } => pick(

@@ -12,6 +12,23 @@ pub enum TextField {
     MilestoneText,
     /// A criterion code given as a filter.
     Criterion,
+    /// The base map's tile URL template.
+    TileUrl,
+    /// The base map's attribution.
+    TileAttribution,
+}
+
+/// What is wrong with a base map's tile URL template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TileProblem {
+    /// It does not start with `http://` or `https://`.
+    Scheme,
+    /// It lacks one of `{z}`, `{x}` and `{y}`.
+    Placeholders,
+    /// It holds spaces, quotes or angle brackets.
+    Characters,
 }
 
 /// Why an uploaded spreadsheet cannot be read (the directory's or the survey results').
@@ -99,6 +116,9 @@ pub enum InputRefusal {
     /// A photo that is not one we take, or cannot be read.
     #[error("not a photo we take: {problem:?}")]
     Image { problem: ImageProblem },
+    /// A base map's tile URL template that cannot be used.
+    #[error("the tile URL template is not usable: {problem:?}")]
+    TileTemplate { problem: TileProblem },
 }
 
 impl InputRefusal {
@@ -117,7 +137,8 @@ impl InputRefusal {
             | InputRefusal::MissingColumns { .. }
             | InputRefusal::RowErrors { .. }
             | InputRefusal::ImageTooLarge { .. }
-            | InputRefusal::Image { .. } => ErrorCode::Unprocessable,
+            | InputRefusal::Image { .. }
+            | InputRefusal::TileTemplate { .. } => ErrorCode::Unprocessable,
         }
     }
 }

@@ -24,7 +24,7 @@ use axum::Json;
 use chafang_domain::api::{HandInRequest, HandInView};
 use chafang_domain::event::HandInStarted;
 use chafang_domain::quota::day_cst;
-use chafang_domain::refusal::VisitRefusal;
+use chafang_domain::refusal::{SignInRefusal, VisitRefusal};
 use chafang_domain::visit::VisitUpload;
 use chafang_domain::{DeviceId, Role, UserId};
 use rand::RngCore;
@@ -81,9 +81,7 @@ async fn hand_in(
     let address = peer.ip().to_string();
     let account = req.username.trim().to_ascii_lowercase();
     if account.is_empty() || req.password.is_empty() {
-        return Err(ApiError::BadRequest(
-            "user name and password are required".into(),
-        ));
+        return Err(SignInRefusal::MissingCredentials.into());
     }
     if !state.login_limiter.allowed(&account, &address) {
         return Err(ApiError::RateLimited);

@@ -97,11 +97,9 @@ pub async fn list(
         .bind(i64::from(page.limit) + 1)
         .fetch_all(&mut *conn)
         .await?;
-    let mut cases = found
-        .iter()
-        .map(store::from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    let more = cases.len() > page.limit as usize;
+    // A malformed row breaks its own line, not the office's page.
+    let more = found.len() > page.limit as usize;
+    let mut cases = store::readable(&found);
     cases.truncate(page.limit as usize);
     let ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
     let mut reporters = views::reporter_names_of(&mut conn, &ids).await?;

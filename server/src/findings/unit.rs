@@ -64,9 +64,8 @@ pub async fn released_to(
         for id in chunk {
             q = q.bind(id);
         }
-        for row in q.fetch_all(&mut *conn).await? {
-            out.push(store::from_row(&row)?);
-        }
+        // A malformed row breaks its own line, not the unit's page.
+        out.extend(store::readable(&q.fetch_all(&mut *conn).await?));
     }
     out.sort_by_key(|c| (c.received_at, c.id));
     Ok(out)

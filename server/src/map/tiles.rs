@@ -12,6 +12,7 @@ use axum::Json;
 use chafang_domain::api::{TileSettings, TileSource};
 use chafang_domain::event::MapTilesSet;
 use chafang_domain::geo::{check_tile_template, CoordSystem};
+use chafang_domain::refusal::input::{InputRefusal, TextField};
 use sqlx::{AnyConnection, Row};
 
 /// The longest attribution kept.
@@ -41,11 +42,13 @@ fn check(source: Option<TileSource>) -> Result<Option<TileSource>, ApiError> {
     let Some(mut s) = source else { return Ok(None) };
     s.url_template = s.url_template.trim().to_owned();
     s.attribution = s.attribution.trim().to_owned();
-    check_tile_template(&s.url_template).map_err(|e| ApiError::Unprocessable(e.to_owned()))?;
+    check_tile_template(&s.url_template)?;
     if s.attribution.chars().count() > MAX_ATTRIBUTION {
-        return Err(ApiError::Unprocessable(format!(
-            "署名过长，最多 {MAX_ATTRIBUTION} 字 (the attribution is longer than {MAX_ATTRIBUTION} characters)"
-        )));
+        return Err(InputRefusal::TextTooLong {
+            field: TextField::TileAttribution,
+            max: MAX_ATTRIBUTION,
+        }
+        .into());
     }
     Ok(Some(s))
 }
