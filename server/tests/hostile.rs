@@ -658,6 +658,18 @@ async fn a_malformed_stored_case_breaks_its_own_row_not_the_page() {
         let status = res.status().as_u16();
         let body = res.text().await.unwrap();
         assert_eq!(status, 200, "{engine:?}: the dashboard: {body}");
+        let res = office
+            .get(s.url("/api/v1/office/findings"))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 200, "{engine:?}: the office's list: {body}");
+        assert!(
+            body.contains(&other.to_string()) && !body.contains("-9999"),
+            "{engine:?}: the office's list keeps the good row only: {body}"
+        );
         let head = s.login("unit01").await;
         let res = head
             .get(s.url("/api/v1/unit/findings"))
