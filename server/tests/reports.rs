@@ -612,14 +612,14 @@ async fn only_the_user_who_started_an_export_reaches_it() {
         }
         // Bad requests are refused with their typed reason.
         for (body, why) in [
-            (json!({"kind": "summary", "year": 1999}), "year"),
+            (json!({"kind": "summary", "year": 1999}), "year_out_of_range"),
             (
                 json!({"kind": "ledger", "year": 2025, "unit": a_unit(&s, "区建设局").await.id}),
-                "no_filter",
+                "not_narrowable",
             ),
             (
                 json!({"kind": "registration", "year": 2025, "unit": uuid::Uuid::now_v7()}),
-                "no_such_unit",
+                "unknown_unit",
             ),
         ] {
             let (status, text) = post_json(&s, &office, paths::OFFICE_REPORTS, &body).await;

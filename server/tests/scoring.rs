@@ -14,7 +14,7 @@ use chafang_domain::api::{
     paths, Notification, NotificationKind, PublishedRanking, ScoringCheck, ScoringRow, ScoringYear,
     SurveyImportReport,
 };
-use chafang_domain::refusal::{Refusal, ScoringRefusal};
+use chafang_domain::refusal::{InputRefusal, Refusal, ScoringRefusal};
 use chafang_domain::scoring::{ScoringError, ScoringSettings, SurveyQuestion};
 use chafang_domain::DeviceId;
 use common::fixtures::{
@@ -372,8 +372,13 @@ async fn the_template_imports_and_a_bad_file_is_refused_whole_with_its_rows_name
         assert!(report.errors[3].contains("合计为 0"), "{:?}", report.errors);
         let (status, body) = import(&s, &office, year, false, "text/csv", csv.into_bytes()).await;
         assert_eq!(status, 422, "{body}");
-        assert!(
-            body.contains("第 3 行") && body.contains("没有写入任何数据"),
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            serde_json::from_value::<Refusal>(v["error"]["refusal"].clone()).unwrap(),
+            Refusal::Input(InputRefusal::RowErrors {
+                count: 4,
+                lines: vec![3, 4, 5, 6]
+            }),
             "{body}"
         );
         let v3 = view(&s, &office, year).await;

@@ -9,6 +9,7 @@
 
 use crate::attention;
 use crate::audit;
+use crate::auth::client::ClientAddr;
 use crate::auth::extract::CurrentUser;
 use crate::auth::{password, session};
 use crate::clock::{now_ms, today_cst};
@@ -16,7 +17,7 @@ use crate::error::{ApiError, ApiJson};
 use crate::roster;
 use crate::state::AppState;
 use crate::users;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -29,7 +30,6 @@ use chafang_domain::visit::VisitUpload;
 use chafang_domain::{DeviceId, Role, UserId};
 use rand::RngCore;
 use sqlx::{AnyConnection, Row};
-use std::net::SocketAddr;
 use time::Date;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -75,35 +75,18 @@ impl HandIn {
               (status = 429, body = chafang_domain::api::ErrorBody)))]
 async fn hand_in(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<HandInRequest>,
 ) -> Result<Response, ApiError> {
-    let address = peer.ip().to_string();
-    let account = req.username.trim().to_ascii_lowercase();
-    if account.is_empty() || req.password.is_empty() {
-        return Err(SignInRefusal::MissingCredentials.into());
-    }
-    if !state.login_limiter.allowed(&account, &address) {
-        return Err(ApiError::RateLimited);
-    }
-    let stored = {
-        let mut conn = state.db.pool.acquire().await?;
-        users::find_by_username(&mut conn, &account).await?
+    // The same counted, bounded check as a sign-in, for monitors whose service may have ended.
+    let user = match super::verified(&state, client, &req.username, req.password, |u| {
+        u.view.role == Role::Monitor
+    })
+    .await
+    {
+        Ok(user) => user,
+        Err(refusal) => return Ok(refusal),
     };
-    let stored = stored.filter(|u| u.view.role == Role::Monitor);
-    let phc = stored.as_ref().map_or_else(
-        || password::decoy_hash().to_owned(),
-        |u| u.password_hash.clone(),
-    );
-    let given = req.password;
-    let matches = tokio::task::spawn_blocking(move || password::verify(&given, &phc))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let Some(user) = stored.filter(|_| matches) else {
-        state.login_limiter.failed(&account, &address);
-        return Err(ApiError::InvalidCredentials);
-    };
-    state.login_limiter.succeeded(&account);
     if user.view.active {
         return Err(VisitRefusal::HandInNotNeeded.into());
     }

@@ -57,6 +57,55 @@ pub fn refused(r: SignInRefusal) -> Response {
     res
 }
 
+/// The account a user name and password sign in as, among those `may` lets in, or the answer
+/// that refuses it (missing fields, too many attempts, busy, wrong name or password). The
+/// attempt is counted before anything is looked up or hashed (`ratelimit`), and the hash is
+/// checked through `password::check`'s bounded gate; an unknown name is checked against a decoy
+/// so that it costs the same. Every way in with a password goes through here.
+pub(crate) async fn verified(
+    state: &AppState,
+    client: std::net::IpAddr,
+    username: &str,
+    given: String,
+    may: impl Fn(&users::StoredUser) -> bool,
+) -> Result<users::StoredUser, Response> {
+    let account = username.trim().to_ascii_lowercase();
+    if account.is_empty() || given.is_empty() {
+        return Err(refused(SignInRefusal::MissingCredentials));
+    }
+    let limiter = &state.login_limiter;
+    let attempt = limiter.admit(&account, client).map_err(refused)?;
+    let stored = async {
+        let mut conn = state.db.pool.acquire().await?;
+        users::find_by_username(&mut conn, &account).await
+    }
+    .await;
+    let stored = match stored {
+        Ok(s) => s.filter(|u| may(u)),
+        Err(e) => {
+            limiter.withdraw(attempt);
+            return Err(e.into_response());
+        }
+    };
+    let phc = stored.as_ref().map_or_else(
+        || password::decoy_hash().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    let matches = match password::check(given, phc).await {
+        Ok(m) => m,
+        Err(password::Busy) => {
+            limiter.withdraw(attempt);
+            return Err(refused(SignInRefusal::Busy { retry_after_s: 1 }));
+        }
+    };
+    // A wrong password stays counted.
+    let Some(user) = stored.filter(|_| matches) else {
+        return Err(ApiError::InvalidCredentials.into_response());
+    };
+    limiter.passed(attempt);
+    Ok(user)
+}
+
 /// Sign in with user name and password; sets the session cookie. Too many attempts, or a
 /// server busy checking passwords, are 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
@@ -68,44 +117,10 @@ async fn login(
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let account = req.username.trim().to_ascii_lowercase();
-    if account.is_empty() || req.password.is_empty() {
-        return Err(SignInRefusal::MissingCredentials.into());
-    }
-    // Counted before anything is looked up or hashed.
-    let limiter = &state.login_limiter;
-    let attempt = match limiter.admit(&account, client) {
-        Ok(a) => a,
-        Err(r) => return Ok(refused(r)),
+    let user = match verified(&state, client, &req.username, req.password, |u| u.view.active).await {
+        Ok(user) => user,
+        Err(refusal) => return Ok(refusal),
     };
-    let stored = async {
-        let mut conn = state.db.pool.acquire().await?;
-        users::find_by_username(&mut conn, &account).await
-    }
-    .await;
-    let stored = match stored {
-        Ok(s) => s.filter(|u| u.view.active),
-        Err(e) => {
-            limiter.withdraw(attempt);
-            return Err(e);
-        }
-    };
-    let phc = stored.as_ref().map_or_else(
-        || password::decoy_hash().to_owned(),
-        |u| u.password_hash.clone(),
-    );
-    let matches = match password::check(req.password, phc).await {
-        Ok(m) => m,
-        Err(password::Busy) => {
-            limiter.withdraw(attempt);
-            return Ok(refused(SignInRefusal::Busy { retry_after_s: 1 }));
-        }
-    };
-    // A wrong password stays counted.
-    let Some(user) = stored.filter(|_| matches) else {
-        return Err(ApiError::InvalidCredentials);
-    };
-    limiter.passed(attempt);
     let mut tx = state.db.begin_write().await?;
     let token = session::start(&mut tx, user.view.id).await?;
     tx.commit().await?;

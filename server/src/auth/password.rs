@@ -140,9 +140,12 @@ fn matches(password: &[u8], phc: &PasswordHash) -> Option<bool> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Busy;
 
-/// How many checks may wait for a slot, beyond those running.
+/// How many checks may wait for a slot, beyond those running: a district's monitors and unit
+/// heads signing in at once at a meeting (a few dozen) wait, they are not refused. A waiting
+/// check holds only its request; what hashing holds stays `slots × 19 MiB`, and the wait is
+/// bounded by [`WAIT`].
 fn waiting_room() -> usize {
-    4 * slots()
+    16 * slots()
 }
 
 /// How long a check waits for a slot before it is refused as busy.
