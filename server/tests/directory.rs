@@ -12,6 +12,7 @@ use chafang_domain::api::{
     paths, ImportReport, OfficeCase, RowAction, RowError, SheetColumn, UnitEdit, UnitField,
     UnitRecord, UnitView, IMPORT_MAX_BYTES,
 };
+use chafang_domain::refusal::input::SheetProblem;
 use chafang_domain::refusal::{
     DirectoryRefusal, InputRefusal, QueryRefusal, Refusal, StoreRefusal,
 };
