@@ -26,6 +26,8 @@ mod user;
 mod visit;
 mod webhook;
 
+pub use scoring::survey_row;
+
 /// The Chinese or the English of a text, by locale.
 pub(crate) fn pick(locale: Locale, zh: String, en: String) -> String {
     match locale {

@@ -11,8 +11,8 @@ mod common;
 
 use chafang_domain::api::OfficeStep;
 use chafang_domain::api::{
-    paths, Notification, NotificationKind, PublishedRanking, ScoringCheck, ScoringRow, ScoringYear,
-    SurveyImportReport,
+    paths, CountColumn, Notification, NotificationKind, PublishedRanking, ScoringCheck, ScoringRow,
+    ScoringYear, SurveyImportReport, SurveyRowProblem,
 };
 use chafang_domain::refusal::{InputRefusal, Refusal, ScoringRefusal};
 use chafang_domain::scoring::{ScoringError, ScoringSettings, SurveyQuestion};
@@ -362,14 +362,45 @@ async fn the_template_imports_and_a_bad_file_is_refused_whole_with_its_rows_name
             .map(|r| r.line)
             .collect();
         assert_eq!(lines, vec![3, 4, 5, 6], "{:?}", report.errors);
-        assert!(
-            report.errors[0].starts_with("第 3 行: "),
-            "{:?}",
-            report.errors
+        let problems: Vec<(u32, SurveyRowProblem)> = report
+            .errors
+            .iter()
+            .map(|e| (e.line, e.problem.clone()))
+            .collect();
+        assert_eq!(
+            problems[0],
+            (
+                3,
+                SurveyRowProblem::UnknownName {
+                    name: "不存在的局".into()
+                }
+            )
         );
-        assert!(report.errors[1].contains("不是人数"), "{:?}", report.errors);
-        assert!(report.errors[2].contains("不止一次"), "{:?}", report.errors);
-        assert!(report.errors[3].contains("合计为 0"), "{:?}", report.errors);
+        assert!(
+            matches!(&problems[1], (4, SurveyRowProblem::NotACount { column: CountColumn::Level { .. }, given }) if given == "-1"),
+            "{problems:?}"
+        );
+        assert_eq!(
+            problems[2],
+            (
+                5,
+                SurveyRowProblem::Repeated {
+                    name: "区建设局".into()
+                }
+            )
+        );
+        assert!(
+            matches!(
+                &problems[3],
+                (
+                    6,
+                    SurveyRowProblem::Counts {
+                        error: ScoringError::NoRespondents { .. }
+                    }
+                )
+            ),
+            "{problems:?}"
+        );
         let (status, body) = import(&s, &office, year, false, "text/csv", csv.into_bytes()).await;
         assert_eq!(status, 422, "{body}");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();

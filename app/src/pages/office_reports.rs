@@ -68,7 +68,7 @@ impl Texts for T {
             T::Progress => ("已写入 {0} / {1} 行", "{0} of {1} rows written"),
             T::Done => ("导出完成：{0} 行。", "Export finished: {0} rows."),
             T::Download => ("下载 {0}", "Download {0}"),
-            T::Failed => ("导出失败", "The export failed"),
+            T::Failed => ("导出失败，请稍后重试", "The export failed; try again later"),
             T::ScopeHint => (
                 "登记表可按监督员或单位筛选；自查自纠登记表可按单位筛选；汇总和台账为全区。",
                 "The registration form can be narrowed to a monitor or a unit, the registers to a unit; summaries and the ledger cover the district.",
@@ -187,11 +187,9 @@ pub fn export_run(base: &'static str, run: RwSignal<Run>) -> impl IntoView {
                 .into_any()
             }
             ReportState::Failed => {
-                let why = job.error.clone().unwrap_or_default();
                 view! {
                     <div class="error" role="alert" data-testid="report-error">
                         <p>{ts(T::Failed)}</p>
-                        <p>{why}</p>
                     </div>
                 }
                 .into_any()

@@ -650,7 +650,7 @@ fn ImportSurveys(year: i32, refresh: Callback<()>) -> impl IntoView {
                     <div class="dry-run" data-testid="scoring-dry-run">
                         <p>{fill(i18n.s(T::ImportRows), &[&good.to_string(), &r.errors.len().to_string()])}</p>
                         <ul class="import-errors">
-                            {r.errors.iter().map(|e| view! { <li class="field-error">{e.clone()}</li> }).collect_view()}
+                            {r.errors.iter().map(|e| view! { <li class="field-error">{crate::refusal::survey_row(e, i18n.locale())}</li> }).collect_view()}
                         </ul>
                         <ul class="import-rows">
                             {r.rows.iter().filter(|x| x.error.is_none()).map(|x| {

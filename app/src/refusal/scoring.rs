@@ -2,6 +2,7 @@
 
 use super::{pick, say};
 use crate::i18n::Locale;
+use chafang_domain::api::{CountColumn, SurveyRowError, SurveyRowProblem};
 use chafang_domain::refusal::ScoringRefusal;
 use chafang_domain::scoring::{ScoringError, SurveyQuestion, MAX_LEVELS, MAX_LEVEL_NAME};
 
@@ -130,4 +131,52 @@ pub(super) fn invalid(e: &ScoringError, locale: Locale) -> String {
             "The number of falsified service recipients is too large",
         ),
     }
+}
+
+/// Words for a row of survey results that cannot be imported, led by its line.
+pub fn survey_row(e: &SurveyRowError, locale: Locale) -> String {
+    let line = e.line;
+    let what = match &e.problem {
+        SurveyRowProblem::UnknownId { id } => pick(
+            locale,
+            format!("单位编号“{id}”不是本年度参加测评的单位"),
+            format!("The unit id “{id}” is not one of this year's appraised units"),
+        ),
+        SurveyRowProblem::MissingName => say(locale, "缺少单位名称", "The unit's name is missing"),
+        SurveyRowProblem::UnknownName { name } => pick(
+            locale,
+            format!("“{name}”不是本年度参加测评的单位"),
+            format!("“{name}” is not one of this year's appraised units"),
+        ),
+        SurveyRowProblem::AmbiguousName { name } => pick(
+            locale,
+            format!("有多个单位名为“{name}”，请填写单位编号"),
+            format!("Several units are named “{name}”; give the unit id"),
+        ),
+        SurveyRowProblem::Repeated { name } => pick(
+            locale,
+            format!("“{name}”在表中出现了不止一次"),
+            format!("“{name}” is in the sheet more than once"),
+        ),
+        SurveyRowProblem::NotACount { column, given } => {
+            let (zh_col, en_col) = match column {
+                CountColumn::Level { name } => (name.clone(), name.clone()),
+                CountColumn::Falsified => (
+                    "虚假服务对象条数".to_owned(),
+                    "falsified entries".to_owned(),
+                ),
+            };
+            pick(
+                locale,
+                format!("“{zh_col}”列：“{given}”不是人数（须为不小于 0 的整数）"),
+                format!("Column “{en_col}”: “{given}” is not a count (a whole number, 0 or more)"),
+            )
+        }
+        SurveyRowProblem::Counts { error } => invalid(error, locale),
+    };
+    pick(
+        locale,
+        format!("第 {line} 行: {what}"),
+        format!("Line {line}: {what}"),
+    )
 }

@@ -88,7 +88,4 @@ pub struct ReportJob {
     pub total: u64,
     /// The file's name (Chinese), for the download.
     pub filename: String,
-    /// Why it failed, when it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
 }

@@ -7,7 +7,7 @@
 
 use super::UnitRef;
 use crate::ids::UnitId;
-use crate::scoring::{InspectionTally, ScoringSettings, SurveyCounts};
+use crate::scoring::{InspectionTally, ScoringError, ScoringSettings, SurveyCounts};
 use serde::{Deserialize, Serialize};
 
 /// A survey entry the office makes for one top-level unit (a correction is simply a newer one).
@@ -158,7 +158,47 @@ pub struct SurveyImportRow {
     pub counts: Option<SurveyCounts>,
     /// The survey part these counts give, in hundredths.
     pub survey_cp: Option<i64>,
-    pub error: Option<String>,
+    pub error: Option<SurveyRowProblem>,
+}
+
+/// A column of counts in the survey results' sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CountColumn {
+    /// The column of a level of the survey (its name as the settings give it).
+    Level { name: String },
+    /// The column of falsified entries.
+    Falsified,
+}
+
+/// What is wrong with a row of survey results; the app words it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
+pub enum SurveyRowProblem {
+    /// The unit id is not one of the year's appraised units.
+    UnknownId { id: String },
+    /// Neither a unit id nor a name.
+    MissingName,
+    /// The name is not one of the year's appraised units.
+    UnknownName { name: String },
+    /// Several appraised units have this name: the id is needed.
+    AmbiguousName { name: String },
+    /// The unit is in the sheet more than once.
+    Repeated { name: String },
+    /// A count cell that is not a whole number of at least 0.
+    NotACount { column: CountColumn, given: String },
+    /// The counts break a rule of the year's survey.
+    Counts { error: ScoringError },
+}
+
+/// A row's problem, with the row number as a spreadsheet program shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyRowError {
+    pub line: u32,
+    pub problem: SurveyRowProblem,
 }
 
 /// What an import of survey results does (dry run) or did.
@@ -166,8 +206,8 @@ pub struct SurveyImportRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyImportReport {
     pub rows: Vec<SurveyImportRow>,
-    /// Every error as `第 N 行: …`.
-    pub errors: Vec<String>,
+    /// Every row's problem, in sheet order.
+    pub errors: Vec<SurveyRowError>,
     pub applied: bool,
     pub file_sha256: String,
 }

@@ -112,23 +112,18 @@ pub struct Job {
     started: Instant,
     done: AtomicU64,
     total: AtomicU64,
-    state: Mutex<(ReportState, Option<String>)>,
+    state: Mutex<ReportState>,
 }
 
 impl Job {
     pub fn view(&self) -> ReportJob {
-        let (state, error) = self
-            .state
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or((ReportState::Failed, Some("导出失败".into())));
+        let state = self.state.lock().map(|s| *s).unwrap_or(ReportState::Failed);
         ReportJob {
             id: self.id,
             state,
             done: self.done.load(Ordering::Relaxed),
             total: self.total.load(Ordering::Relaxed),
             filename: self.filename.clone(),
-            error,
         }
     }
 
@@ -136,9 +131,9 @@ impl Job {
         self.view().state
     }
 
-    fn finish(&self, state: ReportState, error: Option<String>) {
+    fn finish(&self, state: ReportState) {
         if let Ok(mut s) = self.state.lock() {
-            *s = (state, error);
+            *s = state;
         }
     }
 }
@@ -220,7 +215,7 @@ pub fn start(
         started: Instant::now(),
         done: AtomicU64::new(0),
         total: AtomicU64::new(0),
-        state: Mutex::new((ReportState::Running, None)),
+        state: Mutex::new(ReportState::Running),
     });
     {
         let mut jobs = JOBS
@@ -241,11 +236,11 @@ pub fn start(
     tokio::task::spawn_blocking(move || {
         let result = run(&rt, &pool, &dir, &job, work);
         match result {
-            Ok(()) => job.finish(ReportState::Done, None),
+            Ok(()) => job.finish(ReportState::Done),
             Err(e) => {
                 tracing::error!(job = %job.id, "export failed: {e}");
                 std::fs::remove_file(&job.path).ok();
-                job.finish(ReportState::Failed, Some("导出失败，请稍后重试".into()));
+                job.finish(ReportState::Failed);
             }
         }
     });

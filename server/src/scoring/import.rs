@@ -15,7 +15,10 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chafang_domain::api::{SurveyImportReport, SurveyImportRow, UnitRef, IMPORT_MAX_BYTES};
+use chafang_domain::api::{
+    CountColumn, SurveyImportReport, SurveyImportRow, SurveyRowError, SurveyRowProblem, UnitRef,
+    IMPORT_MAX_BYTES,
+};
 use chafang_domain::refusal::input::{InputRefusal, SheetProblem};
 use chafang_domain::scoring::{survey_cp, ScoringSettings, SurveyCounts};
 use chafang_domain::visit::sha256_hex;
@@ -163,7 +166,7 @@ fn no_data() -> ApiError {
 }
 
 /// A count cell: a whole number, not negative; blank is 0.
-fn count(text: &str) -> Result<u32, String> {
+fn count(text: &str, column: impl FnOnce() -> CountColumn) -> Result<u32, SurveyRowProblem> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(0);
@@ -173,7 +176,10 @@ fn count(text: &str) -> Result<u32, String> {
     }
     match t.parse::<f64>() {
         Ok(f) if f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => Ok(f as u32),
-        _ => Err(format!("“{t}”不是人数（须为不小于 0 的整数）")),
+        _ => Err(SurveyRowProblem::NotACount {
+            column: column(),
+            given: t.chars().take(40).collect(),
+        }),
     }
 }
 
@@ -235,25 +241,33 @@ pub fn plan(
             survey_cp: None,
             error: None,
         };
-        let result = (|| -> Result<(UnitRef, SurveyCounts, String), String> {
+        let result = (|| -> Result<(UnitRef, SurveyCounts, String), SurveyRowProblem> {
             let id = cell(id_col);
             let name = cell(name_col);
             let unit = if !id.is_empty() {
                 units
                     .iter()
                     .find(|u| u.id.to_string() == id)
-                    .ok_or_else(|| format!("单位编号“{id}”不是本年度参加测评的单位"))?
+                    .ok_or_else(|| SurveyRowProblem::UnknownId {
+                        id: id.chars().take(40).collect(),
+                    })?
             } else {
                 let matches: Vec<&UnitRef> = units.iter().filter(|u| u.name == name).collect();
                 match matches.as_slice() {
                     [u] => *u,
-                    [] if name.is_empty() => return Err("缺少单位名称".into()),
-                    [] => return Err(format!("“{name}”不是本年度参加测评的单位")),
-                    _ => return Err(format!("有多个单位名为“{name}”，请填写单位编号")),
+                    [] if name.is_empty() => return Err(SurveyRowProblem::MissingName),
+                    [] => {
+                        return Err(SurveyRowProblem::UnknownName {
+                            name: name.chars().take(100).collect(),
+                        })
+                    }
+                    _ => return Err(SurveyRowProblem::AmbiguousName { name }),
                 }
             };
             if !seen.insert(unit.id) {
-                return Err(format!("“{}”在表中出现了不止一次", unit.name));
+                return Err(SurveyRowProblem::Repeated {
+                    name: unit.name.clone(),
+                });
             }
             let mut counts = Vec::new();
             for (i, &c) in level_cols.iter().enumerate() {
@@ -262,16 +276,19 @@ pub fn plan(
                 } else {
                     &settings.misconduct[i - n_sat]
                 };
-                counts.push(count(&cell(Some(c))).map_err(|e| format!("“{}”列：{e}", level.name))?);
+                counts.push(count(&cell(Some(c)), || CountColumn::Level {
+                    name: level.name.clone(),
+                })?);
             }
-            let falsified =
-                count(&cell(falsified_col)).map_err(|e| format!("“{FALSIFIED}”列：{e}"))?;
+            let falsified = count(&cell(falsified_col), || CountColumn::Falsified)?;
             let counts = SurveyCounts {
                 satisfaction: counts[..n_sat].to_vec(),
                 misconduct: counts[n_sat..].to_vec(),
                 falsified_entries: falsified,
             };
-            counts.check(settings).map_err(|e| e.to_string())?;
+            counts
+                .check(settings)
+                .map_err(|error| SurveyRowProblem::Counts { error })?;
             Ok((unit.clone(), counts, cell(note_col)))
         })();
         match result {
@@ -281,10 +298,12 @@ pub fn plan(
                 report.counts = Some(counts.clone());
                 good.push((unit, counts, note));
             }
-            Err(e) => {
-                let message = format!("第 {} 行: {e}", row.line);
-                errors.push(message.clone());
-                report.error = Some(message);
+            Err(problem) => {
+                errors.push(SurveyRowError {
+                    line: row.line,
+                    problem: problem.clone(),
+                });
+                report.error = Some(problem);
             }
         }
         rows.push(report);
@@ -349,13 +368,7 @@ async fn import(
     if !report.errors.is_empty() {
         return Err(InputRefusal::RowErrors {
             count: report.errors.len(),
-            lines: report
-                .rows
-                .iter()
-                .filter(|r| r.error.is_some())
-                .map(|r| r.line)
-                .take(10)
-                .collect(),
+            lines: report.errors.iter().map(|e| e.line).take(10).collect(),
         }
         .into());
     }
