@@ -26,6 +26,7 @@ mod user;
 mod visit;
 mod webhook;
 
+#[cfg(feature = "staff")]
 pub use scoring::survey_row;
 
 /// The Chinese or the English of a text, by locale.
