@@ -26,6 +26,10 @@ mod user;
 mod visit;
 mod webhook;
 
+/// The words of an imported spreadsheet's row problems (the office's directory page).
+#[cfg(feature = "staff")]
+pub use directory::row_line_words;
+
 /// The Chinese or the English of a text, by locale.
 pub(crate) fn pick(locale: Locale, zh: String, en: String) -> String {
     match locale {
