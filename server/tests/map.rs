@@ -343,7 +343,10 @@ async fn the_tile_source_is_checked_and_every_change_is_audited() {
         let got: TileSettings = s.get_json(&office, "/api/v1/office/map/tiles").await;
         assert_eq!(got.source, None, "{engine:?}: none by default");
 
-        let long_url = format!("https://tiles.example/{{z}}/{{x}}/{{y}}.png?k={}", "a".repeat(500));
+        let long_url = format!(
+            "https://tiles.example/{{z}}/{{x}}/{{y}}.png?k={}",
+            "a".repeat(500)
+        );
         for (bad, attribution, why) in [
             (
                 "ftp://tiles.example/{z}/{x}/{y}.png",

@@ -612,7 +612,10 @@ async fn only_the_user_who_started_an_export_reaches_it() {
         }
         // Bad requests are refused with their typed reason.
         for (body, why) in [
-            (json!({"kind": "summary", "year": 1999}), "year_out_of_range"),
+            (
+                json!({"kind": "summary", "year": 1999}),
+                "year_out_of_range",
+            ),
             (
                 json!({"kind": "ledger", "year": 2025, "unit": a_unit(&s, "区建设局").await.id}),
                 "not_narrowable",

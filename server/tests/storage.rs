@@ -78,9 +78,8 @@ async fn concurrent_logins_all_succeed_and_keep_one_unbroken_chain() {
         // Monitors sign in from their own phones: behind the district's proxy, each login
         // names its own address (one address's sign-in limit is not what this test is about).
         let s = TestServer::start_with(engine, |st| {
-            st.trusted_proxies = chafang_server::auth::client::TrustedProxies::new([
-                "127.0.0.1/32".parse().unwrap(),
-            ])
+            st.trusted_proxies =
+                chafang_server::auth::client::TrustedProxies::new(["127.0.0.1/32".parse().unwrap()])
         })
         .await;
         let before = verify_chain(&s.db).await;

@@ -117,7 +117,11 @@ async fn login(
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let user = match verified(&state, client, &req.username, req.password, |u| u.view.active).await {
+    let user = match verified(&state, client, &req.username, req.password, |u| {
+        u.view.active
+    })
+    .await
+    {
         Ok(user) => user,
         Err(refusal) => return Ok(refusal),
     };
