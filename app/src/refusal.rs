@@ -26,6 +26,10 @@ mod user;
 mod visit;
 mod webhook;
 
+/// The words of an imported spreadsheet's row problems (the office's directory and scoring
+/// pages).
+#[cfg(feature = "staff")]
+pub use directory::row_line_words;
 #[cfg(feature = "staff")]
 pub use scoring::survey_row;
 

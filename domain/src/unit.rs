@@ -169,8 +169,8 @@ pub const PHONE_MAX_CHARS: usize = 40;
 pub const LEADING_OFFICE_MAX_CHARS: usize = 200;
 
 /// What is wrong with a field of a unit's record, the field named by its spreadsheet column.
-/// `Display` is the import report's line (the template's headings are Chinese); the app words
-/// the typed value itself.
+/// `Display` is for logs (in the template's Chinese headings); the app words the typed value
+/// itself, in a refusal or in an import's `RowProblem`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", content = "detail", rename_all = "snake_case")]

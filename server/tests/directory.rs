@@ -9,8 +9,8 @@
 mod common;
 
 use chafang_domain::api::{
-    paths, ImportReport, OfficeCase, RowAction, RowError, SheetColumn, UnitEdit, UnitField,
-    UnitRecord, UnitView, IMPORT_MAX_BYTES,
+    paths, ImportReport, OfficeCase, RowAction, RowError, RowProblem, SheetColumn, UnitEdit,
+    UnitField, UnitRecord, UnitView, IMPORT_MAX_BYTES,
 };
 use chafang_domain::refusal::input::SheetProblem;
 use chafang_domain::refusal::{
@@ -251,7 +251,7 @@ async fn an_xlsx_with_a_bad_row_imports_nothing_and_imports_once_fixed() {
             report.errors,
             vec![RowError {
                 line: 6,
-                message: "第 6 行: 缺少地址".into()
+                problem: RowProblem::MissingAddress
             }]
         );
         let actions: Vec<RowAction> = report.rows.iter().map(|r| r.action).collect();
@@ -464,13 +464,24 @@ async fn csv_imports_alike_and_an_export_imports_unchanged() {
         let text = csv(&rows);
         let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
         let report = dry_run(&s, &office, "text/csv", &gbk).await;
-        let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(messages.len(), 3, "{messages:?}");
-        assert_eq!(messages[0], "第 3 行: 缺少地址");
-        assert_eq!(messages[1], "第 4 行: 纬度和经度须同时填写");
-        assert!(
-            messages[2].starts_with("第 6 行: 类型“柜台”不认识"),
-            "{messages:?}"
+        assert_eq!(
+            report.errors,
+            vec![
+                RowError {
+                    line: 3,
+                    problem: RowProblem::MissingAddress
+                },
+                RowError {
+                    line: 4,
+                    problem: RowProblem::HalfPosition
+                },
+                RowError {
+                    line: 6,
+                    problem: RowProblem::UnknownKind {
+                        given: "柜台".into()
+                    }
+                },
+            ]
         );
         assert_eq!(
             report.rows[3].action,
@@ -780,12 +791,15 @@ async fn a_confirmation_refused_by_the_database_writes_nothing() {
         assert_eq!(chain_length(&s).await, events_before);
         // A new dry run names the collision on that row.
         let again = dry_run(&s, &office, "text/csv", &bytes).await;
-        assert_eq!(again.errors.len(), 1, "{:?}", again.errors);
-        assert_eq!(again.errors[0].line, 2);
-        assert!(
-            again.errors[0].message.contains("已有名为“审批窗口”的单位"),
-            "{:?}",
-            again.errors
+        assert_eq!(
+            again.errors,
+            vec![RowError {
+                line: 2,
+                problem: RowProblem::NameTaken {
+                    name: "审批窗口".into(),
+                    unit_id: station.id
+                }
+            }]
         );
         s.stop().await;
     }

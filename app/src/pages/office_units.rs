@@ -3,7 +3,7 @@
 //! address, head, liaison and leading group's office; the template and the export to
 //! download; and the import of a filled-in spreadsheet (xlsx or CSV). An import is a dry run
 //! first: the page shows every row that would be created or changed (each field old → new) and
-//! every error as the server words it ("第 17 行: 缺少地址"); nothing is written until the office
+//! every row's problem, worded here from its typed reason ("第 17 行: 缺少地址"); nothing is written until the office
 //! confirms, which a file with errors cannot. The confirmation sends the very bytes of the dry
 //! run with its token; if the directory changed in between (the typed `ChangedSinceDryRun`)
 //! the page says so and offers the dry run again.
@@ -13,6 +13,7 @@ use crate::api::ApiError;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{bytes_text, fill, tr, ts, use_i18n, Locale, Msg, Texts};
 use crate::pages::unit_merge::MergeUnits;
+use crate::refusal::row_line_words;
 use crate::session::RoleGate;
 use chafang_domain::api::{
     paths, ImportReport, RowAction, RowPlan, UnitField, UnitRecord, EXPORT_FORMAT_PARAM,
@@ -538,8 +539,11 @@ fn dry_run_view(
             .errors
             .iter()
             .map(|e| {
+                let (line, problem) = (e.line, e.problem.clone());
                 view! {
-                    <li data-testid="import-error" data-line=e.line>{e.message.clone()}</li>
+                    <li data-testid="import-error" data-line=line>
+                        {move || row_line_words(line, &problem, i18n.locale())}
+                    </li>
                 }
             })
             .collect_view();

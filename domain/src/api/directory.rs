@@ -4,7 +4,7 @@
 
 use super::UnitView;
 use crate::ids::UnitId;
-use crate::unit::{GeoPoint, UnitContacts};
+use crate::unit::{GeoPoint, RecordError, UnitContacts, UnitKind};
 use serde::{Deserialize, Serialize};
 
 /// The largest spreadsheet an import accepts, in bytes.
@@ -230,17 +230,83 @@ pub struct RowPlan {
     pub action: RowAction,
     /// For an update, each changed field.
     pub changes: Vec<FieldChange>,
-    /// For an error row, what is wrong, each message starting `第 N 行: `.
-    pub errors: Vec<String>,
+    /// For an error row, what is wrong with it.
+    pub errors: Vec<RowProblem>,
 }
 
-/// An error of one row.
+/// What is wrong with one row of an imported spreadsheet, with what the app needs to word it
+/// (the row's number is beside it, in `RowError` and `RowPlan`). Cells are quoted as the file
+/// has them, trimmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
+pub enum RowProblem {
+    /// A field of the unit's record (its name, parent cell, address or a contact), named by
+    /// its column.
+    Record(RecordError),
+    /// The 类型 cell is empty.
+    MissingKind,
+    /// The 类型 cell names no kind (the app lists `UnitKind::ALL`).
+    UnknownKind { given: String },
+    /// The 地址 cell is empty.
+    MissingAddress,
+    /// One of 纬度 and 经度 is filled in and the other is not.
+    HalfPosition,
+    /// A coordinate cell (`Lat` or `Lon`) is not a number.
+    NotANumber { column: SheetColumn, given: String },
+    /// The coordinates are outside WGS-84's range; `swapped` when they would fit the other
+    /// way round.
+    PositionOutOfRange {
+        lat: String,
+        lon: String,
+        swapped: bool,
+    },
+    /// The 单位编号 cell is an id, but of no unit of the directory.
+    UnknownId { given: String },
+    /// The 单位编号 cell is not an id.
+    BadId { given: String },
+    /// A top-level kind (department, industry, service centre) with a 上级单位.
+    TopLevelHasParent { kind: UnitKind },
+    /// Any other kind without one.
+    NeedsParent { kind: UnitKind },
+    /// The rows' parents go round in a circle.
+    ParentLoop,
+    /// The parent is a row of the file, and that row (number `line`) has errors.
+    ParentRowHasErrors { parent: String, line: u32 },
+    /// No unit of the directory or row of the file has this name or path.
+    ParentNotFound { parent: String },
+    /// `count` units have this name: write it as a path.
+    ParentAmbiguous { parent: String, count: u32 },
+    /// A path with an empty part (`区建设局//窗口`).
+    ParentPathEmptyPart { parent: String },
+    /// `count` units lie at the end of this path: write a longer one.
+    ParentPathAmbiguous { parent: String, count: u32 },
+    /// The row names an existing unit under another parent; an import does not move units.
+    /// `parent` is the unit's present parent, `None` for a top-level unit.
+    MovesUnit {
+        name: String,
+        parent: Option<String>,
+    },
+    /// Row `line` is already about the same unit.
+    SameUnitAs { line: u32 },
+    /// A unit no row touches already has this name under the same parent.
+    NameTaken { name: String, unit_id: UnitId },
+    /// Row `line` gives a unit of the same name under the same parent.
+    SameNameAs { line: u32 },
+}
+
+impl From<RecordError> for RowProblem {
+    fn from(e: RecordError) -> Self {
+        RowProblem::Record(e)
+    }
+}
+
+/// A problem of one row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowError {
     pub line: u32,
-    /// `第 N 行: 缺少地址` and the like.
-    pub message: String,
+    pub problem: RowProblem,
 }
 
 /// The answer to an import: its dry run, or its confirmation (`applied`).
@@ -262,4 +328,60 @@ pub struct ImportReport {
     pub token: String,
     /// Whether the rows were written (only ever by a confirmation, all in one transaction).
     pub applied: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A row's problem goes over the wire as a reason with its parameters, no words, and
+    /// comes back the same.
+    #[test]
+    fn row_problems_are_typed_on_the_wire() {
+        let cases = [
+            (
+                RowError {
+                    line: 3,
+                    problem: RowProblem::MissingAddress,
+                },
+                json!({"line": 3, "problem": {"reason": "missing_address"}}),
+            ),
+            (
+                RowError {
+                    line: 6,
+                    problem: RowProblem::UnknownKind {
+                        given: "柜台".into(),
+                    },
+                },
+                json!({"line": 6, "problem": {"reason": "unknown_kind", "detail": {"given": "柜台"}}}),
+            ),
+            (
+                RowError {
+                    line: 8,
+                    problem: RowProblem::Record(RecordError::TooLong {
+                        field: SheetColumn::Address,
+                        max: 200,
+                    }),
+                },
+                json!({"line": 8, "problem": {"reason": "record", "detail":
+                    {"reason": "too_long", "detail": {"field": "address", "max": 200}}}}),
+            ),
+            (
+                RowError {
+                    line: 9,
+                    problem: RowProblem::MovesUnit {
+                        name: "质监站".into(),
+                        parent: None,
+                    },
+                },
+                json!({"line": 9, "problem": {"reason": "moves_unit", "detail":
+                    {"name": "质监站", "parent": null}}}),
+            ),
+        ];
+        for (error, wire) in cases {
+            assert_eq!(serde_json::to_value(&error).unwrap(), wire);
+            assert_eq!(serde_json::from_value::<RowError>(wire).unwrap(), error);
+        }
+    }
 }

@@ -6,15 +6,16 @@
 //! parent. A parent is named by its name, or by a path (`上级/单位`) when the name alone is
 //! ambiguous; it may be a unit of the directory or one that a row of the same file creates,
 //! before or after the row. Names are compared as they will be once the import is done, so a
-//! file may rename a unit and give its old name to a new one. Every problem becomes an error of
-//! its row, `第 N 行: …`; the columns of the heading that are missing are one 422 for the file.
+//! file may rename a unit and give its old name to a new one. Every problem becomes a typed
+//! `RowProblem` of its row (the app words it); the columns of the heading that are missing are
+//! one 422 for the file.
 
 use super::sheet::{Sheet, SheetRow};
 use super::{same_position, Fields};
 use crate::error::ApiError;
 use chafang_domain::api::{
-    FieldChange, ImportReport, RowAction, RowError, RowPlan, SheetColumn, SheetFormat, UnitField,
-    UnitRecord,
+    FieldChange, ImportReport, RowAction, RowError, RowPlan, RowProblem, SheetColumn, SheetFormat,
+    UnitField, UnitRecord,
 };
 use chafang_domain::refusal::DirectoryRefusal;
 use chafang_domain::unit::{
@@ -104,7 +105,7 @@ struct Input {
     position: Option<Option<GeoPoint>>,
     /// Each contact field, `None` when the file has no such column.
     contacts: [Option<String>; 5],
-    errors: Vec<String>,
+    errors: Vec<RowProblem>,
 }
 
 /// The contact columns, in the order of `Input::contacts`.
@@ -117,43 +118,38 @@ const CONTACT_COLUMNS: [SheetColumn; 5] = [
 ];
 
 impl Input {
-    fn error(&mut self, message: impl std::fmt::Display) {
-        self.errors.push(format!("第 {} 行: {message}", self.line));
+    fn error(&mut self, problem: impl Into<RowProblem>) {
+        self.errors.push(problem.into());
     }
-}
-
-/// The kinds as the error message lists them.
-fn kind_labels() -> String {
-    UnitKind::ALL
-        .into_iter()
-        .map(UnitKind::label_zh)
-        .collect::<Vec<_>>()
-        .join("、")
 }
 
 /// Reads a coordinate cell.
-fn coordinate(text: &str, what: &str) -> Result<f64, String> {
+fn coordinate(text: &str, column: SheetColumn) -> Result<f64, RowProblem> {
     to_half_width(text)
         .replace(['°', ' '], "")
         .parse::<f64>()
-        .map_err(|_| format!("{what}“{text}”不是数字"))
+        .map_err(|_| RowProblem::NotANumber {
+            column,
+            given: text.to_owned(),
+        })
 }
 
 /// Reads the two position cells: both blank is no position.
-fn position(lat: &str, lon: &str) -> Result<Option<GeoPoint>, String> {
-    match (lat.is_empty(), lon.is_empty()) {
+fn position(lat_cell: &str, lon_cell: &str) -> Result<Option<GeoPoint>, RowProblem> {
+    match (lat_cell.is_empty(), lon_cell.is_empty()) {
         (true, true) => return Ok(None),
-        (false, true) | (true, false) => return Err("纬度和经度须同时填写".into()),
+        (false, true) | (true, false) => return Err(RowProblem::HalfPosition),
         (false, false) => {}
     }
-    let (lat, lon) = (coordinate(lat, "纬度")?, coordinate(lon, "经度")?);
-    GeoPoint::new(lat, lon).map(Some).map_err(|_| {
-        let swapped = GeoPoint::new(lon, lat).is_ok();
-        format!(
-            "坐标超出范围：纬度 {lat}、经度 {lon}（纬度在 -90 到 90 之间，经度在 -180 到 180 之间{}）",
-            if swapped { "；纬度和经度填反了？" } else { "" }
-        )
-    })
+    let lat = coordinate(lat_cell, SheetColumn::Lat)?;
+    let lon = coordinate(lon_cell, SheetColumn::Lon)?;
+    GeoPoint::new(lat, lon)
+        .map(Some)
+        .map_err(|_| RowProblem::PositionOutOfRange {
+            lat: lat_cell.to_owned(),
+            lon: lon_cell.to_owned(),
+            swapped: GeoPoint::new(lon, lat).is_ok(),
+        })
 }
 
 /// Reads one row of the sheet; every problem becomes an error of the row.
@@ -185,11 +181,13 @@ fn read_row(row: &SheetRow, cols: &Columns, known: &HashSet<UnitId>) -> Input {
     let kind = cell(SheetColumn::Kind);
     match UnitKind::from_label(kind) {
         Some(k) => input.kind = Some(k),
-        None if kind.is_empty() => input.error("缺少类型"),
-        None => input.error(format!("类型“{kind}”不认识，应为{}之一", kind_labels())),
+        None if kind.is_empty() => input.error(RowProblem::MissingKind),
+        None => input.error(RowProblem::UnknownKind {
+            given: kind.to_owned(),
+        }),
     }
     if input.address.is_empty() {
-        input.error("缺少地址");
+        input.error(RowProblem::MissingAddress);
     } else if let Err(e) = check_text(SheetColumn::Address, &input.address, ADDRESS_MAX_CHARS) {
         input.error(e);
     }
@@ -204,15 +202,19 @@ fn read_row(row: &SheetRow, cols: &Columns, known: &HashSet<UnitId>) -> Input {
     if !id.is_empty() {
         match id.parse::<UnitId>() {
             Ok(id) if known.contains(&id) => input.id = Some(id),
-            Ok(_) => input.error(format!("单位编号“{id}”不在名录中（新单位请不填编号）")),
-            Err(_) => input.error(format!("单位编号“{id}”无效（新单位请不填编号）")),
+            Ok(_) => input.error(RowProblem::UnknownId {
+                given: id.to_owned(),
+            }),
+            Err(_) => input.error(RowProblem::BadId {
+                given: id.to_owned(),
+            }),
         }
     }
     if let Some(kind) = input.kind {
         if kind.is_top_level() && !input.parent.is_empty() {
-            input.error(format!("“{}”不填上级单位", kind.label_zh()));
+            input.error(RowProblem::TopLevelHasParent { kind });
         } else if !kind.is_top_level() && input.parent.is_empty() {
-            input.error(format!("缺少上级单位（“{}”须有上级单位）", kind.label_zh()));
+            input.error(RowProblem::NeedsParent { kind });
         }
     }
     input
@@ -386,8 +388,8 @@ impl<'a> Planner<'a> {
         self.visiting_parent.remove(&i);
         let node = match found {
             Ok(node) => Some(node),
-            Err(message) => {
-                self.rows[i].error(message);
+            Err(problem) => {
+                self.rows[i].error(problem);
                 None
             }
         };
@@ -396,7 +398,7 @@ impl<'a> Planner<'a> {
     }
 
     /// The nodes whose final name is `name`, rows other than `except` included.
-    fn named(&mut self, name: &str, except: usize) -> Result<Vec<Node>, String> {
+    fn named(&mut self, name: &str, except: usize) -> Result<Vec<Node>, RowProblem> {
         // Units a row names by id are found through that row, under the row's name.
         let mut found: Vec<Node> = self
             .units_by_name
@@ -416,15 +418,15 @@ impl<'a> Planner<'a> {
             .collect();
         for j in rows {
             if self.visiting_node.contains(&j) {
-                return Err("上级单位形成了循环".into());
+                return Err(RowProblem::ParentLoop);
             }
             match self.node_of(j) {
                 Some(node) => found.push(node),
                 None => {
-                    return Err(format!(
-                        "上级单位“{name}”所在的第 {} 行有错误",
-                        self.rows[j].line
-                    ))
+                    return Err(RowProblem::ParentRowHasErrors {
+                        parent: name.to_owned(),
+                        line: self.rows[j].line,
+                    })
                 }
             }
         }
@@ -445,27 +447,32 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn resolve_parent(&mut self, i: usize) -> Result<Node, String> {
+    fn resolve_parent(&mut self, i: usize) -> Result<Node, RowProblem> {
         let text = self.rows[i].parent.clone();
         let whole = self.named(&text, i)?;
         if whole.len() == 1 {
             return Ok(whole[0]);
         }
         let path: Vec<&str> = text.split(['/', '／']).map(str::trim).collect();
+        let not_found = || RowProblem::ParentNotFound {
+            parent: text.clone(),
+        };
         if whole.is_empty() && path.len() < 2 {
-            return Err(format!("找不到上级单位“{text}”（名录和本表中都没有）"));
+            return Err(not_found());
         }
         if whole.len() > 1 && path.len() < 2 {
-            return Err(format!(
-                "上级单位“{text}”有 {} 个同名单位，请写成“上级/单位”的路径",
-                whole.len()
-            ));
+            return Err(RowProblem::ParentAmbiguous {
+                parent: text.clone(),
+                count: whole.len() as u32,
+            });
         }
         if path.iter().any(|s| s.is_empty()) {
-            return Err(format!("上级单位的路径“{text}”有空的一段"));
+            return Err(RowProblem::ParentPathEmptyPart {
+                parent: text.clone(),
+            });
         }
         let Some((last, above)) = path.split_last() else {
-            return Err(format!("找不到上级单位“{text}”"));
+            return Err(not_found());
         };
         let mut matches = Vec::new();
         for candidate in self.named(last, i)? {
@@ -475,8 +482,11 @@ impl<'a> Planner<'a> {
         }
         match matches.len() {
             1 => Ok(matches[0]),
-            0 => Err(format!("找不到上级单位“{text}”（名录和本表中都没有）")),
-            n => Err(format!("上级单位“{text}”有 {n} 个，请写出更长的路径")),
+            0 => Err(not_found()),
+            n => Err(RowProblem::ParentPathAmbiguous {
+                parent: text.clone(),
+                count: n as u32,
+            }),
         }
     }
 
@@ -634,7 +644,7 @@ pub(super) fn plan(
     let nodes: Vec<Option<Node>> = (0..n).map(|i| p.node_of(i)).collect();
     for (row, node) in p.rows.iter_mut().zip(&nodes) {
         if node.is_none() && row.errors.is_empty() {
-            row.error("上级单位形成了循环");
+            row.error(RowProblem::ParentLoop);
         }
     }
     check_parents_unchanged(&mut p, &nodes);
@@ -663,11 +673,11 @@ fn check_parents_unchanged(p: &mut Planner<'_>, nodes: &[Option<Node>]) {
         // An unresolved parent already has its error.
         let unresolved = !p.rows[i].parent.is_empty() && named.is_none();
         if !same && !unresolved {
-            let now = current
+            let parent = current
                 .and_then(|c| p.units.get(&c))
-                .map_or("无".to_owned(), |u| u.unit.name.clone());
+                .map(|u| u.unit.name.clone());
             let name = p.final_name(Node::Existing(id)).to_owned();
-            p.rows[i].error(format!("导入不能移动单位：“{name}”的上级单位是“{now}”"));
+            p.rows[i].error(RowProblem::MovesUnit { name, parent });
         }
     }
 }
@@ -679,7 +689,7 @@ fn check_duplicates(p: &mut Planner<'_>, nodes: &[Option<Node>]) {
         let Some(node) = *node else { continue };
         if let Some(&j) = first_row.get(&node) {
             let line = p.rows[j].line;
-            p.rows[i].error(format!("与第 {line} 行是同一个单位"));
+            p.rows[i].error(RowProblem::SameUnitAs { line });
         } else {
             first_row.insert(node, i);
         }
@@ -711,13 +721,14 @@ fn check_duplicates(p: &mut Planner<'_>, nodes: &[Option<Node>]) {
         match taken.get(&key) {
             Some(&Node::Existing(other)) if !first_row.contains_key(&Node::Existing(other)) => {
                 let name = p.rows[i].name.clone();
-                p.rows[i].error(format!(
-                    "上级单位下已有名为“{name}”的单位（单位编号 {other}）"
-                ));
+                p.rows[i].error(RowProblem::NameTaken {
+                    name,
+                    unit_id: other,
+                });
             }
             Some(&other) => {
                 let line = first_row.get(&other).map_or(0, |&j| p.rows[j].line);
-                p.rows[i].error(format!("与第 {line} 行重名（上级单位相同）"));
+                p.rows[i].error(RowProblem::SameNameAs { line });
             }
             None => {
                 taken.insert(key, node);
@@ -790,9 +801,9 @@ fn report(format: SheetFormat, file_sha256: &str, p: &Planner<'_>, steps: &[Step
         .rows
         .iter()
         .flat_map(|r| {
-            r.errors.iter().map(|m| RowError {
+            r.errors.iter().map(|problem| RowError {
                 line: r.line,
-                message: m.clone(),
+                problem: problem.clone(),
             })
         })
         .collect();
@@ -911,23 +922,46 @@ mod tests {
             "区建设局,,部门,地址,",
         ]);
         let r = plan(&s, &dir, "f").unwrap().report;
-        let messages: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
-        assert!(messages.contains(&"第 2 行: 缺少地址"), "{messages:?}");
-        assert!(messages
-            .iter()
-            .any(|m| m.starts_with("第 3 行: 找不到上级单位“无此单位”")));
-        assert!(messages
-            .iter()
-            .any(|m| m.starts_with("第 4 行: 类型“局”不认识")));
-        assert!(messages
-            .iter()
-            .any(|m| m.starts_with("第 5 行: 上级单位“质监站”有 2 个同名单位")));
-        assert!(messages.iter().any(|m| m.starts_with("第 6 行: 单位编号")));
-        assert!(
-            messages.contains(&"第 8 行: 与第 7 行是同一个单位"),
-            "{messages:?}"
+        let error = |line: u32, problem: RowProblem| RowError { line, problem };
+        assert_eq!(
+            r.errors,
+            vec![
+                error(2, RowProblem::MissingAddress),
+                error(
+                    3,
+                    RowProblem::ParentNotFound {
+                        parent: "无此单位".into()
+                    }
+                ),
+                error(
+                    4,
+                    RowProblem::UnknownKind {
+                        given: "局".into()
+                    }
+                ),
+                error(
+                    5,
+                    RowProblem::ParentAmbiguous {
+                        parent: "质监站".into(),
+                        count: 2
+                    }
+                ),
+                error(
+                    6,
+                    RowProblem::BadId {
+                        given: "not-an-id".into()
+                    }
+                ),
+                error(8, RowProblem::SameUnitAs { line: 7 }),
+            ]
         );
-        assert_eq!(r.rows[5].action, RowAction::Update, "{messages:?}");
+        assert_eq!(
+            r.rows[2].errors,
+            vec![RowProblem::UnknownKind {
+                given: "局".into()
+            }]
+        );
+        assert_eq!(r.rows[5].action, RowAction::Update, "{:?}", r.errors);
     }
 
     #[test]
@@ -942,6 +976,15 @@ mod tests {
         assert_eq!(r.rows[0].action, RowAction::Create, "{:?}", r.errors);
         assert_eq!(r.rows[1].action, RowAction::Error);
         assert_eq!(r.rows[2].action, RowAction::Error);
+        // The first row of the circle is refused for its parent's row, which closes it.
+        assert_eq!(
+            r.rows[1].errors,
+            vec![RowProblem::ParentRowHasErrors {
+                parent: "环乙".into(),
+                line: 4
+            }]
+        );
+        assert_eq!(r.rows[2].errors, vec![RowProblem::ParentLoop]);
         assert_eq!(parent_text(&dir, dir[3].unit.id), "区科技局/质监站");
         assert_eq!(parent_text(&dir, dir[0].unit.id), "区建设局");
     }
@@ -967,12 +1010,15 @@ mod tests {
         let onto = format!("质监站,区建设局,服务窗口,城关街道 1 号,{}", dir[4].unit.id);
         let r = plan(&sheet(&[&onto]), &dir, "f").unwrap().report;
         assert_eq!(r.rows[0].action, RowAction::Error);
-        assert!(
-            r.errors[0]
-                .message
-                .starts_with("第 2 行: 上级单位下已有名为“质监站”的单位"),
-            "{:?}",
-            r.errors
+        assert_eq!(
+            r.errors,
+            vec![RowError {
+                line: 2,
+                problem: RowProblem::NameTaken {
+                    name: "质监站".into(),
+                    unit_id: dir[1].unit.id
+                }
+            }]
         );
         // Two units swapping names is fine in the plan.
         let swap = [
@@ -985,10 +1031,15 @@ mod tests {
         assert!(r.errors.is_empty(), "{:?}", r.errors);
         let moved = format!("质监站,区科技局,基层站所,城关街道 1 号,{id}");
         let r = plan(&sheet(&[&moved]), &dir, "f").unwrap().report;
-        assert!(
-            r.errors[0].message.contains("导入不能移动单位"),
-            "{:?}",
-            r.errors
+        assert_eq!(
+            r.errors,
+            vec![RowError {
+                line: 2,
+                problem: RowProblem::MovesUnit {
+                    name: "质监站".into(),
+                    parent: Some("区建设局".into())
+                }
+            }]
         );
     }
 }
