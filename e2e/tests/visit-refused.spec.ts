@@ -5,7 +5,7 @@
 // one an older app version let through: a transcript pasted into the description, written
 // into the phone's outbox as that version stored it.)
 import { test, expect } from './server';
-import { signIn } from './helpers';
+import { keepScreenshot, signIn } from './helpers';
 import { fillFinding, fillVisit, idbAll, photoJpeg, serviceWorkerInControl, someUnit } from './visit-helpers';
 
 test.use({ viewport: { width: 390, height: 844 } });
@@ -72,8 +72,7 @@ test('a refused visit stays on the phone, says why in Chinese, is corrected and 
   // A refused visit is put right, not corrected: no 更正 on it.
   await expect(page.getByTestId('correct')).toHaveCount(0);
   await reason.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: '/work/wt-sync/e2e-refused.png' });
-  await page.screenshot({ path: testInfo.outputPath('refused.png') });
+  await keepScreenshot(page, 'visit-refused');
 
   // Opened again: the same visit, as a draft, with the description to shorten.
   await page.getByTestId('edit-refused').click();
