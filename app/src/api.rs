@@ -20,8 +20,6 @@ pub enum ApiError {
     Status {
         status: u16,
         code: Option<ErrorCode>,
-        /// The server's message, kept for entries it refused.
-        message: String,
         /// Why the server refused, when it said: the app words it (`refusal::words`).
         refusal: Option<Refusal>,
     },
@@ -42,15 +40,6 @@ impl ApiError {
             )
     }
 
-    /// The server's own words, when it explained a refusal (a 409 or 422 names the rule or the
-    /// row); shown beside `msg`.
-    pub fn server_message(&self) -> Option<&str> {
-        match self {
-            ApiError::Status { message, .. } if !message.is_empty() => Some(message),
-            _ => None,
-        }
-    }
-
     /// The typed reason of a refusal, when the server gave one.
     pub fn refusal(&self) -> Option<&Refusal> {
         match self {
@@ -65,10 +54,9 @@ impl ApiError {
     }
 
     /// What the user reads about a refusal beyond its class: the app's words for its typed
-    /// reason or, for a refusal the server has not typed yet, the server's message.
+    /// reason (the server's message is the developer's English and is never shown).
     pub fn detail(&self, locale: crate::i18n::Locale) -> Option<String> {
         self.refusal_words(locale)
-            .or_else(|| self.server_message().map(str::to_owned))
     }
 
     /// The message to show the user.
@@ -236,7 +224,6 @@ async fn exchange(
             status: response.status(),
             code: body.as_ref().map(|b| b.error.code),
             refusal: body.as_ref().and_then(|b| b.error.refusal.clone()),
-            message: body.map(|b| b.error.message).unwrap_or_default(),
         })
     }
 }
@@ -369,7 +356,6 @@ pub mod upload {
                 status,
                 code: body.as_ref().map(|b| b.error.code),
                 refusal: body.as_ref().and_then(|b| b.error.refusal.clone()),
-                message: body.map(|b| b.error.message).unwrap_or_default(),
             })
         }
     }

@@ -11,8 +11,6 @@ use chafang_domain::refusal::{Refusal, StoreRefusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("{0}")]
-    BadRequest(String),
     #[error("wrong user name or password")]
     InvalidCredentials,
     #[error("sign in first")]
@@ -23,14 +21,8 @@ pub enum ApiError {
     /// learn whether a record exists.
     #[error("not found")]
     NotFound,
-    #[error("{0}")]
-    Conflict(String),
     #[error("request body too large")]
     PayloadTooLarge,
-    #[error("{0}")]
-    UnsupportedMediaType(String),
-    #[error("{0}")]
-    Unprocessable(String),
     #[error("too many attempts; try again later")]
     RateLimited,
     /// A typed refusal: its class sets the status, and the app words it for the user.
@@ -43,14 +35,10 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::InvalidCredentials | ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::CrossOrigin => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Refused(r) => status_of(r.code()),
@@ -59,15 +47,11 @@ impl ApiError {
 
     pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(_) => ErrorCode::BadRequest,
             ApiError::InvalidCredentials => ErrorCode::InvalidCredentials,
             ApiError::Unauthenticated => ErrorCode::Unauthenticated,
             ApiError::CrossOrigin => ErrorCode::CrossOrigin,
             ApiError::NotFound => ErrorCode::NotFound,
-            ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
-            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
-            ApiError::Unprocessable(_) => ErrorCode::Unprocessable,
             ApiError::RateLimited => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::Refused(r) => r.code(),

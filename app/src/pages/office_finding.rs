@@ -90,7 +90,6 @@ pub fn case_param() -> Memo<Result<CaseId, ApiError>> {
             .ok_or(ApiError::Status {
                 status: 404,
                 code: Some(chafang_domain::api::ErrorCode::NotFound),
-                message: String::new(),
                 refusal: None,
             })
     })

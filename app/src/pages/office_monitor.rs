@@ -147,7 +147,6 @@ fn OfficeMonitor() -> impl IntoView {
             .ok_or(ApiError::Status {
                 status: 404,
                 code: Some(ErrorCode::NotFound),
-                message: String::new(),
                 refusal: None,
             })
     });

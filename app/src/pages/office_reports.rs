@@ -41,6 +41,7 @@ pub enum T {
     Done,
     Download,
     Failed,
+    BadYear,
     ScopeHint,
 }
 
@@ -69,6 +70,7 @@ impl Texts for T {
             T::Done => ("导出完成：{0} 行。", "Export finished: {0} rows."),
             T::Download => ("下载 {0}", "Download {0}"),
             T::Failed => ("导出失败，请稍后重试", "The export failed; try again later"),
+            T::BadYear => ("年度须为数字，如 2026", "The year must be a number, such as 2026"),
             T::ScopeHint => (
                 "登记表可按监督员或单位筛选；自查自纠登记表可按单位筛选；汇总和台账为全区。",
                 "The registration form can be narrowed to a monitor or a unit, the registers to a unit; summaries and the ledger cover the district.",
@@ -104,6 +106,8 @@ pub enum Run {
     Starting,
     Job(ReportJob),
     Error(ApiError),
+    /// The year typed is not a number (never sent).
+    BadYear,
 }
 
 /// Starts an export with `start`, then polls the job under `base` until it is done or failed.
@@ -131,7 +135,7 @@ where
     });
 }
 
-/// A failed request: the app's words, then the server's own message.
+/// A failed request: the app's words for its class, then for its typed reason.
 fn problem(e: &ApiError) -> AnyView {
     let detail = e.detail(use_i18n().locale());
     view! {
@@ -157,6 +161,12 @@ pub fn export_run(base: &'static str, run: RwSignal<Run>) -> impl IntoView {
         }
         .into_any(),
         Run::Error(e) => problem(&e),
+        Run::BadYear => view! {
+            <div class="error" role="alert" data-testid="report-error">
+                <p>{ts(T::BadYear)}</p>
+            </div>
+        }
+        .into_any(),
         Run::Job(job) => match job.state {
             ReportState::Running => {
                 let text = fill(
@@ -261,12 +271,7 @@ fn OfficeReports() -> impl IntoView {
     };
     let start = move |format: ReportFormat| {
         let Ok(y) = year.get_untracked().trim().parse::<i32>() else {
-            run.set(Run::Error(ApiError::Status {
-                status: 422,
-                code: Some(chafang_domain::api::ErrorCode::Unprocessable),
-                message: format!("年度“{}”不是数字", year.get_untracked()),
-                refusal: None,
-            }));
+            run.set(Run::BadYear);
             return;
         };
         let s = scope.get_untracked();
