@@ -31,7 +31,7 @@ mod webhook;
 #[cfg(feature = "staff")]
 pub use directory::row_line_words;
 #[cfg(feature = "staff")]
-pub use scoring::survey_row;
+pub use scoring::{alarm_words, survey_row};
 
 /// The Chinese or the English of a text, by locale.
 pub(crate) fn pick(locale: Locale, zh: String, en: String) -> String {

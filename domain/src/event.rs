@@ -527,11 +527,18 @@ payloads! {
         pub alarms: Vec<RaisedAlarm>,
     }
     /// One alarm of a `scoring.alarm` event.
+    ///
+    /// `message` is the Chinese sentence the server wrote before alarms were typed: events
+    /// recorded then carry it (and no `problem`), and still read; later ones carry the typed
+    /// `problem` and no `message`.
     pub struct RaisedAlarm {
         pub fingerprint: String,
         pub kind: String,
         pub unit_id: Option<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         pub message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub problem: Option<crate::api::AlarmProblem>,
     }
     /// `scoring.alarm_cleared`.
     pub struct ScoringAlarmCleared {
@@ -1012,7 +1019,8 @@ mod tests {
                     fingerprint: "f".into(),
                     kind: "input".into(),
                     unit_id: None,
-                    message: "m".into(),
+                    message: String::new(),
+                    problem: Some(crate::api::AlarmProblem::PublicationCount { table: 1, log: 2 }),
                 }],
             }
             .into(),
@@ -1168,6 +1176,45 @@ mod tests {
             serde_json::json!({"appointment_id": "a",
                 "team": {"kind": "department", "unit_id": id},
                 "starts_on": "2026-01-01", "ends_on": "2028-12-31", "renews": null})
+        );
+    }
+
+    /// A `scoring.alarm` recorded before alarms were typed (a Chinese `message`, no `problem`)
+    /// still reads, and writes back as it was stored; a new one carries the typed problem and
+    /// no message.
+    #[test]
+    fn scoring_alarms_old_and_typed_read_and_write_as_stored() {
+        let old = serde_json::json!({"year": 2026, "alarms": [{"fingerprint": "f",
+            "kind": "published", "unit_id": null,
+            "message": "第 1 次发布的数据与其摘要不符"}]});
+        let p = EventPayload::from_json(EventKind::ScoringAlarm, old.clone()).unwrap();
+        let EventPayload::ScoringAlarm(a) = &p else {
+            panic!("{p:?}")
+        };
+        assert_eq!(a.alarms[0].problem, None);
+        assert_eq!(a.alarms[0].message, "第 1 次发布的数据与其摘要不符");
+        assert_eq!(p.to_json().unwrap(), old);
+
+        let typed = EventPayload::from(ScoringAlarm {
+            year: 2026,
+            alarms: vec![RaisedAlarm {
+                fingerprint: "f".into(),
+                kind: "published".into(),
+                unit_id: None,
+                message: String::new(),
+                problem: Some(crate::api::AlarmProblem::PublicationRowsDigest { revision: 1 }),
+            }],
+        });
+        let json = typed.to_json().unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"year": 2026, "alarms": [{"fingerprint": "f",
+                "kind": "published", "unit_id": null,
+                "problem": {"reason": "publication_rows_digest", "detail": {"revision": 1}}}]})
+        );
+        assert_eq!(
+            EventPayload::from_json(EventKind::ScoringAlarm, json).unwrap(),
+            typed
         );
     }
 }

@@ -11,8 +11,8 @@ mod common;
 
 use chafang_domain::api::OfficeStep;
 use chafang_domain::api::{
-    paths, CountColumn, Notification, NotificationKind, PublishedRanking, ScoringCheck, ScoringRow,
-    ScoringYear, SurveyImportReport, SurveyRowProblem,
+    paths, AlarmInput, AlarmProblem, CountColumn, FieldDiff, Notification, NotificationKind,
+    PublishedRanking, ScoringCheck, ScoringRow, ScoringYear, SurveyImportReport, SurveyRowProblem,
 };
 use chafang_domain::refusal::{InputRefusal, Refusal, ScoringRefusal};
 use chafang_domain::scoring::{ScoringError, ScoringSettings, SurveyQuestion};
@@ -591,10 +591,19 @@ async fn publishing_flags_three_years_last_and_tampering_raises_the_alarm() {
                 .unwrap();
         }
         let check: ScoringCheck = s.get_json(&office, &format!("{}/check", base(2033))).await;
+        // The alarm names the figure with both values: the log's and the table's.
+        let expected = AlarmProblem::PublishedRowDiffers {
+            revision: p33.publication.revision,
+            fields: vec![FieldDiff {
+                field: "total_cp".into(),
+                expected: json!(target.total_cp),
+                found: json!(target.total_cp + 500),
+            }],
+        };
         assert!(
             check.alarms.iter().any(|a| a.kind == "published"
                 && a.unit.as_ref().map(|u| u.id) == Some(target.unit.id)
-                && a.message.contains("总分：表中")),
+                && a.problem == expected),
             "{engine:?}: {:?}",
             check.alarms
         );
@@ -610,7 +619,15 @@ async fn publishing_flags_three_years_last_and_tampering_raises_the_alarm() {
         let check: ScoringCheck = s.get_json(&office, &format!("{}/check", base(2032))).await;
         assert!(
             check.alarms.iter().any(|a| a.kind == "input"
-                && a.unit.as_ref().map(|u| u.name.as_str()) == Some("区物价局")),
+                && a.unit.as_ref().map(|u| u.name.as_str()) == Some("区物价局")
+                && matches!(&a.problem, AlarmProblem::RevisionDiffers {
+                    input: AlarmInput::Survey,
+                    fields,
+                    ..
+                } if fields.len() == 1
+                    && fields[0].field == "satisfaction"
+                    && fields[0].found == json!([99, 0, 0, 0, 0])
+                    && fields[0].expected != fields[0].found)),
             "{engine:?}: {:?}",
             check.alarms
         );
@@ -647,7 +664,10 @@ async fn publishing_flags_three_years_last_and_tampering_raises_the_alarm() {
         let check: ScoringCheck = s.get_json(&office, &format!("{}/check", base(2031))).await;
         assert!(
             check.alarms.iter().any(|a| a.kind == "recomputed"
-                && a.unit.as_ref().map(|u| u.id) == Some(p31.rows[0].unit.id)),
+                && a.unit.as_ref().map(|u| u.id) == Some(p31.rows[0].unit.id)
+                && matches!(&a.problem, AlarmProblem::RecomputedRowDiffers { fields }
+                    if fields.iter().any(|f| f.field == "survey_cp")
+                        && fields.iter().all(|f| f.expected != f.found))),
             "{engine:?}: {:?}",
             check.alarms
         );
@@ -759,8 +779,28 @@ async fn a_tampered_figure_notifies_the_office_once_and_no_unit() {
             Some(check.alarms.len() as u64),
             "{engine:?}: {mine:?}"
         );
+        // The notice carries the first alarm's typed problem (the app words it), no sentence.
+        let problem: AlarmProblem = serde_json::from_value(mine[0].params["problem"].clone())
+            .unwrap_or_else(|e| panic!("{engine:?}: {e}: {mine:?}"));
+        assert!(
+            check.alarms.iter().any(|a| a.problem == problem),
+            "{engine:?}: {mine:?}"
+        );
+        assert!(
+            mine[0].params.get("alarm").is_none(),
+            "{engine:?}: {mine:?}"
+        );
         assert_eq!(count_where(&s, deliveries, "scoring.alarm").await, 1);
-        assert_eq!(events(&s, "scoring.alarm").await.len(), 1);
+        let raised = events(&s, "scoring.alarm").await;
+        assert_eq!(raised.len(), 1);
+        // The event records each alarm's typed problem (no sentence), as the check found it.
+        let logged = raised[0]["alarms"].as_array().unwrap();
+        assert_eq!(logged.len(), check.alarms.len(), "{engine:?}: {logged:?}");
+        for (l, a) in logged.iter().zip(&check.alarms) {
+            assert!(l.get("message").is_none(), "{engine:?}: {l}");
+            let p: AlarmProblem = serde_json::from_value(l["problem"].clone()).unwrap();
+            assert_eq!(p, a.problem, "{engine:?}: {l}");
+        }
 
         // Checking again (and the worker's run over every year) raises nothing new.
         let again: ScoringCheck = s.get_json(&office, &format!("{}/check", base(year))).await;

@@ -44,10 +44,12 @@ struct Params {
     done: Option<u32>,
     required: Option<u32>,
     due: Option<Due>,
-    /// A scoring alarm's year, how many new alarms, and the first one's words.
+    /// A scoring alarm's year, how many new alarms, and the first one's problem (worded
+    /// here; only the office's staff bundle reads it).
     year: Option<i32>,
     alarms: Option<u32>,
-    alarm: Option<String>,
+    #[cfg(feature = "staff")]
+    problem: Option<chafang_domain::api::AlarmProblem>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -244,8 +246,9 @@ fn lines(p: &Params, refs: LocalResource<Refs>) -> Vec<String> {
             &[&year.to_string(), &n.to_string()],
         ));
     }
-    if let Some(a) = &p.alarm {
-        out.push(a.clone());
+    #[cfg(feature = "staff")]
+    if let Some(a) = &p.problem {
+        out.push(crate::refusal::alarm_words(a, i18n.locale()));
     }
     if let Some(m) = &p.message {
         out.push(m.clone());

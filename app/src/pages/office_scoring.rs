@@ -266,6 +266,7 @@ fn alarm_view(c: ScoringCheck) -> impl IntoView {
             .map(|_| view! { <p class="ok" data-testid="scoring-check-ok">{ts(T::CheckOk)}</p> })
             .into_any();
     }
+    let locale = use_i18n().locale();
     view! {
         <div class="error scoring-alarm" role="alert" data-testid="scoring-alarm">
             <p><strong>{ts(T::AlarmTitle)}</strong></p>
@@ -274,7 +275,8 @@ fn alarm_view(c: ScoringCheck) -> impl IntoView {
                     .into_iter()
                     .map(|a| {
                         let unit = a.unit.map(|u| format!("{}：", u.name)).unwrap_or_default();
-                        view! { <li>{unit}{a.message}</li> }
+                        let words = crate::refusal::alarm_words(&a.problem, locale);
+                        view! { <li>{unit}{words}</li> }
                     })
                     .collect_view()}
             </ul>

@@ -180,3 +180,187 @@ pub fn survey_row(e: &SurveyRowError, locale: Locale) -> String {
         format!("Line {line}: {what}"),
     )
 }
+
+/// The name of a field an alarm names (a published row's figure or an input record's), the
+/// field's own name when it has no words here.
+#[cfg(feature = "staff")]
+fn field_name(field: &str, locale: Locale) -> String {
+    let (zh, en) = match field {
+        "rank" => ("名次", "rank"),
+        "survey_cp" => ("问卷部分", "survey part"),
+        "inspection_cp" => ("检查部分", "inspection part"),
+        "inspection_overridden" => ("交叉检查认定", "inspection part set by the office"),
+        "total_cp" => ("总分", "total"),
+        "commended" => ("表扬", "commended"),
+        "criticised" => ("批评", "criticised"),
+        "last_three_years" => ("连续三年末位", "last three years running"),
+        "last" => ("末位", "last"),
+        "tally" => ("问题统计", "findings tally"),
+        "satisfaction" => (
+            SurveyQuestion::Satisfaction.name_zh(),
+            "Satisfaction counts",
+        ),
+        "misconduct" => (SurveyQuestion::Misconduct.name_zh(), "Misconduct counts"),
+        "falsified_entries" => ("虚假服务对象条数", "falsified entries"),
+        "note" => ("说明", "note"),
+        "via" => ("来源", "source"),
+        "revision" => ("修订次数", "revision"),
+        "points_cp" => ("认定分数", "points set"),
+        "reason" => ("认定理由", "reason"),
+        other => (other, other),
+    };
+    say(locale, zh, en)
+}
+
+/// A value an alarm names, as the field it belongs to reads.
+#[cfg(feature = "staff")]
+fn field_value(field: &str, v: &serde_json::Value, locale: Locale) -> String {
+    use chafang_domain::scoring::{points_text, InspectionTally};
+    use serde_json::Value;
+    if field == "tally" {
+        if let Ok(t) = serde_json::from_value::<InspectionTally>(v.clone()) {
+            let [a, b, c] = [t.minor, t.serious, t.very_serious].map(|s| s.total());
+            return pick(
+                locale,
+                format!("有但不严重 {a}、严重 {b}、非常严重 {c}"),
+                format!("minor {a}, serious {b}, very serious {c}"),
+            );
+        }
+    }
+    match v {
+        Value::Null => say(locale, "无", "none"),
+        Value::Bool(true) => say(locale, "是", "yes"),
+        Value::Bool(false) => say(locale, "否", "no"),
+        Value::Number(n) if field.ends_with("_cp") => {
+            n.as_i64().map(points_text).unwrap_or_else(|| n.to_string())
+        }
+        Value::String(s) => format!("“{s}”"),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| field_value("", i, locale))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// The fields that differ, each with both values (`zh`/`en`: whose each value is).
+#[cfg(feature = "staff")]
+fn diffs(
+    fields: &[chafang_domain::api::FieldDiff],
+    (expected_zh, expected_en): (&str, &str),
+    (found_zh, found_en): (&str, &str),
+    locale: Locale,
+) -> String {
+    let sep = say(locale, "；", "; ");
+    fields
+        .iter()
+        .map(|f| {
+            let name = field_name(&f.field, locale);
+            let e = field_value(&f.field, &f.expected, locale);
+            let g = field_value(&f.field, &f.found, locale);
+            pick(
+                locale,
+                format!("{name}：{found_zh} {g}，{expected_zh} {e}"),
+                format!("{name}: {found_en} {g}, {expected_en} {e}"),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(&sep)
+}
+
+/// Words for what a scoring alarm found (the office's scoring page and inbox).
+#[cfg(feature = "staff")]
+pub fn alarm_words(p: &chafang_domain::api::AlarmProblem, locale: Locale) -> String {
+    use chafang_domain::api::{AlarmInput, AlarmProblem as P};
+    let input = |i: &AlarmInput| match i {
+        AlarmInput::Survey => ("问卷结果", "Survey results"),
+        AlarmInput::InspectionOverride => ("检查部分认定", "The inspection part set by the office"),
+    };
+    let log = ("日志中", "the log has");
+    let table = ("表中", "the table has");
+    match p {
+        P::SettingsDiffer => say(
+            locale,
+            "测评设置与审计日志中的最后一次修改不符",
+            "The appraisal settings differ from their latest change on the audit log",
+        ),
+        P::RevisionCount { input: i, table, log } => {
+            let (zh, en) = input(i);
+            pick(
+                locale,
+                format!("{zh}：数据表中有 {table} 条记录，审计日志中有 {log} 条"),
+                format!("{en}: {table} records in the table, {log} on the audit log"),
+            )
+        }
+        P::RevisionDiffers {
+            input: i,
+            entry,
+            fields,
+        } => {
+            let (zh, en) = input(i);
+            let d = diffs(fields, log, table, locale);
+            pick(
+                locale,
+                format!("{zh}第 {entry} 次记录与审计日志不符：{d}"),
+                format!("{en}, record {entry}, differ from the audit log: {d}"),
+            )
+        }
+        P::PublicationCount { table, log } => pick(
+            locale,
+            format!("数据表中有 {table} 次发布，审计日志中有 {log} 次"),
+            format!("{table} publications in the table, {log} on the audit log"),
+        ),
+        P::PublicationNotLogged { revision } => pick(
+            locale,
+            format!("第 {revision} 次发布在审计日志中没有记录"),
+            format!("Publication {revision} is not on the audit log"),
+        ),
+        P::PublicationDigestDiffers { revision } => pick(
+            locale,
+            format!("第 {revision} 次发布的摘要与审计日志不符"),
+            format!("Publication {revision}'s digest differs from the audit log's"),
+        ),
+        P::PublicationRowsDigest { revision } => pick(
+            locale,
+            format!("第 {revision} 次发布的数据与其摘要不符"),
+            format!("Publication {revision}'s figures do not match its digest"),
+        ),
+        P::PublishedRowAdded { revision } => pick(
+            locale,
+            format!("第 {revision} 次发布的数据表多出此单位"),
+            format!("Publication {revision}'s table has this unit, the audit log has not"),
+        ),
+        P::PublishedRowMissing { revision } => pick(
+            locale,
+            format!("第 {revision} 次发布的数据表缺少此单位"),
+            format!("Publication {revision}'s table lacks this unit"),
+        ),
+        P::PublishedRowDiffers { revision, fields } => {
+            let d = diffs(fields, log, table, locale);
+            pick(
+                locale,
+                format!("第 {revision} 次发布的数据表与审计日志不符：{d}"),
+                format!("Publication {revision}'s table differs from the audit log: {d}"),
+            )
+        }
+        P::RecomputedSettingsDiffer => say(
+            locale,
+            "发布时采用的设置与审计日志重建的设置不符",
+            "The settings used when publishing differ from those rebuilt from the audit log",
+        ),
+        P::RecomputedUnranked => say(
+            locale,
+            "按审计日志重算时此单位没有问卷结果，不应参加排名",
+            "Recomputed from the audit log, this unit has no survey results and should not be ranked",
+        ),
+        P::RecomputedRowDiffers { fields } => {
+            let d = diffs(fields, ("重算", "recomputed"), ("发布", "published"), locale);
+            pick(
+                locale,
+                format!("按审计日志重算的结果与发布的不符：{d}"),
+                format!("The figures recomputed from the audit log differ from the published ones: {d}"),
+            )
+        }
+    }
+}

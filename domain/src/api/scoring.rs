@@ -221,7 +221,93 @@ pub struct ScoringAlarm {
     /// log differ from the published ones).
     pub kind: String,
     pub unit: Option<UnitRef>,
-    pub message: String,
+    /// What differs, with the figures; the app words it.
+    pub problem: AlarmProblem,
+}
+
+/// Which input table a revision alarm is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AlarmInput {
+    /// The survey entries (问卷结果).
+    Survey,
+    /// The inspection part's overrides (检查部分认定).
+    InspectionOverride,
+}
+
+/// One field whose values differ: `field` is the field's name in the record or published row
+/// (`rank`, `total_cp`, `satisfaction`, …; a code the app words, the name itself when it has
+/// no words for it), `expected` what the reference holds (the audit log, or the recomputation)
+/// and `found` what the other side holds (the table, or the published figures).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldDiff {
+    pub field: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub expected: serde_json::Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub found: serde_json::Value,
+}
+
+/// What a scoring alarm found, with the figures; the app words it. Its canonical JSON is what
+/// makes an alarm the same alarm (`scoring::check::fingerprint`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
+pub enum AlarmProblem {
+    /// The settings table differs from the latest settings change on the log (`input`).
+    SettingsDiffer,
+    /// A unit has `table` revisions of an input in the table and `log` on the log (`input`).
+    RevisionCount {
+        input: AlarmInput,
+        table: u32,
+        log: u32,
+    },
+    /// A unit's `entry`-th revision (from 1) of an input differs from the log's (`input`):
+    /// `expected` from the log, `found` in the table.
+    RevisionDiffers {
+        input: AlarmInput,
+        entry: u32,
+        fields: Vec<FieldDiff>,
+    },
+    /// `table` publications stored, `log` on the log (`published`).
+    PublicationCount { table: u32, log: u32 },
+    /// A stored publication has no event (`published`).
+    PublicationNotLogged { revision: u32 },
+    /// A stored publication's digest differs from its event's (`published`).
+    PublicationDigestDiffers { revision: u32 },
+    /// A stored publication's rows do not give its digest (`published`).
+    PublicationRowsDigest { revision: u32 },
+    /// A stored publication has a row for a unit its event has not (`published`).
+    PublishedRowAdded { revision: u32 },
+    /// A stored publication lacks a row its event has (`published`).
+    PublishedRowMissing { revision: u32 },
+    /// A stored publication's row differs from its event's: `expected` from the log, `found`
+    /// in the table (`published`).
+    PublishedRowDiffers {
+        revision: u32,
+        fields: Vec<FieldDiff>,
+    },
+    /// The settings the latest publication used differ from those the log rebuilds
+    /// (`recomputed`).
+    RecomputedSettingsDiffer,
+    /// Recomputed from the log, this published unit has no survey results and would not be
+    /// ranked (`recomputed`).
+    RecomputedUnranked,
+    /// The figures recomputed from the log differ from the published ones: `expected`
+    /// recomputed, `found` published (`recomputed`).
+    RecomputedRowDiffers { fields: Vec<FieldDiff> },
+}
+
+impl std::fmt::Display for AlarmProblem {
+    /// A developer's rendering (logs and the `scoring_alarms` table; never shown to a user).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_string(self) {
+            Ok(s) => f.write_str(&s),
+            Err(_) => Err(std::fmt::Error),
+        }
+    }
 }
 
 /// The check of a year: its inputs rebuilt from the audit log alone, the ranking recomputed
@@ -236,4 +322,75 @@ pub struct ScoringCheck {
     pub published: Option<PublicationSummary>,
     /// Empty when everything agrees.
     pub alarms: Vec<ScoringAlarm>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn alarm_problems_round_trip_tagged() {
+        let all = vec![
+            AlarmProblem::SettingsDiffer,
+            AlarmProblem::RevisionCount {
+                input: AlarmInput::Survey,
+                table: 2,
+                log: 1,
+            },
+            AlarmProblem::RevisionDiffers {
+                input: AlarmInput::InspectionOverride,
+                entry: 1,
+                fields: vec![FieldDiff {
+                    field: "points_cp".into(),
+                    expected: json!(500),
+                    found: json!(null),
+                }],
+            },
+            AlarmProblem::PublicationCount { table: 1, log: 2 },
+            AlarmProblem::PublicationNotLogged { revision: 1 },
+            AlarmProblem::PublicationDigestDiffers { revision: 2 },
+            AlarmProblem::PublicationRowsDigest { revision: 2 },
+            AlarmProblem::PublishedRowAdded { revision: 1 },
+            AlarmProblem::PublishedRowMissing { revision: 1 },
+            AlarmProblem::PublishedRowDiffers {
+                revision: 1,
+                fields: vec![FieldDiff {
+                    field: "total_cp".into(),
+                    expected: json!(8000),
+                    found: json!(8500),
+                }],
+            },
+            AlarmProblem::RecomputedSettingsDiffer,
+            AlarmProblem::RecomputedUnranked,
+            AlarmProblem::RecomputedRowDiffers {
+                fields: vec![FieldDiff {
+                    field: "last".into(),
+                    expected: json!(true),
+                    found: json!(false),
+                }],
+            },
+        ];
+        for p in all {
+            let v = serde_json::to_value(&p).unwrap();
+            assert!(v["reason"].is_string(), "{v}");
+            let back: AlarmProblem = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(back, p, "{v}");
+            // The developer's rendering is the same canonical JSON.
+            assert_eq!(p.to_string(), serde_json::to_string(&p).unwrap());
+        }
+        let v = serde_json::to_value(AlarmProblem::PublishedRowMissing { revision: 3 }).unwrap();
+        assert_eq!(
+            v,
+            json!({"reason": "published_row_missing", "detail": {"revision": 3}})
+        );
+        let alarm = ScoringAlarm {
+            kind: "published".into(),
+            unit: None,
+            problem: AlarmProblem::SettingsDiffer,
+        };
+        let back: ScoringAlarm =
+            serde_json::from_value(serde_json::to_value(&alarm).unwrap()).unwrap();
+        assert_eq!(back, alarm);
+    }
 }

@@ -11,7 +11,7 @@
 //!    alarms).
 //!
 //! An alarm is raised once while it stands (`raise`): each distinct alarm (year, kind, unit,
-//! message) is recorded in `scoring_alarms` with a `scoring.alarm` event on the chain (which
+//! problem) is recorded in `scoring_alarms` with a `scoring.alarm` event on the chain (which
 //! puts it in the webhooks' outbox) and a notification to every office account, in one
 //! transaction; a later check finding the same alarm raises nothing. A check that no longer
 //! finds it clears it (`scoring.alarm_cleared`), so the same tampering done again is raised
@@ -31,9 +31,12 @@ use crate::db::Db;
 use crate::error::{internal, ApiError};
 use crate::notifications::inbox::{self, Note};
 use chafang_domain::api::NotificationKind;
-use chafang_domain::api::{PublicationSummary, PublishedRow, ScoringAlarm, ScoringCheck, UnitRef};
+use chafang_domain::api::{
+    AlarmInput, AlarmProblem, FieldDiff, PublicationSummary, PublishedRow, ScoringAlarm,
+    ScoringCheck, UnitRef,
+};
 use chafang_domain::event::{EventKind, RaisedAlarm, ScoringAlarmCleared};
-use chafang_domain::scoring::{points_text, InspectionTally};
+use chafang_domain::scoring::InspectionTally;
 use chafang_domain::UnitId;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -150,22 +153,22 @@ struct Alarms {
 }
 
 impl Alarms {
-    fn push(&mut self, kind: &str, unit: Option<UnitId>, message: String) {
+    fn push(&mut self, kind: &str, unit: Option<UnitId>, problem: AlarmProblem) {
         self.list.push(ScoringAlarm {
             kind: kind.to_owned(),
             unit: unit.map(|id| UnitRef {
                 id,
                 name: self.names.get(&id).cloned().unwrap_or_default(),
             }),
-            message,
+            problem,
         });
     }
 }
 
 /// Compares per-unit revision lists of the tables and of the log.
-fn compare_revisions<T: PartialEq + std::fmt::Debug>(
+fn compare_revisions<T: PartialEq + serde::Serialize>(
     alarms: &mut Alarms,
-    what: &str,
+    input: AlarmInput,
     table: &BTreeMap<UnitId, Vec<T>>,
     log: &BTreeMap<UnitId, Vec<T>>,
 ) {
@@ -177,11 +180,11 @@ fn compare_revisions<T: PartialEq + std::fmt::Debug>(
             alarms.push(
                 "input",
                 Some(*unit),
-                format!(
-                    "{what}：数据表中有 {} 条记录，审计日志中有 {} 条",
-                    t.len(),
-                    l.len()
-                ),
+                AlarmProblem::RevisionCount {
+                    input,
+                    table: count(t.len()),
+                    log: count(l.len()),
+                },
             );
             continue;
         }
@@ -190,10 +193,14 @@ fn compare_revisions<T: PartialEq + std::fmt::Debug>(
                 alarms.push(
                     "input",
                     Some(*unit),
-                    format!(
-                        "{what}第 {} 次记录与审计日志不符：表中 {a:?}，日志中 {b:?}",
-                        i + 1
-                    ),
+                    AlarmProblem::RevisionDiffers {
+                        input,
+                        entry: count(i + 1),
+                        fields: field_diffs(
+                            &serde_json::to_value(b).unwrap_or_default(),
+                            &serde_json::to_value(a).unwrap_or_default(),
+                        ),
+                    },
                 );
             }
         }
@@ -216,42 +223,29 @@ fn untimed(inputs: &Inputs) -> Inputs {
     out
 }
 
-/// The figures that differ, each named in Chinese with both values (`a` and `b` say whose).
-fn field_diff(a: &Value, b: &Value, (name_a, name_b): (&str, &str)) -> Vec<String> {
-    let label = |k: &str| match k {
-        "rank" => "名次",
-        "survey_cp" => "问卷部分",
-        "inspection_cp" => "检查部分",
-        "inspection_overridden" => "交叉检查认定",
-        "total_cp" => "总分",
-        "commended" => "表扬",
-        "criticised" => "批评",
-        "last_three_years" => "连续三年末位",
-        "last" => "末位",
-        "tally" => "问题统计",
-        _ => "其他",
-    };
-    let mut out = Vec::new();
-    if let (Some(a), Some(b)) = (a.as_object(), b.as_object()) {
-        for (k, va) in a {
-            let vb = b.get(k).unwrap_or(&Value::Null);
-            if va != vb {
-                let show = |v: &Value| match (k.ends_with("_cp"), v.as_i64(), v.as_bool()) {
-                    (true, Some(cp), _) => points_text(cp),
-                    (_, _, Some(true)) => "是".to_owned(),
-                    (_, _, Some(false)) => "否".to_owned(),
-                    _ => v.to_string(),
-                };
-                out.push(format!(
-                    "{}：{name_a} {}，{name_b} {}",
-                    label(k),
-                    show(va),
-                    show(vb)
-                ));
-            }
-        }
-    }
-    out
+/// A count as the wire carries it.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The fields whose values differ between two records or rows (`expected`: the reference's),
+/// in the order of their names.
+fn field_diffs(expected: &Value, found: &Value) -> Vec<FieldDiff> {
+    let empty = serde_json::Map::new();
+    let e = expected.as_object().unwrap_or(&empty);
+    let f = found.as_object().unwrap_or(&empty);
+    let keys: std::collections::BTreeSet<&String> = e.keys().chain(f.keys()).collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let ve = e.get(k).unwrap_or(&Value::Null);
+            let vf = f.get(k).unwrap_or(&Value::Null);
+            (ve != vf).then(|| FieldDiff {
+                field: k.clone(),
+                expected: ve.clone(),
+                found: vf.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Runs the check of a year.
@@ -274,16 +268,17 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
     let table = untimed(&store::load_inputs(conn, campaign.id).await?);
     let log = replay(&evs, None)?;
     if table.settings != log.settings {
-        alarms.push(
-            "input",
-            None,
-            "测评设置与审计日志中的最后一次修改不符".into(),
-        );
+        alarms.push("input", None, AlarmProblem::SettingsDiffer);
     }
-    compare_revisions(&mut alarms, "问卷结果", &table.surveys, &log.surveys);
     compare_revisions(
         &mut alarms,
-        "检查部分认定",
+        AlarmInput::Survey,
+        &table.surveys,
+        &log.surveys,
+    );
+    compare_revisions(
+        &mut alarms,
+        AlarmInput::InspectionOverride,
         &table.overrides,
         &log.overrides,
     );
@@ -298,11 +293,10 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
         alarms.push(
             "published",
             None,
-            format!(
-                "数据表中有 {} 次发布，审计日志中有 {} 次",
-                stored.len(),
-                pub_evs.len()
-            ),
+            AlarmProblem::PublicationCount {
+                table: count(stored.len()),
+                log: count(pub_evs.len()),
+            },
         );
     }
     for (p, _, _) in &stored {
@@ -313,7 +307,9 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
             alarms.push(
                 "published",
                 None,
-                format!("第 {} 次发布在审计日志中没有记录", p.revision),
+                AlarmProblem::PublicationNotLogged {
+                    revision: p.revision,
+                },
             );
             continue;
         };
@@ -321,7 +317,9 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
             alarms.push(
                 "published",
                 None,
-                format!("第 {} 次发布的摘要与审计日志不符", p.revision),
+                AlarmProblem::PublicationDigestDiffers {
+                    revision: p.revision,
+                },
             );
         }
         let rows = store::published_rows(conn, p.id).await?;
@@ -332,16 +330,17 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
                 None => alarms.push(
                     "published",
                     Some(r.unit.id),
-                    format!("第 {} 次发布的数据表多出此单位", p.revision),
+                    AlarmProblem::PublishedRowAdded {
+                        revision: p.revision,
+                    },
                 ),
                 Some(l) if l != mine => alarms.push(
                     "published",
                     Some(r.unit.id),
-                    format!(
-                        "第 {} 次发布的数据表与审计日志不符：{}",
-                        p.revision,
-                        field_diff(&mine, &l, ("表中", "日志中")).join("；")
-                    ),
+                    AlarmProblem::PublishedRowDiffers {
+                        revision: p.revision,
+                        fields: field_diffs(&l, &mine),
+                    },
                 ),
                 Some(_) => {}
             }
@@ -350,14 +349,18 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
             alarms.push(
                 "published",
                 unit.parse().ok(),
-                format!("第 {} 次发布的数据表缺少此单位", p.revision),
+                AlarmProblem::PublishedRowMissing {
+                    revision: p.revision,
+                },
             );
         }
         if store::rows_sha256(&rows) != p.sha256 {
             alarms.push(
                 "published",
                 None,
-                format!("第 {} 次发布的数据与其摘要不符", p.revision),
+                AlarmProblem::PublicationRowsDigest {
+                    revision: p.revision,
+                },
             );
         }
     }
@@ -386,11 +389,7 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
         };
         let settings_logged: Value = ev.payload["settings"].clone();
         if serde_json::to_value(inputs.settings()).map_err(internal)? != settings_logged {
-            alarms.push(
-                "recomputed",
-                None,
-                "发布时采用的设置与审计日志重建的设置不符".into(),
-            );
+            alarms.push("recomputed", None, AlarmProblem::RecomputedSettingsDiffer);
         }
         let recomputed: Vec<PublishedRow> =
             compute::published(&compute::rows(&units, &inputs, &ctx));
@@ -401,18 +400,13 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
         for (unit, row) in &logged {
             let id = unit.parse().ok();
             match recomputed.remove(unit) {
-                None => alarms.push(
-                    "recomputed",
-                    id,
-                    "按审计日志重算时此单位没有问卷结果，不应参加排名".into(),
-                ),
+                None => alarms.push("recomputed", id, AlarmProblem::RecomputedUnranked),
                 Some(r) if &r != row => alarms.push(
                     "recomputed",
                     id,
-                    format!(
-                        "按审计日志重算的结果与发布的不符：{}",
-                        field_diff(&r, row, ("重算", "发布")).join("；")
-                    ),
+                    AlarmProblem::RecomputedRowDiffers {
+                        fields: field_diffs(&r, row),
+                    },
                 ),
                 Some(_) => {}
             }
@@ -432,16 +426,17 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
 /// sequence number, kind and day).
 pub const ALARM_RAISED: EventKind = EventKind::ScoringAlarm;
 
-/// What makes an alarm the same alarm: its year, kind, unit and message (which names the
-/// figures that differ, so a different tampering is a new alarm).
+/// What makes an alarm the same alarm: its year, kind, unit and problem (its canonical JSON,
+/// which carries the figures that differ, so a different tampering is a new alarm).
 pub fn fingerprint(year: i32, alarm: &ScoringAlarm) -> String {
     let unit = alarm.unit.as_ref().map(|u| u.id.to_string());
+    let problem = alarm.problem.to_string();
     let mut h = Sha256::new();
     for part in [
         year.to_string().as_str(),
         alarm.kind.as_str(),
         unit.as_deref().unwrap_or(""),
-        alarm.message.as_str(),
+        problem.as_str(),
     ] {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
@@ -554,7 +549,8 @@ pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
             fingerprint: f.clone(),
             kind: a.kind.clone(),
             unit_id: a.unit.as_ref().map(|u| u.id.to_string()),
-            message: a.message.clone(),
+            message: String::new(),
+            problem: Some(a.problem.clone()),
         })
         .collect();
     audit::append(
@@ -590,7 +586,8 @@ pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
             .bind(i64::from(year))
             .bind(a.kind.as_str())
             .bind(a.unit.as_ref().map(|u| u.id.to_string()))
-            .bind(a.message.as_str())
+            // The developer's rendering: the problem's canonical JSON.
+            .bind(a.problem.to_string())
             .bind(at)
             .bind(seq)
         };
@@ -602,7 +599,7 @@ pub async fn raise(db: &Db, report: &ScoringCheck) -> Result<u32, ApiError> {
         params: serde_json::json!({
             "year": year,
             "alarms": new.len(),
-            "alarm": first.message,
+            "problem": first.problem,
         }),
         // Each raising is its own notice, a raising again too.
         dedup: Some(format!("scoring-alarm:{seq}")),
