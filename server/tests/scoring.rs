@@ -14,9 +14,11 @@ use chafang_domain::api::{
     paths, AlarmInput, AlarmProblem, CountColumn, FieldDiff, Notification, NotificationKind,
     PublishedRanking, ScoringCheck, ScoringRow, ScoringYear, SurveyImportReport, SurveyRowProblem,
 };
+use chafang_domain::event::{EventKind, EventPayload};
 use chafang_domain::refusal::{InputRefusal, Refusal, ScoringRefusal};
 use chafang_domain::scoring::{ScoringError, ScoringSettings, SurveyQuestion};
 use chafang_domain::DeviceId;
+use chafang_server::audit;
 use common::fixtures::{
     a_unit, acknowledge_and_answer, case_of_finding, jpeg, post_json, release, same_origin, submit,
     visit,
@@ -889,4 +891,77 @@ fn refusal_of(body: &str) -> Refusal {
     let v: Value = serde_json::from_str(body).unwrap();
     serde_json::from_value(v["error"]["refusal"].clone())
         .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
+}
+
+/// A `scoring.alarm` recorded before alarms were typed (its Chinese sentence, no problem)
+/// stays on the chain as it was written: the chain verifies, the event reads as its typed
+/// payload and writes back the same, and the alarm it raised is cleared by the next check that
+/// no longer finds it (its fingerprint came from the sentence; a typed alarm has its own).
+#[tokio::test]
+async fn an_alarm_recorded_before_alarms_were_typed_still_reads_and_verifies() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let year = 2035;
+        open_year(&s, &office, year).await;
+        let sentence = "第 1 次发布的数据与其摘要不符";
+        let old = json!({"year": year, "alarms": [{"fingerprint": "0f", "kind": "published",
+            "unit_id": null, "message": sentence}]});
+        {
+            let mut tx = s.db.begin_write().await.unwrap();
+            audit::append(
+                &mut tx,
+                audit::Event {
+                    actor: None,
+                    subject: None,
+                    payload: EventPayload::from_json(EventKind::ScoringAlarm, old.clone()).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+            let seq = audit::head(&mut tx).await.unwrap().seq;
+            sqlx::query(
+                "INSERT INTO scoring_alarms (fingerprint, year, kind, unit_id, message, raised_at, event_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind("0f")
+            .bind(i64::from(year))
+            .bind("published")
+            .bind(None::<String>)
+            .bind(sentence)
+            .bind(0_i64)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let stored = events(&s, "scoring.alarm").await;
+        assert_eq!(stored, vec![old.clone()], "{engine:?}");
+        let payload = EventPayload::from_json(EventKind::ScoringAlarm, stored[0].clone()).unwrap();
+        let EventPayload::ScoringAlarm(a) = &payload else {
+            panic!("{engine:?}: {payload:?}")
+        };
+        assert_eq!(a.alarms[0].problem, None, "{engine:?}");
+        assert_eq!(a.alarms[0].message, sentence, "{engine:?}");
+        assert_eq!(payload.to_json().unwrap(), old, "{engine:?}");
+        let intact = || async {
+            let mut conn = s.db.pool.acquire().await.unwrap();
+            let report = audit::verify(&mut conn).await.unwrap();
+            assert!(report.is_intact(), "{engine:?}: {:?}", report.broken);
+        };
+        intact().await;
+
+        // Nothing differs now: the old alarm is cleared on the chain, and the chain still
+        // verifies.
+        let check: ScoringCheck = s.get_json(&office, &format!("{}/check", base(year))).await;
+        assert!(check.alarms.is_empty(), "{engine:?}: {:?}", check.alarms);
+        assert_eq!(
+            events(&s, "scoring.alarm_cleared").await,
+            vec![json!({"year": year, "fingerprints": ["0f"]})],
+            "{engine:?}"
+        );
+        intact().await;
+        s.stop().await;
+    }
 }
