@@ -57,6 +57,7 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
         uploads: Arc::new(
             uploads::Staging::new(data_dir).context("opening the upload staging area")?,
         ),
+        exports: Default::default(),
     })
 }
 

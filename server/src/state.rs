@@ -22,4 +22,6 @@ pub struct AppState {
     pub checkpoints: PathBuf,
     /// Partial uploads, kept until they complete or expire (`uploads::Staging`).
     pub uploads: Arc<crate::uploads::Staging>,
+    /// The export jobs and their slots (`reports::jobs`).
+    pub exports: Arc<crate::reports::jobs::Exports>,
 }

@@ -23,7 +23,7 @@ use sqlx::{Any, AnyPool};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::runtime::Handle;
 use uuid::Uuid;
@@ -138,7 +138,10 @@ impl Job {
     }
 }
 
-static JOBS: LazyLock<Mutex<HashMap<Uuid, Arc<Job>>>> = LazyLock::new(Default::default);
+/// The server's export jobs: its slots are this server's (`AppState::exports`), so two
+/// servers in one process (as in tests) never take each other's.
+#[derive(Default)]
+pub struct Exports(Mutex<HashMap<Uuid, Arc<Job>>>);
 
 /// Where export files are written.
 fn dir() -> PathBuf {
@@ -195,6 +198,7 @@ fn sweep(jobs: &mut HashMap<Uuid, Arc<Job>>) {
 
 /// Starts a job for `owner` in `slot` and answers its first view.
 pub fn start(
+    exports: &Exports,
     pool: &AnyPool,
     owner: UserId,
     slot: Slot,
@@ -218,7 +222,8 @@ pub fn start(
         state: Mutex::new(ReportState::Running),
     });
     {
-        let mut jobs = JOBS
+        let mut jobs = exports
+            .0
             .lock()
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("jobs lock")))?;
         sweep(&mut jobs);
@@ -274,9 +279,10 @@ fn run(
 }
 
 /// The caller's own job, or 404.
-pub fn find(id: &str, owner: UserId) -> Result<Arc<Job>, ApiError> {
+pub fn find(exports: &Exports, id: &str, owner: UserId) -> Result<Arc<Job>, ApiError> {
     let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
-    let jobs = JOBS
+    let jobs = exports
+        .0
         .lock()
         .map_err(|_| ApiError::Internal(anyhow::anyhow!("jobs lock")))?;
     jobs.get(&id)

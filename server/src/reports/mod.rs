@@ -7,7 +7,7 @@
 //! xlsx; UTF-8 with BOM for CSV); `labels.rs` has the Chinese words for the stored codes.
 
 mod book;
-mod jobs;
+pub mod jobs;
 pub use jobs::hold_for_tests;
 mod labels;
 pub mod registration;
@@ -149,6 +149,7 @@ async fn office_start(
         }
     };
     let job = jobs::start(
+        &state.exports,
         &state.db.pool,
         me.user.id,
         jobs::Slot::Office,
@@ -164,10 +165,11 @@ async fn office_start(
     params(("id" = String, Path, description = "the job's id")),
     responses((status = 200, body = ReportJob), (status = 401), (status = 404)))]
 async fn office_job(
+    State(state): State<AppState>,
     OfficeUser(me): OfficeUser,
     Path(id): Path<String>,
 ) -> Result<Json<ReportJob>, ApiError> {
-    Ok(Json(jobs::find(&id, me.user.id)?.view()))
+    Ok(Json(jobs::find(&state.exports, &id, me.user.id)?.view()))
 }
 
 /// The finished file of one of the office user's own exports.
@@ -177,10 +179,11 @@ async fn office_job(
             content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 401), (status = 404), (status = 409, description = "still running or failed")))]
 async fn office_file(
+    State(state): State<AppState>,
     OfficeUser(me): OfficeUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    file_of(jobs::find(&id, me.user.id)?).await
+    file_of(jobs::find(&state.exports, &id, me.user.id)?).await
 }
 
 /// A finished job's file. Read whole (an xlsx of 100 000 findings is about 5 MB): a body
@@ -219,6 +222,7 @@ async fn unit_start(
     let sheet = name.clone();
     let year = req.year;
     let job = jobs::start(
+        &state.exports,
         &state.db.pool,
         me.current.user.id,
         jobs::Slot::Unit(me.unit_id),
@@ -241,8 +245,14 @@ async fn unit_start(
 #[utoipa::path(get, path = "/api/v1/unit/reports/{id}", tag = "reports",
     params(("id" = String, Path, description = "the job's id")),
     responses((status = 200, body = ReportJob), (status = 401), (status = 404)))]
-async fn unit_job(me: UnitUser, Path(id): Path<String>) -> Result<Json<ReportJob>, ApiError> {
-    Ok(Json(jobs::find(&id, me.current.user.id)?.view()))
+async fn unit_job(
+    State(state): State<AppState>,
+    me: UnitUser,
+    Path(id): Path<String>,
+) -> Result<Json<ReportJob>, ApiError> {
+    Ok(Json(
+        jobs::find(&state.exports, &id, me.current.user.id)?.view(),
+    ))
 }
 
 /// The finished file of one of the unit user's own exports.
@@ -251,6 +261,10 @@ async fn unit_job(me: UnitUser, Path(id): Path<String>) -> Result<Json<ReportJob
     responses((status = 200, description = "the spreadsheet",
             content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 401), (status = 404), (status = 409, description = "still running or failed")))]
-async fn unit_file(me: UnitUser, Path(id): Path<String>) -> Result<Response, ApiError> {
-    file_of(jobs::find(&id, me.current.user.id)?).await
+async fn unit_file(
+    State(state): State<AppState>,
+    me: UnitUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    file_of(jobs::find(&state.exports, &id, me.current.user.id)?).await
 }
