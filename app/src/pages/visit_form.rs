@@ -145,13 +145,21 @@ async fn held(id: String) -> Held {
     }
 }
 
+/// Asks the visit page to read again what the phone holds under its id (a refused entry just
+/// reopened as a draft: the URL stays the same, so nothing else would reload it).
+#[derive(Clone, Copy)]
+pub struct ReloadVisit(pub RwSignal<u32>);
+
 #[component]
 fn VisitLoader() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    let reload = RwSignal::new(0u32);
+    provide_context(ReloadVisit(reload));
     let loaded = LocalResource::new(move || {
         let id = id();
+        reload.track();
         async move { (held(id).await, refs().await) }
     });
     move || match loaded.get() {

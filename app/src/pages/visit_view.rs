@@ -10,7 +10,7 @@ use crate::i18n::{
     datetime_text, fill, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg, Texts,
 };
 use crate::outbox::{EntryState, OutboxEntry};
-use crate::pages::visit_form::{Held, Refs, Thumb, T};
+use crate::pages::visit_form::{Held, Refs, ReloadVisit, Thumb, T};
 use crate::store::{self, keys};
 use chafang_domain::api::MyVisit;
 use chafang_domain::visit::{PhotoRef, Position};
@@ -197,15 +197,17 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
         spawn_local(async move { latest.set(Some(!corrected_later(id).await)) });
     }
     let edit = {
-        let navigate = navigate.clone();
+        let reload = use_context::<ReloadVisit>();
         let draft = reopened(&e.upload);
         move |_| {
-            let navigate = navigate.clone();
             let draft = draft.clone();
             spawn_local(async move {
                 // The photos stay under their ids; the draft replaces the entry when submitted.
+                // The page's URL is the draft's already: read again, it opens the form.
                 if store::save_draft(&draft).await.is_ok() {
-                    navigate(&format!("/monitor/visits/{}", draft.id), replace());
+                    if let Some(ReloadVisit(r)) = reload {
+                        r.update(|n| *n += 1);
+                    }
                 }
             });
         }
