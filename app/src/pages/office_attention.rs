@@ -116,8 +116,8 @@ fn OfficeAttention() -> impl IntoView {
                             view! {
                                 <li data-testid="attention-row">
                                     <strong>{item.unit_name.clone()}</strong>
-                                    " · " {item.monitor_name.clone()} " · " {when}
-                                    <ul>
+                                    <p class="muted">{item.monitor_name.clone()} " · " {when}</p>
+                                    <ul class="plain">
                                         {move || reasons.iter().map(|r| view! {
                                             <li class="warn">{reason_words(i18n, r)}</li>
                                         }).collect_view()}
