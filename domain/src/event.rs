@@ -326,6 +326,11 @@ payloads! {
         pub ack_due: String,
         pub answer_days: u32,
         pub covert: bool,
+        /// The finding's number with its unit, given by this release. Absent from releases
+        /// recorded before findings were numbered (their numbers were given in release order
+        /// by migration 050).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub number: Option<crate::followup::FindingNumber>,
     }
     /// `case.acknowledged`.
     pub struct CaseAcknowledged {
@@ -852,6 +857,7 @@ mod tests {
                 ack_due: "2026-03-02".into(),
                 answer_days: 10,
                 covert: false,
+                number: Some(crate::followup::FindingNumber { year: 2026, seq: 7 }),
             })),
             moved(StepPayload::Acknowledge(CaseAcknowledged { late: false })),
             moved(StepPayload::Answer(CaseAnswered {
@@ -1215,6 +1221,43 @@ mod tests {
         assert_eq!(
             EventPayload::from_json(EventKind::ScoringAlarm, json).unwrap(),
             typed
+        );
+    }
+
+    /// A `case.released` recorded before findings were numbered reads without a number and
+    /// writes back as it was stored (its hash holds); a new one carries the number.
+    #[test]
+    fn releases_old_and_numbered_read_and_write_as_stored() {
+        let old = serde_json::json!({"ack_due": "2026-03-02", "answer_days": 10,
+            "covert": false, "from": "submitted", "to": "released"});
+        let p = EventPayload::from_json(EventKind::CaseReleased, old.clone()).unwrap();
+        let EventPayload::CaseReleased(r) = &p else {
+            panic!("{p:?}")
+        };
+        assert_eq!(r.detail.number, None);
+        assert_eq!(p.to_json().unwrap(), old);
+
+        let numbered = StepPayload::Release(CaseReleased {
+            ack_due: "2026-03-02".into(),
+            answer_days: 10,
+            covert: false,
+            number: Some(crate::followup::FindingNumber { year: 2026, seq: 7 }),
+        })
+        .moved(CaseState::Submitted, CaseState::Released);
+        let json = numbered.to_json().unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"ack_due": "2026-03-02", "answer_days": 10,
+                "covert": false, "number": {"year": 2026, "seq": 7},
+                "from": "submitted", "to": "released"})
+        );
+        assert_eq!(
+            EventPayload::from_json(EventKind::CaseReleased, json).unwrap(),
+            numbered
+        );
+        assert_eq!(
+            crate::followup::FindingNumber { year: 2026, seq: 7 }.to_string(),
+            "2026-007"
         );
     }
 }

@@ -328,6 +328,23 @@ pub fn add_working_days(from: Date, n: u32) -> Date {
     crate::calendar::WorkCalendar::weekdays_only().add_working_days(from, n)
 }
 
+/// A finding's number with its unit (问题编号): the year it was released to the unit (China
+/// time) and its place among that unit's releases of the year, from 1. Given at release, in
+/// release order, so it says nothing of when or by whom the finding was reported; never reused
+/// or changed. Written `2026-007` (`Display`); the app words it (2026年第7号).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FindingNumber {
+    pub year: i32,
+    pub seq: u32,
+}
+
+impl std::fmt::Display for FindingNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:03}", self.year, self.seq)
+    }
+}
+
 /// The date a unit is shown for when the problem was seen: the day for an open visit, the
 /// Monday of its week for a covert one, so a unit cannot match a covert finding to a visitor.
 pub fn shown_date(day: Date, covert: bool) -> Date {

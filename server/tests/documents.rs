@@ -283,6 +283,12 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
                 ],
             ),
         ];
+        let number = {
+            let row: chafang_domain::api::OfficeCase = s
+                .get_json(&office, &format!("/api/v1/office/findings/{case}"))
+                .await;
+            row.row.number.expect("a released finding has its number")
+        };
         for (d, title, extra) in &expect {
             assert_eq!(d.title, *title, "{engine:?}");
             let (status, pdf) = download(&s, &office, &d.download).await;
@@ -310,7 +316,7 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
                 WORDING,
                 "政风行风评议工作领导小组办公室",
                 &chinese(today),
-                &format!("问题编号：{case}"),
+                &format!("问题编号：{}年第{}号", number.year, number.seq),
             ]
             .into_iter()
             .chain(extra.iter().map(String::as_str))
@@ -320,8 +326,14 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
                     "{engine:?}: {title}: {needle:?} not in the text:\n{text}"
                 );
             }
-            // Nothing of the reporter: not the monitor, not the visit.
-            for secret in ["监督员 ", &v.id.to_string(), &v.findings[0].id.to_string()] {
+            // Nothing of the reporter: not the monitor, not the visit. The finding goes by its
+            // number with the unit, not by the case's id.
+            for secret in [
+                "监督员 ",
+                &v.id.to_string(),
+                &v.findings[0].id.to_string(),
+                &case.to_string(),
+            ] {
                 assert!(!text.contains(secret), "{engine:?}: {secret:?} in {title}");
             }
             to_png(

@@ -4,7 +4,9 @@
 //! addressed by a random `CaseId`. Photos come as links the server builds per role.
 
 use super::UnitRef;
-use crate::followup::{AnswerKind, CaseState, DeadlineKind, Milestone, Rating, Step};
+use crate::followup::{
+    AnswerKind, CaseState, DeadlineKind, FindingNumber, Milestone, Rating, Step,
+};
 use crate::ids::{AnswerId, CaseId, FindingId, UnitId, VisitId};
 use crate::visit::{PhotoRef, Severity, VisitMode};
 use serde::{Deserialize, Serialize};
@@ -76,6 +78,9 @@ pub struct OfficeCaseRow {
     pub received_at_ms: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub released_on: Option<Date>,
+    /// The finding's number with its unit, once released (`followup::FindingNumber`).
+    #[serde(default)]
+    pub number: Option<FindingNumber>,
     pub due: Option<DueView>,
     /// Acknowledged after its deadline (flagged for good, not only while it runs).
     pub acknowledged_late: bool,
@@ -272,6 +277,9 @@ pub struct UnitCase {
     pub seen_on: Date,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub released_on: Date,
+    /// The finding's number with the unit (问题编号): given at release, in release order within
+    /// the unit and year, so it says nothing of when or by whom the finding was reported.
+    pub number: FindingNumber,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub acknowledged_on: Option<Date>,
     pub due: Option<DueView>,

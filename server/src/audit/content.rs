@@ -8,7 +8,8 @@
 //!
 //! The canonical content is the rows of a fixed list of queries, every column cast to text,
 //! as a JSON array; a record whose latest event carries no content hash (written before this
-//! existed) is not judged.
+//! existed) is not judged. A case's number with its unit is checked against its release
+//! event, which records it (`renumbered`): a number is never changed.
 
 use crate::error::ApiError;
 use sha2::{Digest, Sha256};
@@ -150,5 +151,47 @@ pub async fn check(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
             }
         }
     }
+    for c in renumbered(conn).await? {
+        if !changed.iter().any(|d| d.record == c.record && d.id == c.id) {
+            changed.push(c);
+        }
+    }
     Ok(changed)
+}
+
+/// The cases whose number differs from the one their release event gave (a release recorded
+/// before numbering carries none and is not judged): a number is never changed.
+async fn renumbered(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT e.seq, e.subject, e.payload, c.number_year, c.number_seq FROM audit_events e \
+         LEFT JOIN cases c ON c.id = e.subject WHERE e.kind = 'case.released' ORDER BY e.seq",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let payload: String = r.try_get("payload")?;
+        let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+        let Some(given) = payload.get("number").filter(|n| !n.is_null()) else {
+            continue;
+        };
+        let stored = (
+            r.try_get::<Option<i64>, _>("number_year")?,
+            r.try_get::<Option<i64>, _>("number_seq")?,
+        );
+        let recorded = (
+            given.get("year").and_then(serde_json::Value::as_i64),
+            given.get("seq").and_then(serde_json::Value::as_i64),
+        );
+        if stored != recorded || recorded.0.is_none() || recorded.1.is_none() {
+            out.push(Changed {
+                record: Record::Case,
+                id: r
+                    .try_get::<Option<String>, _>("subject")?
+                    .unwrap_or_default(),
+                seq: r.try_get("seq")?,
+            });
+        }
+    }
+    Ok(out)
 }

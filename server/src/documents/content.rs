@@ -6,7 +6,7 @@
 use super::render::{chinese_date, Document, Para};
 use super::table::{Align, Column, Table};
 use chafang_domain::api::{DocumentKind, PublishedRanking, PublishedRow, UnitCase};
-use chafang_domain::followup::{DeadlineKind, Deadlines};
+use chafang_domain::followup::{DeadlineKind, Deadlines, FindingNumber};
 use chafang_domain::scoring::{INSPECTION_POINTS_CP, SURVEY_POINTS_CP};
 use chafang_domain::visit::Severity;
 use time::Date;
@@ -71,10 +71,16 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
+/// A finding's number with its unit as documents print it: 2026年第7号 (the year it was
+/// released to the unit and its place among that year's releases to it), never the case's id.
+pub fn finding_number(n: FindingNumber) -> String {
+    format!("{}年第{}号", n.year, n.seq)
+}
+
 fn facts(f: &Finding<'_>) -> Vec<Para> {
     let c = f.case;
     vec![
-        Para::Text(format!("问题编号：{}", c.id)),
+        Para::Text(format!("问题编号：{}", finding_number(c.number))),
         Para::Text(format!("发现日期：{}", chinese_date(c.seen_on))),
         Para::Text(format!("评议内容：{}", f.criterion_name)),
         Para::Text(format!("严重程度：{}", severity(c.severity))),
@@ -189,7 +195,7 @@ pub fn reminder(
         "我办于{}向你单位交办的政风行风监督问题（问题编号：{}，评议内容：{}），按要求应于{}前{should}。\
          截至{}，你单位尚未{not_done}，已逾期{late}日。",
         chinese_date(c.released_on),
-        c.id,
+        finding_number(c.number),
         f.criterion_name,
         chinese_date(due.1),
         chinese_date(today),

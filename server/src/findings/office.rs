@@ -459,8 +459,9 @@ pub async fn release(
     let ack_due = add_working_days(today, ack_days);
     let mut tx = state.db.begin_write().await?;
     let mut released: Vec<CaseId> = Vec::with_capacity(req.cases.len());
-    // In the order of the cases' random ids, so that the chain, the inboxes and the webhooks
-    // see a batch in an order unrelated to when its findings arrived.
+    // In the order of the cases' random ids, so that the chain, the inboxes, the webhooks and
+    // the numbers each finding gets with its unit see a batch in an order unrelated to when its
+    // findings arrived.
     let mut ids = req.cases.clone();
     ids.sort_unstable_by_key(|c| c.0);
     for id in &ids {
@@ -473,15 +474,24 @@ pub async fn release(
         if case.covert && !req.release_covert {
             return Err(CaseRefusal::CovertNeedsConsent { case: *id }.into());
         }
+        // The next number of the unit in the year of release: release order only. A case
+        // numbered once keeps its number (none is released twice today).
+        let number = match case.number {
+            Some(n) => n,
+            None => store::next_number(&mut tx, case.unit_id, today.year()).await?,
+        };
         let payload = StepPayload::Release(CaseReleased {
             ack_due: ack_due.to_string(),
             answer_days,
             covert: case.covert,
+            number: Some(number),
         });
         let sets = vec![
             ("released_on", Col::day(today)),
             ("ack_due", Col::day(ack_due)),
             ("answer_days", Col::Int(Some(i64::from(answer_days)))),
+            ("number_year", Col::Int(Some(i64::from(number.year)))),
+            ("number_seq", Col::Int(Some(i64::from(number.seq)))),
         ];
         take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         released.push(*id);

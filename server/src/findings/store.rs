@@ -9,7 +9,9 @@ use crate::clock::now_ms;
 use crate::db::WriteTx;
 use crate::error::ApiError;
 use chafang_domain::event::StepPayload;
-use chafang_domain::followup::{self, Actor, AnswerKind, CaseState, Deadlines, Rating};
+use chafang_domain::followup::{
+    self, Actor, AnswerKind, CaseState, Deadlines, FindingNumber, Rating,
+};
 use chafang_domain::visit::Severity;
 use chafang_domain::{CaseId, UnitId, UserId};
 use sqlx::{AnyConnection, Row};
@@ -78,6 +80,8 @@ pub struct CaseRecord {
     pub merged_into: Option<CaseId>,
     pub reject_reason: Option<String>,
     pub released_on: Option<Date>,
+    /// The number given at release (`next_number`); `None` until then.
+    pub number: Option<FindingNumber>,
     pub acknowledged_on: Option<Date>,
     pub answer_days: Option<u32>,
     pub deadlines: Deadlines,
@@ -87,7 +91,7 @@ pub struct CaseRecord {
 
 pub const COLUMNS: &str = "id, unit_id, criterion, severity, unit_text, state, covert, seen_on, received_at, \
     merged_into, reject_reason, released_on, ack_due, answer_days, acknowledged_on, answer_due, committed_by, \
-    rating, lookback_requested";
+    rating, lookback_requested, number_year, number_seq";
 
 pub fn from_row(row: &sqlx::any::AnyRow) -> Result<CaseRecord, ApiError> {
     let state: String = row.try_get("state")?;
@@ -111,6 +115,7 @@ pub fn from_row(row: &sqlx::any::AnyRow) -> Result<CaseRecord, ApiError> {
             .map_err(internal)?,
         reject_reason: row.try_get("reject_reason")?,
         released_on: opt_day(row.try_get("released_on")?)?,
+        number: number_of(row)?,
         acknowledged_on: opt_day(row.try_get("acknowledged_on")?)?,
         answer_days: row
             .try_get::<Option<i64>, _>("answer_days")?
@@ -126,6 +131,50 @@ pub fn from_row(row: &sqlx::any::AnyRow) -> Result<CaseRecord, ApiError> {
             .map(|r| Rating::parse(&r).ok_or_else(|| internal(format!("rating {r}"))))
             .transpose()?,
         lookback_requested: row.try_get::<i64, _>("lookback_requested")? == 1,
+    })
+}
+
+fn number_of(row: &sqlx::any::AnyRow) -> Result<Option<FindingNumber>, ApiError> {
+    let year = row.try_get::<Option<i64>, _>("number_year")?;
+    let seq = row.try_get::<Option<i64>, _>("number_seq")?;
+    match (year, seq) {
+        (None, None) => Ok(None),
+        (Some(year), Some(seq)) => Ok(Some(FindingNumber {
+            year: i32::try_from(year).map_err(internal)?,
+            seq: u32::try_from(seq).map_err(internal)?,
+        })),
+        _ => Err(internal("a case number without its year or its place")),
+    }
+}
+
+/// The next number of `unit` in `year`: the unit's sequence row is created at 0 if missing,
+/// then bumped. The bump locks the row (PostgreSQL) or runs under the one writer (SQLite), so
+/// two releases at once get consecutive numbers, and a rolled-back release gives its number
+/// back (it was never seen). The unique index on the cases' numbers holds it besides.
+pub async fn next_number(
+    conn: &mut AnyConnection,
+    unit: UnitId,
+    year: i32,
+) -> Result<FindingNumber, ApiError> {
+    sqlx::query(
+        "INSERT INTO finding_number_sequences (unit_id, year, last_seq) VALUES ($1, $2, 0) \
+         ON CONFLICT (unit_id, year) DO NOTHING",
+    )
+    .bind(unit.to_string())
+    .bind(i64::from(year))
+    .execute(&mut *conn)
+    .await?;
+    let row = sqlx::query(
+        "UPDATE finding_number_sequences SET last_seq = last_seq + 1 \
+         WHERE unit_id = $1 AND year = $2 RETURNING last_seq",
+    )
+    .bind(unit.to_string())
+    .bind(i64::from(year))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(FindingNumber {
+        year,
+        seq: u32::try_from(row.try_get::<i64, _>("last_seq")?).map_err(internal)?,
     })
 }
 

@@ -117,6 +117,7 @@ pub fn office_row(case: &CaseRecord, names: &UnitNames, reporters: Vec<String>) 
         seen_on: case.seen_on,
         received_at_ms: case.received_at,
         released_on: case.released_on,
+        number: case.number,
         due: due(case),
         acknowledged_late: late(case),
         rating: case.rating,
@@ -461,6 +462,9 @@ pub async fn unit_case(
     let released_on = case
         .released_on
         .ok_or_else(|| internal("a released case without a release day"))?;
+    let number = case
+        .number
+        .ok_or_else(|| internal("a released case without a number"))?;
     let photos = (0..chosen_photos(conn, case.id).await?.len())
         .map(|n| PhotoLink {
             thumb: paths::unit_case_photo(case.id, n, "thumb"),
@@ -476,6 +480,7 @@ pub async fn unit_case(
         text: case.unit_text.clone(),
         seen_on: shown_date(case.seen_on, case.covert),
         released_on,
+        number,
         acknowledged_on: case.acknowledged_on,
         due: due(case),
         acknowledged_late: late(case),
