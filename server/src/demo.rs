@@ -1,17 +1,20 @@
 //! The demo data set of PRODUCT.md: the listed departments and industries and the district
 //! administrative service centre, each with stations or windows and a position; one office
-//! account, sixteen monitors, a head account for every top-level unit; and this year's
-//! campaign. Loading is idempotent: a database that already has the demo office account is
-//! left as it is.
+//! account, sixteen monitors on the district team (appointed from `FIRST_TERM_YEAR`, renewed
+//! each year up to this one, so the roster shows them serving and the ledger counts them on the
+//! same team), a head account for every top-level unit; and this year's campaign. Loading is
+//! idempotent: a database that already has the demo office account is left as it is.
 
 use crate::campaigns;
 use crate::clock::today_cst;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::roster;
 use crate::units::{self, NewUnit};
 use crate::users::{self, NewUser, Username};
 use chafang_domain::campaign::default_focus;
 use chafang_domain::role::UnitPosition;
+use chafang_domain::roster::{check_appointment, propose, Appointment, Team};
 use chafang_domain::unit::{GeoPoint, UnitKind};
 use chafang_domain::Role;
 
@@ -126,6 +129,11 @@ const UNITS: [(&str, UnitKind, [Named; 2]); 19] = [
     ),
 ];
 
+/// The year the demo monitors' first term began (1 January). Each term is renewed for the next
+/// year up to the current one; visits recorded before it fall outside every term and need the
+/// office's attention, as they would for real monitors.
+pub const FIRST_TERM_YEAR: i32 = 2025;
+
 const MONITORS: [&str; 16] = [
     "张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷", "徐强", "孙丽",
     "马超", "朱琳", "胡斌", "郭霞",
@@ -222,6 +230,8 @@ pub async fn load(db: &Db) -> Result<bool, ApiError> {
         tops.push(top);
     }
     let mut units_iter = tops.iter();
+    let mut office = None;
+    let mut monitors = Vec::new();
     for login in &logins {
         let unit = match login.role {
             Role::Unit => Some((
@@ -234,7 +244,7 @@ pub async fn load(db: &Db) -> Result<bool, ApiError> {
             Role::Monitor => login.label.trim_start_matches("监督员 ").to_owned(),
             _ => login.label.clone(),
         };
-        users::insert(
+        let id = users::insert(
             &mut tx,
             None,
             NewUser {
@@ -247,8 +257,32 @@ pub async fn load(db: &Db) -> Result<bool, ApiError> {
             },
         )
         .await?;
+        match login.role {
+            Role::Office => office = Some(id),
+            Role::Monitor => monitors.push(id),
+            Role::Unit => {}
+        }
     }
     let year = today_cst().year();
+    // The terms, as the office would enter them on the roster (its account records them).
+    let office = office.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no demo office")))?;
+    for monitor in monitors {
+        let mut terms: Vec<Appointment> = Vec::new();
+        for y in FIRST_TERM_YEAR.min(year)..=year {
+            let term = match terms.last() {
+                None => {
+                    let jan1 = time::Date::from_calendar_date(y, time::Month::January, 1)
+                        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+                    propose(&[], Some(Team::District), Some(jan1), None, None)
+                }
+                Some(prev) => propose(&terms, None, None, None, Some(prev.id)),
+            }
+            .and_then(|t| check_appointment(&terms, &t, |_| true).map(|()| t))
+            .map_err(|c| ApiError::Internal(anyhow::anyhow!("demo term: {c:?}")))?;
+            roster::store::insert_appointment(&mut tx, office, monitor, &term).await?;
+            terms.push(term);
+        }
+    }
     campaigns::open_year(&mut tx, None, year, default_focus(year)).await?;
     tx.commit().await?;
     Ok(true)

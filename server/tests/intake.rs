@@ -261,13 +261,20 @@ async fn a_stored_visit_and_a_december_visit_are_taken_after_the_year_turns() {
             .unwrap();
         assert_eq!(queue.len(), 1, "{engine:?}: {queue:?}");
         assert_eq!(queue[0].visit_id, new_year.id);
+        // The demo monitor's terms end with the year the demo was loaded in: the new year's
+        // visit is outside them too.
         assert_eq!(
             queue[0].reasons,
-            vec![AttentionReason::CriterionNotInYear {
-                finding: 1,
-                criterion: "night_service".into(),
-                year: year + 1
-            }]
+            vec![
+                AttentionReason::CriterionNotInYear {
+                    finding: 1,
+                    criterion: "night_service".into(),
+                    year: year + 1
+                },
+                AttentionReason::OutsideTerm {
+                    day: format!("{}-01-02", year + 1)
+                }
+            ]
         );
         server.stop().await;
         let mut conn = db.pool.acquire().await.unwrap();

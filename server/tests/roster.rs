@@ -181,7 +181,8 @@ async fn monitors_are_created_renewed_and_edited_with_their_history_kept() {
             .unwrap()
             .contains(&created.password));
         assert_eq!(in_list, m);
-        // Demo monitors, made before the roster, are listed without a profile or term.
+        // Demo monitors are listed without a profile, serving a district term renewed each
+        // year since the demo's first.
         let demo = listed
             .monitors
             .iter()
@@ -189,7 +190,11 @@ async fn monitors_are_created_renewed_and_edited_with_their_history_kept() {
             .unwrap();
         assert_eq!(
             (demo.profile.as_ref(), demo.status),
-            (None, ServiceStatus::Unappointed)
+            (None, ServiceStatus::Serving)
+        );
+        assert_eq!(
+            demo.appointments.len() as i32,
+            today().year() - chafang_server::demo::FIRST_TERM_YEAR + 1
         );
         assert_eq!(listed.monitors.len(), 17);
 
@@ -522,8 +527,11 @@ async fn a_conflicting_appointment_is_refused_with_the_clash_named() {
             .find(|e| e.username == "monitor05")
             .unwrap()
             .id;
-        let to_district = term(Team::District, date!(2026 - 05 - 01), None);
-        let to_keji = term(Team::Department(keji.id), date!(2026 - 06 - 01), None);
+        // After the demo monitor's district terms (which end with this year).
+        let next = today().year() + 1;
+        let may = Date::from_calendar_date(next, time::Month::May, 1).unwrap();
+        let to_district = term(Team::District, may, None);
+        let to_keji = term(Team::Department(keji.id), may + Duration::days(31), None);
         let (a, b) = tokio::join!(
             appoint(&s, &office, demo, &to_district),
             appoint(&s, &office, demo, &to_keji),
@@ -534,7 +542,8 @@ async fn a_conflicting_appointment_is_refused_with_the_clash_named() {
         let entry: RosterEntry = s
             .get_json(&office, &paths::office_roster_monitor(demo))
             .await;
-        assert_eq!(entry.appointments.len(), 1);
+        let demo_terms = (today().year() - chafang_server::demo::FIRST_TERM_YEAR + 1) as usize;
+        assert_eq!(entry.appointments.len(), demo_terms + 1);
 
         // A new monitor whose first term is on a station's "team" is not created.
         let mut at_station = new_monitor(
@@ -985,6 +994,57 @@ async fn only_the_office_reaches_the_roster_and_units_only_their_own_team() {
             assert!(doc["paths"][p].is_object(), "{p} is not documented");
         }
         assert!(doc["paths"]["/api/v1/office/roster/{id}"]["patch"].is_object());
+        s.stop().await;
+    }
+}
+
+/// The demo's roster and ledger agree: every monitor the office's ledger counts is serving on
+/// the roster today, on the team the ledger counts them on (issue 16: the roster listed all
+/// sixteen as not appointed while the ledger counted them on the district team).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_roster_and_ledger_agree() {
+    use chafang_domain::api::MonitorQuotaRow;
+    use chafang_domain::quota::MonitorTeam;
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let listed = roster(&s, &office).await;
+        let ledger: Vec<MonitorQuotaRow> = s.get_json(&office, "/api/v1/office/monitors").await;
+        assert_eq!(ledger.len(), 16, "{engine:?}");
+        assert_eq!(listed.monitors.len(), 16, "{engine:?}");
+        for row in &ledger {
+            let entry = listed
+                .monitors
+                .iter()
+                .find(|e| e.id == row.id)
+                .unwrap_or_else(|| panic!("{engine:?}: {} not on the roster", row.username));
+            assert_eq!(
+                entry.status,
+                ServiceStatus::Serving,
+                "{engine:?}: {} is counted by the ledger but not serving",
+                row.username
+            );
+            let teams: Vec<Team> = entry.current.iter().map(|a| a.team).collect();
+            assert_eq!(teams, [Team::District], "{engine:?}: {}", row.username);
+            assert_eq!(
+                row.team,
+                MonitorTeam::District,
+                "{engine:?}: {}",
+                row.username
+            );
+            // The current term is this year's, and every earlier year's renews the one before.
+            let current = entry.current[0];
+            assert_eq!(current.starts_on.year(), today().year(), "{engine:?}");
+            assert_eq!(current.last_day().year(), today().year(), "{engine:?}");
+            for pair in entry.appointments.windows(2) {
+                assert_eq!(pair[1].renews, Some(pair[0].id), "{engine:?}");
+            }
+        }
+        // The terms are on the audit chain, and it verifies.
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        let report = chafang_server::audit::verify(&mut conn).await.unwrap();
+        assert!(report.broken.is_none(), "{engine:?}: {:?}", report.broken);
+        drop(conn);
         s.stop().await;
     }
 }
