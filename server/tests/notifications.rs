@@ -123,6 +123,13 @@ async fn the_loop_fills_each_inbox_and_never_names_the_reporter() {
             .find(|n| n.kind == NotificationKind::NewFinding)
             .unwrap();
         assert_eq!(new.params["case"], case.to_string(), "{engine:?}");
+        // With its number with the unit, the first of the year.
+        let year = chafang_server::clock::today_cst().year();
+        assert_eq!(
+            new.params["number"],
+            serde_json::json!({"year": year, "seq": 1}),
+            "{engine:?}"
+        );
         assert!(!new.read);
         assert!(
             inbox_of(&s, &head_2).await.is_empty(),

@@ -200,6 +200,8 @@ pub fn unit_params_of(case: &CaseRecord, names: &UnitNames) -> Option<serde_json
         "criterion": case.criterion,
         "seen_on": shown_date(case.seen_on, case.covert).to_string(),
         "released_on": released_on.to_string(),
+        // The finding's number with the unit (`FindingNumber`), as the unit knows it.
+        "number": case.number,
         "due": views::due(case),
     }))
 }
