@@ -344,3 +344,42 @@ async fn malformed_visits_and_other_roles_are_refused() {
         s.stop().await;
     }
 }
+
+/// Issue 16, item 1: "内容不完整：a visit lists findings or says no problem was found, not both
+/// and not neither" and "at least one visit method is required" were the English of
+/// `VisitError`'s `Display`, put into the form by the app's own check. The server's answer to
+/// such a visit is the typed refusal alone, which the app words; its English `message` is for
+/// developers (the app never shows it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incomplete_visit_is_refused_with_a_typed_reason_only() {
+    use chafang_domain::api::ErrorBody;
+    use chafang_domain::refusal::{Refusal, VisitRefusal};
+    use chafang_domain::visit::VisitError;
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let monitor = s.login("monitor01").await;
+        let unit = a_unit(&s, "区建设局").await;
+        let device = DeviceId::new();
+        let mut both = visit(&unit, device, 1, &[]);
+        both.no_problem_found = true;
+        let mut neither = visit(&unit, device, 2, &[]);
+        neither.findings.clear();
+        let mut no_method = visit(&unit, device, 3, &[]);
+        no_method.methods.clear();
+        for (v, want) in [
+            (both, VisitError::FindingsOrNoProblem),
+            (neither, VisitError::FindingsOrNoProblem),
+            (no_method, VisitError::NoMethod),
+        ] {
+            let res = submit(&s, &monitor, &v).await;
+            assert_eq!(res.status(), 422, "{engine:?}");
+            let body: ErrorBody = res.json().await.unwrap();
+            assert_eq!(
+                body.error.refusal,
+                Some(Refusal::Visit(VisitRefusal::Invalid(want))),
+                "{engine:?}"
+            );
+        }
+        s.stop().await;
+    }
+}
