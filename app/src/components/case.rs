@@ -4,10 +4,10 @@
 
 use crate::api::{self, ApiError};
 use crate::components::status::dyn_view;
-use crate::draft::criteria_for;
 use crate::i18n::{answer_kind_msg, history_msg, state_msg, tr, trf, use_i18n, Locale, Msg};
-use crate::pages::visit_form::Refs;
-use crate::store::{self, keys};
+use crate::state::draft::criteria_for;
+use crate::state::refs::Refs;
+use crate::state::store::{self, keys};
 use chafang_domain::api::{paths, AnswerView, CampaignView, DueView, PhotoLink, UnitRef, Verdict};
 use chafang_domain::followup::{CaseState, DeadlineKind};
 use leptos::prelude::*;

@@ -21,7 +21,7 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
                 // Whatever the server says, the user wants out: the cookie is HttpOnly, so
                 // going to the login page is all the client can do.
                 let _ = api::post_empty(paths::LOGOUT).await;
-                crate::session::forget();
+                crate::state::session::forget();
                 navigate("/login", Default::default());
             });
         };

@@ -2,8 +2,11 @@
 
 pub mod case;
 pub mod header;
+pub mod inbox;
 #[cfg(feature = "staff")]
 pub mod load_more;
 pub mod notices;
+pub mod role_gate;
 pub mod status;
 pub mod sync_status;
+pub mod thumb;

@@ -6,7 +6,7 @@
 
 use crate::components::status::{here, login_href};
 use crate::i18n::{bytes_text, use_i18n, Msg, Texts};
-use crate::sync::{use_sync, Phase};
+use crate::state::sync::{use_sync, Phase};
 use leptos::prelude::*;
 
 /// The way in for a monitor whose service has ended: hand the records in.
@@ -69,7 +69,7 @@ pub fn SyncStatus() -> impl IntoView {
         sync.waiting
             .get()
             .oldest_ms
-            .is_some_and(|t| crate::draft::now_ms() - t > OLD_MS)
+            .is_some_and(|t| crate::state::draft::now_ms() - t > OLD_MS)
     };
     let progress = move || {
         sync.progress.get().filter(|p| p.photos_total > 0).map(|p| {

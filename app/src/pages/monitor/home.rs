@@ -1,0 +1,124 @@
+//! `/monitor`: the monitor's home: a greeting, this year's visits against the quota (counted on
+//! the phone from pulled visits and the outbox, so it works offline), the sync card, and the
+//! way to a new visit and to the visit list.
+
+use crate::components::sync_status::SyncStatus;
+use crate::i18n::{stage_msg, use_i18n, Msg};
+use crate::state::quota::{self, LocalQuota};
+use crate::state::store::{self, keys};
+use crate::state::sync::use_sync;
+use chafang_domain::api::MonitorOverview;
+use chafang_domain::quota::Pace;
+use leptos::prelude::*;
+
+#[component]
+pub fn MonitorPage() -> impl IntoView {
+    view! {
+        <MonitorHome />
+    }
+}
+
+fn pace_msg(p: Pace) -> Msg {
+    match p {
+        Pace::Met => Msg::PaceMet,
+        Pace::OnTrack => Msg::PaceOnTrack,
+        Pace::AtRisk => Msg::PaceAtRisk,
+        Pace::Behind => Msg::PaceBehind,
+    }
+}
+
+#[component]
+fn MonitorHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let data = LocalResource::new(move || {
+        sync.revision.track();
+        async move {
+            let overview: Option<MonitorOverview> =
+                store::pulled(keys::OVERVIEW).await.ok().flatten();
+            let q = quota::load().await.ok();
+            (overview, q)
+        }
+    });
+    view! {
+        <main class="page" data-testid="home-monitor">
+            <h1>{move || i18n.t(Msg::MonitorTitle)}</h1>
+            {move || {
+                data.get().map(|(overview, q)| {
+                    let name = overview.as_ref().map(|o| o.display_name.clone());
+                    let stage = overview.and_then(|o| o.current_stage);
+                    view! {
+                        {name.map(|name| view! {
+                            <p class="lead" data-testid="greeting">
+                                {move || i18n.fmt(Msg::Greeting, &[&name])}
+                            </p>
+                        })}
+                        {q.map(|q| view! { <QuotaCard q /> })}
+                        <dl class="stats">
+                            <div class="stat" data-testid="current-stage">
+                                <dt>{move || i18n.t(Msg::CurrentStage)}</dt>
+                                <dd>
+                                    {move || i18n.t(stage.map(stage_msg).unwrap_or(Msg::NoStage))}
+                                </dd>
+                            </div>
+                        </dl>
+                    }
+                })
+            }}
+            <div class="actions">
+                <a class="button primary" href="/monitor/visits/new" data-testid="new-visit">
+                    {move || i18n.t(Msg::NewVisit)}
+                </a>
+                <a class="button" href="/monitor/visits">{move || i18n.t(Msg::VisitList)}</a>
+                <a class="button" href="/monitor/findings" data-testid="link-my-findings">
+                    {move || i18n.t(Msg::MyFindingsTitle)}
+                </a>
+            </div>
+            <SyncStatus />
+        </main>
+    }
+}
+
+#[component]
+fn QuotaCard(q: LocalQuota) -> impl IntoView {
+    let i18n = use_i18n();
+    let quota = q.progress;
+    // No quota at all counts as met.
+    let percent = (quota.done.min(quota.required) * 100)
+        .checked_div(quota.required)
+        .unwrap_or(100);
+    let remaining = quota.remaining().to_string();
+    let (open, covert) = (quota.open.to_string(), quota.covert.to_string());
+    view! {
+        <section class="card quota" aria-labelledby="quota-label">
+            <h2 id="quota-label" class="quota-line" data-testid="quota">
+                {move || i18n.t(Msg::QuotaLabel)}
+                " "
+                <strong>{quota.done} " / " {quota.required}</strong>
+            </h2>
+            <div
+                class="bar"
+                role="progressbar"
+                aria-labelledby="quota-label"
+                aria-valuemin="0"
+                aria-valuemax=quota.required
+                aria-valuenow=quota.done.min(quota.required)
+            >
+                <div class="bar-fill" style:width=format!("{percent}%")></div>
+            </div>
+            <p class="muted" data-testid="quota-split">
+                {move || i18n.fmt(Msg::QuotaSplit, &[&open, &covert])}
+            </p>
+            <p class="muted">
+                {move || {
+                    if quota.is_met() {
+                        i18n.t(Msg::QuotaMet).to_owned()
+                    } else {
+                        i18n.fmt(Msg::QuotaRemaining, &[&remaining])
+                    }
+                }}
+                {q.pace.map(|p| view! { " · " {move || i18n.t(pace_msg(p))} })}
+            </p>
+        </section>
+    }
+}

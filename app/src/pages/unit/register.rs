@@ -1,0 +1,823 @@
+//! `/unit/register`: the unit's self-inspection register (自查自纠登记表) of this year. Each item
+//! is a problem the unit found, where it came from (自查, opinions of service recipients,
+//! complaints, the monitors' visits, the media) and the same four-way rectification answer as
+//! a finding's. An item is corrected, never edited: a correction is a new revision with its
+//! reason (and, once the work is done, the completion note), and every revision stays on show.
+//! A unit that found nothing files "nothing found". The page says when the register is due (the
+//! last day of the self-inspection stage, as the server knows it) and whether the unit filed.
+//! The item card is shared with the office's register (`office_register.rs`).
+
+use crate::api::{self, ApiError};
+use crate::components::case::value_of;
+use crate::components::status::{dyn_view, fetch, load_json};
+use crate::i18n::{answer_kind_msg, cst_datetime_text, fill, tr, ts, use_i18n};
+use crate::i18n::{Msg, Texts};
+use crate::state::draft::now_ms;
+use chafang_domain::api::{
+    paths, NothingFoundUpload, RegisterAnswer, RegisterItem, RegisterItemUpload, RegisterRevision,
+    RegisterRevisionUpload, UnitRecord, UnitRef, UnitRegister,
+};
+use chafang_domain::followup::{AnswerError, AnswerKind, Milestone};
+use chafang_domain::quota::day_cst;
+use chafang_domain::selfcheck::{
+    check_correction, check_item, filed_late, ProblemSource, RegisterError,
+};
+use chafang_domain::UnitId;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+/// This page's strings (and the item card's, which the office's register shows too).
+#[derive(Clone, Copy)]
+pub enum T {
+    Title,
+    YearDue,
+    FiledItems,
+    FiledNothing,
+    NotFiled,
+    FirstFiled,
+    FiledLate,
+    PastDeadline,
+    Items,
+    NoItems,
+    AddItem,
+    Unit,
+    Description,
+    Source,
+    SrcSelf,
+    SrcOpinions,
+    SrcComplaints,
+    SrcMonitors,
+    SrcMedia,
+    Rectification,
+    Save,
+    CorrectTitle,
+    CorrectReason,
+    Completion,
+    SaveCorrection,
+    Completed,
+    Revisions,
+    Revision,
+    Corrected,
+    NothingTitle,
+    NothingHint,
+    NothingButton,
+    NeedsDescription,
+    NeedsSource,
+    NeedsReason,
+    Recorded,
+    LastCorrected,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Title => ("自查自纠登记表", "Self-inspection register"),
+            T::YearDue => ("{0} 年度 · {1} 前填报", "{0} · to be filed by {1}"),
+            T::FiledItems => ("已登记 {0} 个问题", "{0} problems registered"),
+            T::FiledNothing => ("已报告本年度未发现问题", "Filed: no problems found this year"),
+            T::NotFiled => ("尚未填报", "Not filed yet"),
+            T::FirstFiled => ("首次填报于 {0}", "First filed on {0}"),
+            T::FiledLate => ("逾期填报", "Filed late"),
+            T::PastDeadline => ("已过填报期限", "The deadline has passed"),
+            T::Items => ("登记的问题", "Registered problems"),
+            T::NoItems => ("还没有登记问题", "No problems registered yet"),
+            T::AddItem => ("登记一个问题", "Register a problem"),
+            T::Unit => ("单位", "Unit"),
+            T::Description => ("发现的问题", "The problem found"),
+            T::Source => ("问题来源", "Where it came from"),
+            T::SrcSelf => ("自查", "Own inspection"),
+            T::SrcOpinions => ("征求服务对象意见", "Opinions of service recipients"),
+            T::SrcComplaints => ("群众投诉", "Complaints"),
+            T::SrcMonitors => ("监督员明查暗访", "Monitors' visits"),
+            T::SrcMedia => ("媒体反映", "The media"),
+            T::Rectification => ("整改情况", "Rectification"),
+            T::Save => ("登记", "Register it"),
+            T::CorrectTitle => ("更正这一项", "Correct this entry"),
+            T::CorrectReason => ("更正原因", "Why it changes"),
+            T::Completion => ("整改完成情况（完成后填写）", "Completion note (once done)"),
+            T::SaveCorrection => ("保存更正", "Save the correction"),
+            T::Completed => ("整改完成：{0}", "Completed: {0}"),
+            T::Revisions => ("更正记录", "Revisions"),
+            T::Revision => ("第 {0} 版 · {1}", "Version {0} · {1}"),
+            T::Corrected => ("已更正 {0} 次", "Corrected {0}×"),
+            T::NothingTitle => ("本年度未发现问题", "No problems found this year"),
+            T::NothingHint => (
+                "自查没有发现问题的单位，也要在此报告。报告后仍可登记问题。",
+                "A unit that found no problems says so here. Problems can still be registered afterwards.",
+            ),
+            T::NothingButton => ("报告未发现问题", "File “nothing found”"),
+            T::NeedsDescription => ("请写明发现的问题", "Describe the problem"),
+            T::NeedsSource => ("请选择问题来源", "Choose where it came from"),
+            T::NeedsReason => ("请写明更正原因", "Say why it changes"),
+            T::Recorded => ("登记于 {0}", "Recorded {0}"),
+            T::LastCorrected => ("最近更正于 {0}", "Last corrected {0}"),
+        }
+    }
+}
+
+/// The string naming a problem's source.
+pub fn source_text(s: ProblemSource) -> T {
+    match s {
+        ProblemSource::SelfInspection => T::SrcSelf,
+        ProblemSource::SolicitedOpinions => T::SrcOpinions,
+        ProblemSource::Complaints => T::SrcComplaints,
+        ProblemSource::MonitorVisits => T::SrcMonitors,
+        ProblemSource::Media => T::SrcMedia,
+    }
+}
+
+/// A problem found on the client, before anything is sent: one of the app's messages or one of
+/// this page's.
+#[derive(Clone, Copy)]
+enum Problem {
+    M(Msg),
+    T(T),
+}
+
+fn answer_problem(e: AnswerError) -> Problem {
+    Problem::M(match e {
+        AnswerError::EmptyText => Msg::NeedsText,
+        AnswerError::TooLong => Msg::ErrTooLong,
+        AnswerError::NeedsDate => Msg::ErrNeedsDate,
+        AnswerError::NeedsMilestones | AnswerError::Misplaced => Msg::ErrNeedsMilestones,
+    })
+}
+
+fn register_problem(e: RegisterError) -> Problem {
+    match e {
+        RegisterError::Description => Problem::T(T::NeedsDescription),
+        RegisterError::Answer(a) => answer_problem(a),
+        RegisterError::Reason => Problem::T(T::NeedsReason),
+        _ => Problem::M(Msg::ErrTooLong),
+    }
+}
+
+/// A refused or failed request: the app's message for it and, when the server explained
+/// (a 409 or 422), the server's own words.
+pub fn server_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    error_alert(error, "server-error")
+}
+
+/// `server_error` under another test id (pages whose tests name it so).
+pub fn error_alert(error: RwSignal<Option<ApiError>>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    dyn_view(move || {
+        error
+            .get()
+            .map(|e| {
+                let msg = e.msg();
+                let detail = e.detail(i18n.locale());
+                view! {
+                    <p class="error" role="alert" data-testid=testid>
+                        {move || i18n.t(msg)}
+                        {detail.map(|d| view! { " " <span class="detail">{d}</span> })}
+                    </p>
+                }
+            })
+            .into_any()
+    })
+}
+
+/// A form field's date (`YYYY-MM-DD`), as the wire types want it.
+fn day<D: serde::de::DeserializeOwned>(s: &str) -> Option<D> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_owned())).ok()
+}
+
+#[component]
+pub fn UnitRegisterPage() -> impl IntoView {
+    view! {
+        <main class="page" data-testid="unit-register">
+            <p class="crumbs">
+                <a href="/unit">{tr(Msg::UnitTitle)}</a>
+            </p>
+            <h1>{ts(T::Title)}</h1>
+            <UnitRegisterView />
+        </main>
+    }
+}
+
+#[component]
+fn UnitRegisterView() -> impl IntoView {
+    let register = fetch(|| Ok(paths::UNIT_REGISTER.to_owned()));
+    load_json(register, move |r: UnitRegister| view! { <Register r /> })
+}
+
+#[component]
+fn Register(r: UnitRegister) -> impl IntoView {
+    let reg = RwSignal::new(r);
+    // The unit and the units under it, for the item's unit (the unit's own when it has none).
+    let units = LocalResource::new(|| async {
+        api::get::<Vec<UnitRecord>>(paths::UNIT_DIRECTORY)
+            .await
+            .map(|list| {
+                let ids: Vec<UnitId> = list.iter().map(|r| r.unit.id).collect();
+                // The unit itself (the one whose parent is outside the list) comes first.
+                let mut units: Vec<(bool, UnitRef)> = list
+                    .into_iter()
+                    .map(|r| {
+                        let inner = r.unit.parent_id.is_some_and(|p| ids.contains(&p));
+                        let name = r.unit.name;
+                        (
+                            inner,
+                            UnitRef {
+                                id: r.unit.id,
+                                name,
+                            },
+                        )
+                    })
+                    .collect();
+                units.sort_by_key(|u| u.0);
+                units.into_iter().map(|u| u.1).collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let added = Callback::new(move |item: RegisterItem| {
+        reg.update(|r| match r.items.iter_mut().find(|i| i.id == item.id) {
+            Some(i) => *i = item,
+            None => r.items.push(item),
+        })
+    });
+    let items = move || {
+        let list = reg.with(|r| r.items.clone());
+        if list.is_empty() {
+            return view! { <p class="muted" data-testid="no-items">{ts(T::NoItems)}</p> }
+                .into_any();
+        }
+        let cards = list
+            .into_iter()
+            .map(|item| view! { <UnitItem item done=added /> })
+            .collect_view();
+        view! { <ul class="plain reg-items">{cards}</ul> }.into_any()
+    };
+    let nothing = move || {
+        reg.with(|r| r.items.is_empty() && !r.nothing_found)
+            .then(|| view! { <NothingFound reg /> })
+    };
+    view! {
+        {dyn_view(move || reg.with(filing_card).into_any())}
+        <section class="reg-list" aria-labelledby="reg-items" data-testid="register-items">
+            <h2 id="reg-items">{ts(T::Items)}</h2>
+            {dyn_view(items)}
+        </section>
+        <section class="card" aria-labelledby="reg-add" data-testid="add-item">
+            <h2 id="reg-add">{ts(T::AddItem)}</h2>
+            {move || units.get().map(|units| view! { <ItemForm units done=added /> })}
+        </section>
+        {dyn_view(move || nothing().into_any())}
+    }
+}
+
+/// The deadline, and whether (and when) the unit filed.
+fn filing_card(r: &UnitRegister) -> AnyView {
+    let i18n = use_i18n();
+    let today = day_cst(now_ms());
+    let (year, due) = (r.year.to_string(), r.deadline.to_string());
+    let first = r
+        .items
+        .iter()
+        .filter_map(|i| i.history.first())
+        .map(|rev| day_cst(rev.recorded_at_ms))
+        .min();
+    let late = first.is_some_and(|d| filed_late(d, r.deadline));
+    let n = r.items.len().to_string();
+    let (status, past) = match (r.items.is_empty(), r.nothing_found) {
+        (false, _) => (fill(i18n.s(T::FiledItems), &[&n]), false),
+        (true, true) => (i18n.s(T::FiledNothing).to_owned(), false),
+        (true, false) => (i18n.s(T::NotFiled).to_owned(), today > r.deadline),
+    };
+    let first = first.map(|d| d.to_string());
+    view! {
+        <section class="card filing" data-testid="filing">
+            <p data-testid="deadline">
+                {move || fill(i18n.s(T::YearDue), &[&year, &due])}
+            </p>
+            <p class="case-head">
+                <strong data-testid="filing-status">{status}</strong>
+                {late.then(|| view! { <span class="badge overdue" data-testid="filed-late">{ts(T::FiledLate)}</span> })}
+                {past.then(|| view! { <span class="badge overdue" data-testid="past-deadline">{ts(T::PastDeadline)}</span> })}
+            </p>
+            {first.map(|d| view! { <p class="muted">{move || fill(i18n.s(T::FirstFiled), &[&d])}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// One item on the unit's page: the card, and its correction form when asked for.
+#[component]
+fn UnitItem(item: RegisterItem, done: Callback<RegisterItem>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let card = item_view(&item);
+    let id = item.id.to_string();
+    let item = StoredValue::new(item);
+    let finished = Callback::new(move |i: RegisterItem| {
+        open.set(false);
+        done.run(i);
+    });
+    let cancel = Callback::new(move |()| open.set(false));
+    view! {
+        <li class="card reg-item" data-testid="register-item" data-item=id>
+            {card}
+            {dyn_view(move || if open.get() {
+                let item = item.get_value();
+                view! { <CorrectionForm item done=finished cancel /> }.into_any()
+            } else {
+                view! {
+                    <button type="button" data-testid="correct-item" on:click=move |_| open.set(true)>
+                        {tr(Msg::Correct)}
+                    </button>
+                }.into_any()
+            })}
+        </li>
+    }
+}
+
+/// The rectification answer of a revision: its kind, words, date or milestones.
+fn answer_view(a: &RegisterAnswer) -> impl IntoView {
+    let committed = a.committed_by.map(|d| d.to_string());
+    let milestones = (!a.milestones.is_empty()).then(|| {
+        let rows = a
+            .milestones
+            .iter()
+            .map(|m| view! { <li><time>{m.due.to_string()}</time> " " {m.text.clone()}</li> })
+            .collect_view();
+        view! { <ol class="milestones">{rows}</ol> }
+    });
+    view! {
+        <p class="answer-text">
+            <strong>{tr(answer_kind_msg(Some(a.kind)))}</strong>
+            "："
+            {a.text.clone()}
+        </p>
+        {committed.map(|d| view! { <p>{crate::i18n::trf(Msg::CommittedBy, vec![d])}</p> })}
+        {milestones}
+    }
+}
+
+/// An item's card: the unit, the source, the problem, the current answer and completion note,
+/// and — once corrected — every revision, oldest first, each with why it changed.
+pub fn item_view(item: &RegisterItem) -> AnyView {
+    let i18n = use_i18n();
+    let c = &item.current;
+    let corrections = item.history.len().saturating_sub(1);
+    let recorded = cst_datetime_text(c.recorded_at_ms);
+    let when = if corrections > 0 {
+        T::LastCorrected
+    } else {
+        T::Recorded
+    };
+    let revisions = (corrections > 0).then(|| {
+        let rows = item.history.iter().map(revision_view).collect_view();
+        view! {
+            <details class="reg-history" open>
+                <summary>{ts(T::Revisions)}</summary>
+                <ol class="timeline" data-testid="revisions">{rows}</ol>
+            </details>
+        }
+    });
+    let completion = c.completion.clone().map(|t| {
+        view! { <p class="ok" data-testid="completion">{move || fill(i18n.s(T::Completed), &[&t])}</p> }
+    });
+    view! {
+        <div class="case-head">
+            <h3 class="case-unit">{item.unit.name.clone()}</h3>
+            <span class="badge mode" data-testid="item-source">{ts(source_text(c.source))}</span>
+            {(corrections > 0).then(|| {
+                let n = corrections.to_string();
+                view! { <span class="badge correction">{move || fill(i18n.s(T::Corrected), &[&n])}</span> }
+            })}
+        </div>
+        <p class="case-text" data-testid="item-description">{c.description.clone()}</p>
+        <div data-testid="item-answer">{answer_view(&c.answer)}</div>
+        {completion}
+        <p class="muted">{move || fill(i18n.s(when), &[&recorded])}</p>
+        {revisions}
+    }
+    .into_any()
+}
+
+fn revision_view(r: &RegisterRevision) -> impl IntoView {
+    let i18n = use_i18n();
+    let (seq, at) = (r.seq.to_string(), cst_datetime_text(r.recorded_at_ms));
+    view! {
+        <li data-testid="revision">
+            <time>{move || fill(i18n.s(T::Revision), &[&seq, &at])}</time>
+            {r.reason.clone().map(|why| view! {
+                <span class="note">{tr(Msg::Reason)} "：" {why}</span>
+            })}
+            <span class="note" data-testid="revision-description">{r.description.clone()}</span>
+            <span class="note">
+                {ts(source_text(r.source))} " · " {tr(answer_kind_msg(Some(r.answer.kind)))}
+                "：" {r.answer.text.clone()}
+            </span>
+        </li>
+    }
+}
+
+/// A milestone being written: a key for the list, its date and its words.
+type Row = (u32, String, String);
+
+/// What the item form holds while it is written.
+#[derive(Clone, Copy)]
+struct Fields {
+    unit: RwSignal<Option<UnitId>>,
+    description: RwSignal<String>,
+    source: RwSignal<Option<ProblemSource>>,
+    kind: RwSignal<Option<AnswerKind>>,
+    text: RwSignal<String>,
+    date: RwSignal<String>,
+    rows: RwSignal<Vec<Row>>,
+}
+
+impl Fields {
+    fn new(from: Option<&RegisterRevision>) -> Fields {
+        let rows = from
+            .map(|r| {
+                (0u32..)
+                    .zip(&r.answer.milestones)
+                    .map(|(k, m)| (k, m.due.to_string(), m.text.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| vec![(0, String::new(), String::new())]);
+        Fields {
+            unit: RwSignal::new(None),
+            description: RwSignal::new(from.map(|r| r.description.clone()).unwrap_or_default()),
+            source: RwSignal::new(from.map(|r| r.source)),
+            kind: RwSignal::new(from.map(|r| r.answer.kind)),
+            text: RwSignal::new(from.map(|r| r.answer.text.clone()).unwrap_or_default()),
+            date: RwSignal::new(
+                from.and_then(|r| r.answer.committed_by)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            rows: RwSignal::new(rows),
+        }
+    }
+
+    fn clear(self) {
+        self.description.set(String::new());
+        self.source.set(None);
+        self.kind.set(None);
+        self.text.set(String::new());
+        self.date.set(String::new());
+        self.rows.set(vec![(0, String::new(), String::new())]);
+    }
+
+    /// The source and answer as written, checked as the server will check them.
+    fn build(self) -> Result<(ProblemSource, RegisterAnswer), Problem> {
+        let source = self
+            .source
+            .get_untracked()
+            .ok_or(Problem::T(T::NeedsSource))?;
+        let kind = self
+            .kind
+            .get_untracked()
+            .ok_or(Problem::M(Msg::ChooseKind))?;
+        let committed_by = match kind {
+            AnswerKind::ByDate => {
+                Some(day(&self.date.get_untracked()).ok_or(Problem::M(Msg::ErrNeedsDate))?)
+            }
+            _ => None,
+        };
+        let milestones = match kind {
+            AnswerKind::Plan => self
+                .rows
+                .get_untracked()
+                .into_iter()
+                .map(|(_, due, text)| {
+                    Some(Milestone {
+                        due: day(&due)?,
+                        text,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+                .ok_or(Problem::M(Msg::ErrNeedsMilestones))?,
+            _ => Vec::new(),
+        };
+        let answer = RegisterAnswer {
+            kind,
+            text: self.text.get_untracked(),
+            committed_by,
+            milestones,
+        };
+        check_item(
+            &self.description.get_untracked(),
+            answer.kind,
+            &answer.text,
+            answer.committed_by,
+            &answer.milestones,
+            day_cst(now_ms()),
+        )
+        .map_err(register_problem)?;
+        Ok((source, answer))
+    }
+}
+
+/// The problem found client-side, as an alert.
+fn problem_line(problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    dyn_view(move || {
+        problem
+            .get()
+            .map(|p| {
+                let text = match p {
+                    Problem::M(m) => tr(m).into_any(),
+                    Problem::T(t) => ts(t).into_any(),
+                };
+                view! { <p class="error" role="alert" data-testid="form-problem">{text}</p> }
+            })
+            .into_any()
+    })
+}
+
+/// The fields an item and a correction share: the problem, its source and the answer.
+#[component]
+fn ContentFields(f: Fields, prefix: &'static str, locked: Signal<bool>) -> impl IntoView {
+    let today = day_cst(now_ms()).to_string();
+    let id = move |name: &str| format!("{prefix}-{name}");
+    let sources = ProblemSource::ALL
+        .into_iter()
+        .map(|s| {
+            view! {
+                <label class="choice">
+                    <input type="radio" name=id("source") value=s.as_str()
+                        prop:checked=move || f.source.get() == Some(s)
+                        disabled=move || locked.get()
+                        on:change=move |_| f.source.set(Some(s)) />
+                    <span>{ts(source_text(s))}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let kinds = AnswerKind::ALL
+        .into_iter()
+        .map(|k| {
+            view! {
+                <label class="choice">
+                    <input type="radio" name=id("kind") value=k.as_str()
+                        prop:checked=move || f.kind.get() == Some(k)
+                        disabled=move || locked.get()
+                        on:change=move |_| f.kind.set(Some(k)) />
+                    <span>{tr(answer_kind_msg(Some(k)))}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let row = move |(key, due, words): Row| {
+        let edit = move |change: &dyn Fn(&mut Row)| {
+            f.rows.update_untracked(|rows| {
+                if let Some(r) = rows.iter_mut().find(|r| r.0 == key) {
+                    change(r);
+                }
+            })
+        };
+        view! {
+            <li class="milestone" data-testid="milestone">
+                <input type="date" prop:value=due aria-label=tr(Msg::MilestoneDue)
+                    disabled=move || locked.get()
+                    on:change=move |ev| { let v = value_of(&ev); edit(&|r| r.1 = v.clone()) } />
+                <input type="text" prop:value=words aria-label=tr(Msg::MilestoneText)
+                    disabled=move || locked.get()
+                    on:input=move |ev| { let v = value_of(&ev); edit(&|r| r.2 = v.clone()) } />
+                <button type="button" class="link danger" disabled=move || locked.get()
+                    on:click=move |_| f.rows.update(|rows| rows.retain(|r| r.0 != key))>
+                    {tr(Msg::RemoveMilestone)}
+                </button>
+            </li>
+        }
+    };
+    let (desc_id, text_id, date_id) = (id("description"), id("answer-text"), id("date"));
+    view! {
+        <div class="field">
+            <label for=desc_id.clone()>{ts(T::Description)}</label>
+            <textarea id=desc_id rows="3" data-testid="item-description-input"
+                prop:value=move || f.description.get() disabled=move || locked.get()
+                on:input=move |ev| f.description.set(value_of(&ev))></textarea>
+        </div>
+        <fieldset class="field reg-choices">
+            <legend>{ts(T::Source)}</legend>
+            <div class="choices" data-testid="item-sources">{sources}</div>
+        </fieldset>
+        <fieldset class="field reg-choices">
+            <legend>{ts(T::Rectification)}</legend>
+            <div class="choices" data-testid="item-kinds">{kinds}</div>
+        </fieldset>
+        <div class="field">
+            <label for=text_id.clone()>{tr(Msg::AnswerText)}</label>
+            <textarea id=text_id rows="3" data-testid="item-answer-input"
+                prop:value=move || f.text.get() disabled=move || locked.get()
+                on:input=move |ev| f.text.set(value_of(&ev))></textarea>
+        </div>
+        {dyn_view(move || (f.kind.get() == Some(AnswerKind::ByDate)).then(|| view! {
+            <div class="field">
+                <label for=date_id.clone()>{tr(Msg::CommitDate)}</label>
+                <input id=date_id.clone() type="date" min=today.clone() data-testid="item-date"
+                    prop:value=move || f.date.get() disabled=move || locked.get()
+                    on:change=move |ev| f.date.set(value_of(&ev)) />
+            </div>
+        }).into_any())}
+        {dyn_view(move || (f.kind.get() == Some(AnswerKind::Plan)).then(|| view! {
+            <div class="field">
+                <p class="label">{tr(Msg::Milestones)}</p>
+                <ol class="milestones">
+                    <For each=move || f.rows.get() key=|r| r.0 children=row />
+                </ol>
+                <button type="button" disabled=move || locked.get() on:click=move |_| f.rows.update(|rows| {
+                    let key = rows.iter().map(|r| r.0 + 1).max().unwrap_or(0);
+                    rows.push((key, String::new(), String::new()));
+                })>
+                    {tr(Msg::AddMilestone)}
+                </button>
+            </div>
+        }).into_any())}
+    }
+}
+
+/// A new item. Its id is made here and kept until the server has the item, so sending again
+/// after a failure cannot register it twice.
+#[component]
+fn ItemForm(units: Vec<UnitRef>, done: Callback<RegisterItem>) -> impl IntoView {
+    let f = Fields::new(None);
+    let id = RwSignal::new(Uuid::now_v7());
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let error = RwSignal::new(None::<ApiError>);
+    let locked = Signal::derive(move || busy.get());
+    let submit = move |_| {
+        let (source, answer) = match f.build() {
+            Ok(x) => x,
+            Err(p) => {
+                problem.set(Some(p));
+                return;
+            }
+        };
+        problem.set(None);
+        error.set(None);
+        let upload = RegisterItemUpload {
+            id: id.get_untracked(),
+            unit_id: f.unit.get_untracked(),
+            description: f.description.get_untracked(),
+            source,
+            answer,
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match api::post::<_, RegisterItem>(paths::UNIT_REGISTER, &upload).await {
+                Ok(item) => {
+                    f.clear();
+                    id.set(Uuid::now_v7());
+                    done.run(item);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    // A choice of unit only when the unit has stations or windows under it.
+    let unit_choice = (units.len() > 1).then(|| {
+        let options = units
+            .into_iter()
+            .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for="new-unit">{ts(T::Unit)}</label>
+                <select id="new-unit" data-testid="item-unit" disabled=move || locked.get()
+                    on:change=move |ev| f.unit.set(value_of(&ev).parse().ok())>
+                    {options}
+                </select>
+            </div>
+        }
+    });
+    view! {
+        <div class="reg-form" data-testid="item-form">
+            {unit_choice}
+            <ContentFields f prefix="new" locked />
+            {problem_line(problem)}
+            {server_error(error)}
+            <button type="button" class="primary" data-testid="save-item"
+                disabled=move || busy.get() on:click=submit>
+                {ts(T::Save)}
+            </button>
+        </div>
+    }
+}
+
+/// A correction: the item's whole content again, with why it changes and the completion note.
+#[component]
+fn CorrectionForm(
+    item: RegisterItem,
+    done: Callback<RegisterItem>,
+    cancel: Callback<()>,
+) -> impl IntoView {
+    let f = Fields::new(Some(&item.current));
+    let reason = RwSignal::new(String::new());
+    let completion = RwSignal::new(item.current.completion.clone().unwrap_or_default());
+    let revision = Uuid::now_v7();
+    let item_id = item.id;
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Problem>);
+    let error = RwSignal::new(None::<ApiError>);
+    let locked = Signal::derive(move || busy.get());
+    let prefix = "fix";
+    let submit = move |_| {
+        let built = f.build().and_then(|(source, answer)| {
+            let completion = Some(completion.get_untracked()).filter(|c| !c.trim().is_empty());
+            check_correction(&reason.get_untracked(), completion.as_deref())
+                .map_err(register_problem)?;
+            Ok(RegisterRevisionUpload {
+                id: revision,
+                description: f.description.get_untracked(),
+                source,
+                answer,
+                completion,
+                reason: reason.get_untracked(),
+            })
+        });
+        let upload = match built {
+            Ok(u) => u,
+            Err(p) => {
+                problem.set(Some(p));
+                return;
+            }
+        };
+        problem.set(None);
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let path = paths::unit_register_revisions(item_id);
+            match api::post::<_, RegisterItem>(&path, &upload).await {
+                Ok(item) => done.run(item),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="reg-form reg-correction" data-testid="correction-form">
+            <h3>{ts(T::CorrectTitle)}</h3>
+            <ContentFields f prefix locked />
+            <div class="field">
+                <label for="fix-completion">{ts(T::Completion)}</label>
+                <textarea id="fix-completion" rows="2" data-testid="item-completion-input"
+                    prop:value=move || completion.get() disabled=move || locked.get()
+                    on:input=move |ev| completion.set(value_of(&ev))></textarea>
+            </div>
+            <div class="field">
+                <label for="fix-reason">{ts(T::CorrectReason)}</label>
+                <textarea id="fix-reason" rows="2" data-testid="item-reason-input"
+                    disabled=move || locked.get()
+                    on:input=move |ev| reason.set(value_of(&ev))></textarea>
+            </div>
+            {problem_line(problem)}
+            {server_error(error)}
+            <div class="row">
+                <button type="button" class="primary" data-testid="save-correction"
+                    disabled=move || busy.get() on:click=submit>
+                    {ts(T::SaveCorrection)}
+                </button>
+                <button type="button" disabled=move || busy.get() on:click=move |_| cancel.run(())>
+                    {tr(Msg::Cancel)}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// "Nothing found" for the year, with an optional note; shown while the register is empty.
+#[component]
+fn NothingFound(reg: RwSignal<UnitRegister>) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let send = move |_| {
+        let up = NothingFoundUpload {
+            note: note.get_untracked().trim().to_owned(),
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::post::<_, UnitRegister>(paths::UNIT_REGISTER_NOTHING, &up).await {
+                Ok(r) => reg.set(r),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="reg-nothing" data-testid="nothing-found">
+            <h2 id="reg-nothing">{ts(T::NothingTitle)}</h2>
+            <p class="muted">{ts(T::NothingHint)}</p>
+            <div class="field">
+                <label for="nothing-note">{tr(Msg::NoteOptional)}</label>
+                <textarea id="nothing-note" rows="2" disabled=move || busy.get()
+                    on:input=move |ev| note.set(value_of(&ev))></textarea>
+            </div>
+            {server_error(error)}
+            <button type="button" data-testid="file-nothing-found" disabled=move || busy.get()
+                on:click=send>
+                {ts(T::NothingButton)}
+            </button>
+        </section>
+    }
+}
