@@ -208,24 +208,6 @@ pub fn value_of(ev: &web_sys::Event) -> String {
         .unwrap_or_default()
 }
 
-/// A failed request's message, with the app's words for its reason, shown as an alert.
-pub fn error_line(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    dyn_view(move || {
-        error
-            .get()
-            .map(|e| {
-                let msg = e.msg();
-                let detail = e.detail(use_i18n().locale());
-                view! {
-                    <p class="error" role="alert" data-testid="step-error">
-                        {tr(msg)} {detail.map(|d| format!(" {d}"))}
-                    </p>
-                }
-            })
-            .into_any()
-    })
-}
-
 /// A step that takes words: a textarea (required unless `optional`) and a button that hands
 /// the text to `send`; `busy` disables the button while a request runs.
 #[component]

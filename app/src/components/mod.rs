@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod case;
+pub mod error_alert;
 pub mod header;
 pub mod inbox;
 #[cfg(feature = "staff")]

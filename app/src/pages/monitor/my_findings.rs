@@ -5,9 +5,8 @@
 //! answer is kept on the phone and shown when the server cannot be reached.
 
 use crate::api::{self, ApiError};
-use crate::components::case::{
-    answer_list, criterion_text, error_line, history_kind, names, state_badge,
-};
+use crate::components::case::{answer_list, criterion_text, history_kind, names, state_badge};
+use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load_json, replace, JsonResource};
 use crate::i18n::{rating_msg, tr, trf, use_i18n, Msg};
 use crate::state::draft::Draft;
@@ -169,7 +168,7 @@ fn Finding(f: MyFinding, names: LocalResource<Refs>) -> impl IntoView {
                     <p class="label">{tr(Msg::RateResult)}</p>
                     <div class="row" role="group" aria-label=tr(Msg::RateResult)>{dyn_view(move || buttons().into_any())}</div>
                 }).into_any())}
-                {error_line(error)}
+                {error_alert(error, "step-error")}
             </div>
             {f.lookback_requested.then(|| view! {
                 <div class="lookback">

@@ -11,6 +11,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, JsonResource};
 use crate::i18n::{fill, focus_msg, stage_msg, tr, ts, use_i18n, I18n, Locale, Msg, Texts};
 use chafang_domain::api::{paths, CampaignEdit, CampaignView, UnitView};
@@ -854,25 +855,6 @@ fn criteria_set(form: PlanForm, index: usize) -> impl IntoView {
     }
 }
 
-/// A request's failure: the app's words and the server's own message.
-pub fn problem_line(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    dyn_view(move || {
-        error
-            .get()
-            .map(|e| {
-                let msg = e.msg();
-                let detail = e.detail(use_i18n().locale());
-                view! {
-                    <div class="error" role="alert" data-testid="request-error">
-                        <p>{tr(msg)}</p>
-                        {detail.map(|d| view! { <p>{d}</p> })}
-                    </div>
-                }
-            })
-            .into_any()
-    })
-}
-
 /// The badge of a year: open, or closed and frozen.
 pub fn year_badge(closed: bool) -> impl IntoView {
     let (class, label) = if closed {
@@ -1002,7 +984,7 @@ fn YearEditor(campaign: CampaignView, units: JsonResource, reload: Callback<()>)
                 {dyn_view(move || form.error.get().map(|(_, m)| view! {
                     <p class="error" role="alert">{move || fill(i18n.s(T::CheckField), &[&m])}</p>
                 }).into_any())}
-                {problem_line(error)}
+                {error_block(error, "request-error")}
                 {dyn_view(move || saved.get().then(|| view! {
                     <p class="ok" role="status" data-testid="campaign-saved">{ts(T::Saved)}</p>
                 }).into_any())}
@@ -1057,7 +1039,7 @@ fn CloseYear(year: i32, reload: Callback<()>) -> impl IntoView {
                     </div>
                 }
             })}
-            {problem_line(error)}
+            {error_block(error, "request-error")}
         </section>
     }
 }

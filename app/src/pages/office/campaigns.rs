@@ -6,9 +6,10 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, JsonResource};
 use crate::i18n::{fill, focus_msg, tr, ts, use_i18n, Msg, Texts};
-use crate::pages::office::campaign::{problem_line, year_badge, Field, PlanFields, PlanForm};
+use crate::pages::office::campaign::{year_badge, Field, PlanFields, PlanForm};
 use crate::pages::office::ledger::cst_year;
 use chafang_domain::api::{paths, CampaignSummary, CampaignView, CriteriaSetView, OpenCampaign};
 use chafang_domain::campaign::{default_stages, next_focus, CampaignPlan, Focus, YEARS};
@@ -252,7 +253,7 @@ fn OpenYear(years: Vec<CampaignSummary>, units: JsonResource) -> impl IntoView {
             {dyn_view(move || form.error.get().map(|(_, m)| view! {
                 <p class="error" role="alert">{move || fill(i18n.s(T::CheckField), &[&m])}</p>
             }).into_any())}
-            {problem_line(error)}
+            {error_block(error, "request-error")}
         </form>
     }
 }

@@ -6,10 +6,10 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
 use crate::pages::office::register::unit_filter;
-use crate::pages::unit::register::server_error;
 use chafang_domain::api::{
     paths, CommitmentContent, CommitmentRevision, CommitmentView, NewCommitment, WithdrawCommitment,
 };
@@ -311,7 +311,7 @@ fn Card(c: CommitmentView, changed: Callback<CommitmentView>, show_unit: bool) -
                         button=T::SaveRevision send=revise busy error />
                 }.into_any(),
                 Open::Withdraw => view! { <WithdrawForm send=withdraw busy error /> }.into_any(),
-                Open::Nothing => server_error(error).into_any(),
+                Open::Nothing => error_alert(error, "server-error").into_any(),
             })}
         }
     });
@@ -450,7 +450,7 @@ fn ContentForm(
             {dyn_view(move || problem_t.get().map(|t| view! {
                 <p class="error" role="alert" data-testid="form-problem">{ts(t)}</p>
             }).into_any())}
-            {server_error(error)}
+            {error_alert(error, "server-error")}
             <button type="button" class="primary" data-testid="save-commitment"
                 disabled=move || busy.get() on:click=submit>
                 {ts(button)}
@@ -478,7 +478,7 @@ fn WithdrawForm(
             {dyn_view(move || empty.get().then(|| view! {
                 <p class="error" role="alert">{ts(T::NeedsReason)}</p>
             }).into_any())}
-            {server_error(error)}
+            {error_alert(error, "server-error")}
             <button type="button" class="danger-fill" data-testid="confirm-withdraw"
                 disabled=move || busy.get()
                 on:click=move |_| {

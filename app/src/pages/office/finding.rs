@@ -5,9 +5,10 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::{
-    answer_list, criterion_text, due_text, error_line, history_kind, late_badge, names,
-    photo_links, state_badge, value_of, TextStep,
+    answer_list, criterion_text, due_text, history_kind, late_badge, names, photo_links,
+    state_badge, value_of, TextStep,
 };
+use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{
     cst_datetime_text, distance_text, fill, mode_msg, rating_msg, severity_msg, tr, trf, ts,
@@ -259,7 +260,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
                 <h2 id="actions-label">{tr(Msg::Actions)}</h2>
                 <div class="row steps">{dyn_view(move || buttons().into_any())}</div>
                 {dyn_view(move || form().into_any())}
-                {error_line(error)}
+                {error_alert(error, "step-error")}
             </section>
         }).into_any())}
         {dyn_view(move || case.with(|c| answer_list(c.answers.clone(), true)).into_any())}
@@ -411,7 +412,7 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
         {dyn_view(move || saved.get().then(|| view! {
             <span class="ok" role="status" data-testid="saved">{tr(Msg::Saved)}</span>
         }).into_any())}
-        {error_line(error)}
+        {error_alert(error, "step-error")}
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::api::pager::Pager;
 use crate::api::{self, ApiError};
 use crate::components::case::{criterion_text, due_text, late_badge, names, state_badge, value_of};
+use crate::components::error_alert::error_alert;
 use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, replace, LoadError, Loading};
 use crate::i18n::{severity_msg, state_msg, tr, trf, use_i18n, Msg};
@@ -282,7 +283,7 @@ pub fn Release(
                     {trf(Msg::ReleasedN, vec![n.to_string()])}
                 </p>
             }).into_any())}
-            {crate::components::case::error_line(error)}
+            {error_alert(error, "step-error")}
         </div>
     }
 }

@@ -8,9 +8,10 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, replace};
 use crate::i18n::{fill, pace_badge_msg, stage_msg, tr, ts, use_i18n, Msg, Texts};
-use crate::pages::office::campaign::{problem_line, year_badge};
+use crate::pages::office::campaign::year_badge;
 use chafang_domain::api::{
     paths, CampaignSummary, CoverageView, MonitorQuotaRow, OfficeLedger, ReminderRequest,
     RemindersSent,
@@ -523,7 +524,7 @@ fn Reminders(
                     fill(i18n.s(T::Remind), &[&count().to_string()])
                 }}
             </button>
-            {problem_line(error)}
+            {error_block(error, "request-error")}
             {dyn_view(move || sent.get().map(|r| {
                 let text = if r.reminders.is_empty() {
                     i18n.s(T::RemindedNobody).to_owned()

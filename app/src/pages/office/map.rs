@@ -7,6 +7,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, LoadError, Loading};
 use crate::i18n::{fill, mode_msg, stage_msg, state_msg, tr, ts, use_i18n, Texts};
 use chafang_domain::api::{
@@ -653,10 +654,7 @@ fn TileForm(shown: RwSignal<Option<OfficeMap>>) -> impl IntoView {
                     <input id="tile-attr" type="text" autocomplete="off" prop:value=move || attribution.get()
                         on:input=move |ev| attribution.set(value_of(&ev)) />
                 </div>
-                {move || error.get().map(|e| {
-                    let detail = e.detail(use_i18n().locale());
-                    view! { <p class="error" role="alert">{tr(e.msg())} {detail.map(|d| format!(" {d}"))}</p> }
-                })}
+                {move || error.get().map(|error| view! { <ErrorAlert error /> })}
                 {move || saved.get().then(|| view! { <p class="ok" role="status">{ts(T::Saved)}</p> })}
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || busy.get()>{ts(T::Save)}</button>

@@ -7,6 +7,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::ErrorAlert;
 use crate::components::status::dyn_view;
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
 use crate::pages::office::register::unit_options;
@@ -132,16 +133,9 @@ where
     });
 }
 
-/// A failed request: the app's words for its class, then for its typed reason.
+/// A failed request, as a block.
 fn problem(e: &ApiError) -> AnyView {
-    let detail = e.detail(use_i18n().locale());
-    view! {
-        <div class="error" role="alert" data-testid="report-error">
-            <p>{tr(e.msg())}</p>
-            {detail.map(|d| view! { <p>{d}</p> })}
-        </div>
-    }
-    .into_any()
+    view! { <ErrorAlert error=e.clone() testid="report-error" block=true /> }.into_any()
 }
 
 /// The export's progress bar while it runs, then its file to download (or why it failed).

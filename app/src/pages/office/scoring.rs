@@ -6,6 +6,7 @@
 
 use crate::api::upload::{post_bytes, read_file};
 use crate::api::ApiError;
+use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
 use chafang_domain::api::{
@@ -199,16 +200,9 @@ fn post_and_then<B: serde::Serialize + 'static>(
     });
 }
 
-/// The server's refusal, said in full.
+/// A failed request, as a block.
 fn problem(e: &ApiError) -> impl IntoView {
-    let msg = e.msg();
-    let detail = e.detail(use_i18n().locale());
-    view! {
-        <div class="error" role="alert" data-testid="scoring-error">
-            <p>{tr(msg)}</p>
-            {detail.map(|d| view! { <p>{d}</p> })}
-        </div>
-    }
+    view! { <ErrorAlert error=e.clone() testid="scoring-error" block=true /> }
 }
 
 #[component]

@@ -5,9 +5,9 @@
 
 use crate::api;
 use crate::components::case::value_of;
+use crate::components::error_alert::error_alert;
 use crate::components::status::dyn_view;
 use crate::i18n::{fill, ts, use_i18n, Texts};
-use crate::pages::unit::register::server_error;
 use chafang_domain::api::{paths, UnitMerge, UnitRecord};
 use chafang_domain::UnitId;
 use leptos::prelude::*;
@@ -188,7 +188,7 @@ pub fn MergeUnits(
                     <label for="merge-reason">{ts(T::Reason)}</label>
                     <input id="merge-reason" required maxlength="200" bind:value=reason />
                 </div>
-                {server_error(error)}
+                {error_alert(error, "server-error")}
                 {dyn_view(move || {
                     done.get()
                         .then(|| view! { <p class="notice" role="status">{ts(T::Done)}</p> })

@@ -10,6 +10,7 @@
 
 use crate::api::upload::{post_bytes, read_file};
 use crate::api::ApiError;
+use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{bytes_text, fill, tr, ts, use_i18n, Locale, Msg, Texts};
 use crate::pages::office::unit_merge::MergeUnits;
@@ -489,17 +490,9 @@ fn Import(imported: Callback<ImportReport>) -> impl IntoView {
     }
 }
 
-/// A failed request: the app's words for it, then the server's own message (which names the
-/// row or the rule).
+/// A failed request, as a block.
 fn problem(e: &ApiError) -> impl IntoView {
-    let msg = e.msg();
-    let detail = e.detail(use_i18n().locale());
-    view! {
-        <div class="error" role="alert" data-testid="import-error-message">
-            <p>{tr(msg)}</p>
-            {detail.map(|d| view! { <p>{d}</p> })}
-        </div>
-    }
+    view! { <ErrorAlert error=e.clone() testid="import-error-message" block=true /> }
 }
 
 /// The dry run's report: counts, every error, the rows to be written, and the confirmation

@@ -8,9 +8,9 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load};
 use crate::i18n::{cst_datetime_text, fill, history_msg, tr, ts, use_i18n, Msg, Texts};
-use crate::pages::unit::register::error_alert;
 use chafang_domain::api::{
     paths, DeliveryFailure, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView,
 };

@@ -7,9 +7,9 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::{
-    answer_list, criterion_text, due_text, error_line, late_badge, names, photo_links, state_badge,
-    value_of,
+    answer_list, criterion_text, due_text, late_badge, names, photo_links, state_badge, value_of,
 };
+use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::components::thumb::Thumb;
 use crate::i18n::{answer_kind_msg, severity_msg, tr, trf, use_i18n, Msg};
@@ -108,7 +108,7 @@ fn Detail(c: UnitCase) -> impl IntoView {
                     disabled=move || busy.get() on:click=acknowledge>
                     {tr(Msg::StepAcknowledge)}
                 </button>
-                {error_line(error)}
+                {error_alert(error, "step-error")}
             </section>
         }).into_any())}
         {dyn_view(move || case.with(|c| answer_list(c.answers.clone(), true)).into_any())}

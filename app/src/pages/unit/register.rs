@@ -9,6 +9,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
+use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{answer_kind_msg, cst_datetime_text, fill, tr, ts, use_i18n};
 use crate::i18n::{Msg, Texts};
@@ -151,32 +152,6 @@ fn register_problem(e: RegisterError) -> Problem {
         RegisterError::Reason => Problem::T(T::NeedsReason),
         _ => Problem::M(Msg::ErrTooLong),
     }
-}
-
-/// A refused or failed request: the app's message for it and, when the server explained
-/// (a 409 or 422), the server's own words.
-pub fn server_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    error_alert(error, "server-error")
-}
-
-/// `server_error` under another test id (pages whose tests name it so).
-pub fn error_alert(error: RwSignal<Option<ApiError>>, testid: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    dyn_view(move || {
-        error
-            .get()
-            .map(|e| {
-                let msg = e.msg();
-                let detail = e.detail(i18n.locale());
-                view! {
-                    <p class="error" role="alert" data-testid=testid>
-                        {move || i18n.t(msg)}
-                        {detail.map(|d| view! { " " <span class="detail">{d}</span> })}
-                    </p>
-                }
-            })
-            .into_any()
-    })
 }
 
 /// A form field's date (`YYYY-MM-DD`), as the wire types want it.
@@ -694,7 +669,7 @@ fn ItemForm(units: Vec<UnitRef>, done: Callback<RegisterItem>) -> impl IntoView 
             {unit_choice}
             <ContentFields f prefix="new" locked />
             {problem_line(problem)}
-            {server_error(error)}
+            {error_alert(error, "server-error")}
             <button type="button" class="primary" data-testid="save-item"
                 disabled=move || busy.get() on:click=submit>
                 {ts(T::Save)}
@@ -770,7 +745,7 @@ fn CorrectionForm(
                     on:input=move |ev| reason.set(value_of(&ev))></textarea>
             </div>
             {problem_line(problem)}
-            {server_error(error)}
+            {error_alert(error, "server-error")}
             <div class="row">
                 <button type="button" class="primary" data-testid="save-correction"
                     disabled=move || busy.get() on:click=submit>
@@ -813,7 +788,7 @@ fn NothingFound(reg: RwSignal<UnitRegister>) -> impl IntoView {
                 <textarea id="nothing-note" rows="2" disabled=move || busy.get()
                     on:input=move |ev| note.set(value_of(&ev))></textarea>
             </div>
-            {server_error(error)}
+            {error_alert(error, "server-error")}
             <button type="button" data-testid="file-nothing-found" disabled=move || busy.get()
                 on:click=send>
                 {ts(T::NothingButton)}
