@@ -4,13 +4,40 @@
 
 use crate::api::{self, ApiError};
 use crate::components::status::dyn_view;
-use crate::i18n::{answer_kind_msg, history_msg, state_msg, tr, trf, use_i18n, Locale, Msg};
+use crate::i18n::{
+    answer_kind_msg, fill, history_msg, state_msg, tr, trf, ts, use_i18n, Locale, Msg, Texts,
+};
 use crate::state::draft::criteria_for;
 use crate::state::refs::Refs;
 use crate::state::store::{self, keys};
-use chafang_domain::api::{paths, AnswerView, CampaignView, DueView, PhotoLink, UnitRef, Verdict};
+use chafang_domain::api::{
+    paths, AnswerView, CampaignView, CitedCommitment, DueView, PhotoLink, UnitRef, Verdict,
+};
 use chafang_domain::followup::{CaseState, DeadlineKind};
+use chafang_domain::CaseId;
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The strings of a cited commitment.
+#[derive(Clone, Copy)]
+enum T {
+    Cited,
+    Limits,
+    Withdrawn,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Cited => ("违反的承诺事项：", "Broken commitment:"),
+            T::Limits => (
+                "法定 {0} 天 · 承诺 {1} 天",
+                "legal {0} days · promised {1} days",
+            ),
+            T::Withdrawn => ("已撤销", "withdrawn since"),
+        }
+    }
+}
 
 /// The unit directory and campaign, for criterion names: from the server, or what a monitor's
 /// phone pulled when the server cannot be reached.
@@ -249,4 +276,39 @@ pub fn TextStep(
             </button>
         </div>
     }
+}
+
+/// A commitment a finding cites as broken (践诺守信): the item, its legal and promised time
+/// limits and whose it is. The office's and the unit's finding pages show it.
+pub fn cited_commitment(c: CitedCommitment) -> impl IntoView {
+    let i18n = use_i18n();
+    let (legal, promised) = (c.legal_days.to_string(), c.promised_days.to_string());
+    view! {
+        <p class="cited" data-testid="cited-commitment">
+            <span class="label">{ts(T::Cited)}</span>
+            " "
+            <strong>{c.name}</strong>
+            " · "
+            {move || fill(i18n.s(T::Limits), &[&legal, &promised])}
+            " · "
+            {c.unit.name}
+            {c.withdrawn.then(|| view! { " " <span class="badge superseded">{ts(T::Withdrawn)}</span> })}
+        </p>
+    }
+}
+
+/// A finding id from the route, or the 404 the server would give for a malformed one.
+pub fn case_param() -> Memo<Result<CaseId, ApiError>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse().ok())
+            .ok_or(ApiError::Status {
+                status: 404,
+                code: Some(chafang_domain::api::ErrorCode::NotFound),
+                refusal: None,
+            })
+    })
 }

@@ -5,44 +5,31 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::{
-    answer_list, criterion_text, due_text, history_kind, late_badge, names, photo_links,
-    state_badge, value_of, TextStep,
+    answer_list, case_param, cited_commitment, criterion_text, due_text, history_kind, late_badge,
+    names, photo_links, state_badge, value_of, TextStep,
 };
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{
-    cst_datetime_text, distance_text, fill, mode_msg, rating_msg, severity_msg, tr, trf, ts,
-    use_i18n, Msg, Texts,
+    cst_datetime_text, distance_text, mode_msg, rating_msg, severity_msg, tr, trf, ts, use_i18n,
+    Msg, Texts,
 };
 use crate::pages::office::findings::Release;
 use crate::state::refs::Refs;
-use chafang_domain::api::{
-    paths, CasePhoto, CitedCommitment, OfficeCase, OfficeCaseRow, OfficeStep,
-};
+use chafang_domain::api::{paths, CasePhoto, OfficeCase, OfficeCaseRow, OfficeStep};
 use chafang_domain::followup::Step;
-use chafang_domain::CaseId;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
-/// The strings of a cited commitment (shared with the unit's page).
+/// This page's strings.
 #[derive(Clone, Copy)]
 enum T {
-    Cited,
-    Limits,
-    Withdrawn,
     Documents,
 }
 
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
-            T::Cited => ("违反的承诺事项：", "Broken commitment:"),
-            T::Limits => (
-                "法定 {0} 天 · 承诺 {1} 天",
-                "legal {0} days · promised {1} days",
-            ),
-            T::Withdrawn => ("已撤销", "withdrawn since"),
             T::Documents => (
                 "公文：交办单、整改通知书、督办函",
                 "Documents: assignment, rectification notice, reminder",
@@ -51,46 +38,11 @@ impl Texts for T {
     }
 }
 
-/// A commitment a finding cites as broken (践诺守信): the item, its legal and promised time
-/// limits and whose it is. Public, so the unit's page shows it too.
-pub fn cited_commitment(c: CitedCommitment) -> impl IntoView {
-    let i18n = use_i18n();
-    let (legal, promised) = (c.legal_days.to_string(), c.promised_days.to_string());
-    view! {
-        <p class="cited" data-testid="cited-commitment">
-            <span class="label">{ts(T::Cited)}</span>
-            " "
-            <strong>{c.name}</strong>
-            " · "
-            {move || fill(i18n.s(T::Limits), &[&legal, &promised])}
-            " · "
-            {c.unit.name}
-            {c.withdrawn.then(|| view! { " " <span class="badge superseded">{ts(T::Withdrawn)}</span> })}
-        </p>
-    }
-}
-
 #[component]
 pub fn OfficeFindingPage() -> impl IntoView {
     view! {
         <OfficeFinding />
     }
-}
-
-/// A finding id from the route, or the 404 the server would give for a malformed one.
-pub fn case_param() -> Memo<Result<CaseId, ApiError>> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse().ok())
-            .ok_or(ApiError::Status {
-                status: 404,
-                code: Some(chafang_domain::api::ErrorCode::NotFound),
-                refusal: None,
-            })
-    })
 }
 
 #[component]

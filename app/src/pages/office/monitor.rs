@@ -6,12 +6,12 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::value_of;
-use crate::components::status::{dyn_view, fetch, load_json};
-use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
-use crate::pages::office::roster::{
+use crate::components::roster::{
     background_text, directory, parse_date, parse_team, refusal, status_badge, take_first_password,
     team_name, term_fields, term_text, today_text, T as R,
 };
+use crate::components::status::{dyn_view, fetch, load_json};
+use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
 use chafang_domain::api::{
     paths, AppointmentRequest, EndService, Enrolment, ErrorCode, IssueEnrolment, ProfileEdit,
     RosterEntry, UnitView,

@@ -6,9 +6,9 @@
 
 use crate::api;
 use crate::components::case::value_of;
+use crate::components::register_item::item_view;
 use crate::components::status::{dyn_view, fetch, load_json, replace};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
-use crate::pages::unit::register::item_view;
 use chafang_domain::api::{paths, FilingStatus, OfficeRegister, UnitView};
 use chafang_domain::UnitId;
 use leptos::prelude::*;

@@ -7,13 +7,13 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::{
-    answer_list, criterion_text, due_text, late_badge, names, photo_links, state_badge, value_of,
+    answer_list, case_param, cited_commitment, criterion_text, due_text, late_badge, names,
+    photo_links, state_badge, value_of,
 };
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::components::thumb::Thumb;
 use crate::i18n::{answer_kind_msg, severity_msg, tr, trf, use_i18n, Msg};
-use crate::pages::office::finding::{case_param, cited_commitment};
 use crate::photo;
 use crate::state::draft::now_ms;
 use crate::state::store;

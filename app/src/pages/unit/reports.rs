@@ -1,12 +1,12 @@
 //! `/unit/reports`: the unit head's own registration form (明查暗访登记表) of a year — the
 //! findings released to the unit and its stations, as xlsx or CSV, with nothing of who
 //! reported them (the server builds it from the unit's view of each finding). Started as a
-//! job with a progress bar, then downloaded (`office_reports::export_run`).
+//! job with a progress bar, then downloaded (`components/export.rs`).
 
 use crate::api;
 use crate::components::case::value_of;
+use crate::components::export::{export_run, run_export, this_year, Run};
 use crate::i18n::{tr, ts, Msg, Texts};
-use crate::pages::office::reports::{export_run, run_export, this_year, Run};
 use chafang_domain::api::{paths, ReportFormat, ReportJob, ReportState, UnitReportRequest};
 use leptos::prelude::*;
 

@@ -4,9 +4,9 @@
 //! answers 404), and the page says so.
 
 use crate::api::ApiError;
+use crate::components::roster::{background_text, standing_text};
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
-use crate::pages::office::roster::{background_text, standing_text};
 use chafang_domain::api::{paths, UnitTeam};
 use chafang_domain::roster::Background;
 use leptos::prelude::*;
