@@ -5,6 +5,7 @@ use crate::components::inbox::InboxPage;
 use crate::components::notices::{UpdateBar, WechatBanner};
 use crate::components::role_gate::RoleGate;
 use crate::i18n::provide_i18n;
+use crate::page::seg::*;
 use crate::pages::monitor::{
     home::MonitorPage,
     my_findings::MyFindingsPage,
@@ -19,7 +20,9 @@ use crate::sw::{self, UpdateReady};
 use chafang_domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+#[cfg(not(feature = "staff"))]
+use leptos_router::WildcardSegment;
+use leptos_router::{path, ParamSegment, StaticSegment};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,16 +39,16 @@ pub fn App() -> impl IntoView {
             <UpdateBar />
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=RootPage />
-                <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/enrol") view=EnrolPage />
-                <Route path=path!("/hand-in") view=HandInPage />
-                <ParentRoute path=path!("/monitor") view=|| gated(Role::Monitor)>
+                <Route path=StaticSegment(LOGIN) view=LoginPage />
+                <Route path=StaticSegment(ENROL) view=EnrolPage />
+                <Route path=StaticSegment(HAND_IN) view=HandInPage />
+                <ParentRoute path=StaticSegment(MONITOR) view=|| gated(Role::Monitor)>
                     <Route path=path!("") view=MonitorPage />
-                    <Route path=path!("/visits") view=VisitsPage />
-                    <Route path=path!("/visits/new") view=NewVisitPage />
-                    <Route path=path!("/visits/:id") view=VisitPage />
-                    <Route path=path!("/findings") view=MyFindingsPage />
-                    <Route path=path!("/inbox") view=|| view! { <InboxPage role=Role::Monitor /> } />
+                    <Route path=StaticSegment(VISITS) view=VisitsPage />
+                    <Route path=(StaticSegment(VISITS), StaticSegment(NEW)) view=NewVisitPage />
+                    <Route path=(StaticSegment(VISITS), ParamSegment("id")) view=VisitPage />
+                    <Route path=StaticSegment(FINDINGS) view=MyFindingsPage />
+                    <Route path=StaticSegment(INBOX) view=|| view! { <InboxPage role=Role::Monitor /> } />
                 </ParentRoute>
                 <StaffRoutes />
             </Routes>
@@ -81,40 +84,40 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     };
     view! {
         <ParentRoute path=path!("") view=Outlet>
-            <ParentRoute path=path!("/office") view=|| gated(Role::Office)>
+            <ParentRoute path=StaticSegment(OFFICE) view=|| gated(Role::Office)>
                 <Route path=path!("") view=OfficePage />
-                <Route path=path!("/visits") view=OfficeVisitsPage />
-                <Route path=path!("/attention") view=OfficeAttentionPage />
-                <Route path=path!("/findings") view=OfficeFindingsPage />
-                <Route path=path!("/findings/:id") view=OfficeFindingPage />
-                <Route path=path!("/dashboard") view=OfficeDashboardPage />
-                <Route path=path!("/inbox") view=|| view! { <InboxPage role=Role::Office /> } />
-                <Route path=path!("/roster") view=OfficeRosterPage />
-                <Route path=path!("/roster/:id") view=OfficeMonitorPage />
-                <Route path=path!("/units") view=OfficeUnitsPage />
+                <Route path=StaticSegment(VISITS) view=OfficeVisitsPage />
+                <Route path=StaticSegment(ATTENTION) view=OfficeAttentionPage />
+                <Route path=StaticSegment(FINDINGS) view=OfficeFindingsPage />
+                <Route path=(StaticSegment(FINDINGS), ParamSegment("id")) view=OfficeFindingPage />
+                <Route path=StaticSegment(DASHBOARD) view=OfficeDashboardPage />
+                <Route path=StaticSegment(INBOX) view=|| view! { <InboxPage role=Role::Office /> } />
+                <Route path=StaticSegment(ROSTER) view=OfficeRosterPage />
+                <Route path=(StaticSegment(ROSTER), ParamSegment("id")) view=OfficeMonitorPage />
+                <Route path=StaticSegment(UNITS) view=OfficeUnitsPage />
                 // Tuples of routes are bounded: the rest in a second group.
                 <ParentRoute path=path!("") view=Outlet>
-                    <Route path=path!("/campaigns") view=OfficeCampaignsPage />
-                    <Route path=path!("/campaigns/:year") view=OfficeCampaignPage />
-                    <Route path=path!("/ledger") view=OfficeLedgerPage />
-                    <Route path=path!("/register") view=OfficeRegisterPage />
-                    <Route path=path!("/commitments") view=OfficeCommitmentsPage />
-                    <Route path=path!("/webhooks") view=OfficeWebhooksPage />
-                    <Route path=path!("/reports") view=OfficeReportsPage />
-                    <Route path=path!("/documents") view=OfficeDocumentsPage />
-                    <Route path=path!("/scoring") view=OfficeScoringPage />
-                    <Route path=path!("/map") view=OfficeMapPage />
+                    <Route path=StaticSegment(CAMPAIGNS) view=OfficeCampaignsPage />
+                    <Route path=(StaticSegment(CAMPAIGNS), ParamSegment("year")) view=OfficeCampaignPage />
+                    <Route path=StaticSegment(LEDGER) view=OfficeLedgerPage />
+                    <Route path=StaticSegment(REGISTER) view=OfficeRegisterPage />
+                    <Route path=StaticSegment(COMMITMENTS) view=OfficeCommitmentsPage />
+                    <Route path=StaticSegment(WEBHOOKS) view=OfficeWebhooksPage />
+                    <Route path=StaticSegment(REPORTS) view=OfficeReportsPage />
+                    <Route path=StaticSegment(DOCUMENTS) view=OfficeDocumentsPage />
+                    <Route path=StaticSegment(SCORING) view=OfficeScoringPage />
+                    <Route path=StaticSegment(MAP) view=OfficeMapPage />
                 </ParentRoute>
             </ParentRoute>
-            <ParentRoute path=path!("/unit") view=|| gated(Role::Unit)>
+            <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>
                 <Route path=path!("") view=UnitPage />
-                <Route path=path!("/inbox") view=|| view! { <InboxPage role=Role::Unit /> } />
-                <Route path=path!("/findings") view=UnitFindingsPage />
-                <Route path=path!("/findings/:id") view=UnitFindingPage />
-                <Route path=path!("/team") view=UnitTeamPage />
-                <Route path=path!("/register") view=UnitRegisterPage />
-                <Route path=path!("/reports") view=UnitReportsPage />
-                <Route path=path!("/documents") view=UnitDocumentsPage />
+                <Route path=StaticSegment(INBOX) view=|| view! { <InboxPage role=Role::Unit /> } />
+                <Route path=StaticSegment(FINDINGS) view=UnitFindingsPage />
+                <Route path=(StaticSegment(FINDINGS), ParamSegment("id")) view=UnitFindingPage />
+                <Route path=StaticSegment(TEAM) view=UnitTeamPage />
+                <Route path=StaticSegment(REGISTER) view=UnitRegisterPage />
+                <Route path=StaticSegment(REPORTS) view=UnitReportsPage />
+                <Route path=StaticSegment(DOCUMENTS) view=UnitDocumentsPage />
             </ParentRoute>
         </ParentRoute>
     }
@@ -128,10 +131,10 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     use crate::pages::public::staff_shell::StaffShell;
     view! {
         <ParentRoute path=path!("") view=Outlet>
-            <Route path=path!("/office") view=StaffShell />
-            <Route path=path!("/office/*any") view=StaffShell />
-            <Route path=path!("/unit") view=StaffShell />
-            <Route path=path!("/unit/*any") view=StaffShell />
+            <Route path=StaticSegment(OFFICE) view=StaffShell />
+            <Route path=(StaticSegment(OFFICE), WildcardSegment("any")) view=StaffShell />
+            <Route path=StaticSegment(UNIT) view=StaffShell />
+            <Route path=(StaticSegment(UNIT), WildcardSegment("any")) view=StaffShell />
         </ParentRoute>
     }
     .into_inner()

@@ -11,6 +11,7 @@ mod app;
 mod components;
 mod geo;
 mod i18n;
+mod page;
 mod pages;
 mod photo;
 mod refusal;

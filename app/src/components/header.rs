@@ -3,6 +3,7 @@
 
 use crate::api;
 use crate::i18n::{role_msg, use_i18n, Locale, Msg};
+use crate::page::Page;
 use chafang_domain::api::{paths, Me};
 use chafang_domain::Role;
 use leptos::prelude::*;
@@ -22,13 +23,14 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
                 // going to the login page is all the client can do.
                 let _ = api::post_empty(paths::LOGOUT).await;
                 crate::state::session::forget();
-                navigate("/login", Default::default());
+                navigate(&Page::Login { next: None }.href(), Default::default());
             });
         };
         let role = me.role;
         let links = role_links(role)
-            .iter()
-            .map(|&(href, msg)| {
+            .into_iter()
+            .map(|(page, msg)| {
+                let href = page.href();
                 let current = here_path() == href;
                 view! {
                     <a href=href aria-current=current.then_some("page")>{move || i18n.t(msg)}</a>
@@ -48,7 +50,7 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
     });
     view! {
         <header class="topbar">
-            <a class="brand" href="/">
+            <a class="brand" href=Page::Root.href()>
                 "查访 "
                 <span lang="en">"Chafang"</span>
             </a>
@@ -59,25 +61,28 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
 }
 
 /// A role's main pages, for the navigation row.
-fn role_links(role: Role) -> &'static [(&'static str, Msg)] {
+fn role_links(role: Role) -> Vec<(Page, Msg)> {
     match role {
-        Role::Office => &[
-            ("/office", Msg::NavHome),
-            ("/office/findings", Msg::OfficeFindingsTitle),
-            ("/office/dashboard", Msg::DashboardTitle),
-            ("/office/inbox", Msg::InboxTitle),
+        Role::Office => vec![
+            (Page::OfficeHome, Msg::NavHome),
+            (
+                Page::OfficeFindings { state: None },
+                Msg::OfficeFindingsTitle,
+            ),
+            (Page::OfficeDashboard, Msg::DashboardTitle),
+            (Page::OfficeInbox, Msg::InboxTitle),
         ],
-        Role::Monitor => &[
-            ("/monitor", Msg::NavHome),
-            ("/monitor/visits", Msg::VisitList),
-            ("/monitor/findings", Msg::MyFindingsTitle),
-            ("/monitor/inbox", Msg::InboxTitle),
+        Role::Monitor => vec![
+            (Page::MonitorHome, Msg::NavHome),
+            (Page::Visits, Msg::VisitList),
+            (Page::MyFindings, Msg::MyFindingsTitle),
+            (Page::MonitorInbox, Msg::InboxTitle),
         ],
-        Role::Unit => &[
-            ("/unit", Msg::NavHome),
-            ("/unit/findings", Msg::UnitFindingsTitle),
-            ("/unit/register", Msg::UnitRegisterTitle),
-            ("/unit/inbox", Msg::InboxTitle),
+        Role::Unit => vec![
+            (Page::UnitHome, Msg::NavHome),
+            (Page::UnitFindings, Msg::UnitFindingsTitle),
+            (Page::UnitRegister, Msg::UnitRegisterTitle),
+            (Page::UnitInbox, Msg::InboxTitle),
         ],
     }
 }

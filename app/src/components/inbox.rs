@@ -7,6 +7,7 @@ use crate::api;
 use crate::components::case::names;
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Locale, Msg, Texts};
+use crate::page::Page;
 use crate::state::draft::criteria_for;
 use crate::state::refs::Refs;
 use chafang_domain::api::{paths, NotificationKind as K};
@@ -132,22 +133,23 @@ fn title(kind: K) -> T {
 /// home when it names nothing.
 fn target(role: Role, kind: K, subject: Option<&str>) -> String {
     match (role, kind, subject) {
-        (Role::Monitor, K::Reminder, _) => "/monitor".into(),
-        (_, K::ScoringAlarm, _) => "/office/scoring".into(),
-        (Role::Monitor, _, _) => "/monitor/findings".into(),
-        (Role::Office, _, Some(s)) => format!("/office/findings/{s}"),
-        (Role::Unit, _, Some(s)) => format!("/unit/findings/{s}"),
-        (_, _, None) => role.home_path().into(),
+        (Role::Monitor, K::Reminder, _) => Page::MonitorHome.href(),
+        (_, K::ScoringAlarm, _) => Page::OfficeScoring.href(),
+        (Role::Monitor, _, _) => Page::MyFindings.href(),
+        (Role::Office, _, Some(s)) => Page::OfficeFinding(s.to_string()).href(),
+        (Role::Unit, _, Some(s)) => Page::UnitFinding(s.to_string()).href(),
+        (_, _, None) => Page::home(role).href(),
     }
 }
 
 /// A role's inbox page (`/monitor/inbox`, `/office/inbox`, `/unit/inbox`).
 #[component]
 pub fn InboxPage(role: Role) -> impl IntoView {
-    let (home, home_msg) = match role {
-        Role::Office => ("/office", Msg::OfficeTitle),
-        Role::Monitor => ("/monitor", Msg::MonitorTitle),
-        Role::Unit => ("/unit", Msg::UnitTitle),
+    let home = Page::home(role).href();
+    let home_msg = match role {
+        Role::Office => Msg::OfficeTitle,
+        Role::Monitor => Msg::MonitorTitle,
+        Role::Unit => Msg::UnitTitle,
     };
     view! {
         <main class="page" data-testid="inbox">

@@ -6,6 +6,7 @@
 use crate::components::header::Header;
 use crate::components::status::{here, login_href, replace, LoadError, Loading};
 use crate::i18n::{use_i18n, Msg};
+use crate::page::Page;
 use crate::state::session::fetch_me;
 use crate::state::sync::{use_sync, Phase};
 use chafang_domain::Role;
@@ -20,7 +21,7 @@ pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
     let navigate = use_navigate();
     let sync = use_sync();
     Effect::new(move || match me.get() {
-        Some(Ok((m, _))) if m.role != role => navigate(m.role.home_path(), replace()),
+        Some(Ok((m, _))) if m.role != role => navigate(&Page::home(m.role).href(), replace()),
         Some(Ok((m, _))) if m.role == Role::Monitor => sync.start(),
         Some(Err(e)) if e.is_unauthenticated() => navigate(&login_href(&here()), replace()),
         _ => {}

@@ -3,6 +3,7 @@
 
 use crate::api::ApiError;
 use crate::i18n::{use_i18n, Msg};
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -18,13 +19,11 @@ pub fn replace() -> NavigateOptions {
 
 /// The login page, asked to bring the user back to `path` afterwards.
 pub fn login_href(path: &str) -> String {
-    if path.is_empty() || path == "/" || path.starts_with("/login") {
-        return "/login".into();
+    let back = !(path.is_empty() || path == "/" || path.starts_with("/login"));
+    Page::Login {
+        next: back.then(|| path.to_owned()),
     }
-    format!(
-        "/login?next={}",
-        String::from(js_sys::encode_uri_component(path))
-    )
+    .href()
 }
 
 /// The path and query of the current page, to come back to after signing in.
@@ -39,7 +38,7 @@ pub fn here() -> String {
 
 /// Where to go after signing in: `next` when it is a path inside the role's own pages (never
 /// another site or another role's pages), else the role's home.
-pub fn after_login(next: Option<&str>, home: &'static str) -> String {
+pub fn after_login(next: Option<&str>, home: &str) -> String {
     match next {
         Some(n)
             if n.starts_with(home)

@@ -6,6 +6,7 @@
 
 use crate::components::status::{here, login_href};
 use crate::i18n::{bytes_text, use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::state::sync::{use_sync, Phase};
 use leptos::prelude::*;
 
@@ -124,7 +125,7 @@ pub fn SyncStatus() -> impl IntoView {
                                 {move || i18n.t(Msg::SignInAgain)}
                             </a>
                             " "
-                            <a href="/hand-in" data-testid="sync-hand-in">{move || i18n.s(HandIn)}</a>
+                            <a href=Page::HandIn.href() data-testid="sync-hand-in">{move || i18n.s(HandIn)}</a>
                         }
                     })
             }}

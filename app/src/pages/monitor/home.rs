@@ -4,6 +4,7 @@
 
 use crate::components::sync_status::SyncStatus;
 use crate::i18n::{stage_msg, use_i18n, Msg};
+use crate::page::Page;
 use crate::state::quota::{self, LocalQuota};
 use crate::state::store::{self, keys};
 use crate::state::sync::use_sync;
@@ -66,11 +67,11 @@ fn MonitorHome() -> impl IntoView {
                 })
             }}
             <div class="actions">
-                <a class="button primary" href="/monitor/visits/new" data-testid="new-visit">
+                <a class="button primary" href=Page::NewVisit.href() data-testid="new-visit">
                     {move || i18n.t(Msg::NewVisit)}
                 </a>
-                <a class="button" href="/monitor/visits">{move || i18n.t(Msg::VisitList)}</a>
-                <a class="button" href="/monitor/findings" data-testid="link-my-findings">
+                <a class="button" href=Page::Visits.href()>{move || i18n.t(Msg::VisitList)}</a>
+                <a class="button" href=Page::MyFindings.href() data-testid="link-my-findings">
                     {move || i18n.t(Msg::MyFindingsTitle)}
                 </a>
             </div>

@@ -9,6 +9,7 @@ use crate::components::case::{answer_list, criterion_text, history_kind, names, 
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load_json, replace, JsonResource};
 use crate::i18n::{rating_msg, tr, trf, use_i18n, Msg};
+use crate::page::Page;
 use crate::state::draft::Draft;
 use crate::state::refs::Refs;
 use crate::state::store;
@@ -53,7 +54,7 @@ fn MyFindings() -> impl IntoView {
     view! {
         <main class="page" data-testid="my-findings">
             <p class="crumbs">
-                <a href="/monitor">{tr(Msg::MonitorTitle)}</a>
+                <a href=Page::MonitorHome.href()>{tr(Msg::MonitorTitle)}</a>
             </p>
             <h1>{tr(Msg::MyFindingsTitle)}</h1>
             {load_json(
@@ -144,7 +145,7 @@ fn Finding(f: MyFinding, names: LocalResource<Refs>) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             if store::save_draft(&d).await.is_ok() {
-                navigate(&format!("/monitor/visits/{}", d.id), replace());
+                navigate(&Page::Visit(d.id.to_string()).href(), replace());
             }
         });
     };

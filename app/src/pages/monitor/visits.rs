@@ -3,6 +3,7 @@
 //! phone did not send (another device, or cleared storage).
 
 use crate::i18n::{datetime_text, mode_msg, use_i18n, Msg};
+use crate::page::Page;
 use crate::pages::monitor::visit::state_text;
 use crate::state::outbox::OutboxEntry;
 use crate::state::store::{self, keys};
@@ -51,14 +52,14 @@ fn VisitList() -> impl IntoView {
                     let when = datetime_text(d.started_at_device_ms);
                     view! {
                         <li data-testid="row-draft">
-                            <a href=format!("/monitor/visits/{}", d.id)>{name}</a>
+                            <a href=Page::Visit(d.id.to_string()).href()>{name}</a>
                             <span class="muted">{when} " · " {move || i18n.t(Msg::StateDraft)}</span>
                         </li>
                     }
                 }).collect_view();
                 let sent: Vec<_> = entries.iter().map(|e| e.upload.id).collect();
                 let rows = entries.into_iter().rev().map(|e| {
-                    let href = format!("/monitor/visits/{}", e.upload.id);
+                    let href = Page::Visit(e.upload.id.to_string()).href();
                     let mode = e.upload.mode;
                     let when = datetime_text(e.upload.started_at_device_ms);
                     let state = {
@@ -77,7 +78,7 @@ fn VisitList() -> impl IntoView {
                     let when = datetime_text(v.started_at_device_ms);
                     view! {
                         <li>
-                            <a href=format!("/monitor/visits/{}", v.id)>{v.unit.name}</a>
+                            <a href=Page::Visit(v.id.to_string()).href()>{v.unit.name}</a>
                             <span class="muted">{move || i18n.t(mode_msg(mode))} " · " {when} " · " {move || i18n.t(Msg::StateOnServer)}</span>
                         </li>
                     }
@@ -87,9 +88,9 @@ fn VisitList() -> impl IntoView {
                     <ul class="rows">{drafts}{rows}{server}</ul>
                 }
             })}
-            <a class="button primary" href="/monitor/visits/new">{move || i18n.t(Msg::NewVisit)}</a>
+            <a class="button primary" href=Page::NewVisit.href()>{move || i18n.t(Msg::NewVisit)}</a>
             " "
-            <a href="/monitor">{move || i18n.t(Msg::Back)}</a>
+            <a href=Page::MonitorHome.href()>{move || i18n.t(Msg::Back)}</a>
         </main>
     }
 }

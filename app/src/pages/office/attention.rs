@@ -7,6 +7,7 @@
 
 use crate::api;
 use crate::i18n::{cst_datetime_text, fill, use_i18n, I18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, AttentionItem, AttentionReason, DeviceOutbox};
 use leptos::prelude::*;
 
@@ -162,7 +163,7 @@ fn OfficeAttention() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-attention">
             <p class="crumbs">
-                <a href="/office">{move || i18n.t(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{move || i18n.t(Msg::OfficeTitle)}</a>
             </p>
             <h1>{move || i18n.s(T::Title)}</h1>
             <p class="lead">{move || i18n.s(T::Intro)}</p>

@@ -14,6 +14,7 @@ use crate::components::case::value_of;
 use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, JsonResource};
 use crate::i18n::{fill, focus_msg, stage_msg, tr, ts, use_i18n, I18n, Locale, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, CampaignEdit, CampaignView, UnitView};
 use chafang_domain::campaign::{
     CampaignError, CampaignPlan, Deadlines, Focus, Stage, StageKind, StagesError,
@@ -887,8 +888,8 @@ fn OfficeCampaign() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-campaign">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a> " › "
-                <a href="/office/campaigns">{ts(T::Years)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a> " › "
+                <a href=Page::OfficeCampaigns.href()>{ts(T::Years)}</a>
             </p>
             {load_json(campaign, move |c: CampaignView| {
                 view! { <YearEditor campaign=c units reload=Callback::new(move |()| campaign.refetch()) /> }
@@ -966,7 +967,7 @@ fn YearEditor(campaign: CampaignView, units: JsonResource, reload: Callback<()>)
             </p>
         })}
         <p class="actions">
-            <a class="button" href=format!("/office/ledger?year={year}") data-testid="link-ledger">
+            <a class="button" href=Page::OfficeLedger { year: Some(year.to_string()) }.href() data-testid="link-ledger">
                 {ts(T::Ledger)}
             </a>
         </p>

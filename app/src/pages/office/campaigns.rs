@@ -9,6 +9,7 @@ use crate::components::case::value_of;
 use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, JsonResource};
 use crate::i18n::{fill, focus_msg, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::pages::office::campaign::{year_badge, Field, PlanFields, PlanForm};
 use crate::pages::office::ledger::cst_year;
 use chafang_domain::api::{paths, CampaignSummary, CampaignView, CriteriaSetView, OpenCampaign};
@@ -77,7 +78,7 @@ fn OfficeCampaigns() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-campaigns">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
@@ -108,7 +109,7 @@ fn year_list(years: Vec<CampaignSummary>) -> AnyView {
             view! {
                 <li class="year-row" data-testid="campaign-year" data-year=year>
                     <div class="case-head">
-                        <a class="case-unit" href=format!("/office/campaigns/{year}")>
+                        <a class="case-unit" href=Page::OfficeCampaign(year).href()>
                             {move || fill(i18n.s(T::YearLink), &[&label])}
                         </a>
                         {year_badge(y.closed_at_ms.is_some())}
@@ -116,7 +117,7 @@ fn year_list(years: Vec<CampaignSummary>) -> AnyView {
                     <p class="case-meta">
                         {tr(focus_msg(focus))} " · "
                         {move || fill(i18n.s(T::KeyUnits), &[&keys])} " · "
-                        <a href=format!("/office/ledger?year={year}")>{ts(T::Ledger)}</a>
+                        <a href=Page::OfficeLedger { year: Some(year.to_string()) }.href()>{ts(T::Ledger)}</a>
                     </p>
                 </li>
             }
@@ -212,7 +213,7 @@ fn OpenYear(years: Vec<CampaignSummary>, units: JsonResource) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::post::<_, CampaignView>(paths::OFFICE_CAMPAIGNS, &request).await {
-                Ok(c) => navigate(&format!("/office/campaigns/{}", c.year), Default::default()),
+                Ok(c) => navigate(&Page::OfficeCampaign(c.year).href(), Default::default()),
                 Err(e) => {
                     form.refused(i18n, &e);
                     error.set(Some(e));

@@ -9,6 +9,7 @@ use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::pages::office::register::unit_filter;
 use chafang_domain::api::{
     paths, CommitmentContent, CommitmentRevision, CommitmentView, NewCommitment, WithdrawCommitment,
@@ -99,7 +100,7 @@ pub fn OfficeCommitmentsPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-commitments">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
@@ -125,7 +126,7 @@ fn Commitments() -> impl IntoView {
     });
     let current = Memo::new(move |_| unit.get().map(|u| u.to_string()).unwrap_or_default());
     view! {
-        {unit_filter("/office/commitments", "unit-pick", T::Unit, T::AllUnits, current)}
+        {unit_filter(|unit| Page::OfficeCommitments { unit }, "unit-pick", T::Unit, T::AllUnits, current)}
         {load_json(list, move |list: Vec<CommitmentView>| {
             view! { <List list unit=unit.get_untracked() /> }
         })}

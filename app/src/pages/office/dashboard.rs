@@ -9,6 +9,7 @@
 use crate::components::case::names;
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{fill, state_msg, tr, trf, ts, use_i18n, Locale, Msg, Texts};
+use crate::page::Page;
 use crate::pages::office::findings::case_row;
 use crate::state::refs::Refs;
 use chafang_domain::api::{paths, CaseCount, OfficeCaseRow, OfficeDashboard};
@@ -72,9 +73,9 @@ fn Dashboard() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-dashboard">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
                 " › "
-                <a href="/office/findings">{tr(Msg::OfficeFindingsTitle)}</a>
+                <a href=Page::OfficeFindings { state: None }.href()>{tr(Msg::OfficeFindingsTitle)}</a>
             </p>
             <h1>{tr(Msg::DashboardTitle)}</h1>
             {load_json(

@@ -10,6 +10,7 @@ use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load};
 use crate::i18n::{fill, state_msg, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, DocumentKind, DocumentView, IssueDocument, OfficeCaseRow};
 use chafang_domain::CaseId;
 use leptos::prelude::*;
@@ -124,7 +125,7 @@ pub fn OfficeDocumentsPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-documents">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>

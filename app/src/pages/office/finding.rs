@@ -14,6 +14,7 @@ use crate::i18n::{
     cst_datetime_text, distance_text, mode_msg, rating_msg, severity_msg, tr, trf, ts, use_i18n,
     Msg, Texts,
 };
+use crate::page::Page;
 use crate::pages::office::findings::Release;
 use crate::state::refs::Refs;
 use chafang_domain::api::{paths, CasePhoto, OfficeCase, OfficeCaseRow, OfficeStep};
@@ -53,9 +54,9 @@ fn OfficeFinding() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-case">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
                 " › "
-                <a href="/office/findings">{tr(Msg::OfficeFindingsTitle)}</a>
+                <a href=Page::OfficeFindings { state: None }.href()>{tr(Msg::OfficeFindingsTitle)}</a>
             </p>
             <h1>{tr(Msg::CaseTitle)}</h1>
             {load_json(case, move |c: OfficeCase| view! { <CaseDetail c names /> })}
@@ -252,7 +253,7 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
             {due_text(r.due)}
             {reject.map(|t| view! { <p class="warn">{trf(Msg::RejectReason, vec![t.clone()])}</p> })}
             {merged.map(|m| view! {
-                <p><a href=format!("/office/findings/{m}")>{tr(Msg::MergedInto)}</a></p>
+                <p><a href=Page::OfficeFinding(m.to_string()).href()>{tr(Msg::MergedInto)}</a></p>
             })}
             {rating.map(|r| view! {
                 <p data-testid="case-rating">{move || i18n.fmt(Msg::Rating, &[i18n.t(rating_msg(r))])}</p>
@@ -260,7 +261,7 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
             {r.lookback_requested.then(|| view! { <p class="muted">{tr(Msg::LookBackAsked)}</p> })}
             // Documents go out only about a finding the unit has been given.
             {r.released_on.map(|_| {
-                let href = format!("/office/documents?finding={}", r.id);
+                let href = Page::OfficeDocuments { finding: Some(r.id.to_string()) }.href();
                 view! { <p><a href=href data-testid="case-documents">{ts(T::Documents)}</a></p> }
             })}
         </section>

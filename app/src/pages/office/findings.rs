@@ -10,6 +10,7 @@ use crate::components::error_alert::error_alert;
 use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, replace, LoadError, Loading};
 use crate::i18n::{severity_msg, state_msg, tr, trf, use_i18n, Msg};
+use crate::page::Page;
 use crate::state::refs::Refs;
 use chafang_domain::api::{paths, ErrorCode, OfficeCaseRow, ReleaseRequest, ReleaseResult};
 use chafang_domain::followup::CaseState;
@@ -95,7 +96,7 @@ fn OfficeFindings() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-findings">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{tr(Msg::OfficeFindingsTitle)}</h1>
             <div class="row filter">
@@ -105,12 +106,12 @@ fn OfficeFindings() -> impl IntoView {
                     data-testid="state-filter"
                     on:change=move |ev| {
                         selected.set(Vec::new());
-                        navigate(&format!("/office/findings?state={}", value_of(&ev)), replace());
+                        navigate(&Page::OfficeFindings { state: Some(value_of(&ev)) }.href(), replace());
                     }
                 >
                     {dyn_view(move || options().into_any())}
                 </select>
-                <a href="/office/dashboard" data-testid="link-dashboard">
+                <a href=Page::OfficeDashboard.href() data-testid="link-dashboard">
                     {tr(Msg::DashboardTitle)}
                 </a>
             </div>
@@ -161,7 +162,7 @@ pub fn case_row(
         <li class="case-row" data-testid="case-row" data-case=id.to_string()>
             <div class="case-head">
                 {check}
-                <a class="case-unit" href=format!("/office/findings/{id}")>{r.unit.name.clone()}</a>
+                <a class="case-unit" href=Page::OfficeFinding(id.to_string()).href()>{r.unit.name.clone()}</a>
                 {state_badge(r.state)}
                 {late_badge(r.acknowledged_late)}
                 {r.covert.then(|| view! {

@@ -5,6 +5,7 @@
 use crate::api::{self, ApiError};
 use crate::components::status::load;
 use crate::i18n::{cst_date_text, focus_msg, pace_badge_msg, stage_msg, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, CampaignView, MonitorQuotaRow, OfficeOverview};
 use chafang_domain::quota::Pace;
 use leptos::prelude::*;
@@ -121,50 +122,50 @@ fn OfficeHome() -> impl IntoView {
                 )}
             </section>
             <nav class="actions office-nav" aria-label=move || i18n.t(Msg::OfficePages)>
-                <a class="button primary" href="/office/findings" data-testid="link-office-findings">
+                <a class="button primary" href=Page::OfficeFindings { state: None }.href() data-testid="link-office-findings">
                     {move || i18n.t(Msg::OfficeFindingsTitle)}
                 </a>
-                <a class="button" href="/office/dashboard" data-testid="link-office-dashboard">
+                <a class="button" href=Page::OfficeDashboard.href() data-testid="link-office-dashboard">
                     {move || i18n.t(Msg::DashboardTitle)}
                 </a>
-                <a class="button" href="/office/visits" data-testid="link-office-visits">
+                <a class="button" href=Page::OfficeVisits.href() data-testid="link-office-visits">
                     {move || i18n.t(Msg::OfficeVisitsLink)}
                 </a>
             </nav>
             <nav class="actions office-nav" aria-label=ts(T::YearPages)>
-                <a class="button" href="/office/campaigns" data-testid="link-office-campaigns">
+                <a class="button" href=Page::OfficeCampaigns.href() data-testid="link-office-campaigns">
                     {ts(T::Campaigns)}
                 </a>
-                <a class="button" href="/office/ledger" data-testid="link-office-ledger">
+                <a class="button" href=Page::OfficeLedger { year: None }.href() data-testid="link-office-ledger">
                     {ts(T::Ledger)}
                 </a>
-                <a class="button" href="/office/roster" data-testid="link-office-roster">
+                <a class="button" href=Page::OfficeRoster.href() data-testid="link-office-roster">
                     {ts(T::Roster)}
                 </a>
-                <a class="button" href="/office/units" data-testid="link-office-units">
+                <a class="button" href=Page::OfficeUnits.href() data-testid="link-office-units">
                     {ts(T::Units)}
                 </a>
-                <a class="button" href="/office/register" data-testid="link-office-register">
+                <a class="button" href=Page::OfficeRegister { unit: None }.href() data-testid="link-office-register">
                     {ts(T::Register)}
                 </a>
-                <a class="button" href="/office/commitments" data-testid="link-office-commitments">
+                <a class="button" href=Page::OfficeCommitments { unit: None }.href() data-testid="link-office-commitments">
                     {ts(T::Commitments)}
                 </a>
-                <a class="button" href="/office/webhooks" data-testid="link-office-webhooks">
+                <a class="button" href=Page::OfficeWebhooks.href() data-testid="link-office-webhooks">
                     {ts(T::Webhooks)}
                 </a>
             </nav>
             <nav class="actions office-nav" aria-label=ts(T::YearEnd)>
-                <a class="button" href="/office/reports" data-testid="link-office-reports">
+                <a class="button" href=Page::OfficeReports.href() data-testid="link-office-reports">
                     {ts(T::Reports)}
                 </a>
-                <a class="button" href="/office/documents" data-testid="link-office-documents">
+                <a class="button" href=Page::OfficeDocuments { finding: None }.href() data-testid="link-office-documents">
                     {ts(T::Documents)}
                 </a>
-                <a class="button" href="/office/scoring" data-testid="link-office-scoring">
+                <a class="button" href=Page::OfficeScoring.href() data-testid="link-office-scoring">
                     {ts(T::Scoring)}
                 </a>
-                <a class="button" href="/office/map" data-testid="link-office-map">
+                <a class="button" href=Page::OfficeMap.href() data-testid="link-office-map">
                     {ts(T::Map)}
                 </a>
             </nav>

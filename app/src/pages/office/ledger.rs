@@ -11,6 +11,7 @@ use crate::components::case::value_of;
 use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, replace};
 use crate::i18n::{fill, pace_badge_msg, stage_msg, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::pages::office::campaign::year_badge;
 use chafang_domain::api::{
     paths, CampaignSummary, CoverageView, MonitorQuotaRow, OfficeLedger, ReminderRequest,
@@ -134,7 +135,7 @@ fn LedgerPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-ledger">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             {load_json(years, |years: Vec<CampaignSummary>| {
@@ -142,7 +143,7 @@ fn LedgerPage() -> impl IntoView {
                     view! {
                         <p class="card">
                             {ts(T::NoYears)} " "
-                            <a href="/office/campaigns">{ts(T::OpenAYear)}</a>
+                            <a href=Page::OfficeCampaigns.href()>{ts(T::OpenAYear)}</a>
                         </p>
                     }
                         .into_any()
@@ -186,10 +187,10 @@ fn YearLedger(years: Vec<CampaignSummary>) -> impl IntoView {
         <div class="row filter">
             <label for="ledger-year">{ts(T::YearLabel)}</label>
             <select id="ledger-year" data-testid="ledger-year"
-                on:change=move |ev| navigate(&format!("/office/ledger?year={}", value_of(&ev)), replace())>
+                on:change=move |ev| navigate(&Page::OfficeLedger { year: Some(value_of(&ev)) }.href(), replace())>
                 {options}
             </select>
-            <a href=move || format!("/office/campaigns/{}", year.get())>{ts(T::Settings)}</a>
+            <a href=move || Page::OfficeCampaign(year.get()).href()>{ts(T::Settings)}</a>
         </div>
         {load_json(ledger, move |l: OfficeLedger| {
             view! { <Ledger ledger=l reload=Callback::new(move |()| ledger.refetch()) /> }
@@ -547,7 +548,7 @@ fn Coverage(coverage: CoverageView, year: i32) -> impl IntoView {
         view! {
             <p class="muted" data-testid="no-key-units">
                 {ts(T::NoKeyUnits)} " "
-                <a href=format!("/office/campaigns/{year}")>{ts(T::Settings)}</a>
+                <a href=Page::OfficeCampaign(year).href()>{ts(T::Settings)}</a>
             </p>
         }
         .into_any()

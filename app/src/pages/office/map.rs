@@ -10,6 +10,7 @@ use crate::components::case::value_of;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, LoadError, Loading};
 use crate::i18n::{fill, mode_msg, stage_msg, state_msg, tr, ts, use_i18n, Texts};
+use crate::page::Page;
 use chafang_domain::api::{
     paths, MapCluster, MapCriterion, MapFinding, MapQuery, MapUnit, MapVisit, OfficeMap,
     TileSettings, TileSource,
@@ -252,7 +253,7 @@ fn MapPage() -> impl IntoView {
 
     view! {
         <main class="page map-page" data-testid="office-map">
-            <p class="crumbs"><a href="/office">{ts(T::Office)}</a></p>
+            <p class="crumbs"><a href=Page::OfficeHome.href()>{ts(T::Office)}</a></p>
             <h1>{ts(T::Title)}</h1>
             <div class="map-filters">
                 <label>{ts(T::Year)}
@@ -516,7 +517,7 @@ fn card(picked: RwSignal<Option<Picked>>, criteria: &[MapCriterion]) -> impl Int
                 <p><strong>{f.unit.name}</strong></p>
                 <p>{tr(state_msg(f.state))} " · " {criterion} " · " {f.seen_on.to_string()}</p>
                 {f.at_unit.then(|| view! { <p class="muted">{ts(T::AtUnit)}</p> })}
-                <p><a href=format!("/office/findings/{}", f.id) data-testid="card-link">{ts(T::OpenCase)}</a></p>
+                <p><a href=Page::OfficeFinding(f.id.to_string()).href() data-testid="card-link">{ts(T::OpenCase)}</a></p>
             }
             .into_any()
         }),

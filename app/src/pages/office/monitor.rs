@@ -12,6 +12,7 @@ use crate::components::roster::{
 };
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{
     paths, AppointmentRequest, EndService, Enrolment, ErrorCode, IssueEnrolment, ProfileEdit,
     RosterEntry, UnitView,
@@ -152,9 +153,9 @@ fn OfficeMonitor() -> impl IntoView {
     view! {
         <main class="page monitor-page" data-testid="office-monitor">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
                 " › "
-                <a href="/office/roster">{ts(R::Title)}</a>
+                <a href=Page::OfficeRoster.href()>{ts(R::Title)}</a>
             </p>
             {load_json(entry, move |e: RosterEntry| view! { <Monitor e units /> })}
         </main>

@@ -9,6 +9,7 @@ use crate::components::case::value_of;
 use crate::components::register_item::item_view;
 use crate::components::status::{dyn_view, fetch, load_json, replace};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, FilingStatus, OfficeRegister, UnitView};
 use chafang_domain::UnitId;
 use leptos::prelude::*;
@@ -76,7 +77,7 @@ pub fn OfficeRegisterPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-register">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <Registers />
@@ -95,7 +96,7 @@ fn Registers() -> impl IntoView {
         })
     });
     view! {
-        {unit_filter("/office/register", "unit-filter", T::Filter, T::AllUnits, unit)}
+        {unit_filter(|unit| Page::OfficeRegister { unit }, "unit-filter", T::Filter, T::AllUnits, unit)}
         {load_json(register, move |r: OfficeRegister| overview(r))}
     }
 }
@@ -243,7 +244,7 @@ pub fn tree(units: &[UnitView]) -> Vec<(usize, &UnitView)> {
 /// A unit picker that filters an office page by `?unit=` (`base` is the page's path; `id` is
 /// the select's id and test id): every unit as an indented tree, or all of them.
 pub fn unit_filter<L: Texts>(
-    base: &'static str,
+    page: fn(Option<String>) -> Page,
     id: &'static str,
     label: L,
     all: L,
@@ -265,8 +266,7 @@ pub fn unit_filter<L: Texts>(
             <select id=id data-testid=id
                 on:change=move |ev| {
                     let v = value_of(&ev);
-                    let to = if v.is_empty() { base.to_owned() } else { format!("{base}?unit={v}") };
-                    navigate(&to, replace());
+                    navigate(&page((!v.is_empty()).then_some(v)).href(), replace());
                 }>
                 {dyn_view(move || options().into_any())}
             </select>

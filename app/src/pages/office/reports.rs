@@ -10,6 +10,7 @@ use crate::components::case::value_of;
 use crate::components::export::{export_run, run_export, this_year, Run};
 use crate::components::status::dyn_view;
 use crate::i18n::{tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::pages::office::register::unit_options;
 use chafang_domain::api::{
     paths, ReportFormat, ReportJob, ReportKind, ReportRequest, ReportState, UnitView, UserView,
@@ -138,7 +139,7 @@ fn OfficeReports() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-reports">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>

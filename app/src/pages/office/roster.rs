@@ -10,6 +10,7 @@ use crate::components::case::value_of;
 use crate::components::roster::*;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg};
+use crate::page::Page;
 use chafang_domain::api::{
     paths, CreatedMonitor, NewMonitor, RosterEntry, RosterView, TeamStanding, UnitView,
 };
@@ -34,7 +35,7 @@ fn OfficeRoster() -> impl IntoView {
     view! {
         <main class="page roster" data-testid="office-roster">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
@@ -191,7 +192,7 @@ fn monitor_row(e: RosterEntry) -> impl IntoView {
     view! {
         <li class="roster-row" data-testid="roster-row" data-username=username>
             <div class="case-head">
-                <a class="case-unit" href=format!("/office/roster/{}", e.id)>{e.display_name}</a>
+                <a class="case-unit" href=Page::OfficeMonitor(e.id.to_string()).href()>{e.display_name}</a>
                 <span class="muted-inline">{e.username}</span>
                 {status_badge(e.status)}
             </div>
@@ -272,7 +273,10 @@ fn AddMonitor(units: Memo<Vec<UnitView>>, adding: RwSignal<bool>) -> impl IntoVi
                 Ok(created) => {
                     let id = created.monitor.id;
                     keep_first_password(id, created.password);
-                    navigate(&format!("/office/roster/{id}"), Default::default());
+                    navigate(
+                        &Page::OfficeMonitor(id.to_string()).href(),
+                        Default::default(),
+                    );
                 }
                 Err(e) => {
                     if matches!(e, ApiError::Status { status: 409, .. }) {

@@ -9,6 +9,7 @@ use crate::api::ApiError;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{
     InspectionInput, PublishRanking, PublishedRanking, ScoringCheck, ScoringRow, ScoringYear,
     SurveyImportReport, SurveyInput,
@@ -218,7 +219,7 @@ fn ScoringView() -> impl IntoView {
     view! {
         <main class="page scoring" data-testid="office-scoring">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>

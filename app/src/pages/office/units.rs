@@ -13,6 +13,7 @@ use crate::api::ApiError;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{bytes_text, fill, tr, ts, use_i18n, Locale, Msg, Texts};
+use crate::page::Page;
 use crate::pages::office::unit_merge::MergeUnits;
 use crate::refusal::row_line_words;
 use chafang_domain::api::{
@@ -234,7 +235,7 @@ fn OfficeUnits() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-units">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>

@@ -7,6 +7,7 @@ use crate::api::pager::Pager;
 use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, LoadError, Loading};
 use crate::i18n::{cst_datetime_text, distance_text, missing_msg, mode_msg, use_i18n, Msg};
+use crate::page::Page;
 use chafang_domain::api::{paths, OfficeVisitRow};
 use leptos::prelude::*;
 
@@ -45,7 +46,7 @@ fn OfficeVisits() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-visits">
             <p class="crumbs">
-                <a href="/office">{move || i18n.t(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{move || i18n.t(Msg::OfficeTitle)}</a>
             </p>
             <h1>{move || i18n.t(Msg::OfficeVisitsTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::OfficeVisitsIntro)}</p>

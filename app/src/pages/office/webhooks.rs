@@ -11,6 +11,7 @@ use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load};
 use crate::i18n::{cst_datetime_text, fill, history_msg, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{
     paths, DeliveryFailure, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView,
 };
@@ -135,7 +136,7 @@ pub fn OfficeWebhooksPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-webhooks">
             <p class="crumbs">
-                <a href="/office">{tr(Msg::OfficeTitle)}</a>
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>

@@ -7,6 +7,7 @@ use crate::api::{self, ApiError};
 use crate::components::header::Header;
 use crate::components::status::replace;
 use crate::i18n::{tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{
     display_enrol_code, normalise_enrol_code, paths, EnrolRequest, Me, ENROL_CODE_PARAM,
 };
@@ -133,7 +134,7 @@ pub fn EnrolPage() -> impl IntoView {
                         sync.start();
                     }
                     // Replacing the entry drops the spent code from the history.
-                    navigate(me.role.home_path(), replace());
+                    navigate(&Page::home(me.role).href(), replace());
                 }
                 Err(e) => {
                     problem.set(Some(Problem::of(&e)));
@@ -205,7 +206,7 @@ pub fn EnrolPage() -> impl IntoView {
                 </button>
             </form>
             <p>
-                <a href="/login">{ts(T::HavePassword)}</a>
+                <a href=Page::Login { next: None }.href()>{ts(T::HavePassword)}</a>
             </p>
         </main>
     }

@@ -7,6 +7,7 @@
 use crate::api::{self, ApiError};
 use crate::components::header::Header;
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::state::store;
 use chafang_domain::api::{paths, HandInRequest, HandInView};
 use leptos::ev::SubmitEvent;
@@ -162,7 +163,7 @@ pub fn HandInPage() -> impl IntoView {
                     {move || if busy.get() { i18n.s(T::Submitting) } else { i18n.s(T::Submit) }}
                 </button>
             </form>
-            <a href="/monitor/visits">{tr(Msg::Back)}</a>
+            <a href=Page::Visits.href()>{tr(Msg::Back)}</a>
         </main>
     }
 }

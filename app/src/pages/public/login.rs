@@ -8,6 +8,7 @@ use crate::api;
 use crate::components::header::Header;
 use crate::components::status::after_login;
 use crate::i18n::{use_i18n, Msg};
+use crate::page::Page;
 use api::ApiError;
 use chafang_domain::api::{paths, LoginRequest, Me};
 use leptos::ev::SubmitEvent;
@@ -42,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
             match api::post::<_, Me>(paths::LOGIN, &request).await {
                 Ok(me) => {
                     let next = query.with_untracked(|q| q.get("next"));
-                    let to = after_login(next.as_deref(), me.role.home_path());
+                    let to = after_login(next.as_deref(), &Page::home(me.role).href());
                     if me.role == chafang_domain::Role::Monitor {
                         sync.start();
                     }
@@ -105,7 +106,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
             <p>
-                <a href="/enrol" data-testid="link-enrol">{move || i18n.t(Msg::EnrolLink)}</a>
+                <a href=Page::Enrol.href() data-testid="link-enrol">{move || i18n.t(Msg::EnrolLink)}</a>
             </p>
         </main>
     }

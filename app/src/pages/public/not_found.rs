@@ -2,6 +2,7 @@
 
 use crate::components::header::Header;
 use crate::i18n::{use_i18n, Msg};
+use crate::page::Page;
 use leptos::prelude::*;
 
 #[component]
@@ -12,7 +13,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <main class="page">
             <h1>{move || i18n.t(Msg::NotFoundTitle)}</h1>
             <p>
-                <a href="/">{move || i18n.t(Msg::BackHome)}</a>
+                <a href=Page::Root.href()>{move || i18n.t(Msg::BackHome)}</a>
             </p>
         </main>
     }

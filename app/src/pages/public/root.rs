@@ -3,6 +3,7 @@
 use crate::components::header::Header;
 use crate::components::status::{replace, LoadError, Loading};
 use crate::i18n::{use_i18n, Msg};
+use crate::page::Page;
 use crate::state::session::fetch_me;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -13,8 +14,10 @@ pub fn RootPage() -> impl IntoView {
     let me = fetch_me();
     let navigate = use_navigate();
     Effect::new(move || match me.get() {
-        Some(Ok((m, _))) => navigate(m.role.home_path(), replace()),
-        Some(Err(e)) if e.is_unauthenticated() => navigate("/login", replace()),
+        Some(Ok((m, _))) => navigate(&Page::home(m.role).href(), replace()),
+        Some(Err(e)) if e.is_unauthenticated() => {
+            navigate(&Page::Login { next: None }.href(), replace())
+        }
         _ => {}
     });
     view! {
@@ -27,7 +30,7 @@ pub fn RootPage() -> impl IntoView {
                     view! {
                         <LoadError error retry />
                         <p>
-                            <a href="/login">{move || i18n.t(Msg::LoginTitle)}</a>
+                            <a href=Page::Login { next: None }.href()>{move || i18n.t(Msg::LoginTitle)}</a>
                         </p>
                     }
                         .into_any()

@@ -7,6 +7,7 @@
 
 use crate::components::header::Header;
 use crate::i18n::{tr, ts, Msg, Texts};
+use crate::page::Page;
 use crate::state::session::STAFF_HANDOFF as MARKER;
 use leptos::prelude::*;
 
@@ -39,7 +40,7 @@ pub fn StaffShell() -> impl IntoView {
                 <h1>{ts(T::Title)}</h1>
                 <p>{ts(T::Body)}</p>
                 <p>
-                    <a href="/">{tr(Msg::BackHome)}</a>
+                    <a href=Page::Root.href()>{tr(Msg::BackHome)}</a>
                 </p>
             </main>
         </Show>

@@ -5,6 +5,7 @@
 
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, DocumentKind, DocumentView};
 use leptos::prelude::*;
 
@@ -72,7 +73,7 @@ fn UnitDocumentsView() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-documents">
             <p class="crumbs">
-                <a href="/unit">{tr(Msg::UnitTitle)}</a>
+                <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
@@ -109,7 +110,7 @@ fn document_row(d: DocumentView) -> impl IntoView {
     let finding = d.case.map(|c| {
         view! {
             " · "
-            <a href=format!("/unit/findings/{c}") data-testid="document-finding">{ts(T::Finding)}</a>
+            <a href=Page::UnitFinding(c.to_string()).href() data-testid="document-finding">{ts(T::Finding)}</a>
         }
     });
     let sha256 = d.sha256.clone();

@@ -14,6 +14,7 @@ use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::components::thumb::Thumb;
 use crate::i18n::{answer_kind_msg, severity_msg, tr, trf, use_i18n, Msg};
+use crate::page::Page;
 use crate::photo;
 use crate::state::draft::now_ms;
 use crate::state::store;
@@ -40,9 +41,9 @@ fn UnitFinding() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-case">
             <p class="crumbs">
-                <a href="/unit">{tr(Msg::UnitTitle)}</a>
+                <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
                 " › "
-                <a href="/unit/findings">{tr(Msg::UnitFindingsTitle)}</a>
+                <a href=Page::UnitFindings.href()>{tr(Msg::UnitFindingsTitle)}</a>
             </p>
             <h1>{tr(Msg::CaseTitle)}</h1>
             {load_json(case, move |c: UnitCase| view! { <Detail c /> })}

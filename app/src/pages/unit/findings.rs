@@ -5,6 +5,7 @@
 use crate::components::case::{criterion_text, due_text, late_badge, names, state_badge};
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{severity_msg, tr, trf, Msg};
+use crate::page::Page;
 use chafang_domain::api::{paths, UnitCase};
 use leptos::prelude::*;
 
@@ -13,7 +14,7 @@ pub fn UnitFindingsPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-findings-page">
             <p class="crumbs">
-                <a href="/unit">{tr(Msg::UnitTitle)}</a>
+                <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
             </p>
             <h1>{tr(Msg::UnitFindingsTitle)}</h1>
             <UnitCaseList />
@@ -60,7 +61,7 @@ pub fn UnitCaseList() -> impl IntoView {
                         view! {
                             <li class="case-row" data-testid="unit-case-row" data-case=c.id.to_string()>
                                 <div class="case-head">
-                                    <a class="case-unit" href=format!("/unit/findings/{}", c.id)>
+                                    <a class="case-unit" href=Page::UnitFinding(c.id.to_string()).href()>
                                         {c.unit.name.clone()}
                                     </a>
                                     {state_badge(c.state)}

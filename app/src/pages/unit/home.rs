@@ -4,6 +4,7 @@
 use crate::api;
 use crate::components::status::load;
 use crate::i18n::{ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::pages::unit::findings::UnitCaseList;
 use chafang_domain::api::{paths, UnitOverview};
 use leptos::prelude::*;
@@ -66,21 +67,21 @@ fn UnitHome() -> impl IntoView {
                         </section>
                         <section class="card" aria-labelledby="unit-cases" data-testid="unit-findings">
                             <h2 id="unit-cases">
-                                <a href="/unit/findings">{move || i18n.t(Msg::UnitFindingsTitle)}</a>
+                                <a href=Page::UnitFindings.href()>{move || i18n.t(Msg::UnitFindingsTitle)}</a>
                             </h2>
                             <UnitCaseList />
                         </section>
                         <nav class="actions">
-                            <a class="button" href="/unit/register" data-testid="link-unit-register">
+                            <a class="button" href=Page::UnitRegister.href() data-testid="link-unit-register">
                                 {move || i18n.t(Msg::UnitRegisterTitle)}
                             </a>
-                            <a class="button" href="/unit/team" data-testid="link-unit-team">
+                            <a class="button" href=Page::UnitTeam.href() data-testid="link-unit-team">
                                 {move || i18n.t(Msg::UnitTeamTitle)}
                             </a>
-                            <a class="button" href="/unit/reports" data-testid="link-unit-reports">
+                            <a class="button" href=Page::UnitReports.href() data-testid="link-unit-reports">
                                 {ts(T::Reports)}
                             </a>
-                            <a class="button" href="/unit/documents" data-testid="link-unit-documents">
+                            <a class="button" href=Page::UnitDocuments.href() data-testid="link-unit-documents">
                                 {ts(T::Documents)}
                             </a>
                         </nav>

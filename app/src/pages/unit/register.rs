@@ -14,6 +14,7 @@ use crate::components::register_item::{item_view, source_text};
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{answer_kind_msg, fill, tr, ts, use_i18n};
 use crate::i18n::{Msg, Texts};
+use crate::page::Page;
 use crate::state::draft::now_ms;
 use chafang_domain::api::{
     paths, NothingFoundUpload, RegisterAnswer, RegisterItem, RegisterItemUpload, RegisterRevision,
@@ -132,7 +133,7 @@ pub fn UnitRegisterPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-register">
             <p class="crumbs">
-                <a href="/unit">{tr(Msg::UnitTitle)}</a>
+                <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <UnitRegisterView />

@@ -7,6 +7,7 @@ use crate::api;
 use crate::components::case::value_of;
 use crate::components::export::{export_run, run_export, this_year, Run};
 use crate::i18n::{tr, ts, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, ReportFormat, ReportJob, ReportState, UnitReportRequest};
 use leptos::prelude::*;
 
@@ -64,7 +65,7 @@ fn UnitReports() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-reports">
             <p class="crumbs">
-                <a href="/unit">{tr(Msg::UnitTitle)}</a>
+                <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
             </p>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>

@@ -7,6 +7,7 @@ use crate::api::ApiError;
 use crate::components::roster::{background_text, standing_text};
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
+use crate::page::Page;
 use chafang_domain::api::{paths, UnitTeam};
 use chafang_domain::roster::Background;
 use leptos::prelude::*;
@@ -59,7 +60,7 @@ fn UnitTeamView() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-team">
             <p class="crumbs">
-                <a href="/unit">{tr(Msg::UnitTitle)}</a>
+                <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
             </p>
             <h1>{tr(Msg::UnitTeamTitle)}</h1>
             <p class="lead">{ts(T::Intro)}</p>

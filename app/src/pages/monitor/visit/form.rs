@@ -6,6 +6,7 @@ use crate::components::status::replace;
 use crate::components::thumb::Thumb;
 use crate::geo;
 use crate::i18n::{datetime_text, fill, method_msg, severity_msg, use_i18n, Locale, Msg};
+use crate::page::Page;
 use crate::photo;
 use crate::state::draft::{commitments_for, criteria_for, now_ms, Draft, DraftFinding, Incomplete};
 use crate::state::outbox::{EntryState, OutboxEntry};
@@ -113,7 +114,7 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
                     match store::submit(&d.id.to_string(), &entry).await {
                         Ok(_) => {
                             sync.changed();
-                            navigate("/monitor", replace());
+                            navigate(&Page::MonitorHome.href(), replace());
                         }
                         Err(e) => {
                             submitting.set(false);

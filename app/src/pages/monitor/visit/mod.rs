@@ -11,6 +11,7 @@ mod view;
 
 use crate::components::status::replace;
 use crate::i18n::{use_i18n, Msg, Texts};
+use crate::page::Page;
 use crate::state::draft::Draft;
 use crate::state::outbox::OutboxEntry;
 use crate::state::refs::refs;
@@ -38,7 +39,7 @@ fn NewVisit() -> impl IntoView {
     spawn_local(async move {
         let d = Draft::new();
         match store::save_draft(&d).await {
-            Ok(()) => navigate(&format!("/monitor/visits/{}", d.id), replace()),
+            Ok(()) => navigate(&Page::Visit(d.id.to_string()).href(), replace()),
             Err(e) => failed.set(Some(e.0)),
         }
     });
@@ -138,7 +139,7 @@ fn VisitLoader() -> impl IntoView {
         Some((Held::Missing, _)) => view! {
             <main class="page">
                 <p class="error" role="alert">{move || i18n.t(Msg::NotFoundVisit)}</p>
-                <a href="/monitor">{move || i18n.t(Msg::Back)}</a>
+                <a href=Page::MonitorHome.href()>{move || i18n.t(Msg::Back)}</a>
             </main>
         }
         .into_any(),

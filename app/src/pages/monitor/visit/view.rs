@@ -10,6 +10,7 @@ use crate::components::thumb::Thumb;
 use crate::i18n::{
     datetime_text, fill, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg, Texts,
 };
+use crate::page::Page;
 use crate::state::draft::{criteria_for, Draft, DraftFinding};
 use crate::state::outbox::{EntryState, OutboxEntry};
 use crate::state::refs::Refs;
@@ -105,7 +106,7 @@ pub(super) fn VisitView(held: Held, refs: Refs) -> impl IntoView {
         <main class="page" data-testid="visit-view">
             <h1>{move || i18n.t(Msg::VisitViewTitle)}</h1>
             {body}
-            <a href="/monitor/visits">{move || i18n.t(Msg::Back)}</a>
+            <a href=Page::Visits.href()>{move || i18n.t(Msg::Back)}</a>
         </main>
     }
 }
@@ -238,7 +239,7 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
                 }
             }
             if store::save_draft(&draft).await.is_ok() {
-                navigate(&format!("/monitor/visits/{}", draft.id), replace());
+                navigate(&Page::Visit(draft.id.to_string()).href(), replace());
             }
         });
     };
