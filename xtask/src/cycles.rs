@@ -9,7 +9,7 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
     use std::path::Path;
 
-    /// A module path: `["pages", "monitor", "visit_form"]`; the crate root is `[]`.
+    /// A module path: `["pages", "monitor", "visits"]`; the crate root is `[]`.
     type Module = Vec<String>;
 
     fn modules(dir: &Path, prefix: &Module, out: &mut BTreeMap<Module, String>) {
