@@ -4,6 +4,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::status::dyn_view;
+use crate::i18n::Words;
 use crate::i18n::{
     answer_kind_msg, fill, history_msg, state_msg, tr, trf, ts, use_i18n, Locale, Msg, Texts,
 };
@@ -21,6 +22,15 @@ use leptos_router::hooks::use_params_map;
 /// The strings of a cited commitment.
 #[derive(Clone, Copy)]
 enum T {
+    DueAck,
+    DueAnswer,
+    DueCommit,
+    Overdue,
+    VerdictAccepted,
+    VerdictReturned,
+    AnswerOn,
+    Answers,
+    AckLate,
     Cited,
     Limits,
     Withdrawn,
@@ -29,6 +39,15 @@ enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::DueAck => ("签收期限 {0}", "Acknowledge by {0}"),
+            T::DueAnswer => ("答复期限 {0}", "Answer by {0}"),
+            T::DueCommit => ("承诺完成 {0}", "Committed to {0}"),
+            T::Overdue => ("已逾期", "Overdue"),
+            T::VerdictAccepted => ("行评办已通过", "Accepted by the office"),
+            T::VerdictReturned => ("行评办退回：{0}", "Returned by the office: {0}"),
+            T::AnswerOn => ("{0} 提交", "Submitted {0}"),
+            T::Answers => ("单位答复", "The unit's answers"),
+            T::AckLate => ("逾期签收", "Acknowledged late"),
             T::Cited => ("违反的承诺事项：", "Broken commitment:"),
             T::Limits => (
                 "法定 {0} 天 · 承诺 {1} 天",
@@ -101,16 +120,16 @@ pub fn state_badge(state: CaseState) -> impl IntoView {
 pub fn due_text(due: Option<DueView>) -> impl IntoView {
     due.map(|d| {
         let msg = match d.kind {
-            DeadlineKind::Acknowledge => Msg::DueAck,
-            DeadlineKind::Answer => Msg::DueAnswer,
-            DeadlineKind::Commitment => Msg::DueCommit,
+            DeadlineKind::Acknowledge => T::DueAck,
+            DeadlineKind::Answer => T::DueAnswer,
+            DeadlineKind::Commitment => T::DueCommit,
         };
         let day = d.due.to_string();
         view! {
             <span class="due" class:overdue=d.overdue data-testid="case-due">
                 {trf(msg, vec![day.clone()])}
                 {d.overdue.then(|| view! {
-                    " " <strong class="badge overdue">{tr(Msg::Overdue)}</strong>
+                    " " <strong class="badge overdue">{ts(T::Overdue)}</strong>
                 })}
             </span>
         }
@@ -120,7 +139,7 @@ pub fn due_text(due: Option<DueView>) -> impl IntoView {
 /// The flag of a finding acknowledged after its deadline.
 pub fn late_badge(late: bool) -> impl IntoView {
     late.then(|| {
-        view! { <span class="badge overdue" data-testid="ack-late">{tr(Msg::AckLate)}</span> }
+        view! { <span class="badge overdue" data-testid="ack-late">{ts(T::AckLate)}</span> }
     })
 }
 
@@ -173,8 +192,8 @@ pub fn answer_list(answers: Vec<AnswerView>, card: bool) -> impl IntoView {
                     view! {
                         <p class="verdict" class:returned=returned data-testid="answer-verdict">
                             {move || match returned {
-                                true => i18n.fmt(Msg::VerdictReturned, &[&reason]),
-                                false => i18n.t(Msg::VerdictAccepted).to_owned(),
+                                true => fill(i18n.s(T::VerdictReturned), &[&reason]),
+                                false => i18n.s(T::VerdictAccepted).to_owned(),
                             }}
                         </p>
                     }
@@ -184,7 +203,7 @@ pub fn answer_list(answers: Vec<AnswerView>, card: bool) -> impl IntoView {
                         <p class="answer-head">
                             <strong>{tr(answer_kind_msg(kind))}</strong>
                             " · "
-                            <span class="muted-inline">{trf(Msg::AnswerOn, vec![on.clone()])}</span>
+                            <span class="muted-inline">{trf(T::AnswerOn, vec![on.clone()])}</span>
                         </p>
                         <p class="answer-text">{a.text}</p>
                         {committed.map(|d| view! { <p>{trf(Msg::CommittedBy, vec![d.clone()])}</p> })}
@@ -195,7 +214,7 @@ pub fn answer_list(answers: Vec<AnswerView>, card: bool) -> impl IntoView {
                 }
             })
             .collect_view();
-        let title = tr(Msg::Answers);
+        let title = ts(T::Answers);
         let heading = if card {
             view! { <h2>{title}</h2> }.into_any()
         } else {
@@ -240,9 +259,9 @@ pub fn value_of(ev: &web_sys::Event) -> String {
 #[component]
 pub fn TextStep(
     /// The button's label (and the step's name).
-    label: Msg,
+    label: Words,
     /// The textarea's label.
-    field: Msg,
+    field: Words,
     #[prop(optional)] optional: bool,
     /// A name for the test id and the element ids.
     name: &'static str,

@@ -2,6 +2,8 @@
 //! the logout button, and the signed-in role's main pages.
 
 use crate::api;
+use crate::i18n::Texts;
+use crate::i18n::Words;
 use crate::i18n::{role_msg, use_i18n, Locale, Msg};
 use crate::page::Page;
 use chafang_domain::api::{paths, Me};
@@ -9,6 +11,26 @@ use chafang_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    LanguageSwitch,
+    Logout,
+    MainNav,
+    NavHome,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::LanguageSwitch => ("语言", "Language"),
+            T::Logout => ("退出登录", "Sign out"),
+            T::MainNav => ("主导航", "Main navigation"),
+            T::NavHome => ("首页", "Home"),
+        }
+    }
+}
 
 /// The top bar; `me` is the signed-in user, if there is one.
 #[component]
@@ -38,13 +60,13 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <nav class="rolenav" aria-label=move || i18n.t(Msg::MainNav)>{links}</nav>
+            <nav class="rolenav" aria-label=move || i18n.s(T::MainNav)>{links}</nav>
             <p class="user" data-testid="user-name">
                 <span class="user-name">{me.display_name}</span>
                 <span class="user-role">{move || i18n.t(role_msg(role))}</span>
             </p>
             <button type="button" class="logout" on:click=logout>
-                {move || i18n.t(Msg::Logout)}
+                {move || i18n.s(T::Logout)}
             </button>
         }
     });
@@ -61,28 +83,28 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
 }
 
 /// A role's main pages, for the navigation row.
-fn role_links(role: Role) -> Vec<(Page, Msg)> {
+fn role_links(role: Role) -> Vec<(Page, Words)> {
     match role {
         Role::Office => vec![
-            (Page::OfficeHome, Msg::NavHome),
+            (Page::OfficeHome, Words::of(T::NavHome)),
             (
                 Page::OfficeFindings { state: None },
-                Msg::OfficeFindingsTitle,
+                Words::of(Msg::OfficeFindingsTitle),
             ),
-            (Page::OfficeDashboard, Msg::DashboardTitle),
-            (Page::OfficeInbox, Msg::InboxTitle),
+            (Page::OfficeDashboard, Words::of(Msg::DashboardTitle)),
+            (Page::OfficeInbox, Words::of(Msg::InboxTitle)),
         ],
         Role::Monitor => vec![
-            (Page::MonitorHome, Msg::NavHome),
-            (Page::Visits, Msg::VisitList),
-            (Page::MyFindings, Msg::MyFindingsTitle),
-            (Page::MonitorInbox, Msg::InboxTitle),
+            (Page::MonitorHome, Words::of(T::NavHome)),
+            (Page::Visits, Words::of(Msg::VisitList)),
+            (Page::MyFindings, Words::of(Msg::MyFindingsTitle)),
+            (Page::MonitorInbox, Words::of(Msg::InboxTitle)),
         ],
         Role::Unit => vec![
-            (Page::UnitHome, Msg::NavHome),
-            (Page::UnitFindings, Msg::UnitFindingsTitle),
-            (Page::UnitRegister, Msg::UnitRegisterTitle),
-            (Page::UnitInbox, Msg::InboxTitle),
+            (Page::UnitHome, Words::of(T::NavHome)),
+            (Page::UnitFindings, Words::of(Msg::UnitFindingsTitle)),
+            (Page::UnitRegister, Words::of(Msg::UnitRegisterTitle)),
+            (Page::UnitInbox, Words::of(Msg::InboxTitle)),
         ],
     }
 }
@@ -110,7 +132,7 @@ fn LangSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="lang" role="group" aria-label=move || i18n.t(Msg::LanguageSwitch)>
+        <div class="lang" role="group" aria-label=move || i18n.s(T::LanguageSwitch)>
             {button(Locale::Zh, "中文")}
             {button(Locale::En, "English")}
         </div>

@@ -5,13 +5,31 @@
 
 use crate::components::header::Header;
 use crate::components::status::{here, login_href, replace, LoadError, Loading};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::use_i18n;
+use crate::i18n::Texts;
 use crate::page::Page;
 use crate::state::session::fetch_me;
 use crate::state::sync::{use_sync, Phase};
 use chafang_domain::Role;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    OfflineCached,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::OfflineCached => (
+                "无法连接服务器，显示的是本机保存的数据",
+                "Cannot reach the server: showing what this phone holds",
+            ),
+        }
+    }
+}
 
 /// Renders the header and `children` only for a signed-in user of `role`.
 #[component]
@@ -40,7 +58,7 @@ pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
             // Once the server answered that the session is gone, the device is not offline.
             {offline.then_some(move || {
                 (sync.phase.get() != Phase::SignedOut).then(|| view! {
-                    <p class="notice offline" role="alert">{move || i18n.t(Msg::OfflineCached)}</p>
+                    <p class="notice offline" role="alert">{move || i18n.s(T::OfflineCached)}</p>
                 })
             })}
             {children()}

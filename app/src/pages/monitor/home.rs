@@ -3,6 +3,7 @@
 //! way to a new visit and to the visit list.
 
 use crate::components::sync_status::SyncStatus;
+use crate::i18n::{fill, Texts};
 use crate::i18n::{stage_msg, use_i18n, Msg};
 use crate::page::Page;
 use crate::state::quota::{self, LocalQuota};
@@ -12,6 +13,34 @@ use chafang_domain::api::MonitorOverview;
 use chafang_domain::quota::Pace;
 use leptos::prelude::*;
 
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    Greeting,
+    QuotaLabel,
+    QuotaRemaining,
+    QuotaMet,
+    PaceMet,
+    PaceOnTrack,
+    PaceAtRisk,
+    PaceBehind,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Greeting => ("{0}，您好", "Hello, {0}"),
+            T::QuotaLabel => ("本年度查访", "Visits this year"),
+            T::QuotaRemaining => ("还需 {0} 次", "{0} to go"),
+            T::QuotaMet => ("已完成本年度任务", "This year's quota is met"),
+            T::PaceMet => ("进度：已完成", "Pace: done"),
+            T::PaceOnTrack => ("进度：正常", "Pace: on track"),
+            T::PaceAtRisk => ("进度：有落后风险", "Pace: at risk"),
+            T::PaceBehind => ("进度：落后", "Pace: behind"),
+        }
+    }
+}
+
 #[component]
 pub fn MonitorPage() -> impl IntoView {
     view! {
@@ -19,12 +48,12 @@ pub fn MonitorPage() -> impl IntoView {
     }
 }
 
-fn pace_msg(p: Pace) -> Msg {
+fn pace_msg(p: Pace) -> T {
     match p {
-        Pace::Met => Msg::PaceMet,
-        Pace::OnTrack => Msg::PaceOnTrack,
-        Pace::AtRisk => Msg::PaceAtRisk,
-        Pace::Behind => Msg::PaceBehind,
+        Pace::Met => T::PaceMet,
+        Pace::OnTrack => T::PaceOnTrack,
+        Pace::AtRisk => T::PaceAtRisk,
+        Pace::Behind => T::PaceBehind,
     }
 }
 
@@ -51,7 +80,7 @@ fn MonitorHome() -> impl IntoView {
                     view! {
                         {name.map(|name| view! {
                             <p class="lead" data-testid="greeting">
-                                {move || i18n.fmt(Msg::Greeting, &[&name])}
+                                {move || fill(i18n.s(T::Greeting), &[&name])}
                             </p>
                         })}
                         {q.map(|q| view! { <QuotaCard q /> })}
@@ -93,7 +122,7 @@ fn QuotaCard(q: LocalQuota) -> impl IntoView {
     view! {
         <section class="card quota" aria-labelledby="quota-label">
             <h2 id="quota-label" class="quota-line" data-testid="quota">
-                {move || i18n.t(Msg::QuotaLabel)}
+                {move || i18n.s(T::QuotaLabel)}
                 " "
                 <strong>{quota.done} " / " {quota.required}</strong>
             </h2>
@@ -113,9 +142,9 @@ fn QuotaCard(q: LocalQuota) -> impl IntoView {
             <p class="muted">
                 {move || {
                     if quota.is_met() {
-                        i18n.t(Msg::QuotaMet).to_owned()
+                        i18n.s(T::QuotaMet).to_owned()
                     } else {
-                        i18n.fmt(Msg::QuotaRemaining, &[&remaining])
+                        fill(i18n.s(T::QuotaRemaining), &[&remaining])
                     }
                 }}
                 {q.pace.map(|p| view! { " · " {move || i18n.t(pace_msg(p))} })}

@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::components::case::{answer_list, criterion_text, history_kind, names, state_badge};
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load_json, replace, JsonResource};
+use crate::i18n::{fill, ts, Texts};
 use crate::i18n::{rating_msg, tr, trf, use_i18n, Msg};
 use crate::page::Page;
 use crate::state::draft::Draft;
@@ -18,6 +19,36 @@ use chafang_domain::followup::Rating;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    YourRating,
+    RateResult,
+    LookBackRequested,
+    StartLookBack,
+    Timeline,
+    CachedFindings,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::YourRating => ("您的评价：{0}", "Your rating: {0}"),
+            T::RateResult => ("请评价整改结果", "Rate the result"),
+            T::LookBackRequested => (
+                "行评办请您回头看",
+                "The office asks you for a look-back visit",
+            ),
+            T::StartLookBack => ("开始回头看", "Start the look-back visit"),
+            T::Timeline => ("进展", "Progress"),
+            T::CachedFindings => (
+                "无法连接服务器，显示的是上次保存的情况",
+                "Cannot reach the server: showing what was saved last time",
+            ),
+        }
+    }
+}
 
 /// Where the last list from the server is kept on the phone.
 const KEPT: &str = "myFindings";
@@ -69,7 +100,7 @@ fn MyFindings() -> impl IntoView {
                         .map(|f| view! { <Finding f names /> })
                         .collect_view();
                     view! {
-                        {kept.get_untracked().then(|| view! { <p class="warn" role="status">{tr(Msg::CachedFindings)}</p> })}
+                        {kept.get_untracked().then(|| view! { <p class="warn" role="status">{ts(T::CachedFindings)}</p> })}
                         <ul class="plain">{items}</ul>
                     }
                     .into_any()
@@ -158,24 +189,24 @@ fn Finding(f: MyFinding, names: LocalResource<Refs>) -> impl IntoView {
             <p class="case-meta">{criterion_text(names, f.unit, f.criterion)}</p>
             <p class="case-text">{f.description}</p>
             {reject.map(|t| view! { <p class="warn">{trf(Msg::RejectReason, vec![t.clone()])}</p> })}
-            <h3>{tr(Msg::Timeline)}</h3>
+            <h3>{ts(T::Timeline)}</h3>
             <ol class="timeline" data-testid="timeline">{timeline}</ol>
             {answer_list(f.answers, false)}
             <div class="rating" data-testid="rating">
                 {dyn_view(move || rating.get().map(|r| view! {
-                    <p data-testid="my-rating">{move || i18n.fmt(Msg::YourRating, &[i18n.t(rating_msg(r))])}</p>
+                    <p data-testid="my-rating">{move || fill(i18n.s(T::YourRating), &[i18n.t(rating_msg(r))])}</p>
                 }).into_any())}
                 {dyn_view(move || may_rate.get().then(|| view! {
-                    <p class="label">{tr(Msg::RateResult)}</p>
-                    <div class="row" role="group" aria-label=tr(Msg::RateResult)>{dyn_view(move || buttons().into_any())}</div>
+                    <p class="label">{ts(T::RateResult)}</p>
+                    <div class="row" role="group" aria-label=ts(T::RateResult)>{dyn_view(move || buttons().into_any())}</div>
                 }).into_any())}
                 {error_alert(error, "step-error")}
             </div>
             {f.lookback_requested.then(|| view! {
                 <div class="lookback">
-                    <p class="warn">{tr(Msg::LookBackRequested)}</p>
+                    <p class="warn">{ts(T::LookBackRequested)}</p>
                     <button type="button" class="primary" data-testid="start-lookback" on:click=start_lookback>
-                        {tr(Msg::StartLookBack)}
+                        {ts(T::StartLookBack)}
                     </button>
                 </div>
             })}

@@ -2,6 +2,7 @@
 //! submitted visits waiting, refused or delivered, and visits the server holds that this
 //! phone did not send (another device, or cleared storage).
 
+use crate::i18n::Texts;
 use crate::i18n::{datetime_text, mode_msg, use_i18n, Msg};
 use crate::page::Page;
 use crate::pages::monitor::visit::state_text;
@@ -10,6 +11,20 @@ use crate::state::store::{self, keys};
 use crate::state::sync::use_sync;
 use chafang_domain::api::{MyVisit, UnitView};
 use leptos::prelude::*;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    StateDraft,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::StateDraft => ("草稿", "Draft"),
+        }
+    }
+}
 
 #[component]
 pub fn VisitsPage() -> impl IntoView {
@@ -53,7 +68,7 @@ fn VisitList() -> impl IntoView {
                     view! {
                         <li data-testid="row-draft">
                             <a href=Page::Visit(d.id.to_string()).href()>{name}</a>
-                            <span class="muted">{when} " · " {move || i18n.t(Msg::StateDraft)}</span>
+                            <span class="muted">{when} " · " {move || i18n.s(T::StateDraft)}</span>
                         </li>
                     }
                 }).collect_view();

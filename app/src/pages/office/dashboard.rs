@@ -20,6 +20,16 @@ use std::sync::Arc;
 /// This page's strings.
 #[derive(Clone, Copy)]
 enum T {
+    ByState,
+    ByUnit,
+    ByCriterion,
+    ColOpen,
+    ColTotal,
+    OverdueHeading,
+    NothingOverdue,
+    OldestOpen,
+    AuditHead,
+    AuditSeq,
     ByMonth,
     OpenLegend,
     TotalLegend,
@@ -35,6 +45,16 @@ enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::ByState => ("按状态", "By state"),
+            T::ByUnit => ("按单位", "By unit"),
+            T::ByCriterion => ("按评议内容", "By criterion"),
+            T::ColOpen => ("未结", "Open"),
+            T::ColTotal => ("合计", "Total"),
+            T::OverdueHeading => ("逾期未办", "Overdue"),
+            T::NothingOverdue => ("没有逾期", "Nothing overdue"),
+            T::OldestOpen => ("最久未结", "Oldest open"),
+            T::AuditHead => ("审计链当前链头", "Current head of the audit chain"),
+            T::AuditSeq => ("第 {0} 条事件", "Event {0}"),
             T::ByMonth => ("按月趋势", "Trend by month"),
             T::OpenLegend => ("未办结", "Open"),
             T::TotalLegend => ("全部", "All"),
@@ -107,20 +127,20 @@ fn Dashboard() -> impl IntoView {
                     let overdue_note = overdue_total(&d.overdue, d.overdue_total);
                     view! {
                         <section class="card" aria-labelledby="by-state">
-                            <h2 id="by-state">{tr(Msg::ByState)}</h2>
+                            <h2 id="by-state">{ts(T::ByState)}</h2>
                             {bars("chart-state", state_rows, Arc::new(move |c: &CaseCount| {
                                 CaseState::parse(&c.key).map_or(c.label.clone(), |s| i18n.t(state_msg(s)).to_owned())
                             }), false)}
                             <dl class="stats compact">{states}</dl>
                         </section>
                         {month_chart(d.by_month)}
-                        {rows_card("overdue", Msg::OverdueHeading, Msg::NothingOverdue, d.overdue, names, Some(overdue_note))}
-                        {count_card("by-unit", Msg::ByUnit, d.by_unit, Arc::new(|c: &CaseCount| c.label.clone()), true)}
-                        {count_card("by-criterion", Msg::ByCriterion, d.by_criterion, crit_names, false)}
-                        {rows_card("oldest", Msg::OldestOpen, Msg::NoFindings, d.oldest_open, names, None)}
+                        {rows_card("overdue", T::OverdueHeading, T::NothingOverdue, d.overdue, names, Some(overdue_note))}
+                        {count_card("by-unit", T::ByUnit, d.by_unit, Arc::new(|c: &CaseCount| c.label.clone()), true)}
+                        {count_card("by-criterion", T::ByCriterion, d.by_criterion, crit_names, false)}
+                        {rows_card("oldest", T::OldestOpen, Msg::NoFindings, d.oldest_open, names, None)}
                         <section class="card" aria-labelledby="audit-head" data-testid="audit-head">
-                            <h2 id="audit-head">{tr(Msg::AuditHead)}</h2>
-                            <p>{trf(Msg::AuditSeq, vec![seq.clone()])}</p>
+                            <h2 id="audit-head">{ts(T::AuditHead)}</h2>
+                            <p>{trf(T::AuditSeq, vec![seq.clone()])}</p>
                             <p><code class="hash">{head.hash}</code></p>
                         </section>
                     }
@@ -157,8 +177,8 @@ fn overdue_total(listed: &[OfficeCaseRow], total: u32) -> AnyView {
 /// are none.
 fn rows_card(
     id: &'static str,
-    title: Msg,
-    empty: Msg,
+    title: impl Texts,
+    empty: impl Texts,
     rows: Vec<OfficeCaseRow>,
     names: LocalResource<Refs>,
     note: Option<AnyView>,
@@ -364,7 +384,7 @@ fn month_chart(months: Vec<CaseCount>) -> impl IntoView {
 /// Counts by unit or criterion: a bar chart, then the figures as a table (open, then all).
 fn count_card(
     id: &'static str,
-    title: Msg,
+    title: T,
     counts: Vec<CaseCount>,
     name: Namer,
     top: bool,
@@ -406,8 +426,8 @@ fn count_card(
                         <thead>
                             <tr>
                                 <th scope="col">{tr(Msg::ColName)}</th>
-                                <th scope="col">{tr(Msg::ColOpen)}</th>
-                                <th scope="col">{tr(Msg::ColTotal)}</th>
+                                <th scope="col">{ts(T::ColOpen)}</th>
+                                <th scope="col">{ts(T::ColTotal)}</th>
                             </tr>
                         </thead>
                         <tbody>{body}</tbody>

@@ -10,6 +10,8 @@ use crate::components::case::{
 };
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
+use crate::i18n::fill;
+use crate::i18n::Words;
 use crate::i18n::{
     cst_datetime_text, distance_text, mode_msg, rating_msg, severity_msg, tr, trf, ts, use_i18n,
     Msg, Texts,
@@ -25,12 +27,56 @@ use leptos::task::spawn_local;
 /// This page's strings.
 #[derive(Clone, Copy)]
 enum T {
+    UnitText,
+    Reports,
+    History,
+    SendPhoto,
+    PhotoMissing,
+    MergedInto,
+    LookBackAsked,
+    Rating,
+    StepEdit,
+    StepReroute,
+    StepMerge,
+    StepReject,
+    StepReopen,
+    StepAccept,
+    StepReturn,
+    StepLookBack,
+    Saved,
+    Note,
+    NewUnit,
+    MergeInto,
+    NoMergeTarget,
+    Actions,
     Documents,
 }
 
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::UnitText => ("单位看到的表述", "Wording the unit reads"),
+            T::Reports => ("监督员原始记录", "The monitors' reports"),
+            T::History => ("处理记录", "History"),
+            T::SendPhoto => ("发给单位", "Send to the unit"),
+            T::PhotoMissing => ("照片尚未上传", "Photo not uploaded yet"),
+            T::MergedInto => ("已并入另一问题", "Merged into another finding"),
+            T::LookBackAsked => ("已请监督员回头看", "Look-back visit requested"),
+            T::Rating => ("监督员评价：{0}", "Monitor's rating: {0}"),
+            T::StepEdit => ("保存表述与照片", "Save wording and photos"),
+            T::StepReroute => ("改派单位", "Send to another unit"),
+            T::StepMerge => ("合并", "Merge"),
+            T::StepReject => ("不予采纳", "Reject"),
+            T::StepReopen => ("重新受理", "Reopen"),
+            T::StepAccept => ("通过", "Accept"),
+            T::StepReturn => ("退回", "Return"),
+            T::StepLookBack => ("请监督员回头看", "Ask for a look-back visit"),
+            T::Saved => ("已保存", "Saved"),
+            T::Note => ("说明", "Note"),
+            T::NewUnit => ("改派到", "Send to"),
+            T::MergeInto => ("合并到", "Merge into"),
+            T::NoMergeTarget => ("没有可合并的待审核问题", "No other finding awaiting review"),
+            T::Actions => ("处理", "Actions"),
             T::Documents => (
                 "公文：交办单、整改通知书、督办函",
                 "Documents: assignment, rectification notice, reminder",
@@ -65,20 +111,20 @@ fn OfficeFinding() -> impl IntoView {
 }
 
 /// The button label of a step.
-fn step_msg(s: Step) -> Msg {
+fn step_msg(s: Step) -> Words {
     match s {
-        Step::Reroute => Msg::StepReroute,
-        Step::Merge => Msg::StepMerge,
-        Step::Reject => Msg::StepReject,
-        Step::Reopen => Msg::StepReopen,
-        Step::Release => Msg::StepRelease,
-        Step::Accept => Msg::StepAccept,
-        Step::Return => Msg::StepReturn,
-        Step::RequestLookBack => Msg::StepLookBack,
-        Step::Acknowledge => Msg::StepAcknowledge,
-        Step::Answer => Msg::StepAnswer,
-        Step::ReportCompletion => Msg::StepCompletion,
-        Step::Edit | Step::Rate | Step::Supersede => Msg::StepEdit,
+        Step::Reroute => Words::of(T::StepReroute),
+        Step::Merge => Words::of(T::StepMerge),
+        Step::Reject => Words::of(T::StepReject),
+        Step::Reopen => Words::of(T::StepReopen),
+        Step::Release => Words::of(Msg::StepRelease),
+        Step::Accept => Words::of(T::StepAccept),
+        Step::Return => Words::of(T::StepReturn),
+        Step::RequestLookBack => Words::of(T::StepLookBack),
+        Step::Acknowledge => Words::of(Msg::StepAcknowledge),
+        Step::Answer => Words::of(Msg::StepAnswer),
+        Step::ReportCompletion => Words::of(Msg::StepCompletion),
+        Step::Edit | Step::Rate | Step::Supersede => Words::of(T::StepEdit),
     }
 }
 
@@ -157,7 +203,8 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
         let row = case.with_untracked(|c| c.row.clone());
         let text = |label, field, optional, f: fn(String) -> OfficeStep| {
             let send = Callback::new(move |t: String| step.run(f(t)));
-            view! { <TextStep label field optional name=step_name(s) busy send /> }.into_any()
+            view! { <TextStep label=Words::of(label) field optional name=step_name(s) busy send /> }
+                .into_any()
         };
         Some(match s {
             Step::Release => {
@@ -170,21 +217,21 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
             }
             Step::Reroute => view! { <Reroute row names busy step /> }.into_any(),
             Step::Merge => view! { <Merge row busy step /> }.into_any(),
-            Step::Reject => text(Msg::StepReject, Msg::Reason, false, |reason| {
+            Step::Reject => text(T::StepReject, Words::of(Msg::Reason), false, |reason| {
                 OfficeStep::Reject { reason }
             }),
-            Step::Reopen => text(Msg::StepReopen, Msg::Reason, false, |reason| {
+            Step::Reopen => text(T::StepReopen, Words::of(Msg::Reason), false, |reason| {
                 OfficeStep::Reopen { reason }
             }),
-            Step::Return => text(Msg::StepReturn, Msg::Reason, false, |reason| {
+            Step::Return => text(T::StepReturn, Words::of(Msg::Reason), false, |reason| {
                 OfficeStep::Return { reason }
             }),
-            Step::Accept => text(Msg::StepAccept, Msg::NoteOptional, true, |t| {
+            Step::Accept => text(T::StepAccept, Words::of(Msg::NoteOptional), true, |t| {
                 OfficeStep::Accept {
                     note: (!t.is_empty()).then_some(t),
                 }
             }),
-            Step::RequestLookBack => text(Msg::StepLookBack, Msg::Note, false, |note| {
+            Step::RequestLookBack => text(T::StepLookBack, Words::of(T::Note), false, |note| {
                 OfficeStep::RequestLookBack { note }
             }),
             _ => ().into_any(),
@@ -193,7 +240,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
     view! {
         {dyn_view(move || case.with(|c| summary(&c.row, c, names)).into_any())}
         <section class="card" aria-labelledby="unit-text-label" data-testid="unit-text-card">
-            <h2 id="unit-text-label">{tr(Msg::UnitText)}</h2>
+            <h2 id="unit-text-label">{ts(T::UnitText)}</h2>
             {dyn_view(move || {
                 if editable.get() {
                     return view! { <EditForm case busy /> }.into_any();
@@ -210,7 +257,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
         </section>
         {dyn_view(move || offered.with(|o| o.iter().any(|s| *s != Step::Edit)).then(|| view! {
             <section class="card" aria-labelledby="actions-label" data-testid="case-actions">
-                <h2 id="actions-label">{tr(Msg::Actions)}</h2>
+                <h2 id="actions-label">{ts(T::Actions)}</h2>
                 <div class="row steps">{dyn_view(move || buttons().into_any())}</div>
                 {dyn_view(move || form().into_any())}
                 {error_alert(error, "step-error")}
@@ -253,12 +300,12 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
             {due_text(r.due)}
             {reject.map(|t| view! { <p class="warn">{trf(Msg::RejectReason, vec![t.clone()])}</p> })}
             {merged.map(|m| view! {
-                <p><a href=Page::OfficeFinding(m.to_string()).href()>{tr(Msg::MergedInto)}</a></p>
+                <p><a href=Page::OfficeFinding(m.to_string()).href()>{ts(T::MergedInto)}</a></p>
             })}
             {rating.map(|r| view! {
-                <p data-testid="case-rating">{move || i18n.fmt(Msg::Rating, &[i18n.t(rating_msg(r))])}</p>
+                <p data-testid="case-rating">{move || fill(i18n.s(T::Rating), &[i18n.t(rating_msg(r))])}</p>
             })}
-            {r.lookback_requested.then(|| view! { <p class="muted">{tr(Msg::LookBackAsked)}</p> })}
+            {r.lookback_requested.then(|| view! { <p class="muted">{ts(T::LookBackAsked)}</p> })}
             // Documents go out only about a finding the unit has been given.
             {r.released_on.map(|_| {
                 let href = Page::OfficeDocuments { finding: Some(r.id.to_string()) }.href();
@@ -317,7 +364,7 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
                         {if p.arrived {
                             view! { <img class="thumb" src=p.link.thumb alt=trf(Msg::PhotoN, vec![n.clone()]) /> }.into_any()
                         } else {
-                            view! { <span class="thumb missing">{tr(Msg::PhotoMissing)}</span> }.into_any()
+                            view! { <span class="thumb missing">{ts(T::PhotoMissing)}</span> }.into_any()
                         }}
                         <span class="choice">
                             <input
@@ -332,7 +379,7 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
                                     })
                                 }
                             />
-                            <span>{tr(Msg::SendPhoto)} " " {label.clone()}</span>
+                            <span>{ts(T::SendPhoto)} " " {label.clone()}</span>
                         </span>
                     </label>
                 </li>
@@ -341,7 +388,7 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
         .collect_view();
     view! {
         <div class="field">
-            <label class="visually-hidden" for="unit-text">{tr(Msg::UnitText)}</label>
+            <label class="visually-hidden" for="unit-text">{ts(T::UnitText)}</label>
             <textarea
                 id="unit-text"
                 rows="4"
@@ -360,10 +407,10 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
             disabled=move || busy.get()
             on:click=save
         >
-            {tr(Msg::StepEdit)}
+            {ts(T::StepEdit)}
         </button>
         {dyn_view(move || saved.get().then(|| view! {
-            <span class="ok" role="status" data-testid="saved">{tr(Msg::Saved)}</span>
+            <span class="ok" role="status" data-testid="saved">{ts(T::Saved)}</span>
         }).into_any())}
         {error_alert(error, "step-error")}
     }
@@ -389,7 +436,7 @@ fn Reroute(
     };
     view! {
         <div class="step-form field" data-testid="form-reroute">
-            <label for="reroute-unit">{tr(Msg::NewUnit)}</label>
+            <label for="reroute-unit">{ts(T::NewUnit)}</label>
             <select id="reroute-unit" on:change=move |ev| target.set(value_of(&ev))>
                 <option value="">{tr(Msg::ChooseOne)}</option>
                 {dyn_view(move || options().into_any())}
@@ -404,7 +451,7 @@ fn Reroute(
                     }
                 }
             >
-                {tr(Msg::StepReroute)}
+                {ts(T::StepReroute)}
             </button>
         </div>
     }
@@ -420,7 +467,7 @@ fn Merge(row: OfficeCaseRow, busy: RwSignal<bool>, step: Callback<OfficeStep>) -
         serde_json::from_str::<Vec<OfficeCaseRow>>(&rows).ok().map(|rows| {
             let rows: Vec<_> = rows.into_iter().filter(|r| r.id != row.id).collect();
             if rows.is_empty() {
-                return view! { <p class="muted">{tr(Msg::NoMergeTarget)}</p> }.into_any();
+                return view! { <p class="muted">{ts(T::NoMergeTarget)}</p> }.into_any();
             }
             let opts = rows
                 .into_iter()
@@ -430,7 +477,7 @@ fn Merge(row: OfficeCaseRow, busy: RwSignal<bool>, step: Callback<OfficeStep>) -
                 })
                 .collect_view();
             view! {
-                <label for="merge-into">{tr(Msg::MergeInto)}</label>
+                <label for="merge-into">{ts(T::MergeInto)}</label>
                 <select id="merge-into" on:change=move |ev| target.set(value_of(&ev))>
                     <option value="">{tr(Msg::ChooseOne)}</option>
                     {opts}
@@ -445,7 +492,7 @@ fn Merge(row: OfficeCaseRow, busy: RwSignal<bool>, step: Callback<OfficeStep>) -
                         }
                     }
                 >
-                    {tr(Msg::StepMerge)}
+                    {ts(T::StepMerge)}
                 </button>
             }
             .into_any()
@@ -485,7 +532,7 @@ fn reports(c: &OfficeCase) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card" aria-labelledby="reports-label">
-            <h2 id="reports-label">{tr(Msg::Reports)}</h2>
+            <h2 id="reports-label">{ts(T::Reports)}</h2>
             <ul class="plain">{items}</ul>
         </section>
     }
@@ -511,7 +558,7 @@ fn history(c: &OfficeCase) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card" aria-labelledby="history-label" data-testid="history">
-            <h2 id="history-label">{tr(Msg::History)}</h2>
+            <h2 id="history-label">{ts(T::History)}</h2>
             <ol class="timeline">{items}</ol>
         </section>
     }

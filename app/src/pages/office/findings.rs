@@ -10,6 +10,7 @@ use crate::components::error_alert::error_alert;
 use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, replace, LoadError, Loading};
 use crate::i18n::{severity_msg, state_msg, tr, trf, use_i18n, Msg};
+use crate::i18n::{ts, Texts};
 use crate::page::Page;
 use crate::state::refs::Refs;
 use chafang_domain::api::{paths, ErrorCode, OfficeCaseRow, ReleaseRequest, ReleaseResult};
@@ -18,6 +19,39 @@ use chafang_domain::CaseId;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    StateFilter,
+    AllStates,
+    ReleaseSelected,
+    SelectCase,
+    AckDays,
+    AnswerDays,
+    CovertConfirm,
+    ConfirmRelease,
+    ReleasedN,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::StateFilter => ("状态", "State"),
+            T::AllStates => ("全部", "All"),
+            T::ReleaseSelected => ("发布所选（{0}）", "Release selected ({0})"),
+            T::SelectCase => ("选择：{0}", "Select: {0}"),
+            T::AckDays => ("签收期限（工作日）", "Days to acknowledge (working days)"),
+            T::AnswerDays => ("答复期限（工作日）", "Days to answer (working days)"),
+            T::CovertConfirm => (
+                "含暗访问题，确认发布？",
+                "Includes findings from covert visits. Release them?",
+            ),
+            T::ConfirmRelease => ("确认发布", "Yes, release"),
+            T::ReleasedN => ("已发布 {0} 条", "{0} released"),
+        }
+    }
+}
 
 #[component]
 pub fn OfficeFindingsPage() -> impl IntoView {
@@ -52,7 +86,7 @@ fn OfficeFindings() -> impl IntoView {
     let options = move || {
         let current = state.get();
         let all = view! {
-            <option value="all" selected=current == "all">{tr(Msg::AllStates)}</option>
+            <option value="all" selected=current == "all">{ts(T::AllStates)}</option>
         };
         let each = CaseState::ALL
             .into_iter()
@@ -100,7 +134,7 @@ fn OfficeFindings() -> impl IntoView {
             </p>
             <h1>{tr(Msg::OfficeFindingsTitle)}</h1>
             <div class="row filter">
-                <label for="state-filter">{tr(Msg::StateFilter)}</label>
+                <label for="state-filter">{ts(T::StateFilter)}</label>
                 <select
                     id="state-filter"
                     data-testid="state-filter"
@@ -145,7 +179,7 @@ pub fn case_row(
                 type="checkbox"
                 class="pick"
                 data-testid="select-case"
-                aria-label=trf(Msg::SelectCase, vec![unit_name.clone()])
+                aria-label=trf(T::SelectCase, vec![unit_name.clone()])
                 prop:checked=move || sel.with(|s| s.iter().any(|c| c.0 == id))
                 on:change=move |_| sel.update(|s| {
                     match s.iter().position(|c| c.0 == id) {
@@ -233,10 +267,7 @@ pub fn Release(
     };
     let label = move || {
         if batch {
-            i18n.fmt(
-                Msg::ReleaseSelected,
-                &[&cases.with(|c| c.len()).to_string()],
-            )
+            i18n.fmt(T::ReleaseSelected, &[&cases.with(|c| c.len()).to_string()])
         } else {
             i18n.t(Msg::StepRelease).to_owned()
         }
@@ -249,10 +280,10 @@ pub fn Release(
     view! {
         <div class="release" data-testid="release">
             <div class="row days">
-                <label for=ack_id.clone()>{tr(Msg::AckDays)}</label>
+                <label for=ack_id.clone()>{ts(T::AckDays)}</label>
                 <input id=ack_id type="number" min="1" max="60" inputmode="numeric" placeholder="5"
                     on:input=move |ev| ack.set(value_of(&ev)) />
-                <label for=answer_id.clone()>{tr(Msg::AnswerDays)}</label>
+                <label for=answer_id.clone()>{ts(T::AnswerDays)}</label>
                 <input id=answer_id type="number" min="1" max="60" inputmode="numeric" placeholder="10"
                     on:input=move |ev| answer.set(value_of(&ev)) />
             </div>
@@ -267,11 +298,11 @@ pub fn Release(
             </button>
             {dyn_view(move || confirm.get().then(|| view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="covert-q" data-testid="covert-confirm">
-                    <p id="covert-q">{tr(Msg::CovertConfirm)}</p>
+                    <p id="covert-q">{ts(T::CovertConfirm)}</p>
                     <div class="row">
                         <button type="button" class="danger-fill" data-testid="confirm-release"
                             disabled=move || busy.get() on:click=move |_| send(true)>
-                            {tr(Msg::ConfirmRelease)}
+                            {ts(T::ConfirmRelease)}
                         </button>
                         <button type="button" on:click=move |_| confirm.set(false)>
                             {tr(Msg::Cancel)}
@@ -281,7 +312,7 @@ pub fn Release(
             }).into_any())}
             {dyn_view(move || released.get().map(|n| view! {
                 <p class="ok" role="status" data-testid="released">
-                    {trf(Msg::ReleasedN, vec![n.to_string()])}
+                    {trf(T::ReleasedN, vec![n.to_string()])}
                 </p>
             }).into_any())}
             {error_alert(error, "step-error")}

@@ -4,6 +4,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::status::load;
+use crate::i18n::fill;
 use crate::i18n::{cst_date_text, focus_msg, pace_badge_msg, stage_msg, ts, use_i18n, Msg, Texts};
 use crate::page::Page;
 use chafang_domain::api::{paths, CampaignView, MonitorQuotaRow, OfficeOverview};
@@ -13,11 +14,23 @@ use leptos::prelude::*;
 /// The strings of the office's year pages' links.
 #[derive(Clone, Copy)]
 enum T {
+    OfficeSummary,
+    Monitors,
+    Units,
+    UnitAccounts,
+    CampaignYear,
+    NoCampaign,
+    CampaignHeading,
+    CampaignFocus,
+    StageDates,
+    OfficePages,
+    QuotaTableHeading,
+    NoMonitors,
+    OfficeVisitsLink,
     YearPages,
     Campaigns,
     Ledger,
     Roster,
-    Units,
     Register,
     Commitments,
     Webhooks,
@@ -31,11 +44,23 @@ enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::OfficeSummary => ("概况", "Overview"),
+            T::Monitors => ("监督员", "Monitors"),
+            T::Units => ("被评议单位", "Units"),
+            T::UnitAccounts => ("单位账号", "Unit accounts"),
+            T::CampaignYear => ("评议年度", "Campaign year"),
+            T::NoCampaign => ("尚未设立本年度评议", "No campaign set up yet"),
+            T::CampaignHeading => ("{0} 年度评议", "Campaign {0}"),
+            T::CampaignFocus => ("本年度重点评议：{0}", "Focus this year: {0}"),
+            T::StageDates => ("{0} 至 {1}", "{0} to {1}"),
+            T::OfficePages => ("工作台页面", "Office pages"),
+            T::QuotaTableHeading => ("监督员任务进度", "Monitors' quotas"),
+            T::NoMonitors => ("暂无监督员", "No monitors yet"),
+            T::OfficeVisitsLink => ("查看全部查访记录", "See all visits"),
             T::YearPages => ("年度工作", "The year's work"),
             T::Campaigns => ("评议年度", "Campaign years"),
             T::Ledger => ("明查暗访任务", "Visit quotas"),
             T::Roster => ("监督员队伍", "Monitors"),
-            T::Units => ("被评议单位", "Units"),
             T::Register => ("自查自纠登记", "Self-inspection registers"),
             T::Commitments => ("公开承诺事项", "Public commitments"),
             T::Webhooks => ("消息推送", "Webhooks"),
@@ -56,7 +81,7 @@ pub fn OfficePage() -> impl IntoView {
 }
 
 /// A labelled number or word, as a card.
-fn stat(label: Msg, value: impl IntoView + 'static, testid: &'static str) -> impl IntoView {
+fn stat(label: impl Texts, value: impl IntoView + 'static, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="stat" data-testid=testid>
@@ -89,7 +114,7 @@ fn OfficeHome() -> impl IntoView {
             <h1>{move || i18n.t(Msg::OfficeTitle)}</h1>
             <section aria-labelledby="office-summary">
                 <h2 id="office-summary" class="visually-hidden">
-                    {move || i18n.t(Msg::OfficeSummary)}
+                    {move || i18n.s(T::OfficeSummary)}
                 </h2>
                 {load(
                     overview,
@@ -98,14 +123,14 @@ fn OfficeHome() -> impl IntoView {
                         let stage = o.current_stage;
                         view! {
                             <dl class="stats">
-                                {stat(Msg::Monitors, o.monitors, "count-monitors")}
-                                {stat(Msg::Units, o.units, "count-units")}
-                                {stat(Msg::UnitAccounts, o.unit_accounts, "count-unit-accounts")}
+                                {stat(T::Monitors, o.monitors, "count-monitors")}
+                                {stat(T::Units, o.units, "count-units")}
+                                {stat(T::UnitAccounts, o.unit_accounts, "count-unit-accounts")}
                                 {stat(
-                                    Msg::CampaignYear,
+                                    T::CampaignYear,
                                     move || match year {
                                         Some(y) => y.to_string(),
-                                        None => i18n.t(Msg::NoCampaign).to_owned(),
+                                        None => i18n.s(T::NoCampaign).to_owned(),
                                     },
                                     "campaign-year",
                                 )}
@@ -121,7 +146,7 @@ fn OfficeHome() -> impl IntoView {
                     },
                 )}
             </section>
-            <nav class="actions office-nav" aria-label=move || i18n.t(Msg::OfficePages)>
+            <nav class="actions office-nav" aria-label=move || i18n.s(T::OfficePages)>
                 <a class="button primary" href=Page::OfficeFindings { state: None }.href() data-testid="link-office-findings">
                     {move || i18n.t(Msg::OfficeFindingsTitle)}
                 </a>
@@ -129,7 +154,7 @@ fn OfficeHome() -> impl IntoView {
                     {move || i18n.t(Msg::DashboardTitle)}
                 </a>
                 <a class="button" href=Page::OfficeVisits.href() data-testid="link-office-visits">
-                    {move || i18n.t(Msg::OfficeVisitsLink)}
+                    {move || i18n.s(T::OfficeVisitsLink)}
                 </a>
             </nav>
             <nav class="actions office-nav" aria-label=ts(T::YearPages)>
@@ -176,7 +201,7 @@ fn OfficeHome() -> impl IntoView {
                     None => {
                         view! {
                             <p class="card" data-testid="no-campaign">
-                                {move || i18n.t(Msg::NoCampaign)}
+                                {move || i18n.s(T::NoCampaign)}
                             </p>
                         }
                             .into_any()
@@ -200,7 +225,7 @@ fn OfficeHome() -> impl IntoView {
                                             {move || i18n.t(stage_msg(s.kind))}
                                         </span>
                                         <span class="stage-dates">
-                                            {move || i18n.fmt(Msg::StageDates, &[&dates[0], &dates[1]])}
+                                            {move || fill(i18n.s(T::StageDates), &[&dates[0], &dates[1]])}
                                         </span>
                                     </li>
                                 }
@@ -209,10 +234,10 @@ fn OfficeHome() -> impl IntoView {
                         view! {
                             <section class="card" aria-labelledby="campaign-heading" data-testid="campaign">
                                 <h2 id="campaign-heading">
-                                    {move || i18n.fmt(Msg::CampaignHeading, &[&year])}
+                                    {move || fill(i18n.s(T::CampaignHeading), &[&year])}
                                 </h2>
                                 <p>
-                                    {move || i18n.fmt(Msg::CampaignFocus, &[i18n.t(focus_msg(focus))])}
+                                    {move || fill(i18n.s(T::CampaignFocus), &[i18n.t(focus_msg(focus))])}
                                 </p>
                                 <ol class="stages">{stages}</ol>
                             </section>
@@ -266,12 +291,12 @@ fn QuotaTable() -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="quota-table-heading" data-testid="quota-table">
-            <h2 id="quota-table-heading">{move || i18n.t(Msg::QuotaTableHeading)}</h2>
+            <h2 id="quota-table-heading">{move || i18n.s(T::QuotaTableHeading)}</h2>
             {load(
                 rows,
                 move |rows: Vec<MonitorQuotaRow>| {
                     if rows.is_empty() {
-                        return view! { <p class="muted">{move || i18n.t(Msg::NoMonitors)}</p> }
+                        return view! { <p class="muted">{move || i18n.s(T::NoMonitors)}</p> }
                             .into_any();
                     }
                     let body = rows

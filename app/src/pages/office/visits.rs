@@ -7,9 +7,46 @@ use crate::api::pager::Pager;
 use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, LoadError, Loading};
 use crate::i18n::{cst_datetime_text, distance_text, missing_msg, mode_msg, use_i18n, Msg};
+use crate::i18n::{fill, Texts};
 use crate::page::Page;
 use chafang_domain::api::{paths, OfficeVisitRow};
 use leptos::prelude::*;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    OfficeVisitsTitle,
+    OfficeVisitsIntro,
+    NoPosition,
+    UnitHasNoPosition,
+    PhotosComplete,
+    PhotosWaiting,
+    BadgeSuperseded,
+    BadgeCorrection,
+    ReceivedAt,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::OfficeVisitsTitle => ("全部查访记录", "All visits"),
+            T::OfficeVisitsIntro => (
+                "最新收到的在前；时间为北京时间",
+                "Newest received first; times are China time",
+            ),
+            T::NoPosition => ("未记录位置：{0}", "No position: {0}"),
+            T::UnitHasNoPosition => (
+                "单位未登记位置，无法计算距离",
+                "The unit has no registered location: no distance",
+            ),
+            T::PhotosComplete => ("照片已齐", "Photos complete"),
+            T::PhotosWaiting => ("照片待上传", "Photos still arriving"),
+            T::BadgeSuperseded => ("已更正", "Corrected"),
+            T::BadgeCorrection => ("更正", "Correction"),
+            T::ReceivedAt => ("收到：{0}", "Received: {0}"),
+        }
+    }
+}
 
 #[component]
 pub fn OfficeVisitsPage() -> impl IntoView {
@@ -48,8 +85,8 @@ fn OfficeVisits() -> impl IntoView {
             <p class="crumbs">
                 <a href=Page::OfficeHome.href()>{move || i18n.t(Msg::OfficeTitle)}</a>
             </p>
-            <h1>{move || i18n.t(Msg::OfficeVisitsTitle)}</h1>
-            <p class="lead">{move || i18n.t(Msg::OfficeVisitsIntro)}</p>
+            <h1>{move || i18n.s(T::OfficeVisitsTitle)}</h1>
+            <p class="lead">{move || i18n.s(T::OfficeVisitsIntro)}</p>
             {dyn_view(list)}
             <LoadMore pager=pager />
         </main>
@@ -70,8 +107,8 @@ fn visit_row(v: OfficeVisitRow) -> impl IntoView {
     let (distance, missing) = (v.distance_m, v.position_missing);
     let where_text = move || match (distance, missing) {
         (Some(d), _) => distance_text(i18n, d),
-        (None, Some(m)) => i18n.fmt(Msg::NoPosition, &[i18n.t(missing_msg(m))]),
-        (None, None) => i18n.t(Msg::UnitHasNoPosition).to_owned(),
+        (None, Some(m)) => fill(i18n.s(T::NoPosition), &[i18n.t(missing_msg(m))]),
+        (None, None) => i18n.s(T::UnitHasNoPosition).to_owned(),
     };
     let far = distance.is_some_and(|d| d >= 1000.0) || missing.is_some();
     view! {
@@ -80,12 +117,12 @@ fn visit_row(v: OfficeVisitRow) -> impl IntoView {
                 <strong class="visit-unit">{v.unit.name}</strong>
                 {superseded.then(|| view! {
                     <span class="badge superseded" data-testid="badge-superseded">
-                        {move || i18n.t(Msg::BadgeSuperseded)}
+                        {move || i18n.s(T::BadgeSuperseded)}
                     </span>
                 })}
                 {correction.then(|| view! {
                     <span class="badge correction" data-testid="badge-correction">
-                        {move || i18n.t(Msg::BadgeCorrection)}
+                        {move || i18n.s(T::BadgeCorrection)}
                     </span>
                 })}
             </div>
@@ -108,11 +145,11 @@ fn visit_row(v: OfficeVisitRow) -> impl IntoView {
                 </span>
                 " · "
                 <span class:waiting=!complete data-testid="visit-photos">
-                    {move || i18n.t(if complete { Msg::PhotosComplete } else { Msg::PhotosWaiting })}
+                    {move || i18n.t(if complete { T::PhotosComplete } else { T::PhotosWaiting })}
                 </span>
             </p>
             <p class="visit-distance" class:far=far data-testid="visit-distance">{where_text}</p>
-            <p class="muted">{move || i18n.fmt(Msg::ReceivedAt, &[&received])}</p>
+            <p class="muted">{move || fill(i18n.s(T::ReceivedAt), &[&received])}</p>
         </li>
     }
 }

@@ -7,6 +7,7 @@
 use crate::api;
 use crate::components::header::Header;
 use crate::components::status::after_login;
+use crate::i18n::Texts;
 use crate::i18n::{use_i18n, Msg};
 use crate::page::Page;
 use api::ApiError;
@@ -15,6 +16,36 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    LoginIntro,
+    Username,
+    Password,
+    SignIn,
+    SigningIn,
+    EnrolLink,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::LoginIntro => (
+                "政风行风明查暗访记录与整改跟踪",
+                "Recording conduct inspection visits and following up rectification",
+            ),
+            T::Username => ("用户名", "User name"),
+            T::Password => ("密码", "Password"),
+            T::SignIn => ("登录", "Sign in"),
+            T::SigningIn => ("正在登录…", "Signing in…"),
+            T::EnrolLink => (
+                "新手机或忘记密码？用行评办给的绑定码登录",
+                "New phone or forgotten password? Sign in with the office's enrolment code",
+            ),
+        }
+    }
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -61,10 +92,10 @@ pub fn LoginPage() -> impl IntoView {
         <Header me=None />
         <main class="page login" data-testid="login">
             <h1>{move || i18n.t(Msg::LoginTitle)}</h1>
-            <p class="lead">{move || i18n.t(Msg::LoginIntro)}</p>
+            <p class="lead">{move || i18n.s(T::LoginIntro)}</p>
             <form class="card form" on:submit=on_submit>
                 <div class="field">
-                    <label for="username">{move || i18n.t(Msg::Username)}</label>
+                    <label for="username">{move || i18n.s(T::Username)}</label>
                     <input
                         id="username"
                         name="username"
@@ -77,7 +108,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </div>
                 <div class="field">
-                    <label for="password">{move || i18n.t(Msg::Password)}</label>
+                    <label for="password">{move || i18n.s(T::Password)}</label>
                     <input
                         id="password"
                         name="password"
@@ -102,11 +133,11 @@ pub fn LoginPage() -> impl IntoView {
                         })
                 }}
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || i18n.t(if busy.get() { Msg::SigningIn } else { Msg::SignIn })}
+                    {move || i18n.t(if busy.get() { T::SigningIn } else { T::SignIn })}
                 </button>
             </form>
             <p>
-                <a href=Page::Enrol.href() data-testid="link-enrol">{move || i18n.t(Msg::EnrolLink)}</a>
+                <a href=Page::Enrol.href() data-testid="link-enrol">{move || i18n.s(T::EnrolLink)}</a>
             </p>
         </main>
     }

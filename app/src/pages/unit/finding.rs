@@ -13,7 +13,9 @@ use crate::components::case::{
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::components::thumb::Thumb;
+use crate::i18n::Words;
 use crate::i18n::{answer_kind_msg, severity_msg, tr, trf, use_i18n, Msg};
+use crate::i18n::{fill, ts, Texts};
 use crate::page::Page;
 use crate::photo;
 use crate::state::draft::now_ms;
@@ -26,6 +28,36 @@ use chafang_domain::{AnswerId, CaseId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    AnswerKind,
+    SubmitAnswer,
+    CompletionText,
+    SubmitCompletion,
+    Evidence,
+    Uploading,
+    UploadFailed,
+    RetryUpload,
+    AcknowledgedOn,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::AnswerKind => ("答复类型", "Kind of answer"),
+            T::SubmitAnswer => ("提交答复", "Submit the answer"),
+            T::CompletionText => ("完成情况", "What was done"),
+            T::SubmitCompletion => ("提交完成报告", "Submit the report"),
+            T::Evidence => ("佐证照片", "Evidence photos"),
+            T::Uploading => ("正在上传照片 {0} / {1}", "Uploading photos {0} of {1}"),
+            T::UploadFailed => ("照片未全部上传：{0}", "Not every photo was uploaded: {0}"),
+            T::RetryUpload => ("重试", "Try again"),
+            T::AcknowledgedOn => ("签收日期 {0}", "Acknowledged on {0}"),
+        }
+    }
+}
 
 #[component]
 pub fn UnitFindingPage() -> impl IntoView {
@@ -91,7 +123,7 @@ fn Detail(c: UnitCase) -> impl IntoView {
                         {trf(Msg::SeenOn, vec![seen.clone()])}
                         " · "
                         {trf(Msg::ReleasedOn, vec![released.clone()])}
-                        {acked.map(|d| view! { " · " {trf(Msg::AcknowledgedOn, vec![d.clone()])} })}
+                        {acked.map(|d| view! { " · " {trf(T::AcknowledgedOn, vec![d.clone()])} })}
                     </p>
                     {due_text(c.due)}
                     <p class="case-text" data-testid="unit-text">{c.text.clone()}</p>
@@ -276,11 +308,11 @@ fn Reply(case: RwSignal<UnitCase>, completion: bool) -> impl IntoView {
     let (title, text_label, button) = if completion {
         (
             Msg::StepCompletion,
-            Msg::CompletionText,
-            Msg::SubmitCompletion,
+            Words::of(T::CompletionText),
+            T::SubmitCompletion,
         )
     } else {
-        (Msg::StepAnswer, Msg::AnswerText, Msg::SubmitAnswer)
+        (Msg::StepAnswer, Words::of(Msg::AnswerText), T::SubmitAnswer)
     };
     let prefix = if completion { "completion" } else { "answer" };
     let text_id = format!("{prefix}-text");
@@ -289,7 +321,7 @@ fn Reply(case: RwSignal<UnitCase>, completion: bool) -> impl IntoView {
             <h2 id=format!("{prefix}-title")>{tr(title)}</h2>
             {(!completion).then(|| view! {
                 <fieldset class="field">
-                    <legend>{tr(Msg::AnswerKind)}</legend>
+                    <legend>{ts(T::AnswerKind)}</legend>
                     <div class="choices">{kinds}</div>
                 </fieldset>
             })}
@@ -323,20 +355,20 @@ fn Reply(case: RwSignal<UnitCase>, completion: bool) -> impl IntoView {
             {move || problem.get().map(|m| view! { <p class="error" role="alert" data-testid="reply-problem">{tr(m)}</p> })}
             {dyn_view(move || progress.get().filter(|p| p.1 > 0).map(|(done, total)| view! {
                 <p role="status" data-testid="upload-progress">
-                    {trf(Msg::Uploading, vec![done.to_string(), total.to_string()])}
+                    {trf(T::Uploading, vec![done.to_string(), total.to_string()])}
                 </p>
             }).into_any())}
             {dyn_view(move || error.get().map(|e| {
                 let msg = e.msg();
                 view! {
                     <p class="error" role="alert" data-testid="reply-error">
-                        {move || if posted.get() { i18n.fmt(Msg::UploadFailed, &[i18n.t(msg)]) } else { i18n.t(msg).to_owned() }}
+                        {move || if posted.get() { fill(i18n.s(T::UploadFailed), &[i18n.t(msg)]) } else { i18n.t(msg).to_owned() }}
                     </p>
                 }
             }).into_any())}
             <button type="button" class="primary" data-testid=format!("submit-{prefix}")
                 disabled=move || busy.get() on:click=submit>
-                {move || i18n.t(if posted.get() { Msg::RetryUpload } else { button })}
+                {move || i18n.t(if posted.get() { T::RetryUpload } else { button })}
             </button>
         </section>
     }
@@ -410,7 +442,7 @@ fn Evidence(
     let (cam, gal) = (format!("{prefix}-camera"), format!("{prefix}-gallery"));
     view! {
         <div class="field photos">
-            <p class="label">{tr(Msg::Evidence)}</p>
+            <p class="label">{ts(T::Evidence)}</p>
             <ul class="thumbs" data-testid="evidence-thumbs">
                 <For each=move || photos.get().into_iter().enumerate() key=|(_, p)| p.id let:item>
                     {

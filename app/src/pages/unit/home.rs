@@ -12,6 +12,9 @@ use leptos::prelude::*;
 /// This page's own strings (the rest are shared `Msg`s).
 #[derive(Clone, Copy)]
 enum T {
+    SubUnits,
+    NoSubUnits,
+    OpenFindings,
     Reports,
     Documents,
 }
@@ -19,6 +22,9 @@ enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::SubUnits => ("下属站所与窗口", "Stations and windows"),
+            T::NoSubUnits => ("暂无下属单位", "No sub-units"),
+            T::OpenFindings => ("待处理问题", "Open findings"),
             T::Reports => ("本单位报表", "Our spreadsheets"),
             T::Documents => ("收到的公文", "Documents received"),
         }
@@ -44,7 +50,7 @@ fn UnitHome() -> impl IntoView {
                 move |o: UnitOverview| {
                     let sub_units = if o.sub_units.is_empty() {
                         view! {
-                            <p class="muted">{move || i18n.t(Msg::NoSubUnits)}</p>
+                            <p class="muted">{move || i18n.s(T::NoSubUnits)}</p>
                         }
                             .into_any()
                     } else {
@@ -60,7 +66,7 @@ fn UnitHome() -> impl IntoView {
                             <h2 id="unit-name" data-testid="unit-name">{o.unit.name}</h2>
                             <dl class="stats">
                                 <div class="stat" data-testid="open-findings">
-                                    <dt>{move || i18n.t(Msg::OpenFindings)}</dt>
+                                    <dt>{move || i18n.s(T::OpenFindings)}</dt>
                                     <dd>{o.open_findings}</dd>
                                 </div>
                             </dl>
@@ -86,7 +92,7 @@ fn UnitHome() -> impl IntoView {
                             </a>
                         </nav>
                         <section class="card" aria-labelledby="sub-units" data-testid="sub-units">
-                            <h2 id="sub-units">{move || i18n.t(Msg::SubUnits)}</h2>
+                            <h2 id="sub-units">{move || i18n.s(T::SubUnits)}</h2>
                             {sub_units}
                         </section>
                     }

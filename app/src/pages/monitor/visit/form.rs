@@ -5,6 +5,8 @@ use super::T;
 use crate::components::status::replace;
 use crate::components::thumb::Thumb;
 use crate::geo;
+use crate::i18n::Texts;
+use crate::i18n::Words;
 use crate::i18n::{datetime_text, fill, method_msg, severity_msg, use_i18n, Locale, Msg};
 use crate::page::Page;
 use crate::photo;
@@ -19,6 +21,88 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum W {
+    UnitLabel,
+    UnitSearch,
+    Nearest,
+    UnitChosen,
+    NoUnits,
+    ModeLabel,
+    MethodsLabel,
+    PositionLabel,
+    Locate,
+    Locating,
+    Accuracy,
+    DistanceToUnit,
+    PosDenied,
+    PosTimeout,
+    PosUnavailable,
+    StartedAt,
+    NotesLabel,
+    FindingsLabel,
+    AddFinding,
+    CriterionLabel,
+    DescriptionLabel,
+    SeverityLabel,
+    SuggestionLabel,
+    RemoveFinding,
+    PhotosLabel,
+    SubmitVisit,
+    SubmitHint,
+    IncUnit,
+    IncMode,
+    IncSeverity,
+    IncCriterion,
+    IncRule,
+    AutoSaved,
+    CorrectionOf,
+    LookBackVisit,
+}
+
+impl Texts for W {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            W::UnitLabel => ("被查访单位", "Unit visited"),
+            W::UnitSearch => ("按名称搜索单位", "Search units by name"),
+            W::Nearest => ("离我最近", "Nearest to me"),
+            W::UnitChosen => ("已选：{0}", "Chosen: {0}"),
+            W::NoUnits => ("单位目录尚未下载，请联网后打开一次", "The unit directory is not downloaded yet: open the app once online"),
+            W::ModeLabel => ("查访方式", "Kind of visit"),
+            W::MethodsLabel => ("查访方法", "Methods"),
+            W::PositionLabel => ("位置", "Position"),
+            W::Locate => ("重新定位", "Locate again"),
+            W::Locating => ("正在定位…", "Locating…"),
+            W::Accuracy => ("精度约 {0} 米", "Accuracy about {0} m"),
+            W::DistanceToUnit => ("距所选单位约 {0} 米", "About {0} m from the unit"),
+            W::PosDenied => ("未获定位权限", "Location permission denied"),
+            W::PosTimeout => ("定位超时", "Location timed out"),
+            W::PosUnavailable => ("无法定位", "Location unavailable"),
+            W::StartedAt => ("开始时间：{0}", "Started: {0}"),
+            W::NotesLabel => ("总体情况", "General notes"),
+            W::FindingsLabel => ("发现的问题", "Findings"),
+            W::AddFinding => ("添加问题", "Add a finding"),
+            W::CriterionLabel => ("评议内容", "Criterion"),
+            W::DescriptionLabel => ("问题描述", "Description"),
+            W::SeverityLabel => ("严重程度", "Severity"),
+            W::SuggestionLabel => ("整改建议（可选）", "Suggestion (optional)"),
+            W::RemoveFinding => ("删除此问题", "Remove this finding"),
+            W::PhotosLabel => ("照片", "Photos"),
+            W::SubmitVisit => ("提交查访", "Submit the visit"),
+            W::SubmitHint => ("提交后不可修改；如需更正，将生成一条新记录。离线时提交的记录会在联网后自动发送。", "Once submitted a visit cannot be edited; a correction makes a new record. Visits submitted offline are sent when the network is back."),
+            W::IncUnit => ("请选择被查访单位", "Choose the unit visited"),
+            W::IncMode => ("请选择明查或暗访", "Choose open or covert"),
+            W::IncSeverity => ("问题 {0} 未选择严重程度", "Finding {0} has no severity"),
+            W::IncCriterion => ("问题 {0} 未选择评议内容", "Finding {0} has no criterion"),
+            W::IncRule => ("内容不完整：{0}", "Incomplete: {0}"),
+            W::AutoSaved => ("每次输入都已自动保存在本机", "Everything typed is saved on this phone"),
+            W::CorrectionOf => ("更正记录", "Correction"),
+            W::LookBackVisit => ("回头看", "Look-back visit"),
+        }
+    }
+}
 
 /// The draft being edited, and how it is saved.
 #[derive(Clone, Copy)]
@@ -127,36 +211,36 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
     };
     let problem_text = move || {
         problem.get().map(|p| match p {
-            Incomplete::Unit => i18n.t(Msg::IncUnit).to_owned(),
-            Incomplete::Mode => i18n.t(Msg::IncMode).to_owned(),
-            Incomplete::Severity(n) => i18n.fmt(Msg::IncSeverity, &[&n.to_string()]),
-            Incomplete::Criterion(n) => i18n.fmt(Msg::IncCriterion, &[&n.to_string()]),
-            Incomplete::Rule(r) => i18n.fmt(Msg::IncRule, &[&r]),
+            Incomplete::Unit => i18n.s(W::IncUnit).to_owned(),
+            Incomplete::Mode => i18n.s(W::IncMode).to_owned(),
+            Incomplete::Severity(n) => fill(i18n.s(W::IncSeverity), &[&n.to_string()]),
+            Incomplete::Criterion(n) => fill(i18n.s(W::IncCriterion), &[&n.to_string()]),
+            Incomplete::Rule(r) => fill(i18n.s(W::IncRule), &[&r]),
         })
     };
     let title = if draft.supersedes.is_some() {
-        Msg::CorrectionOf
+        Words::of(W::CorrectionOf)
     } else if draft.lookback_for.is_some() {
-        Msg::LookBackVisit
+        Words::of(W::LookBackVisit)
     } else {
-        Msg::NewVisit
+        Words::of(Msg::NewVisit)
     };
     let started = datetime_text(draft.started_at_device_ms);
     view! {
         <main class="page visit-form" data-testid="visit-form">
             <h1>{move || i18n.t(title)}</h1>
-            <p class="muted">{move || i18n.fmt(Msg::StartedAt, &[&started])}</p>
+            <p class="muted">{move || fill(i18n.s(W::StartedAt), &[&started])}</p>
             <p class="muted" data-testid="autosaved">
                 {move || match form.save_error.get() {
                     Some(e) => i18n.fmt(Msg::SyncStorage, &[&e]),
-                    None => i18n.t(Msg::AutoSaved).to_owned(),
+                    None => i18n.s(W::AutoSaved).to_owned(),
                 }}
             </p>
             <UnitPicker form refs />
             <PositionCard form refs />
             <ModeAndMethods form />
             <div class="card field">
-                <label for="notes">{move || i18n.t(Msg::NotesLabel)}</label>
+                <label for="notes">{move || i18n.s(W::NotesLabel)}</label>
                 <textarea
                     id="notes"
                     rows="3"
@@ -177,9 +261,9 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
                     on:click=submit
                     disabled=move || submitting.get()
                 >
-                    {move || i18n.t(Msg::SubmitVisit)}
+                    {move || i18n.s(W::SubmitVisit)}
                 </button>
-                <p class="muted">{move || i18n.t(Msg::SubmitHint)}</p>
+                <p class="muted">{move || i18n.s(W::SubmitHint)}</p>
             </div>
         </main>
     }
@@ -252,17 +336,17 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
     };
     view! {
         <fieldset class="card field" data-testid="unit-picker">
-            <legend>{move || i18n.t(Msg::UnitLabel)}</legend>
-            {empty.then(|| view! { <p class="warn" role="alert">{move || i18n.t(Msg::NoUnits)}</p> })}
+            <legend>{move || i18n.s(W::UnitLabel)}</legend>
+            {empty.then(|| view! { <p class="warn" role="alert">{move || i18n.s(W::NoUnits)}</p> })}
             <p class="chosen" data-testid="unit-chosen">
-                {move || chosen_name().map(|n| i18n.fmt(Msg::UnitChosen, &[&n]))}
+                {move || chosen_name().map(|n| fill(i18n.s(W::UnitChosen), &[&n]))}
             </p>
             <div class="row">
-                <label class="visually-hidden" for="unit-search">{move || i18n.t(Msg::UnitSearch)}</label>
+                <label class="visually-hidden" for="unit-search">{move || i18n.s(W::UnitSearch)}</label>
                 <input
                     id="unit-search"
                     type="search"
-                    placeholder=move || i18n.t(Msg::UnitSearch)
+                    placeholder=move || i18n.s(W::UnitSearch)
                     on:input=move |ev| search.set(target_value(&ev))
                 />
                 <button
@@ -270,7 +354,7 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
                     aria-pressed=move || nearest.get().to_string()
                     on:click=move |_| nearest.update(|n| *n = !*n)
                 >
-                    {move || i18n.t(Msg::Nearest)}
+                    {move || i18n.s(W::Nearest)}
                 </button>
             </div>
             <div class="choices">{list}</div>
@@ -298,27 +382,27 @@ fn PositionCard(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
     }
     let text = move || {
         if locating.get() {
-            return i18n.t(Msg::Locating).to_owned();
+            return i18n.s(W::Locating).to_owned();
         }
         let (pos, unit) = form.d.with(|d| (d.position, d.unit_id));
         match pos {
             None => String::new(),
             Some(Position::Missing { reason }) => i18n
                 .t(match reason {
-                    PositionMissing::Denied => Msg::PosDenied,
-                    PositionMissing::Timeout => Msg::PosTimeout,
-                    PositionMissing::Unavailable => Msg::PosUnavailable,
+                    PositionMissing::Denied => W::PosDenied,
+                    PositionMissing::Timeout => W::PosTimeout,
+                    PositionMissing::Unavailable => W::PosUnavailable,
                 })
                 .to_owned(),
             Some(p @ Position::Fix(f)) => {
-                let mut s = i18n.fmt(Msg::Accuracy, &[&format!("{:.0}", f.accuracy_m)]);
+                let mut s = fill(i18n.s(W::Accuracy), &[&format!("{:.0}", f.accuracy_m)]);
                 let unit_at = unit.and_then(|u| {
                     refs.with_value(|r| r.units.iter().find(|x| x.id == u).and_then(|x| x.position))
                 });
                 if let (Some(here), Some(there)) = (geo::point(&p), unit_at) {
                     s.push('；');
                     s.push_str(&i18n.fmt(
-                        Msg::DistanceToUnit,
+                        W::DistanceToUnit,
                         &[&format!("{:.0}", here.distance_m(there))],
                     ));
                 }
@@ -328,10 +412,10 @@ fn PositionCard(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
     };
     view! {
         <section class="card field" aria-labelledby="pos-label">
-            <h2 id="pos-label">{move || i18n.t(Msg::PositionLabel)}</h2>
+            <h2 id="pos-label">{move || i18n.s(W::PositionLabel)}</h2>
             <p role="status" data-testid="position">{text}</p>
             <button type="button" on:click=move |_| locate() disabled=move || locating.get()>
-                {move || i18n.t(Msg::Locate)}
+                {move || i18n.s(W::Locate)}
             </button>
         </section>
     }
@@ -381,14 +465,14 @@ fn ModeAndMethods(form: Form) -> impl IntoView {
         .collect_view();
     view! {
         <fieldset class="card field" data-testid="mode">
-            <legend>{move || i18n.t(Msg::ModeLabel)}</legend>
+            <legend>{move || i18n.s(W::ModeLabel)}</legend>
             <div class="row">
                 {mode_choice(VisitMode::Open, Msg::ModeOpen)}
                 {mode_choice(VisitMode::Covert, Msg::ModeCovert)}
             </div>
         </fieldset>
         <fieldset class="card field" data-testid="methods">
-            <legend>{move || i18n.t(Msg::MethodsLabel)}</legend>
+            <legend>{move || i18n.s(W::MethodsLabel)}</legend>
             {methods}
         </fieldset>
     }
@@ -404,7 +488,7 @@ fn Findings(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
     let has_findings = Memo::new(move |_| form.d.with(|d| !d.findings.is_empty()));
     view! {
         <section class="card field" aria-labelledby="findings-label" data-testid="findings">
-            <h2 id="findings-label">{move || i18n.t(Msg::FindingsLabel)}</h2>
+            <h2 id="findings-label">{move || i18n.s(W::FindingsLabel)}</h2>
             <For each=ids key=|id| *id let:id>
                 <FindingEditor form refs id />
             </For>
@@ -416,7 +500,7 @@ fn Findings(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
                     d.no_problem_found = false;
                 })
             >
-                {move || i18n.t(Msg::AddFinding)}
+                {move || i18n.s(W::AddFinding)}
             </button>
             <label class="choice">
                 <input
@@ -503,7 +587,7 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
         <fieldset class="finding" aria-labelledby=labelled_by data-testid="finding">
             <h3 id=heading_id>{move || i18n.fmt(Msg::FindingN, &[&number()])}</h3>
             <div class="field">
-                <label for=crit_id.clone()>{move || i18n.t(Msg::CriterionLabel)}</label>
+                <label for=crit_id.clone()>{move || i18n.s(W::CriterionLabel)}</label>
                 <select
                     id=crit_id
                     on:change=move |ev| {
@@ -518,7 +602,7 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                 </select>
             </div>
             <div class="field">
-                <label for=desc_id.clone()>{move || i18n.t(Msg::DescriptionLabel)}</label>
+                <label for=desc_id.clone()>{move || i18n.s(W::DescriptionLabel)}</label>
                 <textarea
                     id=desc_id
                     rows="3"
@@ -530,7 +614,7 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                 ></textarea>
             </div>
             <div class="field">
-                <label for=sev_id.clone()>{move || i18n.t(Msg::SeverityLabel)}</label>
+                <label for=sev_id.clone()>{move || i18n.s(W::SeverityLabel)}</label>
                 <select
                     id=sev_id
                     on:change=move |ev| {
@@ -549,7 +633,7 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                 </select>
             </div>
             <div class="field">
-                <label for=sug_id.clone()>{move || i18n.t(Msg::SuggestionLabel)}</label>
+                <label for=sug_id.clone()>{move || i18n.s(W::SuggestionLabel)}</label>
                 <textarea
                     id=sug_id
                     rows="2"
@@ -581,7 +665,7 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                     });
                 }
             >
-                {move || i18n.t(Msg::RemoveFinding)}
+                {move || i18n.s(W::RemoveFinding)}
             </button>
         </fieldset>
     }
@@ -726,7 +810,7 @@ fn Photos(
     };
     view! {
         <div class="field photos">
-            <p class="label">{move || i18n.t(Msg::PhotosLabel)}</p>
+            <p class="label">{move || i18n.s(W::PhotosLabel)}</p>
             <ul class="thumbs" data-testid="thumbs">
                 <For each=photos key=|p| p.id let:p>
                     {

@@ -74,6 +74,7 @@ pub enum Held {
 /// This page's own strings (the citation of a broken commitment); `view.rs` shares them.
 #[derive(Clone, Copy)]
 pub enum T {
+    NotFoundVisit,
     Commitment,
     Cited,
     NoCommitment,
@@ -84,6 +85,7 @@ pub enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::NotFoundVisit => ("本机没有这条查访记录", "This phone has no such visit"),
             T::Commitment => ("违反的承诺事项（选填）", "Broken commitment (optional)"),
             T::Cited => ("违反的承诺事项：", "Broken commitment:"),
             T::NoCommitment => ("不涉及", "None"),
@@ -138,7 +140,7 @@ fn VisitLoader() -> impl IntoView {
         Some((Held::Draft(d), refs)) => view! { <VisitForm draft=d refs /> }.into_any(),
         Some((Held::Missing, _)) => view! {
             <main class="page">
-                <p class="error" role="alert">{move || i18n.t(Msg::NotFoundVisit)}</p>
+                <p class="error" role="alert">{move || i18n.s(T::NotFoundVisit)}</p>
                 <a href=Page::MonitorHome.href()>{move || i18n.t(Msg::Back)}</a>
             </main>
         }

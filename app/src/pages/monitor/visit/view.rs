@@ -22,6 +22,26 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum W {
+    VisitViewTitle,
+    StateWaiting,
+    StateRejected,
+    StateConfirmed,
+}
+
+impl Texts for W {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            W::VisitViewTitle => ("查访详情", "Visit"),
+            W::StateWaiting => ("待发送", "Waiting to send"),
+            W::StateRejected => ("被退回：{0}", "Refused: {0}"),
+            W::StateConfirmed => ("已送达", "Delivered"),
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 enum V {
     Untyped,
@@ -54,15 +74,15 @@ impl Texts for V {
 /// reason alone.
 pub fn state_text(i18n: crate::i18n::I18n, e: &OutboxEntry) -> String {
     match &e.state {
-        EntryState::Waiting => i18n.t(Msg::StateWaiting).to_owned(),
+        EntryState::Waiting => i18n.s(W::StateWaiting).to_owned(),
         EntryState::Rejected {
             refusal: Some(r), ..
         } => i18n.fmt(
-            Msg::StateRejected,
+            W::StateRejected,
             &[&crate::refusal::words(r, i18n.locale())],
         ),
         EntryState::Rejected { refusal: None, .. } => i18n.s(V::Untyped).to_owned(),
-        EntryState::Confirmed { .. } => i18n.t(Msg::StateConfirmed).to_owned(),
+        EntryState::Confirmed { .. } => i18n.s(W::StateConfirmed).to_owned(),
     }
 }
 
@@ -104,7 +124,7 @@ pub(super) fn VisitView(held: Held, refs: Refs) -> impl IntoView {
     };
     view! {
         <main class="page" data-testid="visit-view">
-            <h1>{move || i18n.t(Msg::VisitViewTitle)}</h1>
+            <h1>{move || i18n.s(W::VisitViewTitle)}</h1>
             {body}
             <a href=Page::Visits.href()>{move || i18n.t(Msg::Back)}</a>
         </main>
