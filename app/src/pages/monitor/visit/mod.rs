@@ -6,6 +6,8 @@
 //! kept offline. Submitting moves the draft into the outbox (numbered in the same transaction)
 //! and hands it to the sync engine. A submitted visit opens read-only (see `view.rs`).
 
+mod edit;
+mod findings;
 mod form;
 mod view;
 
