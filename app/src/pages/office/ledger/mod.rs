@@ -25,6 +25,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::cmp::Ordering;
 
+mod reminders;
+use reminders::Reminders;
+mod coverage;
+use coverage::Coverage;
+
 /// This page's strings.
 #[derive(Clone, Copy)]
 enum T {
@@ -448,159 +453,5 @@ fn row_view(r: MonitorQuotaRow, selected: RwSignal<Vec<UserId>>, closed: bool) -
             <td class="num" data-testid="ledger-due">{due}</td>
             {stages}
         </tr>
-    }
-}
-
-/// Reminders to the monitors ticked, with the office's words or the standard text.
-#[component]
-fn Reminders(
-    year: i32,
-    rows: StoredValue<Vec<MonitorQuotaRow>>,
-    selected: RwSignal<Vec<UserId>>,
-    reload: Callback<()>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let message = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let sent = RwSignal::new(None::<RemindersSent>);
-    let select_behind = move |_| {
-        selected.set(rows.with_value(|r| {
-            r.iter()
-                .filter(|r| r.active && r.pace == Pace::Behind)
-                .map(|r| r.id)
-                .collect()
-        }))
-    };
-    let send = move |_| {
-        let request = ReminderRequest {
-            monitors: Some(selected.get_untracked()),
-            message: message.get_untracked(),
-        };
-        busy.set(true);
-        error.set(None);
-        sent.set(None);
-        spawn_local(async move {
-            match api::post::<_, RemindersSent>(&paths::office_campaign_reminders(year), &request)
-                .await
-            {
-                Ok(r) => {
-                    selected.set(Vec::new());
-                    sent.set(Some(r));
-                }
-                Err(e) => {
-                    if matches!(e, ApiError::Status { status: 409, .. }) {
-                        reload.run(());
-                    }
-                    error.set(Some(e));
-                }
-            }
-            busy.set(false);
-        });
-    };
-    let count = move || selected.with(|s| s.len());
-    view! {
-        <div class="reminders" data-testid="reminders">
-            <div class="row">
-                <button type="button" data-testid="select-behind" on:click=select_behind>
-                    {ts(T::SelectBehind)}
-                </button>
-                <button type="button" class="link" disabled=move || count() == 0
-                    on:click=move |_| selected.set(Vec::new())>
-                    {ts(T::ClearSelection)}
-                </button>
-            </div>
-            <div class="field">
-                <label for="reminder-text">{ts(T::Message)}</label>
-                <textarea id="reminder-text" rows="2" maxlength="500" data-testid="reminder-text"
-                    placeholder=ts(T::MessageHint)
-                    prop:value=move || message.get()
-                    on:input=move |ev| message.set(value_of(&ev))></textarea>
-            </div>
-            <button type="button" class="primary" data-testid="send-reminders"
-                disabled=move || busy.get() || count() == 0 on:click=send>
-                {move || if busy.get() {
-                    i18n.s(T::Reminding).to_owned()
-                } else {
-                    fill(i18n.s(T::Remind), &[&count().to_string()])
-                }}
-            </button>
-            {error_block(error, "request-error")}
-            {dyn_view(move || sent.get().map(|r| {
-                let text = if r.reminders.is_empty() {
-                    i18n.s(T::RemindedNobody).to_owned()
-                } else {
-                    let names: Vec<&str> = r.reminders.iter().map(|s| s.display_name.as_str()).collect();
-                    fill(i18n.s(T::Reminded), &[&names.len().to_string(), &names.join("、")])
-                };
-                view! { <p class="ok" role="status" data-testid="reminders-sent">{text}</p> }
-            }).into_any())}
-        </div>
-    }
-}
-
-/// The key units' coverage against the year's target, with the places never visited.
-#[component]
-fn Coverage(coverage: CoverageView, year: i32) -> impl IntoView {
-    let i18n = use_i18n();
-    let c = coverage;
-    let body = if c.key_units.is_empty() {
-        view! {
-            <p class="muted" data-testid="no-key-units">
-                {ts(T::NoKeyUnits)} " "
-                <a href=Page::OfficeCampaign(year).href()>{ts(T::Settings)}</a>
-            </p>
-        }
-        .into_any()
-    } else {
-        let share = c.share_pct.to_string();
-        let target = c.target_pct.to_string();
-        let places = [c.visited.to_string(), c.places.to_string()];
-        let keys = c
-            .key_units
-            .iter()
-            .map(|u| u.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、");
-        let never = c.never_visited.len().to_string();
-        let width = format!("width: {}%", c.share_pct.min(100));
-        let never_list = if c.never_visited.is_empty() {
-            view! { <p class="ok">{ts(T::AllVisited)}</p> }.into_any()
-        } else {
-            let items = c
-                .never_visited
-                .iter()
-                .map(|u| view! { <li data-testid="never-visited">{u.name.clone()}</li> })
-                .collect_view();
-            view! {
-                <details class="never" open=c.never_visited.len() <= 12>
-                    <summary>{move || fill(i18n.s(T::NeverVisited), &[&never])}</summary>
-                    <ul class="list">{items}</ul>
-                </details>
-            }
-            .into_any()
-        };
-        view! {
-            <div class="coverage-head">
-                <strong class="coverage-share" data-testid="coverage-share">
-                    {move || fill(i18n.s(T::Share), &[&share])}
-                </strong>
-                <span class="muted-inline">{move || fill(i18n.s(T::Target), &[&target])}</span>
-                <span class=if c.met { "badge on-track" } else { "badge behind" } data-testid="coverage-met">
-                    {ts(if c.met { T::Met } else { T::NotMet })}
-                </span>
-            </div>
-            <div class="bar" aria-hidden="true"><div class="bar-fill" style=width></div></div>
-            <p>{move || fill(i18n.s(T::Places), &[&places[0], &places[1]])}</p>
-            <p class="muted">{move || fill(i18n.s(T::KeyUnits), &[&keys])}</p>
-            {never_list}
-        }
-        .into_any()
-    };
-    view! {
-        <section class="card" aria-labelledby="coverage-heading" data-testid="coverage">
-            <h2 id="coverage-heading">{ts(T::CoverageHeading)}</h2>
-            {body}
-        </section>
     }
 }
