@@ -41,13 +41,6 @@ impl Texts for T {
     }
 }
 
-#[component]
-pub fn MonitorPage() -> impl IntoView {
-    view! {
-        <MonitorHome />
-    }
-}
-
 fn pace_msg(p: Pace) -> T {
     match p {
         Pace::Met => T::PaceMet,
@@ -58,7 +51,7 @@ fn pace_msg(p: Pace) -> T {
 }
 
 #[component]
-fn MonitorHome() -> impl IntoView {
+pub fn MonitorPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let data = LocalResource::new(move || {

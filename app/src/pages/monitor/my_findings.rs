@@ -55,13 +55,6 @@ const KEPT: &str = "myFindings";
 
 #[component]
 pub fn MyFindingsPage() -> impl IntoView {
-    view! {
-        <MyFindings />
-    }
-}
-
-#[component]
-fn MyFindings() -> impl IntoView {
     // Whether what is shown is the phone's copy.
     let kept = RwSignal::new(false);
     let list: JsonResource = LocalResource::new(move || async move {

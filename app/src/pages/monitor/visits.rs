@@ -28,13 +28,6 @@ impl Texts for T {
 
 #[component]
 pub fn VisitsPage() -> impl IntoView {
-    view! {
-        <VisitList />
-    }
-}
-
-#[component]
-fn VisitList() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let data = LocalResource::new(move || {

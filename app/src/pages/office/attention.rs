@@ -84,13 +84,6 @@ fn reason_words(i18n: I18n, r: &AttentionReason) -> String {
 
 #[component]
 pub fn OfficeAttentionPage() -> impl IntoView {
-    view! {
-        <OfficeAttention />
-    }
-}
-
-#[component]
-fn OfficeAttention() -> impl IntoView {
     let i18n = use_i18n();
     let data = LocalResource::new(|| async {
         let queue = api::get::<Vec<AttentionItem>>(paths::OFFICE_ATTENTION).await;

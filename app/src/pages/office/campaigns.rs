@@ -66,13 +66,6 @@ impl Texts for T {
 
 #[component]
 pub fn OfficeCampaignsPage() -> impl IntoView {
-    view! {
-        <OfficeCampaigns />
-    }
-}
-
-#[component]
-fn OfficeCampaigns() -> impl IntoView {
     let years = fetch(|| Ok(paths::OFFICE_CAMPAIGNS.to_owned()));
     let units = fetch(|| Ok(paths::UNITS.to_owned()));
     view! {

@@ -80,13 +80,6 @@ const TOP: usize = 12;
 
 #[component]
 pub fn OfficeDashboardPage() -> impl IntoView {
-    view! {
-        <Dashboard />
-    }
-}
-
-#[component]
-fn Dashboard() -> impl IntoView {
     let i18n = use_i18n();
     let data = fetch(|| Ok(paths::OFFICE_DASHBOARD.to_owned()));
     let names = names();

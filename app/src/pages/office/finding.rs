@@ -87,13 +87,6 @@ impl Texts for T {
 
 #[component]
 pub fn OfficeFindingPage() -> impl IntoView {
-    view! {
-        <OfficeFinding />
-    }
-}
-
-#[component]
-fn OfficeFinding() -> impl IntoView {
     let id = case_param();
     let case = fetch(move || Ok(paths::office_finding(id.get()?)));
     let names = names();

@@ -53,13 +53,6 @@ impl Texts for T {
     }
 }
 
-#[component]
-pub fn OfficeFindingsPage() -> impl IntoView {
-    view! {
-        <OfficeFindings />
-    }
-}
-
 /// The list's path for a state filter (`all`, or anything unknown, lists every state).
 fn list_path(state: &str) -> String {
     match CaseState::parse(state) {
@@ -69,7 +62,7 @@ fn list_path(state: &str) -> String {
 }
 
 #[component]
-fn OfficeFindings() -> impl IntoView {
+pub fn OfficeFindingsPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let state = Memo::new(move |_| query.read().get("state").unwrap_or("submitted".into()));

@@ -73,13 +73,6 @@ impl Texts for T {
     }
 }
 
-#[component]
-pub fn OfficePage() -> impl IntoView {
-    view! {
-        <OfficeHome />
-    }
-}
-
 /// A labelled number or word, as a card.
 fn stat(label: impl Texts, value: impl IntoView + 'static, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
@@ -92,7 +85,7 @@ fn stat(label: impl Texts, value: impl IntoView + 'static, testid: &'static str)
 }
 
 #[component]
-fn OfficeHome() -> impl IntoView {
+pub fn OfficePage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = LocalResource::new(|| api::get::<OfficeOverview>(paths::OFFICE_OVERVIEW));
     // No campaign yet is a normal state of a new installation, not an error.

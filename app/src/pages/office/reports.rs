@@ -66,13 +66,6 @@ impl Texts for T {
     }
 }
 
-#[component]
-pub fn OfficeReportsPage() -> impl IntoView {
-    view! {
-        <OfficeReports />
-    }
-}
-
 fn kind_of(v: &str) -> ReportKind {
     match v {
         "summary" => ReportKind::Summary,
@@ -83,7 +76,7 @@ fn kind_of(v: &str) -> ReportKind {
 }
 
 #[component]
-fn OfficeReports() -> impl IntoView {
+pub fn OfficeReportsPage() -> impl IntoView {
     let i18n = use_i18n();
     let kind = RwSignal::new("registration".to_owned());
     let year = RwSignal::new(this_year().to_string());

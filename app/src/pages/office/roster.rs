@@ -22,13 +22,6 @@ use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn OfficeRosterPage() -> impl IntoView {
-    view! {
-        <OfficeRoster />
-    }
-}
-
-#[component]
-fn OfficeRoster() -> impl IntoView {
     let roster = fetch(|| Ok(paths::OFFICE_ROSTER.to_owned()));
     let units = directory();
     let adding = RwSignal::new(false);

@@ -50,13 +50,6 @@ impl Texts for T {
 
 #[component]
 pub fn OfficeVisitsPage() -> impl IntoView {
-    view! {
-        <OfficeVisits />
-    }
-}
-
-#[component]
-fn OfficeVisits() -> impl IntoView {
     let i18n = use_i18n();
     // A year's visits run to the million: they come a page at a time, newest receipt first.
     let pager = Pager::<OfficeVisitRow>::new();

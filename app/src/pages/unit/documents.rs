@@ -61,13 +61,6 @@ fn kind_text(kind: DocumentKind) -> T {
 
 #[component]
 pub fn UnitDocumentsPage() -> impl IntoView {
-    view! {
-        <UnitDocumentsView />
-    }
-}
-
-#[component]
-fn UnitDocumentsView() -> impl IntoView {
     let i18n = use_i18n();
     let docs = fetch(|| Ok(paths::UNIT_DOCUMENTS.to_owned()));
     view! {

@@ -61,13 +61,6 @@ impl Texts for T {
 
 #[component]
 pub fn UnitFindingPage() -> impl IntoView {
-    view! {
-        <UnitFinding />
-    }
-}
-
-#[component]
-fn UnitFinding() -> impl IntoView {
     let id = case_param();
     let case = fetch(move || Ok(paths::unit_finding(id.get()?)));
     view! {

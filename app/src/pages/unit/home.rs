@@ -33,13 +33,6 @@ impl Texts for T {
 
 #[component]
 pub fn UnitPage() -> impl IntoView {
-    view! {
-        <UnitHome />
-    }
-}
-
-#[component]
-fn UnitHome() -> impl IntoView {
     let i18n = use_i18n();
     let overview = LocalResource::new(|| api::get::<UnitOverview>(paths::UNIT_OVERVIEW));
     view! {

@@ -38,13 +38,6 @@ impl Texts for T {
 
 #[component]
 pub fn UnitReportsPage() -> impl IntoView {
-    view! {
-        <UnitReports />
-    }
-}
-
-#[component]
-fn UnitReports() -> impl IntoView {
     let year = RwSignal::new(this_year().to_string());
     let run = RwSignal::new(Run::Idle);
     let busy = Memo::new(move |_| {

@@ -47,13 +47,6 @@ impl Texts for T {
 
 #[component]
 pub fn UnitTeamPage() -> impl IntoView {
-    view! {
-        <UnitTeamView />
-    }
-}
-
-#[component]
-fn UnitTeamView() -> impl IntoView {
     let team = fetch(|| Ok(paths::UNIT_TEAM.to_owned()));
     let not_top =
         Memo::new(move |_| matches!(team.get(), Some(Err(ApiError::Status { status: 404, .. }))));

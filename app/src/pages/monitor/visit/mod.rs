@@ -29,13 +29,6 @@ use view::VisitView;
 /// `/monitor/visits/new`: creates a draft and opens it.
 #[component]
 pub fn NewVisitPage() -> impl IntoView {
-    view! {
-        <NewVisit />
-    }
-}
-
-#[component]
-fn NewVisit() -> impl IntoView {
     let navigate = use_navigate();
     let failed = RwSignal::new(None::<String>);
     spawn_local(async move {

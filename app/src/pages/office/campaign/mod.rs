@@ -238,13 +238,6 @@ pub fn year_badge(closed: bool) -> impl IntoView {
 
 #[component]
 pub fn OfficeCampaignPage() -> impl IntoView {
-    view! {
-        <OfficeCampaign />
-    }
-}
-
-#[component]
-fn OfficeCampaign() -> impl IntoView {
     let params = use_params_map();
     let year = Memo::new(move |_| {
         params

@@ -129,13 +129,6 @@ impl Texts for T {
 
 #[component]
 pub fn OfficeLedgerPage() -> impl IntoView {
-    view! {
-        <LedgerPage />
-    }
-}
-
-#[component]
-fn LedgerPage() -> impl IntoView {
     let years = fetch(|| Ok(paths::OFFICE_CAMPAIGNS.to_owned()));
     view! {
         <main class="page" data-testid="office-ledger">

@@ -147,13 +147,6 @@ impl Texts for T {
     }
 }
 
-#[component]
-pub fn OfficeMapPage() -> impl IntoView {
-    view! {
-        <MapPage />
-    }
-}
-
 /// What the card shows.
 #[derive(Clone)]
 enum Picked {
@@ -175,7 +168,7 @@ fn finding_class(s: CaseState) -> &'static str {
 }
 
 #[component]
-fn MapPage() -> impl IntoView {
+pub fn OfficeMapPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(MapQuery::default());
     let data = fetch(move || Ok(format!("{}{}", paths::OFFICE_MAP, query.get().to_query())));

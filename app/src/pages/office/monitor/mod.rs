@@ -132,13 +132,6 @@ const DEFAULT_HOURS: u32 = 24;
 
 #[component]
 pub fn OfficeMonitorPage() -> impl IntoView {
-    view! {
-        <OfficeMonitor />
-    }
-}
-
-#[component]
-fn OfficeMonitor() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params

@@ -174,13 +174,6 @@ impl Texts for T {
     }
 }
 
-#[component]
-pub fn OfficeScoringPage() -> impl IntoView {
-    view! {
-        <ScoringView />
-    }
-}
-
 fn year_path(year: i32, tail: &str) -> String {
     format!("/api/v1/office/scoring/{year}{tail}")
 }
@@ -212,7 +205,7 @@ fn problem(e: &ApiError) -> impl IntoView {
 }
 
 #[component]
-fn ScoringView() -> impl IntoView {
+pub fn OfficeScoringPage() -> impl IntoView {
     let this_year = js_sys::Date::new_0().get_full_year() as i32;
     let year = RwSignal::new(this_year);
     let data = fetch(move || Ok(year_path(year.get(), "")));

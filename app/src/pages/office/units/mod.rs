@@ -208,13 +208,6 @@ fn field_text(field: UnitField, locale: Locale) -> &'static str {
 
 #[component]
 pub fn OfficeUnitsPage() -> impl IntoView {
-    view! {
-        <OfficeUnits />
-    }
-}
-
-#[component]
-fn OfficeUnits() -> impl IntoView {
     let records = fetch(|| Ok(paths::OFFICE_UNITS.to_owned()));
     // The units the last import created or changed, marked in the tree.
     let touched = RwSignal::new(Vec::<(UnitId, RowAction)>::new());
