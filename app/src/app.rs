@@ -1,51 +1,67 @@
-//! The root component: language and update contexts, the notices, and the routes.
+//! The root component: language and update contexts, the notices, and the routes: one route
+//! group per role, each behind the role gate once (the pages do not gate themselves).
 
+use crate::components::inbox::InboxPage;
 use crate::components::notices::{UpdateBar, WechatBanner};
+use crate::components::role_gate::RoleGate;
 use crate::i18n::provide_i18n;
-use crate::pages::{
-    enrol::EnrolPage,
-    hand_in::HandInPage,
-    inbox::MonitorInboxPage,
-    login::LoginPage,
-    monitor::MonitorPage,
+use crate::page::seg::*;
+use crate::pages::monitor::{
+    home::MonitorPage,
     my_findings::MyFindingsPage,
-    not_found::NotFoundPage,
-    root::RootPage,
-    visit_form::{NewVisitPage, VisitPage},
+    visit::{NewVisitPage, VisitPage},
     visits::VisitsPage,
 };
+use crate::pages::public::{
+    enrol::EnrolPage, hand_in::HandInPage, login::LoginPage, not_found::NotFoundPage,
+    root::RootPage,
+};
 use crate::sw::{self, UpdateReady};
+use chafang_domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+#[cfg(not(feature = "staff"))]
+use leptos_router::WildcardSegment;
+use leptos_router::{path, ParamSegment, StaticSegment};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_i18n();
     #[cfg(feature = "staff")]
-    crate::session::staff_handoff_done();
+    crate::state::session::staff_handoff_done();
     let update = UpdateReady(RwSignal::new(false));
     provide_context(update);
     sw::register(update);
-    crate::sync::Sync::provide();
+    crate::state::sync::Sync::provide();
     view! {
         <Router>
             <WechatBanner />
             <UpdateBar />
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=RootPage />
-                <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/enrol") view=EnrolPage />
-                <Route path=path!("/hand-in") view=HandInPage />
-                <Route path=path!("/monitor") view=MonitorPage />
-                <Route path=path!("/monitor/visits") view=VisitsPage />
-                <Route path=path!("/monitor/visits/new") view=NewVisitPage />
-                <Route path=path!("/monitor/visits/:id") view=VisitPage />
-                <Route path=path!("/monitor/findings") view=MyFindingsPage />
-                <Route path=path!("/monitor/inbox") view=MonitorInboxPage />
+                <Route path=StaticSegment(LOGIN) view=LoginPage />
+                <Route path=StaticSegment(ENROL) view=EnrolPage />
+                <Route path=StaticSegment(HAND_IN) view=HandInPage />
+                <ParentRoute path=StaticSegment(MONITOR) view=|| gated(Role::Monitor)>
+                    <Route path=path!("") view=MonitorPage />
+                    <Route path=StaticSegment(VISITS) view=VisitsPage />
+                    <Route path=(StaticSegment(VISITS), StaticSegment(NEW)) view=NewVisitPage />
+                    <Route path=(StaticSegment(VISITS), ParamSegment("id")) view=VisitPage />
+                    <Route path=StaticSegment(FINDINGS) view=MyFindingsPage />
+                    <Route path=StaticSegment(INBOX) view=|| view! { <InboxPage role=Role::Monitor /> } />
+                </ParentRoute>
                 <StaffRoutes />
             </Routes>
         </Router>
+    }
+}
+
+/// A role's route group: the role gate (header, session, sync) around the matched page.
+fn gated(role: Role) -> impl IntoView {
+    view! {
+        <RoleGate role>
+            <Outlet />
+        </RoleGate>
     }
 }
 
@@ -53,58 +69,55 @@ pub fn App() -> impl IntoView {
 #[cfg(feature = "staff")]
 #[component(transparent)]
 fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use crate::pages::inbox::{OfficeInboxPage, UnitInboxPage};
-    use crate::pages::{
-        office::OfficePage, office_dashboard::OfficeDashboardPage,
-        office_finding::OfficeFindingPage, office_findings::OfficeFindingsPage,
-        office_visits::OfficeVisitsPage, unit::UnitPage, unit_finding::UnitFindingPage,
-        unit_findings::UnitFindingsPage,
+    use crate::pages::office::{
+        attention::OfficeAttentionPage, campaign::OfficeCampaignPage,
+        campaigns::OfficeCampaignsPage, commitments::OfficeCommitmentsPage,
+        dashboard::OfficeDashboardPage, documents::OfficeDocumentsPage, finding::OfficeFindingPage,
+        findings::OfficeFindingsPage, home::OfficePage, ledger::OfficeLedgerPage,
+        map::OfficeMapPage, monitor::OfficeMonitorPage, register::OfficeRegisterPage,
+        reports::OfficeReportsPage, roster::OfficeRosterPage, scoring::OfficeScoringPage,
+        units::OfficeUnitsPage, visits::OfficeVisitsPage, webhooks::OfficeWebhooksPage,
     };
-    use crate::pages::{
-        office_campaign::OfficeCampaignPage, office_campaigns::OfficeCampaignsPage,
-        office_commitments::OfficeCommitmentsPage, office_ledger::OfficeLedgerPage,
-        office_monitor::OfficeMonitorPage, office_register::OfficeRegisterPage,
-        office_roster::OfficeRosterPage, office_units::OfficeUnitsPage,
-        office_webhooks::OfficeWebhooksPage, unit_register::UnitRegisterPage,
-        unit_team::UnitTeamPage,
-    };
-    use crate::pages::{
-        office_documents::OfficeDocumentsPage, office_map::OfficeMapPage,
-        office_reports::OfficeReportsPage, office_scoring::OfficeScoringPage,
-        unit_documents::UnitDocumentsPage, unit_reports::UnitReportsPage,
+    use crate::pages::unit::{
+        documents::UnitDocumentsPage, finding::UnitFindingPage, findings::UnitFindingsPage,
+        home::UnitPage, register::UnitRegisterPage, reports::UnitReportsPage, team::UnitTeamPage,
     };
     view! {
         <ParentRoute path=path!("") view=Outlet>
-            <Route path=path!("/office") view=OfficePage />
-            <Route path=path!("/office/visits") view=OfficeVisitsPage />
-            <Route path=path!("/office/attention") view=crate::pages::office_attention::OfficeAttentionPage />
-            <Route path=path!("/office/findings") view=OfficeFindingsPage />
-            <Route path=path!("/office/findings/:id") view=OfficeFindingPage />
-            <Route path=path!("/office/dashboard") view=OfficeDashboardPage />
-            <Route path=path!("/office/inbox") view=OfficeInboxPage />
-            <Route path=path!("/unit") view=UnitPage />
-            <Route path=path!("/unit/inbox") view=UnitInboxPage />
-            <Route path=path!("/unit/findings") view=UnitFindingsPage />
-            <Route path=path!("/unit/findings/:id") view=UnitFindingPage />
-            <Route path=path!("/office/roster") view=OfficeRosterPage />
-            <Route path=path!("/office/roster/:id") view=OfficeMonitorPage />
-            <Route path=path!("/unit/team") view=UnitTeamPage />
-            <Route path=path!("/office/units") view=OfficeUnitsPage />
-            <Route path=path!("/office/campaigns") view=OfficeCampaignsPage />
-            <Route path=path!("/office/campaigns/:year") view=OfficeCampaignPage />
-            <Route path=path!("/office/ledger") view=OfficeLedgerPage />
-            <Route path=path!("/unit/register") view=UnitRegisterPage />
-            <Route path=path!("/office/register") view=OfficeRegisterPage />
-            <Route path=path!("/office/commitments") view=OfficeCommitmentsPage />
-            <Route path=path!("/office/webhooks") view=OfficeWebhooksPage />
-            // Issue 6: reports and the year's end (a second group: tuples of routes are bounded).
-            <ParentRoute path=path!("") view=Outlet>
-                <Route path=path!("/office/reports") view=OfficeReportsPage />
-                <Route path=path!("/unit/reports") view=UnitReportsPage />
-                <Route path=path!("/office/documents") view=OfficeDocumentsPage />
-                <Route path=path!("/office/scoring") view=OfficeScoringPage />
-                <Route path=path!("/office/map") view=OfficeMapPage />
-                <Route path=path!("/unit/documents") view=UnitDocumentsPage />
+            <ParentRoute path=StaticSegment(OFFICE) view=|| gated(Role::Office)>
+                <Route path=path!("") view=OfficePage />
+                <Route path=StaticSegment(VISITS) view=OfficeVisitsPage />
+                <Route path=StaticSegment(ATTENTION) view=OfficeAttentionPage />
+                <Route path=StaticSegment(FINDINGS) view=OfficeFindingsPage />
+                <Route path=(StaticSegment(FINDINGS), ParamSegment("id")) view=OfficeFindingPage />
+                <Route path=StaticSegment(DASHBOARD) view=OfficeDashboardPage />
+                <Route path=StaticSegment(INBOX) view=|| view! { <InboxPage role=Role::Office /> } />
+                <Route path=StaticSegment(ROSTER) view=OfficeRosterPage />
+                <Route path=(StaticSegment(ROSTER), ParamSegment("id")) view=OfficeMonitorPage />
+                <Route path=StaticSegment(UNITS) view=OfficeUnitsPage />
+                // Tuples of routes are bounded: the rest in a second group.
+                <ParentRoute path=path!("") view=Outlet>
+                    <Route path=StaticSegment(CAMPAIGNS) view=OfficeCampaignsPage />
+                    <Route path=(StaticSegment(CAMPAIGNS), ParamSegment("year")) view=OfficeCampaignPage />
+                    <Route path=StaticSegment(LEDGER) view=OfficeLedgerPage />
+                    <Route path=StaticSegment(REGISTER) view=OfficeRegisterPage />
+                    <Route path=StaticSegment(COMMITMENTS) view=OfficeCommitmentsPage />
+                    <Route path=StaticSegment(WEBHOOKS) view=OfficeWebhooksPage />
+                    <Route path=StaticSegment(REPORTS) view=OfficeReportsPage />
+                    <Route path=StaticSegment(DOCUMENTS) view=OfficeDocumentsPage />
+                    <Route path=StaticSegment(SCORING) view=OfficeScoringPage />
+                    <Route path=StaticSegment(MAP) view=OfficeMapPage />
+                </ParentRoute>
+            </ParentRoute>
+            <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>
+                <Route path=path!("") view=UnitPage />
+                <Route path=StaticSegment(INBOX) view=|| view! { <InboxPage role=Role::Unit /> } />
+                <Route path=StaticSegment(FINDINGS) view=UnitFindingsPage />
+                <Route path=(StaticSegment(FINDINGS), ParamSegment("id")) view=UnitFindingPage />
+                <Route path=StaticSegment(TEAM) view=UnitTeamPage />
+                <Route path=StaticSegment(REGISTER) view=UnitRegisterPage />
+                <Route path=StaticSegment(REPORTS) view=UnitReportsPage />
+                <Route path=StaticSegment(DOCUMENTS) view=UnitDocumentsPage />
             </ParentRoute>
         </ParentRoute>
     }
@@ -115,13 +128,13 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 #[cfg(not(feature = "staff"))]
 #[component(transparent)]
 fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use crate::pages::staff_shell::StaffShell;
+    use crate::pages::public::staff_shell::StaffShell;
     view! {
         <ParentRoute path=path!("") view=Outlet>
-            <Route path=path!("/office") view=StaffShell />
-            <Route path=path!("/office/*any") view=StaffShell />
-            <Route path=path!("/unit") view=StaffShell />
-            <Route path=path!("/unit/*any") view=StaffShell />
+            <Route path=StaticSegment(OFFICE) view=StaffShell />
+            <Route path=(StaticSegment(OFFICE), WildcardSegment("any")) view=StaffShell />
+            <Route path=StaticSegment(UNIT) view=StaffShell />
+            <Route path=(StaticSegment(UNIT), WildcardSegment("any")) view=StaffShell />
         </ParentRoute>
     }
     .into_inner()

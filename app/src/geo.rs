@@ -10,7 +10,7 @@ pub const WATCH_MS: u32 = 20_000;
 /// A fix this accurate ends the watch early.
 pub const GOOD_ENOUGH_M: f64 = 20.0;
 
-#[wasm_bindgen(module = "/src/store/idb.js")]
+#[wasm_bindgen(module = "/src/state/store/idb.js")]
 extern "C" {
     #[wasm_bindgen(js_name = locate)]
     async fn locate_js(max_ms: u32, good_m: f64) -> JsValue;

@@ -9,18 +9,14 @@
 mod api;
 mod app;
 mod components;
-mod draft;
 mod geo;
 mod i18n;
-mod outbox;
+mod page;
 mod pages;
 mod photo;
-mod quota;
 mod refusal;
-mod session;
-mod store;
+mod state;
 mod sw;
-mod sync;
 
 fn main() {
     console_error_panic_hook::set_once();

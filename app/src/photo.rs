@@ -13,7 +13,7 @@ pub const MAX_SIDE: u32 = 1600;
 /// JPEG quality of a stored photo.
 pub const QUALITY: f64 = 0.8;
 
-#[wasm_bindgen(module = "/src/store/idb.js")]
+#[wasm_bindgen(module = "/src/state/store/idb.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = shrinkPhoto)]
     async fn shrink_photo(
@@ -44,7 +44,7 @@ pub async fn capture(owner: &str, file: &web_sys::File) -> Result<PhotoRef, Stri
         None => chafang_domain::visit::sha256_hex(&bytes.to_vec()),
     };
     let id = PhotoId::new();
-    crate::store::put_photo(&id.to_string(), owner, &sha256, &bytes)
+    crate::state::store::put_photo(&id.to_string(), owner, &sha256, &bytes)
         .await
         .map_err(|e| e.0)?;
     Ok(PhotoRef {

@@ -12,6 +12,7 @@
 //! Each installs what it lacks first (wasm target, Debian packages, npm packages).
 
 mod bench;
+mod cycles;
 mod deps;
 mod docs;
 mod pg;

@@ -4,13 +4,59 @@
 
 use crate::api::{self, ApiError};
 use crate::components::status::dyn_view;
-use crate::draft::criteria_for;
-use crate::i18n::{answer_kind_msg, history_msg, state_msg, tr, trf, use_i18n, Locale, Msg};
-use crate::pages::visit_form::Refs;
-use crate::store::{self, keys};
-use chafang_domain::api::{paths, AnswerView, CampaignView, DueView, PhotoLink, UnitRef, Verdict};
+use crate::i18n::Words;
+use crate::i18n::{
+    answer_kind_msg, fill, history_msg, state_msg, tr, trf, ts, use_i18n, Locale, Msg, Texts,
+};
+use crate::state::draft::criteria_for;
+use crate::state::refs::Refs;
+use crate::state::store::{self, keys};
+use chafang_domain::api::{
+    paths, AnswerView, CampaignView, CitedCommitment, DueView, PhotoLink, UnitRef, Verdict,
+};
 use chafang_domain::followup::{CaseState, DeadlineKind};
+use chafang_domain::CaseId;
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The strings of a cited commitment.
+#[derive(Clone, Copy)]
+enum T {
+    DueAck,
+    DueAnswer,
+    DueCommit,
+    Overdue,
+    VerdictAccepted,
+    VerdictReturned,
+    AnswerOn,
+    Answers,
+    AckLate,
+    Cited,
+    Limits,
+    Withdrawn,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::DueAck => ("签收期限 {0}", "Acknowledge by {0}"),
+            T::DueAnswer => ("答复期限 {0}", "Answer by {0}"),
+            T::DueCommit => ("承诺完成 {0}", "Committed to {0}"),
+            T::Overdue => ("已逾期", "Overdue"),
+            T::VerdictAccepted => ("行评办已通过", "Accepted by the office"),
+            T::VerdictReturned => ("行评办退回：{0}", "Returned by the office: {0}"),
+            T::AnswerOn => ("{0} 提交", "Submitted {0}"),
+            T::Answers => ("单位答复", "The unit's answers"),
+            T::AckLate => ("逾期签收", "Acknowledged late"),
+            T::Cited => ("违反的承诺事项：", "Broken commitment:"),
+            T::Limits => (
+                "法定 {0} 天 · 承诺 {1} 天",
+                "legal {0} days · promised {1} days",
+            ),
+            T::Withdrawn => ("已撤销", "withdrawn since"),
+        }
+    }
+}
 
 /// The unit directory and campaign, for criterion names: from the server, or what a monitor's
 /// phone pulled when the server cannot be reached.
@@ -74,16 +120,16 @@ pub fn state_badge(state: CaseState) -> impl IntoView {
 pub fn due_text(due: Option<DueView>) -> impl IntoView {
     due.map(|d| {
         let msg = match d.kind {
-            DeadlineKind::Acknowledge => Msg::DueAck,
-            DeadlineKind::Answer => Msg::DueAnswer,
-            DeadlineKind::Commitment => Msg::DueCommit,
+            DeadlineKind::Acknowledge => T::DueAck,
+            DeadlineKind::Answer => T::DueAnswer,
+            DeadlineKind::Commitment => T::DueCommit,
         };
         let day = d.due.to_string();
         view! {
             <span class="due" class:overdue=d.overdue data-testid="case-due">
                 {trf(msg, vec![day.clone()])}
                 {d.overdue.then(|| view! {
-                    " " <strong class="badge overdue">{tr(Msg::Overdue)}</strong>
+                    " " <strong class="badge overdue">{ts(T::Overdue)}</strong>
                 })}
             </span>
         }
@@ -93,7 +139,7 @@ pub fn due_text(due: Option<DueView>) -> impl IntoView {
 /// The flag of a finding acknowledged after its deadline.
 pub fn late_badge(late: bool) -> impl IntoView {
     late.then(|| {
-        view! { <span class="badge overdue" data-testid="ack-late">{tr(Msg::AckLate)}</span> }
+        view! { <span class="badge overdue" data-testid="ack-late">{ts(T::AckLate)}</span> }
     })
 }
 
@@ -146,8 +192,8 @@ pub fn answer_list(answers: Vec<AnswerView>, card: bool) -> impl IntoView {
                     view! {
                         <p class="verdict" class:returned=returned data-testid="answer-verdict">
                             {move || match returned {
-                                true => i18n.fmt(Msg::VerdictReturned, &[&reason]),
-                                false => i18n.t(Msg::VerdictAccepted).to_owned(),
+                                true => fill(i18n.s(T::VerdictReturned), &[&reason]),
+                                false => i18n.s(T::VerdictAccepted).to_owned(),
                             }}
                         </p>
                     }
@@ -157,7 +203,7 @@ pub fn answer_list(answers: Vec<AnswerView>, card: bool) -> impl IntoView {
                         <p class="answer-head">
                             <strong>{tr(answer_kind_msg(kind))}</strong>
                             " · "
-                            <span class="muted-inline">{trf(Msg::AnswerOn, vec![on.clone()])}</span>
+                            <span class="muted-inline">{trf(T::AnswerOn, vec![on.clone()])}</span>
                         </p>
                         <p class="answer-text">{a.text}</p>
                         {committed.map(|d| view! { <p>{trf(Msg::CommittedBy, vec![d.clone()])}</p> })}
@@ -168,7 +214,7 @@ pub fn answer_list(answers: Vec<AnswerView>, card: bool) -> impl IntoView {
                 }
             })
             .collect_view();
-        let title = tr(Msg::Answers);
+        let title = ts(T::Answers);
         let heading = if card {
             view! { <h2>{title}</h2> }.into_any()
         } else {
@@ -208,32 +254,14 @@ pub fn value_of(ev: &web_sys::Event) -> String {
         .unwrap_or_default()
 }
 
-/// A failed request's message, with the app's words for its reason, shown as an alert.
-pub fn error_line(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    dyn_view(move || {
-        error
-            .get()
-            .map(|e| {
-                let msg = e.msg();
-                let detail = e.detail(use_i18n().locale());
-                view! {
-                    <p class="error" role="alert" data-testid="step-error">
-                        {tr(msg)} {detail.map(|d| format!(" {d}"))}
-                    </p>
-                }
-            })
-            .into_any()
-    })
-}
-
 /// A step that takes words: a textarea (required unless `optional`) and a button that hands
 /// the text to `send`; `busy` disables the button while a request runs.
 #[component]
 pub fn TextStep(
     /// The button's label (and the step's name).
-    label: Msg,
+    label: Words,
     /// The textarea's label.
-    field: Msg,
+    field: Words,
     #[prop(optional)] optional: bool,
     /// A name for the test id and the element ids.
     name: &'static str,
@@ -267,4 +295,39 @@ pub fn TextStep(
             </button>
         </div>
     }
+}
+
+/// A commitment a finding cites as broken (践诺守信): the item, its legal and promised time
+/// limits and whose it is. The office's and the unit's finding pages show it.
+pub fn cited_commitment(c: CitedCommitment) -> impl IntoView {
+    let i18n = use_i18n();
+    let (legal, promised) = (c.legal_days.to_string(), c.promised_days.to_string());
+    view! {
+        <p class="cited" data-testid="cited-commitment">
+            <span class="label">{ts(T::Cited)}</span>
+            " "
+            <strong>{c.name}</strong>
+            " · "
+            {move || fill(i18n.s(T::Limits), &[&legal, &promised])}
+            " · "
+            {c.unit.name}
+            {c.withdrawn.then(|| view! { " " <span class="badge superseded">{ts(T::Withdrawn)}</span> })}
+        </p>
+    }
+}
+
+/// A finding id from the route, or the 404 the server would give for a malformed one.
+pub fn case_param() -> Memo<Result<CaseId, ApiError>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse().ok())
+            .ok_or(ApiError::Status {
+                status: 404,
+                code: Some(chafang_domain::api::ErrorCode::NotFound),
+                refusal: None,
+            })
+    })
 }

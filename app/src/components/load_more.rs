@@ -2,7 +2,7 @@
 //! is in and while another follows, busy while a page loads, with the error of a failed load.
 
 use crate::api::pager::Pager;
-use crate::components::case::error_line;
+use crate::components::error_alert::error_alert;
 use crate::i18n::{use_i18n, Texts};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -41,7 +41,7 @@ where
                     >
                         {move || use_i18n().s(if pager.busy.get() { T::LoadingMore } else { T::LoadMore })}
                     </button>
-                    {error_line(pager.error)}
+                    {error_alert(pager.error, "step-error")}
                     <p class="muted">
                         {move || pager.error.get().and_then(|e| {
                             e.detail(use_i18n().locale())

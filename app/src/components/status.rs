@@ -2,11 +2,31 @@
 //! request refused for want of a session sends the user to the login page.
 
 use crate::api::ApiError;
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::use_i18n;
+use crate::i18n::Texts;
+use crate::page::Page;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use std::sync::Arc;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    Loading,
+    LoadFailed,
+    Retry,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Loading => ("加载中…", "Loading…"),
+            T::LoadFailed => ("加载失败", "Could not load"),
+            T::Retry => ("重试", "Try again"),
+        }
+    }
+}
 
 /// Options for a redirect that replaces the current history entry.
 pub fn replace() -> NavigateOptions {
@@ -18,13 +38,11 @@ pub fn replace() -> NavigateOptions {
 
 /// The login page, asked to bring the user back to `path` afterwards.
 pub fn login_href(path: &str) -> String {
-    if path.is_empty() || path == "/" || path.starts_with("/login") {
-        return "/login".into();
+    let back = !(path.is_empty() || path == "/" || path.starts_with("/login"));
+    Page::Login {
+        next: back.then(|| path.to_owned()),
     }
-    format!(
-        "/login?next={}",
-        String::from(js_sys::encode_uri_component(path))
-    )
+    .href()
 }
 
 /// The path and query of the current page, to come back to after signing in.
@@ -39,7 +57,7 @@ pub fn here() -> String {
 
 /// Where to go after signing in: `next` when it is a path inside the role's own pages (never
 /// another site or another role's pages), else the role's home.
-pub fn after_login(next: Option<&str>, home: &'static str) -> String {
+pub fn after_login(next: Option<&str>, home: &str) -> String {
     match next {
         Some(n)
             if n.starts_with(home)
@@ -57,7 +75,7 @@ pub fn after_login(next: Option<&str>, home: &'static str) -> String {
 #[component]
 pub fn Loading() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="status" role="status" aria-busy="true">{move || i18n.t(Msg::Loading)}</p> }
+    view! { <p class="status" role="status" aria-busy="true">{move || i18n.s(T::Loading)}</p> }
 }
 
 /// A failed load, with its reason and a retry button.
@@ -67,9 +85,9 @@ pub fn LoadError(error: ApiError, retry: Callback<()>) -> impl IntoView {
     let msg = error.msg();
     view! {
         <div class="error" role="alert">
-            <p>{move || i18n.t(Msg::LoadFailed)} ": " {move || i18n.t(msg)}</p>
+            <p>{move || i18n.s(T::LoadFailed)} ": " {move || i18n.t(msg)}</p>
             <button type="button" on:click=move |_| retry.run(())>
-                {move || i18n.t(Msg::Retry)}
+                {move || i18n.s(T::Retry)}
             </button>
         </div>
     }

@@ -6,8 +6,84 @@
 
 use crate::components::status::{here, login_href};
 use crate::i18n::{bytes_text, use_i18n, Msg, Texts};
-use crate::sync::{use_sync, Phase};
+use crate::page::Page;
+use crate::state::sync::{use_sync, Phase};
 use leptos::prelude::*;
+
+/// This module's strings.
+#[derive(Clone, Copy)]
+enum T {
+    SyncHeading,
+    SyncNow,
+    SyncSynced,
+    SyncSending,
+    SyncOffline,
+    SyncSignedOut,
+    SyncServerFull,
+    SyncRejected,
+    SyncFailed,
+    SyncIdle,
+    SyncWaiting,
+    SyncNothing,
+    SyncProgress,
+    SyncProgressLabel,
+    StoragePersisted,
+    StorageNotPersisted,
+    OldUnsent,
+    SignInAgain,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::SyncHeading => ("同步", "Sync"),
+            T::SyncNow => ("立即同步", "Sync now"),
+            T::SyncSynced => ("已同步", "All sent"),
+            T::SyncSending => ("正在发送…", "Sending…"),
+            T::SyncOffline => (
+                "离线：联网后自动发送",
+                "Offline: sends when the network is back",
+            ),
+            T::SyncSignedOut => ("请重新登录", "Please sign in again"),
+            T::SyncServerFull => (
+                "服务器空间不足，稍后自动重试",
+                "The server is full; trying again later",
+            ),
+            T::SyncRejected => (
+                "有查访被服务器退回，请查看查访记录",
+                "The server refused a visit: see the visit list",
+            ),
+            T::SyncFailed => (
+                "发送失败，稍后自动重试",
+                "Sending failed; trying again later",
+            ),
+            T::SyncIdle => ("尚未同步", "Not synced yet"),
+            T::SyncWaiting => (
+                "待发送：{0} 次查访，{1} 张照片，{2}",
+                "Waiting: {0} visits, {1} photos, {2}",
+            ),
+            T::SyncNothing => ("没有待发送的内容", "Nothing waiting"),
+            T::SyncProgress => (
+                "照片 {0} / {1}（{2} / {3}）",
+                "Photos {0} of {1} ({2} of {3})",
+            ),
+            T::SyncProgressLabel => ("发送进度", "Sending progress"),
+            T::StoragePersisted => (
+                "已获准持久保存，浏览器不会自动清除",
+                "Persistent storage granted",
+            ),
+            T::StorageNotPersisted => (
+                "浏览器未准许持久保存，请尽快同步",
+                "Storage is not persistent: sync soon",
+            ),
+            T::OldUnsent => (
+                "有超过 3 天未发送的记录，请尽快联网同步",
+                "Some records are over 3 days unsent: connect and sync soon",
+            ),
+            T::SignInAgain => ("重新登录", "Sign in again"),
+        }
+    }
+}
 
 /// The way in for a monitor whose service has ended: hand the records in.
 #[derive(Clone, Copy)]
@@ -32,15 +108,15 @@ pub fn SyncStatus() -> impl IntoView {
     let phase_text = move || {
         let w = sync.waiting.get();
         match sync.phase.get() {
-            Phase::Idle => i18n.t(Msg::SyncIdle).to_owned(),
-            Phase::Sending => i18n.t(Msg::SyncSending).to_owned(),
-            Phase::Synced if w.visits == 0 => i18n.t(Msg::SyncSynced).to_owned(),
-            Phase::Synced => i18n.t(Msg::SyncSending).to_owned(),
-            Phase::Offline => i18n.t(Msg::SyncOffline).to_owned(),
-            Phase::SignedOut => i18n.t(Msg::SyncSignedOut).to_owned(),
-            Phase::ServerFull => i18n.t(Msg::SyncServerFull).to_owned(),
-            Phase::Rejected => i18n.t(Msg::SyncRejected).to_owned(),
-            Phase::Failed => i18n.t(Msg::SyncFailed).to_owned(),
+            Phase::Idle => i18n.s(T::SyncIdle).to_owned(),
+            Phase::Sending => i18n.s(T::SyncSending).to_owned(),
+            Phase::Synced if w.visits == 0 => i18n.s(T::SyncSynced).to_owned(),
+            Phase::Synced => i18n.s(T::SyncSending).to_owned(),
+            Phase::Offline => i18n.s(T::SyncOffline).to_owned(),
+            Phase::SignedOut => i18n.s(T::SyncSignedOut).to_owned(),
+            Phase::ServerFull => i18n.s(T::SyncServerFull).to_owned(),
+            Phase::Rejected => i18n.s(T::SyncRejected).to_owned(),
+            Phase::Failed => i18n.s(T::SyncFailed).to_owned(),
             Phase::Storage(e) => i18n.fmt(Msg::SyncStorage, &[&e]),
         }
     };
@@ -53,10 +129,10 @@ pub fn SyncStatus() -> impl IntoView {
     let waiting_text = move || {
         let w = sync.waiting.get();
         if w.visits == 0 {
-            i18n.t(Msg::SyncNothing).to_owned()
+            i18n.s(T::SyncNothing).to_owned()
         } else {
             i18n.fmt(
-                Msg::SyncWaiting,
+                T::SyncWaiting,
                 &[
                     &w.visits.to_string(),
                     &w.photos.to_string(),
@@ -69,7 +145,7 @@ pub fn SyncStatus() -> impl IntoView {
         sync.waiting
             .get()
             .oldest_ms
-            .is_some_and(|t| crate::draft::now_ms() - t > OLD_MS)
+            .is_some_and(|t| crate::state::draft::now_ms() - t > OLD_MS)
     };
     let progress = move || {
         sync.progress.get().filter(|p| p.photos_total > 0).map(|p| {
@@ -80,7 +156,7 @@ pub fn SyncStatus() -> impl IntoView {
                 <div
                     class="bar"
                     role="progressbar"
-                    aria-label=move || i18n.t(Msg::SyncProgressLabel)
+                    aria-label=move || i18n.s(T::SyncProgressLabel)
                     aria-valuemin="0"
                     aria-valuemax=p.photos_total
                     aria-valuenow=p.photos_done
@@ -91,7 +167,7 @@ pub fn SyncStatus() -> impl IntoView {
                 <p class="muted">
                     {move || {
                         i18n.fmt(
-                            Msg::SyncProgress,
+                            T::SyncProgress,
                             &[
                                 &p.photos_done.to_string(),
                                 &p.photos_total.to_string(),
@@ -106,7 +182,7 @@ pub fn SyncStatus() -> impl IntoView {
     };
     view! {
         <section class="card sync" aria-labelledby="sync-label" data-testid="sync-status">
-            <h2 id="sync-label">{move || i18n.t(Msg::SyncHeading)}</h2>
+            <h2 id="sync-label">{move || i18n.s(T::SyncHeading)}</h2>
             <p
                 class="sync-phase"
                 class:trouble=trouble
@@ -121,21 +197,21 @@ pub fn SyncStatus() -> impl IntoView {
                         let href = login_href(&here());
                         view! {
                             <a class="button primary" href=href data-testid="sync-sign-in">
-                                {move || i18n.t(Msg::SignInAgain)}
+                                {move || i18n.s(T::SignInAgain)}
                             </a>
                             " "
-                            <a href="/hand-in" data-testid="sync-hand-in">{move || i18n.s(HandIn)}</a>
+                            <a href=Page::HandIn.href() data-testid="sync-hand-in">{move || i18n.s(HandIn)}</a>
                         }
                     })
             }}
             <p data-testid="sync-waiting">{waiting_text}</p>
             {progress}
             {move || {
-                old().then(|| view! { <p class="warn" role="alert">{move || i18n.t(Msg::OldUnsent)}</p> })
+                old().then(|| view! { <p class="warn" role="alert">{move || i18n.s(T::OldUnsent)}</p> })
             }}
             {move || {
                 sync.persisted.get().map(|granted| {
-                    let msg = if granted { Msg::StoragePersisted } else { Msg::StorageNotPersisted };
+                    let msg = if granted { T::StoragePersisted } else { T::StorageNotPersisted };
                     view! { <p class="muted" data-testid="persisted">{move || i18n.t(msg)}</p> }
                 })
             }}
@@ -144,7 +220,7 @@ pub fn SyncStatus() -> impl IntoView {
                 on:click=move |_| sync.kick()
                 disabled=move || sync.phase.get() == Phase::Sending
             >
-                {move || i18n.t(Msg::SyncNow)}
+                {move || i18n.s(T::SyncNow)}
             </button>
         </section>
     }

@@ -1,0 +1,22 @@
+//! The office's pages (`/office…`, staff bundle).
+
+pub mod attention;
+pub mod campaign;
+pub mod campaigns;
+pub mod commitments;
+pub mod dashboard;
+pub mod documents;
+pub mod finding;
+pub mod findings;
+pub mod home;
+pub mod ledger;
+pub mod map;
+pub mod monitor;
+pub mod register;
+pub mod reports;
+pub mod roster;
+pub mod scoring;
+pub mod unit_merge;
+pub mod units;
+pub mod visits;
+pub mod webhooks;

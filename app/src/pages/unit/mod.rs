@@ -1,0 +1,9 @@
+//! The unit's pages (`/unit…`, staff bundle).
+
+pub mod documents;
+pub mod finding;
+pub mod findings;
+pub mod home;
+pub mod register;
+pub mod reports;
+pub mod team;
