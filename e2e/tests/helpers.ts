@@ -23,6 +23,13 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** Latin words in what the page shows, other than the few a Chinese user reads as they are. */
+export async function englishWords(page: Page, scope = 'main'): Promise<string[]> {
+  const text = await page.locator(scope).first().innerText();
+  const allowed = /^(monitor\d+|unit\d+|office|PDF|Excel|xlsx|csv|CSV|GPS|SHA-256|ID|PWA|URL|https?|km|Webhook|webhook)$/;
+  return (text.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter((w) => !allowed.test(w));
+}
+
 export async function keepScreenshot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
