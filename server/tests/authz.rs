@@ -342,6 +342,16 @@ fn table() -> Vec<Route> {
             ],
         ),
         // Monitors.
+        route(
+            get.clone(),
+            "/api/v1/monitor/photos/{sha256}/{size}",
+            vec![
+                (PhotoA, &[MonA]),
+                (PhotoB, &[MonB]),
+                (EvidenceU1, &[]),
+                (EvidenceU2, &[]),
+            ],
+        ),
         route(get.clone(), "/api/v1/monitor/overview", only(MONITORS)),
         route(get.clone(), "/api/v1/monitor/visits", only(MONITORS)),
         route(get.clone(), "/api/v1/monitor/findings", only(MONITORS)),

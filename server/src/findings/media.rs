@@ -122,6 +122,38 @@ pub async fn unit_answer_photo(
     serve(&state, &sha.ok_or(ApiError::NotFound)?, &size).await
 }
 
+/// A photo of one of the monitor's own visits, by hash: once a visit is confirmed the phone
+/// lets its bytes go, and the visit's page shows the server's re-encoded copy instead. Only a
+/// photo that one of this monitor's visits lists is served (another monitor's hash is a 404,
+/// as an unknown one is).
+#[utoipa::path(get, path = "/api/v1/monitor/photos/{sha256}/{size}", tag = "findings",
+    params(("sha256" = String, Path), ("size" = String, Path, description = "display or thumb")),
+    responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
+pub async fn monitor_own_photo(
+    State(state): State<AppState>,
+    MonitorUser(me): MonitorUser,
+    Path((sha256, size)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    if !is_sha256_hex(&sha256) {
+        return Err(ApiError::NotFound);
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let listed = sqlx::query(
+        "SELECT 1 AS one FROM visit_photos p JOIN visits v ON v.id = p.visit_id \
+         WHERE p.sha256 = $1 AND v.monitor_id = $2 LIMIT 1",
+    )
+    .bind(&sha256)
+    .bind(me.user.id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
+    if !listed || !crate::photos::has_arrived(&mut conn, &sha256).await? {
+        return Err(ApiError::NotFound);
+    }
+    drop(conn);
+    serve(&state, &sha256, &size).await
+}
+
 /// The `n`th evidence photo of an answer to a finding the monitor reported: the reporter sees
 /// what the unit says it did (a re-encoded copy, like every photo served).
 #[utoipa::path(get, path = "/api/v1/monitor/answers/{id}/photos/{n}/{size}", tag = "findings",

@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(media::unit_case_photo))
         .routes(routes!(media::unit_answer_photo))
         .routes(routes!(media::monitor_answer_photo))
+        .routes(routes!(media::monitor_own_photo))
         .routes(routes!(monitor::list))
         .routes(routes!(monitor::rate))
 }
