@@ -47,9 +47,14 @@ test('1 and 3: the visit form speaks Chinese, marks what is required, and places
   await page.getByTestId('new-visit').click();
   await expect(page.getByTestId('visit-form')).toBeVisible();
 
-  // Required fields are marked before anything is typed.
-  await expect(page.getByTestId('methods')).toHaveAttribute('aria-required', 'true');
+  // Required fields are marked before anything is typed, for the eye and in what a screen
+  // reader says. (A group of checkboxes may not carry aria-required — axe's aria-allowed-attr,
+  // critical — so the methods say it in their group's name; the unit, a radio group, says it
+  // with aria-required.)
   await expect(page.getByTestId('methods')).toContainText('必填');
+  await expect(page.getByRole('group', { name: /查访方法.*必填/ })).toHaveAttribute('data-testid', 'methods');
+  await expect(page.getByTestId('unit-picker')).toHaveAttribute('aria-required', 'true');
+  await expect(page.getByTestId('unit-picker')).toContainText('必填');
 
   // Nothing filled in: the errors sit beside their fields, in Chinese, and the first is in view.
   await page.getByTestId('submit-visit').click();
