@@ -154,9 +154,17 @@ impl Draft {
             position: None,
             notes: String::new(),
             no_problem_found: false,
-            findings: Vec::new(),
+            // Most visits find something: the form opens with one finding ready to fill in.
+            // Left blank it is no finding at all (see [`Draft::filled`]).
+            findings: vec![DraftFinding::new()],
             lookback_for: None,
         }
+    }
+
+    /// The findings the monitor has put something into: a blank one (the one the form opens
+    /// with, or one added and left) is no finding, neither checked nor sent.
+    pub fn filled(&self) -> impl Iterator<Item = &DraftFinding> {
+        self.findings.iter().filter(|f| !f.is_blank())
     }
 
     /// Chooses the visited unit, dropping the citations of commitments that do not fit it.
@@ -211,13 +219,13 @@ impl Draft {
         if too_long(&self.notes) {
             out.push(Problem::rule(Spot::Notes, too_long_error(VisitText::Notes)));
         }
-        if self.findings.is_empty() && !self.no_problem_found {
+        if self.filled().next().is_none() && !self.no_problem_found {
             out.push(Problem::rule(
                 Spot::Findings,
                 VisitError::FindingsOrNoProblem,
             ));
         }
-        if self.findings.len() > MAX_FINDINGS {
+        if self.filled().count() > MAX_FINDINGS {
             out.push(Problem::rule(Spot::Findings, VisitError::TooMany));
         }
         let codes = self.unit_id.map(|u| criteria_codes(units, campaign, u));
@@ -226,7 +234,7 @@ impl Draft {
             .map(|u| commitments_for(units, commitments, u))
             .unwrap_or_default();
         let mut hashes: Vec<&str> = Vec::new();
-        for (i, f) in self.findings.iter().enumerate() {
+        for (i, f) in self.filled().enumerate() {
             let n = i + 1;
             let at = |part| Spot::Finding(f.id, part);
             if f.criterion.is_empty() {
@@ -332,8 +340,7 @@ impl Draft {
         let unit_id = self.unit_id?;
         let mode = self.mode?;
         let findings = self
-            .findings
-            .iter()
+            .filled()
             .map(|f| {
                 Some(FindingUpload {
                     id: f.id,

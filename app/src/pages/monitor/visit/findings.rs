@@ -28,7 +28,9 @@ pub(super) fn Findings(form: Form, refs: StoredValue<Refs>, check: Check) -> imp
         form.d
             .with(|d| d.findings.iter().map(|f| f.id).collect::<Vec<_>>())
     };
-    let has_findings = Memo::new(move |_| form.d.with(|d| !d.findings.is_empty()));
+    // A blank finding (the one the form opens with) does not stand in the way of "no problem
+    // found"; ticking it takes the blank ones away.
+    let has_findings = Memo::new(move |_| form.d.with(|d| d.filled().next().is_some()));
     view! {
         <section class="card field" aria-labelledby="findings-label" data-testid="findings">
             <h2 id="findings-label">{move || i18n.s(W::FindingsLabel)}</h2>
@@ -54,7 +56,12 @@ pub(super) fn Findings(form: Form, refs: StoredValue<Refs>, check: Check) -> imp
                     disabled=move || has_findings.get()
                     on:change=move |ev| {
                         let on = target_checked(&ev);
-                        form.edit(|d| d.no_problem_found = on);
+                        form.edit(|d| {
+                            d.no_problem_found = on;
+                            if on {
+                                d.findings.retain(|f| !f.is_blank());
+                            }
+                        });
                     }
                 />
                 <span>{move || i18n.t(Msg::NoProblem)}</span>
