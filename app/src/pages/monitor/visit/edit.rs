@@ -215,6 +215,13 @@ pub(super) fn FieldError(check: Check, spot: Spot) -> impl IntoView {
     }
 }
 
+/// The visible mark of a field that must be filled in.
+#[component]
+pub(super) fn Required() -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! { <span class="required">{move || i18n.s(W::Required)}</span> }
+}
+
 /// A text's length against the shared limit, as `n / 4000`.
 #[component]
 pub(super) fn Counter(text: Signal<usize>, test_id: &'static str) -> impl IntoView {

@@ -16,9 +16,9 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::edit::{
-    count, error_dom_id, target_checked, target_value, Check, Counter, FieldError, Form, W,
+    count, error_dom_id, target_checked, target_value, Check, Counter, FieldError, Form, Required,
+    W,
 };
-use super::form::Required;
 use crate::state::draft::{Part, Spot};
 
 #[component]

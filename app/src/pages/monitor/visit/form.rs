@@ -18,7 +18,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use super::edit::{
-    count, error_dom_id, target_checked, target_value, Check, Counter, FieldError, Form, W,
+    count, error_dom_id, target_checked, target_value, Check, Counter, FieldError, Form, Required,
+    W,
 };
 use super::findings::Findings;
 
@@ -407,11 +408,4 @@ fn ModeAndMethods(form: Form, check: Check) -> impl IntoView {
             {methods}
         </fieldset>
     }
-}
-
-/// The visible mark of a field that must be filled in.
-#[component]
-pub(super) fn Required() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <span class="required">{move || i18n.s(W::Required)}</span> }
 }
