@@ -165,6 +165,7 @@ pub(super) fn words(p: &Problem, i18n: I18n) -> String {
                 Spot::Unit => W::IncUnit,
                 Spot::Finding(_, Part::Severity) => W::IncSeverity,
                 Spot::Finding(_, Part::Criterion) => W::IncCriterion,
+                // The kind of visit is the only other choice `Draft::problems` finds missing.
                 _ => W::IncMode,
             })
             .to_owned(),
@@ -231,7 +232,6 @@ pub(super) fn Counter(text: Signal<usize>, test_id: &'static str) -> impl IntoVi
             class="counter"
             class:over=over
             data-testid=test_id
-            aria-live="polite"
         >
             {move || format!("{} / {MAX_TEXT}", text.get())}
         </span>
