@@ -6,7 +6,7 @@
 import { APIRequestContext, Page, request } from '@playwright/test';
 import { test, expect } from './server';
 import { signIn, keepScreenshot, englishWords } from './helpers';
-import { Unit, fillFinding, fillVisit, photoJpeg, report, serviceWorkerInControl, someUnit } from './visit-helpers';
+import { Unit, fillFinding, fillVisit, idbAll, photoJpeg, report, serviceWorkerInControl, someUnit } from './visit-helpers';
 
 async function api(base: string, username: string): Promise<APIRequestContext> {
   const c = await request.newContext({ baseURL: base });
@@ -47,9 +47,14 @@ test('1 and 3: the visit form speaks Chinese, marks what is required, and places
   await page.getByTestId('new-visit').click();
   await expect(page.getByTestId('visit-form')).toBeVisible();
 
-  // Required fields are marked before anything is typed.
-  await expect(page.getByTestId('methods')).toHaveAttribute('aria-required', 'true');
+  // Required fields are marked before anything is typed, for the eye and in what a screen
+  // reader says. (A group of checkboxes may not carry aria-required — axe's aria-allowed-attr,
+  // critical — so the methods say it in their group's name; the unit, a radio group, says it
+  // with aria-required.)
   await expect(page.getByTestId('methods')).toContainText('必填');
+  await expect(page.getByRole('group', { name: /查访方法.*必填/ })).toHaveAttribute('data-testid', 'methods');
+  await expect(page.getByTestId('unit-picker')).toHaveAttribute('aria-required', 'true');
+  await expect(page.getByTestId('unit-picker')).toContainText('必填');
 
   // Nothing filled in: the errors sit beside their fields, in Chinese, and the first is in view.
   await page.getByTestId('submit-visit').click();
@@ -67,15 +72,16 @@ test('1 and 3: the visit form speaks Chinese, marks what is required, and places
   await expect(methodsError).toHaveCount(0);
 
   // Neither findings nor "no problem found": worded in Chinese beside the findings, gone once
-  // a finding is added.
+  // a finding is begun. (The form opens with one finding ready; left blank it is no finding,
+  // so the first thing put into it is what makes the error go.)
   await page.getByTestId('submit-visit').click();
   await expect(page.getByTestId('error-findings')).toBeVisible();
   expect(await englishWords(page)).toEqual([]);
-  await page.getByTestId('add-finding').click();
+  const f = page.getByTestId('finding').first();
+  await f.getByLabel('评议内容').selectOption({ index: 1 });
   await expect(page.getByTestId('error-findings')).toHaveCount(0);
 
   // A long description shows its count against the limit before it is refused.
-  const f = page.getByTestId('finding').first();
   await f.getByLabel('问题描述').fill('字'.repeat(4001));
   await expect(f.getByTestId('count-description')).toHaveText('4001 / 4000');
   await expect(f.getByTestId('error-description')).toBeVisible();
@@ -203,6 +209,52 @@ test('6: a saved visit is confirmed, and a draft left empty can be discarded', a
   await expect(page.getByTestId('saved-notice')).toBeVisible();
   await expect(page.getByTestId('saved-notice')).toContainText('已保存');
   await keepScreenshot(page, 'monitor-home-saved');
+});
+
+test('6: a draft with something in it stays until the monitor confirms discarding it; nothing submitted can be discarded', async ({ page, context, server }, testInfo) => {
+  await context.grantPermissions(['geolocation']);
+  await signIn(page, server.url, 'monitor01');
+  await expect(page.getByTestId('sync-phase')).toHaveText('已同步');
+  const unit = await someUnit(page, server.url);
+  await context.setGeolocation({ latitude: unit.position!.lat, longitude: unit.position!.lon, accuracy: 8 });
+
+  // One visit submitted, one begun (a unit chosen, a photo taken) and left.
+  await page.getByTestId('new-visit').click();
+  await fillVisit(page, unit);
+  await page.locator('#no-problem').check();
+  await page.getByTestId('submit-visit').click();
+  await expect(page.getByTestId('saved-notice')).toBeVisible();
+  await page.getByTestId('new-visit').click();
+  await fillVisit(page, unit);
+  await page.getByTestId('finding').first().getByTestId('photo-gallery').setInputFiles(await photoJpeg(page, testInfo.outputPath('d.jpg'), 60));
+  await expect(page.locator('img.thumb')).toHaveCount(1);
+  await page.goBack();
+  await page.goto(`${server.url}/monitor/visits`);
+
+  // The begun draft is listed under its unit; the submitted visit offers no discarding.
+  const draft = page.getByTestId('row-draft');
+  await expect(draft).toHaveCount(1);
+  await expect(draft).toContainText(unit.name);
+  await expect(page.getByTestId('row-entry').getByTestId('discard-draft')).toHaveCount(0);
+
+  // Asked first: keeping it keeps it, across a reload.
+  await draft.getByTestId('discard-draft').click();
+  await expect(page.getByTestId('confirm-discard')).toBeVisible();
+  expect(await englishWords(page)).toEqual([]);
+  await keepScreenshot(page, 'visits-discard-ask');
+  await draft.getByRole('button', { name: '保留' }).click();
+  await page.reload();
+  await expect(draft).toHaveCount(1);
+
+  // Confirmed: the draft and its photo bytes are gone from the phone; the submitted visit stays.
+  await draft.getByTestId('discard-draft').click();
+  await page.getByTestId('confirm-discard').click();
+  await expect(draft).toHaveCount(0);
+  await expect(page.getByTestId('row-entry')).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByTestId('row-draft')).toHaveCount(0);
+  const left = await idbAll(page, 'photos');
+  expect(left).toEqual([]);
 });
 
 test('7: 消息 shows how many are unread, for every role', async ({ page, server }) => {

@@ -34,7 +34,8 @@ test('a visit recorded offline syncs whole once the network is back', async ({ p
   await fillVisit(page, unit);
   await expect(page.getByTestId('position')).toContainText('距所选单位约');
   await page.getByLabel('总体情况').fill('窗口排队较长');
-  await page.getByTestId('add-finding').click();
+  // The form opens with one finding ready: one more is added.
+  await expect(page.getByTestId('finding')).toHaveCount(1);
   await page.getByTestId('add-finding').click();
   await fillFinding(page, 0, '窗口无人值守', [photos[0]]);
   await fillFinding(page, 1, '办事指南未公开', [photos[1]]);

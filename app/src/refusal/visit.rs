@@ -122,7 +122,7 @@ fn invalid(e: &VisitError, locale: Locale) -> String {
         ),
         VisitError::NoMethod => pick(
             locale,
-            "请至少选择一种查访方式".into(),
+            "请至少选择一种查访方法".into(),
             "Choose at least one visit method".into(),
         ),
         VisitError::DuplicateMethod => pick(

@@ -1,11 +1,13 @@
 //! `/monitor`: the monitor's home: a greeting, this year's visits against the quota (counted on
 //! the phone from pulled visits and the outbox, so it works offline), the sync card, and the
-//! way to a new visit and to the visit list.
+//! way to a new visit and to the visit list. Right after a visit is submitted, a notice says
+//! it is saved, and whether it has been sent yet.
 
 use crate::components::sync_status::SyncStatus;
 use crate::i18n::{fill, Texts};
 use crate::i18n::{stage_msg, use_i18n, Msg};
 use crate::page::Page;
+use crate::state::outbox::{EntryState, OutboxEntry};
 use crate::state::quota::{self, LocalQuota};
 use crate::state::store::{self, keys};
 use crate::state::sync::use_sync;
@@ -24,6 +26,10 @@ enum T {
     PaceOnTrack,
     PaceAtRisk,
     PaceBehind,
+    SavedWaiting,
+    SavedSent,
+    SavedRefused,
+    Dismiss,
 }
 
 impl Texts for T {
@@ -37,6 +43,16 @@ impl Texts for T {
             T::PaceOnTrack => ("进度：正常", "Pace: on track"),
             T::PaceAtRisk => ("进度：有落后风险", "Pace: at risk"),
             T::PaceBehind => ("进度：落后", "Pace: behind"),
+            T::SavedWaiting => (
+                "已保存在本机，联网后自动发送",
+                "Saved on this phone; it is sent by itself when online",
+            ),
+            T::SavedSent => ("已保存并已发送", "Saved and sent"),
+            T::SavedRefused => (
+                "已保存在本机，但服务器未接收：请在查访记录中查看原因",
+                "Saved on this phone, but the server did not accept it: see why in the visit list",
+            ),
+            T::Dismiss => ("知道了", "OK"),
         }
     }
 }
@@ -50,10 +66,73 @@ fn pace_msg(p: Pace) -> T {
     }
 }
 
+/// Where the id of the visit just submitted waits for the home to confirm it (this tab only).
+const SAVED_KEY: &str = "chafang.savedVisit";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// Asks the home to confirm that the visit `id` was saved (called by the visit form as it
+/// leaves for the home).
+pub fn remember_saved(id: &str) {
+    if let Some(s) = session_storage() {
+        let _ = s.set_item(SAVED_KEY, id);
+    }
+}
+
+/// The visit submitted just before the home opened, if any (read once: Back to the home does
+/// not confirm it again).
+fn take_saved() -> Option<String> {
+    let s = session_storage()?;
+    let id = s.get_item(SAVED_KEY).ok().flatten()?;
+    let _ = s.remove_item(SAVED_KEY);
+    Some(id)
+}
+
+/// "Saved", and whether the visit has been sent: follows the sync engine as it sends it.
+#[component]
+fn SavedNotice(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let shown = RwSignal::new(true);
+    let state = LocalResource::new(move || {
+        sync.revision.track();
+        let id = id.clone();
+        async move {
+            store::entry(&id)
+                .await
+                .ok()
+                .flatten()
+                .map(|e: OutboxEntry| e.state)
+        }
+    });
+    let text = move || {
+        i18n.s(match state.get().flatten() {
+            Some(EntryState::Confirmed { .. }) => T::SavedSent,
+            Some(EntryState::Rejected { .. }) => T::SavedRefused,
+            _ => T::SavedWaiting,
+        })
+    };
+    move || {
+        shown.get().then(|| {
+            view! {
+                <div class="card saved-notice" role="status" data-testid="saved-notice">
+                    <p>{text}</p>
+                    <button type="button" on:click=move |_| shown.set(false)>
+                        {move || i18n.s(T::Dismiss)}
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn MonitorPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    let saved = take_saved();
     let data = LocalResource::new(move || {
         sync.revision.track();
         async move {
@@ -66,6 +145,7 @@ pub fn MonitorPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="home-monitor">
             <h1>{move || i18n.t(Msg::MonitorTitle)}</h1>
+            {saved.map(|id| view! { <SavedNotice id /> })}
             {move || {
                 data.get().map(|(overview, q)| {
                     let name = overview.as_ref().map(|o| o.display_name.clone());

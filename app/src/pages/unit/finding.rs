@@ -407,7 +407,7 @@ fn Evidence(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(0u32);
-    let failed = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<photo::PhotoError>);
     let owner = StoredValue::new(owner);
     let on_files = move |ev: web_sys::Event| {
         let Some(input) = ev
@@ -462,7 +462,7 @@ fn Evidence(
                 </For>
             </ul>
             {move || (busy.get() > 0).then(|| view! { <p class="muted" role="status">{tr(Msg::PhotoProcessing)}</p> })}
-            {move || failed.get().map(|e| view! { <p class="error" role="alert">{i18n.fmt(Msg::PhotoFailed, &[&e])}</p> })}
+            {move || failed.get().map(|e| view! { <p class="error" role="alert">{move || i18n.s(e)}</p> })}
             <div class="row">
                 <label class="button" for=cam.clone()>{tr(Msg::TakePhoto)}</label>
                 <input id=cam class="visually-hidden" type="file" accept="image/*" capture="environment"

@@ -20,6 +20,8 @@ extern "C" {
     async fn draft_get(id: &str) -> std::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = draftPut)]
     async fn draft_put(id: &str, json: &str) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = draftDelete)]
+    async fn draft_delete(id: &str) -> std::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = draftsAll)]
     async fn drafts_all() -> std::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = outboxGet)]
@@ -122,6 +124,12 @@ pub async fn draft(id: &str) -> Result<Option<Draft>> {
 
 pub async fn save_draft(d: &Draft) -> Result<()> {
     draft_put(&d.id.to_string(), &serde_json::to_string(d)?).await?;
+    Ok(())
+}
+
+/// Deletes a draft that was never submitted (its photo bytes are the caller's to delete).
+pub async fn delete_draft(id: &str) -> Result<()> {
+    draft_delete(id).await?;
     Ok(())
 }
 

@@ -1,9 +1,12 @@
-//! The draft being edited and how it is saved (at every change), the form's strings, and
-//! reading inputs; the form (`form.rs`) and its findings (`findings.rs`) share them.
+//! The draft being edited and how it is saved (at every change), what is still wrong with it
+//! and where (each problem worded beside its field), the form's strings, and reading inputs;
+//! the form (`form.rs`) and its findings (`findings.rs`) share them.
 
-use crate::i18n::Texts;
-use crate::state::draft::{Draft, DraftFinding};
+use crate::i18n::{I18n, Texts};
+use crate::state::draft::{too_long, Draft, DraftFinding, Part, Problem, Spot, Why};
 use crate::state::store::{self};
+use chafang_domain::refusal::Refusal;
+use chafang_domain::visit::{VisitError, MAX_TEXT};
 use chafang_domain::FindingId;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,7 +46,9 @@ pub(super) enum W {
     IncMode,
     IncSeverity,
     IncCriterion,
-    IncRule,
+    Required,
+    FixAbove,
+    SignInFirst,
     AutoSaved,
     CorrectionOf,
     LookBackVisit,
@@ -80,10 +85,12 @@ impl Texts for W {
             W::SubmitVisit => ("提交查访", "Submit the visit"),
             W::SubmitHint => ("提交后不可修改；如需更正，将生成一条新记录。离线时提交的记录会在联网后自动发送。", "Once submitted a visit cannot be edited; a correction makes a new record. Visits submitted offline are sent when the network is back."),
             W::IncUnit => ("请选择被查访单位", "Choose the unit visited"),
-            W::IncMode => ("请选择明查或暗访", "Choose open or covert"),
-            W::IncSeverity => ("问题 {0} 未选择严重程度", "Finding {0} has no severity"),
-            W::IncCriterion => ("问题 {0} 未选择评议内容", "Finding {0} has no criterion"),
-            W::IncRule => ("内容不完整：{0}", "Incomplete: {0}"),
+            W::IncMode => ("请选择查访方式", "Choose the kind of visit"),
+            W::IncSeverity => ("请选择严重程度", "Choose the severity"),
+            W::IncCriterion => ("请选择评议内容", "Choose the criterion"),
+            W::Required => ("必填", "required"),
+            W::FixAbove => ("还有 {0} 处需要填写或修改，已在对应位置标出", "{0} things to fill in or correct, marked where they are"),
+            W::SignInFirst => ("请先登录，再提交查访", "Sign in first, then submit the visit"),
             W::AutoSaved => ("每次输入都已自动保存在本机", "Everything typed is saved on this phone"),
             W::CorrectionOf => ("更正记录", "Correction"),
             W::LookBackVisit => ("回头看", "Look-back visit"),
@@ -115,6 +122,130 @@ impl Form {
                 f(x);
             }
         });
+    }
+}
+
+/// What is still wrong with the draft, and whether to show it: a text over its limit shows
+/// at once (its counter is right there), everything else once the monitor has tried to submit.
+/// Each problem is worked out again at every change, so its words go the moment the field is
+/// right.
+#[derive(Clone, Copy)]
+pub(super) struct Check {
+    pub(super) problems: Memo<Vec<Problem>>,
+    pub(super) tried: RwSignal<bool>,
+}
+
+impl Check {
+    /// The words of the first problem at `spot`, if it is to be shown.
+    pub(super) fn at(self, spot: Spot, i18n: I18n) -> Option<String> {
+        let tried = self.tried.get();
+        self.problems.with(|ps| {
+            ps.iter()
+                .find(|p| p.spot == spot && (tried || is_too_long(p)))
+                .map(|p| words(p, i18n))
+        })
+    }
+}
+
+fn is_too_long(p: &Problem) -> bool {
+    matches!(
+        &p.why,
+        Why::Refused(chafang_domain::refusal::VisitRefusal::Invalid(
+            VisitError::TooLong { .. }
+        ))
+    )
+}
+
+/// The words of a problem: a choice not made yet in the form's own words, a rule the server
+/// applies too in the words of its refusal (`crate::refusal`).
+pub(super) fn words(p: &Problem, i18n: I18n) -> String {
+    match &p.why {
+        Why::Missing => i18n
+            .s(match p.spot {
+                Spot::Unit => W::IncUnit,
+                Spot::Finding(_, Part::Severity) => W::IncSeverity,
+                Spot::Finding(_, Part::Criterion) => W::IncCriterion,
+                // The kind of visit is the only other choice `Draft::problems` finds missing.
+                _ => W::IncMode,
+            })
+            .to_owned(),
+        Why::Refused(r) => crate::refusal::words(&Refusal::Visit(r.clone()), i18n.locale()),
+    }
+}
+
+/// The test id of a problem's words beside its field.
+pub(super) fn error_test_id(spot: Spot) -> &'static str {
+    match spot {
+        Spot::Unit => "error-unit",
+        Spot::Mode => "error-mode",
+        Spot::Methods => "error-methods",
+        Spot::Notes => "error-notes",
+        Spot::Findings => "error-findings",
+        Spot::Visit => "error-visit",
+        Spot::Finding(_, part) => match part {
+            Part::Criterion => "error-criterion",
+            Part::Description => "error-description",
+            Part::Severity => "error-severity",
+            Part::Suggestion => "error-suggestion",
+            Part::Commitment => "error-commitment",
+            Part::Photos => "error-photos",
+        },
+    }
+}
+
+/// The element id of a problem's words (for `aria-describedby` and scrolling to it).
+pub(super) fn error_dom_id(spot: Spot) -> String {
+    match spot {
+        Spot::Finding(id, _) => format!("{}-{id}", error_test_id(spot)),
+        _ => error_test_id(spot).to_owned(),
+    }
+}
+
+/// A problem's words beside its field, while there is one to show.
+#[component]
+pub(super) fn FieldError(check: Check, spot: Spot) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    move || {
+        check.at(spot, i18n).map(|t| {
+            view! {
+                <p class="field-error" id=error_dom_id(spot) data-testid=error_test_id(spot)>
+                    {t}
+                </p>
+            }
+        })
+    }
+}
+
+/// The visible mark of a field that must be filled in.
+#[component]
+pub(super) fn Required() -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! { <span class="required">{move || i18n.s(W::Required)}</span> }
+}
+
+/// A text's length against the shared limit, as `n / 4000`.
+#[component]
+pub(super) fn Counter(text: Signal<usize>, test_id: &'static str) -> impl IntoView {
+    let over = move || text.get() > MAX_TEXT;
+    view! {
+        <span
+            class="counter"
+            class:over=over
+            data-testid=test_id
+        >
+            {move || format!("{} / {MAX_TEXT}", text.get())}
+        </span>
+    }
+}
+
+/// The characters of a text, as the limit counts them (a text over the byte bound counts as
+/// over the limit).
+pub(super) fn count(s: &str) -> usize {
+    let n = s.chars().count();
+    if too_long(s) {
+        n.max(MAX_TEXT + 1)
+    } else {
+        n
     }
 }
 

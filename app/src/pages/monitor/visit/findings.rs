@@ -15,21 +15,28 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::edit::{target_checked, target_value, Form, W};
+use super::edit::{
+    count, error_dom_id, target_checked, target_value, Check, Counter, FieldError, Form, Required,
+    W,
+};
+use crate::state::draft::{Part, Spot};
 
 #[component]
-pub(super) fn Findings(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
+pub(super) fn Findings(form: Form, refs: StoredValue<Refs>, check: Check) -> impl IntoView {
     let i18n = use_i18n();
     let ids = move || {
         form.d
             .with(|d| d.findings.iter().map(|f| f.id).collect::<Vec<_>>())
     };
-    let has_findings = Memo::new(move |_| form.d.with(|d| !d.findings.is_empty()));
+    // A blank finding (the one the form opens with) does not stand in the way of "no problem
+    // found"; ticking it takes the blank ones away.
+    let has_findings = Memo::new(move |_| form.d.with(|d| d.filled().next().is_some()));
     view! {
         <section class="card field" aria-labelledby="findings-label" data-testid="findings">
             <h2 id="findings-label">{move || i18n.s(W::FindingsLabel)}</h2>
+            <FieldError check spot=Spot::Findings />
             <For each=ids key=|id| *id let:id>
-                <FindingEditor form refs id />
+                <FindingEditor form refs check id />
             </For>
             <button
                 type="button"
@@ -49,7 +56,12 @@ pub(super) fn Findings(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
                     disabled=move || has_findings.get()
                     on:change=move |ev| {
                         let on = target_checked(&ev);
-                        form.edit(|d| d.no_problem_found = on);
+                        form.edit(|d| {
+                            d.no_problem_found = on;
+                            if on {
+                                d.findings.retain(|f| !f.is_blank());
+                            }
+                        });
                     }
                 />
                 <span>{move || i18n.t(Msg::NoProblem)}</span>
@@ -59,7 +71,12 @@ pub(super) fn Findings(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
 }
 
 #[component]
-fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl IntoView {
+fn FindingEditor(
+    form: Form,
+    refs: StoredValue<Refs>,
+    check: Check,
+    id: FindingId,
+) -> impl IntoView {
     let i18n = use_i18n();
     let initial = form
         .d
@@ -126,9 +143,11 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
         <fieldset class="finding" aria-labelledby=labelled_by data-testid="finding">
             <h3 id=heading_id>{move || i18n.fmt(Msg::FindingN, &[&number()])}</h3>
             <div class="field">
-                <label for=crit_id.clone()>{move || i18n.s(W::CriterionLabel)}</label>
+                <label for=crit_id.clone()>{move || i18n.s(W::CriterionLabel)} <Required /></label>
                 <select
                     id=crit_id
+                    aria-required="true"
+                    aria-describedby=error_dom_id(Spot::Finding(id, Part::Criterion))
                     on:change=move |ev| {
                         let v = target_value(&ev);
                         form.edit_finding(id, |f| f.criterion = v);
@@ -139,23 +158,32 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                     </option>
                     {criterion_options}
                 </select>
+                <FieldError check spot=Spot::Finding(id, Part::Criterion) />
             </div>
             <div class="field">
-                <label for=desc_id.clone()>{move || i18n.s(W::DescriptionLabel)}</label>
+                <div class="label-row">
+                    <label for=desc_id.clone()>{move || i18n.s(W::DescriptionLabel)} <Required /></label>
+                    <Counter text=Signal::derive(move || text_count(form, id, |f| &f.description)) test_id="count-description" />
+                </div>
                 <textarea
                     id=desc_id
                     rows="3"
+                    aria-required="true"
+                    aria-describedby=error_dom_id(Spot::Finding(id, Part::Description))
                     prop:value=initial.description.clone()
                     on:input=move |ev| {
                         let v = target_value(&ev);
                         form.edit_finding(id, |f| f.description = v);
                     }
                 ></textarea>
+                <FieldError check spot=Spot::Finding(id, Part::Description) />
             </div>
             <div class="field">
-                <label for=sev_id.clone()>{move || i18n.s(W::SeverityLabel)}</label>
+                <label for=sev_id.clone()>{move || i18n.s(W::SeverityLabel)} <Required /></label>
                 <select
                     id=sev_id
+                    aria-required="true"
+                    aria-describedby=error_dom_id(Spot::Finding(id, Part::Severity))
                     on:change=move |ev| {
                         let v = target_value(&ev);
                         let s = match v.as_str() {
@@ -170,21 +198,27 @@ fn FindingEditor(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl Int
                     <option value="" selected=severity.is_none()>{move || i18n.t(Msg::ChooseOne)}</option>
                     {severity_options}
                 </select>
+                <FieldError check spot=Spot::Finding(id, Part::Severity) />
             </div>
             <div class="field">
-                <label for=sug_id.clone()>{move || i18n.s(W::SuggestionLabel)}</label>
+                <div class="label-row">
+                    <label for=sug_id.clone()>{move || i18n.s(W::SuggestionLabel)}</label>
+                    <Counter text=Signal::derive(move || text_count(form, id, |f| &f.suggestion)) test_id="count-suggestion" />
+                </div>
                 <textarea
                     id=sug_id
                     rows="2"
+                    aria-describedby=error_dom_id(Spot::Finding(id, Part::Suggestion))
                     prop:value=initial.suggestion.clone()
                     on:input=move |ev| {
                         let v = target_value(&ev);
                         form.edit_finding(id, |f| f.suggestion = v);
                     }
                 ></textarea>
+                <FieldError check spot=Spot::Finding(id, Part::Suggestion) />
             </div>
-            <CommitmentPicker form refs id />
-            <Photos form id cam_id gal_id number=Signal::derive(number) />
+            <CommitmentPicker form refs check id />
+            <Photos form check id cam_id gal_id number=Signal::derive(number) />
             <button
                 type="button"
                 class="link danger"
@@ -216,7 +250,12 @@ type CommitmentGroup = (String, Vec<(uuid::Uuid, String, u32)>);
 /// The commitment a finding says was broken: one of the visited unit's or of a unit above it,
 /// from the commitments kept offline, grouped by unit. Shown once there is one to choose.
 #[component]
-fn CommitmentPicker(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl IntoView {
+fn CommitmentPicker(
+    form: Form,
+    refs: StoredValue<Refs>,
+    check: Check,
+    id: FindingId,
+) -> impl IntoView {
     let i18n = use_i18n();
     let select_id = format!("commitment-{id}");
     let label_for = select_id.clone();
@@ -295,6 +334,7 @@ fn CommitmentPicker(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl 
                     >
                         {options}
                     </select>
+                    <FieldError check spot=Spot::Finding(id, Part::Commitment) />
                 </div>
             }
         })
@@ -304,6 +344,7 @@ fn CommitmentPicker(form: Form, refs: StoredValue<Refs>, id: FindingId) -> impl 
 #[component]
 fn Photos(
     form: Form,
+    check: Check,
     id: FindingId,
     cam_id: String,
     gal_id: String,
@@ -311,7 +352,8 @@ fn Photos(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(0u32);
-    let failed = RwSignal::new(None::<String>);
+    // The last choice that could not be kept as a photo; gone with the next photo kept.
+    let failed = RwSignal::new(None::<photo::PhotoError>);
     let visit = form.d.with_untracked(|d| d.id);
     let on_files = move |ev: web_sys::Event| {
         let Some(input) = ev
@@ -326,11 +368,15 @@ fn Photos(
         let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         // The same file may be chosen again later.
         input.set_value("");
+        failed.set(None);
         for file in files {
             busy.update(|b| *b += 1);
             spawn_local(async move {
                 match photo::capture(&visit.to_string(), &file).await {
-                    Ok(p) => form.edit_finding(id, |f| f.photos.push(p)),
+                    Ok(p) => {
+                        failed.set(None);
+                        form.edit_finding(id, |f| f.photos.push(p));
+                    }
                     Err(e) => failed.set(Some(e)),
                 }
                 busy.update(|b| *b -= 1);
@@ -388,7 +434,15 @@ fn Photos(
                 </For>
             </ul>
             {move || (busy.get() > 0).then(|| view! { <p class="muted" role="status">{move || i18n.t(Msg::PhotoProcessing)}</p> })}
-            {move || failed.get().map(|e| view! { <p class="error" role="alert">{i18n.fmt(Msg::PhotoFailed, &[&e])}</p> })}
+            {move || match failed.get() {
+                Some(e) => view! {
+                    <p class="field-error" role="alert" id=error_dom_id(Spot::Finding(id, Part::Photos)) data-testid="error-photos">
+                        {move || i18n.s(e)}
+                    </p>
+                }
+                .into_any(),
+                None => view! { <FieldError check spot=Spot::Finding(id, Part::Photos) /> }.into_any(),
+            }}
             <div class="row">
                 <label class="button" for=cam_id.clone()>{move || i18n.t(Msg::TakePhoto)}</label>
                 <input
@@ -414,4 +468,15 @@ fn Photos(
             </div>
         </div>
     }
+}
+
+/// The length of one of a finding's texts, as the limit counts it.
+fn text_count(form: Form, id: FindingId, text: fn(&DraftFinding) -> &String) -> usize {
+    form.d.with(|d| {
+        d.findings
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| count(text(f)))
+            .unwrap_or(0)
+    })
 }

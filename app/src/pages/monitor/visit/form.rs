@@ -6,7 +6,7 @@ use crate::geo;
 use crate::i18n::Words;
 use crate::i18n::{datetime_text, fill, method_msg, use_i18n, Msg};
 use crate::page::Page;
-use crate::state::draft::{now_ms, Draft, Incomplete};
+use crate::state::draft::{now_ms, Draft, Spot};
 use crate::state::outbox::{EntryState, OutboxEntry};
 use crate::state::refs::Refs;
 use crate::state::store::{self};
@@ -17,7 +17,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use super::edit::{target_checked, target_value, Form, W};
+use super::edit::{
+    count, error_dom_id, target_checked, target_value, Check, Counter, FieldError, Form, Required,
+    W,
+};
 use super::findings::Findings;
 
 #[component]
@@ -30,22 +33,51 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
         save_error: RwSignal::new(None),
     };
     let refs = StoredValue::new(refs);
-    let problem = RwSignal::new(None::<Incomplete>);
+    let check = Check {
+        problems: Memo::new(move |_| {
+            form.d.with(|d| {
+                refs.with_value(|r| d.problems(&r.units, r.campaign.as_ref(), &r.commitments))
+            })
+        }),
+        tried: RwSignal::new(false),
+    };
+    // A new visit left without anything put into it is not kept (nor listed as a draft).
+    on_cleanup(move || {
+        if let Some(d) = form.d.try_get_untracked().filter(Draft::is_untouched) {
+            spawn_local(async move {
+                let _ = store::delete_draft(&d.id.to_string()).await;
+            });
+        }
+    });
+    // What went wrong when moving a valid draft to the outbox (no one signed in, storage).
+    let failure = RwSignal::new(None::<String>);
     let submitting = RwSignal::new(false);
     let submit = move |_| {
+        check.tried.set(true);
+        failure.set(None);
         let d = form.d.get_untracked();
         let result =
             refs.with_value(|r| d.to_upload(&r.units, r.campaign.as_ref(), &r.commitments));
         match result {
-            Err(inc) => problem.set(Some(inc)),
+            Err(problems) => {
+                // The first field to put right comes into view (its words are drawn on the
+                // next frame).
+                if let Some(first) = problems.first() {
+                    let id = error_dom_id(first.spot);
+                    request_animation_frame(move || {
+                        if let Some(el) = document().get_element_by_id(&id) {
+                            el.scroll_into_view_with_bool(true);
+                        }
+                    });
+                }
+            }
             Ok(upload) => {
                 // The visit belongs to the monitor signed in on this phone (pages for monitors
                 // open only with one remembered); without one, sending would have no owner.
                 let Some(owner) = crate::state::session::remembered().map(|me| me.id) else {
-                    problem.set(Some(Incomplete::Rule("sign in first / 请先登录".into())));
+                    failure.set(Some(i18n.s(W::SignInFirst).to_owned()));
                     return;
                 };
-                problem.set(None);
                 submitting.set(true);
                 let unit_name = refs.with_value(|r| {
                     r.units
@@ -66,26 +98,22 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
                 spawn_local(async move {
                     match store::submit(&d.id.to_string(), &entry).await {
                         Ok(_) => {
+                            crate::pages::monitor::home::remember_saved(&d.id.to_string());
                             sync.changed();
                             navigate(&Page::MonitorHome.href(), replace());
                         }
                         Err(e) => {
                             submitting.set(false);
-                            problem.set(Some(Incomplete::Rule(e.0)));
+                            failure.set(Some(i18n.fmt(Msg::SyncStorage, &[&e.0])));
                         }
                     }
                 });
             }
         }
     };
-    let problem_text = move || {
-        problem.get().map(|p| match p {
-            Incomplete::Unit => i18n.s(W::IncUnit).to_owned(),
-            Incomplete::Mode => i18n.s(W::IncMode).to_owned(),
-            Incomplete::Severity(n) => fill(i18n.s(W::IncSeverity), &[&n.to_string()]),
-            Incomplete::Criterion(n) => fill(i18n.s(W::IncCriterion), &[&n.to_string()]),
-            Incomplete::Rule(r) => fill(i18n.s(W::IncRule), &[&r]),
-        })
+    let summary = move || {
+        let n = check.problems.with(Vec::len);
+        (check.tried.get() && n > 0).then(|| fill(i18n.s(W::FixAbove), &[&n.to_string()]))
     };
     let title = if draft.supersedes.is_some() {
         Words::of(W::CorrectionOf)
@@ -105,24 +133,31 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
                     None => i18n.s(W::AutoSaved).to_owned(),
                 }}
             </p>
-            <UnitPicker form refs />
+            <UnitPicker form refs check />
             <PositionCard form refs />
-            <ModeAndMethods form />
+            <ModeAndMethods form check />
             <div class="card field">
-                <label for="notes">{move || i18n.s(W::NotesLabel)}</label>
+                <div class="label-row">
+                    <label for="notes">{move || i18n.s(W::NotesLabel)}</label>
+                    <Counter text=Signal::derive(move || form.d.with(|d| count(&d.notes))) test_id="count-notes" />
+                </div>
                 <textarea
                     id="notes"
                     rows="3"
                     prop:value=draft.notes.clone()
+                    aria-describedby="error-notes"
                     on:input=move |ev| {
                         let v = target_value(&ev);
                         form.edit(|d| d.notes = v);
                     }
                 ></textarea>
+                <FieldError check spot=Spot::Notes />
             </div>
-            <Findings form refs />
+            <Findings form refs check />
             <div class="card submit">
-                {move || problem_text().map(|t| view! { <p class="error" role="alert" data-testid="form-problem">{t}</p> })}
+                <FieldError check spot=Spot::Visit />
+                {move || failure.get().map(|t| view! { <p class="error" role="alert" data-testid="form-problem">{t}</p> })}
+                {move || summary().map(|t| view! { <p class="error" data-testid="problem-count">{t}</p> })}
                 <button
                     type="button"
                     class="primary"
@@ -139,7 +174,7 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
 }
 
 #[component]
-fn UnitPicker(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
+fn UnitPicker(form: Form, refs: StoredValue<Refs>, check: Check) -> impl IntoView {
     let i18n = use_i18n();
     let search = RwSignal::new(String::new());
     let nearest = RwSignal::new(false);
@@ -204,8 +239,19 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
         })
     };
     view! {
-        <fieldset class="card field" data-testid="unit-picker">
-            <legend>{move || i18n.s(W::UnitLabel)}</legend>
+        <fieldset
+            class="card field"
+            role="radiogroup"
+            aria-required="true"
+            aria-labelledby="unit-legend"
+            aria-describedby="error-unit"
+            data-testid="unit-picker"
+        >
+            <legend id="unit-legend">
+                {move || i18n.s(W::UnitLabel)}
+                <Required />
+            </legend>
+            <FieldError check spot=Spot::Unit />
             {empty.then(|| view! { <p class="warn" role="alert">{move || i18n.s(W::NoUnits)}</p> })}
             <p class="chosen" data-testid="unit-chosen">
                 {move || chosen_name().map(|n| fill(i18n.s(W::UnitChosen), &[&n]))}
@@ -291,7 +337,7 @@ fn PositionCard(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
 }
 
 #[component]
-fn ModeAndMethods(form: Form) -> impl IntoView {
+fn ModeAndMethods(form: Form, check: Check) -> impl IntoView {
     let i18n = use_i18n();
     let mode = Memo::new(move |_| form.d.with(|d| d.mode));
     let mode_choice = move |m: VisitMode, msg: Msg| {
@@ -333,15 +379,32 @@ fn ModeAndMethods(form: Form) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <fieldset class="card field" data-testid="mode">
-            <legend>{move || i18n.s(W::ModeLabel)}</legend>
+        <fieldset
+            class="card field"
+            role="radiogroup"
+            aria-required="true"
+            aria-labelledby="mode-legend"
+            aria-describedby="error-mode"
+            data-testid="mode"
+        >
+            <legend id="mode-legend">
+                {move || i18n.s(W::ModeLabel)}
+                <Required />
+            </legend>
+            <FieldError check spot=Spot::Mode />
             <div class="row">
                 {mode_choice(VisitMode::Open, Msg::ModeOpen)}
                 {mode_choice(VisitMode::Covert, Msg::ModeCovert)}
             </div>
         </fieldset>
-        <fieldset class="card field" data-testid="methods">
-            <legend>{move || i18n.s(W::MethodsLabel)}</legend>
+        // A group of checkboxes cannot carry `aria-required` (no ARIA role of a group allows
+        // it): the mark in its legend says it, in its accessible name.
+        <fieldset class="card field" aria-describedby="error-methods" data-testid="methods">
+            <legend>
+                {move || i18n.s(W::MethodsLabel)}
+                <Required />
+            </legend>
+            <FieldError check spot=Spot::Methods />
             {methods}
         </fieldset>
     }
