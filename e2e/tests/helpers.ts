@@ -27,7 +27,10 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function englishWords(page: Page, scope = 'main'): Promise<string[]> {
   const text = await page.locator(scope).first().innerText();
   const allowed = /^(monitor\d+|unit\d+|office|PDF|Excel|xlsx|csv|CSV|GPS|SHA-256|ID|PWA|URL|https?|km|Webhook|webhook)$/;
-  return (text.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter((w) => !allowed.test(w));
+  // A word runs on through digits and inner hyphens, so that "monitor05" and "SHA-256" are read
+  // whole and meet the list above; it counts when it has three letters in a row.
+  return (text.match(/[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/g) ?? [])
+    .filter((w) => /[A-Za-z]{3}/.test(w) && !allowed.test(w));
 }
 
 export async function keepScreenshot(page: Page, name: string) {

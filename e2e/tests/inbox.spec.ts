@@ -39,7 +39,7 @@ test('a reminder reaches the monitor’s inbox, which marks it read', async ({ p
   await expect(note).toContainText('请本月内完成两次暗访');
   await expect(note).toHaveClass(/\bunread\b/);
   await expect(note.getByTestId('unread')).toHaveText('未读');
-  await expect(page.getByTestId('unread-count')).toHaveText('1 条未读');
+  await expect(page.getByTestId('inbox-unread')).toHaveText('1 条未读');
   await expect(page.locator('[aria-busy=true]')).toHaveCount(0);
   await keepScreenshot(page, 'inbox-monitor');
   await expectAccessible(page);
@@ -48,7 +48,7 @@ test('a reminder reaches the monitor’s inbox, which marks it read', async ({ p
   await expect(note).not.toHaveClass(/\bunread\b/);
   await expect(note.getByTestId('unread')).toBeHidden();
   await expect(note.getByTestId('mark-read')).toBeHidden();
-  await expect(page.getByTestId('unread-count')).toHaveText('没有未读消息');
+  await expect(page.getByTestId('inbox-unread')).toHaveText('没有未读消息');
   // The server keeps it read.
   await page.reload();
   await expect(page.getByTestId('notification')).not.toHaveClass(/\bunread\b/);

@@ -336,6 +336,8 @@ test("9: the office's pages fit a phone: the release bar, the tables, the downlo
 test('10: the words a clerk expects', async ({ page, server }) => {
   const id = await releasedFinding(server.url);
   await signIn(page, server.url, 'office');
+  // Signed in once the home is shown (a goto before that races the login's own navigation).
+  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
   await page.goto(`${server.url}/office/findings/${id}`);
   await expect(page.getByTestId('case-actions')).not.toContainText('通过');
   await expect(page.locator('nav[aria-label] >> text=办公室')).toHaveCount(0);

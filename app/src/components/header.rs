@@ -1,16 +1,16 @@
 //! The bar at the top of every page: the app's name, the signed-in user, the language switch,
-//! the logout button, and the signed-in role's main pages.
+//! the logout button, and the signed-in role's main pages, 消息 with how many are unread.
 
 use crate::api;
 use crate::i18n::Texts;
 use crate::i18n::Words;
-use crate::i18n::{role_msg, use_i18n, Locale, Msg};
+use crate::i18n::{fill, role_msg, use_i18n, Locale, Msg};
 use crate::page::Page;
-use chafang_domain::api::{paths, Me};
+use chafang_domain::api::{paths, Me, UnreadCount};
 use chafang_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 /// This module's strings.
 #[derive(Clone, Copy)]
@@ -19,6 +19,7 @@ enum T {
     Logout,
     MainNav,
     NavHome,
+    InboxUnread,
 }
 
 impl Texts for T {
@@ -28,6 +29,7 @@ impl Texts for T {
             T::Logout => ("退出登录", "Sign out"),
             T::MainNav => ("主导航", "Main navigation"),
             T::NavHome => ("首页", "Home"),
+            T::InboxUnread => ("{0}，{1} 条未读", "{0}, {1} unread"),
         }
     }
 }
@@ -49,13 +51,42 @@ pub fn Header(me: Option<Me>) -> impl IntoView {
             });
         };
         let role = me.role;
+        let unread = use_unread();
+        let location = use_location();
+        // Counted again on every navigation (and by the inbox once a notification is read).
+        Effect::new(move || {
+            location.pathname.track();
+            if let Some(u) = unread {
+                u.refresh();
+            }
+        });
         let links = role_links(role)
             .into_iter()
             .map(|(page, msg)| {
+                let inbox = matches!(
+                    page,
+                    Page::MonitorInbox | Page::OfficeInbox | Page::UnitInbox
+                );
                 let href = page.href();
-                let current = here_path() == href;
+                let here = href.clone();
+                let current = move || (location.pathname.get() == here).then_some("page");
+                let count = move || {
+                    unread
+                        .filter(|_| inbox)
+                        .and_then(|u| u.count.get())
+                        .filter(|n| *n > 0)
+                };
+                // The count is part of the link's name: "消息，3 条未读".
+                let label = move || {
+                    count().map(|n| fill(i18n.s(T::InboxUnread), &[i18n.t(msg), &n.to_string()]))
+                };
                 view! {
-                    <a href=href aria-current=current.then_some("page")>{move || i18n.t(msg)}</a>
+                    <a href=href aria-current=current aria-label=label>
+                        {move || i18n.t(msg)}
+                        {move || count().map(|n| view! {
+                            <span class="count" data-testid="unread-count">{n}</span>
+                        })}
+                    </a>
                 }
             })
             .collect_view();
@@ -109,10 +140,36 @@ fn role_links(role: Role) -> Vec<(Page, Words)> {
     }
 }
 
-fn here_path() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default()
+/// The signed-in user's unread count, shown on 消息 (`None` until the server answered, and
+/// kept as it was while it cannot be reached). The role gate provides it for the header and
+/// the pages under it; the inbox asks it to count again once a notification is read.
+#[derive(Clone, Copy)]
+pub struct Unread {
+    count: RwSignal<Option<u32>>,
+}
+
+impl Unread {
+    /// Provides the count for the header and the pages below.
+    pub fn provide() {
+        provide_context(Unread {
+            count: RwSignal::new(None),
+        });
+    }
+
+    /// Asks the server how many are unread.
+    pub fn refresh(self) {
+        spawn_local(async move {
+            if let Ok(c) = api::get::<UnreadCount>(paths::NOTIFICATIONS_UNREAD).await {
+                // The header may be gone by now (signed out): then nobody reads it.
+                let _ = self.count.try_set(Some(c.unread));
+            }
+        });
+    }
+}
+
+/// The unread count, when a role gate provides one.
+pub fn use_unread() -> Option<Unread> {
+    use_context::<Unread>()
 }
 
 /// Two buttons, 中文 and English, each written in its own language.

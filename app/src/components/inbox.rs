@@ -5,6 +5,7 @@
 
 use crate::api;
 use crate::components::case::names;
+use crate::components::header::use_unread;
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Locale, Msg, Texts};
 use crate::page::Page;
@@ -186,7 +187,7 @@ fn Inbox(role: Role) -> impl IntoView {
             .map(|(n, read)| item(n, read, role, refs))
             .collect_view();
         view! {
-            <p class="muted" role="status" data-testid="unread-count">{unread}</p>
+            <p class="muted" role="status" data-testid="inbox-unread">{unread}</p>
             <ul class="rows inbox">{items}</ul>
         }
         .into_any()
@@ -247,6 +248,7 @@ fn item(n: Note, read: RwSignal<bool>, role: Role, refs: LocalResource<Refs>) ->
     let id = n.id;
     let busy = RwSignal::new(false);
     let failed = RwSignal::new(None::<Msg>);
+    let unread_count = use_unread();
     let mark = move || {
         if read.get_untracked() || busy.get_untracked() {
             return;
@@ -255,7 +257,12 @@ fn item(n: Note, read: RwSignal<bool>, role: Role, refs: LocalResource<Refs>) ->
         failed.set(None);
         spawn_local(async move {
             match api::post_empty(&paths::notification_read(id)).await {
-                Ok(()) => read.set(true),
+                Ok(()) => {
+                    read.set(true);
+                    if let Some(u) = unread_count {
+                        u.refresh();
+                    }
+                }
                 Err(e) => failed.set(Some(e.msg())),
             }
             busy.set(false);

@@ -3,7 +3,7 @@
 //! without a session, or to their own home page when this group belongs to another role; a
 //! monitor's pages also start the sync engine.
 
-use crate::components::header::Header;
+use crate::components::header::{Header, Unread};
 use crate::components::status::{here, login_href, replace, LoadError, Loading};
 use crate::i18n::use_i18n;
 use crate::i18n::Texts;
@@ -35,6 +35,7 @@ impl Texts for T {
 #[component]
 pub fn RoleGate(role: Role, children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
+    Unread::provide();
     let me = fetch_me();
     let navigate = use_navigate();
     let sync = use_sync();

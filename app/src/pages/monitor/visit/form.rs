@@ -177,7 +177,7 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
 fn UnitPicker(form: Form, refs: StoredValue<Refs>, check: Check) -> impl IntoView {
     let i18n = use_i18n();
     let search = RwSignal::new(String::new());
-    let nearest = RwSignal::new(false);
+    let nearest = RwSignal::new(true);
     let here = Memo::new(move |_| form.d.with(|d| d.position.as_ref().and_then(geo::point)));
     let chosen = Memo::new(move |_| form.d.with(|d| d.unit_id));
     let empty = refs.with_value(|r| r.units.is_empty());
@@ -186,7 +186,7 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>, check: Check) -> impl IntoVie
         let q = q.trim();
         let here = here.get();
         let chosen = chosen.get();
-        let mut list: Vec<(UnitId, String, Option<f64>)> = refs.with_value(|r| {
+        let list: Vec<(UnitId, String, Option<f64>)> = refs.with_value(|r| {
             r.units
                 .iter()
                 // A unit merged into another is not visited any more (a draft that chose it
@@ -199,24 +199,19 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>, check: Check) -> impl IntoVie
                 })
                 .collect()
         });
-        if nearest.get() {
-            list.sort_by(|a, b| {
-                a.2.unwrap_or(f64::MAX)
-                    .partial_cmp(&b.2.unwrap_or(f64::MAX))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-        }
-        // The chosen unit stays in view, first.
-        if let Some(pos) = list.iter().position(|u| Some(u.0) == chosen) {
-            let c = list.remove(pos);
-            list.insert(0, c);
-        }
-        list.truncate(8);
+        // Nearest first whenever a position is known (离我最近 pressed by default).
+        let by_distance = nearest.get();
+        let list = geo::nearest_first(
+            list,
+            |u| u.2.filter(|_| by_distance),
+            |u| Some(u.0) == chosen,
+            8,
+        );
         list.into_iter()
             .map(|(id, name, dist)| {
-                let dist = dist.map(|m| format!("{:.0} m", m));
+                let dist = dist.map(|m| geo::distance_text(m, i18n.locale()));
                 view! {
-                    <label class="choice">
+                    <label class="choice" data-testid="unit-option">
                         <input
                             type="radio"
                             name="unit"
@@ -227,7 +222,7 @@ fn UnitPicker(form: Form, refs: StoredValue<Refs>, check: Check) -> impl IntoVie
                             })
                         />
                         <span>{name}</span>
-                        {dist.map(|d| view! { <span class="dist">{d}</span> })}
+                        {dist.map(|d| view! { <span class="dist" data-testid="unit-distance">{d}</span> })}
                     </label>
                 }
             })

@@ -6,7 +6,8 @@
 
 use super::{Held, ReloadVisit, T};
 use crate::components::status::replace;
-use crate::components::thumb::Thumb;
+use crate::components::thumb::{own_photo_thumb, Thumb};
+use crate::geo::distance_text;
 use crate::i18n::{
     datetime_text, fill, method_msg, mode_msg, severity_msg, use_i18n, Locale, Msg, Texts,
 };
@@ -16,7 +17,7 @@ use crate::state::outbox::{EntryState, OutboxEntry};
 use crate::state::refs::Refs;
 use crate::state::store::{self, keys};
 use chafang_domain::api::MyVisit;
-use chafang_domain::visit::{PhotoRef, Position};
+use chafang_domain::visit::{PhotoRef, Position, PositionMissing};
 use chafang_domain::{FindingId, PhotoId, VisitId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,6 +49,10 @@ enum V {
     Edit,
     EditHint,
     Resent,
+    PosDenied,
+    PosTimeout,
+    PosUnavailable,
+    Accuracy,
 }
 
 impl Texts for V {
@@ -66,6 +71,10 @@ impl Texts for V {
                 "这条记录仍保存在手机上，每次同步时会再次发送。",
                 "This record is still kept on the phone and is sent again at every sync.",
             ),
+            V::PosDenied => ("未获定位权限", "Location permission denied"),
+            V::PosTimeout => ("定位超时", "Location timed out"),
+            V::PosUnavailable => ("无法定位", "Location unavailable"),
+            V::Accuracy => ("精度约 {0}", "accurate to about {0}"),
         }
     }
 }
@@ -148,9 +157,25 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
         datetime_text(u.started_at_device_ms),
         datetime_text(u.ended_at_device_ms)
     );
-    let position = match u.position {
-        Position::Fix(f) => format!("{:.5}, {:.5} ±{:.0} m", f.lat, f.lon, f.accuracy_m),
-        Position::Missing { reason } => format!("{reason:?}"),
+    // In the monitor's words (never a Rust name like "Denied").
+    let pos = u.position;
+    let position = move || match pos {
+        Position::Fix(f) => format!(
+            "{:.5}, {:.5}（{}）",
+            f.lat,
+            f.lon,
+            fill(
+                i18n.s(V::Accuracy),
+                &[&distance_text(f.accuracy_m, i18n.locale())]
+            )
+        ),
+        Position::Missing { reason } => i18n
+            .s(match reason {
+                PositionMissing::Denied => V::PosDenied,
+                PositionMissing::Timeout => V::PosTimeout,
+                PositionMissing::Unavailable => V::PosUnavailable,
+            })
+            .to_owned(),
     };
     let findings = u
         .findings
@@ -175,7 +200,9 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
                 .enumerate()
                 .map(|(j, p)| {
                     let alt = i18n.fmt(Msg::PhotoAlt, &[&n, &(j + 1).to_string()]);
-                    view! { <li><Thumb photo=p.id alt=Signal::derive(move || alt.clone()) /></li> }
+                    // Once synced the phone has let the bytes go: the server's copy then.
+                    let server = own_photo_thumb(&p.sha256);
+                    view! { <li><Thumb photo=p.id alt=Signal::derive(move || alt.clone()) server=server /></li> }
                 })
                 .collect_view();
             let n2 = n.clone();
