@@ -68,7 +68,7 @@ impl Texts for W {
             W::Locate => ("重新定位", "Locate again"),
             W::Locating => ("正在定位…", "Locating…"),
             W::Accuracy => ("精度约 {0} 米", "Accuracy about {0} m"),
-            W::DistanceToUnit => ("距所选单位约 {0} 米", "About {0} m from the unit"),
+            W::DistanceToUnit => ("距所选单位约 {0}", "About {0} from the unit"),
             W::PosDenied => ("未获定位权限", "Location permission denied"),
             W::PosTimeout => ("定位超时", "Location timed out"),
             W::PosUnavailable => ("无法定位", "Location unavailable"),

@@ -313,7 +313,7 @@ fn PositionCard(form: Form, refs: StoredValue<Refs>) -> impl IntoView {
                     s.push('；');
                     s.push_str(&i18n.fmt(
                         W::DistanceToUnit,
-                        &[&format!("{:.0}", here.distance_m(there))],
+                        &[&geo::distance_text(here.distance_m(there), i18n.locale())],
                     ));
                 }
                 s
