@@ -40,6 +40,11 @@ enum T {
     TopUnits,
     OverdueSome,
     OverdueAll,
+    Fingerprint,
+    FingerprintWhat,
+    Copy,
+    Copied,
+    CopyFailed,
 }
 
 impl Texts for T {
@@ -71,6 +76,14 @@ impl Texts for T {
                 "{0} overdue; the {1} most overdue are listed",
             ),
             T::OverdueAll => ("逾期 {0} 条", "{0} overdue"),
+            T::Fingerprint => ("指纹", "Fingerprint"),
+            T::FingerprintWhat => (
+                "指纹是到此为止全部处理记录的校验码。请抄下或复制保存，日后与此处核对：记录若被改动，指纹就对不上。",
+                "A check code of every record so far. Note or copy it, and compare it with this page later: if any record had been changed, it would not match.",
+            ),
+            T::Copy => ("复制完整指纹", "Copy the full fingerprint"),
+            T::Copied => ("已复制", "Copied"),
+            T::CopyFailed => ("无法复制，请手动抄写", "Could not copy; note it by hand"),
         }
     }
 }
@@ -134,12 +147,72 @@ pub fn OfficeDashboardPage() -> impl IntoView {
                         <section class="card" aria-labelledby="audit-head" data-testid="audit-head">
                             <h2 id="audit-head">{ts(T::AuditHead)}</h2>
                             <p>{trf(T::AuditSeq, vec![seq.clone()])}</p>
-                            <p><code class="hash">{head.hash}</code></p>
+                            <AuditFingerprint hash=head.hash />
                         </section>
                     }
                 },
             )}
         </main>
+    }
+}
+
+/// The audit chain's head as people handle it: a short fingerprint (the first 16 hex digits in
+/// groups of four), a button that copies the whole hash, and a line saying what it is for.
+#[component]
+fn AuditFingerprint(hash: String) -> impl IntoView {
+    let short = hash
+        .chars()
+        .take(16)
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let copied = RwSignal::new(None::<bool>);
+    let copy = move |_| {
+        let hash = hash.clone();
+        leptos::task::spawn_local(async move {
+            copied.set(Some(copy_text(&hash).await));
+        });
+    };
+    view! {
+        <p class="fingerprint">
+            <span>{ts(T::Fingerprint)} "："</span>
+            <code class="hash-short" data-testid="audit-fingerprint">{short}</code>
+            <button type="button" data-testid="copy-fingerprint" on:click=copy>{ts(T::Copy)}</button>
+            {move || copied.get().map(|ok| {
+                let (class, msg) = if ok { ("ok", T::Copied) } else { ("warn", T::CopyFailed) };
+                view! { <span class=class role="status">{ts(msg)}</span> }
+            })}
+        </p>
+        <p class="muted">{ts(T::FingerprintWhat)}</p>
+    }
+}
+
+/// Writes `text` to the clipboard; whether it worked.
+async fn copy_text(text: &str) -> bool {
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("clipboard"))
+        .ok()
+        .filter(|c| !c.is_undefined());
+    let Some(clipboard) = clipboard else {
+        return false;
+    };
+    let write = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(write) = write else {
+        return false;
+    };
+    match write.call1(&clipboard, &JsValue::from_str(text)) {
+        Ok(p) => match p.dyn_into::<js_sys::Promise>() {
+            Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
+            Err(_) => false,
+        },
+        Err(_) => false,
     }
 }
 
