@@ -27,7 +27,9 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function englishWords(page: Page, scope = 'main'): Promise<string[]> {
   const text = await page.locator(scope).first().innerText();
   const allowed = /^(monitor\d+|unit\d+|office|PDF|Excel|xlsx|csv|CSV|GPS|SHA-256|ID|PWA|URL|https?|km|Webhook|webhook)$/;
-  return (text.match(/[A-Za-z][A-Za-z_]{2,}/g) ?? []).filter((w) => !allowed.test(w));
+  // Digits and inner hyphens belong to the word, so the allowed `monitor05` and `SHA-256` are
+  // whole words here (with letters alone they were cut to `monitor` and `SHA` and never allowed).
+  return (text.match(/[A-Za-z](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9]))+/g) ?? []).filter((w) => w.length >= 3 && !allowed.test(w));
 }
 
 export async function keepScreenshot(page: Page, name: string) {

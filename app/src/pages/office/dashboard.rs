@@ -156,18 +156,11 @@ pub fn OfficeDashboardPage() -> impl IntoView {
     }
 }
 
-/// The audit chain's head as people handle it: a short fingerprint (the first 16 hex digits in
-/// groups of four), a button that copies the whole hash, and a line saying what it is for.
+/// The audit chain's head as people handle it: a short fingerprint, a button that copies the
+/// whole hash, and a line saying what it is for.
 #[component]
 fn AuditFingerprint(hash: String) -> impl IntoView {
-    let short = hash
-        .chars()
-        .take(16)
-        .collect::<Vec<_>>()
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let short = fingerprint(&hash);
     let copied = RwSignal::new(None::<bool>);
     let copy = move |_| {
         let hash = hash.clone();
@@ -187,6 +180,22 @@ fn AuditFingerprint(hash: String) -> impl IntoView {
         </p>
         <p class="muted">{ts(T::FingerprintWhat)}</p>
     }
+}
+
+/// A short fingerprint of a hex hash, as a clerk reads it aloud or writes it down: its first 48
+/// bits as 15 decimal digits in groups of five (digits only, so nothing reads as a word).
+fn fingerprint(hash: &str) -> String {
+    let n = hash
+        .get(..12)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
+    let digits = format!("{n:015}");
+    digits
+        .as_bytes()
+        .chunks(5)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Writes `text` to the clipboard; whether it worked.
