@@ -153,6 +153,14 @@ test('4: the office enlarges a photo before release without changing what is sen
   await page.keyboard.press('Escape');
   await expect(big).toHaveCount(0);
   expect(await chosen.isChecked()).toBe(before);
+  // In English too, and its close button closes it.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByTestId('office-case').locator('img').first().click();
+  await expect(big).toBeVisible();
+  await keepScreenshot(page, 'office-photo-enlarged-en');
+  await big.getByTestId('photo-close').click();
+  await expect(big).toHaveCount(0);
+  expect(await chosen.isChecked()).toBe(before);
 });
 
 test('5: units are listed nearest first, in metres and kilometres', async ({ page, context, server }) => {
@@ -302,7 +310,9 @@ test('10: the words a clerk expects', async ({ page, server }) => {
   const wrapped = await page.locator('time, [data-testid$=-date]').evaluateAll((ts) =>
     ts.filter((t) => t.getClientRects().length > 1).map((t) => t.textContent));
   expect(wrapped).toEqual([]);
+  await keepScreenshot(page, 'unit-home');
   await page.getByRole('button', { name: 'English' }).click();
+  await keepScreenshot(page, 'unit-home-en');
   const inboxLink = page.locator('header').getByText('Inbox');
   await expect(inboxLink).toBeVisible();
   const overflow = await inboxLink.evaluate((e) => e.scrollWidth > e.clientWidth + 1);

@@ -47,7 +47,7 @@ impl Texts for T {
             T::DueAnswer => ("答复期限 {0}", "Answer by {0}"),
             T::DueCommit => ("承诺完成 {0}", "Committed to {0}"),
             T::Overdue => ("已逾期", "Overdue"),
-            T::VerdictAccepted => ("行评办已认可", "Accepted by the office"),
+            T::VerdictAccepted => ("行评办已通过", "Accepted by the office"),
             T::VerdictReturned => ("行评办退回：{0}", "Returned by the office: {0}"),
             T::AnswerOn => ("{0} 提交", "Submitted {0}"),
             T::Answers => ("单位答复", "The unit's answers"),
