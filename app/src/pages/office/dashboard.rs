@@ -6,6 +6,7 @@
 //! unit and criterion, columns by month — each labelled, with a `<title>`/`<desc>` for screen
 //! readers and the exact figures in a table beneath.
 
+use crate::components::case::breadcrumb_label;
 use crate::components::case::names;
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{fill, state_msg, tr, trf, ts, use_i18n, Locale, Msg, Texts};
@@ -98,11 +99,11 @@ pub fn OfficeDashboardPage() -> impl IntoView {
     let names = names();
     view! {
         <main class="page" data-testid="office-dashboard">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
                 " › "
                 <a href=Page::OfficeFindings { state: None }.href()>{tr(Msg::OfficeFindingsTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::DashboardTitle)}</h1>
             {load_json(
                 data,

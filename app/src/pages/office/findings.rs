@@ -5,6 +5,7 @@
 
 use crate::api::pager::Pager;
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::{
     criterion_text, dated, due_text, late_badge, names, number_text, state_badge, value_of,
 };
@@ -126,9 +127,9 @@ pub fn OfficeFindingsPage() -> impl IntoView {
     };
     view! {
         <main class="page" data-testid="office-findings">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::OfficeFindingsTitle)}</h1>
             <div class="row filter">
                 <label for="state-filter">{ts(T::StateFilter)}</label>

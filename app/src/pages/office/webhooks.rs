@@ -7,6 +7,7 @@
 //! only the event's number and kind and a random id, never a reporter (see the intro).
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load};
@@ -142,9 +143,9 @@ impl Texts for T {
 pub fn OfficeWebhooksPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-webhooks">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             // The names an integrator types, folded away from the clerk's reading.
