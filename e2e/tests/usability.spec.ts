@@ -137,14 +137,14 @@ test('4: the office enlarges a photo before release without changing what is sen
       mode: 'open', methods: ['questionnaire'], started_at_device_ms: now - 600_000, ended_at_device_ms: now - 60_000,
       position: { kind: 'missing', reason: 'denied' }, notes: '', no_problem_found: false,
       findings: [{ id: uuidv7(), criterion: 'efficiency', description: '大厅无人引导', severity: 'minor', suggestion: '',
-        photos: [{ sha256: sha, size: bytes.length, mime: 'image/jpeg' }] }],
+        photos: [{ id: uuidv7(), sha256: sha, bytes: bytes.length }] }],
     },
   });
   expect(sent.ok(), await sent.text()).toBe(true);
   expect((await monitor.put(`/api/v1/photos/${sha}`, { data: bytes, headers: { 'content-type': 'image/jpeg' } })).ok()).toBe(true);
   await monitor.dispose();
 
-  await signIn(page, server.url, 'office');
+  await switchUser(page, server.url, 'office');
   await page.goto(`${server.url}/office/findings`);
   await page.getByTestId('case-row').first().getByRole('link').first().click();
   const chosen = page.getByTestId('photo-chosen').first();
@@ -157,6 +157,14 @@ test('4: the office enlarges a photo before release without changing what is sen
   expect(box.width).toBeGreaterThan(300);
   await keepScreenshot(page, 'office-photo-enlarged');
   await page.keyboard.press('Escape');
+  await expect(big).toHaveCount(0);
+  expect(await chosen.isChecked()).toBe(before);
+  // In English too, and its close button closes it.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByTestId('office-case').locator('img').first().click();
+  await expect(big).toBeVisible();
+  await keepScreenshot(page, 'office-photo-enlarged-en');
+  await big.getByTestId('photo-close').click();
   await expect(big).toHaveCount(0);
   expect(await chosen.isChecked()).toBe(before);
 });
@@ -271,7 +279,7 @@ test('7: 消息 shows how many are unread, for every role', async ({ page, serve
 
 test('8: the map reads without a tile server: unit labels, a legend, counted clusters, words in the user language', async ({ page, server }) => {
   await releasedFinding(server.url);
-  await signIn(page, server.url, 'office');
+  await switchUser(page, server.url, 'office');
   await page.goto(`${server.url}/office/map`);
   await expect(page.getByTestId('map-svg')).toBeVisible();
   await expect(page.getByTestId('map-legend')).toBeVisible();
@@ -279,7 +287,7 @@ test('8: the map reads without a tile server: unit labels, a legend, counted clu
   const options = await page.getByTestId('filter-criterion').locator('option').allInnerTexts();
   expect(options.join(' ')).toContain('政务公开');
   expect(options.join(' ')).not.toContain('事务公开');
-  const titles = await page.getByTestId('map-svg').locator('title').allInnerTexts();
+  const titles = await page.getByTestId('map-svg').locator('title').allTextContents();
   for (const t of titles) expect(t).not.toMatch(/[a-z]+_[a-z]+/);
   expect(await englishWords(page)).toEqual([]);
   await keepScreenshot(page, 'office-map');
@@ -296,7 +304,7 @@ test("9: the office's pages fit a phone: the release bar, the tables, the downlo
   const units: Unit[] = await (await monitor.get('/api/v1/units')).json();
   await report(monitor, units[3], '第二个问题');
   await monitor.dispose();
-  await signIn(page, server.url, 'office');
+  await switchUser(page, server.url, 'office');
   await page.goto(`${server.url}/office/findings`);
   await page.getByTestId('select-case').first().check();
   const bar = (await page.getByTestId('release').boundingBox())!;
@@ -335,9 +343,7 @@ test("9: the office's pages fit a phone: the release bar, the tables, the downlo
 
 test('10: the words a clerk expects', async ({ page, server }) => {
   const id = await releasedFinding(server.url);
-  await signIn(page, server.url, 'office');
-  // Signed in once the home is shown (a goto before that races the login's own navigation).
-  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
+  await switchUser(page, server.url, 'office');
   await page.goto(`${server.url}/office/findings/${id}`);
   await expect(page.getByTestId('case-actions')).not.toContainText('通过');
   await expect(page.locator('nav[aria-label] >> text=办公室')).toHaveCount(0);
@@ -356,7 +362,9 @@ test('10: the words a clerk expects', async ({ page, server }) => {
   const wrapped = await page.locator('time, [data-testid$=-date]').evaluateAll((ts) =>
     ts.filter((t) => t.getClientRects().length > 1).map((t) => t.textContent));
   expect(wrapped).toEqual([]);
+  await keepScreenshot(page, 'unit-home');
   await page.getByRole('button', { name: 'English' }).click();
+  await keepScreenshot(page, 'unit-home-en');
   const inboxLink = page.locator('header').getByText('Inbox');
   await expect(inboxLink).toBeVisible();
   const overflow = await inboxLink.evaluate((e) => e.scrollWidth > e.clientWidth + 1);

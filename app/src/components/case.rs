@@ -14,8 +14,8 @@ use crate::state::store::{self, keys};
 use chafang_domain::api::{
     paths, AnswerView, CampaignView, CitedCommitment, DueView, PhotoLink, UnitRef, Verdict,
 };
-use chafang_domain::followup::{CaseState, DeadlineKind};
-use chafang_domain::CaseId;
+use chafang_domain::followup::{CaseState, DeadlineKind, FindingNumber};
+use chafang_domain::{CaseId, UnitId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -34,6 +34,10 @@ enum T {
     Cited,
     Limits,
     Withdrawn,
+    Enlarge,
+    Close,
+    Number,
+    Breadcrumb,
 }
 
 impl Texts for T {
@@ -54,6 +58,10 @@ impl Texts for T {
                 "legal {0} days · promised {1} days",
             ),
             T::Withdrawn => ("已撤销", "withdrawn since"),
+            T::Enlarge => ("放大照片 {0}", "Enlarge photo {0}"),
+            T::Close => ("关闭", "Close"),
+            T::Number => ("{0}年第{1}号", "No. {2}"),
+            T::Breadcrumb => ("位置", "You are here"),
         }
     }
 }
@@ -102,6 +110,53 @@ pub fn criterion_text(names: LocalResource<Refs>, unit: UnitRef, code: String) -
     }
 }
 
+/// The campaign's criteria sets (or the default ones), departments first.
+fn criteria_sets(refs: &Refs) -> Vec<Vec<chafang_domain::criteria::Criterion>> {
+    use chafang_domain::criteria::{default_criteria, CriteriaSetKind};
+    [CriteriaSetKind::Department, CriteriaSetKind::Industry]
+        .into_iter()
+        .map(|kind| {
+            refs.campaign
+                .as_ref()
+                .and_then(|c| c.criteria.iter().find(|s| s.kind == kind))
+                .map(|s| s.criteria.clone())
+                .unwrap_or_else(|| default_criteria(kind))
+        })
+        .collect()
+}
+
+/// Every criterion code of the sets, once each, departments' order first.
+pub fn criterion_codes(refs: &Refs) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for c in criteria_sets(refs).into_iter().flatten() {
+        if !codes.contains(&c.code) {
+            codes.push(c.code);
+        }
+    }
+    codes
+}
+
+/// A criterion code's name in the campaign's sets (or the default sets), for a filter that
+/// spans units of both kinds: the departments' name first (政务公开), then the industries'
+/// (事务公开 shares its code); `None` when no set knows the code.
+pub fn criterion_name(refs: &Refs, code: &str, zh: bool) -> Option<String> {
+    criteria_sets(refs)
+        .into_iter()
+        .flatten()
+        .find(|c| c.code == code)
+        .map(|c| if zh { c.name_zh } else { c.name_en })
+}
+
+/// A criterion's name for a unit, as plain text (see [`criterion_text`]); the code's name in
+/// any set when the unit is not in the directory.
+pub fn criterion_for_unit(refs: &Refs, unit: UnitId, code: &str, zh: bool) -> Option<String> {
+    criteria_for(&refs.units, refs.campaign.as_ref(), unit)
+        .into_iter()
+        .find(|c| c.code == code)
+        .map(|c| if zh { c.name_zh } else { c.name_en })
+        .or_else(|| criterion_name(refs, code, zh))
+}
+
 /// The CSS class of a state badge.
 fn state_class(s: CaseState) -> String {
     format!("badge st-{}", s.as_str())
@@ -127,13 +182,42 @@ pub fn due_text(due: Option<DueView>) -> impl IntoView {
         let day = d.due.to_string();
         view! {
             <span class="due" class:overdue=d.overdue data-testid="case-due">
-                {trf(msg, vec![day.clone()])}
+                {dated(msg, day)}
                 {d.overdue.then(|| view! {
                     " " <strong class="badge overdue">{ts(T::Overdue)}</strong>
                 })}
             </span>
         }
     })
+}
+
+/// The accessible name of a page's breadcrumb (`<nav class="crumbs">`).
+pub fn breadcrumb_label() -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    ts(T::Breadcrumb)
+}
+
+/// A message with one date in it (`{0}`), the date in a `<time>` that never wraps mid-value.
+pub fn dated(msg: impl Texts, day: String) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let text = i18n.t(msg);
+        let (before, after) = text.split_once("{0}").unwrap_or((text, ""));
+        view! {
+            {before}
+            <time class="date" datetime=day.clone()>{day.clone()}</time>
+            {after}
+        }
+    }
+}
+
+/// A finding's number with its unit (问题编号), as people read it: 2026年第7号, No. 2026-007.
+pub fn number_text(number: FindingNumber) -> impl IntoView {
+    let args = vec![
+        number.year.to_string(),
+        number.seq.to_string(),
+        number.to_string(),
+    ];
+    view! { <span class="case-number" data-testid="number">{trf(T::Number, args)}</span> }
 }
 
 /// The flag of a finding acknowledged after its deadline.
@@ -143,25 +227,88 @@ pub fn late_badge(late: bool) -> impl IntoView {
     })
 }
 
-/// Photos as the server links them: thumbnails opening the display copy.
+/// Photos as the server links them: thumbnails that open the display copy enlarged on the
+/// page (a dialog closed with Escape or its button).
 pub fn photo_links(links: Vec<PhotoLink>, alt: Msg) -> impl IntoView {
     (!links.is_empty()).then(|| {
+        let big = RwSignal::new(None::<Enlarged>);
         let items = links
             .into_iter()
             .enumerate()
             .map(|(i, l)| {
                 let n = (i + 1).to_string();
-                view! {
-                    <li>
-                        <a href=l.display target="_blank" rel="noopener">
-                            <img class="thumb" src=l.thumb alt=trf(alt, vec![n.clone()]) loading="lazy" />
-                        </a>
-                    </li>
-                }
+                view! { <li>{enlarge_button(l, alt, n, big)}</li> }
             })
             .collect_view();
-        view! { <ul class="thumbs">{items}</ul> }
+        view! {
+            <ul class="thumbs">{items}</ul>
+            <PhotoDialog big />
+        }
     })
+}
+
+/// A photo shown enlarged: its display copy and its words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enlarged {
+    pub src: String,
+    pub alt: Words,
+    pub n: String,
+}
+
+/// A thumbnail as a button that shows the photo enlarged in `big`.
+pub fn enlarge_button(
+    link: PhotoLink,
+    alt: impl Texts,
+    n: String,
+    big: RwSignal<Option<Enlarged>>,
+) -> impl IntoView {
+    let alt = Words::of(alt);
+    let shown = Enlarged {
+        src: link.display,
+        alt,
+        n: n.clone(),
+    };
+    view! {
+        <button type="button" class="thumb-button" data-testid="photo-enlarge"
+            aria-label=trf(T::Enlarge, vec![n.clone()])
+            on:click=move |_| big.set(Some(shown.clone()))>
+            <img class="thumb" src=link.thumb alt=trf(alt, vec![n.clone()]) loading="lazy" />
+        </button>
+    }
+}
+
+/// The enlarged photo over the page, while `big` holds one: the image at the screen's width, a
+/// close button that takes the focus, Escape or a tap beside the photo to close it.
+#[component]
+pub fn PhotoDialog(big: RwSignal<Option<Enlarged>>) -> impl IntoView {
+    let close_ref = NodeRef::<leptos::html::Button>::new();
+    let keys = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" && big.with_untracked(Option::is_some) {
+            big.set(None);
+        }
+    });
+    on_cleanup(move || keys.remove());
+    Effect::new(move || {
+        if let Some(b) = close_ref.get() {
+            let _ = b.focus();
+        }
+    });
+    move || {
+        big.get().map(|p| {
+            view! {
+                <div class="photo-overlay" role="dialog" aria-modal="true"
+                    aria-label=trf(p.alt, vec![p.n.clone()]) data-testid="photo-enlarged"
+                    on:click=move |_| big.set(None)>
+                    <img class="photo-big" src=p.src alt=trf(p.alt, vec![p.n.clone()])
+                        on:click=|e| e.stop_propagation() />
+                    <button type="button" class="photo-close" data-testid="photo-close" node_ref=close_ref
+                        on:click=move |_| big.set(None)>
+                        {ts(T::Close)}
+                    </button>
+                </div>
+            }
+        })
+    }
 }
 
 /// The unit's answers and completion reports, oldest first, with the office's verdicts: a card

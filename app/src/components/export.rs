@@ -1,5 +1,6 @@
-//! A spreadsheet export as a job: started, polled with a progress bar, then its file to
-//! download (or why it failed). The office's and the unit's report pages use it.
+//! A spreadsheet export as a job: started, polled with a progress bar, then its file saved
+//! without another tap (the link stays, for a browser that held the download back), or why it
+//! failed. The office's and the unit's report pages use it.
 
 use crate::api::{self, ApiError};
 use crate::components::error_alert::ErrorAlert;
@@ -27,7 +28,7 @@ impl Texts for T {
             T::Starting => ("正在开始导出…", "Starting the export…"),
             T::Progress => ("已写入 {0} / {1} 行", "{0} of {1} rows written"),
             T::Done => ("导出完成：{0} 行。", "Export finished: {0} rows."),
-            T::Download => ("下载 {0}", "Download {0}"),
+            T::Download => ("再次下载 {0}", "Download {0} again"),
             T::Failed => ("导出失败，请稍后重试", "The export failed; try again later"),
             T::BadYear => (
                 "年度须为数字，如 2026",
@@ -59,7 +60,32 @@ pub enum Run {
     BadYear,
 }
 
-/// Starts an export with `start`, then polls the job under `base` until it is done or failed.
+/// Hands the browser a file to save, as a tap on a download link would.
+fn save_file(href: &str, filename: &str) {
+    use wasm_bindgen::JsValue;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Ok(a), Some(body)) = (doc.create_element("a"), doc.body()) else {
+        return;
+    };
+    let _ = a.set_attribute("href", href);
+    let _ = a.set_attribute("download", filename);
+    let _ = a.set_attribute("hidden", "");
+    if body.append_child(&a).is_err() {
+        return;
+    }
+    if let Some(click) = js_sys::Reflect::get(&a, &JsValue::from_str("click"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = click.call0(&a);
+    }
+    a.remove();
+}
+
+/// Starts an export with `start`, then polls the job under `base` until it is done (and saves
+/// its file) or failed.
 pub fn run_export<F>(base: &'static str, run: RwSignal<Run>, start: F)
 where
     F: std::future::Future<Output = Result<ReportJob, ApiError>> + 'static,
@@ -72,6 +98,9 @@ where
         };
         loop {
             run.set(Run::Job(job.clone()));
+            if job.state == ReportState::Done {
+                save_file(&paths::report_file(base, job.id), &job.filename);
+            }
             if job.state != ReportState::Running {
                 return;
             }

@@ -27,7 +27,6 @@ enum T {
     SyncNothing,
     SyncProgress,
     SyncProgressLabel,
-    StoragePersisted,
     StorageNotPersisted,
     OldUnsent,
     SignInAgain,
@@ -68,10 +67,6 @@ impl Texts for T {
                 "Photos {0} of {1} ({2} of {3})",
             ),
             T::SyncProgressLabel => ("发送进度", "Sending progress"),
-            T::StoragePersisted => (
-                "已获准持久保存，浏览器不会自动清除",
-                "Persistent storage granted",
-            ),
             T::StorageNotPersisted => (
                 "浏览器未准许持久保存，请尽快同步",
                 "Storage is not persistent: sync soon",
@@ -209,10 +204,11 @@ pub fn SyncStatus() -> impl IntoView {
             {move || {
                 old().then(|| view! { <p class="warn" role="alert">{move || i18n.s(T::OldUnsent)}</p> })
             }}
+            // Only when it matters: storage the browser may clear while records wait unsent.
             {move || {
-                sync.persisted.get().map(|granted| {
-                    let msg = if granted { T::StoragePersisted } else { T::StorageNotPersisted };
-                    view! { <p class="muted" data-testid="persisted">{move || i18n.t(msg)}</p> }
+                let waiting = sync.waiting.with(|w| w.visits > 0 || w.photos > 0);
+                sync.persisted.get().filter(|granted| !granted && waiting).map(|_| {
+                    view! { <p class="muted" data-testid="persisted">{move || i18n.t(T::StorageNotPersisted)}</p> }
                 })
             }}
             <button

@@ -6,6 +6,7 @@
 //! reported.
 
 use crate::api;
+use crate::components::case::breadcrumb_label;
 use crate::i18n::{cst_datetime_text, fill, use_i18n, I18n, Msg, Texts};
 use crate::page::Page;
 use chafang_domain::api::{paths, AttentionItem, AttentionReason, DeviceOutbox};
@@ -155,9 +156,9 @@ pub fn OfficeAttentionPage() -> impl IntoView {
     };
     view! {
         <main class="page" data-testid="office-attention">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{move || i18n.t(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{move || i18n.s(T::Title)}</h1>
             <p class="lead">{move || i18n.s(T::Intro)}</p>
             {body}

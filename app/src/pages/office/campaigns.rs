@@ -5,6 +5,7 @@
 //! and coverage target), so nothing of the source documents is typed here again.
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, JsonResource};
@@ -70,9 +71,9 @@ pub fn OfficeCampaignsPage() -> impl IntoView {
     let units = fetch(|| Ok(paths::UNITS.to_owned()));
     view! {
         <main class="page" data-testid="office-campaigns">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <section class="card" aria-labelledby="years-heading">

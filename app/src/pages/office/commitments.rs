@@ -5,6 +5,7 @@
 //! withdrawn commitment stays on the list, marked, with why.
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
@@ -99,9 +100,9 @@ impl Texts for T {
 pub fn OfficeCommitmentsPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-commitments">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <Commitments />

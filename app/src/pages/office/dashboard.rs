@@ -6,6 +6,7 @@
 //! unit and criterion, columns by month — each labelled, with a `<title>`/`<desc>` for screen
 //! readers and the exact figures in a table beneath.
 
+use crate::components::case::breadcrumb_label;
 use crate::components::case::names;
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{fill, state_msg, tr, trf, ts, use_i18n, Locale, Msg, Texts};
@@ -40,6 +41,11 @@ enum T {
     TopUnits,
     OverdueSome,
     OverdueAll,
+    Fingerprint,
+    FingerprintWhat,
+    Copy,
+    Copied,
+    CopyFailed,
 }
 
 impl Texts for T {
@@ -71,6 +77,14 @@ impl Texts for T {
                 "{0} overdue; the {1} most overdue are listed",
             ),
             T::OverdueAll => ("逾期 {0} 条", "{0} overdue"),
+            T::Fingerprint => ("指纹", "Fingerprint"),
+            T::FingerprintWhat => (
+                "指纹是到此为止全部处理记录的校验码。请抄下或复制保存，日后与此处核对：记录若被改动，指纹就对不上。",
+                "A check code of every record so far. Note or copy it, and compare it with this page later: if any record had been changed, it would not match.",
+            ),
+            T::Copy => ("复制完整指纹", "Copy the full fingerprint"),
+            T::Copied => ("已复制", "Copied"),
+            T::CopyFailed => ("无法复制，请手动抄写", "Could not copy; note it by hand"),
         }
     }
 }
@@ -85,11 +99,11 @@ pub fn OfficeDashboardPage() -> impl IntoView {
     let names = names();
     view! {
         <main class="page" data-testid="office-dashboard">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
                 " › "
                 <a href=Page::OfficeFindings { state: None }.href()>{tr(Msg::OfficeFindingsTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::DashboardTitle)}</h1>
             {load_json(
                 data,
@@ -134,12 +148,81 @@ pub fn OfficeDashboardPage() -> impl IntoView {
                         <section class="card" aria-labelledby="audit-head" data-testid="audit-head">
                             <h2 id="audit-head">{ts(T::AuditHead)}</h2>
                             <p>{trf(T::AuditSeq, vec![seq.clone()])}</p>
-                            <p><code class="hash">{head.hash}</code></p>
+                            <AuditFingerprint hash=head.hash />
                         </section>
                     }
                 },
             )}
         </main>
+    }
+}
+
+/// The audit chain's head as people handle it: a short fingerprint, a button that copies the
+/// whole hash, and a line saying what it is for.
+#[component]
+fn AuditFingerprint(hash: String) -> impl IntoView {
+    let short = fingerprint(&hash);
+    let copied = RwSignal::new(None::<bool>);
+    let copy = move |_| {
+        let hash = hash.clone();
+        leptos::task::spawn_local(async move {
+            copied.set(Some(copy_text(&hash).await));
+        });
+    };
+    view! {
+        <p class="fingerprint">
+            <span>{ts(T::Fingerprint)} "："</span>
+            <code class="hash-short" data-testid="audit-fingerprint">{short}</code>
+            <button type="button" data-testid="copy-fingerprint" on:click=copy>{ts(T::Copy)}</button>
+            {move || copied.get().map(|ok| {
+                let (class, msg) = if ok { ("ok", T::Copied) } else { ("warn", T::CopyFailed) };
+                view! { <span class=class role="status">{ts(msg)}</span> }
+            })}
+        </p>
+        <p class="muted">{ts(T::FingerprintWhat)}</p>
+    }
+}
+
+/// A short fingerprint of a hex hash, as a clerk reads it aloud or writes it down: its first 48
+/// bits as 15 decimal digits in groups of five (digits only, so nothing reads as a word).
+fn fingerprint(hash: &str) -> String {
+    let n = hash
+        .get(..12)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0);
+    let digits = format!("{n:015}");
+    digits
+        .as_bytes()
+        .chunks(5)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Writes `text` to the clipboard; whether it worked.
+async fn copy_text(text: &str) -> bool {
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("clipboard"))
+        .ok()
+        .filter(|c| !c.is_undefined());
+    let Some(clipboard) = clipboard else {
+        return false;
+    };
+    let write = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(write) = write else {
+        return false;
+    };
+    match write.call1(&clipboard, &JsValue::from_str(text)) {
+        Ok(p) => match p.dyn_into::<js_sys::Promise>() {
+            Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
+            Err(_) => false,
+        },
+        Err(_) => false,
     }
 }
 

@@ -6,6 +6,7 @@
 //! button shows it is busy with a progress bar until the document is there.
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load};
@@ -124,9 +125,9 @@ fn kind_text(kind: DocumentKind) -> T {
 pub fn OfficeDocumentsPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-documents">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <Documents />

@@ -5,8 +5,9 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::{
-    answer_list, case_param, cited_commitment, criterion_text, due_text, history_kind, late_badge,
-    names, photo_links, state_badge, value_of, TextStep,
+    answer_list, breadcrumb_label, case_param, cited_commitment, criterion_text, dated, due_text,
+    enlarge_button, history_kind, late_badge, names, number_text, photo_links, state_badge,
+    value_of, Enlarged, PhotoDialog, TextStep,
 };
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
@@ -20,7 +21,7 @@ use crate::page::Page;
 use crate::pages::office::findings::Release;
 use crate::state::refs::Refs;
 use chafang_domain::api::{paths, CasePhoto, OfficeCase, OfficeCaseRow, OfficeStep};
-use chafang_domain::followup::Step;
+use chafang_domain::followup::{CaseState, Step};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -40,7 +41,6 @@ enum T {
     StepMerge,
     StepReject,
     StepReopen,
-    StepAccept,
     StepReturn,
     StepLookBack,
     Saved,
@@ -50,6 +50,9 @@ enum T {
     NoMergeTarget,
     Actions,
     Documents,
+    StepClose,
+    StepAcceptPlan,
+    NothingNow,
 }
 
 impl Texts for T {
@@ -68,7 +71,8 @@ impl Texts for T {
             T::StepMerge => ("合并", "Merge"),
             T::StepReject => ("不予采纳", "Reject"),
             T::StepReopen => ("重新受理", "Reopen"),
-            T::StepAccept => ("通过", "Accept"),
+            T::StepClose => ("销号", "Close the finding (销号)"),
+            T::StepAcceptPlan => ("认可整改方案", "Accept the rectification plan"),
             T::StepReturn => ("退回", "Return"),
             T::StepLookBack => ("请监督员回头看", "Ask for a look-back visit"),
             T::Saved => ("已保存", "Saved"),
@@ -77,6 +81,10 @@ impl Texts for T {
             T::MergeInto => ("合并到", "Merge into"),
             T::NoMergeTarget => ("没有可合并的待审核问题", "No other finding awaiting review"),
             T::Actions => ("处理", "Actions"),
+            T::NothingNow => (
+                "目前没有需要行评办办理的步骤，等待单位处理。",
+                "Nothing for the office to do now: the unit has the next step.",
+            ),
             T::Documents => (
                 "公文：交办单、整改通知书、督办函",
                 "Documents: assignment, rectification notice, reminder",
@@ -92,26 +100,42 @@ pub fn OfficeFindingPage() -> impl IntoView {
     let names = names();
     view! {
         <main class="page" data-testid="office-case">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
                 " › "
                 <a href=Page::OfficeFindings { state: None }.href()>{tr(Msg::OfficeFindingsTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::CaseTitle)}</h1>
             {load_json(case, move |c: OfficeCase| view! { <CaseDetail c names /> })}
         </main>
     }
 }
 
-/// The button label of a step.
-fn step_msg(s: Step) -> Words {
+/// What accepting the unit's answer does, in the office's words: it closes the finding (销号),
+/// or, when the answer commits to a date or a plan, accepts that plan and the work goes on.
+fn accept_words(c: &OfficeCase) -> Words {
+    let plan = c.row.state == CaseState::Answered
+        && c.answers
+            .iter()
+            .rev()
+            .find_map(|a| a.kind)
+            .is_some_and(|k| k.leaves_work());
+    Words::of(if plan {
+        T::StepAcceptPlan
+    } else {
+        T::StepClose
+    })
+}
+
+/// The button label of a step (`accept` worded by [`accept_words`]).
+fn step_msg(s: Step, accept: Words) -> Words {
     match s {
         Step::Reroute => Words::of(T::StepReroute),
         Step::Merge => Words::of(T::StepMerge),
         Step::Reject => Words::of(T::StepReject),
         Step::Reopen => Words::of(T::StepReopen),
         Step::Release => Words::of(Msg::StepRelease),
-        Step::Accept => Words::of(T::StepAccept),
+        Step::Accept => accept,
         Step::Return => Words::of(T::StepReturn),
         Step::RequestLookBack => Words::of(T::StepLookBack),
         Step::Acknowledge => Words::of(Msg::StepAcknowledge),
@@ -171,6 +195,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
     });
     let offered = Memo::new(move |_| case.with(|c| c.offered.clone()));
     let editable = Memo::new(move |_| offered.with(|o| o.contains(&Step::Edit)));
+    let accept = Memo::new(move |_| case.with(accept_words));
     let buttons = move || {
         offered
             .get()
@@ -184,7 +209,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
                         aria-expanded=move || (open.get() == Some(s)).to_string()
                         on:click=move |_| open.update(|o| *o = if *o == Some(s) { None } else { Some(s) })
                     >
-                        {tr(step_msg(s))}
+                        {tr(step_msg(s, accept.get()))}
                     </button>
                 }
             })
@@ -194,10 +219,9 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
         // A step opened before the finding moved on is no longer on offer.
         let s = open.get().filter(|s| offered.with(|o| o.contains(s)))?;
         let row = case.with_untracked(|c| c.row.clone());
-        let text = |label, field, optional, f: fn(String) -> OfficeStep| {
+        let text = |label: Words, field, optional, f: fn(String) -> OfficeStep| {
             let send = Callback::new(move |t: String| step.run(f(t)));
-            view! { <TextStep label=Words::of(label) field optional name=step_name(s) busy send /> }
-                .into_any()
+            view! { <TextStep label field optional name=step_name(s) busy send /> }.into_any()
         };
         Some(match s {
             Step::Release => {
@@ -210,23 +234,38 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
             }
             Step::Reroute => view! { <Reroute row names busy step /> }.into_any(),
             Step::Merge => view! { <Merge row busy step /> }.into_any(),
-            Step::Reject => text(T::StepReject, Words::of(Msg::Reason), false, |reason| {
-                OfficeStep::Reject { reason }
-            }),
-            Step::Reopen => text(T::StepReopen, Words::of(Msg::Reason), false, |reason| {
-                OfficeStep::Reopen { reason }
-            }),
-            Step::Return => text(T::StepReturn, Words::of(Msg::Reason), false, |reason| {
-                OfficeStep::Return { reason }
-            }),
-            Step::Accept => text(T::StepAccept, Words::of(Msg::NoteOptional), true, |t| {
-                OfficeStep::Accept {
+            Step::Reject => text(
+                Words::of(T::StepReject),
+                Words::of(Msg::Reason),
+                false,
+                |reason| OfficeStep::Reject { reason },
+            ),
+            Step::Reopen => text(
+                Words::of(T::StepReopen),
+                Words::of(Msg::Reason),
+                false,
+                |reason| OfficeStep::Reopen { reason },
+            ),
+            Step::Return => text(
+                Words::of(T::StepReturn),
+                Words::of(Msg::Reason),
+                false,
+                |reason| OfficeStep::Return { reason },
+            ),
+            Step::Accept => text(
+                accept.get_untracked(),
+                Words::of(Msg::NoteOptional),
+                true,
+                |t| OfficeStep::Accept {
                     note: (!t.is_empty()).then_some(t),
-                }
-            }),
-            Step::RequestLookBack => text(T::StepLookBack, Words::of(T::Note), false, |note| {
-                OfficeStep::RequestLookBack { note }
-            }),
+                },
+            ),
+            Step::RequestLookBack => text(
+                Words::of(T::StepLookBack),
+                Words::of(T::Note),
+                false,
+                |note| OfficeStep::RequestLookBack { note },
+            ),
             _ => ().into_any(),
         })
     };
@@ -248,14 +287,21 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
                 })
             })}
         </section>
-        {dyn_view(move || offered.with(|o| o.iter().any(|s| *s != Step::Edit)).then(|| view! {
-            <section class="card" aria-labelledby="actions-label" data-testid="case-actions">
-                <h2 id="actions-label">{ts(T::Actions)}</h2>
-                <div class="row steps">{dyn_view(move || buttons().into_any())}</div>
-                {dyn_view(move || form().into_any())}
-                {error_alert(error, "step-error")}
-            </section>
-        }).into_any())}
+        // Always there, so the office sees when nothing is asked of it now.
+        <section class="card" aria-labelledby="actions-label" data-testid="case-actions">
+            <h2 id="actions-label">{ts(T::Actions)}</h2>
+            {dyn_view(move || {
+                if offered.with(|o| o.iter().any(|s| *s != Step::Edit)) {
+                    view! { <div class="row steps">{dyn_view(move || buttons().into_any())}</div> }.into_any()
+                } else if editable.get() {
+                    ().into_any()
+                } else {
+                    view! { <p class="muted" data-testid="no-steps">{ts(T::NothingNow)}</p> }.into_any()
+                }
+            })}
+            {dyn_view(move || form().into_any())}
+            {error_alert(error, "step-error")}
+        </section>
         {dyn_view(move || case.with(|c| answer_list(c.answers.clone(), true)).into_any())}
         {dyn_view(move || case.with(reports).into_any())}
         {dyn_view(move || case.with(history).into_any())}
@@ -276,6 +322,7 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
         <section class="card case-summary" data-testid="case-summary">
             <div class="case-head">
                 <h2 class="case-unit">{r.unit.name.clone()}</h2>
+                {r.number.map(number_text)}
                 {state_badge(r.state)}
                 {late_badge(r.acknowledged_late)}
                 {r.covert.then(|| view! { <span class="badge covert">{tr(Msg::ModeCovert)}</span> })}
@@ -286,8 +333,8 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
                 {tr(severity_msg(severity))}
             </p>
             <p class="case-meta">
-                {trf(Msg::SeenOn, vec![seen.clone()])}
-                {released.map(|d| view! { " · " {trf(Msg::ReleasedOn, vec![d.clone()])} })}
+                {dated(Msg::SeenOn, seen)}
+                {released.map(|d| view! { " · " {dated(Msg::ReleasedOn, d)} })}
             </p>
             <p class="muted">{trf(Msg::Reporters, vec![reporters.clone()])}</p>
             {due_text(r.due)}
@@ -343,6 +390,8 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
             busy.set(false);
         });
     };
+    // The thumbnail enlarges the photo; only the box beside it says whether it goes out.
+    let big = RwSignal::new(None::<Enlarged>);
     let picks = photos
         .into_iter()
         .enumerate()
@@ -350,30 +399,30 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
             let n = (i + 1).to_string();
             let sha = p.sha256.clone();
             let sha2 = p.sha256;
-            let label = n.clone();
+            let box_id = format!("send-photo-{n}");
+            let for_id = box_id.clone();
             view! {
-                <li>
-                    <label class="photo-pick">
-                        {if p.arrived {
-                            view! { <img class="thumb" src=p.link.thumb alt=trf(Msg::PhotoN, vec![n.clone()]) /> }.into_any()
-                        } else {
-                            view! { <span class="thumb missing">{ts(T::PhotoMissing)}</span> }.into_any()
-                        }}
-                        <span class="choice">
-                            <input
-                                type="checkbox"
-                                data-testid="photo-chosen"
-                                prop:checked=move || chosen.with(|c| c.contains(&sha))
-                                on:change=move |_| {
-                                    saved.set(false);
-                                    chosen.update(|c| match c.iter().position(|x| *x == sha2) {
-                                        Some(i) => { c.remove(i); }
-                                        None => c.push(sha2.clone()),
-                                    })
-                                }
-                            />
-                            <span>{ts(T::SendPhoto)} " " {label.clone()}</span>
-                        </span>
+                <li class="photo-pick">
+                    {if p.arrived {
+                        enlarge_button(p.link, Msg::PhotoN, n.clone(), big).into_any()
+                    } else {
+                        view! { <span class="thumb missing">{ts(T::PhotoMissing)}</span> }.into_any()
+                    }}
+                    <label class="choice" for=for_id>
+                        <input
+                            type="checkbox"
+                            id=box_id
+                            data-testid="photo-chosen"
+                            prop:checked=move || chosen.with(|c| c.contains(&sha))
+                            on:change=move |_| {
+                                saved.set(false);
+                                chosen.update(|c| match c.iter().position(|x| *x == sha2) {
+                                    Some(i) => { c.remove(i); }
+                                    None => c.push(sha2.clone()),
+                                })
+                            }
+                        />
+                        <span>{ts(T::SendPhoto)} " " {n.clone()}</span>
                     </label>
                 </li>
             }
@@ -394,6 +443,7 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
             ></textarea>
         </div>
         <ul class="thumbs picks">{picks}</ul>
+        <PhotoDialog big />
         <button
             type="button"
             data-testid="save-edit"

@@ -5,7 +5,10 @@
 
 use crate::api::pager::Pager;
 use crate::api::{self, ApiError};
-use crate::components::case::{criterion_text, due_text, late_badge, names, state_badge, value_of};
+use crate::components::case::breadcrumb_label;
+use crate::components::case::{
+    criterion_text, dated, due_text, late_badge, names, number_text, state_badge, value_of,
+};
 use crate::components::error_alert::error_alert;
 use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, replace, LoadError, Loading};
@@ -32,6 +35,7 @@ enum T {
     CovertConfirm,
     ConfirmRelease,
     ReleasedN,
+    Deadlines,
 }
 
 impl Texts for T {
@@ -49,6 +53,7 @@ impl Texts for T {
             ),
             T::ConfirmRelease => ("确认发布", "Yes, release"),
             T::ReleasedN => ("已发布 {0} 条", "{0} released"),
+            T::Deadlines => ("期限", "Deadlines"),
         }
     }
 }
@@ -122,9 +127,9 @@ pub fn OfficeFindingsPage() -> impl IntoView {
     };
     view! {
         <main class="page" data-testid="office-findings">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::OfficeFindingsTitle)}</h1>
             <div class="row filter">
                 <label for="state-filter">{ts(T::StateFilter)}</label>
@@ -190,6 +195,7 @@ pub fn case_row(
             <div class="case-head">
                 {check}
                 <a class="case-unit" href=Page::OfficeFinding(id.to_string()).href()>{r.unit.name.clone()}</a>
+                {r.number.map(number_text)}
                 {state_badge(r.state)}
                 {late_badge(r.acknowledged_late)}
                 {r.covert.then(|| view! {
@@ -201,7 +207,7 @@ pub fn case_row(
                 " · "
                 {tr(severity_msg(severity))}
                 " · "
-                {trf(Msg::SeenOn, vec![seen.clone()])}
+                {dated(Msg::SeenOn, seen)}
             </p>
             <p class="case-text">{r.text}</p>
             <p class="muted">{trf(Msg::Reporters, vec![reporters.clone()])}</p>
@@ -270,16 +276,33 @@ pub fn Release(
         format!("{prefix}-ack-days"),
         format!("{prefix}-answer-days"),
     );
+    let (ack_for, answer_for) = (ack_id.clone(), answer_id.clone());
+    let days_row = view! {
+        <div class="row days">
+            <label for=ack_for>{ts(T::AckDays)}</label>
+            <input id=ack_id type="number" min="1" max="60" inputmode="numeric" placeholder="5"
+                on:input=move |ev| ack.set(value_of(&ev)) />
+            <label for=answer_for>{ts(T::AnswerDays)}</label>
+            <input id=answer_id type="number" min="1" max="60" inputmode="numeric" placeholder="10"
+                on:input=move |ev| answer.set(value_of(&ev)) />
+        </div>
+    };
+    // In the inbox the bar stays on screen while the office scrolls: the deadlines (which most
+    // releases leave at their defaults) fold away, so the bar is one row on a phone.
+    let days = if batch {
+        view! {
+            <details class="release-days">
+                <summary>{ts(T::Deadlines)}</summary>
+                {days_row}
+            </details>
+        }
+        .into_any()
+    } else {
+        days_row.into_any()
+    };
     view! {
-        <div class="release" data-testid="release">
-            <div class="row days">
-                <label for=ack_id.clone()>{ts(T::AckDays)}</label>
-                <input id=ack_id type="number" min="1" max="60" inputmode="numeric" placeholder="5"
-                    on:input=move |ev| ack.set(value_of(&ev)) />
-                <label for=answer_id.clone()>{ts(T::AnswerDays)}</label>
-                <input id=answer_id type="number" min="1" max="60" inputmode="numeric" placeholder="10"
-                    on:input=move |ev| answer.set(value_of(&ev)) />
-            </div>
+        <div class="release" class:batch=batch data-testid="release">
+            {days}
             <button
                 type="button"
                 class="primary"

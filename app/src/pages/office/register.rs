@@ -5,6 +5,7 @@
 //! filed late.
 
 use crate::api;
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::register_item::item_view;
 use crate::components::status::{dyn_view, fetch, load_json, replace};
@@ -76,9 +77,9 @@ impl Texts for T {
 pub fn OfficeRegisterPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-register">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <Registers />
         </main>

@@ -6,6 +6,7 @@
 //! uses too).
 
 use crate::api::{self};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::export::{export_run, run_export, this_year, Run};
 use crate::components::status::dyn_view;
@@ -131,9 +132,9 @@ pub fn OfficeReportsPage() -> impl IntoView {
     };
     view! {
         <main class="page" data-testid="office-reports">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <section class="card">

@@ -6,6 +6,7 @@
 //! The pieces the monitor's page and the unit's team page share live in `components/roster.rs`.
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::roster::*;
 use crate::components::status::{dyn_view, fetch, load_json};
@@ -27,9 +28,9 @@ pub fn OfficeRosterPage() -> impl IntoView {
     let adding = RwSignal::new(false);
     view! {
         <main class="page roster" data-testid="office-roster">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <div class="actions">

@@ -4,6 +4,7 @@
 //! replaced by a correction is marked 已更正, the correction 更正.
 
 use crate::api::pager::Pager;
+use crate::components::case::breadcrumb_label;
 use crate::components::load_more::LoadMore;
 use crate::components::status::{dyn_view, LoadError, Loading};
 use crate::i18n::{cst_datetime_text, distance_text, missing_msg, mode_msg, use_i18n, Msg};
@@ -75,9 +76,9 @@ pub fn OfficeVisitsPage() -> impl IntoView {
     };
     view! {
         <main class="page" data-testid="office-visits">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{move || i18n.t(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{move || i18n.s(T::OfficeVisitsTitle)}</h1>
             <p class="lead">{move || i18n.s(T::OfficeVisitsIntro)}</p>
             {dyn_view(list)}

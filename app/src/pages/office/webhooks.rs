@@ -7,6 +7,7 @@
 //! only the event's number and kind and a random id, never a reporter (see the intro).
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, load};
@@ -24,6 +25,8 @@ use uuid::Uuid;
 enum T {
     Title,
     Intro,
+    TechNote,
+    Signature,
     Endpoints,
     NoEndpoints,
     Events,
@@ -66,9 +69,14 @@ impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
             T::Title => ("消息推送", "Webhooks"),
+            T::TechNote => ("技术说明（供对接的网关开发者）", "Technical note (for the gateway's developers)"),
+            T::Signature => (
+                "签名：以密钥对请求体计算 HMAC-SHA256，放在请求头 X-Chafang-Signature 中，写作 sha256=<十六进制>。",
+                "Signature: the HMAC-SHA256 of the body with the secret, in the X-Chafang-Signature header as sha256=<hex>.",
+            ),
             T::Intro => (
-                "问题发给单位后的每一步（发布、签收、答复、完成、销号或退回）和公开事项（单位名录、年度安排、承诺、自查、通报、文书）会推送到启用的地址，供短信或政务消息网关转发。推送内容只有单位看得到的信息（问题的随机编号、单位、状态和显示给单位的日期），不含操作人、反映人和事件序号；发布前的一切都不推送。每次推送用密钥签名（HMAC-SHA256，见请求头 X-Chafang-Signature），失败后自动重试。地址不能指向内网（本机、局域网、链路本地地址），除非运维人员在服务器设置中允许。",
-                "Each step of a finding once it is with the unit (release, acknowledgement, answer, completion, close or return) and public acts (the unit directory, the year's plan, commitments, self-inspection, rankings, documents) are sent to each active address, for an SMS or messaging gateway to pass on. A body holds only what the unit sees (the finding's random id, its unit, its state and the date the unit is shown) — never who acted, who reported, or the event's number; nothing before release is sent. Each is signed with the secret (HMAC-SHA256, in the X-Chafang-Signature header) and retried when it fails. An address may not point inside the network (this machine, the LAN, link-local addresses) unless the operator allows it in the server's settings.",
+                "问题发给单位后的每一步（发布、签收、答复、完成、销号或退回）和公开事项（单位名录、年度安排、承诺、自查、通报、文书）会推送到启用的地址，供短信或政务消息网关转发。推送内容只有单位看得到的信息（问题的随机编号、单位、状态和显示给单位的日期），不含操作人、反映人和事件序号；发布前的一切都不推送。每次推送用密钥签名（签名方法见下方技术说明），失败后自动重试。地址不能指向内网（本机、局域网、链路本地地址），除非运维人员在服务器设置中允许。",
+                "Each step of a finding once it is with the unit (release, acknowledgement, answer, completion, close or return) and public acts (the unit directory, the year's plan, commitments, self-inspection, rankings, documents) are sent to each active address, for an SMS or messaging gateway to pass on. A body holds only what the unit sees (the finding's random id, its unit, its state and the date the unit is shown) — never who acted, who reported, or the event's number; nothing before release is sent. Each is signed with the secret (see the technical note below) and retried when it fails. An address may not point inside the network (this machine, the LAN, link-local addresses) unless the operator allows it in the server's settings.",
             ),
             T::Endpoints => ("推送地址", "Endpoints"),
             T::NoEndpoints => ("还没有推送地址", "No endpoints yet"),
@@ -135,11 +143,16 @@ impl Texts for T {
 pub fn OfficeWebhooksPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="office-webhooks">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
+            // The names an integrator types, folded away from the clerk's reading.
+            <details class="card tech-note" data-testid="webhook-tech-note">
+                <summary>{ts(T::TechNote)}</summary>
+                <p>{ts(T::Signature)}</p>
+            </details>
             <Webhooks />
         </main>
     }

@@ -3,6 +3,7 @@
 //! (byte for byte: the list shows the first digits of its SHA-256 to compare). The page shows
 //! only what the unit's API returns, which says nothing of who reported a finding.
 
+use crate::components::case::breadcrumb_label;
 use crate::components::status::{fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
 use crate::page::Page;
@@ -65,9 +66,9 @@ pub fn UnitDocumentsPage() -> impl IntoView {
     let docs = fetch(|| Ok(paths::UNIT_DOCUMENTS.to_owned()));
     view! {
         <main class="page" data-testid="unit-documents">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <section class="card" aria-label=move || i18n.s(T::Title) data-testid="document-list">

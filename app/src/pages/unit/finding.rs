@@ -7,8 +7,8 @@
 
 use crate::api::{self, ApiError};
 use crate::components::case::{
-    answer_list, case_param, cited_commitment, criterion_text, due_text, late_badge, names,
-    photo_links, state_badge, value_of,
+    answer_list, breadcrumb_label, case_param, cited_commitment, criterion_text, dated, due_text,
+    late_badge, names, number_text, photo_links, state_badge, value_of,
 };
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
@@ -65,11 +65,11 @@ pub fn UnitFindingPage() -> impl IntoView {
     let case = fetch(move || Ok(paths::unit_finding(id.get()?)));
     view! {
         <main class="page" data-testid="unit-case">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
                 " › "
                 <a href=Page::UnitFindings.href()>{tr(Msg::UnitFindingsTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::CaseTitle)}</h1>
             {load_json(case, move |c: UnitCase| view! { <Detail c /> })}
         </main>
@@ -104,6 +104,7 @@ fn Detail(c: UnitCase) -> impl IntoView {
                 <section class="card case-summary" data-testid="case-summary">
                     <div class="case-head">
                         <h2 class="case-unit">{c.unit.name.clone()}</h2>
+                        {number_text(c.number)}
                         {state_badge(c.state)}
                         {late_badge(c.acknowledged_late)}
                     </div>
@@ -113,10 +114,10 @@ fn Detail(c: UnitCase) -> impl IntoView {
                         {tr(severity_msg(severity))}
                     </p>
                     <p class="case-meta">
-                        {trf(Msg::SeenOn, vec![seen.clone()])}
+                        {dated(Msg::SeenOn, seen)}
                         " · "
-                        {trf(Msg::ReleasedOn, vec![released.clone()])}
-                        {acked.map(|d| view! { " · " {trf(T::AcknowledgedOn, vec![d.clone()])} })}
+                        {dated(Msg::ReleasedOn, released)}
+                        {acked.map(|d| view! { " · " {dated(T::AcknowledgedOn, d)} })}
                     </p>
                     {due_text(c.due)}
                     <p class="case-text" data-testid="unit-text">{c.text.clone()}</p>

@@ -2,9 +2,11 @@
 //! ones first, the nearest deadline first, overdue ones flagged — each linking to its page.
 //! The unit's home embeds the same list.
 
-use crate::components::case::{criterion_text, due_text, late_badge, names, state_badge};
+use crate::components::case::{
+    breadcrumb_label, criterion_text, dated, due_text, late_badge, names, number_text, state_badge,
+};
 use crate::components::status::{fetch, load_json};
-use crate::i18n::{severity_msg, tr, trf, Msg};
+use crate::i18n::{severity_msg, tr, Msg};
 use crate::page::Page;
 use chafang_domain::api::{paths, UnitCase};
 use leptos::prelude::*;
@@ -13,9 +15,9 @@ use leptos::prelude::*;
 pub fn UnitFindingsPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-findings-page">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::UnitFindingsTitle)}</h1>
             <UnitCaseList />
         </main>
@@ -64,6 +66,7 @@ pub fn UnitCaseList() -> impl IntoView {
                                     <a class="case-unit" href=Page::UnitFinding(c.id.to_string()).href()>
                                         {c.unit.name.clone()}
                                     </a>
+                                    {number_text(c.number)}
                                     {state_badge(c.state)}
                                     {late_badge(c.acknowledged_late)}
                                 </div>
@@ -72,7 +75,7 @@ pub fn UnitCaseList() -> impl IntoView {
                                     " · "
                                     {tr(severity_msg(severity))}
                                     " · "
-                                    {trf(Msg::ReleasedOn, vec![released.clone()])}
+                                    {dated(Msg::ReleasedOn, released)}
                                 </p>
                                 <p class="case-text">{c.text}</p>
                                 {due_text(c.due)}

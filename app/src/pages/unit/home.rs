@@ -66,7 +66,7 @@ pub fn UnitPage() -> impl IntoView {
                         </section>
                         <section class="card" aria-labelledby="unit-cases" data-testid="unit-findings">
                             <h2 id="unit-cases">
-                                <a href=Page::UnitFindings.href()>{move || i18n.t(Msg::UnitFindingsTitle)}</a>
+                                <a class="heading-link" href=Page::UnitFindings.href()>{move || i18n.t(Msg::UnitFindingsTitle)}</a>
                             </h2>
                             <UnitCaseList />
                         </section>

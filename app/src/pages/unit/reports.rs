@@ -4,6 +4,7 @@
 //! job with a progress bar, then downloaded (`components/export.rs`).
 
 use crate::api;
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::export::{export_run, run_export, this_year, Run};
 use crate::i18n::{tr, ts, Msg, Texts};
@@ -57,9 +58,9 @@ pub fn UnitReportsPage() -> impl IntoView {
     };
     view! {
         <main class="page" data-testid="unit-reports">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <section class="card">

@@ -4,6 +4,7 @@
 //! answers 404), and the page says so.
 
 use crate::api::ApiError;
+use crate::components::case::breadcrumb_label;
 use crate::components::roster::{background_text, standing_text};
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
@@ -52,9 +53,9 @@ pub fn UnitTeamPage() -> impl IntoView {
         Memo::new(move |_| matches!(team.get(), Some(Err(ApiError::Status { status: 404, .. }))));
     view! {
         <main class="page" data-testid="unit-team">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
-            </p>
+            </nav>
             <h1>{tr(Msg::UnitTeamTitle)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             {dyn_view(move || {

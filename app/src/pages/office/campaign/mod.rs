@@ -10,6 +10,7 @@
 //! shown beside the field it names.
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, JsonResource};
 use crate::i18n::{fill, tr, ts, use_i18n, Msg, Texts};
@@ -250,10 +251,10 @@ pub fn OfficeCampaignPage() -> impl IntoView {
     let units = fetch(|| Ok(paths::UNITS.to_owned()));
     view! {
         <main class="page" data-testid="office-campaign">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a> " › "
                 <a href=Page::OfficeCampaigns.href()>{ts(T::Years)}</a>
-            </p>
+            </nav>
             {load_json(campaign, move |c: CampaignView| {
                 view! { <YearEditor campaign=c units reload=Callback::new(move |()| campaign.refetch()) /> }
             })}

@@ -7,6 +7,7 @@
 //! never visited. A closed year is frozen: its figures no longer move and no reminders go out.
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::error_alert::error_block;
 use crate::components::status::{dyn_view, fetch, load_json, replace};
@@ -132,9 +133,9 @@ pub fn OfficeLedgerPage() -> impl IntoView {
     let years = fetch(|| Ok(paths::OFFICE_CAMPAIGNS.to_owned()));
     view! {
         <main class="page" data-testid="office-ledger">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             {load_json(years, |years: Vec<CampaignSummary>| {
                 if years.is_empty() {

@@ -4,7 +4,11 @@
 use super::*;
 
 /// The SVG: tiles (if any), the points, the scale bar and the attribution.
-pub(super) fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl IntoView {
+pub(super) fn drawing(
+    m: &OfficeMap,
+    picked: RwSignal<Option<Picked>>,
+    names: LocalResource<Refs>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let coords = m.tiles.as_ref().map_or(CoordSystem::Wgs84, |t| t.coords);
     let shown = |p: GeoPoint| coords.from_wgs84(p);
@@ -68,6 +72,15 @@ pub(super) fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl I
             }
         })
         .collect_view();
+    let labels = unit_labels(m, |p| view_.pixel(shown(p)))
+        .into_iter()
+        .map(|l| {
+            view! {
+                <text class="map-label" data-testid="map-label" x=format!("{:.1}", l.x) y=format!("{:.1}", l.y)
+                    text-anchor=l.anchor>{l.name}</text>
+            }
+        })
+        .collect_view();
     let visits = m
         .visits
         .iter()
@@ -111,7 +124,22 @@ pub(super) fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl I
             };
             *k += 1;
             let class = format!("pt {}", finding_class(f.state));
-            let title = format!("{} {}", f.unit.name, f.criterion);
+            // The unit, the criterion's name and the state, in the user's language.
+            let (unit, code, state, unit_id) =
+                (f.unit.name.clone(), f.criterion.clone(), f.state, f.unit.id);
+            let title = move || {
+                let zh = i18n.locale() == Locale::Zh;
+                let criterion = names
+                    .with(|r| {
+                        r.as_ref()
+                            .and_then(|r| criterion_for_unit(r, unit_id, &code, zh))
+                    })
+                    .unwrap_or_else(|| i18n.s(T::FindingCard).to_owned());
+                fill(
+                    i18n.s(T::FindingTitle),
+                    &[&unit, &criterion, i18n.t(state_msg(state))],
+                )
+            };
             let label = title.clone();
             view! {
                 <circle class=class data-kind="finding" cx=cx cy=cy r="5" tabindex="0" role="button"
@@ -133,8 +161,9 @@ pub(super) fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl I
             // whole tile zoom), so neighbours do not pile on one another.
             let r = (6.0 + f64::from(n).sqrt() * 0.4).min(9.0);
             let label = n.to_string();
-            let n_label = label.clone();
-            let t_label = label.clone();
+            let counts = [label.clone(), c.visits.to_string(), c.findings.to_string()];
+            let t_label = move || fill(i18n.s(T::ClusterTitle), &[&counts[0], &counts[1], &counts[2]]);
+            let n_label = t_label.clone();
             let (tx, ty) = (cx.clone(), cy.clone());
             view! {
                 <g class="pt-cluster-g">
@@ -149,10 +178,9 @@ pub(super) fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl I
         })
         .collect_view();
     let n = count.to_string();
-    let criteria = m.options.criteria.clone();
     view! {
         <figure class="map-figure">
-            {dyn_view(move || card(picked, &criteria).into_any())}
+            {dyn_view(move || card(picked, names).into_any())}
             <svg class="map" data-testid="map-svg" viewBox=format!("0 0 {W} {H}") role="group"
                 aria-label=move || fill(i18n.s(T::MapLabel), &[&n])>
                 <rect class="map-bg" x="0" y="0" width=W.to_string() height=H.to_string() />
@@ -161,6 +189,7 @@ pub(super) fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl I
                 <g class="map-visits">{visits}</g>
                 <g class="map-findings">{findings}</g>
                 <g class="map-clusters">{clusters}</g>
+                <g class="map-labels" aria-hidden="true">{labels}</g>
                 <g class="map-scale" aria-hidden="true">
                     <rect x="10" y=format!("{}", H - 24.0) width=format!("{:.1}", bar_px + 8.0) height="18" rx="3" class="map-scale-bg" />
                     <line x1="14" x2=format!("{:.1}", 14.0 + bar_px) y1=format!("{}", H - 12.0) y2=format!("{}", H - 12.0) class="map-scale-bar" />
@@ -176,7 +205,7 @@ pub(super) fn drawing(m: &OfficeMap, picked: RwSignal<Option<Picked>>) -> impl I
 }
 
 /// The card of what was tapped.
-pub(super) fn card(picked: RwSignal<Option<Picked>>, criteria: &[MapCriterion]) -> impl IntoView {
+pub(super) fn card(picked: RwSignal<Option<Picked>>, names: LocalResource<Refs>) -> impl IntoView {
     let i18n = use_i18n();
     let Some(p) = picked.get() else {
         return ().into_any();
@@ -195,10 +224,16 @@ pub(super) fn card(picked: RwSignal<Option<Picked>>, criteria: &[MapCriterion]) 
             )
         }
         Picked::Finding(f) => (T::FindingCard, {
-            let criterion = criteria
-                .iter()
-                .find(|c| c.code == f.criterion)
-                .map_or(f.criterion.clone(), |c| c.name.clone());
+            let (code, unit_id) = (f.criterion.clone(), f.unit.id);
+            let criterion = move || {
+                let zh = i18n.locale() == Locale::Zh;
+                names
+                    .with(|r| {
+                        r.as_ref()
+                            .and_then(|r| criterion_for_unit(r, unit_id, &code, zh))
+                    })
+                    .unwrap_or_default()
+            };
             view! {
                 <p><strong>{f.unit.name}</strong></p>
                 <p>{tr(state_msg(f.state))} " · " {criterion} " · " {f.seen_on.to_string()}</p>
@@ -244,7 +279,7 @@ pub(super) fn Legend() -> impl IntoView {
         }
     };
     view! {
-        <section class="card map-legend" aria-labelledby="map-legend">
+        <section class="card map-legend" aria-labelledby="map-legend" data-testid="map-legend">
             <h2 id="map-legend">{ts(T::LegendTitle)}</h2>
             <ul class="plain">
                 {item("pt pt-unit", "3.5", T::Unit)}
@@ -258,4 +293,70 @@ pub(super) fn Legend() -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// A unit's name placed on the drawing.
+pub(super) struct Label {
+    pub name: String,
+    pub x: f64,
+    pub y: f64,
+    pub anchor: &'static str,
+}
+
+/// The labels' font size in drawing units (see `.map-label` in the stylesheet).
+const LABEL_FONT: f64 = 10.0;
+
+/// About how wide a name is drawn: a Chinese character a font size, anything else about half.
+fn label_width(name: &str) -> f64 {
+    name.chars()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum::<f64>()
+        * LABEL_FONT
+}
+
+/// Unit names where they fit at this zoom: the units with the most findings first, each name to
+/// the right of its dot (or the left, near the edge), left out when it would overlap a name
+/// already placed or leave the drawing. Zoomed out, fewer names fit; the dots keep their titles.
+pub(super) fn unit_labels(m: &OfficeMap, pixel: impl Fn(GeoPoint) -> (f64, f64)) -> Vec<Label> {
+    let mut weight = std::collections::HashMap::<String, usize>::new();
+    for f in &m.findings {
+        *weight.entry(f.unit.id.to_string()).or_default() += 1;
+    }
+    let mut units: Vec<&MapUnit> = m.units.iter().collect();
+    units.sort_by(|a, b| {
+        let (wa, wb) = (
+            weight.get(&a.id.to_string()).copied().unwrap_or(0),
+            weight.get(&b.id.to_string()).copied().unwrap_or(0),
+        );
+        wb.cmp(&wa).then_with(|| a.name.cmp(&b.name))
+    });
+    let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let mut out = Vec::new();
+    for u in units {
+        let (x, y) = pixel(u.at);
+        let w = label_width(&u.name);
+        let (top, bottom) = (y - LABEL_FONT * 0.5, y + LABEL_FONT * 0.6);
+        let right = (x + 6.0, x + 6.0 + w, "start");
+        let left = (x - 6.0 - w, x - 6.0, "end");
+        let fits = |(l, r, _): &(f64, f64, &str)| {
+            *l >= 1.0
+                && *r <= W - 1.0
+                && top >= 1.0
+                && bottom <= H - 26.0
+                && placed
+                    .iter()
+                    .all(|(pl, pr, pt, pb)| *r < *pl || *l > *pr || bottom < *pt || top > *pb)
+        };
+        let Some(spot) = [right, left].into_iter().find(fits) else {
+            continue;
+        };
+        placed.push((spot.0 - 1.0, spot.1 + 1.0, top - 1.0, bottom + 1.0));
+        out.push(Label {
+            name: u.name.clone(),
+            x: if spot.2 == "start" { spot.0 } else { spot.1 },
+            y: y + LABEL_FONT * 0.35,
+            anchor: spot.2,
+        });
+    }
+    out
 }

@@ -6,14 +6,16 @@
 //! closed network, the points stand on a plain background. Tap a point for its card.
 
 use crate::api::{self, ApiError};
-use crate::components::case::value_of;
+use crate::components::case::{
+    breadcrumb_label, criterion_codes, criterion_for_unit, criterion_name, names, value_of,
+};
 use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, LoadError, Loading};
-use crate::i18n::{fill, mode_msg, stage_msg, state_msg, tr, ts, use_i18n, Texts};
+use crate::i18n::{fill, mode_msg, stage_msg, state_msg, tr, ts, use_i18n, Locale, Msg, Texts};
 use crate::page::Page;
+use crate::state::refs::Refs;
 use chafang_domain::api::{
-    paths, MapCluster, MapCriterion, MapFinding, MapQuery, MapUnit, MapVisit, OfficeMap,
-    TileSettings, TileSource,
+    paths, MapCluster, MapFinding, MapQuery, MapUnit, MapVisit, OfficeMap, TileSettings, TileSource,
 };
 use chafang_domain::campaign::StageKind;
 use chafang_domain::followup::CaseState;
@@ -35,7 +37,6 @@ const PAD: f64 = 22.0;
 #[derive(Clone, Copy)]
 enum T {
     Title,
-    Office,
     Year,
     Stage,
     Status,
@@ -77,13 +78,14 @@ enum T {
     ClearTiles,
     Saved,
     Updating,
+    ClusterTitle,
+    FindingTitle,
 }
 
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
             T::Title => ("地图", "Map"),
-            T::Office => ("办公室", "Office"),
             T::Year => ("年度", "Year"),
             T::Stage => ("阶段", "Stage"),
             T::Status => ("问题状态", "Finding status"),
@@ -143,6 +145,11 @@ impl Texts for T {
             T::ClearTiles => ("不用底图", "No base map"),
             T::Saved => ("已保存。", "Saved."),
             T::Updating => ("正在更新…", "Updating…"),
+            T::ClusterTitle => (
+                "此区域 {0} 个点：{1} 次走访、{2} 个问题",
+                "{0} points here: {1} visits, {2} findings",
+            ),
+            T::FindingTitle => ("{0} · {1} · {2}", "{0} · {1} · {2}"),
         }
     }
 }
@@ -187,6 +194,7 @@ pub fn OfficeMapPage() -> impl IntoView {
         None => {}
     });
     let picked = RwSignal::new(None::<Picked>);
+    let names = names();
     let busy = move || data.get().is_none() && shown.with(Option::is_some);
 
     let set = move |f: fn(&mut MapQuery, String)| {
@@ -225,15 +233,34 @@ pub fn OfficeMapPage() -> impl IntoView {
             })
             .collect_view()
     };
+    // Every criterion of the year's sets can be chosen (the departments' set first, then what
+    // only the industries' has, then any other code findings use), named by the app in the
+    // user's language: 政务公开 and 事务公开 share a code, and the departments' name leads.
     let criteria = move || {
         let chosen = query.with(|q| q.criterion.clone());
-        shown
+        let zh = i18n.locale() == Locale::Zh;
+        let used = shown
             .with(|m| m.as_ref().map(|m| m.options.criteria.clone()))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let codes = names
+            .with(|r| r.as_ref().map(criterion_codes))
+            .unwrap_or_default();
+        let mut all: Vec<(String, String)> = codes
             .into_iter()
-            .map(|c| {
-                let sel = chosen.as_deref() == Some(c.code.as_str());
-                view! { <option value=c.code selected=sel>{c.name}</option> }
+            .map(|code| (code, String::new()))
+            .collect();
+        for c in used {
+            if !all.iter().any(|(code, _)| *code == c.code) {
+                all.push((c.code, c.name));
+            }
+        }
+        all.into_iter()
+            .map(|(code, fallback)| {
+                let sel = chosen.as_deref() == Some(code.as_str());
+                let name = names
+                    .with(|r| r.as_ref().and_then(|r| criterion_name(r, &code, zh)))
+                    .unwrap_or(fallback);
+                view! { <option value=code selected=sel>{name}</option> }
             })
             .collect_view()
     };
@@ -249,7 +276,9 @@ pub fn OfficeMapPage() -> impl IntoView {
 
     view! {
         <main class="page map-page" data-testid="office-map">
-            <p class="crumbs"><a href=Page::OfficeHome.href()>{ts(T::Office)}</a></p>
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
+                <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <div class="map-filters">
                 <label>{ts(T::Year)}
@@ -302,7 +331,7 @@ pub fn OfficeMapPage() -> impl IntoView {
                             view! { <p class="muted">{move || fill(i18n.s(T::NoPosition), &[&n])}</p> }
                         })}
                         {(!m.clusters.is_empty()).then(|| view! { <p class="notice">{ts(T::Clustered)}</p> })}
-                        {drawing(&m, picked)}
+                        {drawing(&m, picked, names)}
                     }.into_any()
                     }
                 }

@@ -5,6 +5,7 @@
 //! code for a new phone (a QR code and the code as text), and the end of service.
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::roster::{
     background_text, directory, parse_date, parse_team, refusal, status_badge, take_first_password,
@@ -148,11 +149,11 @@ pub fn OfficeMonitorPage() -> impl IntoView {
     let units = directory();
     view! {
         <main class="page monitor-page" data-testid="office-monitor">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
                 " › "
                 <a href=Page::OfficeRoster.href()>{ts(R::Title)}</a>
-            </p>
+            </nav>
             {load_json(entry, move |e: RosterEntry| view! { <Monitor e units /> })}
         </main>
     }

@@ -6,6 +6,7 @@
 
 use crate::api::upload::{post_bytes, read_file};
 use crate::api::ApiError;
+use crate::components::case::breadcrumb_label;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
@@ -216,9 +217,9 @@ pub fn OfficeScoringPage() -> impl IntoView {
     });
     view! {
         <main class="page scoring" data-testid="office-scoring">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <label class="field scoring-year">

@@ -10,6 +10,7 @@
 
 use crate::api::upload::{post_bytes, read_file};
 use crate::api::ApiError;
+use crate::components::case::breadcrumb_label;
 use crate::components::error_alert::ErrorAlert;
 use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{bytes_text, fill, tr, ts, use_i18n, Locale, Msg, Texts};
@@ -230,9 +231,9 @@ pub fn OfficeUnitsPage() -> impl IntoView {
     );
     view! {
         <main class="page" data-testid="office-units">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::OfficeHome.href()>{tr(Msg::OfficeTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <p class="lead">{ts(T::Intro)}</p>
             <section class="card" aria-labelledby="unit-files">

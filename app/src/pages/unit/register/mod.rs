@@ -8,6 +8,7 @@
 //! The item card is shared with the office's register (`office_register.rs`).
 
 use crate::api::{self, ApiError};
+use crate::components::case::breadcrumb_label;
 use crate::components::case::value_of;
 use crate::components::error_alert::error_alert;
 use crate::components::register_item::{item_view, source_text};
@@ -135,9 +136,9 @@ fn day<D: serde::de::DeserializeOwned>(s: &str) -> Option<D> {
 pub fn UnitRegisterPage() -> impl IntoView {
     view! {
         <main class="page" data-testid="unit-register">
-            <p class="crumbs">
+            <nav class="crumbs" aria-label=breadcrumb_label() data-testid="breadcrumb">
                 <a href=Page::UnitHome.href()>{tr(Msg::UnitTitle)}</a>
-            </p>
+            </nav>
             <h1>{ts(T::Title)}</h1>
             <UnitRegisterView />
         </main>
