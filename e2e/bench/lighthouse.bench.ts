@@ -31,7 +31,7 @@ type Audit = { score: number | null; title: string; scoreDisplayMode: string };
 
 /** Lighthouse's accessibility category for `url` in the browser listening on `port` (its
  * storage kept, so the page opens signed in). */
-async function accessibility(url: string, port: number): Promise<{ score: number; failed: string[] }> {
+async function accessibility(url: string, port: number): Promise<{ score: number; failed: string[]; landed: string }> {
   const { stdout } = await run(LIGHTHOUSE, [
     url, `--port=${port}`, '--only-categories=accessibility', '--output=json', '--output-path=stdout',
     '--disable-storage-reset', '--quiet', '--form-factor=mobile', '--screenEmulation.mobile',
@@ -43,7 +43,9 @@ async function accessibility(url: string, port: number): Promise<{ score: number
   const failed = Object.entries(audits)
     .filter(([, a]) => a.scoreDisplayMode === 'binary' && a.score === 0)
     .map(([id]) => id);
-  return { score: Math.round(lhr.categories.accessibility.score * 100), failed };
+  // Where the page ended up: a page that bounced to the sign-in form would score the form.
+  const landed = new URL(lhr.finalDisplayedUrl).pathname;
+  return { score: Math.round(lhr.categories.accessibility.score * 100), failed, landed };
 }
 
 test('Lighthouse accessibility of the four daily pages, and installability', async ({ server }) => {
@@ -85,8 +87,9 @@ test('Lighthouse accessibility of the four daily pages, and installability', asy
 
   const lines: string[] = [];
   const measure = async (what: string, path: string) => {
-    const { score, failed } = await accessibility(`${server.url}${path}`, port);
-    lines.push(`${what} (${path}): accessibility ${score}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`);
+    const { score, failed, landed } = await accessibility(`${server.url}${path}`, port);
+    expect(landed, `${what} was shown, not another page`).toBe(path);
+    lines.push(`${what} (${path}): accessibility ${score}${failed.length ? `; audits failed: ${failed.join(', ')}` : ''}`);
   };
   await as('monitor05');
   await measure("the monitor's home", '/monitor');

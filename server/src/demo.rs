@@ -164,7 +164,7 @@ pub fn logins() -> Vec<Login> {
     let mut out = vec![Login {
         username: OFFICE_USERNAME.into(),
         role: Role::Office,
-        label: "行评办 Office".into(),
+        label: "行评办".into(),
     }];
     for (i, name) in MONITORS.iter().enumerate() {
         out.push(Login {
