@@ -47,6 +47,9 @@ pub fn VisitsPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let reload = RwSignal::new(0u32);
+    // Which draft is being asked about, kept by the page: the list is drawn again whenever a
+    // sync moves on, and a question kept in the row would vanish under the monitor's finger.
+    let asking = RwSignal::new(None::<String>);
     let data = LocalResource::new(move || {
         sync.revision.track();
         reload.track();
@@ -93,7 +96,7 @@ pub fn VisitsPage() -> impl IntoView {
                                 }}
                             </a>
                             <span class="muted">{when} " · " {move || i18n.s(T::StateDraft)}</span>
-                            {discardable.then(|| view! { <Discard draft=d reload /> })}
+                            {discardable.then(|| view! { <Discard draft=d reload asking /> })}
                         </li>
                     }
                 }).collect_view();
@@ -137,9 +140,9 @@ pub fn VisitsPage() -> impl IntoView {
 /// Discarding a draft: asked first, then the draft and its photo bytes are deleted from the
 /// phone (it never left it).
 #[component]
-fn Discard(draft: Draft, reload: RwSignal<u32>) -> impl IntoView {
+fn Discard(draft: Draft, reload: RwSignal<u32>, asking: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
-    let asking = RwSignal::new(false);
+    let id = draft.id.to_string();
     let draft = StoredValue::new(draft);
     let discard = move |_| {
         let d = draft.get_value();
@@ -148,11 +151,14 @@ fn Discard(draft: Draft, reload: RwSignal<u32>) -> impl IntoView {
                 let _ = store::delete_photo(&p.id.to_string()).await;
             }
             let _ = store::delete_draft(&d.id.to_string()).await;
+            asking.set(None);
             reload.update(|n| *n += 1);
         });
     };
+    let this = id.clone();
+    let asked = move || asking.with(|a| a.as_deref() == Some(this.as_str()));
     move || {
-        if asking.get() {
+        if asked() {
             view! {
                 <div class="confirm-discard" role="group">
                     <p>{move || i18n.s(T::DiscardAsk)}</p>
@@ -160,7 +166,7 @@ fn Discard(draft: Draft, reload: RwSignal<u32>) -> impl IntoView {
                         {move || i18n.s(T::DiscardYes)}
                     </button>
                     " "
-                    <button type="button" on:click=move |_| asking.set(false)>
+                    <button type="button" on:click=move |_| asking.set(None)>
                         {move || i18n.s(T::DiscardNo)}
                     </button>
                 </div>
@@ -168,7 +174,10 @@ fn Discard(draft: Draft, reload: RwSignal<u32>) -> impl IntoView {
             .into_any()
         } else {
             view! {
-                <button type="button" class="link danger" data-testid="discard-draft" on:click=move |_| asking.set(true)>
+                <button type="button" class="link danger" data-testid="discard-draft" on:click={
+                    let id = id.clone();
+                    move |_| asking.set(Some(id.clone()))
+                }>
                     {move || i18n.s(T::Discard)}
                 </button>
             }
