@@ -203,6 +203,15 @@ async fn fill(db: &Db, label: &str, n: usize) {
         "{label}: dashboard's running count rebuilt from the cases in {:.1} s ({rows} rows)",
         t.elapsed().as_secs_f64()
     );
+    // The map's running count likewise (as its migration does).
+    let t = Instant::now();
+    let rows = chafang_server::map::tally::rebuild(&mut conn)
+        .await
+        .unwrap();
+    println!(
+        "{label}: map's running count rebuilt from the visits and cases in {:.1} s ({rows} rows)",
+        t.elapsed().as_secs_f64()
+    );
     // A database in service has its statistics, and on PostgreSQL autovacuum also vacuums a
     // table after this many inserts (which lets the dashboard read its indexes alone); a bulk
     // insert leaves both undone for a while, so they are done here.
@@ -300,6 +309,39 @@ async fn measure(db: Db, label: &str) {
             median(times.clone()).as_secs_f64() * 1000.0,
             times.iter().min().unwrap().as_secs_f64() * 1000.0,
         );
+    }
+    // `CHAFANG_BENCH_MAP_MODEL=1`: the same maps counted visit by visit, as before the running
+    // count (once each), for comparison.
+    if std::env::var("CHAFANG_BENCH_MAP_MODEL").as_deref() == Ok("1") {
+        let mut conn = db.pool.acquire().await.unwrap();
+        for (what, q) in [
+            ("no filter", chafang_domain::api::MapQuery::default()),
+            (
+                "the year",
+                chafang_domain::api::MapQuery {
+                    year: Some(year),
+                    ..Default::default()
+                },
+            ),
+            (
+                "the year's released findings",
+                chafang_domain::api::MapQuery {
+                    year: Some(year),
+                    status: Some(chafang_domain::followup::CaseState::Released),
+                    ..Default::default()
+                },
+            ),
+        ] {
+            let limit = chafang_domain::api::MAP_POINT_LIMIT;
+            let t = Instant::now();
+            chafang_server::map::answer(&mut conn, db.engine, &q, false, limit)
+                .await
+                .unwrap();
+            println!(
+                "{label}: map, {what}, counted visit by visit: {:.0} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
     }
     stop.send(()).ok();
     server.await.unwrap().unwrap();
