@@ -478,9 +478,12 @@ async fn options(conn: &mut AnyConnection) -> Result<MapOptions, ApiError> {
         })
         .collect();
     let mut monitors: BTreeMap<String, MapMonitor> = BTreeMap::new();
+    // The monitors with a current visit are those the quota table's running count holds
+    // (`visit_tally`, current revisions by monitor): one key lookup each. Asked of the visits,
+    // PostgreSQL joined all of them, 0.2 s at 300 000.
     for r in sqlx::query(
-        "SELECT m.id, m.display_name FROM users m WHERE EXISTS (SELECT 1 FROM visits v \
-         WHERE v.monitor_id = m.id AND NOT EXISTS (SELECT 1 FROM visits c WHERE c.supersedes = v.id))",
+        "SELECT m.id, m.display_name FROM users m \
+         WHERE EXISTS (SELECT 1 FROM visit_tally t WHERE t.monitor_id = m.id)",
     )
     .fetch_all(&mut *conn)
     .await?

@@ -175,9 +175,26 @@ fn key(m: &Member) -> Key {
     (m.state.clone(), m.criterion.clone(), m.year, placed, r, c)
 }
 
+/// The moves a writing transaction makes in the tally: by kind and key, how many and the sums
+/// of positions. Applied at once, in key order (`apply`).
+type Moves = BTreeMap<(&'static str, Key), (i64, f64, f64)>;
+
 /// Works out again where one visit (`VISIT`) or case (`CASE`) counts, and moves it there in
 /// the tally. Idempotent: a thing whose members did not change writes nothing.
 pub async fn refresh(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<(), ApiError> {
+    let mut moves = Moves::new();
+    let kind = if kind == VISIT { VISIT } else { CASE };
+    members(conn, kind, id, &mut moves).await?;
+    apply(conn, &moves).await
+}
+
+/// Writes one thing's members as they are now, and adds the difference to `moves`.
+async fn members(
+    conn: &mut AnyConnection,
+    kind: &'static str,
+    id: &str,
+    moves: &mut Moves,
+) -> Result<(), ApiError> {
     // Takes the thing's member rows first: on PostgreSQL a concurrent refresh of the same thing
     // waits here, and then reads the record and the members as that one left them.
     sqlx::query("UPDATE map_members SET year = year WHERE kind = $1 AND id = $2")
@@ -243,18 +260,22 @@ pub async fn refresh(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<(
         .execute(&mut *conn)
         .await?;
     }
-    // The moves by key, in key order (two transactions moving between the same rows on
-    // PostgreSQL wait for each other instead of deadlocking).
-    let mut moves: BTreeMap<Key, (i64, f64, f64)> = BTreeMap::new();
     for (ms, sign) in [(&old, -1i64), (&new, 1)] {
         for m in ms {
-            let e = moves.entry(key(m)).or_insert((0, 0.0, 0.0));
+            let e = moves.entry((kind, key(m))).or_insert((0, 0.0, 0.0));
             e.0 += sign;
             e.1 += sign as f64 * m.lat.unwrap_or(0.0);
             e.2 += sign as f64 * m.lon.unwrap_or(0.0);
         }
     }
-    for ((state, criterion, year, placed, r, c), (dn, dlat, dlon)) in moves {
+    Ok(())
+}
+
+/// Applies a transaction's moves, in key order: two transactions moving between the same rows
+/// on PostgreSQL then wait for each other instead of deadlocking.
+async fn apply(conn: &mut AnyConnection, moves: &Moves) -> Result<(), ApiError> {
+    for ((kind, (state, criterion, year, placed, r, c)), &(dn, dlat, dlon)) in moves {
+        let (kind, year, placed, r, c) = (*kind, *year, *placed, *r, *c);
         if dn == 0 && dlat == 0.0 && dlon == 0.0 {
             continue;
         }
@@ -267,8 +288,8 @@ pub async fn refresh(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<(
                  lon_sum = t.lon_sum + excluded.lon_sum",
             )
             .bind(kind)
-            .bind(&state)
-            .bind(&criterion)
+            .bind(state)
+            .bind(criterion)
             .bind(year)
             .bind(placed)
             .bind(r)
@@ -280,8 +301,8 @@ pub async fn refresh(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<(
             .await?;
             continue;
         }
-        // A decrement is a plain update (an upsert's insert of a negative count would trip the
-        // row's CHECK before its conflict is seen).
+        // A decrement (or a move within the row) is a plain update: an upsert's insert of a
+        // negative count would trip the row's CHECK before its conflict is seen.
         let written = sqlx::query(
             "UPDATE map_tally SET n = n + $1, lat_sum = lat_sum + $2, lon_sum = lon_sum + $3 \
              WHERE kind = $4 AND state = $5 AND criterion = $6 AND year = $7 AND placed = $8 \
@@ -291,8 +312,8 @@ pub async fn refresh(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<(
         .bind(dlat)
         .bind(dlon)
         .bind(kind)
-        .bind(&state)
-        .bind(&criterion)
+        .bind(state)
+        .bind(criterion)
         .bind(year)
         .bind(placed)
         .bind(r)
@@ -305,7 +326,6 @@ pub async fn refresh(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<(
             // off until `rebuild`, and says so in the log.
             tracing::error!(
                 kind,
-                id,
                 state,
                 criterion,
                 year,
@@ -318,8 +338,8 @@ pub async fn refresh(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<(
              AND year = $4 AND placed = $5 AND row_ = $6 AND col_ = $7",
         )
         .bind(kind)
-        .bind(&state)
-        .bind(&criterion)
+        .bind(state)
+        .bind(criterion)
         .bind(year)
         .bind(placed)
         .bind(r)
@@ -360,10 +380,11 @@ pub async fn visit_stored(
     corrects: Option<VisitId>,
 ) -> Result<(), ApiError> {
     let id = visit.to_string();
+    let mut moves = Moves::new();
     if let Some(old) = corrects {
-        refresh(conn, VISIT, &old.to_string()).await?;
+        members(conn, VISIT, &old.to_string(), &mut moves).await?;
     }
-    refresh(conn, VISIT, &id).await?;
+    members(conn, VISIT, &id, &mut moves).await?;
     for case in ids(
         conn,
         "SELECT DISTINCT cf.case_id AS id FROM findings f \
@@ -372,9 +393,9 @@ pub async fn visit_stored(
     )
     .await?
     {
-        refresh(conn, CASE, &case).await?;
+        members(conn, CASE, &case, &mut moves).await?;
     }
-    Ok(())
+    apply(conn, &moves).await
 }
 
 /// A case's step (in its transaction, after the case was written): the case and the visits
@@ -385,19 +406,21 @@ pub async fn case_stepped(
     case: CaseId,
     merged_into: Option<CaseId>,
 ) -> Result<(), ApiError> {
+    let mut moves = Moves::new();
     for c in std::iter::once(case).chain(merged_into) {
         let id = c.to_string();
-        refresh(conn, CASE, &id).await?;
+        members(conn, CASE, &id, &mut moves).await?;
         for v in visits_of_case(conn, &id).await? {
-            refresh(conn, VISIT, &v).await?;
+            members(conn, VISIT, &v, &mut moves).await?;
         }
     }
-    Ok(())
+    apply(conn, &moves).await
 }
 
 /// A unit's position changed (in its transaction): the live cases drawn at the unit's
 /// position, those none of whose visits recorded one.
 pub async fn unit_moved(conn: &mut AnyConnection, unit: UnitId) -> Result<(), ApiError> {
+    let mut moves = Moves::new();
     for case in ids(
         conn,
         &format!(
@@ -410,9 +433,9 @@ pub async fn unit_moved(conn: &mut AnyConnection, unit: UnitId) -> Result<(), Ap
     )
     .await?
     {
-        refresh(conn, CASE, &case).await?;
+        members(conn, CASE, &case, &mut moves).await?;
     }
-    Ok(())
+    apply(conn, &moves).await
 }
 
 /// The migration's statements that fill the tables, in order.
