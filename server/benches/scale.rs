@@ -9,8 +9,11 @@
 //!
 //! `CHAFANG_BENCH_SQLITE_DIR=<dir>` keeps the seeded SQLite database in `<dir>`, and a later run
 //! given the same directory measures it again without seeding it (minutes saved per run).
-//! `CHAFANG_BENCH_PATH=/api/v1/…` measures that one path alone, and `CHAFANG_BENCH_RUNS` sets
-//! how many times each path is asked (default 5), e.g. to profile one route under `perf`.
+//! `CHAFANG_BENCH_PATH=/api/v1/…` measures the paths that begin so alone (e.g.
+//! `/api/v1/office/map`: the map's three), and `CHAFANG_BENCH_RUNS` sets how many times each
+//! path is asked (default 5), e.g. to profile one route under `perf`.
+//! `CHAFANG_BENCH_MAP_MODEL=1` also times the map's three counted visit by visit, as before its
+//! running count (`map::tally`).
 
 use chafang_server::{demo, Db};
 use sqlx::{AnyConnection, Connection, Row};
@@ -203,6 +206,15 @@ async fn fill(db: &Db, label: &str, n: usize) {
         "{label}: dashboard's running count rebuilt from the cases in {:.1} s ({rows} rows)",
         t.elapsed().as_secs_f64()
     );
+    // The map's running count likewise (as its migration does).
+    let t = Instant::now();
+    let rows = chafang_server::map::tally::rebuild(&mut conn)
+        .await
+        .unwrap();
+    println!(
+        "{label}: map's running count rebuilt from the visits and cases in {:.1} s ({rows} rows)",
+        t.elapsed().as_secs_f64()
+    );
     // A database in service has its statistics, and on PostgreSQL autovacuum also vacuums a
     // table after this many inserts (which lets the dashboard read its indexes alone); a bulk
     // insert leaves both undone for a while, so they are done here.
@@ -272,7 +284,7 @@ async fn measure(db: Db, label: &str) {
         "/api/v1/office/findings?state=submitted&limit=100",
         "/api/v1/office/visits?limit=100",
     ] {
-        if only.as_deref().is_some_and(|o| o != path) {
+        if only.as_deref().is_some_and(|o| !path.starts_with(o)) {
             continue;
         }
         let mut times = Vec::new();
@@ -300,6 +312,39 @@ async fn measure(db: Db, label: &str) {
             median(times.clone()).as_secs_f64() * 1000.0,
             times.iter().min().unwrap().as_secs_f64() * 1000.0,
         );
+    }
+    // `CHAFANG_BENCH_MAP_MODEL=1`: the same maps counted visit by visit, as before the running
+    // count (once each), for comparison.
+    if std::env::var("CHAFANG_BENCH_MAP_MODEL").as_deref() == Ok("1") {
+        let mut conn = db.pool.acquire().await.unwrap();
+        for (what, q) in [
+            ("no filter", chafang_domain::api::MapQuery::default()),
+            (
+                "the year",
+                chafang_domain::api::MapQuery {
+                    year: Some(year),
+                    ..Default::default()
+                },
+            ),
+            (
+                "the year's released findings",
+                chafang_domain::api::MapQuery {
+                    year: Some(year),
+                    status: Some(chafang_domain::followup::CaseState::Released),
+                    ..Default::default()
+                },
+            ),
+        ] {
+            let limit = chafang_domain::api::MAP_POINT_LIMIT;
+            let t = Instant::now();
+            chafang_server::map::answer(&mut conn, db.engine, &q, false, limit)
+                .await
+                .unwrap();
+            println!(
+                "{label}: map, {what}, counted visit by visit: {:.0} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
     }
     stop.send(()).ok();
     server.await.unwrap().unwrap();

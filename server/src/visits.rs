@@ -206,7 +206,8 @@ async fn insert(
     let inserted = sqlx::query(
         "INSERT INTO visits (id, monitor_id, device_id, device_seq, supersedes, unit_id, mode, started_at_device, \
          ended_at_device, received_at, lat, lon, accuracy_m, position_missing, distance_m, no_problem_found, body, content_sha256) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $19 = 1 THEN $11 END, CASE WHEN $19 = 1 THEN $12 END, \
+         CASE WHEN $19 = 1 THEN $13 END, $14, CASE WHEN $20 = 1 THEN $15 END, $16, $17, $18) ON CONFLICT DO NOTHING",
     )
     .bind(v.id.to_string())
     .bind(monitor.to_string())
@@ -218,14 +219,19 @@ async fn insert(
     .bind(v.started_at_device_ms)
     .bind(v.ended_at_device_ms)
     .bind(received_at)
-    .bind(lat)
-    .bind(lon)
-    .bind(accuracy)
+    // The optional numbers are bound as numbers with a flag, never as NULL: sqlx's `Any` driver
+    // sends a NULL double to PostgreSQL typed as a single-precision one, and a statement first
+    // prepared so on a connection then refuses every later visit with a position there.
+    .bind(lat.unwrap_or(0.0))
+    .bind(lon.unwrap_or(0.0))
+    .bind(accuracy.unwrap_or(0.0))
     .bind(missing)
-    .bind(distance_m)
+    .bind(distance_m.unwrap_or(0.0))
     .bind(i64::from(v.no_problem_found))
     .bind(body)
     .bind(hash)
+    .bind(i64::from(lat.is_some() && lon.is_some() && accuracy.is_some()))
+    .bind(i64::from(distance_m.is_some()))
     .execute(&mut *conn)
     .await?
     .rows_affected()
@@ -276,6 +282,8 @@ async fn insert(
     };
     audit::record(conn, Some(monitor), v.id, payload).await?;
     findings::intake::open_cases(conn, monitor, v, received_at).await?;
+    // The map's running count: this visit, its cases, and the visit it corrects.
+    crate::map::tally::visit_stored(conn, v.id, v.supersedes).await?;
     Ok(true)
 }
 

@@ -307,6 +307,8 @@ pub async fn take_step(
         .await?
         .ok_or_else(|| internal("the case stepped is gone"))?;
     tally::moved(conn, Some(&Place::of(case)), &Place::of(&after)).await?;
+    // The map's running count: the case, its visits, and a merge's target with its visits.
+    crate::map::tally::case_stepped(conn, case.id, after.merged_into).await?;
     // The event tells the step's audience (`audit::fanout`).
     audit::record(conn, by, case.id, payload.moved(case.state, to)).await?;
     Ok(to)

@@ -26,7 +26,6 @@ pub const LIVE_CASE: &str = "state NOT IN ('merged', 'superseded')";
 pub enum Bind {
     Text(String),
     Int(i64),
-    Real(f64),
 }
 
 /// SQL text with its numbered (`$n`) placeholders' values, built up clause by clause.
@@ -60,7 +59,6 @@ impl Sql {
             q = match b {
                 Bind::Text(s) => q.bind(s.clone()),
                 Bind::Int(n) => q.bind(*n),
-                Bind::Real(x) => q.bind(*x),
             };
         }
         q

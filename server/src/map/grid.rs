@@ -1,14 +1,105 @@
 //! The grid the map gathers points on when there are too many to send one by one: `GRID`
 //! square cells (square on the page's Web-Mercator projection) across what the page draws (the
 //! matched points and the units), so that a cell is about as wide as a cluster's circle on a
-//! phone's 360-pixel map and the circles do not pile on one another. The database groups the points by cell (`ROUND` of a linear function of latitude
-//! and longitude, which both engines have) and answers each cell's count and sums, so the
-//! answer and the memory stay bounded by the grid whatever the count.
+//! phone's 360-pixel map and the circles do not pile on one another.
+//!
+//! Every point first falls in a fixed fine cell, `1 / FINE` of a degree of latitude by as much
+//! of longitude (`fine`, the same SQL wherever a point's cell is worked out), and the grid's
+//! cells are whole blocks of fine cells over the fine cells the page draws. So the running
+//! count (`tally.rs`), which keeps each fine cell's count and the sums of its positions,
+//! gathers exactly what the visits themselves would: each point is in one cell either way, and
+//! a cluster sits at the mean of the points it holds.
 
 use chafang_domain::api::MapCluster;
 use chafang_domain::geo::mercator;
 use chafang_domain::unit::GeoPoint;
 use std::collections::BTreeMap;
+
+/// Fine cells per degree: about 217 m of latitude (190 m of longitude at 30° N), some eight
+/// to a grid cell across a district of 20 km.
+pub const FINE: i64 = 512;
+
+/// The fine cell index of a coordinate column (`lat` or `lon`, any alias), as SQL: the floor
+/// of `x · FINE`. Both the running count and the visits' own grouping use this text, so each
+/// engine puts a point in the same cell on either path.
+pub fn fine(col: &str) -> String {
+    format!("CAST(ROUND({col} * {FINE} - 0.5) AS BIGINT)")
+}
+
+/// The fine cell of a coordinate worked out here (for the units, which only widen the extent).
+pub fn fine_of(x: f64) -> i64 {
+    (x * FINE as f64 - 0.5).round() as i64
+}
+
+/// What the page draws, in fine cells: first and last row (latitude) and column (longitude).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FineExtent {
+    pub r0: i64,
+    pub r1: i64,
+    pub c0: i64,
+    pub c1: i64,
+}
+
+impl FineExtent {
+    pub fn union(a: Option<FineExtent>, b: Option<FineExtent>) -> Option<FineExtent> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(FineExtent {
+                r0: a.r0.min(b.r0),
+                r1: a.r1.max(b.r1),
+                c0: a.c0.min(b.c0),
+                c1: a.c1.max(b.c1),
+            }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    pub fn of_point(lat: f64, lon: f64) -> FineExtent {
+        let (r, c) = (fine_of(lat), fine_of(lon));
+        FineExtent {
+            r0: r,
+            r1: r,
+            c0: c,
+            c1: c,
+        }
+    }
+}
+
+/// The grid in fine cells: a point in fine cell `(r, c)` is in grid cell `((r - r0) / kh,
+/// (c - c0) / kw)` (integer division), clamped to the grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocks {
+    pub r0: i64,
+    pub c0: i64,
+    /// Fine cells per grid cell, down and across.
+    pub kh: i64,
+    pub kw: i64,
+}
+
+impl Blocks {
+    /// Grid cells square on Web Mercator over the extent (`Grid::over` of its degrees), each a
+    /// whole number of fine cells, never so small that a side holds more than `GRID` of them.
+    pub fn over(e: FineExtent) -> Blocks {
+        let f = FINE as f64;
+        let g = Grid::over(Extent {
+            lat0: e.r0 as f64 / f,
+            lat1: (e.r1 + 1) as f64 / f,
+            lon0: e.c0 as f64 / f,
+            lon1: (e.c1 + 1) as f64 / f,
+        });
+        let n = GRID as i64;
+        let at_least = |span: i64| (span + n - 1) / n;
+        Blocks {
+            r0: e.r0,
+            c0: e.c0,
+            kh: ((g.h * f).round() as i64)
+                .max(at_least(e.r1 - e.r0 + 1))
+                .max(1),
+            kw: ((g.w * f).round() as i64)
+                .max(at_least(e.c1 - e.c0 + 1))
+                .max(1),
+        }
+    }
+}
 
 /// Cells per side of the grid: the page's map is 360 pixels wide and fits its extent at a
 /// whole tile zoom (so a cell is 13 to 26 pixels across there), and a cluster's circle is at
@@ -22,21 +113,6 @@ pub struct Extent {
     pub lat1: f64,
     pub lon0: f64,
     pub lon1: f64,
-}
-
-impl Extent {
-    /// The smallest extent holding both.
-    pub fn union(a: Option<Extent>, b: Option<Extent>) -> Option<Extent> {
-        match (a, b) {
-            (Some(a), Some(b)) => Some(Extent {
-                lat0: a.lat0.min(b.lat0),
-                lat1: a.lat1.max(b.lat1),
-                lon0: a.lon0.min(b.lon0),
-                lon1: a.lon1.max(b.lon1),
-            }),
-            (a, b) => a.or(b),
-        }
-    }
 }
 
 /// A grid over an extent: a point's cell is `(round((lat - lat0) / h - ½), round((lon - lon0)
@@ -74,12 +150,6 @@ impl Grid {
             w,
         }
     }
-
-    /// A cell's index as the database rounds it, clamped to the grid: the extent's far edge
-    /// belongs to the last cell, not to one of its own.
-    pub fn clamp(v: f64) -> i64 {
-        (v.max(0.0) as i64).min(GRID as i64 - 1)
-    }
 }
 
 /// A cell's gathered points: counts and the sums of their positions.
@@ -97,10 +167,11 @@ pub struct Cell {
 pub struct Cells(BTreeMap<(i64, i64), Cell>);
 
 impl Cells {
-    pub fn add(&mut self, row: f64, col: f64, c: Cell) {
+    pub fn add(&mut self, row: i64, col: i64, c: Cell) {
+        let last = GRID as i64 - 1;
         let e = self
             .0
-            .entry((Grid::clamp(row), Grid::clamp(col)))
+            .entry((row.clamp(0, last), col.clamp(0, last)))
             .or_default();
         e.visits += c.visits;
         e.findings += c.findings;
@@ -134,11 +205,16 @@ impl Cells {
 mod tests {
     use super::*;
 
-    /// The cell the database would answer, worked out here with floor.
+    /// A cell's index clamped to the grid: the extent's far edge belongs to the last cell.
+    fn clamp(v: f64) -> i64 {
+        (v.max(0.0) as i64).min(GRID as i64 - 1)
+    }
+
+    /// The cell of a point on a grid over degrees, worked out with floor.
     fn cell(g: &Grid, lat: f64, lon: f64) -> (i64, i64) {
         (
-            Grid::clamp(((lat - g.lat0) / g.h - 0.5).round()),
-            Grid::clamp(((lon - g.lon0) / g.w - 0.5).round()),
+            clamp(((lat - g.lat0) / g.h - 0.5).round()),
+            clamp(((lon - g.lon0) / g.w - 0.5).round()),
         )
     }
 
@@ -206,11 +282,44 @@ mod tests {
     }
 
     #[test]
+    fn the_blocks_are_whole_fine_cells_and_at_most_the_grid_across() {
+        for e in [
+            // A district of 20 km; one fine cell; a strip; half of China; west and south.
+            (30.4, 30.6, 114.2, 114.4),
+            (30.5, 30.5, 114.3, 114.3),
+            (29.0, 31.0, 120.0, 120.01),
+            (18.0, 53.0, 73.0, 135.0),
+            (-33.9, -33.8, -70.7, -70.6),
+        ] {
+            let f = FineExtent::union(
+                Some(FineExtent::of_point(e.0, e.2)),
+                Some(FineExtent::of_point(e.1, e.3)),
+            )
+            .unwrap();
+            let b = Blocks::over(f);
+            assert!(b.kh >= 1 && b.kw >= 1, "{e:?}: {b:?}");
+            let last = GRID as i64 - 1;
+            assert!((f.r1 - b.r0) / b.kh <= last, "{e:?}: {b:?}");
+            assert!((f.c1 - b.c0) / b.kw <= last, "{e:?}: {b:?}");
+            if e.1 - e.0 > 0.15 && e.3 - e.2 > 0.15 {
+                // Square on the map within a fine cell's rounding, at a district and above.
+                let (h, w) = (b.kh as f64 / FINE as f64, b.kw as f64 / FINE as f64);
+                let mid = ((e.0 + e.1) / 2.0_f64).to_radians().cos();
+                assert!(((w * mid) / h - 1.0).abs() < 0.15, "{e:?}: {b:?}");
+            }
+        }
+        // The SQL and the Rust floor agree on a point's fine cell away from its edges.
+        assert_eq!(fine_of(30.5), 15616);
+        assert_eq!(fine_of(30.5 + 0.5 / FINE as f64), 15616);
+        assert_eq!(fine_of(-0.5 / FINE as f64), -1);
+    }
+
+    #[test]
     fn cells_keep_every_point_and_sit_among_them() {
         let mut cells = Cells::default();
         cells.add(
-            0.0,
-            0.0,
+            0,
+            0,
             Cell {
                 visits: 2,
                 lat_sum: 60.0,
@@ -220,8 +329,8 @@ mod tests {
         );
         // A finding grouping answering the same cell (and one past the far edge, clamped).
         cells.add(
-            0.0,
-            0.0,
+            0,
+            0,
             Cell {
                 findings: 1,
                 open_findings: 1,
@@ -231,8 +340,8 @@ mod tests {
             },
         );
         cells.add(
-            GRID,
-            GRID,
+            GRID as i64,
+            GRID as i64,
             Cell {
                 visits: 1,
                 lat_sum: 31.0,

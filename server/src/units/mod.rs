@@ -100,21 +100,24 @@ pub async fn create(
     sqlx::query(
         "INSERT INTO units (id, parent_id, name, kind, address, lat, lon, head_name, head_phone, \
          liaison_name, liaison_phone, leading_office, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         VALUES ($1, $2, $3, $4, $5, CASE WHEN $14 = 1 THEN $6 END, CASE WHEN $14 = 1 THEN $7 END, \
+         $8, $9, $10, $11, $12, $13)",
     )
     .bind(id.to_string())
     .bind(unit.parent.map(|p| p.to_string()))
     .bind(name)
     .bind(unit.kind.as_str())
     .bind(unit.address.trim())
-    .bind(unit.position.map(|p| p.lat))
-    .bind(unit.position.map(|p| p.lon))
+    // Bound as numbers with a flag, never as a NULL double (see `visits::insert`).
+    .bind(unit.position.map_or(0.0, |p| p.lat))
+    .bind(unit.position.map_or(0.0, |p| p.lon))
     .bind(&contacts.head_name)
     .bind(&contacts.head_phone)
     .bind(&contacts.liaison_name)
     .bind(&contacts.liaison_phone)
     .bind(&contacts.leading_office)
     .bind(now_ms())
+    .bind(i64::from(unit.position.is_some()))
     .execute(&mut *conn)
     .await?;
     let payload = UnitCreated {
@@ -218,15 +221,17 @@ pub async fn update(
     };
     let c = &new.contacts;
     sqlx::query(
-        "UPDATE units SET name = $1, kind = $2, address = $3, lat = $4, lon = $5, \
+        "UPDATE units SET name = $1, kind = $2, address = $3, \
+         lat = CASE WHEN $13 = 1 THEN $4 END, lon = CASE WHEN $13 = 1 THEN $5 END, \
          head_name = $6, head_phone = $7, liaison_name = $8, liaison_phone = $9, \
          leading_office = $10, updated_at = $11 WHERE id = $12",
     )
     .bind(&new.name)
     .bind(new.kind.as_str())
     .bind(&new.address)
-    .bind(position.map(|p| p.lat))
-    .bind(position.map(|p| p.lon))
+    // Bound as numbers with a flag, never as a NULL double (see `visits::insert`).
+    .bind(position.map_or(0.0, |p| p.lat))
+    .bind(position.map_or(0.0, |p| p.lon))
     .bind(&c.head_name)
     .bind(&c.head_phone)
     .bind(&c.liaison_name)
@@ -234,8 +239,13 @@ pub async fn update(
     .bind(&c.leading_office)
     .bind(now_ms())
     .bind(id.to_string())
+    .bind(i64::from(position.is_some()))
     .execute(&mut *conn)
     .await?;
+    if position != old.position {
+        // The map's running count: the cases drawn at the unit's position move with it.
+        crate::map::tally::unit_moved(conn, id).await?;
+    }
     let payload = UnitChanged {
         changes: changed,
         via: context,
