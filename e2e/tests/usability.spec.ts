@@ -120,6 +120,11 @@ test("2: the monitor's own photos stay on the visit's page after it has synced",
   await expect(imgs).toHaveCount(2);
   await expect.poll(() => imgs.evaluateAll((is) => is.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length)).toBe(2);
   await keepScreenshot(page, 'visit-after-sync-photos');
+  // Its times never wrap mid-value, in the longer English line either.
+  await page.getByRole('button', { name: 'English' }).click();
+  const times = page.getByTestId('visit-view').locator('time');
+  await expect(times).toHaveCount(2);
+  expect(await times.evaluateAll((ts) => ts.filter((t) => t.getClientRects().length > 1).map((t) => t.textContent))).toEqual([]);
 });
 
 test('4: the office enlarges a photo before release without changing what is sent', async ({ page, server }, testInfo) => {

@@ -74,7 +74,7 @@ impl Texts for V {
             V::PosDenied => ("未获定位权限", "Location permission denied"),
             V::PosTimeout => ("定位超时", "Location timed out"),
             V::PosUnavailable => ("无法定位", "Location unavailable"),
-            V::Accuracy => ("精度约 {0}", "accurate to about {0}"),
+            V::Accuracy => ("（精度约 {0}）", " (accurate to about {0})"),
         }
     }
 }
@@ -117,7 +117,7 @@ pub(super) fn VisitView(held: Held, refs: Refs) -> impl IntoView {
         Held::Entry(e) => view! { <EntryView e refs /> }.into_any(),
         Held::Server(v) => {
             let mode = v.mode;
-            let when = datetime_text(v.started_at_device_ms);
+            let when = view! { <time>{datetime_text(v.started_at_device_ms)}</time> };
             let findings = v.findings.to_string();
             view! {
                 <section class="card">
@@ -152,16 +152,17 @@ fn EntryView(e: OutboxEntry, refs: Refs) -> impl IntoView {
     let criteria = criteria_for(&refs.units, refs.campaign.as_ref(), u.unit_id);
     let methods = u.methods.clone();
     let mode = u.mode;
-    let when = format!(
-        "{} – {}",
+    // Each moment whole on its line (a `<time>` never wraps), the range free to break between.
+    let (from, to) = (
         datetime_text(u.started_at_device_ms),
-        datetime_text(u.ended_at_device_ms)
+        datetime_text(u.ended_at_device_ms),
     );
+    let when = view! { <time>{from}</time> " – " <time>{to}</time> };
     // In the monitor's words (never a Rust name like "Denied").
     let pos = u.position;
     let position = move || match pos {
         Position::Fix(f) => format!(
-            "{:.5}, {:.5}（{}）",
+            "{:.5}, {:.5}{}",
             f.lat,
             f.lon,
             fill(
