@@ -12,6 +12,7 @@
 //! event, which records it (`renumbered`): a number is never changed.
 
 use crate::error::ApiError;
+use chafang_domain::event::EventKind;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
@@ -164,8 +165,9 @@ pub async fn check(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
 async fn renumbered(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
     let rows = sqlx::query(
         "SELECT e.seq, e.subject, e.payload, c.number_year, c.number_seq FROM audit_events e \
-         LEFT JOIN cases c ON c.id = e.subject WHERE e.kind = 'case.released' ORDER BY e.seq",
+         LEFT JOIN cases c ON c.id = e.subject WHERE e.kind = $1 ORDER BY e.seq",
     )
+    .bind(EventKind::CaseReleased.name())
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
