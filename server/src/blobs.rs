@@ -1,8 +1,11 @@
 //! Blob storage (photos, issued documents) through `object_store`: a local directory by
-//! default, any S3-compatible store in a large deployment. The database keeps only metadata
-//! and SHA-256 hashes.
+//! default, any S3-compatible store in a large deployment (`CHAFANG_BLOBS=s3://bucket/prefix`;
+//! the settings and [`open`] are in `blobs/open.rs`). The database keeps only metadata and
+//! SHA-256 hashes.
 //!
-//! A put is acknowledged only once it is durable. An S3 store's confirmed put is; object_store's
+//! A put is acknowledged only once it is durable. An S3 store's put is acknowledged only after
+//! the store answered its `PUT` with a success (object_store's `AmazonS3` returns then, and an
+//! error otherwise), and a confirmed put there is durable; object_store's
 //! `LocalFileSystem` (0.12) writes a temporary file and renames it without syncing either, so a
 //! power cut after the acknowledgement could lose the bytes or leave an empty file. The local
 //! store is therefore wrapped ([`DurableLocal`]): put = write a temporary file, fsync it, rename
@@ -27,6 +30,10 @@ use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod open;
+
+pub use open::{check, open, open_url, Addressing, BlobSettings, Location, S3Settings, Secret};
 
 /// The blob store the server writes to.
 pub type Blobs = Arc<dyn ObjectStore>;

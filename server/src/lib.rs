@@ -46,9 +46,20 @@ pub use state::AppState;
 /// The state for a database and a data directory (blobs and the audit checkpoint file live
 /// under it).
 pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<AppState> {
+    state_with_blobs(db, data_dir, blobs::local(data_dir)?, secure_cookies)
+}
+
+/// The state for a database, a data directory (the audit checkpoint file, upload staging) and
+/// a blob store opened elsewhere (`blobs::open`: a directory or an S3 bucket).
+pub fn state_with_blobs(
+    db: Db,
+    data_dir: &Path,
+    blobs: blobs::Blobs,
+    secure_cookies: bool,
+) -> anyhow::Result<AppState> {
     Ok(AppState {
         db,
-        blobs: blobs::local(data_dir)?,
+        blobs,
         login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
         trusted_proxies: Default::default(),
         secure_cookies,

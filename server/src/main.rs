@@ -36,6 +36,9 @@ struct StoreArgs {
     /// A postgres:// URL to use PostgreSQL instead of the SQLite file in the data directory.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
+    // The blob store: --blobs (CHAFANG_BLOBS) and the --s3-* settings.
+    #[command(flatten)]
+    blobs: chafang_server::blobs::BlobSettings,
 }
 
 #[derive(Subcommand)]
@@ -168,7 +171,14 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
     }
     // Serving keeps the audit checkpoints in the data directory: at start, hourly, and after the
     // drain that follows the shutdown signal.
-    let mut state = chafang_server::state(db.clone(), &store.data_dir, args.tls_cert.is_some())?;
+    let blobs = chafang_server::blobs::open(&store.blobs, &store.data_dir)?;
+    chafang_server::blobs::check(&blobs).await?;
+    let mut state = chafang_server::state_with_blobs(
+        db.clone(),
+        &store.data_dir,
+        blobs,
+        args.tls_cert.is_some(),
+    )?;
     state.webhook_allow =
         chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
     state.trusted_proxies = auth::client::TrustedProxies::new(args.trusted_proxies.clone());

@@ -19,7 +19,7 @@ use chafang_domain::visit::sha256_hex;
 use chafang_domain::{CaseId, DeviceId};
 use chafang_server::documents::fonts;
 use common::fixtures::{a_unit, case_of_finding, post_json, release, submit, visit};
-use common::{engines, TestServer};
+use common::{engines, engines_and_blobs, TestServer};
 use sqlx::Row;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -159,8 +159,9 @@ fn req(kind: DocumentKind, case: CaseId, deadline: Option<Date>) -> IssueDocumen
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
     let scratch = tempfile::tempdir().unwrap();
-    for engine in engines() {
-        let s = TestServer::start(engine).await;
+    for (engine, kind) in engines_and_blobs() {
+        let s = TestServer::start_on(engine, kind).await;
+        let engine = common::Run(engine, kind);
         let office = s.login("office").await;
         let monitor = s.login("monitor01").await;
         let head = s.login("unit01").await;
@@ -301,6 +302,12 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
                 chained_sha(&s, d.id).await,
                 d.sha256,
                 "{engine:?}: the hash on the audit chain"
+            );
+            // Kept in the blob store as issued.
+            assert_eq!(
+                s.blob(&format!("documents/{}.pdf", d.id)).await.as_deref(),
+                Some(&pdf[..]),
+                "{engine:?}: the stored bytes"
             );
             let (_, again) = download(&s, &office, &d.download).await;
             assert_eq!(

@@ -17,7 +17,7 @@ use common::fixtures::{
     a_unit, acknowledge_and_answer, case_of_finding, jpeg, post_json, release, submit, visit,
 };
 use common::xlsx::{part, unzipped};
-use common::{engines, TestServer};
+use common::{engines, engines_and_blobs, TestServer};
 use serde_json::json;
 use sqlx::Row;
 use std::io::Cursor;
@@ -193,8 +193,9 @@ const UNIT_HEADINGS: [&str; 10] = [
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spreadsheets_match_what_was_recorded() {
-    for engine in engines() {
-        let s = TestServer::start(engine).await;
+    for (engine, kind) in engines_and_blobs() {
+        let s = TestServer::start_on(engine, kind).await;
+        let engine = common::Run(engine, kind);
         let office = s.login("office").await;
         let mon1 = s.login("monitor01").await;
         let mon2 = s.login("monitor02").await;

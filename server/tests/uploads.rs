@@ -17,7 +17,7 @@ use common::fixtures::{
     a_unit, case_of_finding, jpeg, photo_ref, post_json, put_photo, release, submit, unit_step,
     visit,
 };
-use common::{engines, TestServer};
+use common::{engines, engines_and_blobs, BlobKind, TestServer};
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
 use sqlx::Row;
@@ -44,7 +44,6 @@ async fn received_events(s: &TestServer, sha: &str) -> i64 {
 /// What a visit's receipt asks (`photos::arrived_for`): the account sent the bytes and the
 /// store holds them whole.
 async fn arrived_for(s: &TestServer, sha: &str, account: &str) -> bool {
-    let blobs = chafang_server::blobs::local(s.dir.path()).unwrap();
     let mut conn = s.db.pool.acquire().await.unwrap();
     let user: String = sqlx::query("SELECT id FROM users WHERE username = $1")
         .bind(account)
@@ -52,7 +51,7 @@ async fn arrived_for(s: &TestServer, sha: &str, account: &str) -> bool {
         .await
         .unwrap()
         .get("id");
-    chafang_server::photos::arrived_for(&mut conn, &blobs, sha, &user)
+    chafang_server::photos::arrived_for(&mut conn, &s.blobs, sha, &user)
         .await
         .unwrap()
 }
@@ -111,8 +110,9 @@ async fn patch(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
-    for engine in engines() {
-        let s = TestServer::start(engine).await;
+    for (engine, kind) in engines_and_blobs() {
+        let s = TestServer::start_on(engine, kind).await;
+        let engine = common::Run(engine, kind);
         let unit = a_unit(&s, "区建设局").await;
         let monitor = s.login("monitor01").await;
         let photo = jpeg(640, 480, 7);
@@ -121,10 +121,10 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         assert_eq!(submit(&s, &monitor, &v).await.status(), 201);
         let r = put_photo(&s, &monitor, &sha, photo.clone()).await;
         assert_eq!(r.status(), 200, "{engine:?}");
-        let original = blob_file(&s, &format!("photos/original/{sha}"));
+        let original = format!("photos/original/{sha}");
         assert_eq!(
-            sha256_hex(&std::fs::read(&original).unwrap()),
-            sha,
+            s.blob(&original).await.map(|b| sha256_hex(&b)),
+            Some(sha.clone()),
             "{engine:?}"
         );
         assert!(arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
@@ -137,7 +137,7 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
             [true],
             "{engine:?}"
         );
-        std::fs::remove_file(&original).unwrap();
+        s.delete_blob(&original).await;
         assert!(!arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
         assert_eq!(
             receipt_arrivals(&s, &monitor, &v).await,
@@ -149,7 +149,7 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         let receipt: PhotoReceipt = r.json().await.unwrap();
         assert!(receipt.arrived);
         assert_eq!(
-            std::fs::read(&original).ok().map(|b| sha256_hex(&b)),
+            s.blob(&original).await.map(|b| sha256_hex(&b)),
             Some(sha.clone()),
             "{engine:?}: the lost blob is repaired"
         );
@@ -162,7 +162,7 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         // Damaged in place: the resumable route sees it too, and repairs it.
         let mut damaged = photo.clone();
         damaged[1000] ^= 0xff;
-        std::fs::write(&original, &damaged).unwrap();
+        s.put_blob(&original, damaged).await;
         assert!(!arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
         assert_eq!(
             receipt_arrivals(&s, &monitor, &v).await,
@@ -174,25 +174,31 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         let (status, body) = patch(&s, &monitor, &sha, 0, len, photo.clone()).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         assert_eq!(
-            sha256_hex(&std::fs::read(&original).unwrap()),
-            sha,
+            s.blob(&original).await.map(|b| sha256_hex(&b)),
+            Some(sha.clone()),
             "{engine:?}"
         );
 
         // A lost thumbnail is remade from the bytes sent again.
-        let thumb = blob_file(&s, &format!("photos/thumb/{sha}.jpg"));
-        std::fs::remove_file(&thumb).unwrap();
+        let thumb = format!("photos/thumb/{sha}.jpg");
+        s.delete_blob(&thumb).await;
         assert!(!arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
         let r = put_photo(&s, &monitor, &sha, photo.clone()).await;
         assert_eq!(r.status(), 200, "{engine:?}");
-        assert!(thumb.exists(), "{engine:?}: the thumbnail is remade");
+        assert!(
+            s.blob(&thumb).await.is_some(),
+            "{engine:?}: the thumbnail is remade"
+        );
         assert!(arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
         // Whole again: a repeat answers at once, and the full length is held.
         assert_eq!(head_offset(&s, &monitor, &sha).await, len, "{engine:?}");
         // Repairs are not arrivals: one event for the photo.
         assert_eq!(received_events(&s, &sha).await, 1, "{engine:?}");
-        // No temporary file is left beside the blobs.
+        // No temporary file is left beside the blobs (the durable local store's own).
         for dir in ["photos/original", "photos/display", "photos/thumb"] {
+            if kind != BlobKind::Local {
+                break;
+            }
             for entry in std::fs::read_dir(blob_file(&s, dir)).unwrap() {
                 let name = entry.unwrap().file_name().into_string().unwrap();
                 assert!(!name.contains('#'), "{engine:?}: {dir}/{name}");
@@ -218,8 +224,8 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         .await;
         assert_eq!(status, 201, "{engine:?}: {body}");
         let doc: DocumentView = serde_json::from_str(&body).unwrap();
-        let pdf_file = blob_file(&s, &format!("documents/{}.pdf", doc.id));
-        let pdf = std::fs::read(&pdf_file).unwrap();
+        let pdf_key = format!("documents/{}.pdf", doc.id);
+        let pdf = s.blob(&pdf_key).await.expect("the issued PDF is stored");
         assert_eq!(sha256_hex(&pdf), doc.sha256, "{engine:?}");
         let res = office.get(s.url(&doc.download)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{engine:?}");
@@ -227,7 +233,7 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
         let mut forged = pdf.clone();
         let at = forged.len() / 2;
         forged[at] ^= 0x01;
-        std::fs::write(&pdf_file, &forged).unwrap();
+        s.put_blob(&pdf_key, forged.clone()).await;
         let res = office.get(s.url(&doc.download)).send().await.unwrap();
         let status = res.status().as_u16();
         let served = res.bytes().await.unwrap().to_vec();
@@ -242,8 +248,9 @@ async fn a_photo_lost_or_damaged_after_its_receipt_is_taken_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn evidence_is_shown_by_content_to_every_account_that_sent_it() {
-    for engine in engines() {
-        let s = TestServer::start(engine).await;
+    for (engine, kind) in engines_and_blobs() {
+        let s = TestServer::start_on(engine, kind).await;
+        let engine = common::Run(engine, kind);
         let unit = a_unit(&s, "区建设局").await;
         let monitor = s.login("monitor01").await;
         let office = s.login("office").await;

@@ -6,7 +6,7 @@ mod common;
 use chafang_domain::visit::{sha256_hex, VisitReceipt, VisitUpload};
 use chafang_domain::{DeviceId, FindingId, VisitId};
 use common::fixtures::{a_unit, jpeg, put_photo, submit, visit};
-use common::{engines, error_code, TestServer};
+use common::{engines, engines_and_blobs, error_code, TestServer};
 use sqlx::Row;
 
 /// A JPEG whose frame header claims 60000×60000 pixels.
@@ -158,8 +158,9 @@ async fn other_content_under_a_used_id_or_sequence_is_a_conflict_and_the_origina
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn photos_arrive_by_hash_and_complete_the_visit() {
-    for engine in engines() {
-        let s = TestServer::start(engine).await;
+    for (engine, kind) in engines_and_blobs() {
+        let s = TestServer::start_on(engine, kind).await;
+        let engine = common::Run(engine, kind);
         let monitor = s.login("monitor04").await;
         let unit = a_unit(&s, "区民政局").await;
         let (a, b) = (jpeg(2400, 1800, 7), jpeg(800, 600, 9));
@@ -217,16 +218,12 @@ async fn photos_arrive_by_hash_and_complete_the_visit() {
         );
 
         // The blob store holds the bytes as sent, and a display copy shrunk to 1600 px.
-        let original =
-            std::fs::read(s.dir.path().join(format!("blobs/photos/original/{sha_a}"))).unwrap();
-        assert_eq!(sha256_hex(&original), sha_a);
+        let original = s.blob(&format!("photos/original/{sha_a}")).await.unwrap();
+        assert_eq!(sha256_hex(&original), sha_a, "{engine:?}");
         let display = image::load_from_memory(
-            &std::fs::read(
-                s.dir
-                    .path()
-                    .join(format!("blobs/photos/display/{sha_a}.jpg")),
-            )
-            .unwrap(),
+            &s.blob(&format!("photos/display/{sha_a}.jpg"))
+                .await
+                .unwrap(),
         )
         .unwrap();
         assert_eq!((display.width(), display.height()), (1600, 1200));

@@ -4,8 +4,10 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod s3;
 pub mod xlsx;
 
+use chafang_server::blobs::Blobs;
 use chafang_server::{demo, Db, Engine};
 use reqwest::header::{HeaderMap, HeaderValue};
 use sqlx::Connection;
@@ -24,6 +26,48 @@ pub fn engines() -> Vec<Engine> {
         ),
     }
 }
+
+/// Where a test server keeps its blobs: the local directory `blobs` in its data directory, or
+/// a bucket of a real S3-compatible server (s3s-fs, see `s3.rs`) under a prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlobKind {
+    Local,
+    S3,
+}
+
+/// The blob stores the blob-touching tests run on. s3s-fs is required (its absence fails the
+/// test with the command that installs it), never skipped.
+pub fn blob_kinds() -> Vec<BlobKind> {
+    vec![BlobKind::Local, BlobKind::S3]
+}
+
+/// Every engine on the local directory, and the S3 store on the last engine (PostgreSQL when
+/// it is there, the pairing of a city's cluster): the blob store and the database meet only in
+/// the server, so this covers each of them without running every pair.
+pub fn engines_and_blobs() -> Vec<(Engine, BlobKind)> {
+    let engines = engines();
+    let last = *engines.last().expect("at least one engine");
+    let mut runs: Vec<_> = engines.into_iter().map(|e| (e, BlobKind::Local)).collect();
+    runs.push((last, BlobKind::S3));
+    runs
+}
+
+/// A run's name in assertion messages and artifacts: the engine's (`Postgres`), with `+S3`
+/// when the blobs are on the S3 store (`Postgres+S3`).
+#[derive(Clone, Copy)]
+pub struct Run(pub Engine, pub BlobKind);
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.1 {
+            BlobKind::Local => write!(f, "{:?}", self.0),
+            BlobKind::S3 => write!(f, "{:?}+S3", self.0),
+        }
+    }
+}
+
+/// The prefix a test server's blobs have in the S3 bucket.
+pub const S3_PREFIX: &str = "district";
 
 /// A fresh, migrated database on an engine, and the directory that holds its files.
 pub async fn fresh_db(engine: Engine) -> (Db, tempfile::TempDir, String) {
@@ -61,6 +105,11 @@ pub struct TestServer {
     pub db: Db,
     pub db_url: String,
     pub dir: tempfile::TempDir,
+    pub blob_kind: BlobKind,
+    /// A handle of the test's own on the server's blob store (opened apart from the server's).
+    pub blobs: Blobs,
+    /// The S3 server the blobs are on, for [`BlobKind::S3`].
+    pub s3: Option<s3::S3Server>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -77,9 +126,49 @@ impl TestServer {
         engine: Engine,
         setup: impl FnOnce(&mut chafang_server::state::AppState),
     ) -> TestServer {
+        TestServer::start_with_blobs(engine, BlobKind::Local, setup).await
+    }
+
+    /// A server with the demo data loaded, its blobs in a store of the given kind.
+    pub async fn start_on(engine: Engine, blob_kind: BlobKind) -> TestServer {
+        TestServer::start_with_blobs(engine, blob_kind, |_| {}).await
+    }
+
+    /// [`TestServer::start_with`] on a blob store of the given kind.
+    pub async fn start_with_blobs(
+        engine: Engine,
+        blob_kind: BlobKind,
+        setup: impl FnOnce(&mut chafang_server::state::AppState),
+    ) -> TestServer {
         let (db, dir, db_url) = fresh_db(engine).await;
         demo::load(&db).await.expect("loading demo data");
-        let mut state = chafang_server::state(db.clone(), dir.path(), false).expect("state");
+        // The server's store is opened as `chafang serve` opens it; the test's handle apart.
+        let (server_blobs, blobs, s3) = match blob_kind {
+            BlobKind::Local => {
+                let settings = chafang_server::blobs::BlobSettings::default();
+                let server = chafang_server::blobs::open(&settings, dir.path()).expect("blobs");
+                (
+                    server,
+                    chafang_server::blobs::local(dir.path()).unwrap(),
+                    None,
+                )
+            }
+            BlobKind::S3 => {
+                let s3 = s3::S3Server::start();
+                let settings = chafang_server::blobs::BlobSettings {
+                    blobs: Some(s3.url(S3_PREFIX)),
+                    s3: s3.settings(),
+                };
+                let server = chafang_server::blobs::open(&settings, dir.path()).expect("blobs");
+                chafang_server::blobs::check(&server)
+                    .await
+                    .expect("s3s-fs answers");
+                (server, s3.open(S3_PREFIX), Some(s3))
+            }
+        };
+        let mut state =
+            chafang_server::state_with_blobs(db.clone(), dir.path(), server_blobs, false)
+                .expect("state");
         setup(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -96,6 +185,9 @@ impl TestServer {
             db,
             db_url,
             dir,
+            blob_kind,
+            blobs,
+            s3,
             stop: Some(stop),
             task: Some(task),
         }
@@ -109,6 +201,38 @@ impl TestServer {
                 chafang_server::notifications::outbound::AllowList::new(["127.0.0.1"])
         })
         .await
+    }
+
+    /// The bytes the blob store holds under `key`, read through the test's own handle.
+    pub async fn blob(&self, key: &str) -> Option<Vec<u8>> {
+        let key = object_store::path::Path::from(key);
+        match self.blobs.get(&key).await {
+            Ok(got) => Some(got.bytes().await.expect("reading a blob").to_vec()),
+            Err(object_store::Error::NotFound { .. }) => None,
+            Err(e) => panic!("{:?}/{:?}: reading {key}: {e}", self.engine, self.blob_kind),
+        }
+    }
+
+    /// Replaces the blob under `key` behind the server's back (damage, in a test).
+    pub async fn put_blob(&self, key: &str, bytes: Vec<u8>) {
+        let key = object_store::path::Path::from(key);
+        self.blobs
+            .put(&key, bytes.into())
+            .await
+            .unwrap_or_else(|e| {
+                panic!("{:?}/{:?}: writing {key}: {e}", self.engine, self.blob_kind)
+            });
+    }
+
+    /// Removes the blob under `key` behind the server's back (a loss, in a test).
+    pub async fn delete_blob(&self, key: &str) {
+        let key = object_store::path::Path::from(key);
+        self.blobs.delete(&key).await.unwrap_or_else(|e| {
+            panic!(
+                "{:?}/{:?}: removing {key}: {e}",
+                self.engine, self.blob_kind
+            )
+        });
     }
 
     pub fn url(&self, path: &str) -> String {
