@@ -1,11 +1,12 @@
 //! Installing what a fresh machine lacks: the wasm target, Debian packages (Chromium, CJK
-//! fonts, PostgreSQL, poppler-utils) and the npm packages of `e2e/` (Playwright, axe-core,
-//! binaryen). Each check is cheap when the thing is already there.
+//! fonts, PostgreSQL, poppler-utils), the npm packages of `e2e/` (Playwright, axe-core,
+//! binaryen) and s3s-fs (the S3-compatible server the blob tests use). Each check is cheap
+//! when the thing is already there.
 
 use crate::sh::{self, Cmd};
-use crate::{pg, workspace};
+use crate::{pg, target_dir, workspace};
 use anyhow::bail;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The rustup target the PWA compiles to (`rust-toolchain.toml` names it too).
 pub fn wasm_target() -> anyhow::Result<()> {
@@ -101,4 +102,38 @@ pub fn npm_packages() -> anyhow::Result<()> {
             .run()?;
     }
     Ok(())
+}
+
+/// The s3s-fs release the blob tests run against (the Rust registry's; `binary` builds it).
+const S3S_FS_VERSION: &str = "0.14.1";
+
+/// Where [`s3s_fs`] installs s3s-fs: `tools/bin/s3s-fs` in the target directory.
+pub fn s3s_fs_bin() -> PathBuf {
+    target_dir().join("tools/bin/s3s-fs")
+}
+
+/// s3s-fs, the S3-compatible server on 127.0.0.1 that the photo, document and report tests
+/// also run against: built from the registry into the target directory's `tools` once (about
+/// three minutes), found there afterwards. The tests get its path in `CHAFANG_TEST_S3S_FS`.
+pub fn s3s_fs() -> anyhow::Result<PathBuf> {
+    let bin = s3s_fs_bin();
+    let want = format!("s3s-fs {S3S_FS_VERSION}");
+    let current = bin.is_file()
+        && Cmd::new(&bin)
+            .arg("--version")
+            .read()
+            .is_ok_and(|v| v.trim() == want);
+    if !current {
+        let root = target_dir().join("tools");
+        println!(
+            "xtask: installing {want} into {} (once, about three minutes)",
+            root.display()
+        );
+        crate::cargo_once()
+            .args(["install", "s3s-fs", "--version", S3S_FS_VERSION])
+            .args(["--features", "binary", "--locked", "--force", "--root"])
+            .arg(&root)
+            .run()?;
+    }
+    Ok(bin)
 }

@@ -97,6 +97,7 @@ fn rust_tests(cluster: &pg::Cluster) -> Cmd {
     cargo_once()
         .args(["test", "--workspace", "--exclude", "chafang-app"])
         .env("CHAFANG_TEST_PG_URL", &cluster.url)
+        .env("CHAFANG_TEST_S3S_FS", deps::s3s_fs_bin())
 }
 
 /// The days `cargo xtask test dates` runs the Rust suite on (`CHAFANG_SWEEP_DAYS`, separated by
@@ -133,7 +134,8 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             || {
                 deps::wasm_target()?;
                 deps::system_packages(true, true)?;
-                deps::npm_packages()
+                deps::npm_packages()?;
+                deps::s3s_fs().map(drop)
             },
             &mut t,
         )?;
@@ -192,6 +194,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             "rust",
             only,
             || {
+                deps::s3s_fs()?;
                 let cluster = pg::Cluster::start()?;
                 rust_tests(&cluster).run()
             },

@@ -315,22 +315,34 @@ fn s3_store(bucket: &str, s3: &S3Settings) -> anyhow::Result<object_store::aws::
         .map_err(|e| anyhow::anyhow!("configuring the S3 store for the bucket {bucket:?}: {e}"))
 }
 
-/// Asks the store once (a `HEAD` of a key nobody writes) and says in the operator's terms what
-/// is wrong when it does not answer as a working store does: refused credentials, a missing
-/// bucket, an unreachable endpoint. Serving calls it at start.
+/// Asks the store twice (a `HEAD` of a key nobody writes, and a listing under it) and says in
+/// the operator's terms what is wrong when it does not answer as a working store does:
+/// refused credentials, a missing bucket, an unreachable endpoint. Serving calls it at start.
+/// The key needs permission to read, write and list the bucket (backups list it).
 pub async fn check(blobs: &Blobs) -> anyhow::Result<()> {
-    let probe = BlobPath::from("chafang-probe/none");
-    match blobs.head(&probe).await {
-        Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-        Err(e @ object_store::Error::PermissionDenied { .. })
-        | Err(e @ object_store::Error::Unauthenticated { .. }) => Err(anyhow::anyhow!(
-            "the blob store refused the credentials (CHAFANG_S3_ACCESS_KEY_ID and \
-             CHAFANG_S3_SECRET_ACCESS_KEY, and CHAFANG_S3_REGION they are signed for): {e}"
-        )),
-        Err(e) => Err(anyhow::anyhow!(
-            "the blob store did not answer as expected (check CHAFANG_BLOBS's bucket, \
+    let probe = BlobPath::from("chafang-probe");
+    let unexpected = |e: &dyn std::fmt::Display| {
+        anyhow::anyhow!(
+            "the blob store did not answer as expected (check the bucket in CHAFANG_BLOBS, \
              CHAFANG_S3_ENDPOINT and CHAFANG_S3_ADDRESSING): {e}"
-        )),
+        )
+    };
+    match blobs.head(&probe.child("none")).await {
+        Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+        Err(e @ object_store::Error::PermissionDenied { .. })
+        | Err(e @ object_store::Error::Unauthenticated { .. }) => {
+            bail!(
+                "the blob store refused the credentials (CHAFANG_S3_ACCESS_KEY_ID and \
+                 CHAFANG_S3_SECRET_ACCESS_KEY, and the CHAFANG_S3_REGION they are signed for): \
+                 {e}"
+            )
+        }
+        Err(e) => return Err(unexpected(&e)),
+    }
+    // A `HEAD` cannot tell a missing bucket from a missing key; a listing can.
+    match blobs.list_with_delimiter(Some(&probe)).await {
+        Ok(_) => Ok(()),
+        Err(e) => Err(unexpected(&e)),
     }
 }
 
