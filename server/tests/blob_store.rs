@@ -144,7 +144,9 @@ async fn the_server_keeps_photos_in_the_bucket_chafang_blobs_names() {
     // A wrong secret stops the server at start, saying why, and never printing it.
     let wrong = "wrong-secret-a93c0f17";
     let out = chafang(&s3, dir.path(), wrong)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        // Were the store not checked at start, this server would stop at once (stdin is
+        // closed), with success.
+        .args(["serve", "--listen", "127.0.0.1:0", "--stop-on-stdin-eof"])
         .stdin(Stdio::null())
         .output()
         .unwrap();
