@@ -57,7 +57,7 @@ struct ApiDoc;
 
 /// The API routes and the OpenAPI document describing them.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
         .merge(users::router())
@@ -77,7 +77,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::router())
         .merge(scoring::router())
         .merge(map::router())
-        .split_for_parts()
+        .split_for_parts();
+    crate::openapi::finish(&mut doc);
+    (router, doc)
 }
 
 async fn api_not_found() -> Response {

@@ -20,6 +20,7 @@ pub mod home;
 pub mod http;
 pub mod map;
 pub mod notifications;
+pub mod openapi;
 pub mod photos;
 pub mod pwa;
 pub mod quotas;

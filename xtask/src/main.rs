@@ -92,11 +92,13 @@ fn step(
     result.with_context(|| format!("step failed: {name}"))
 }
 
-/// The host crates' unit and integration tests, on SQLite and on `cluster`.
-fn rust_tests(cluster: &pg::Cluster) -> Cmd {
-    cargo_once()
+/// The host crates' unit and integration tests, on SQLite and on `cluster`, with the tools
+/// they run named (so that a missing one fails rather than skips).
+fn rust_tests(cluster: &pg::Cluster) -> anyhow::Result<Cmd> {
+    Ok(cargo_once()
         .args(["test", "--workspace", "--exclude", "chafang-app"])
         .env("CHAFANG_TEST_PG_URL", &cluster.url)
+        .env("CHAFANG_OPENAPI_VALIDATOR", deps::openapi_validator()?))
 }
 
 /// The days `cargo xtask test dates` runs the Rust suite on (`CHAFANG_SWEEP_DAYS`, separated by
@@ -133,6 +135,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             || {
                 deps::wasm_target()?;
                 deps::system_packages(true, true)?;
+                deps::openapi_validator()?;
                 deps::npm_packages()
             },
             &mut t,
@@ -193,7 +196,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             only,
             || {
                 let cluster = pg::Cluster::start()?;
-                rust_tests(&cluster).run()
+                rust_tests(&cluster)?.run()
             },
             &mut t,
         )?;
@@ -208,7 +211,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
                     let cluster = pg::Cluster::start()?;
                     for day in sweep_days() {
                         println!("\n--- CHAFANG_CLOCK={day}");
-                        rust_tests(&cluster)
+                        rust_tests(&cluster)?
                             .env("CHAFANG_CLOCK", &day)
                             .run()
                             .with_context(|| format!("with the clock at {day}"))?;

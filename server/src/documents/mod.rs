@@ -202,7 +202,7 @@ async fn finding_source(
 /// `year` says otherwise) is written from its published ranking. 409 when the finding is not
 /// with its unit, nothing is overdue for a reminder, the ranking is not published, or the
 /// server has no CJK font.
-#[utoipa::path(post, path = "/api/v1/office/documents", tag = "documents",
+#[utoipa::path(post, operation_id = "issueDocument", path = "/api/v1/office/documents", tag = "documents",
     request_body = IssueDocument,
     responses((status = 201, body = DocumentView), (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn issue(
