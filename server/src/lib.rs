@@ -21,6 +21,7 @@ pub mod http;
 pub mod map;
 pub mod notifications;
 pub mod openapi;
+pub mod ops;
 pub mod photos;
 pub mod pwa;
 pub mod quotas;
@@ -59,6 +60,8 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
             uploads::Staging::new(data_dir).context("opening the upload staging area")?,
         ),
         exports: Default::default(),
+        documents: Default::default(),
+        ops: Default::default(),
     })
 }
 

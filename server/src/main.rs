@@ -24,6 +24,8 @@ use tokio::io::AsyncReadExt;
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    log: chafang_server::ops::LogArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -107,6 +109,8 @@ struct ServeArgs {
     /// Stop when standard input closes (test harnesses use this so no server outlives them).
     #[arg(long)]
     stop_on_stdin_eof: bool,
+    #[command(flatten)]
+    settings: chafang_server::ops::ServeSettings,
 }
 
 #[derive(Subcommand)]
@@ -172,13 +176,14 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
     state.webhook_allow =
         chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
     state.trusted_proxies = auth::client::TrustedProxies::new(args.trusted_proxies.clone());
+    args.settings.apply(&mut state);
     // The start's line is on disk before the address is announced (serving then finds it there
     // and writes no second one), as scripts and tests that wait for the address expect.
     audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;
     let pwa_dir = Some(args.pwa_dir.clone());
     if !args.pwa_dir.join("index.html").is_file() {
-        eprintln!(
-            "warning: no PWA in {} (run `cargo xtask run` to build it); serving the API only",
+        tracing::warn!(
+            "no PWA in {} (run `cargo xtask run` to build it); serving the API only",
             args.pwa_dir.display()
         );
     }
@@ -422,14 +427,8 @@ async fn content_unchanged(conn: &mut sqlx::AnyConnection) -> anyhow::Result<()>
 async fn main() -> anyhow::Result<()> {
     // Settings may come from a `.env` file beside the working directory (see `.env.sample`).
     dotenvy::dotenv().ok();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CHAFANG_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    cli.log.init();
     // A set clock is for test runs; say so loudly, and refuse a malformed one at once.
     if let Some(at) = chafang_server::clock::check_setting().map_err(|e| anyhow::anyhow!(e))? {
         tracing::warn!(

@@ -18,8 +18,9 @@ pub const UNAUTHENTICATED: &str = "Unauthenticated";
 pub const UNSUPPORTED_MEDIA_TYPE: &str = "UnsupportedMediaType";
 
 /// The operations anyone may call without a session (signing in, and the health checks).
-pub const PUBLIC: [&str; 7] = [
+pub const PUBLIC: [&str; 8] = [
     "health",
+    "metrics",
     "healthLive",
     "healthReady",
     "login",
@@ -78,8 +79,15 @@ fn error_answer(description: &str) -> utoipa::openapi::Response {
 #[allow(dead_code)]
 fn document() {}
 
+/// The Prometheus metrics (`ops::metrics`), for the addresses `--metrics-allow` names.
+#[utoipa::path(get, path = "/metrics", tag = "health", operation_id = "metrics",
+    responses((status = 200, description = "the Prometheus text format (0.0.4)", content_type = "text/plain"),
+              (status = 404, description = "the client's address is not one --metrics-allow names")))]
+#[allow(dead_code)]
+fn metrics() {}
+
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(document))]
+#[openapi(paths(document, metrics))]
 struct Own;
 
 /// Applies the conventions above to a generated document.

@@ -321,3 +321,14 @@ mod tests {
         assert_eq!(admit(&two, head, Slot::Unit(u)), Err(ReportRefusal::Busy));
     }
 }
+
+impl Exports {
+    /// How many of this server's export jobs are still running (a gauge of `/metrics`).
+    pub fn running(&self) -> usize {
+        self.0.lock().map_or(0, |jobs| {
+            jobs.values()
+                .filter(|j| j.state() == ReportState::Running)
+                .count()
+        })
+    }
+}
