@@ -13,6 +13,7 @@ pub mod commitments;
 pub mod db;
 pub mod demo;
 pub mod documents;
+pub mod embedded_pwa;
 pub mod error;
 pub mod findings;
 pub mod health;

@@ -84,9 +84,10 @@ struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, env = "CHAFANG_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The built PWA (`cargo xtask run` builds it here).
-    #[arg(long, env = "CHAFANG_PWA_DIR", default_value = "target/pwa-dist")]
-    pwa_dir: PathBuf,
+    /// The built PWA to serve (`cargo xtask run` builds one in target/pwa-dist). A binary from
+    /// `cargo xtask dist` has the PWA inside and needs none; without either, only the API is served.
+    #[arg(long, env = "CHAFANG_PWA_DIR")]
+    pwa_dir: Option<PathBuf>,
     /// PEM certificate chain: serve HTTPS (phones need it for the camera, GPS and offline use).
     #[arg(long, env = "CHAFANG_TLS_CERT", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -180,12 +181,21 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
     // The start's line is on disk before the address is announced (serving then finds it there
     // and writes no second one), as scripts and tests that wait for the address expect.
     audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;
-    let pwa_dir = Some(args.pwa_dir.clone());
-    if !args.pwa_dir.join("index.html").is_file() {
-        tracing::warn!(
+    let pwa_dir = match args.pwa_dir.clone() {
+        Some(dir) => Some(dir),
+        None => chafang_server::embedded_pwa::unpack(&store.data_dir)
+            .context("writing out the embedded PWA")?,
+    };
+    match &pwa_dir {
+        Some(dir) if !dir.join("index.html").is_file() => tracing::warn!(
             "no PWA in {} (run `cargo xtask run` to build it); serving the API only",
-            args.pwa_dir.display()
-        );
+            dir.display()
+        ),
+        None => tracing::warn!(
+            "no PWA: this binary has none inside (`cargo xtask dist` builds one that has) and \
+             --pwa-dir is not set; serving the API only"
+        ),
+        Some(_) => {}
     }
     let stop_on_eof = args.stop_on_stdin_eof;
     let terminated = sigterm();

@@ -54,6 +54,10 @@ pub fn system_packages(need_browser: bool, need_postgres: bool) -> anyhow::Resul
     if !(sh::has("pdftotext") && sh::has("pdftoppm")) {
         missing.push("poppler-utils");
     }
+    // `systemd-analyze verify` checks the unit `cargo xtask dist` ships (no running systemd needed).
+    if !sh::has("systemd-analyze") {
+        missing.push("systemd");
+    }
     if missing.is_empty() {
         return Ok(());
     }

@@ -8,12 +8,15 @@
 //!   the date sweep (`sweep_days`), with the server's clock set to it.
 //! - `cargo xtask bench`: the PWA's size and load-time figures (see BENCHMARKS.md).
 //! - `cargo xtask pwa [--debug]`: only build the PWA into `target/pwa-dist`.
+//! - `cargo xtask dist`: the release binary with the PWA inside, the systemd unit and the
+//!   reverse-proxy examples, in `target/dist/`.
 //!
 //! Each installs what it lacks first (wasm target, Debian packages, npm packages).
 
 mod bench;
 mod cycles;
 mod deps;
+mod dist;
 mod docs;
 mod pg;
 mod pwa;
@@ -122,7 +125,7 @@ fn sweep_days() -> Vec<String> {
     }
 }
 
-/// `only` selects steps by key (deps, fmt, clippy, rust, pwa, e2e); empty runs them all. The
+/// `only` selects steps by key (deps, fmt, clippy, rust, pwa, e2e, dist); empty runs them all. The
 /// date sweep (`dates`) runs only when named.
 fn test(only: &[String]) -> anyhow::Result<()> {
     let mut t = Vec::new();
@@ -248,6 +251,18 @@ fn test(only: &[String]) -> anyhow::Result<()> {
                     .run()
             },
             &mut t,
+        )?;
+        // Last: its build of the server with the fixture PWA inside replaces
+        // `target/debug/chafang` until the next plain build.
+        step(
+            "one file to install: the systemd unit verified, the PWA embedded (debug, fixture)",
+            "dist",
+            only,
+            || {
+                dist::verify_unit()?;
+                dist::check_embedding()
+            },
+            &mut t,
         )
     })();
     println!("\n=== timings");
@@ -269,8 +284,11 @@ fn main() -> anyhow::Result<()> {
         "test" => test(&rest),
         "bench" => bench::run(),
         "pwa" => pwa::build(!rest.iter().any(|a| a == "--debug")).map(|_| ()),
+        "dist" => dist::build().map(|_| ()),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <run [-- serve args] | test | bench | pwa [--debug]>");
+            println!(
+                "usage: cargo xtask <run [-- serve args] | test | bench | pwa [--debug] | dist>"
+            );
             Ok(())
         }
         other => bail!("unknown task {other:?}; try `cargo xtask help`"),
