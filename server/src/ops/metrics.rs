@@ -31,9 +31,12 @@ struct Series {
     sum: f64,
 }
 
-/// The request figures since the process started: by route template, then by method and status.
+/// Series by route template, then by method and status.
+type ByRoute = HashMap<String, Vec<(Method, u16, Series)>>;
+
+/// The request figures since the process started.
 #[derive(Default)]
-pub struct Registry(Mutex<HashMap<String, Vec<(Method, u16, Series)>>>);
+pub struct Registry(Mutex<ByRoute>);
 
 impl Registry {
     /// Counts one request (a short lock; the route's key is allocated once per route).
