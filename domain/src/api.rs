@@ -52,6 +52,13 @@ pub mod paths {
     }
 
     pub const HEALTH: &str = "/api/v1/health";
+    /// `GET` liveness (`Liveness`): the process answers. Outside `/api`, for service managers.
+    pub const HEALTH_LIVE: &str = "/health/live";
+    /// `GET` readiness (`Readiness`): 200 when the database, the blob store and the documents'
+    /// fonts all answer, else 503 naming the check that failed.
+    pub const HEALTH_READY: &str = "/health/ready";
+    /// `GET` the Prometheus metrics, for the addresses the operator allows (404 to others).
+    pub const METRICS: &str = "/metrics";
     pub const OPENAPI: &str = "/api/v1/openapi.json";
     pub const LOGIN: &str = "/api/v1/auth/login";
     pub const LOGOUT: &str = "/api/v1/auth/logout";
@@ -330,6 +337,36 @@ pub struct Health {
     pub version: String,
     /// `sqlite` or `postgres`.
     pub database: String,
+}
+
+/// `GET /health/live`: the process is up (it checks nothing else).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Liveness {
+    pub version: String,
+}
+
+/// What readiness checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReadinessCheck {
+    /// The database answers a query.
+    Database,
+    /// The blob store lists its photos (and lists some when the database holds photos).
+    BlobStore,
+    /// The CJK fonts official documents are set in are found.
+    Fonts,
+}
+
+/// `GET /health/ready`: each check and whether it passed; 503 unless all did. No setting,
+/// path or error text is in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    pub ready: bool,
+    pub passed: Vec<ReadinessCheck>,
+    pub failed: Vec<ReadinessCheck>,
 }
 
 /// `POST /api/v1/auth/login`

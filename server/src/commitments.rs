@@ -217,7 +217,7 @@ fn content_fields(c: &CommitmentContent) -> CommitmentFields {
 }
 
 /// Creates a commitment of a unit.
-#[utoipa::path(post, path = "/api/v1/office/commitments", tag = "commitments",
+#[utoipa::path(post, operation_id = "createCommitment", path = "/api/v1/office/commitments", tag = "commitments",
     request_body = NewCommitment,
     responses((status = 201, body = CommitmentView), (status = 401), (status = 404),
         (status = 422)))]

@@ -57,7 +57,7 @@ struct ApiDoc;
 
 /// The API routes and the OpenAPI document describing them.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
         .merge(users::router())
@@ -77,7 +77,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::router())
         .merge(scoring::router())
         .merge(map::router())
-        .split_for_parts()
+        .split_for_parts();
+    crate::openapi::finish(&mut doc);
+    (router, doc)
 }
 
 async fn api_not_found() -> Response {
@@ -156,12 +158,17 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// The whole application: API and PWA with all layers.
 pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
+    let ops = state.ops.clone();
     let (api, openapi) = api();
     let openapi = Arc::new(openapi);
     let api = api
         .route(
             chafang_domain::api::paths::OPENAPI,
             get(move || async move { Json(openapi.as_ref().clone()) }),
+        )
+        .route(
+            chafang_domain::api::paths::METRICS,
+            get(crate::ops::metrics::serve),
         )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
@@ -175,29 +182,37 @@ pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
         .with_state(state);
     let secrets: Arc<[HeaderName]> =
         Arc::new([header::AUTHORIZATION, header::COOKIE, header::SET_COOKIE]);
-    Router::new().merge(api).merge(pwa::router(pwa_dir)).layer(
-        ServiceBuilder::new()
-            .layer(SetSensitiveRequestHeadersLayer::from_shared(
-                secrets.clone(),
-            ))
-            .layer(TraceLayer::new_for_http())
-            .layer(SetSensitiveResponseHeadersLayer::from_shared(secrets))
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ))
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::X_FRAME_OPTIONS,
-                HeaderValue::from_static("DENY"),
-            ))
-            // Links out of Chafang must not tell the other site which finding page they came from.
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            ))
-            .layer(middleware::from_fn(json_errors))
-            .layer(CatchPanicLayer::custom(panic_response))
-            .layer(middleware::from_fn(timeouts))
-            .layer(RequestBodyLimitLayer::new(REQUEST_BODY_CEILING)),
-    )
+    Router::new()
+        .merge(api)
+        .merge(pwa::router(pwa_dir))
+        .layer(middleware::from_fn(crate::ops::access::matched))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetSensitiveRequestHeadersLayer::from_shared(
+                    secrets.clone(),
+                ))
+                .layer(TraceLayer::new_for_http())
+                .layer(SetSensitiveResponseHeadersLayer::from_shared(secrets))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                ))
+                // Links out of Chafang must not tell the other site which finding page they came from.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ))
+                .layer(middleware::from_fn(json_errors))
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(middleware::from_fn(timeouts))
+                .layer(RequestBodyLimitLayer::new(REQUEST_BODY_CEILING)),
+        )
+        .layer(middleware::from_fn_with_state(
+            ops,
+            crate::ops::access::record,
+        ))
 }

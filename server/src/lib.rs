@@ -13,6 +13,7 @@ pub mod commitments;
 pub mod db;
 pub mod demo;
 pub mod documents;
+pub mod embedded_pwa;
 pub mod error;
 pub mod findings;
 pub mod health;
@@ -20,6 +21,8 @@ pub mod home;
 pub mod http;
 pub mod map;
 pub mod notifications;
+pub mod openapi;
+pub mod ops;
 pub mod photos;
 pub mod pwa;
 pub mod quotas;
@@ -69,6 +72,8 @@ pub fn state_with_blobs(
             uploads::Staging::new(data_dir).context("opening the upload staging area")?,
         ),
         exports: Default::default(),
+        documents: Default::default(),
+        ops: Default::default(),
     })
 }
 

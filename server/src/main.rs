@@ -24,6 +24,8 @@ use tokio::io::AsyncReadExt;
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    log: chafang_server::ops::LogArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -85,9 +87,10 @@ struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, env = "CHAFANG_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The built PWA (`cargo xtask run` builds it here).
-    #[arg(long, env = "CHAFANG_PWA_DIR", default_value = "target/pwa-dist")]
-    pwa_dir: PathBuf,
+    /// The built PWA to serve (`cargo xtask run` builds one in target/pwa-dist). A binary from
+    /// `cargo xtask dist` has the PWA inside and needs none; without either, only the API is served.
+    #[arg(long, env = "CHAFANG_PWA_DIR")]
+    pwa_dir: Option<PathBuf>,
     /// PEM certificate chain: serve HTTPS (phones need it for the camera, GPS and offline use).
     #[arg(long, env = "CHAFANG_TLS_CERT", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -110,6 +113,8 @@ struct ServeArgs {
     /// Stop when standard input closes (test harnesses use this so no server outlives them).
     #[arg(long)]
     stop_on_stdin_eof: bool,
+    #[command(flatten)]
+    settings: chafang_server::ops::ServeSettings,
 }
 
 #[derive(Subcommand)]
@@ -182,15 +187,25 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
     state.webhook_allow =
         chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
     state.trusted_proxies = auth::client::TrustedProxies::new(args.trusted_proxies.clone());
+    args.settings.apply(&mut state);
     // The start's line is on disk before the address is announced (serving then finds it there
     // and writes no second one), as scripts and tests that wait for the address expect.
     audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;
-    let pwa_dir = Some(args.pwa_dir.clone());
-    if !args.pwa_dir.join("index.html").is_file() {
-        eprintln!(
-            "warning: no PWA in {} (run `cargo xtask run` to build it); serving the API only",
-            args.pwa_dir.display()
-        );
+    let pwa_dir = match args.pwa_dir.clone() {
+        Some(dir) => Some(dir),
+        None => chafang_server::embedded_pwa::unpack(&store.data_dir)
+            .context("writing out the embedded PWA")?,
+    };
+    match &pwa_dir {
+        Some(dir) if !dir.join("index.html").is_file() => tracing::warn!(
+            "no PWA in {} (run `cargo xtask run` to build it); serving the API only",
+            dir.display()
+        ),
+        None => tracing::warn!(
+            "no PWA: this binary has none inside (`cargo xtask dist` builds one that has) and \
+             --pwa-dir is not set; serving the API only"
+        ),
+        Some(_) => {}
     }
     let stop_on_eof = args.stop_on_stdin_eof;
     let terminated = sigterm();
@@ -432,14 +447,8 @@ async fn content_unchanged(conn: &mut sqlx::AnyConnection) -> anyhow::Result<()>
 async fn main() -> anyhow::Result<()> {
     // Settings may come from a `.env` file beside the working directory (see `.env.sample`).
     dotenvy::dotenv().ok();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CHAFANG_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    cli.log.init();
     // A set clock is for test runs; say so loudly, and refuse a malformed one at once.
     if let Some(at) = chafang_server::clock::check_setting().map_err(|e| anyhow::anyhow!(e))? {
         tracing::warn!(

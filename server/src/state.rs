@@ -24,4 +24,8 @@ pub struct AppState {
     pub uploads: Arc<crate::uploads::Staging>,
     /// The export jobs and their slots (`reports::jobs`).
     pub exports: Arc<crate::reports::jobs::Exports>,
+    /// The documents' issuer and fonts (`chafang serve --doc-issuer/--doc-code/--font-dir`).
+    pub documents: Arc<crate::documents::Settings>,
+    /// The request metrics and who may read them (`ops`).
+    pub ops: Arc<crate::ops::Ops>,
 }

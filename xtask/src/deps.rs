@@ -55,6 +55,19 @@ pub fn system_packages(need_browser: bool, need_postgres: bool) -> anyhow::Resul
     if !(sh::has("pdftotext") && sh::has("pdftoppm")) {
         missing.push("poppler-utils");
     }
+    // The OpenAPI document is checked by `openapi-spec-validator`, installed into a venv.
+    let has_venv = Cmd::new("python3")
+        .args(["-c", "import ensurepip, venv"])
+        .quiet()
+        .run()
+        .is_ok();
+    if !has_venv {
+        missing.push("python3-venv");
+    }
+    // `systemd-analyze verify` checks the unit `cargo xtask dist` ships (no running systemd needed).
+    if !sh::has("systemd-analyze") {
+        missing.push("systemd");
+    }
     if missing.is_empty() {
         return Ok(());
     }
@@ -135,5 +148,34 @@ pub fn s3s_fs() -> anyhow::Result<PathBuf> {
             .arg(&root)
             .run()?;
     }
+    Ok(bin)
+}
+
+/// The version of `openapi-spec-validator` (PyPI) the OpenAPI document is checked with.
+const OPENAPI_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
+
+/// `openapi-spec-validator` in a virtual environment under the target directory (installed
+/// once; later runs only check that it is there). Returns the validator's executable, which
+/// the test command names in `CHAFANG_OPENAPI_VALIDATOR` for `server/tests/openapi.rs`.
+pub fn openapi_validator() -> anyhow::Result<std::path::PathBuf> {
+    let venv = crate::target_dir().join("tools/openapi-venv");
+    let bin = venv.join("bin/openapi-spec-validator");
+    let marker = venv.join(OPENAPI_VALIDATOR);
+    if bin.is_file() && marker.is_file() {
+        return Ok(bin);
+    }
+    if !sh::has("python3") {
+        bail!("python3 is missing: install it (apt-get install -y python3 python3-venv)");
+    }
+    Cmd::new("python3").args(["-m", "venv"]).arg(&venv).run()?;
+    Cmd::new(venv.join("bin/pip"))
+        .args([
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            OPENAPI_VALIDATOR,
+        ])
+        .run()?;
+    std::fs::write(&marker, "installed\n")?;
     Ok(bin)
 }

@@ -8,12 +8,15 @@
 //!   the date sweep (`sweep_days`), with the server's clock set to it.
 //! - `cargo xtask bench`: the PWA's size and load-time figures (see BENCHMARKS.md).
 //! - `cargo xtask pwa [--debug]`: only build the PWA into `target/pwa-dist`.
+//! - `cargo xtask dist`: the release binary with the PWA inside, the systemd unit and the
+//!   reverse-proxy examples, in `target/dist/`.
 //!
 //! Each installs what it lacks first (wasm target, Debian packages, npm packages).
 
 mod bench;
 mod cycles;
 mod deps;
+mod dist;
 mod docs;
 mod pg;
 mod pwa;
@@ -92,12 +95,14 @@ fn step(
     result.with_context(|| format!("step failed: {name}"))
 }
 
-/// The host crates' unit and integration tests, on SQLite and on `cluster`.
-fn rust_tests(cluster: &pg::Cluster) -> Cmd {
-    cargo_once()
+/// The host crates' unit and integration tests, on SQLite and on `cluster`, with the tools
+/// they run named (so that a missing one fails rather than skips).
+fn rust_tests(cluster: &pg::Cluster) -> anyhow::Result<Cmd> {
+    Ok(cargo_once()
         .args(["test", "--workspace", "--exclude", "chafang-app"])
         .env("CHAFANG_TEST_PG_URL", &cluster.url)
         .env("CHAFANG_TEST_S3S_FS", deps::s3s_fs_bin())
+        .env("CHAFANG_OPENAPI_VALIDATOR", deps::openapi_validator()?))
 }
 
 /// The days `cargo xtask test dates` runs the Rust suite on (`CHAFANG_SWEEP_DAYS`, separated by
@@ -121,7 +126,7 @@ fn sweep_days() -> Vec<String> {
     }
 }
 
-/// `only` selects steps by key (deps, fmt, clippy, rust, pwa, e2e); empty runs them all. The
+/// `only` selects steps by key (deps, fmt, clippy, rust, pwa, e2e, dist); empty runs them all. The
 /// date sweep (`dates`) runs only when named.
 fn test(only: &[String]) -> anyhow::Result<()> {
     let mut t = Vec::new();
@@ -134,8 +139,9 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             || {
                 deps::wasm_target()?;
                 deps::system_packages(true, true)?;
-                deps::npm_packages()?;
-                deps::s3s_fs().map(drop)
+                deps::s3s_fs()?;
+                deps::openapi_validator()?;
+                deps::npm_packages()
             },
             &mut t,
         )?;
@@ -196,7 +202,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             || {
                 deps::s3s_fs()?;
                 let cluster = pg::Cluster::start()?;
-                rust_tests(&cluster).run()
+                rust_tests(&cluster)?.run()
             },
             &mut t,
         )?;
@@ -211,7 +217,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
                     let cluster = pg::Cluster::start()?;
                     for day in sweep_days() {
                         println!("\n--- CHAFANG_CLOCK={day}");
-                        rust_tests(&cluster)
+                        rust_tests(&cluster)?
                             .env("CHAFANG_CLOCK", &day)
                             .run()
                             .with_context(|| format!("with the clock at {day}"))?;
@@ -248,6 +254,18 @@ fn test(only: &[String]) -> anyhow::Result<()> {
                     .run()
             },
             &mut t,
+        )?;
+        // Last: its build of the server with the fixture PWA inside replaces
+        // `target/debug/chafang` until the next plain build.
+        step(
+            "one file to install: the systemd unit verified, the PWA embedded (debug, fixture)",
+            "dist",
+            only,
+            || {
+                dist::verify_unit()?;
+                dist::check_embedding()
+            },
+            &mut t,
         )
     })();
     println!("\n=== timings");
@@ -269,8 +287,11 @@ fn main() -> anyhow::Result<()> {
         "test" => test(&rest),
         "bench" => bench::run(),
         "pwa" => pwa::build(!rest.iter().any(|a| a == "--debug")).map(|_| ()),
+        "dist" => dist::build().map(|_| ()),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <run [-- serve args] | test | bench | pwa [--debug]>");
+            println!(
+                "usage: cargo xtask <run [-- serve args] | test | bench | pwa [--debug] | dist>"
+            );
             Ok(())
         }
         other => bail!("unknown task {other:?}; try `cargo xtask help`"),

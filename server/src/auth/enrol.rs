@@ -118,7 +118,7 @@ fn qr_svg(text: &str) -> Result<String, ApiError> {
 /// Issue a one-time code for a monitor to enrol a phone with (or reset a forgotten password).
 /// Revokes the monitor's earlier unused codes. Only for active monitor accounts: any other
 /// account, or none, is 404. The body may be left out for the default validity of 24 hours.
-#[utoipa::path(post, path = "/api/v1/office/users/{id}/enrolment", tag = "office",
+#[utoipa::path(post, operation_id = "issueEnrolment", path = "/api/v1/office/users/{id}/enrolment", tag = "office",
     params(("id" = String, Path, description = "the monitor's account id")),
     request_body(content = IssueEnrolment, description = "optional; 24 hours when left out"),
     responses((status = 200, body = Enrolment), (status = 401), (status = 404, description = "not office staff, or no active monitor of this id"),

@@ -12,7 +12,7 @@ use chafang_domain::visit::Severity;
 use time::Date;
 
 /// The issuing office as the documents name it, and its code in document numbers. Set with
-/// `CHAFANG_DOC_ISSUER` and `CHAFANG_DOC_CODE`.
+/// `chafang serve --doc-issuer/--doc-code` (`CHAFANG_DOC_ISSUER`, `CHAFANG_DOC_CODE`).
 #[derive(Clone, Debug)]
 pub struct Issuer {
     pub name: String,
@@ -22,18 +22,24 @@ pub struct Issuer {
 pub const DEFAULT_ISSUER: &str = "政风行风评议工作领导小组办公室";
 pub const DEFAULT_CODE: &str = "行评办";
 
+impl Default for Issuer {
+    fn default() -> Issuer {
+        Issuer::new(None, None)
+    }
+}
+
 impl Issuer {
-    pub fn configured() -> Issuer {
-        let var = |name: &str, default: &str| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_owned())
+    /// The issuer named by the settings, each blank or absent one by its default.
+    pub fn new(name: Option<&str>, code: Option<&str>) -> Issuer {
+        let pick = |v: Option<&str>, default: &str| {
+            v.map(str::trim)
                 .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default.to_owned())
+                .unwrap_or(default)
+                .to_owned()
         };
         Issuer {
-            name: var("CHAFANG_DOC_ISSUER", DEFAULT_ISSUER),
-            code: var("CHAFANG_DOC_CODE", DEFAULT_CODE),
+            name: pick(name, DEFAULT_ISSUER),
+            code: pick(code, DEFAULT_CODE),
         }
     }
 

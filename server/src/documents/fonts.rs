@@ -3,8 +3,9 @@
 //! (header and titles), which Debian ships as collections (`fonts-noto-cjk`, `.ttc`). In a
 //! collection the Simplified Chinese face is picked by its family name, never by position.
 //!
-//! `CHAFANG_FONT_DIR` names a directory to use instead of the system's; when it is set only it
-//! is searched, so a misconfiguration is an error rather than a silent fallback.
+//! `chafang serve --font-dir` (`CHAFANG_FONT_DIR`) names a directory to use instead of the
+//! system's; when it is set only it is searched, so a misconfiguration is an error rather than
+//! a silent fallback.
 
 use skrifa::raw::FileRef;
 use skrifa::string::StringId;
@@ -12,7 +13,7 @@ use skrifa::{FontRef, MetadataProvider};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// The environment variable naming a font directory.
+/// The setting naming a font directory (`chafang serve --font-dir`'s environment variable).
 pub const FONT_DIR_VAR: &str = "CHAFANG_FONT_DIR";
 
 /// Where the system's fonts are looked for (Debian and Ubuntu, Fedora, Alpine, Arch, local).
@@ -123,9 +124,9 @@ pub struct Fonts {
 }
 
 /// The directories searched: the configured one alone, or the system's.
-pub fn search_dirs() -> Vec<PathBuf> {
-    match std::env::var_os(FONT_DIR_VAR) {
-        Some(dir) if !dir.is_empty() => vec![PathBuf::from(dir)],
+pub fn search_dirs(configured: Option<&Path>) -> Vec<PathBuf> {
+    match configured {
+        Some(dir) if !dir.as_os_str().is_empty() => vec![dir.to_owned()],
         _ => SYSTEM_DIRS.iter().map(PathBuf::from).collect(),
     }
 }
@@ -135,8 +136,8 @@ static CACHE: Cache = Mutex::new(None);
 
 /// The fonts from the configured or system directories, read once and kept (the collections
 /// are 20–30 MB each).
-pub fn configured() -> Result<Arc<Fonts>, FontError> {
-    load(&search_dirs())
+pub fn configured(dirs: &[PathBuf]) -> Result<Arc<Fonts>, FontError> {
+    load(dirs)
 }
 
 /// The fonts from the first directory that holds each face, cached by the directory list.

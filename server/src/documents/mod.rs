@@ -4,7 +4,7 @@
 //! and their SHA-256 onto the audit chain in the issuing transaction, and it is served again
 //! byte for byte from the store: an issued document is never re-rendered, and issuing again
 //! makes a new document with a new number. The issuing office's name and code are
-//! `CHAFANG_DOC_ISSUER` and `CHAFANG_DOC_CODE` (see `content::Issuer`).
+//! `--doc-issuer` and `--doc-code` (see `content::Issuer` and `Settings`).
 //!
 //! Every document carries the audit chain's head off the machine: its last page prints the
 //! latest *scheduled* checkpoint (「存证链校验点：<seq>:<hash>」, the server's start or hourly
@@ -12,7 +12,7 @@
 //! Right after the issuing transaction commits, the live head is appended to the checkpoint
 //! file as a `document` line, which stays on the machine.
 //!
-//! - `fonts`: finding the CJK fonts (system or `CHAFANG_FONT_DIR`), with a clear error.
+//! - `fonts`: finding the CJK fonts (system or `--font-dir`), with a clear error.
 //! - `layout`: Chinese line breaking with the punctuation rules (禁则) and justification.
 //! - `render`: the page in GB/T 9704 proportions, written by krilla (font subset embedded).
 //! - `table`: a ruled table in the body (the bulletin's ranking): column widths, cells wrapped,
@@ -51,6 +51,33 @@ use std::sync::Arc;
 use time::Date;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+/// What the documents are set with, from `chafang serve`'s settings: the issuing office and
+/// where the CJK fonts are (the system's directories unless `--font-dir` names one).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub issuer: Issuer,
+    pub font_dirs: Vec<std::path::PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings::new(None, None, None)
+    }
+}
+
+impl Settings {
+    pub fn new(
+        issuer: Option<&str>,
+        code: Option<&str>,
+        font_dir: Option<&std::path::Path>,
+    ) -> Settings {
+        Settings {
+            issuer: Issuer::new(issuer, code),
+            font_dirs: fonts::search_dirs(font_dir),
+        }
+    }
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -202,7 +229,7 @@ async fn finding_source(
 /// `year` says otherwise) is written from its published ranking. 409 when the finding is not
 /// with its unit, nothing is overdue for a reminder, the ranking is not published, or the
 /// server has no CJK font.
-#[utoipa::path(post, path = "/api/v1/office/documents", tag = "documents",
+#[utoipa::path(post, operation_id = "issueDocument", path = "/api/v1/office/documents", tag = "documents",
     request_body = IssueDocument,
     responses((status = 201, body = DocumentView), (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn issue(
@@ -211,14 +238,15 @@ pub async fn issue(
     ApiJson(req): ApiJson<IssueDocument>,
 ) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
     // Fonts first: a server without them must say so before it takes a number.
-    let fonts = tokio::task::spawn_blocking(fonts::configured)
+    let dirs = state.documents.font_dirs.clone();
+    let fonts = tokio::task::spawn_blocking(move || fonts::configured(&dirs))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|e| {
             tracing::error!("{e}");
             DocumentRefusal::NoFont { wanted: e.wanted }
         })?;
-    let issuer = Issuer::configured();
+    let issuer = state.documents.issuer.clone();
     let anchor = printed_anchor(&state).await?;
     let today = today_cst();
     let mut tx = state.db.begin_write().await?;

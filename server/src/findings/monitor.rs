@@ -68,7 +68,7 @@ async fn my_findings(
 }
 
 /// The monitor's own findings and what became of each, newest first.
-#[utoipa::path(get, path = "/api/v1/monitor/findings", tag = "findings",
+#[utoipa::path(get, operation_id = "monitorFindings", path = "/api/v1/monitor/findings", tag = "findings",
     responses((status = 200, body = Vec<MyFinding>), (status = 401), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,

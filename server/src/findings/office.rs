@@ -44,7 +44,7 @@ pub struct ListQuery {
 /// The office's findings, newest receipt first, optionally in one state. With `limit`, one
 /// page keyset-paged by `(received_at, id)`: the state filter and the reporters' names are read
 /// for that page only, and the header `x-next-cursor` says where the next page starts.
-#[utoipa::path(get, path = "/api/v1/office/findings", tag = "findings", params(ListQuery),
+#[utoipa::path(get, operation_id = "officeFindings", path = "/api/v1/office/findings", tag = "findings", params(ListQuery),
     responses((status = 200, body = Vec<OfficeCaseRow>, headers(("x-next-cursor" = String,
         description = "with limit=: the cursor of the next page (pass it as before=); absent on the last page"))),
     (status = 400, description = "an unknown state, a bad limit or cursor"), (status = 401), (status = 404)))]
@@ -130,7 +130,7 @@ async fn found(conn: &mut AnyConnection, id: &str) -> Result<CaseRecord, ApiErro
 
 /// One finding with everything the office may know: reporters, originals, photos, answers,
 /// history, and the steps it may take now.
-#[utoipa::path(get, path = "/api/v1/office/findings/{id}", tag = "findings",
+#[utoipa::path(get, operation_id = "officeFinding", path = "/api/v1/office/findings/{id}", tag = "findings",
     params(("id" = String, Path, description = "case id")),
     responses((status = 200, body = OfficeCase), (status = 401), (status = 404)))]
 pub async fn detail(
@@ -159,7 +159,7 @@ fn words(field: CaseText, s: &str) -> Result<String, CaseRefusal> {
 
 /// Take one step on a finding: review (edit, re-route, merge, reject, reopen), verdict
 /// (accept, return) or a look-back request. 409 when the step is not possible now.
-#[utoipa::path(post, path = "/api/v1/office/findings/{id}/steps", tag = "findings",
+#[utoipa::path(post, operation_id = "officeFindingStep", path = "/api/v1/office/findings/{id}/steps", tag = "findings",
     params(("id" = String, Path, description = "case id")), request_body = OfficeStep,
     responses((status = 200, body = OfficeCase), (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn step(

@@ -110,7 +110,7 @@ pub async fn in_scope(
 }
 
 /// The unit's released findings, open ones first, the nearest deadline first.
-#[utoipa::path(get, path = "/api/v1/unit/findings", tag = "findings",
+#[utoipa::path(get, operation_id = "unitFindings", path = "/api/v1/unit/findings", tag = "findings",
     responses((status = 200, body = Vec<UnitCase>), (status = 401), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -136,7 +136,7 @@ pub async fn list(
 }
 
 /// One of the unit's findings.
-#[utoipa::path(get, path = "/api/v1/unit/findings/{id}", tag = "findings",
+#[utoipa::path(get, operation_id = "unitFinding", path = "/api/v1/unit/findings/{id}", tag = "findings",
     params(("id" = String, Path, description = "case id")),
     responses((status = 200, body = UnitCase), (status = 401), (status = 404)))]
 pub async fn detail(
@@ -331,7 +331,7 @@ async fn completion(
 
 /// Take one step on a finding: acknowledge it, answer it, or report the work done. An answer
 /// repeated with the same id and content is accepted again without effect.
-#[utoipa::path(post, path = "/api/v1/unit/findings/{id}/steps", tag = "findings",
+#[utoipa::path(post, operation_id = "unitFindingStep", path = "/api/v1/unit/findings/{id}/steps", tag = "findings",
     params(("id" = String, Path, description = "case id")), request_body = UnitStep,
     responses((status = 200, body = UnitCase), (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn step(

@@ -321,7 +321,7 @@ pub async fn of_user(
 }
 
 /// The signed-in user's inbox, newest first (the latest 200).
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
+#[utoipa::path(get, operation_id = "listNotifications", path = "/api/v1/notifications", tag = "notifications",
     responses((status = 200, body = Vec<Notification>), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,

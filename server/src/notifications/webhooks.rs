@@ -415,7 +415,7 @@ async fn load(conn: &mut AnyConnection, id: Uuid) -> Result<Option<WebhookView>,
 }
 
 /// The webhook endpoints, oldest first (secrets are never shown).
-#[utoipa::path(get, path = "/api/v1/office/webhooks", tag = "notifications",
+#[utoipa::path(get, operation_id = "listWebhooks", path = "/api/v1/office/webhooks", tag = "notifications",
     responses((status = 200, body = Vec<WebhookView>), (status = 401), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -447,7 +447,7 @@ async fn check(req: &NewWebhook, allow: &AllowList) -> Result<(String, String), 
 }
 
 /// Registers an endpoint: every event from now on is delivered to it.
-#[utoipa::path(post, path = "/api/v1/office/webhooks", tag = "notifications", request_body = NewWebhook,
+#[utoipa::path(post, operation_id = "createWebhook", path = "/api/v1/office/webhooks", tag = "notifications", request_body = NewWebhook,
     responses((status = 201, body = WebhookView), (status = 401), (status = 404), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,

@@ -291,6 +291,17 @@ pub fn find(exports: &Exports, id: &str, owner: UserId) -> Result<Arc<Job>, ApiE
         .ok_or(ApiError::NotFound)
 }
 
+impl Exports {
+    /// How many of this server's export jobs are still running (a gauge of `/metrics`).
+    pub fn running(&self) -> usize {
+        self.0.lock().map_or(0, |jobs| {
+            jobs.values()
+                .filter(|j| j.state() == ReportState::Running)
+                .count()
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

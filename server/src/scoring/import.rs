@@ -131,7 +131,7 @@ fn download(filename: &str, ascii: &str, bytes: Vec<u8>) -> Response {
 }
 
 /// The template with the year's levels and every ranked unit.
-#[utoipa::path(get, path = "/api/v1/office/scoring/{year}/surveys/template", tag = "scoring",
+#[utoipa::path(get, operation_id = "surveyTemplate", path = "/api/v1/office/scoring/{year}/surveys/template", tag = "scoring",
     params(("year" = i32, Path, description = "the campaign's year")),
     responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 401), (status = 404)))]

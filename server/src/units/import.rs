@@ -192,7 +192,7 @@ pub(crate) fn download(
 
 /// The empty template: the headings, the kind as a drop-down, and a sheet that explains each
 /// column.
-#[utoipa::path(get, path = "/api/v1/office/directory/template", tag = "office",
+#[utoipa::path(get, operation_id = "directoryTemplate", path = "/api/v1/office/directory/template", tag = "office",
     responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
         (status = 401), (status = 404, description = "not office staff")))]
 async fn template(_office: OfficeUser) -> Result<Response, ApiError> {
