@@ -107,6 +107,15 @@ struct ServeArgs {
     /// Stop when standard input closes (test harnesses use this so no server outlives them).
     #[arg(long)]
     stop_on_stdin_eof: bool,
+    /// On SIGTERM or SIGINT, how many seconds requests in flight have to finish before they are
+    /// dropped (new connections are refused at once); then the server stops its workers, gives
+    /// up its leases, appends the shutdown's audit checkpoint and exits.
+    #[arg(long, env = "CHAFANG_DRAIN_SECONDS", default_value_t = 20)]
+    drain_seconds: u64,
+    /// With several processes on one database: how many seconds a process that died keeps
+    /// webhook delivery before another takes it over (the processes renew every third of it).
+    #[arg(long, env = "CHAFANG_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..))]
+    lease_seconds: u64,
 }
 
 #[derive(Subcommand)]
@@ -172,6 +181,8 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
     state.webhook_allow =
         chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
     state.trusted_proxies = auth::client::TrustedProxies::new(args.trusted_proxies.clone());
+    state.drain = std::time::Duration::from_secs(args.drain_seconds);
+    state.lease_ttl = std::time::Duration::from_secs(args.lease_seconds);
     // The start's line is on disk before the address is announced (serving then finds it there
     // and writes no second one), as scripts and tests that wait for the address expect.
     audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;

@@ -24,4 +24,8 @@ pub struct AppState {
     pub uploads: Arc<crate::uploads::Staging>,
     /// The export jobs and their slots (`reports::jobs`).
     pub exports: Arc<crate::reports::jobs::Exports>,
+    /// How long a stopping server finishes requests in flight (`crate::DRAIN` by default).
+    pub drain: std::time::Duration,
+    /// How long a process's leases of periodic jobs outlive it unrenewed (`crate::lease::TTL`).
+    pub lease_ttl: std::time::Duration,
 }

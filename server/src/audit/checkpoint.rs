@@ -297,23 +297,40 @@ pub struct Keeper {
     hourly: tokio::task::JoinHandle<()>,
 }
 
+/// How often a running server looks whether the hourly checkpoint is due (its lease expired).
+pub const CHECK: Duration = Duration::from_secs(60);
+
 /// Appends a start checkpoint now, then one every [`EVERY`] in the background until
-/// [`Keeper::close`]. A failure at start is an error (the data directory must be writable for
-/// the blobs anyway); a later one is logged and retried at the next hour.
-pub async fn keep(db: Db, path: PathBuf) -> anyhow::Result<Keeper> {
+/// [`Keeper::close`]: when several processes share the database, only the one that finds the
+/// `checkpoint` lease expired (looking every [`CHECK`]) writes the hour's line. A failure at
+/// start is an error (the data directory must be writable for the blobs anyway); a later one
+/// is logged and retried at the next hour.
+pub async fn keep(db: Db, path: PathBuf, lease: crate::lease::Lease) -> anyhow::Result<Keeper> {
     take(&db, &path, Occasion::Start).await?;
+    // The start's line is a scheduled one: if this hour's was due, it was this one.
+    if let Err(e) = lease.due(crate::lease::CHECKPOINT, EVERY).await {
+        tracing::warn!(error = format!("{e:#}"), "checkpoint lease");
+    }
     let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
     let hourly = {
         let (db, path) = (db.clone(), path.clone());
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(EVERY);
+            let mut every = tokio::time::interval(CHECK);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            // The first tick completes at once; the start's checkpoint is already taken.
+            // The first tick completes at once; the start has just looked.
             every.tick().await;
             loop {
                 tokio::select! {
                     _ = &mut stopped => return,
                     _ = every.tick() => {}
+                }
+                match lease.due(crate::lease::CHECKPOINT, EVERY).await {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = format!("{e:#}"), "checkpoint lease");
+                        continue;
+                    }
                 }
                 if let Err(e) = take(&db, &path, Occasion::Hourly).await {
                     tracing::error!(error = format!("{e:#}"), "audit checkpoint failed");
