@@ -50,6 +50,7 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
     let blobs = blobs::local(data_dir)?;
     Ok(AppState {
         uploads: Arc::new(uploads::Staging::new(db.clone(), blobs.clone())),
+        exports: Arc::new(reports::jobs::Exports::new(db.clone(), blobs.clone())),
         db,
         blobs,
         login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
@@ -57,7 +58,6 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
         secure_cookies,
         webhook_allow: Default::default(),
         checkpoints: audit::checkpoint::path(data_dir),
-        exports: Default::default(),
         drain: DRAIN,
         lease_ttl: lease::TTL,
     })

@@ -560,6 +560,44 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
         assert!(waited.elapsed() < Duration::from_secs(60), "no delivery");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // An export started on one process is polled and downloaded on the other.
+    let res = office
+        .post(format!("{a}/api/v1/office/reports"))
+        .header("origin", a.as_str())
+        .json(&serde_json::json!({"kind": "summary", "year": 2025}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let job: serde_json::Value = res.json().await.unwrap();
+    let job_url = format!("{b}/api/v1/office/reports/{}", job["id"].as_str().unwrap());
+    let waited = std::time::Instant::now();
+    loop {
+        let now: serde_json::Value = office
+            .get(&job_url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if now["state"] == "done" {
+            break;
+        }
+        assert_eq!(now["state"], "running", "{now}");
+        assert!(
+            waited.elapsed() < Duration::from_secs(120),
+            "export never done"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let file = office.get(format!("{job_url}/file")).send().await.unwrap();
+    assert_eq!(file.status(), 200);
+    let bytes = file.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(b"PK"),
+        "an xlsx (a zip) from the other process"
+    );
     let before = lease::held(&db, lease::WEBHOOKS).await.unwrap().unwrap();
     println!("webhooks lease before the kill: {before:?}");
 
