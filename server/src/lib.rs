@@ -51,9 +51,9 @@ pub fn state(db: Db, data_dir: &Path, secure_cookies: bool) -> anyhow::Result<Ap
     Ok(AppState {
         uploads: Arc::new(uploads::Staging::new(db.clone(), blobs.clone())),
         exports: Arc::new(reports::jobs::Exports::new(db.clone(), blobs.clone())),
+        login_limiter: Arc::new(auth::ratelimit::LoginLimiter::new(db.clone())),
         db,
         blobs,
-        login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
         trusted_proxies: Default::default(),
         secure_cookies,
         webhook_allow: Default::default(),

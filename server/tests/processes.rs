@@ -520,6 +520,22 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
     let unit = a_unit(&b, &office, "区建设局").await;
     let monitors = [login(&b, "monitor01").await, login(&a, "monitor02").await];
 
+    // Sign-in limits are counted by both: five wrong passwords spread over the two
+    // processes spend the account's budget from this address on both.
+    let guesser = client();
+    for i in 0..7 {
+        let base = if i % 2 == 0 { &a } else { &b };
+        let status = guesser
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "monitor05", "password": "not the password"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(status, if i < 5 { 401 } else { 429 }, "guess {i} on {base}");
+    }
+
     // Phase one, both alive: monitors spread over both, each photo's halves on both.
     let mut sent: Vec<(VisitUpload, Vec<u8>)> = Vec::new();
     for i in 0..12u32 {
