@@ -110,8 +110,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let lease = lease::Lease::new(state.db.clone(), lease::new_holder()).with_ttl(state.lease_ttl);
-    let checkpoints =
-        audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone(), lease.clone()).await?;
+    let checkpoints = audit::checkpoint::keep(
+        state.db.clone(),
+        state.blobs.clone(),
+        state.checkpoints.clone(),
+        lease.clone(),
+    )
+    .await?;
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let worker = notifications::spawn_worker(
         state.db.clone(),
@@ -173,8 +178,13 @@ pub async fn serve_tls(
             )
         })?;
     let lease = lease::Lease::new(state.db.clone(), lease::new_holder()).with_ttl(state.lease_ttl);
-    let checkpoints =
-        audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone(), lease.clone()).await?;
+    let checkpoints = audit::checkpoint::keep(
+        state.db.clone(),
+        state.blobs.clone(),
+        state.checkpoints.clone(),
+        lease.clone(),
+    )
+    .await?;
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -359,9 +359,16 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
             );
         }
         AuditCommand::Verify {
-            against,
+            mut against,
             no_anchor: false,
         } => {
+            // The heads the servers also left in the blob store, when it is there.
+            if store.data_dir.join("blobs").is_dir() {
+                let blobs = chafang_server::blobs::local(&store.data_dir)?;
+                let left = audit::checkpoint::blob_heads(&blobs).await?;
+                println!("{} checkpoint(s) in the blob store", left.len());
+                against.extend(left);
+            }
             let anchored = audit::checkpoint::verify_anchored(&mut conn, &file, &against).await?;
             let report = anchored.report;
             if let Some(broken) = report.broken {

@@ -284,6 +284,11 @@ async fn sigterm_during_uploads_stops_cleanly_and_keeps_every_acknowledged_uploa
         let last = lines.last().expect("checkpoint lines");
         assert_eq!(last.occasion, Some(Occasion::Shutdown), "{engine:?}");
         assert_eq!(last.head, head, "{engine:?}");
+        // …and is in the blob store too, where every process leaves its heads.
+        let left = checkpoint::blob_heads(&chafang_server::blobs::local(dir.path()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(left.last(), Some(&head), "{engine:?}: {left:?}");
         for name in [lease::WEBHOOKS, lease::DEADLINES, lease::CHECKPOINT] {
             if let Some(held) = lease::held(&db, name).await.unwrap() {
                 assert_eq!(held.expires_at, 0, "{engine:?}: {name} given up");
