@@ -472,14 +472,13 @@ async fn deliver(
         } else {
             (held as usize, photo.len())
         };
-        match patch(base, c, &sha, from as u64, len, &photo[from..to]).await {
-            Some(200) => return tries + n,
-            Some(204) if to < photo.len() => {
-                if patch(next, c, &sha, to as u64, len, &photo[to..]).await == Some(200) {
-                    return tries + n;
-                }
-            }
-            _ => {}
+        let first = patch(base, c, &sha, from as u64, len, &photo[from..to]).await;
+        if first == Some(200)
+            || (first == Some(204)
+                && to < photo.len()
+                && patch(next, c, &sha, to as u64, len, &photo[to..]).await == Some(200))
+        {
+            return tries + n;
         }
     }
 }
