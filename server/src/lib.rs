@@ -19,6 +19,7 @@ pub mod findings;
 pub mod health;
 pub mod home;
 pub mod http;
+pub mod lease;
 pub mod map;
 pub mod notifications;
 pub mod openapi;
@@ -61,23 +62,60 @@ pub fn state_with_blobs(
     secure_cookies: bool,
 ) -> anyhow::Result<AppState> {
     Ok(AppState {
+        uploads: Arc::new(uploads::Staging::new(db.clone(), blobs.clone())),
+        exports: Arc::new(reports::jobs::Exports::new(db.clone(), blobs.clone())),
+        login_limiter: Arc::new(auth::ratelimit::LoginLimiter::new(db.clone())),
         db,
         blobs,
-        login_limiter: Arc::new(auth::ratelimit::LoginLimiter::default()),
         trusted_proxies: Default::default(),
         secure_cookies,
         webhook_allow: Default::default(),
         checkpoints: audit::checkpoint::path(data_dir),
-        uploads: Arc::new(
-            uploads::Staging::new(data_dir).context("opening the upload staging area")?,
-        ),
-        exports: Default::default(),
         documents: Default::default(),
         ops: Default::default(),
+        drain: DRAIN,
+        lease_ttl: lease::TTL,
     })
 }
 
-/// Serves plain HTTP on `listener` until `shutdown` completes, then drains open requests.
+/// How long a stopping server waits for requests in flight before it drops them
+/// (`AppState::drain`; `chafang serve --drain-seconds`).
+pub const DRAIN: Duration = Duration::from_secs(20);
+/// How long a stopping server waits for its worker's running job before it aborts it.
+const WORKER_STOP: Duration = Duration::from_secs(5);
+
+/// After the drain: waits for the worker (bounded), gives up this process's leases so that
+/// another process takes the periodic jobs at once, and appends the shutdown's checkpoint.
+async fn wind_down(
+    worker: tokio::task::JoinHandle<()>,
+    lease: lease::Lease,
+    checkpoints: audit::checkpoint::Keeper,
+) -> anyhow::Result<()> {
+    let abort = worker.abort_handle();
+    if tokio::time::timeout(WORKER_STOP, worker).await.is_err() {
+        tracing::warn!("the notifications worker did not stop in time: aborted");
+        abort.abort();
+    }
+    if let Err(e) = lease.release_all().await {
+        tracing::warn!(error = format!("{e:#}"), "releasing the leases");
+    }
+    checkpoints.close().await
+}
+
+/// Completes `drain` after `stopped` turns true: the bound on a graceful shutdown's drain.
+async fn drain_bound(mut stopped: tokio::sync::watch::Receiver<bool>, drain: Duration) {
+    if stopped.wait_for(|s| *s).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+    tokio::time::sleep(drain).await;
+    tracing::warn!(
+        seconds = drain.as_secs(),
+        "requests still in flight after the drain: dropped"
+    );
+}
+
+/// Serves plain HTTP on `listener` until `shutdown` completes, then stops accepting and drains
+/// open requests for at most `state.drain`, stops the worker and gives up its leases.
 /// The audit chain's head is appended to the checkpoint file at start, every hour, and once
 /// more after the drain (`audit::checkpoint::keep`).
 pub async fn serve(
@@ -86,30 +124,42 @@ pub async fn serve(
     pwa_dir: Option<PathBuf>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let checkpoints = audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone()).await?;
+    let lease = lease::Lease::new(state.db.clone(), lease::new_holder()).with_ttl(state.lease_ttl);
+    let checkpoints = audit::checkpoint::keep(
+        state.db.clone(),
+        state.blobs.clone(),
+        state.checkpoints.clone(),
+        lease.clone(),
+    )
+    .await?;
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let worker = notifications::spawn_worker(
         state.db.clone(),
         state.webhook_allow.clone(),
+        lease.clone(),
         stop.subscribe(),
     );
+    let bound = drain_bound(stop.subscribe(), state.drain);
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);
     });
     let app = http::app(state, pwa_dir);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = stopped.wait_for(|s| *s).await;
-    })
-    .await;
+    let served = std::future::IntoFuture::into_future(
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }),
+    );
+    let served = tokio::select! {
+        served = served => served,
+        () = bound => Ok(()),
+    };
     // The worker stops on the same signal; should serving fail first, it stops here.
-    worker.abort();
-    let _ = worker.await;
-    let closed = checkpoints.close().await;
+    let closed = wind_down(worker, lease, checkpoints).await;
     served.context("serving HTTP")?;
     closed
 }
@@ -142,16 +192,28 @@ pub async fn serve_tls(
                 tls.key.display()
             )
         })?;
-    let checkpoints = audit::checkpoint::keep(state.db.clone(), state.checkpoints.clone()).await?;
+    let lease = lease::Lease::new(state.db.clone(), lease::new_holder()).with_ttl(state.lease_ttl);
+    let checkpoints = audit::checkpoint::keep(
+        state.db.clone(),
+        state.blobs.clone(),
+        state.checkpoints.clone(),
+        lease.clone(),
+    )
+    .await?;
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker =
-        notifications::spawn_worker(state.db.clone(), state.webhook_allow.clone(), stopped);
+    let worker = notifications::spawn_worker(
+        state.db.clone(),
+        state.webhook_allow.clone(),
+        lease.clone(),
+        stopped,
+    );
+    let drain = state.drain;
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);
-        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+        stopper.graceful_shutdown(Some(drain));
     });
     listener.set_nonblocking(true)?;
     let app = http::app(state, pwa_dir);
@@ -159,9 +221,7 @@ pub async fn serve_tls(
         .handle(handle)
         .serve(app.into_make_service_with_connect_info::<SocketAddr>())
         .await;
-    worker.abort();
-    let _ = worker.await;
-    let closed = checkpoints.close().await;
+    let closed = wind_down(worker, lease, checkpoints).await;
     served.context("serving HTTPS")?;
     closed
 }

@@ -115,6 +115,15 @@ struct ServeArgs {
     stop_on_stdin_eof: bool,
     #[command(flatten)]
     settings: chafang_server::ops::ServeSettings,
+    /// On SIGTERM or SIGINT, how many seconds requests in flight have to finish before they are
+    /// dropped (new connections are refused at once); then the server stops its workers, gives
+    /// up its leases, appends the shutdown's audit checkpoint and exits.
+    #[arg(long, env = "CHAFANG_DRAIN_SECONDS", default_value_t = 20)]
+    drain_seconds: u64,
+    /// With several processes on one database: how many seconds a process that died keeps
+    /// webhook delivery before another takes it over (the processes renew every third of it).
+    #[arg(long, env = "CHAFANG_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..))]
+    lease_seconds: u64,
 }
 
 #[derive(Subcommand)]
@@ -188,6 +197,8 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> anyhow::Result<()> {
         chafang_server::notifications::outbound::AllowList::new(&args.webhook_allow_hosts);
     state.trusted_proxies = auth::client::TrustedProxies::new(args.trusted_proxies.clone());
     args.settings.apply(&mut state);
+    state.drain = std::time::Duration::from_secs(args.drain_seconds);
+    state.lease_ttl = std::time::Duration::from_secs(args.lease_seconds);
     // The start's line is on disk before the address is announced (serving then finds it there
     // and writes no second one), as scripts and tests that wait for the address expect.
     audit::checkpoint::take(&db, &state.checkpoints, audit::checkpoint::Occasion::Start).await?;
@@ -373,9 +384,16 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
             );
         }
         AuditCommand::Verify {
-            against,
+            mut against,
             no_anchor: false,
         } => {
+            // The heads the servers also left in the blob store, when it is there.
+            if store.data_dir.join("blobs").is_dir() {
+                let blobs = chafang_server::blobs::local(&store.data_dir)?;
+                let left = audit::checkpoint::blob_heads(&blobs).await?;
+                println!("{} checkpoint(s) in the blob store", left.len());
+                against.extend(left);
+            }
             let anchored = audit::checkpoint::verify_anchored(&mut conn, &file, &against).await?;
             let report = anchored.report;
             if let Some(broken) = report.broken {

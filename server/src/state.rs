@@ -28,4 +28,8 @@ pub struct AppState {
     pub documents: Arc<crate::documents::Settings>,
     /// The request metrics and who may read them (`ops`).
     pub ops: Arc<crate::ops::Ops>,
+    /// How long a stopping server finishes requests in flight (`crate::DRAIN` by default).
+    pub drain: std::time::Duration,
+    /// How long a process's leases of periodic jobs outlive it unrenewed (`crate::lease::TTL`).
+    pub lease_ttl: std::time::Duration,
 }

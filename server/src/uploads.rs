@@ -17,16 +17,24 @@
 //! is refused with 429 `staging_full`; a partial upload untouched for [`STAGING_EXPIRY`] is
 //! removed. Each upload is keyed by what it uploads *and* who uploads it, so no account
 //! completes another's bytes.
+//!
+//! Several processes: nothing is kept in one process. The upload's state is a row of
+//! `upload_staging` and its bytes are parts in the blob store (`uploads/<key>/…`), one per
+//! `PATCH` body, listed in `upload_parts`. A part counts only through a conditional `UPDATE`
+//! of the bytes held (`held` from the part's start to its end, same generation), in the
+//! transaction that lists it; so two parts of one upload sent at once, to one process or to
+//! two, cannot both count, and the loser's bytes are removed and its sender told the offset.
+//! (The total bound is checked when an upload starts; two starting at the same instant on two
+//! processes may pass it together by one upload's length.)
 
+use crate::db::Db;
 use crate::error::ApiError;
 use axum::body::Body;
 use chafang_domain::refusal::UploadRefusal;
 use futures::StreamExt;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, SystemTime};
-use tokio::io::AsyncWriteExt;
+use object_store::path::Path as BlobPath;
+use sqlx::Row;
+use std::time::Duration;
 
 /// The protocol version every answer names (`Tus-Resumable`).
 pub const TUS_VERSION: &str = "1.0.0";
@@ -36,15 +44,16 @@ pub const STAGING_TOTAL: u64 = 1024 * 1024 * 1024;
 pub const STAGING_EXPIRY: Duration = Duration::from_secs(72 * 3600);
 /// What a client refused for a full staging area is told to wait.
 const RETRY_AFTER_SECONDS: u64 = 600;
+/// The blob store's prefix for partial uploads.
+pub const PREFIX: &str = "uploads";
 
-/// The staging area: `<data_dir>/uploads`, one `<key>.part` (the bytes so far) and one
-/// `<key>.len` (the declared length) per partial upload.
+/// The staging area: rows of `upload_staging` and `upload_parts`, parts in the blob store.
 #[derive(Debug)]
 pub struct Staging {
-    dir: PathBuf,
+    db: Db,
+    blobs: crate::blobs::Blobs,
     total: u64,
     expiry: Duration,
-    locks: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
 }
 
 /// Where an upload stands after a `PATCH`.
@@ -55,74 +64,78 @@ pub enum Progress {
     Complete(Vec<u8>),
 }
 
-/// One upload's exclusive turn: a second `PATCH` of the same upload waits for the first.
-pub struct Turn {
-    _guard: tokio::sync::OwnedMutexGuard<()>,
+/// One upload's turn. Kept for the callers' shape: two `PATCH`es of one upload may now run at
+/// once (in one process or two); the database decides which counts (see the module's comment).
+pub struct Turn(());
+
+fn int(n: u64) -> Result<i64, ApiError> {
+    i64::try_from(n).map_err(crate::error::internal)
+}
+
+fn uint(n: i64) -> Result<u64, ApiError> {
+    u64::try_from(n).map_err(crate::error::internal)
+}
+
+fn store(e: object_store::Error) -> ApiError {
+    ApiError::Internal(e.into())
 }
 
 impl Staging {
-    pub fn new(data_dir: &Path) -> std::io::Result<Staging> {
-        Staging::with_bounds(data_dir, STAGING_TOTAL, STAGING_EXPIRY)
+    pub fn new(db: Db, blobs: crate::blobs::Blobs) -> Staging {
+        Staging::with_bounds(db, blobs, STAGING_TOTAL, STAGING_EXPIRY)
     }
 
-    pub fn with_bounds(data_dir: &Path, total: u64, expiry: Duration) -> std::io::Result<Staging> {
-        let dir = data_dir.join("uploads");
-        std::fs::create_dir_all(&dir)?;
-        Ok(Staging {
-            dir,
+    pub fn with_bounds(
+        db: Db,
+        blobs: crate::blobs::Blobs,
+        total: u64,
+        expiry: Duration,
+    ) -> Staging {
+        Staging {
+            db,
+            blobs,
             total,
             expiry,
-            locks: Mutex::new(HashMap::new()),
-        })
-    }
-
-    fn part(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{key}.part"))
-    }
-
-    fn len(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{key}.len"))
-    }
-
-    /// Waits for the upload's turn.
-    pub async fn turn(&self, key: &str) -> Turn {
-        let lock = {
-            let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
-            locks.retain(|_, l| l.strong_count() > 0);
-            match locks.get(key).and_then(Weak::upgrade) {
-                Some(l) => l,
-                None => {
-                    let l = Arc::new(tokio::sync::Mutex::new(()));
-                    locks.insert(key.to_owned(), Arc::downgrade(&l));
-                    l
-                }
-            }
-        };
-        Turn {
-            _guard: lock.lock_owned().await,
         }
+    }
+
+    fn oldest_fresh(&self) -> i64 {
+        crate::clock::now_ms()
+            .saturating_sub(i64::try_from(self.expiry.as_millis()).unwrap_or(i64::MAX))
+    }
+
+    /// The upload's turn (see [`Turn`]).
+    pub async fn turn(&self, _key: &str) -> Turn {
+        Turn(())
+    }
+
+    /// The generation, bytes held and declared length of a partial upload under way.
+    async fn row(&self, key: &str) -> Result<Option<(String, u64, u64)>, ApiError> {
+        let row = sqlx::query(
+            "SELECT generation, held, length FROM upload_staging \
+             WHERE key = $1 AND touched_at > $2",
+        )
+        .bind(key)
+        .bind(self.oldest_fresh())
+        .fetch_optional(&self.db.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                r.try_get("generation")?,
+                uint(r.try_get("held")?)?,
+                uint(r.try_get("length")?)?,
+            ))
+        })
+        .transpose()
     }
 
     /// The bytes held and the declared length of a partial upload, if one is under way.
     pub async fn state(&self, key: &str) -> Result<Option<(u64, u64)>, ApiError> {
-        let length = match tokio::fs::read_to_string(self.len(key)).await {
-            Ok(text) => match text.trim().parse::<u64>() {
-                Ok(n) => n,
-                Err(_) => return Ok(None),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io(e)),
-        };
-        match tokio::fs::metadata(self.part(key)).await {
-            Ok(m) if fresh(&m, self.expiry) => Ok(Some((m.len(), length))),
-            Ok(_) => Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(e)),
-        }
+        Ok(self.row(key).await?.map(|(_, held, length)| (held, length)))
     }
 
     /// Appends `body` at `offset` to the upload `key` of `length` bytes (at most `max`).
-    /// Offset 0 (re)starts the upload. Call it during the upload's [`Turn`].
+    /// Offset 0 (re)starts the upload.
     pub async fn append(
         &self,
         _turn: &Turn,
@@ -135,7 +148,7 @@ impl Staging {
         if length > max {
             return Err(UploadRefusal::TooLarge { max_bytes: max }.into());
         }
-        let mut file = if offset == 0 {
+        let generation = if offset == 0 {
             let held = self.sweep(key).await?;
             if held.saturating_add(length) > self.total {
                 return Err(UploadRefusal::StagingFull {
@@ -143,41 +156,56 @@ impl Staging {
                 }
                 .into());
             }
-            tokio::fs::write(self.len(key), length.to_string())
-                .await
-                .map_err(io)?;
-            tokio::fs::File::create(self.part(key)).await.map_err(io)?
+            let generation = uuid::Uuid::new_v4().simple().to_string();
+            let old = self.parts(key, None).await?;
+            let mut tx = self.db.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO upload_staging (key, generation, length, held, touched_at) \
+                 VALUES ($1, $2, $3, 0, $4) \
+                 ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, \
+                     length = excluded.length, held = 0, touched_at = excluded.touched_at",
+            )
+            .bind(key)
+            .bind(&generation)
+            .bind(int(length)?)
+            .bind(crate::clock::now_ms())
+            .execute(&mut tx)
+            .await?;
+            sqlx::query("DELETE FROM upload_parts WHERE key = $1 AND generation <> $2")
+                .bind(key)
+                .bind(&generation)
+                .execute(&mut tx)
+                .await?;
+            tx.commit().await?;
+            self.remove_objects(&old).await;
+            generation
         } else {
-            match self.state(key).await? {
-                Some((held, declared)) if declared != length => {
-                    let _ = held;
+            match self.row(key).await? {
+                Some((_, _, declared)) if declared != length => {
                     return Err(UploadRefusal::LengthMismatch { length: declared }.into());
                 }
-                Some((held, _)) if held == offset => tokio::fs::OpenOptions::new()
-                    .append(true)
-                    .open(self.part(key))
-                    .await
-                    .map_err(io)?,
-                Some((held, _)) => {
+                Some((generation, held, _)) if held == offset => generation,
+                Some((_, held, _)) => {
                     return Err(UploadRefusal::OffsetMismatch { expected: held }.into())
                 }
                 None => return Err(UploadRefusal::OffsetMismatch { expected: 0 }.into()),
             }
         };
-        let mut held = offset;
+        // The body, up to the declared length; what arrived is kept, whether or not the body
+        // ended well.
+        let mut bytes = Vec::new();
         let mut stream = body.into_data_stream();
         let mut cut = None;
         while let Some(chunk) = stream.next().await {
             match chunk {
                 Ok(chunk) => {
-                    let room = length - held;
-                    if chunk.len() as u64 > room {
-                        file.write_all(&chunk[..room as usize]).await.map_err(io)?;
-                        file.flush().await.map_err(io)?;
-                        return Err(UploadRefusal::TooLarge { max_bytes: length }.into());
+                    let room = usize::try_from(length - offset).unwrap_or(usize::MAX) - bytes.len();
+                    if chunk.len() > room {
+                        bytes.extend_from_slice(&chunk[..room]);
+                        cut = Some(UploadRefusal::TooLarge { max_bytes: length }.into());
+                        break;
                     }
-                    file.write_all(&chunk).await.map_err(io)?;
-                    held += chunk.len() as u64;
+                    bytes.extend_from_slice(&chunk);
                 }
                 Err(e) => {
                     cut = Some(body_error(e));
@@ -185,80 +213,167 @@ impl Staging {
                 }
             }
         }
-        // What arrived is kept, whether or not the body ended well.
-        file.flush().await.map_err(io)?;
-        drop(file);
+        let held = if bytes.is_empty() {
+            offset
+        } else {
+            self.add_part(key, &generation, offset, bytes).await?
+        };
         if let Some(e) = cut {
             return Err(e);
         }
         if held < length {
             return Ok(Progress::Partial(held));
         }
-        let bytes = tokio::fs::read(self.part(key)).await.map_err(io)?;
-        if bytes.len() as u64 != length {
+        let whole = self.read_whole(key, &generation).await?;
+        if whole.len() as u64 != length {
             // Changed behind our back: start again.
             self.discard(key).await;
             return Err(UploadRefusal::OffsetMismatch { expected: 0 }.into());
         }
-        Ok(Progress::Complete(bytes))
+        Ok(Progress::Complete(whole))
+    }
+
+    /// Stores `bytes` as the part at `offset` and counts it if the upload still holds exactly
+    /// `offset` bytes of this generation; answers the bytes held after it, or refuses with
+    /// the offset held when another part got in first.
+    async fn add_part(
+        &self,
+        key: &str,
+        generation: &str,
+        offset: u64,
+        bytes: Vec<u8>,
+    ) -> Result<u64, ApiError> {
+        let size = bytes.len() as u64;
+        let object = format!(
+            "{PREFIX}/{key}/{generation}/{offset}-{}",
+            uuid::Uuid::new_v4().simple()
+        );
+        let path = BlobPath::from(object.as_str());
+        self.blobs
+            .put(&path, object_store::PutPayload::from(bytes))
+            .await
+            .map_err(store)?;
+        let end = offset + size;
+        let mut tx = self.db.begin_write().await?;
+        let counted = sqlx::query(
+            "UPDATE upload_staging SET held = $1, touched_at = $2 \
+             WHERE key = $3 AND generation = $4 AND held = $5",
+        )
+        .bind(int(end)?)
+        .bind(crate::clock::now_ms())
+        .bind(key)
+        .bind(generation)
+        .bind(int(offset)?)
+        .execute(&mut tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if counted {
+            sqlx::query(
+                "INSERT INTO upload_parts (key, generation, start_at, size, object) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(key)
+            .bind(generation)
+            .bind(int(offset)?)
+            .bind(int(size)?)
+            .bind(&object)
+            .execute(&mut tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(end);
+        }
+        drop(tx);
+        let _ = self.blobs.delete(&path).await;
+        let expected = self.state(key).await?.map_or(0, |(held, _)| held);
+        Err(UploadRefusal::OffsetMismatch { expected }.into())
+    }
+
+    /// The objects of an upload's parts (of one generation, or all).
+    async fn parts(&self, key: &str, generation: Option<&str>) -> Result<Vec<String>, ApiError> {
+        let rows = sqlx::query(
+            "SELECT object, generation FROM upload_parts WHERE key = $1 ORDER BY start_at",
+        )
+        .bind(key)
+        .fetch_all(&self.db.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let g: String = r.try_get("generation")?;
+            if generation.is_none_or(|want| want == g) {
+                out.push(r.try_get("object")?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn read_whole(&self, key: &str, generation: &str) -> Result<Vec<u8>, ApiError> {
+        let mut whole = Vec::new();
+        for object in self.parts(key, Some(generation)).await? {
+            let got = self
+                .blobs
+                .get(&BlobPath::from(object.as_str()))
+                .await
+                .map_err(store)?;
+            whole.extend_from_slice(&got.bytes().await.map_err(store)?);
+        }
+        Ok(whole)
+    }
+
+    async fn remove_objects(&self, objects: &[String]) {
+        for object in objects {
+            let _ = self.blobs.delete(&BlobPath::from(object.as_str())).await;
+        }
     }
 
     /// Removes an upload's staged bytes (done, or refused for their hash).
     pub async fn discard(&self, key: &str) {
-        let _ = tokio::fs::remove_file(self.part(key)).await;
-        let _ = tokio::fs::remove_file(self.len(key)).await;
+        if let Err(e) = self.remove(key).await {
+            tracing::warn!("discarding a staged upload: {e:?}");
+        }
     }
 
-    /// Removes expired partial uploads (and leftovers without a length) and returns the
-    /// declared lengths of the others, `key`'s own excepted.
+    async fn remove(&self, key: &str) -> Result<(), ApiError> {
+        let objects = self.parts(key, None).await?;
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("DELETE FROM upload_parts WHERE key = $1")
+            .bind(key)
+            .execute(&mut tx)
+            .await?;
+        sqlx::query("DELETE FROM upload_staging WHERE key = $1")
+            .bind(key)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        self.remove_objects(&objects).await;
+        Ok(())
+    }
+
+    /// Removes expired partial uploads and returns the declared lengths of the others,
+    /// `key`'s own excepted.
     async fn sweep(&self, key: &str) -> Result<u64, ApiError> {
-        let dir = self.dir.clone();
-        let expiry = self.expiry;
-        let own = format!("{key}.len");
-        tokio::task::spawn_blocking(move || {
-            let mut held = 0u64;
-            for entry in std::fs::read_dir(&dir)? {
-                let entry = entry?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let Some(stem) = name.strip_suffix(".len") else {
-                    if let Some(stem) = name.strip_suffix(".part") {
-                        if !dir.join(format!("{stem}.len")).exists() {
-                            let _ = std::fs::remove_file(entry.path());
-                        }
-                    }
-                    continue;
-                };
-                let part = dir.join(format!("{stem}.part"));
-                let live = std::fs::metadata(&part).is_ok_and(|m| fresh(&m, expiry));
-                if !live {
-                    let _ = std::fs::remove_file(&part);
-                    let _ = std::fs::remove_file(entry.path());
-                    continue;
-                }
-                if name != own {
-                    held += std::fs::read_to_string(entry.path())
-                        .ok()
-                        .and_then(|t| t.trim().parse::<u64>().ok())
-                        .unwrap_or(0);
-                }
-            }
-            Ok::<_, std::io::Error>(held)
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(io)
+        let expired: Vec<String> =
+            sqlx::query("SELECT key FROM upload_staging WHERE touched_at <= $1")
+                .bind(self.oldest_fresh())
+                .fetch_all(&self.db.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("key"))
+                .collect::<Result<_, _>>()?;
+        for old in expired {
+            self.remove(&old).await?;
+        }
+        let held: i64 = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) AS held FROM upload_staging \
+             WHERE key <> $1 AND touched_at > $2",
+        )
+        .bind(key)
+        .bind(self.oldest_fresh())
+        .fetch_one(&self.db.pool)
+        .await?
+        .try_get("held")?;
+        uint(held)
     }
-}
-
-fn fresh(m: &std::fs::Metadata, expiry: Duration) -> bool {
-    m.modified()
-        .ok()
-        .and_then(|t| SystemTime::now().duration_since(t).ok())
-        .is_none_or(|age| age < expiry)
-}
-
-fn io(e: std::io::Error) -> ApiError {
-    ApiError::Internal(e.into())
 }
 
 /// A request body that failed: the idle timeout's error is a typed refusal (408), anything

@@ -573,11 +573,20 @@ async fn an_upload_cut_in_the_middle_resumes_from_the_bytes_the_server_holds() {
         let stored = std::fs::read(blob_file(&s, &format!("photos/original/{sha}"))).unwrap();
         assert_eq!(sha256_hex(&stored), sha, "{engine:?}: the right hash");
         assert!(arrived_for(&s, &sha, "monitor01").await, "{engine:?}");
-        // Done: the staging area is empty again, and the offset is the whole photo.
-        let staged: Vec<_> = std::fs::read_dir(s.dir.path().join("uploads"))
-            .unwrap()
-            .collect();
+        // Done: the staging area (rows in the database, parts in the blob store) is empty
+        // again, and the offset is the whole photo.
+        let staged: Vec<_> = match std::fs::read_dir(s.dir.path().join("blobs/uploads")) {
+            Ok(dir) => dir.flatten().flat_map(|e| walk(&e.path())).collect(),
+            Err(_) => Vec::new(),
+        };
         assert!(staged.is_empty(), "{engine:?}: {staged:?}");
+        let rows: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM upload_staging) + (SELECT COUNT(*) FROM upload_parts)",
+        )
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(rows, 0, "{engine:?}: staging rows left");
         assert_eq!(head_offset(&s, &monitor, &sha).await, len, "{engine:?}");
 
         // Bytes that are not the photo are refused once complete and never resumed.
@@ -596,5 +605,13 @@ async fn an_upload_cut_in_the_middle_resumes_from_the_bytes_the_server_holds() {
         assert_eq!(status, 413, "{engine:?}: {body}");
         assert!(body.contains("too_large"), "{engine:?}: {body}");
         s.stop().await;
+    }
+}
+
+/// The files under a path (the path itself when it is a file).
+fn walk(path: &std::path::Path) -> Vec<PathBuf> {
+    match std::fs::read_dir(path) {
+        Ok(dir) => dir.flatten().flat_map(|e| walk(&e.path())).collect(),
+        Err(_) => vec![path.to_owned()],
     }
 }

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: builds the release PWA and server, measures server ingest
 //! (`server/benches/ingest.rs`), the 100 000-finding xlsx export (`server/benches/export.rs`),
 //! the office's dashboard and quota table on 1 000 000 visits on SQLite and a throwaway
-//! PostgreSQL cluster (`server/benches/scale.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
+//! PostgreSQL cluster (`server/benches/scale.rs`), ingest through one process and through two on
+//! one PostgreSQL database (`server/benches/processes.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
 //! printing the figures that BENCHMARKS.md records.
 
 use crate::sh::Cmd;
@@ -26,6 +27,11 @@ pub fn run() -> anyhow::Result<()> {
         let cluster = pg::Cluster::start()?;
         cargo()
             .args(["bench", "-p", "chafang-server", "--bench", "scale"])
+            .env("CHAFANG_BENCH_PG_URL", &cluster.url)
+            .run()?;
+        // Ingest through one process and through two on one database, as a ratio.
+        cargo()
+            .args(["bench", "-p", "chafang-server", "--bench", "processes"])
             .env("CHAFANG_BENCH_PG_URL", &cluster.url)
             .run()?;
     }

@@ -289,40 +289,112 @@ async fn sync_dir(path: &Path) {
     }
 }
 
+/// Where the server also leaves each checkpoint it writes, in the blob store: one object per
+/// head (`audit-checkpoints/<seq, 20 digits>-<hash>`, the line as its body). With several
+/// processes on several machines each keeps its own file, and the store holds the heads of
+/// all of them in one place (which a store with object lock or versioning keeps beyond the
+/// reach of whoever can write the database); `chafang audit verify` checks them too.
+pub const BLOB_PREFIX: &str = "audit-checkpoints";
+
+/// Leaves a checkpoint in the blob store (see [`BLOB_PREFIX`]); a failure is logged, the file
+/// has the line either way.
+async fn anchor(blobs: &crate::blobs::Blobs, done: &Checkpointed) {
+    let key = object_store::path::Path::from(format!(
+        "{BLOB_PREFIX}/{:020}-{}",
+        done.head.seq, done.head.hash
+    ));
+    let body = format!("{}\n", done.head);
+    if let Err(e) = blobs.put(&key, body.into_bytes().into()).await {
+        tracing::warn!(error = %e, "audit checkpoint not left in the blob store");
+    }
+}
+
+/// Every head left in the blob store (see [`BLOB_PREFIX`]), oldest first. An object whose
+/// name is not a head is an error naming it.
+pub async fn blob_heads(blobs: &crate::blobs::Blobs) -> anyhow::Result<Vec<Head>> {
+    use futures::TryStreamExt;
+    let prefix = object_store::path::Path::from(BLOB_PREFIX);
+    let mut heads: Vec<Head> = blobs
+        .list(Some(&prefix))
+        .map_err(anyhow::Error::from)
+        .and_then(|meta| async move {
+            let name = meta.location.filename().unwrap_or_default().to_owned();
+            let (seq, hash) = name
+                .split_once('-')
+                .with_context(|| format!("{} is not a checkpoint", meta.location))?;
+            let head: Head = format!(
+                "{}:{hash}",
+                seq.trim_start_matches('0').parse::<i64>().unwrap_or(0)
+            )
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", meta.location))?;
+            Ok(head)
+        })
+        .try_collect()
+        .await?;
+    heads.sort_by_key(|h| h.seq);
+    Ok(heads)
+}
+
 /// The checkpoints of a running server: see [`keep`].
 pub struct Keeper {
     db: Db,
+    blobs: crate::blobs::Blobs,
     path: PathBuf,
     stop: tokio::sync::oneshot::Sender<()>,
     hourly: tokio::task::JoinHandle<()>,
 }
 
+/// How often a running server looks whether the hourly checkpoint is due (its lease expired).
+pub const CHECK: Duration = Duration::from_secs(60);
+
 /// Appends a start checkpoint now, then one every [`EVERY`] in the background until
-/// [`Keeper::close`]. A failure at start is an error (the data directory must be writable for
-/// the blobs anyway); a later one is logged and retried at the next hour.
-pub async fn keep(db: Db, path: PathBuf) -> anyhow::Result<Keeper> {
-    take(&db, &path, Occasion::Start).await?;
+/// [`Keeper::close`]: when several processes share the database, only the one that finds the
+/// `checkpoint` lease expired (looking every [`CHECK`]) writes the hour's line. A failure at
+/// start is an error (the data directory must be writable for the blobs anyway); a later one
+/// is logged and retried at the next hour.
+pub async fn keep(
+    db: Db,
+    blobs: crate::blobs::Blobs,
+    path: PathBuf,
+    lease: crate::lease::Lease,
+) -> anyhow::Result<Keeper> {
+    anchor(&blobs, &take(&db, &path, Occasion::Start).await?).await;
+    // The start's line is a scheduled one: if this hour's was due, it was this one.
+    if let Err(e) = lease.due(crate::lease::CHECKPOINT, EVERY).await {
+        tracing::warn!(error = format!("{e:#}"), "checkpoint lease");
+    }
     let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
     let hourly = {
-        let (db, path) = (db.clone(), path.clone());
+        let (db, path, blobs) = (db.clone(), path.clone(), blobs.clone());
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(EVERY);
+            let mut every = tokio::time::interval(CHECK);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            // The first tick completes at once; the start's checkpoint is already taken.
+            // The first tick completes at once; the start has just looked.
             every.tick().await;
             loop {
                 tokio::select! {
                     _ = &mut stopped => return,
                     _ = every.tick() => {}
                 }
-                if let Err(e) = take(&db, &path, Occasion::Hourly).await {
-                    tracing::error!(error = format!("{e:#}"), "audit checkpoint failed");
+                match lease.due(crate::lease::CHECKPOINT, EVERY).await {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = format!("{e:#}"), "checkpoint lease");
+                        continue;
+                    }
+                }
+                match take(&db, &path, Occasion::Hourly).await {
+                    Ok(done) => anchor(&blobs, &done).await,
+                    Err(e) => tracing::error!(error = format!("{e:#}"), "audit checkpoint failed"),
                 }
             }
         })
     };
     Ok(Keeper {
         db,
+        blobs,
         path,
         stop,
         hourly,
@@ -335,9 +407,10 @@ impl Keeper {
     pub async fn close(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         let _ = self.hourly.await;
-        take(&self.db, &self.path, Occasion::Shutdown)
+        let done = take(&self.db, &self.path, Occasion::Shutdown)
             .await
             .context("appending the shutdown's audit checkpoint")?;
+        anchor(&self.blobs, &done).await;
         Ok(())
     }
 }

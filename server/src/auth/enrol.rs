@@ -273,15 +273,20 @@ async fn enrol(
     let address = peer.ip().to_string();
     let bucket = bucket(&address);
     let limiter = &state.login_limiter;
-    if !limiter.allowed(&bucket, &address) {
+    if !limiter.allowed(&bucket, &address).await? {
         return Err(ApiError::RateLimited);
     }
     let refused = || {
-        limiter.failed(&bucket, &address);
-        ApiError::InvalidCredentials
+        let (bucket, address) = (&bucket, &address);
+        async move {
+            match limiter.failed(bucket, address).await {
+                Ok(()) => ApiError::InvalidCredentials,
+                Err(e) => e,
+            }
+        }
     };
     let Some(code) = normalise_enrol_code(&req.code) else {
-        return Err(refused());
+        return Err(refused().await);
     };
     let hash = code_hash(&code);
     let found = {
@@ -289,7 +294,7 @@ async fn enrol(
         find_open(&mut conn, &hash, now_ms()).await?
     };
     let Some((enrolment, user)) = found else {
-        return Err(refused());
+        return Err(refused().await);
     };
     // Hashing is slow: done before the write transaction, not inside it.
     let phc = users::hash_password(req.password).await?;
@@ -319,8 +324,9 @@ async fn enrol(
         .rows_affected()
             == 1;
     if !updated {
-        // Dropping the transaction rolls it back.
-        return Err(refused());
+        // Dropping the transaction rolls it back (and frees the writer for the count).
+        drop(tx);
+        return Err(refused().await);
     }
     let sessions_revoked = sqlx::query(
         "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
@@ -346,9 +352,14 @@ async fn enrol(
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("an enrolled account vanished")))?;
     tx.commit().await?;
-    limiter.succeeded(&bucket);
+    // Forgiving is best effort: the enrolment has committed either way.
+    if let Err(e) = limiter.succeeded(&bucket).await {
+        tracing::warn!("sign-in limits: {e:?}");
+    }
     // A monitor who locked the account by guessing the old password may sign in again.
-    limiter.succeeded(&stored.view.username);
+    if let Err(e) = limiter.succeeded(&stored.view.username).await {
+        tracing::warn!("sign-in limits: {e:?}");
+    }
     let cookie = session::set_cookie(&token, state.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Json(me_of(stored.view))).into_response())
 }

@@ -74,7 +74,11 @@ pub(crate) async fn verified(
         return Err(refused(SignInRefusal::MissingCredentials));
     }
     let limiter = &state.login_limiter;
-    let attempt = limiter.admit(&account, client).map_err(refused)?;
+    let attempt = match limiter.admit(&account, client).await {
+        Ok(attempt) => attempt,
+        Err(ratelimit::NotAdmitted::Refused(r)) => return Err(refused(r)),
+        Err(ratelimit::NotAdmitted::Failed(e)) => return Err(e.into_response()),
+    };
     let stored = async {
         let mut conn = state.db.pool.acquire().await?;
         users::find_by_username(&mut conn, &account).await
@@ -83,7 +87,7 @@ pub(crate) async fn verified(
     let stored = match stored {
         Ok(s) => s.filter(|u| may(u)),
         Err(e) => {
-            limiter.withdraw(attempt);
+            let _ = limiter.withdraw(attempt).await;
             return Err(e.into_response());
         }
     };
@@ -94,7 +98,9 @@ pub(crate) async fn verified(
     let matches = match password::check(given, phc).await {
         Ok(m) => m,
         Err(password::Busy) => {
-            limiter.withdraw(attempt);
+            if let Err(e) = limiter.withdraw(attempt).await {
+                return Err(e.into_response());
+            }
             return Err(refused(SignInRefusal::Busy { retry_after_s: 1 }));
         }
     };
@@ -102,7 +108,9 @@ pub(crate) async fn verified(
     let Some(user) = stored.filter(|_| matches) else {
         return Err(ApiError::InvalidCredentials.into_response());
     };
-    limiter.passed(attempt);
+    if let Err(e) = limiter.passed(attempt).await {
+        return Err(e.into_response());
+    }
     Ok(user)
 }
 

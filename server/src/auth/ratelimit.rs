@@ -10,21 +10,24 @@
 //! - the account from every address (`per_account`, 20). A limit here that refused would let
 //!   anyone lock the owner out from anywhere, so past it attempts are only *slowed*: one every
 //!   `spacing` (10 s) for the account, shared by every address, except the addresses the
-//!   account has signed in from before (`KNOWN`, kept since the process started), which are
-//!   exempt. A guesser spread over many addresses then gets 90 guesses in 15 minutes, not
-//!   thousands; the owner is never refused for good, and not at all where they signed in
-//!   before.
+//!   account has signed in from before (the newest `KNOWN`), which are exempt. A guesser
+//!   spread over many addresses then gets 90 guesses in 15 minutes, not thousands; the owner
+//!   is never refused for good, and not at all where they signed in before.
 //!
-//! Addresses are counted by `client::key_of` (an IPv6 address by its /64). Kept in memory: a
-//! restart forgives, which is acceptable for a single-process server; keys whose window has
-//! passed are swept as the map grows.
+//! Addresses are counted by `client::key_of` (an IPv6 address by its /64). Kept in the
+//! database (`login_failures`, `login_slowed`, `login_known`), so that every server process
+//! counts the same attempts: each admission is one write transaction which, on PostgreSQL,
+//! first takes transaction-scoped advisory locks on the account and the address (in a fixed
+//! order), so that two processes admitting at once count each other's attempts; SQLite has one
+//! writer. Rows whose window has passed are swept as attempts come.
 
 use super::client::key_of;
+use crate::db::{Db, Engine};
+use crate::error::ApiError;
 use chafang_domain::refusal::SignInRefusal;
-use std::collections::{HashMap, VecDeque};
+use sqlx::Row;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The limits; see the module's comment.
 #[derive(Debug, Clone, Copy)]
@@ -49,49 +52,9 @@ impl Default for Limits {
 }
 
 /// Addresses remembered per account as ones it signed in from.
-const KNOWN: usize = 8;
-/// Keys held before expired ones are swept.
-const SWEEP_AT: usize = 4096;
+const KNOWN: i64 = 8;
 /// The longest account name a key keeps (longer ones cannot exist).
 const MAX_ACCOUNT: usize = 64;
-
-#[derive(Debug, Default)]
-struct Inner {
-    /// Attempts not (yet) known to have passed, by key: when, and which.
-    failures: HashMap<String, VecDeque<(Instant, u64)>>,
-    /// When each slowed account last admitted an attempt.
-    slowed: HashMap<String, Instant>,
-    /// The addresses (keys) each account signed in from, newest last.
-    known: HashMap<String, VecDeque<String>>,
-    next: u64,
-}
-
-impl Inner {
-    fn queue(&mut self, key: &str, window: Duration, now: Instant) -> &VecDeque<(Instant, u64)> {
-        let q = self.failures.entry(key.to_owned()).or_default();
-        while q
-            .front()
-            .is_some_and(|(t, _)| now.duration_since(*t) >= window)
-        {
-            q.pop_front();
-        }
-        q
-    }
-
-    fn sweep(&mut self, limits: &Limits, now: Instant) {
-        self.failures.retain(|_, q| {
-            while q
-                .front()
-                .is_some_and(|(t, _)| now.duration_since(*t) >= limits.window)
-            {
-                q.pop_front();
-            }
-            !q.is_empty()
-        });
-        self.slowed
-            .retain(|_, t| now.duration_since(*t) < limits.spacing);
-    }
-}
 
 /// An admitted attempt: counted as a failure until `LoginLimiter::passed` takes it back.
 #[derive(Debug)]
@@ -99,13 +62,28 @@ impl Inner {
 pub struct Attempt {
     account: String,
     address: String,
-    seq: u64,
+    id: String,
 }
 
-#[derive(Debug, Default)]
+/// Why an attempt was not admitted.
+#[derive(Debug)]
+pub enum NotAdmitted {
+    /// Too many attempts: when to try again.
+    Refused(SignInRefusal),
+    /// The database failed.
+    Failed(ApiError),
+}
+
+impl From<sqlx::Error> for NotAdmitted {
+    fn from(e: sqlx::Error) -> Self {
+        NotAdmitted::Failed(e.into())
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct LoginLimiter {
     limits: Limits,
-    inner: Mutex<Inner>,
+    db: Db,
 }
 
 fn account_key(account: &str) -> String {
@@ -120,146 +98,256 @@ fn keys(account: &str, address: &str) -> [String; 3] {
     ]
 }
 
-/// Whole seconds until `t + after`, at least 1.
-fn seconds_until(t: Instant, after: Duration, now: Instant) -> u64 {
-    let left = (t + after).saturating_duration_since(now);
-    (left.as_secs() + u64::from(left.subsec_nanos() > 0)).max(1)
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Whole seconds until `t + after` (ms), at least 1.
+fn seconds_until(t: i64, after: Duration, now: i64) -> u64 {
+    let left = u64::try_from(t.saturating_add(ms(after)) - now).unwrap_or(0);
+    left.div_ceil(1000).max(1)
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 impl LoginLimiter {
-    pub fn new(limits: Limits) -> Self {
-        LoginLimiter {
-            limits,
-            inner: Mutex::default(),
-        }
+    pub fn new(db: Db) -> Self {
+        LoginLimiter::with_limits(db, Limits::default())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn with_limits(db: Db, limits: Limits) -> Self {
+        LoginLimiter { limits, db }
     }
 
     /// Admits and counts an attempt on `account` from `client`, or refuses it with when to
     /// try again. Call before the password is checked.
-    pub fn admit(&self, account: &str, client: IpAddr) -> Result<Attempt, SignInRefusal> {
-        self.admit_keyed(&account_key(account), &key_of(client), Instant::now())
+    pub async fn admit(&self, account: &str, client: IpAddr) -> Result<Attempt, NotAdmitted> {
+        self.admit_at(
+            &account_key(account),
+            &key_of(client),
+            crate::clock::now_ms(),
+        )
+        .await
     }
 
-    fn admit_keyed(
+    /// Serialises admissions that share the account or the address (PostgreSQL; SQLite has
+    /// one writer).
+    async fn lock(
+        &self,
+        tx: &mut crate::db::WriteTx,
+        account: &str,
+        address: &str,
+    ) -> Result<(), sqlx::Error> {
+        if self.db.engine == Engine::Postgres {
+            let mut names = [format!("login a:{account}"), format!("login ip:{address}")];
+            names.sort();
+            for name in names {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// How many failures a key holds in the window, and when the oldest came.
+    async fn count(
+        tx: &mut crate::db::WriteTx,
+        key: &str,
+        since: i64,
+    ) -> Result<(usize, Option<i64>), sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures              WHERE key = $1 AND at > $2",
+        )
+        .bind(key)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await?;
+        let n: i64 = row.try_get("n")?;
+        Ok((
+            usize::try_from(n).unwrap_or(usize::MAX),
+            row.try_get("oldest")?,
+        ))
+    }
+
+    async fn record(
+        tx: &mut crate::db::WriteTx,
+        id: &str,
+        account: &str,
+        address: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        for key in keys(account, address) {
+            sqlx::query("INSERT INTO login_failures (attempt, key, at) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn admit_at(
         &self,
         account: &str,
         address: &str,
-        now: Instant,
-    ) -> Result<Attempt, SignInRefusal> {
+        now: i64,
+    ) -> Result<Attempt, NotAdmitted> {
         let l = self.limits;
-        let mut inner = self.lock();
-        if inner.failures.len() > SWEEP_AT {
-            inner.sweep(&l, now);
-        }
+        let since = now.saturating_sub(ms(l.window));
+        let mut tx = self.db.begin_write().await?;
+        self.lock(&mut tx, account, address).await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+            .bind(since)
+            .execute(&mut tx)
+            .await?;
         let [pair, ip, acct] = keys(account, address);
-        let too_many = |q: &VecDeque<(Instant, u64)>, max: usize| {
-            (q.len() >= max).then(|| SignInRefusal::TooManyAttempts {
-                retry_after_s: q
-                    .front()
-                    .map_or(1, |(t, _)| seconds_until(*t, l.window, now)),
-            })
-        };
-        if let Some(r) = too_many(inner.queue(&pair, l.window, now), l.per_account_address) {
-            return Err(r);
+        for (key, max) in [(&pair, l.per_account_address), (&ip, l.per_address)] {
+            let (n, oldest) = Self::count(&mut tx, key, since).await?;
+            if n >= max {
+                return Err(NotAdmitted::Refused(SignInRefusal::TooManyAttempts {
+                    retry_after_s: oldest.map_or(1, |t| seconds_until(t, l.window, now)),
+                }));
+            }
         }
-        if let Some(r) = too_many(inner.queue(&ip, l.window, now), l.per_address) {
-            return Err(r);
-        }
-        let known = inner
-            .known
-            .get(account)
-            .is_some_and(|k| k.iter().any(|a| a == address));
-        if !known && inner.queue(&acct, l.window, now).len() >= l.per_account {
-            if let Some(last) = inner.slowed.get(account) {
-                if now.duration_since(*last) < l.spacing {
-                    return Err(SignInRefusal::TooManyAttempts {
-                        retry_after_s: seconds_until(*last, l.spacing, now),
-                    });
+        let known =
+            sqlx::query("SELECT 1 AS k FROM login_known WHERE account = $1 AND address = $2")
+                .bind(account)
+                .bind(address)
+                .fetch_optional(&mut tx)
+                .await?
+                .is_some();
+        if !known && Self::count(&mut tx, &acct, since).await?.0 >= l.per_account {
+            let last: Option<i64> = sqlx::query("SELECT at FROM login_slowed WHERE account = $1")
+                .bind(account)
+                .fetch_optional(&mut tx)
+                .await?
+                .map(|r| r.try_get("at"))
+                .transpose()?;
+            if let Some(last) = last {
+                if now - last < ms(l.spacing) {
+                    return Err(NotAdmitted::Refused(SignInRefusal::TooManyAttempts {
+                        retry_after_s: seconds_until(last, l.spacing, now),
+                    }));
                 }
             }
-            inner.slowed.insert(account.to_owned(), now);
+            sqlx::query(
+                "INSERT INTO login_slowed (account, at) VALUES ($1, $2)                  ON CONFLICT (account) DO UPDATE SET at = excluded.at",
+            )
+            .bind(account)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
         }
-        let seq = inner.next;
-        inner.next += 1;
-        for key in [pair, ip, acct] {
-            inner.failures.entry(key).or_default().push_back((now, seq));
-        }
+        let id = new_id();
+        Self::record(&mut tx, &id, account, address, now).await?;
+        tx.commit().await?;
         Ok(Attempt {
             account: account.to_owned(),
             address: address.to_owned(),
-            seq,
+            id,
         })
     }
 
-    fn forget(inner: &mut Inner, a: &Attempt) {
-        for key in keys(&a.account, &a.address) {
-            if let Some(q) = inner.failures.get_mut(&key) {
-                q.retain(|(_, s)| *s != a.seq);
-                if q.is_empty() {
-                    inner.failures.remove(&key);
-                }
-            }
-        }
+    async fn forget(tx: &mut crate::db::WriteTx, a: &Attempt) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(&a.id)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
     }
 
     /// The password was right: the attempt is not a failure, the account's earlier failures
     /// from this address are forgiven, and the address is one the account signs in from.
-    pub fn passed(&self, a: Attempt) {
-        let mut inner = self.lock();
-        Self::forget(&mut inner, &a);
-        inner
-            .failures
-            .remove(&format!("aa:{}|{}", a.account, a.address));
-        let known = inner.known.entry(a.account.clone()).or_default();
-        known.retain(|k| *k != a.address);
-        known.push_back(a.address.clone());
-        while known.len() > KNOWN {
-            known.pop_front();
-        }
+    pub async fn passed(&self, a: Attempt) -> Result<(), ApiError> {
+        self.passed_at(a, crate::clock::now_ms()).await
+    }
+
+    async fn passed_at(&self, a: Attempt, now: i64) -> Result<(), ApiError> {
+        let mut tx = self.db.begin_write().await?;
+        self.lock(&mut tx, &a.account, &a.address).await?;
+        Self::forget(&mut tx, &a).await?;
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(format!("aa:{}|{}", a.account, a.address))
+            .execute(&mut tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO login_known (account, address, at) VALUES ($1, $2, $3)              ON CONFLICT (account, address) DO UPDATE SET at = excluded.at",
+        )
+        .bind(&a.account)
+        .bind(&a.address)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM login_known WHERE account = $1 AND address NOT IN              (SELECT address FROM login_known WHERE account = $1               ORDER BY at DESC, address LIMIT $2)",
+        )
+        .bind(&a.account)
+        .bind(KNOWN)
+        .execute(&mut tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The password was never checked (the server was busy): the attempt does not count.
-    pub fn withdraw(&self, a: Attempt) {
-        Self::forget(&mut self.lock(), &a);
+    pub async fn withdraw(&self, a: Attempt) -> Result<(), ApiError> {
+        let mut tx = self.db.begin_write().await?;
+        Self::forget(&mut tx, &a).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Whether another attempt of `bucket` from `address` may be tried now (the per-pair and
     /// per-address limits; for callers that count a failure after the fact, see `failed`).
-    pub fn allowed(&self, bucket: &str, address: &str) -> bool {
-        let now = Instant::now();
+    pub async fn allowed(&self, bucket: &str, address: &str) -> Result<bool, ApiError> {
         let l = self.limits;
+        let since = crate::clock::now_ms().saturating_sub(ms(l.window));
         let address = address_key(address);
         let [pair, ip, _] = keys(&account_key(bucket), &address);
-        let mut inner = self.lock();
-        inner.queue(&pair, l.window, now).len() < l.per_account_address
-            && inner.queue(&ip, l.window, now).len() < l.per_address
+        let mut tx = self.db.begin_write().await?;
+        let allowed = Self::count(&mut tx, &pair, since).await?.0 < l.per_account_address
+            && Self::count(&mut tx, &ip, since).await?.0 < l.per_address;
+        tx.commit().await?;
+        Ok(allowed)
     }
 
     /// Forgives every failure of `bucket` (an account whose password was just set anew, from
     /// any address).
-    pub fn succeeded(&self, bucket: &str) {
+    pub async fn succeeded(&self, bucket: &str) -> Result<(), ApiError> {
         let account = account_key(bucket);
         let pairs = format!("aa:{account}|");
-        let whole = format!("a:{account}");
-        self.lock()
-            .failures
-            .retain(|k, _| !k.starts_with(&pairs) && *k != whole);
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("DELETE FROM login_failures WHERE SUBSTR(key, 1, $1) = $2 OR key = $3")
+            .bind(i64::try_from(pairs.chars().count()).unwrap_or(i64::MAX))
+            .bind(&pairs)
+            .bind(format!("a:{account}"))
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a failed attempt of `bucket` from `address`.
-    pub fn failed(&self, bucket: &str, address: &str) {
-        let now = Instant::now();
+    pub async fn failed(&self, bucket: &str, address: &str) -> Result<(), ApiError> {
         let address = address_key(address);
-        let mut inner = self.lock();
-        let seq = inner.next;
-        inner.next += 1;
-        for key in keys(&account_key(bucket), &address) {
-            inner.failures.entry(key).or_default().push_back((now, seq));
-        }
+        let account = account_key(bucket);
+        let mut tx = self.db.begin_write().await?;
+        self.lock(&mut tx, &account, &address).await?;
+        Self::record(
+            &mut tx,
+            &new_id(),
+            &account,
+            &address,
+            crate::clock::now_ms(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 
@@ -288,90 +376,105 @@ mod tests {
         }
     }
 
-    #[test]
-    fn attempts_count_before_the_check_and_a_pass_takes_one_back() {
-        let l = LoginLimiter::new(limits());
-        let a = l.admit("a", ip("1.1.1.1")).unwrap();
-        let b = l.admit("A", ip("1.1.1.1")).unwrap();
-        // Two in flight use the pair's budget: a third is refused before any check ends.
-        assert!(matches!(
-            l.admit("a", ip("1.1.1.1")),
-            Err(SignInRefusal::TooManyAttempts { retry_after_s }) if (1..=60).contains(&retry_after_s)
-        ));
-        l.withdraw(a);
-        l.passed(b);
-        assert!(l.admit("a", ip("1.1.1.1")).is_ok());
+    /// A limiter over a fresh SQLite database (the tests of `server/tests` run both engines).
+    async fn limiter(limits: Limits) -> (LoginLimiter, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&crate::db::sqlite_url(dir.path()))
+            .await
+            .unwrap();
+        (LoginLimiter::with_limits(db, limits), dir)
     }
 
-    #[test]
-    fn one_address_locks_out_neither_the_owner_elsewhere_nor_other_accounts() {
-        let l = LoginLimiter::new(limits());
-        let _x = l.admit("a", ip("1.1.1.1")).unwrap();
-        let _y = l.admit("a", ip("1.1.1.1")).unwrap();
-        assert!(l.admit("a", ip("1.1.1.1")).is_err());
-        assert!(l.admit("a", ip("2.2.2.2")).is_ok(), "the owner elsewhere");
-        assert!(l.admit("b", ip("1.1.1.1")).is_ok(), "another account");
+    fn refused(r: Result<Attempt, NotAdmitted>) -> SignInRefusal {
+        match r {
+            Err(NotAdmitted::Refused(r)) => r,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn attempts_count_before_the_check_and_a_pass_takes_one_back() {
+        let (l, _dir) = limiter(limits()).await;
+        let a = l.admit("a", ip("1.1.1.1")).await.unwrap();
+        let b = l.admit("A", ip("1.1.1.1")).await.unwrap();
+        // Two in flight use the pair's budget: a third is refused before any check ends.
+        assert!(matches!(
+            refused(l.admit("a", ip("1.1.1.1")).await),
+            SignInRefusal::TooManyAttempts { retry_after_s } if (1..=60).contains(&retry_after_s)
+        ));
+        l.withdraw(a).await.unwrap();
+        l.passed(b).await.unwrap();
+        assert!(l.admit("a", ip("1.1.1.1")).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn one_address_locks_out_neither_the_owner_elsewhere_nor_other_accounts() {
+        let (l, _dir) = limiter(limits()).await;
+        let _x = l.admit("a", ip("1.1.1.1")).await.unwrap();
+        let _y = l.admit("a", ip("1.1.1.1")).await.unwrap();
+        assert!(l.admit("a", ip("1.1.1.1")).await.is_err());
         assert!(
-            l.admit("c", ip("1.1.1.1")).is_err(),
+            l.admit("a", ip("2.2.2.2")).await.is_ok(),
+            "the owner elsewhere"
+        );
+        assert!(l.admit("b", ip("1.1.1.1")).await.is_ok(), "another account");
+        assert!(
+            l.admit("c", ip("1.1.1.1")).await.is_err(),
             "the address's own budget is spent"
         );
     }
 
-    #[test]
-    fn the_account_wide_limit_slows_and_exempts_known_addresses() {
-        let l = LoginLimiter::new(limits());
-        let owner = l.admit("a", ip("9.9.9.9")).unwrap();
-        l.passed(owner);
-        let now = Instant::now();
+    #[tokio::test]
+    async fn the_account_wide_limit_slows_and_exempts_known_addresses() {
+        let (l, _dir) = limiter(limits()).await;
+        let now = crate::clock::now_ms();
+        let owner = l.admit_at("a", "9.9.9.9", now).await.unwrap();
+        l.passed_at(owner, now).await.unwrap();
         // Four addresses spend the account-wide budget.
         for i in 1..=4 {
-            let _ = l.admit_keyed("a", &format!("10.0.0.{i}"), now).unwrap();
+            let _ = l.admit_at("a", &format!("10.0.0.{i}"), now).await.unwrap();
         }
         // Past it, one attempt per spacing for addresses the account never signed in from…
-        let _first = l.admit_keyed("a", "10.0.0.5", now).unwrap();
+        let _first = l.admit_at("a", "10.0.0.5", now).await.unwrap();
         assert_eq!(
-            l.admit_keyed("a", "10.0.0.6", now + Duration::from_secs(3))
-                .unwrap_err(),
+            refused(l.admit_at("a", "10.0.0.6", now + 3_000).await),
             SignInRefusal::TooManyAttempts { retry_after_s: 7 }
         );
-        assert!(l
-            .admit_keyed("a", "10.0.0.6", now + Duration::from_secs(10))
-            .is_ok());
+        assert!(l.admit_at("a", "10.0.0.6", now + 10_000).await.is_ok());
         // …while the owner's known address is not slowed at all.
-        assert!(l
-            .admit_keyed("a", "9.9.9.9", now + Duration::from_secs(11))
-            .is_ok());
+        assert!(l.admit_at("a", "9.9.9.9", now + 11_000).await.is_ok());
     }
 
-    #[test]
-    fn ipv6_addresses_of_one_64_share_a_budget() {
-        let l = LoginLimiter::new(limits());
-        let _x = l.admit("a", ip("2001:db8:1:2::1")).unwrap();
-        let _y = l.admit("a", ip("2001:db8:1:2::dead:beef")).unwrap();
-        assert!(l.admit("a", ip("2001:db8:1:2:ffff::1")).is_err());
-        assert!(l.admit("a", ip("2001:db8:1:3::1")).is_ok());
+    #[tokio::test]
+    async fn ipv6_addresses_of_one_64_share_a_budget() {
+        let (l, _dir) = limiter(limits()).await;
+        let _x = l.admit("a", ip("2001:db8:1:2::1")).await.unwrap();
+        let _y = l.admit("a", ip("2001:db8:1:2::dead:beef")).await.unwrap();
+        assert!(l.admit("a", ip("2001:db8:1:2:ffff::1")).await.is_err());
+        assert!(l.admit("a", ip("2001:db8:1:3::1")).await.is_ok());
     }
 
-    #[test]
-    fn failures_expire_with_the_window() {
-        let l = LoginLimiter::new(Limits {
+    #[tokio::test]
+    async fn failures_expire_with_the_window() {
+        let (l, _dir) = limiter(Limits {
             window: Duration::from_millis(0),
             ..limits()
-        });
-        l.failed("a", "x");
-        l.failed("a", "x");
-        assert!(l.allowed("a", "x"));
-        let _ = l.admit("a", ip("1.1.1.1")).unwrap();
-        let _ = l.admit("a", ip("1.1.1.1")).unwrap();
-        assert!(l.admit("a", ip("1.1.1.1")).is_ok());
+        })
+        .await;
+        l.failed("a", "x").await.unwrap();
+        l.failed("a", "x").await.unwrap();
+        assert!(l.allowed("a", "x").await.unwrap());
+        let _ = l.admit("a", ip("1.1.1.1")).await.unwrap();
+        let _ = l.admit("a", ip("1.1.1.1")).await.unwrap();
+        assert!(l.admit("a", ip("1.1.1.1")).await.is_ok());
     }
 
-    #[test]
-    fn counted_after_the_fact_for_enrolment() {
-        let l = LoginLimiter::new(limits());
-        l.failed("enrol:1.1.1.1", "1.1.1.1");
-        assert!(l.allowed("enrol:1.1.1.1", "1.1.1.1"));
-        l.failed("enrol:1.1.1.1", "1.1.1.1");
-        assert!(!l.allowed("enrol:1.1.1.1", "1.1.1.1"));
+    #[tokio::test]
+    async fn counted_after_the_fact_for_enrolment() {
+        let (l, _dir) = limiter(limits()).await;
+        l.failed("enrol:1.1.1.1", "1.1.1.1").await.unwrap();
+        assert!(l.allowed("enrol:1.1.1.1", "1.1.1.1").await.unwrap());
+        l.failed("enrol:1.1.1.1", "1.1.1.1").await.unwrap();
+        assert!(!l.allowed("enrol:1.1.1.1", "1.1.1.1").await.unwrap());
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! `spawn_worker` runs in `serve()`: it delivers due webhooks every few seconds and, at start and
 //! every hour, scans the deadlines and checks the published rankings, until the server's
-//! shutdown signal. Start never waits for either.
+//! shutdown signal. Start never waits for either. When several processes share the database,
+//! each job runs in one of them only: the one holding its lease (`crate::lease`).
 
 pub mod deadlines;
 pub mod inbox;
@@ -32,6 +33,8 @@ use utoipa_axum::routes;
 pub const DELIVERY_TICK: Duration = Duration::from_secs(10);
 /// How often the worker scans the deadlines.
 pub const DEADLINE_SCAN: Duration = Duration::from_secs(60 * 60);
+/// How often a process looks whether the deadline scan is due (its lease expired).
+pub const SCAN_CHECK: Duration = Duration::from_secs(60);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -61,12 +64,15 @@ pub async fn scan_deadlines_now(db: &Db) -> anyhow::Result<deadlines::ScanReport
 }
 
 /// The background worker, two loops side by side in one task so that neither waits for the
-/// other: webhook deliveries every `DELIVERY_TICK`; and at start and every `DEADLINE_SCAN`, the
-/// deadline scan and the scoring check of every year (`scoring::check::watch`, which raises
-/// new alarms). Both end when `stop` turns true (or its sender is gone).
+/// other: webhook deliveries every `DELIVERY_TICK` while this process holds the `webhooks`
+/// lease; and once every `DEADLINE_SCAN` across all processes (whichever finds the `deadlines`
+/// lease expired, looking at start and every `SCAN_CHECK`), the deadline scan and the scoring
+/// check of every year (`scoring::check::watch`, which raises new alarms). Both end when `stop`
+/// turns true (or its sender is gone).
 pub fn spawn_worker(
     db: Db,
     allow: outbound::AllowList,
+    lease: crate::lease::Lease,
     stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -77,13 +83,32 @@ pub fn spawn_worker(
                 return;
             }
         };
-        let (db, client) = (&db, &client);
-        let deliveries = every(DELIVERY_TICK, stop.clone(), move || async move {
+        let (db, client, lease) = (&db, &client, &lease);
+        // The delivery lease (the holder's time to live) is renewed at least three times
+        // before it would expire.
+        let tick = DELIVERY_TICK.min(lease.ttl() / 3);
+        let deliveries = every(tick, stop.clone(), move || async move {
+            match lease.hold(crate::lease::WEBHOOKS, lease.ttl()).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!("webhook lease: {e:#}");
+                    return;
+                }
+            }
             if let Err(e) = webhooks::deliver_due(db, client, now_ms()).await {
                 tracing::warn!("webhook deliveries: {e:?}");
             }
         });
-        let scans = every(DEADLINE_SCAN, stop, move || async move {
+        let scans = every(SCAN_CHECK, stop, move || async move {
+            match lease.due(crate::lease::DEADLINES, DEADLINE_SCAN).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!("deadline scan lease: {e:#}");
+                    return;
+                }
+            }
             if let Err(e) = scan_deadlines_now(db).await {
                 tracing::warn!("deadline scan: {e:#}");
             }

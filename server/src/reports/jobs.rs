@@ -3,33 +3,43 @@
 //! written; the client polls the progress and then downloads the file. So no request waits
 //! for a large export, and none meets the server's 30-second timeout.
 //!
-//! Jobs live in this process's memory and their files in a directory under the system's
-//! temporary directory: an export is a copy of what the database holds, made again at will,
-//! so a restart that forgets a job loses nothing. A job (and its file) is forgotten an hour
-//! after it started. Only the user who started a job reaches it (anyone else gets 404).
+//! Jobs are rows of `export_jobs` and their finished files objects of the blob store
+//! (`exports/<id>.<format>`), so that with several server processes a job started on one is
+//! polled and downloaded on any other. The process running a job writes its progress and a
+//! heartbeat every second; a running job whose heartbeat stopped for [`STALE`] (its process
+//! died) counts as failed and frees its slot: an export is a copy of what the database holds,
+//! made again at will, so nothing is lost. A job (and its file) is forgotten an hour after it
+//! started. Only the user who started a job reaches it (anyone else gets 404).
 //!
 //! At most two jobs run at once, and units cannot take both: the units together hold at most
 //! one slot, and a unit (all its accounts) one job, so however a unit fills the slots open to
 //! it the office always has one (`admit`). One office user runs at most two. A job refused is
-//! 409 with its reason (`ReportRefusal`) and can be asked again.
+//! 409 with its reason (`ReportRefusal`) and can be asked again. The slots are counted and
+//! taken in one transaction that, on PostgreSQL, locks the jobs table against other starts.
 
 use super::book::{Book, BookError};
+use crate::blobs::Blobs;
+use crate::db::{Db, Engine};
 use crate::error::ApiError;
 use chafang_domain::api::{ReportFormat, ReportJob, ReportState};
 use chafang_domain::refusal::ReportRefusal;
 use chafang_domain::{UnitId, UserId};
+use object_store::path::Path as BlobPath;
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyPool};
-use std::collections::HashMap;
+use sqlx::{Any, Row};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::runtime::Handle;
 use uuid::Uuid;
 
 /// How long a finished export stays to be downloaded.
 const KEEP: Duration = Duration::from_secs(3600);
+/// How often a running job writes its progress and heartbeat.
+const BEAT: Duration = Duration::from_secs(1);
+/// A running job whose heartbeat is older than this counts as failed (its process died).
+pub const STALE: Duration = Duration::from_secs(60);
 /// How many of one user's jobs may run at once.
 const RUNNING_PER_USER: usize = 2;
 /// How many jobs may run at once in all: each holds a database connection while it runs
@@ -40,11 +50,31 @@ const RUNNING_FOR_UNITS: usize = 1;
 /// How many jobs one unit (all its accounts) may run at once.
 const RUNNING_PER_UNIT: usize = 1;
 
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// Whose slot a job takes: the office's, or a unit's (the unit the account belongs to).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
     Office,
     Unit(UnitId),
+}
+
+impl Slot {
+    fn encode(self) -> String {
+        match self {
+            Slot::Office => "office".to_owned(),
+            Slot::Unit(u) => format!("unit:{u}"),
+        }
+    }
+
+    fn decode(s: &str) -> Option<Slot> {
+        match s.strip_prefix("unit:") {
+            Some(u) => u.parse().ok().map(Slot::Unit),
+            None => (s == "office").then_some(Slot::Office),
+        }
+    }
 }
 
 /// Whether a job of `owner` in `slot` may start beside the `running` ones (owner and slot).
@@ -101,51 +131,62 @@ fn wait_while_held() {
     }
 }
 
-/// One export.
+/// One export, as its row holds it.
 pub struct Job {
     pub id: Uuid,
     pub owner: UserId,
-    pub slot: Slot,
     pub filename: String,
     pub format: ReportFormat,
-    pub path: PathBuf,
-    started: Instant,
-    done: AtomicU64,
-    total: AtomicU64,
-    state: Mutex<ReportState>,
+    state: ReportState,
+    done: u64,
+    total: u64,
 }
 
 impl Job {
     pub fn view(&self) -> ReportJob {
-        let state = self.state.lock().map(|s| *s).unwrap_or(ReportState::Failed);
         ReportJob {
             id: self.id,
-            state,
-            done: self.done.load(Ordering::Relaxed),
-            total: self.total.load(Ordering::Relaxed),
+            state: self.state,
+            done: self.done,
+            total: self.total,
             filename: self.filename.clone(),
         }
     }
 
     pub fn state(&self) -> ReportState {
-        self.view().state
-    }
-
-    fn finish(&self, state: ReportState) {
-        if let Ok(mut s) = self.state.lock() {
-            *s = state;
-        }
+        self.state
     }
 }
 
-/// The server's export jobs: its slots are this server's (`AppState::exports`), so two
-/// servers in one process (as in tests) never take each other's.
-#[derive(Default)]
-pub struct Exports(Mutex<HashMap<Uuid, Arc<Job>>>);
+/// The server's export jobs: the database that lists them and the blob store that keeps
+/// their files (`AppState::exports`).
+pub struct Exports {
+    db: Db,
+    blobs: Blobs,
+}
 
-/// Where export files are written.
-fn dir() -> PathBuf {
+impl Exports {
+    pub fn new(db: Db, blobs: Blobs) -> Exports {
+        Exports { db, blobs }
+    }
+}
+
+/// Where a finished job's file is kept.
+fn object(id: Uuid, format: ReportFormat) -> BlobPath {
+    BlobPath::from(format!("exports/{id}.{}", format.extension()))
+}
+
+/// Where a running job writes its file before it goes to the blob store.
+fn scratch() -> PathBuf {
     std::env::temp_dir().join("chafang-reports")
+}
+
+/// A running job's progress, written to its row every [`BEAT`].
+#[derive(Default)]
+struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+    over: AtomicBool,
 }
 
 /// What a job's work is given: the output, the database, and its progress counters.
@@ -153,18 +194,18 @@ pub struct Ctx {
     pub book: Book,
     pub conn: PoolConnection<Any>,
     pub rt: Handle,
-    job: Arc<Job>,
+    progress: Arc<Progress>,
 }
 
 impl Ctx {
     /// How many rows the export will have (for the progress bar).
     pub fn total(&self, n: u64) {
-        self.job.total.store(n, Ordering::Relaxed);
+        self.progress.total.store(n, Ordering::Relaxed);
     }
 
     /// Rows written so far.
     pub fn advance(&self, n: u64) {
-        self.job.done.fetch_add(n, Ordering::Relaxed);
+        self.progress.done.fetch_add(n, Ordering::Relaxed);
     }
 }
 
@@ -177,118 +218,238 @@ pub enum JobError {
     Book(#[from] BookError),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] object_store::Error),
 }
 
 pub type Work = Box<dyn FnOnce(&mut Ctx) -> Result<(), JobError> + Send + 'static>;
 
-/// Forgets jobs started more than an hour ago and removes their files.
-fn sweep(jobs: &mut HashMap<Uuid, Arc<Job>>) {
-    let old: Vec<Uuid> = jobs
-        .values()
-        .filter(|j| j.started.elapsed() > KEEP && j.state() != ReportState::Running)
-        .map(|j| j.id)
-        .collect();
-    for id in old {
-        if let Some(job) = jobs.remove(&id) {
-            // A copy made on request: removing it loses nothing the database does not hold.
-            std::fs::remove_file(&job.path).ok();
-        }
-    }
-}
-
 /// Starts a job for `owner` in `slot` and answers its first view.
-pub fn start(
+pub async fn start(
     exports: &Exports,
-    pool: &AnyPool,
     owner: UserId,
     slot: Slot,
     filename: String,
     format: ReportFormat,
     work: Work,
 ) -> Result<ReportJob, ApiError> {
-    let dir = dir();
-    std::fs::create_dir_all(&dir).map_err(|e| ApiError::Internal(e.into()))?;
     let id = Uuid::new_v4();
-    let job = Arc::new(Job {
-        id,
-        owner,
-        slot,
-        filename,
-        format,
-        path: dir.join(format!("{id}.{}", format.extension())),
-        started: Instant::now(),
-        done: AtomicU64::new(0),
-        total: AtomicU64::new(0),
-        state: Mutex::new(ReportState::Running),
-    });
-    {
-        let mut jobs = exports
-            .0
-            .lock()
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("jobs lock")))?;
-        sweep(&mut jobs);
-        let running: Vec<(UserId, Slot)> = jobs
-            .values()
-            .filter(|j| j.state() == ReportState::Running)
-            .map(|j| (j.owner, j.slot))
-            .collect();
-        admit(&running, owner, slot)?;
-        jobs.insert(id, job.clone());
+    let now = crate::clock::now_ms();
+    let db = &exports.db;
+    let mut tx = db.begin_write().await?;
+    if db.engine == Engine::Postgres {
+        // Two processes starting jobs at once must not both take the last slot.
+        sqlx::query("LOCK TABLE export_jobs IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut tx)
+            .await?;
     }
-    let rt = Handle::current();
-    let pool = pool.clone();
-    let view = job.view();
-    tokio::task::spawn_blocking(move || {
-        let result = run(&rt, &pool, &dir, &job, work);
-        match result {
-            Ok(()) => job.finish(ReportState::Done),
-            Err(e) => {
-                tracing::error!(job = %job.id, "export failed: {e}");
-                std::fs::remove_file(&job.path).ok();
-                job.finish(ReportState::Failed);
+    // Forget jobs started more than an hour ago (their files go after the commit); a copy
+    // made on request, removing it loses nothing the database does not hold.
+    let old: Vec<(String, String)> = sqlx::query(
+        "SELECT id, format FROM export_jobs WHERE started_at < $1          AND (state <> 'running' OR heartbeat_at < $2)",
+    )
+    .bind(now - ms(KEEP))
+    .bind(now - ms(STALE))
+    .fetch_all(&mut tx)
+    .await?
+    .iter()
+    .map(|r| Ok::<_, sqlx::Error>((r.try_get("id")?, r.try_get("format")?)))
+    .collect::<Result<_, _>>()?;
+    for (old_id, _) in &old {
+        sqlx::query("DELETE FROM export_jobs WHERE id = $1")
+            .bind(old_id)
+            .execute(&mut tx)
+            .await?;
+    }
+    let running: Vec<(UserId, Slot)> = sqlx::query(
+        "SELECT owner, slot FROM export_jobs WHERE state = 'running' AND heartbeat_at >= $1",
+    )
+    .bind(now - ms(STALE))
+    .fetch_all(&mut tx)
+    .await?
+    .iter()
+    .filter_map(|r| {
+        let owner: String = r.try_get("owner").ok()?;
+        let slot: String = r.try_get("slot").ok()?;
+        Some((owner.parse().ok()?, Slot::decode(&slot)?))
+    })
+    .collect();
+    admit(&running, owner, slot)?;
+    sqlx::query(
+        "INSERT INTO export_jobs (id, owner, slot, filename, format, state, done, total,          started_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, 'running', 0, 0, $6, $6)",
+    )
+    .bind(id.to_string())
+    .bind(owner.to_string())
+    .bind(slot.encode())
+    .bind(&filename)
+    .bind(format.extension())
+    .bind(now)
+    .execute(&mut tx)
+    .await?;
+    tx.commit().await?;
+    for (old_id, ext) in old {
+        let _ = exports
+            .blobs
+            .delete(&BlobPath::from(format!("exports/{old_id}.{ext}")))
+            .await;
+    }
+
+    let view = ReportJob {
+        id,
+        state: ReportState::Running,
+        done: 0,
+        total: 0,
+        filename,
+    };
+    let progress = Arc::new(Progress::default());
+    let beat = {
+        let (db, progress) = (db.clone(), progress.clone());
+        tokio::spawn(async move {
+            while !progress.over.load(Ordering::Relaxed) {
+                tokio::time::sleep(BEAT).await;
+                if let Err(e) = write_progress(&db, id, &progress, None).await {
+                    tracing::warn!(job = %id, "export progress: {e}");
+                }
             }
-        }
+        })
+    };
+    let rt = Handle::current();
+    let (db, blobs) = (db.clone(), exports.blobs.clone());
+    tokio::task::spawn_blocking(move || {
+        let path = scratch().join(format!("{id}.{}", format.extension()));
+        let result = run(&rt, &db, &blobs, id, format, &path, &progress, work);
+        std::fs::remove_file(&path).ok();
+        progress.over.store(true, Ordering::Relaxed);
+        let state = match result {
+            Ok(()) => ReportState::Done,
+            Err(e) => {
+                tracing::error!(job = %id, "export failed: {e}");
+                ReportState::Failed
+            }
+        };
+        rt.block_on(async {
+            let _ = beat.await;
+            if let Err(e) = write_progress(&db, id, &progress, Some(state)).await {
+                tracing::error!(job = %id, "export's end not written: {e}");
+            }
+        });
     });
     Ok(view)
 }
 
+/// Writes a job's progress and heartbeat, and its end state once it has one.
+async fn write_progress(
+    db: &Db,
+    id: Uuid,
+    progress: &Progress,
+    end: Option<ReportState>,
+) -> Result<(), sqlx::Error> {
+    let state = match end {
+        None => "running",
+        Some(ReportState::Done) => "done",
+        Some(_) => "failed",
+    };
+    let count = |a: &AtomicU64| i64::try_from(a.load(Ordering::Relaxed)).unwrap_or(i64::MAX);
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE export_jobs SET done = $1, total = $2, heartbeat_at = $3, state = $4          WHERE id = $5 AND state = 'running'",
+    )
+    .bind(count(&progress.done))
+    .bind(count(&progress.total))
+    .bind(crate::clock::now_ms())
+    .bind(state)
+    .bind(id.to_string())
+    .execute(&mut tx)
+    .await?;
+    tx.commit().await
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run(
     rt: &Handle,
-    pool: &AnyPool,
-    dir: &std::path::Path,
-    job: &Arc<Job>,
+    db: &Db,
+    blobs: &Blobs,
+    id: Uuid,
+    format: ReportFormat,
+    path: &std::path::Path,
+    progress: &Arc<Progress>,
     work: Work,
 ) -> Result<(), JobError> {
     wait_while_held();
-    let book = match job.format {
-        ReportFormat::Xlsx => Book::xlsx(&job.path, dir)?,
-        ReportFormat::Csv => Book::csv(&job.path)?,
+    let dir = scratch();
+    std::fs::create_dir_all(&dir)?;
+    let book = match format {
+        ReportFormat::Xlsx => Book::xlsx(path, &dir)?,
+        ReportFormat::Csv => Book::csv(path)?,
     };
-    let conn = rt.block_on(pool.acquire())?;
+    let conn = rt.block_on(db.pool.acquire())?;
     let mut ctx = Ctx {
         book,
         conn,
         rt: rt.clone(),
-        job: job.clone(),
+        progress: progress.clone(),
     };
     work(&mut ctx)?;
     let Ctx { book, conn, .. } = ctx;
     drop(conn);
     book.finish()?;
+    let bytes = std::fs::read(path)?;
+    rt.block_on(blobs.put(&object(id, format), bytes.into()))?;
     Ok(())
 }
 
-/// The caller's own job, or 404.
-pub fn find(exports: &Exports, id: &str, owner: UserId) -> Result<Arc<Job>, ApiError> {
+/// The caller's own job, or 404. A running job whose heartbeat stopped is failed.
+pub async fn find(exports: &Exports, id: &str, owner: UserId) -> Result<Job, ApiError> {
     let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
-    let jobs = exports
-        .0
-        .lock()
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("jobs lock")))?;
-    jobs.get(&id)
-        .filter(|j| j.owner == owner)
-        .cloned()
-        .ok_or(ApiError::NotFound)
+    let row = sqlx::query(
+        "SELECT owner, filename, format, state, done, total, heartbeat_at FROM export_jobs          WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&exports.db.pool)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    let row_owner: String = row.try_get("owner")?;
+    if row_owner != owner.to_string() {
+        return Err(ApiError::NotFound);
+    }
+    let format = match row.try_get::<String, _>("format")?.as_str() {
+        "csv" => ReportFormat::Csv,
+        _ => ReportFormat::Xlsx,
+    };
+    let beat: i64 = row.try_get("heartbeat_at")?;
+    let state = match row.try_get::<String, _>("state")?.as_str() {
+        "done" => ReportState::Done,
+        "running" if beat >= crate::clock::now_ms() - ms(STALE) => ReportState::Running,
+        _ => ReportState::Failed,
+    };
+    let count = |c: &str| -> Result<u64, ApiError> {
+        u64::try_from(row.try_get::<i64, _>(c)?).map_err(crate::error::internal)
+    };
+    Ok(Job {
+        id,
+        owner,
+        filename: row.try_get("filename")?,
+        format,
+        state,
+        done: count("done")?,
+        total: count("total")?,
+    })
+}
+
+/// A finished job's file, from the blob store.
+pub async fn file(exports: &Exports, job: &Job) -> Result<Vec<u8>, ApiError> {
+    let got = exports
+        .blobs
+        .get(&object(job.id, job.format))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(got
+        .bytes()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .to_vec())
 }
 
 impl Exports {

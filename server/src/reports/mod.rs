@@ -150,13 +150,13 @@ async fn office_start(
     };
     let job = jobs::start(
         &state.exports,
-        &state.db.pool,
         me.user.id,
         jobs::Slot::Office,
         filename,
         format,
         work,
-    )?;
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -169,7 +169,9 @@ async fn office_job(
     OfficeUser(me): OfficeUser,
     Path(id): Path<String>,
 ) -> Result<Json<ReportJob>, ApiError> {
-    Ok(Json(jobs::find(&state.exports, &id, me.user.id)?.view()))
+    Ok(Json(
+        jobs::find(&state.exports, &id, me.user.id).await?.view(),
+    ))
 }
 
 /// The finished file of one of the office user's own exports.
@@ -183,18 +185,16 @@ async fn office_file(
     OfficeUser(me): OfficeUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    file_of(jobs::find(&state.exports, &id, me.user.id)?).await
+    file_of(&state, jobs::find(&state.exports, &id, me.user.id).await?).await
 }
 
 /// A finished job's file. Read whole (an xlsx of 100 000 findings is about 5 MB): a body
 /// streamed from the file was cancelled by Chromium's download manager.
-async fn file_of(job: std::sync::Arc<jobs::Job>) -> Result<Response, ApiError> {
+async fn file_of(state: &AppState, job: jobs::Job) -> Result<Response, ApiError> {
     if job.state() != ReportState::Done {
         return Err(ReportRefusal::NotFinished.into());
     }
-    let bytes = tokio::fs::read(&job.path)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = jobs::file(&state.exports, &job).await?;
     let (content_type, ascii) = match job.format {
         ReportFormat::Xlsx => (XLSX_TYPE, "report.xlsx"),
         ReportFormat::Csv => (units::sheet::CSV_TYPE, "report.csv"),
@@ -223,7 +223,6 @@ async fn unit_start(
     let year = req.year;
     let job = jobs::start(
         &state.exports,
-        &state.db.pool,
         me.current.user.id,
         jobs::Slot::Unit(me.unit_id),
         file_name("明查暗访登记表", Some(&name), req.year, req.format),
@@ -237,7 +236,8 @@ async fn unit_start(
             let cases = registration::unit_cases(own, &scope, year, &dir);
             registration::write_unit(ctx, &sheet, &cases, &dir, &criteria)
         }),
-    )?;
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -251,7 +251,9 @@ async fn unit_job(
     Path(id): Path<String>,
 ) -> Result<Json<ReportJob>, ApiError> {
     Ok(Json(
-        jobs::find(&state.exports, &id, me.current.user.id)?.view(),
+        jobs::find(&state.exports, &id, me.current.user.id)
+            .await?
+            .view(),
     ))
 }
 
@@ -266,5 +268,9 @@ async fn unit_file(
     me: UnitUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    file_of(jobs::find(&state.exports, &id, me.current.user.id)?).await
+    file_of(
+        &state,
+        jobs::find(&state.exports, &id, me.current.user.id).await?,
+    )
+    .await
 }
