@@ -256,13 +256,23 @@ async fn main() {
     let dir = match &kept {
         Some(kept) if kept.join("bench-filled").exists() => kept.clone(),
         _ => {
-            let dir = temp.path().join("data");
+            // Seeded here, and kept (as the scale benchmark keeps it) when a directory is named.
+            let dir = kept.clone().unwrap_or_else(|| temp.path().join("data"));
+            for file in [
+                "chafang.sqlite",
+                "chafang.sqlite-wal",
+                "chafang.sqlite-shm",
+                "audit-checkpoints.txt",
+            ] {
+                std::fs::remove_file(dir.join(file)).ok();
+            }
             std::fs::create_dir_all(&dir).unwrap();
             let db = Db::connect(&chafang_server::db::sqlite_url(&dir))
                 .await
                 .unwrap();
             scale::fill(&db, "1M", n).await;
             db.pool.close().await;
+            std::fs::write(dir.join("bench-filled"), n.to_string()).unwrap();
             dir
         }
     };

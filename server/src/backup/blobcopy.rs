@@ -199,7 +199,7 @@ pub async fn check_all(
             async move {
                 let key = BlobPath::from(w.key.as_str());
                 let ok = match &w.sha256 {
-                    Some(sha) => blobs::holds(&store, &key, &sha).await?,
+                    Some(sha) => blobs::holds(&store, &key, sha).await?,
                     None => blobs::exists(&store, &key).await?,
                 };
                 anyhow::Ok(
@@ -212,7 +212,7 @@ pub async fn check_all(
         .await?;
         for f in found {
             checked += 1;
-            if checked % 1000 == 0 {
+            if checked.is_multiple_of(1000) {
                 eprintln!("  checked {checked} blobs");
             }
             problems.extend(f);

@@ -224,17 +224,19 @@ pub async fn backup(
             target_tx.commit().await?;
             source_tx.rollback().await?;
             target.pool.close().await;
-            // One file, with nothing left in a write-ahead log beside it.
-            let pool = sqlx::any::AnyPoolOptions::new()
-                .max_connections(1)
-                .connect(&format!("sqlite://{}", snapshot.display()))
-                .await?;
-            sqlx::query("PRAGMA journal_mode = DELETE")
-                .execute(&pool)
-                .await?;
-            pool.close().await;
         }
     }
+    // One self-contained file, with no write-ahead log beside it (so that it may be read where
+    // it cannot be written).
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("sqlite://{}", snapshot.display()))
+        .await
+        .with_context(|| format!("opening {}", snapshot.display()))?;
+    sqlx::query("PRAGMA journal_mode = DELETE")
+        .execute(&pool)
+        .await?;
+    pool.close().await;
     fsync_file(&snapshot)?;
     db.pool.close().await;
 
@@ -272,7 +274,7 @@ pub async fn backup(
                     writeln!(list, "{}\t{sha256}\t{bytes}", w.key)?;
                     totals.count += 1;
                     totals.bytes += bytes;
-                    if totals.count % 1000 == 0 {
+                    if totals.count.is_multiple_of(1000) {
                         eprintln!("  {} blobs, {} bytes", totals.count, totals.bytes);
                     }
                 }
@@ -399,6 +401,7 @@ pub async fn restore(
     eprintln!("restore: copying the blobs");
     let mut problems = Vec::new();
     let mut copied = 0u64;
+    let mut next_report = 1000;
     {
         let file = std::fs::File::open(src.join(BLOB_LIST))?;
         let mut page = Vec::new();
@@ -421,8 +424,9 @@ pub async fn restore(
                         blobcopy::Copied::Problem(p) => problems.push(p),
                     }
                 }
-                if copied % 1000 < 256 && copied >= 1000 {
+                if copied >= next_report {
                     eprintln!("  {copied} blobs");
+                    next_report = copied + 1000;
                 }
             }
             if line.is_none() {
@@ -643,7 +647,7 @@ pub async fn copy(
                     match c {
                         blobcopy::Copied::Done { .. } => {
                             n += 1;
-                            if n % 1000 == 0 {
+                            if n.is_multiple_of(1000) {
                                 eprintln!("  {n} blobs");
                             }
                         }

@@ -271,16 +271,16 @@ async fn copy_table(
     let mut pending: Vec<Vec<Value>> = Vec::with_capacity(batch);
     let mut deferred: Vec<Vec<Value>> = Vec::new();
     let mut written = 0u64;
+    let mut next_report = PROGRESS_EVERY;
     {
         let mut rows = sqlx::query(&select).fetch(&mut *source);
         while let Some(row) = rows.try_next().await? {
             pending.push(read(&row, t)?);
             if pending.len() >= batch {
                 written += flush(t, &self_cols, &mut pending, &mut deferred, target).await?;
-                if written / PROGRESS_EVERY
-                    != (written.saturating_sub(batch as u64)) / PROGRESS_EVERY
-                {
+                if written >= next_report {
                     eprintln!("  {}: {written} rows", t.name);
+                    next_report = written + PROGRESS_EVERY;
                 }
             }
         }
