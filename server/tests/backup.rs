@@ -9,13 +9,11 @@ mod common;
 
 use chafang_domain::api::DocumentKind;
 use chafang_domain::api::{IssueDocument, OfficeCase, UnitView};
-use chafang_domain::visit::sha256_hex;
+use chafang_domain::visit::{sha256_hex, VisitMode};
 use chafang_domain::DeviceId;
 use chafang_server::backup::{self, blobcopy, BackupArgs, Manifest, RestoreArgs};
 use chafang_server::{audit, Db, Engine};
-use common::fixtures::{
-    a_unit, case_of_finding, jpeg, post_json, put_photo, release, submit, visit,
-};
+use common::fixtures::{a_unit, jpeg, post_json, put_photo, release, submit, visit, visit_at};
 use common::{engines, fresh_db, TestServer};
 use sqlx::Row;
 use std::path::{Path, PathBuf};
@@ -123,6 +121,62 @@ async fn check_restored(label: &str, data_dir: &Path, url: Option<&str>, m: &Man
 
 use object_store::ObjectStore;
 
+/// Every row of every table, each as the text of its typed values, sorted (the engines order
+/// text differently): two databases with equal digests hold the same rows, value for value.
+async fn digest(db: &Db) -> Vec<(String, Vec<String>)> {
+    use chafang_server::backup::tables::{self, Kind};
+    let schema = {
+        // The schema as the SQLite side has it (the same migrations on both engines).
+        let dir = tempfile::tempdir().unwrap();
+        let reference = Db::connect(&chafang_server::db::sqlite_url(dir.path()))
+            .await
+            .unwrap();
+        let mut conn = reference.pool.acquire().await.unwrap();
+        let schema = tables::schema(&mut conn).await.unwrap();
+        drop(conn);
+        reference.pool.close().await;
+        schema
+    };
+    let mut out = Vec::new();
+    let mut conn = db.pool.acquire().await.unwrap();
+    for t in &schema {
+        let cols: Vec<String> = t.columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
+        let rows = sqlx::query(&format!("SELECT {} FROM \"{}\"", cols.join(", "), t.name))
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        let mut texts: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                t.columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, kind))| match kind {
+                        Kind::Text => format!("{:?}", r.get::<Option<String>, _>(i)),
+                        Kind::Int => format!("{:?}", r.get::<Option<i64>, _>(i)),
+                        Kind::Real => format!("{:?}", r.get::<Option<f64>, _>(i).map(f64::to_bits)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        texts.sort();
+        out.push((t.name.clone(), texts));
+    }
+    out
+}
+
+fn same_rows(label: &str, a: &[(String, Vec<String>)], b: &[(String, Vec<String>)]) {
+    assert_eq!(a.len(), b.len(), "{label}: tables");
+    for ((ta, ra), (tb, rb)) in a.iter().zip(b) {
+        assert_eq!(ta, tb, "{label}: tables");
+        assert_eq!(ra.len(), rb.len(), "{label}: rows of {ta}");
+        for (x, y) in ra.iter().zip(rb) {
+            assert_eq!(x, y, "{label}: a row of {ta}");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_during_uploads_restores_whole_into_sqlite_and_postgresql() {
     let pg = engines().contains(&Engine::Postgres);
@@ -201,6 +255,7 @@ async fn a_backup_taken_during_uploads_restores_whole_into_sqlite_and_postgresql
         .await
         .unwrap_or_else(|e| panic!("{engine:?}: restore into SQLite: {e:#}"));
         check_restored(&format!("{engine:?} → SQLite"), target.path(), None, &m).await;
+        let restored_sqlite = digest(&open(target.path(), None).await).await;
         // …and into an empty PostgreSQL database.
         if pg {
             let target = tempfile::tempdir().unwrap();
@@ -222,7 +277,14 @@ async fn a_backup_taken_during_uploads_restores_whole_into_sqlite_and_postgresql
                 &m,
             )
             .await;
+            let restored_pg = digest(&open(target.path(), Some(&url)).await).await;
+            same_rows(
+                &format!("{engine:?}: restored into SQLite and into PostgreSQL"),
+                &restored_sqlite,
+                &restored_pg,
+            );
         }
+        drop(restored_sqlite);
         Arc::try_unwrap(s).ok().expect("one owner").stop().await;
     }
 }
@@ -328,7 +390,51 @@ async fn a_sqlite_district_moves_up_to_postgresql_and_serves_from_there() {
             .is_success());
         visits.push((v, bytes));
     }
-    let case = case_of_finding(&s, &office, visits[0].0.findings[0].id).await;
+    // More visits than two of the copier's batches, the first without a position (its
+    // coordinates NULL) and the rest with one: a NULL double must not fix the type a
+    // statement's later values are bound with.
+    let first = visit_at(
+        &unit,
+        DeviceId::new(),
+        1,
+        VisitMode::Open,
+        1_763_000_000_000,
+    );
+    assert_eq!(submit(&s, &monitor, &first).await.status(), 201);
+    let senders: Vec<_> = (0..4)
+        .map(|k| {
+            let (base, unit, client) = (s.base.clone(), unit.clone(), s.client());
+            tokio::spawn(async move {
+                let res = client
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .json(&serde_json::json!({"username": format!("monitor1{k}"), "password": chafang_server::demo::PASSWORD}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 200);
+                let device = DeviceId::new();
+                for n in 1..=260u64 {
+                    let v = visit(&unit, device, n, &[]);
+                    let res = client.post(format!("{base}/api/v1/visits")).json(&v).send().await.unwrap();
+                    assert_eq!(res.status(), 201);
+                }
+            })
+        })
+        .collect();
+    for t in senders {
+        t.await.unwrap();
+    }
+    // The case of the first photo's finding (read from the database: walking the office's
+    // list to it would take a thousand requests).
+    let case: chafang_domain::CaseId =
+        sqlx::query("SELECT case_id FROM case_findings WHERE finding_id = $1")
+            .bind(visits[0].0.findings[0].id.to_string())
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap()
+            .get::<String, _>(0)
+            .parse()
+            .unwrap();
     release(&s, &office, &[case], false).await;
     let (status, body) = post_json(
         &s,
@@ -379,10 +485,12 @@ async fn a_sqlite_district_moves_up_to_postgresql_and_serves_from_there() {
         }
         out
     };
+    let source_rows = digest(&s.db).await;
     s.stop().await;
 
     // A server on the copy: PostgreSQL and the new blob store.
     let db = Db::connect(&url).await.unwrap();
+    same_rows("copied to PostgreSQL", &source_rows, &digest(&db).await);
     for (table, want) in ["visits", "photos", "documents", "audit_events"]
         .iter()
         .zip(&source_counts)

@@ -211,6 +211,14 @@ fn read(row: &AnyRow, table: &Table) -> anyhow::Result<Vec<Value>> {
         .collect()
 }
 
+/// The parameters a row binds: one a column, two a double (see [`flush`]).
+fn params_per_row(t: &Table) -> usize {
+    t.columns
+        .iter()
+        .map(|(_, k)| if *k == Kind::Real { 2 } else { 1 })
+        .sum()
+}
+
 /// The progress line's period, in rows.
 const PROGRESS_EVERY: u64 = 100_000;
 
@@ -258,7 +266,7 @@ async fn copy_table(
     };
     let select = format!("SELECT {} FROM {}{order}", cols.join(", "), quote(&t.name));
     // Within both engines' limits on bound parameters (SQLite 32 766, PostgreSQL 65 535).
-    let batch = (30_000 / t.columns.len()).clamp(1, 500);
+    let batch = (30_000 / params_per_row(t)).clamp(1, 500);
     let self_cols: Vec<(usize, usize)> = t
         .self_refs
         .iter()
@@ -363,7 +371,6 @@ async fn flush(
     if ready.is_empty() {
         return Ok(0);
     }
-    let width = t.columns.len();
     let mut sql = format!(
         "INSERT INTO {} ({}) VALUES ",
         quote(&t.name),
@@ -373,16 +380,27 @@ async fn flush(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let mut p = 0;
     for (i, _) in ready.iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");
         }
         sql.push('(');
-        for j in 0..width {
+        for (j, (_, kind)) in t.columns.iter().enumerate() {
             if j > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", i * width + j + 1));
+            if *kind == Kind::Real {
+                // A double is bound as a number and a flag, never as NULL: sqlx's `Any` driver
+                // sends a NULL double to PostgreSQL typed as a single-precision one, and a
+                // statement first prepared so refuses the doubles of the next batch (as in
+                // `visits::insert`).
+                sql.push_str(&format!("CASE WHEN ${} = 1 THEN ${} END", p + 2, p + 1));
+                p += 2;
+            } else {
+                sql.push_str(&format!("${}", p + 1));
+                p += 1;
+            }
         }
         sql.push(')');
     }
@@ -393,7 +411,7 @@ async fn flush(
             q = match v {
                 Value::Text(v) => q.bind(v),
                 Value::Int(v) => q.bind(v),
-                Value::Real(v) => q.bind(v),
+                Value::Real(v) => q.bind(v.unwrap_or(0.0)).bind(i64::from(v.is_some())),
             };
         }
     }
