@@ -493,7 +493,9 @@ async fn main() -> anyhow::Result<()> {
             let blobs = chafang_server::backup::blobcopy::open(None, &cli.store.data_dir)?;
             let url = cli.store.database_url.as_deref();
             chafang_server::backup::copy(&cli.store.data_dir, url, &blobs, &args).await?;
-            println!("copied into {} and verified it", args.to);
+            let mut shown = url::Url::parse(&args.to)?;
+            shown.set_password(None).ok();
+            println!("copied into {shown} and verified it");
             Ok(())
         }
     }
