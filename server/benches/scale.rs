@@ -177,7 +177,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// Seeds the database with the demo and `n` visits, then counts the running counts from them.
-async fn fill(db: &Db, label: &str, n: usize) {
+pub async fn fill(db: &Db, label: &str, n: usize) {
     demo::load(db).await.expect("demo data");
     let start = Instant::now();
     seed(db, n).await;

@@ -6,6 +6,7 @@
 pub mod attention;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod campaigns;
 pub mod clock;

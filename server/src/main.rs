@@ -57,6 +57,15 @@ enum Command {
     /// Check the audit chain, anchor its head, or print it.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Back up the database (a consistent snapshot, also while the server runs), its blobs and
+    /// its audit checkpoints into a new directory (see docs/backup.md).
+    Backup(chafang_server::backup::BackupArgs),
+    /// Restore a backup into an empty data directory (or the empty database of
+    /// --database-url), then verify the chain, the row counts and every blob.
+    Restore(chafang_server::backup::RestoreArgs),
+    /// Copy this data directory's SQLite district into an empty PostgreSQL database (and its
+    /// blobs into another store), then verify the chain, the row counts and every blob.
+    Copy(chafang_server::backup::CopyArgs),
 }
 
 #[derive(Subcommand)]
@@ -497,5 +506,34 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit(command) => audit(cli.store, command).await,
+        Command::Backup(args) => {
+            let blobs = chafang_server::backup::blobcopy::open(None, &cli.store.data_dir)?;
+            let url = cli.store.database_url.as_deref();
+            let m = chafang_server::backup::backup(&cli.store.data_dir, url, &blobs, &args).await?;
+            println!(
+                "backed up into {}: head {}, {} rows, {} blobs ({} bytes)",
+                args.dest.display(),
+                m.head,
+                m.tables.values().sum::<u64>(),
+                m.blobs.count,
+                m.blobs.bytes
+            );
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let url = cli.store.database_url.as_deref();
+            chafang_server::backup::restore(&cli.store.data_dir, url, &args).await?;
+            println!("restored {} and verified it", args.src.display());
+            Ok(())
+        }
+        Command::Copy(args) => {
+            let blobs = chafang_server::backup::blobcopy::open(None, &cli.store.data_dir)?;
+            let url = cli.store.database_url.as_deref();
+            chafang_server::backup::copy(&cli.store.data_dir, url, &blobs, &args).await?;
+            let mut shown = url::Url::parse(&args.to)?;
+            shown.set_password(None).ok();
+            println!("copied into {shown} and verified it");
+            Ok(())
+        }
     }
 }
