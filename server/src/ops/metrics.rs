@@ -141,6 +141,7 @@ async fn gauges(state: &AppState, out: &mut String) -> Result<(), sqlx::Error> {
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
+    let exports = crate::reports::jobs::running(&mut conn).await?;
     let unsent: i64 = one("SELECT CAST(COALESCE(SUM(unsent), 0) AS BIGINT) FROM device_outboxes")
         .fetch_one(&mut *conn)
         .await?
@@ -164,8 +165,8 @@ async fn gauges(state: &AppState, out: &mut String) -> Result<(), sqlx::Error> {
     gauge(
         out,
         "chafang_report_jobs_running",
-        "Export jobs running on this process.",
-        state.exports.running(),
+        "Export jobs running on every process.",
+        exports,
     );
     gauge(
         out,

@@ -452,15 +452,14 @@ pub async fn file(exports: &Exports, job: &Job) -> Result<Vec<u8>, ApiError> {
         .to_vec())
 }
 
-impl Exports {
-    /// How many of this server's export jobs are still running (a gauge of `/metrics`).
-    pub fn running(&self) -> usize {
-        self.0.lock().map_or(0, |jobs| {
-            jobs.values()
-                .filter(|j| j.state() == ReportState::Running)
-                .count()
-        })
-    }
+/// How many export jobs are running on any process (their heartbeat is fresh): a gauge of
+/// `/metrics`.
+pub async fn running(conn: &mut sqlx::AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) FROM export_jobs WHERE state = 'running' AND heartbeat_at >= $1")
+        .bind(crate::clock::now_ms() - ms(STALE))
+        .fetch_one(conn)
+        .await?
+        .try_get(0)
 }
 
 #[cfg(test)]
