@@ -397,8 +397,8 @@ async fn audit(store: StoreArgs, command: AuditCommand) -> anyhow::Result<()> {
             no_anchor: false,
         } => {
             // The heads the servers also left in the blob store, when it is there.
-            if store.data_dir.join("blobs").is_dir() {
-                let blobs = chafang_server::blobs::local(&store.data_dir)?;
+            if store.blobs.blobs.is_some() || store.data_dir.join("blobs").is_dir() {
+                let blobs = chafang_server::blobs::open(&store.blobs, &store.data_dir)?;
                 let left = audit::checkpoint::blob_heads(&blobs).await?;
                 println!("{} checkpoint(s) in the blob store", left.len());
                 against.extend(left);
@@ -507,7 +507,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Audit(command) => audit(cli.store, command).await,
         Command::Backup(args) => {
-            let blobs = chafang_server::backup::blobcopy::open(None, &cli.store.data_dir)?;
+            let blobs = chafang_server::blobs::open(&cli.store.blobs, &cli.store.data_dir)?;
             let url = cli.store.database_url.as_deref();
             let m = chafang_server::backup::backup(&cli.store.data_dir, url, &blobs, &args).await?;
             println!(
@@ -522,14 +522,15 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Restore(args) => {
             let url = cli.store.database_url.as_deref();
-            chafang_server::backup::restore(&cli.store.data_dir, url, &args).await?;
+            chafang_server::backup::restore(&cli.store.data_dir, url, &cli.store.blobs, &args).await?;
             println!("restored {} and verified it", args.src.display());
             Ok(())
         }
         Command::Copy(args) => {
-            let blobs = chafang_server::backup::blobcopy::open(None, &cli.store.data_dir)?;
+            let blobs = chafang_server::blobs::open(&cli.store.blobs, &cli.store.data_dir)?;
             let url = cli.store.database_url.as_deref();
-            chafang_server::backup::copy(&cli.store.data_dir, url, &blobs, &args).await?;
+            let s3 = &cli.store.blobs.s3;
+            chafang_server::backup::copy(&cli.store.data_dir, url, &blobs, s3, &args).await?;
             let mut shown = url::Url::parse(&args.to)?;
             shown.set_password(None).ok();
             println!("copied into {shown} and verified it");

@@ -6,7 +6,7 @@
 //! `blobs.tsv`, and restore checks them against it as it copies). A document is one object whose SHA-256 is
 //! in its row.
 
-use crate::blobs::{self, Blobs, DurableLocal};
+use crate::blobs::{self, Blobs, DurableLocal, S3Settings};
 use crate::photos;
 use anyhow::Context;
 use futures::{StreamExt, TryStreamExt};
@@ -17,24 +17,24 @@ use sqlx::{AnyConnection, Row};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Opens a blob store named on the command line: a directory (a path, or `file://…`) that
-/// holds the objects themselves. Without a name, the data directory's own `blobs/`.
-///
-/// The one place a target store is opened: S3 URLs come with the S3 store (`blobs::open_url`).
-pub fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Blobs> {
+/// Opens a blob store named on the command line: `s3://bucket/prefix` (reached with `s3`, the
+/// `--s3-*` settings) or `file:///dir` through `blobs::open_url`, or a plain path to a
+/// directory. Without a name, `default` (the district's own store).
+pub fn open(url: Option<&str>, default: &Blobs, s3: &S3Settings) -> anyhow::Result<Blobs> {
     let Some(url) = url else {
-        return blobs::local(data_dir);
+        return Ok(default.clone());
     };
-    let dir = match url.strip_prefix("file://") {
-        Some(path) => Path::new(path).to_owned(),
-        None if url.contains("://") => anyhow::bail!(
-            "{url}: only a local directory (a path or file://…) is supported as a blob store here"
-        ),
-        None => Path::new(url).to_owned(),
-    };
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    if url.contains("://") {
+        return blobs::open_url(url, s3);
+    }
+    dir(Path::new(url))
+}
+
+/// A directory as a blob store, created if missing (a backup's `blobs/`, say).
+pub fn dir(dir: &Path) -> anyhow::Result<Blobs> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(Arc::new(
-        DurableLocal::new(&dir).with_context(|| format!("opening {}", dir.display()))?,
+        DurableLocal::new(dir).with_context(|| format!("opening {}", dir.display()))?,
     ))
 }
 

@@ -57,8 +57,9 @@ pub struct RestoreArgs {
     /// A backup directory made by `chafang backup`. The target is the data directory (and
     /// --database-url, if given): it must hold no data yet.
     pub src: PathBuf,
-    /// Where the restored blobs go: a directory (a path or file://…). Default: `blobs/` in the
-    /// data directory.
+    /// Where the restored blobs go: `s3://bucket/prefix` (with the --s3-* settings), a
+    /// directory (a path or file:///…). Default: the district's store (--blobs, else `blobs/`
+    /// in the data directory).
     #[arg(long, value_name = "URL")]
     pub to_blobs: Option<String>,
 }
@@ -69,8 +70,9 @@ pub struct CopyArgs {
     /// The empty PostgreSQL database to copy the data directory's SQLite district into.
     #[arg(long, value_name = "URL")]
     pub to: String,
-    /// Copy the blobs too, into this store (a directory: a path or file://…). Without it, the
-    /// blobs stay where they are (the data directory's `blobs/`) and are only checked.
+    /// Copy the blobs too, into this store: `s3://bucket/prefix` (with the --s3-* settings,
+    /// which then name the target's S3 service) or a directory (a path or file:///…). Without
+    /// it, the blobs stay where they are and are only checked.
     #[arg(long, value_name = "URL")]
     pub to_blobs: Option<String>,
 }
@@ -258,7 +260,7 @@ pub async fn backup(
         report.head
     );
 
-    let target = blobcopy::open(None, dest)?;
+    let target = blobcopy::dir(&dest.join("blobs"))?;
     let list_path = dest.join(BLOB_LIST);
     let mut list = std::io::BufWriter::new(
         std::fs::File::create(&list_path)
@@ -333,6 +335,7 @@ fn check_no_checkpoints(data_dir: &Path) -> anyhow::Result<()> {
 pub async fn restore(
     data_dir: &Path,
     database_url: Option<&str>,
+    store: &crate::blobs::BlobSettings,
     args: &RestoreArgs,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -396,8 +399,9 @@ pub async fn restore(
 
     // Blobs first, each checked against the backup's list: a damaged backup stops here, before
     // the database is written.
-    let from = blobcopy::open(None, src)?;
-    let to = blobcopy::open(args.to_blobs.as_deref(), data_dir)?;
+    let from = blobcopy::dir(&src.join("blobs"))?;
+    let district = crate::blobs::open(store, data_dir)?;
+    let to = blobcopy::open(args.to_blobs.as_deref(), &district, &store.s3)?;
     eprintln!("restore: copying the blobs");
     let mut problems = Vec::new();
     let mut copied = 0u64;
@@ -586,6 +590,7 @@ pub async fn copy(
     data_dir: &Path,
     database_url: Option<&str>,
     source: &Blobs,
+    s3: &crate::blobs::S3Settings,
     args: &CopyArgs,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -638,7 +643,7 @@ pub async fn copy(
     let store = match &args.to_blobs {
         None => source.clone(),
         Some(url) => {
-            let to = blobcopy::open(Some(url), data_dir)?;
+            let to = blobcopy::open(Some(url), source, s3)?;
             let mut lister = blobcopy::Lister::default();
             let mut problems = Vec::new();
             let mut n = 0u64;
