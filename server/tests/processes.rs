@@ -546,7 +546,33 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
         let photo = jpeg(80 + i, 60, 7);
         let v = visit(&unit, DeviceId::new(), 1, &[&photo]);
         let (first, other) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
-        deliver(first, other, &monitors[i as usize % 2], &v, &photo, true).await;
+        let c = &monitors[i as usize % 2];
+        assert!(send_visit(first, c, &v).await);
+        // Both alive, nothing retried: the first half on one process, the offset asked of
+        // the other, which holds it, and the rest sent there completes the photo.
+        let (sha, len, half) = (sha256_hex(&photo), photo.len() as u64, photo.len() / 2);
+        assert_eq!(
+            patch(first, c, &sha, 0, len, &photo[..half]).await,
+            Some(204)
+        );
+        let offset = c
+            .head(format!("{other}/api/v1/photos/{sha}"))
+            .send()
+            .await
+            .unwrap()
+            .headers()["upload-offset"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            offset,
+            half.to_string(),
+            "the other process holds the first half"
+        );
+        assert_eq!(
+            patch(other, c, &sha, half as u64, len, &photo[half..]).await,
+            Some(200)
+        );
         sent.push((v, photo));
     }
     // Two halves of one upload sent at once to both processes: one counts.
