@@ -312,24 +312,41 @@ async fn sigterm_during_uploads_stops_cleanly_and_keeps_every_acknowledged_uploa
     }
 }
 
-/// Where the processes keep their blobs: one store that every process sees. The one
-/// parameter of the location: today a shared local directory, each data directory's `blobs`
-/// a symlink to it; with S3 (`--blobs s3://…`) this becomes the URL given to every process.
+/// The blob store the processes share: a bucket on a real S3-compatible server (s3s-fs), as
+/// a city's deployment would have, under a prefix of its own.
 struct SharedBlobs {
-    dir: PathBuf,
+    s3: common::s3::S3Server,
 }
 
+/// The prefix the district's objects are kept under in the bucket.
+const PREFIX: &str = "district";
+
 impl SharedBlobs {
-    /// Prepares a process's data directory to use the store; returns the arguments to add.
-    fn attach(&self, data_dir: &Path) -> Vec<String> {
-        std::fs::create_dir_all(data_dir).unwrap();
-        std::os::unix::fs::symlink(&self.dir, data_dir.join("blobs")).unwrap();
-        Vec::new()
+    fn start() -> SharedBlobs {
+        SharedBlobs {
+            s3: common::s3::S3Server::start(),
+        }
     }
 
-    /// Where the store's objects are read back by the test.
-    fn root(&self) -> &Path {
-        &self.dir
+    /// The settings that point a process (serving or `audit verify`) at the store.
+    fn args(&self) -> Vec<String> {
+        let s3 = &self.s3;
+        vec![
+            "--blobs".into(),
+            s3.url(PREFIX),
+            "--s3-endpoint".into(),
+            s3.endpoint.clone(),
+            "--s3-access-key-id".into(),
+            common::s3::ACCESS_KEY.into(),
+            "--s3-secret-access-key".into(),
+            common::s3::SECRET_KEY.into(),
+        ]
+    }
+
+    /// Where s3s-fs keeps the district's objects on disk: the test reads them back there,
+    /// beside the processes rather than through them.
+    fn root(&self) -> PathBuf {
+        self.s3.object_file(PREFIX)
     }
 }
 
@@ -491,14 +508,12 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
     let (db, dir, url) = fresh_db(Engine::Postgres).await;
     demo::load(&db).await.unwrap();
     let visits_before = count_visits(&db).await;
-    let shared = SharedBlobs {
-        dir: dir.path().join("shared-blobs"),
-    };
-    std::fs::create_dir_all(shared.root()).unwrap();
+    let shared = SharedBlobs::start();
     let mut servers = Vec::new();
     for name in ["a", "b"] {
         let data = dir.path().join(name);
-        let mut args = shared.attach(&data);
+        std::fs::create_dir_all(&data).unwrap();
+        let mut args = shared.args();
         args.extend(
             ["--lease-seconds", "3", "--webhook-allow-hosts", "127.0.0.1"].map(String::from),
         );
@@ -734,7 +749,7 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
     for (v, p) in &sent {
         assert_eq!(visit_rows(&db, v).await, 1, "visit {}", v.id);
         assert!(
-            photo_stored(&db, shared.root(), p).await,
+            photo_stored(&db, &shared.root(), p).await,
             "photo of {}",
             v.id
         );
@@ -756,12 +771,9 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
     // killed process wrote down.
     let victim_dir = dir.path().join(["a", "b"][victim]);
     let survivor_dir = dir.path().join(["a", "b"][1 - victim]);
-    let mut args: Vec<String> = vec![
-        "--data-dir".into(),
-        survivor_dir.to_str().unwrap().into(),
-        "audit".into(),
-        "verify".into(),
-    ];
+    let mut args: Vec<String> = vec!["--data-dir".into(), survivor_dir.to_str().unwrap().into()];
+    args.extend(shared.args());
+    args.extend(["audit".into(), "verify".into()]);
     for line in checkpoint::read(&checkpoint::path(&victim_dir))
         .await
         .unwrap()
@@ -774,12 +786,20 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
         .env("DATABASE_URL", &url)
         .output()
         .unwrap();
-    println!("{}", String::from_utf8_lossy(&out.stdout));
+    let said = String::from_utf8_lossy(&out.stdout);
+    println!("{said}");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The heads both processes left in the shared store were among those checked.
+    let in_store: usize = said
+        .lines()
+        .find_map(|l| l.strip_suffix(" checkpoint(s) in the blob store"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("audit verify reads the checkpoints in the shared store");
+    assert!(in_store >= 2, "{said}");
 
     // The survivor stops cleanly.
     let survivor_index = 1 - victim;
