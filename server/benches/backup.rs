@@ -14,7 +14,7 @@
 #[allow(dead_code)]
 mod scale;
 
-use chafang_server::backup::{self, blobcopy, BackupArgs, CopyArgs, RestoreArgs};
+use chafang_server::backup::{self, BackupArgs, CopyArgs, RestoreArgs};
 use chafang_server::{photos, Db};
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
@@ -62,7 +62,7 @@ fn base_photo(seed: u32) -> Vec<u8> {
 
 /// Stores `n` photos (original, display copy, thumbnail) and their rows, as intake would.
 async fn add_photos(db: &Db, data_dir: &Path, n: usize) {
-    let store = blobcopy::open(None, data_dir).unwrap();
+    let store = chafang_server::blobs::local(data_dir).unwrap();
     let bases: Vec<(Vec<u8>, photos::Processed)> = (0..3)
         .map(|s| {
             let b = base_photo(s);
@@ -133,7 +133,7 @@ async fn drop_pg(admin: &str, name: &str) {
 /// Backup, restore and copy of the SQLite district in `data_dir`.
 async fn measure(label: &str, data_dir: &Path, pg: Option<&str>) {
     let scratch = tempfile::tempdir_in(data_dir.parent().unwrap_or(Path::new("."))).unwrap();
-    let blobs = blobcopy::open(None, data_dir).unwrap();
+    let blobs = chafang_server::blobs::local(data_dir).unwrap();
     let dest = scratch.path().join("backup");
     let t = Instant::now();
     let m = backup::backup(data_dir, None, &blobs, &BackupArgs { dest: dest.clone() })
@@ -155,6 +155,7 @@ async fn measure(label: &str, data_dir: &Path, pg: Option<&str>) {
     backup::restore(
         &target,
         None,
+        &Default::default(),
         &RestoreArgs {
             src: dest.clone(),
             to_blobs: None,
@@ -174,6 +175,7 @@ async fn measure(label: &str, data_dir: &Path, pg: Option<&str>) {
         backup::restore(
             &target,
             Some(&url),
+            &Default::default(),
             &RestoreArgs {
                 src: dest.clone(),
                 to_blobs: None,
@@ -195,6 +197,7 @@ async fn measure(label: &str, data_dir: &Path, pg: Option<&str>) {
             data_dir,
             None,
             &blobs,
+            &Default::default(),
             &CopyArgs {
                 to: url,
                 to_blobs: Some(to_blobs.display().to_string()),

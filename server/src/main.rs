@@ -522,7 +522,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Restore(args) => {
             let url = cli.store.database_url.as_deref();
-            chafang_server::backup::restore(&cli.store.data_dir, url, &cli.store.blobs, &args).await?;
+            chafang_server::backup::restore(&cli.store.data_dir, url, &cli.store.blobs, &args)
+                .await?;
             println!("restored {} and verified it", args.src.display());
             Ok(())
         }

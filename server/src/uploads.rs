@@ -244,8 +244,12 @@ impl Staging {
         bytes: Vec<u8>,
     ) -> Result<u64, ApiError> {
         let size = bytes.len() as u64;
+        // The upload's key is named by its hash, cut to 128 bits: S3 keys allow 1 024 bytes,
+        // but stores that keep an object as a file (s3s-fs, some gateways) name files after
+        // the whole key, and a path component has 255 bytes at most.
         let object = format!(
-            "{PREFIX}/{key}/{generation}/{offset}-{}",
+            "{PREFIX}/{}/{generation}/{offset}-{}",
+            &chafang_domain::visit::sha256_hex(key.as_bytes())[..32],
             uuid::Uuid::new_v4().simple()
         );
         let path = BlobPath::from(object.as_str());

@@ -11,7 +11,7 @@ use chafang_domain::api::DocumentKind;
 use chafang_domain::api::{IssueDocument, OfficeCase, UnitView};
 use chafang_domain::visit::{sha256_hex, VisitMode};
 use chafang_domain::DeviceId;
-use chafang_server::backup::{self, blobcopy, BackupArgs, Manifest, RestoreArgs};
+use chafang_server::backup::{self, BackupArgs, Manifest, RestoreArgs};
 use chafang_server::{audit, Db, Engine};
 use common::fixtures::{a_unit, jpeg, post_json, put_photo, release, submit, visit, visit_at};
 use common::{engines, fresh_db, TestServer};
@@ -80,7 +80,7 @@ async fn check_restored(label: &str, data_dir: &Path, url: Option<&str>, m: &Man
             .get(0);
         assert_eq!(got as u64, *n, "{label}: rows of {table}");
     }
-    let store = blobcopy::open(None, data_dir).unwrap();
+    let store = chafang_server::blobs::local(data_dir).unwrap();
     let shas: Vec<String> = sqlx::query("SELECT sha256 FROM photos ORDER BY sha256")
         .fetch_all(&mut *conn)
         .await
@@ -206,7 +206,7 @@ async fn a_backup_taken_during_uploads_restores_whole_into_sqlite_and_postgresql
         }
         let dest = tempfile::tempdir().unwrap();
         let dest = dest.path().join("backup");
-        let blobs = blobcopy::open(None, s.dir.path()).unwrap();
+        let blobs = chafang_server::blobs::local(s.dir.path()).unwrap();
         let url = (engine == Engine::Postgres).then_some(s.db_url.as_str());
         let m = backup::backup(
             s.dir.path(),
@@ -247,6 +247,7 @@ async fn a_backup_taken_during_uploads_restores_whole_into_sqlite_and_postgresql
         backup::restore(
             target.path(),
             None,
+            &Default::default(),
             &RestoreArgs {
                 src: dest.clone(),
                 to_blobs: None,
@@ -263,6 +264,7 @@ async fn a_backup_taken_during_uploads_restores_whole_into_sqlite_and_postgresql
             backup::restore(
                 target.path(),
                 Some(&url),
+                &Default::default(),
                 &RestoreArgs {
                     src: dest.clone(),
                     to_blobs: None,
@@ -319,7 +321,7 @@ async fn restore_refuses_a_target_that_holds_data() {
     let source = TestServer::start(Engine::Sqlite).await;
     let dest = tempfile::tempdir().unwrap();
     let dest = dest.path().join("backup");
-    let blobs = blobcopy::open(None, source.dir.path()).unwrap();
+    let blobs = chafang_server::blobs::local(source.dir.path()).unwrap();
     backup::backup(
         source.dir.path(),
         None,
@@ -369,7 +371,7 @@ async fn restore_refuses_a_target_that_holds_data() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sqlite_district_moves_up_to_postgresql_and_serves_from_there() {
+async fn a_sqlite_district_moves_up_to_postgresql_and_s3_and_serves_from_there() {
     if !engines().contains(&Engine::Postgres) {
         println!("PostgreSQL skipped: nothing to move up to");
         return;
@@ -450,13 +452,18 @@ async fn a_sqlite_district_moves_up_to_postgresql_and_serves_from_there() {
     .await;
     assert_eq!(status, 201, "issue: {body}");
 
+    // Up to a city's cluster: PostgreSQL and an S3-compatible store (s3s-fs), the store's
+    // secret given as the environment variable a service would have.
     let url = empty_pg().await;
     let moved = tempfile::tempdir().unwrap();
+    let s3 = common::s3::S3Server::start();
     let out = chafang()
         .arg("--data-dir")
         .arg(s.dir.path())
-        .args(["copy", "--to", &url, "--to-blobs"])
-        .arg(moved.path().join("blobs"))
+        .args(["copy", "--to", &url, "--to-blobs", &s3.url("district")])
+        .args(["--s3-endpoint", &s3.endpoint])
+        .args(["--s3-access-key-id", common::s3::ACCESS_KEY])
+        .env("CHAFANG_S3_SECRET_ACCESS_KEY", common::s3::SECRET_KEY)
         .output()
         .unwrap();
     let said = format!(
@@ -465,6 +472,10 @@ async fn a_sqlite_district_moves_up_to_postgresql_and_serves_from_there() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "copy: {said}");
+    assert!(
+        !said.contains(common::s3::SECRET_KEY),
+        "the secret printed: {said}"
+    );
     println!("{said}");
     // The chain and the checkpoint file travel together: the new server keeps the same file.
     std::fs::copy(
@@ -503,7 +514,9 @@ async fn a_sqlite_district_moves_up_to_postgresql_and_serves_from_there() {
         assert_eq!(got, *want, "rows of {table}");
     }
     assert_eq!(source_counts[2], 1, "the issued document");
-    let state = chafang_server::state(db.clone(), moved.path(), false).unwrap();
+    let state =
+        chafang_server::state_with_blobs(db.clone(), moved.path(), s3.open("district"), false)
+            .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -543,7 +556,8 @@ async fn a_sqlite_district_moves_up_to_postgresql_and_serves_from_there() {
         .unwrap();
     assert_eq!(res.status(), 200, "the photo from the copied store");
     let shown = res.bytes().await.unwrap();
-    let original = std::fs::read(moved.path().join("blobs/photos/original").join(&sha)).unwrap();
+    let original =
+        std::fs::read(s3.object_file(&format!("district/photos/original/{sha}"))).unwrap();
     assert_eq!(sha256_hex(&original), sha, "the original's bytes");
     assert!(shown.starts_with(&[0xFF, 0xD8]), "a JPEG display copy");
     tx.send(()).ok();
@@ -567,7 +581,7 @@ async fn a_backup_with_a_damaged_blob_fails_restore_naming_it() {
     let sha = sha256_hex(&bytes);
     let dest = tempfile::tempdir().unwrap();
     let dest = dest.path().join("backup");
-    let blobs = blobcopy::open(None, s.dir.path()).unwrap();
+    let blobs = chafang_server::blobs::local(s.dir.path()).unwrap();
     backup::backup(
         s.dir.path(),
         None,
