@@ -214,6 +214,7 @@ fn test(only: &[String]) -> anyhow::Result<()> {
                 "dates",
                 only,
                 || {
+                    deps::s3s_fs()?;
                     let cluster = pg::Cluster::start()?;
                     for day in sweep_days() {
                         println!("\n--- CHAFANG_CLOCK={day}");
