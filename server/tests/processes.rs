@@ -793,13 +793,14 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // The heads both processes left in the shared store were among those checked.
+    // The heads the processes left in the shared store were among those checked (both
+    // started at one head, which is one object there).
     let in_store: usize = said
         .lines()
         .find_map(|l| l.strip_suffix(" checkpoint(s) in the blob store"))
         .and_then(|n| n.trim().parse().ok())
         .expect("audit verify reads the checkpoints in the shared store");
-    assert!(in_store >= 2, "{said}");
+    assert!(in_store >= 1, "{said}");
 
     // The survivor stops cleanly.
     let survivor_index = 1 - victim;
