@@ -238,6 +238,13 @@ pub async fn backup(
     sqlx::query("PRAGMA journal_mode = DELETE")
         .execute(&pool)
         .await?;
+    // What belonged to the processes serving the source (`tables::OF_THE_PROCESSES`) is not
+    // the district's: the snapshot of SQLite holds it, the other paths never copy it.
+    for table in tables::OF_THE_PROCESSES {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&pool)
+            .await?;
+    }
     pool.close().await;
     fsync_file(&snapshot)?;
     db.pool.close().await;

@@ -58,6 +58,12 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
+/// Tables that belong to the processes serving a database, not to the district: who holds
+/// which periodic job (`leases`, naming processes the copy never had) and export jobs (whose
+/// files are scratch, swept within the hour, and not copied). A backup, restore or copy leaves
+/// them out; the servers on the copy start them afresh.
+pub const OF_THE_PROCESSES: [&str; 2] = ["leases", "export_jobs"];
+
 /// The application's tables in an order where each comes after the tables it refers to, read
 /// from a SQLite database's schema.
 pub async fn schema(sqlite: &mut AnyConnection) -> anyhow::Result<Vec<Table>> {
@@ -69,6 +75,7 @@ pub async fn schema(sqlite: &mut AnyConnection) -> anyhow::Result<Vec<Table>> {
     .await?
     .iter()
     .map(|r| r.get::<String, _>(0))
+    .filter(|name| !OF_THE_PROCESSES.contains(&name.as_str()))
     .collect();
     let mut tables = BTreeMap::new();
     for name in &names {
