@@ -4,8 +4,9 @@
 //! by 32 clients spread over the processes. Prints figures; asserts nothing about time.
 //!
 //! Needs `CHAFANG_BENCH_PG_URL` (`cargo xtask bench` starts a throwaway cluster). The blob
-//! store is one shared directory (each process's `blobs` a symlink to it); with S3 it is the
-//! URL given to both.
+//! store is measured both ways: one shared directory (each process's `blobs` a symlink to it),
+//! and one bucket on a real S3-compatible server, s3s-fs on 127.0.0.1 (`CHAFANG_BENCH_S3S_FS`,
+//! which `cargo xtask bench` installs and sets), given to every process as `--blobs s3://…`.
 
 use chafang_domain::api::UnitView;
 use chafang_domain::visit::{
@@ -70,13 +71,78 @@ async fn fresh(admin: &str) -> String {
     url
 }
 
-async fn start(data: &Path, shared: &Path, url: &str) -> (tokio::process::Child, String) {
+/// Where the processes keep their blobs.
+enum Store {
+    /// One directory, each process's `blobs` a symlink to it.
+    Dir,
+    /// A bucket on s3s-fs at this endpoint.
+    S3(String),
+}
+
+const S3_KEY: &str = "bench-key";
+const S3_SECRET: &str = "bench-secret-5d1c";
+
+/// s3s-fs on a free port over `root` (its bucket `chafang` made), killed when the child drops.
+async fn s3s_fs(bin: &str, root: &Path) -> (tokio::process::Child, String) {
+    std::fs::create_dir_all(root.join("chafang")).unwrap();
+    let mut child = tokio::process::Command::new(bin)
+        .args(["--host", "127.0.0.1", "--port", "0"])
+        .args(["--access-key", S3_KEY, "--secret-key", S3_SECRET])
+        .arg(root)
+        .env("RUST_LOG", "s3s_fs=info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let endpoint = loop {
+        let line = lines.next_line().await.unwrap().expect("s3s-fs listening");
+        if let Some(at) = line.find("http://127.0.0.1:") {
+            break line[at..]
+                .trim_end()
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .to_owned();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, endpoint)
+}
+
+async fn start(data: &Path, store: &Store, url: &str) -> (tokio::process::Child, String) {
     std::fs::create_dir_all(data).unwrap();
-    std::os::unix::fs::symlink(shared, data.join("blobs")).unwrap();
+    let blobs: Vec<String> = match store {
+        Store::Dir => {
+            let shared = data.parent().unwrap().join("shared-blobs");
+            std::fs::create_dir_all(&shared).unwrap();
+            std::os::unix::fs::symlink(shared, data.join("blobs")).unwrap();
+            Vec::new()
+        }
+        Store::S3(endpoint) => {
+            let prefix = data
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap();
+            vec![
+                "--blobs".into(),
+                format!("s3://chafang/{prefix}"),
+                "--s3-endpoint".into(),
+                endpoint.clone(),
+                "--s3-access-key-id".into(),
+                S3_KEY.into(),
+            ]
+        }
+    };
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_chafang"))
         .args(["--data-dir", data.to_str().unwrap()])
         .args(["serve", "--listen", "127.0.0.1:0", "--stop-on-stdin-eof"])
         .args(["--pwa-dir", data.join("no-pwa").to_str().unwrap()])
+        .args(&blobs)
+        .env("CHAFANG_S3_SECRET_ACCESS_KEY", S3_SECRET)
         .env("DATABASE_URL", url)
         .env("CHAFANG_LOG", "error")
         .stdin(Stdio::piped())
@@ -98,14 +164,12 @@ async fn start(data: &Path, shared: &Path, url: &str) -> (tokio::process::Child,
 }
 
 /// Visits per second through `n` processes.
-async fn run(admin: &str, n: usize, visits: &[Vec<Vec<u8>>]) -> f64 {
+async fn run(admin: &str, n: usize, visits: &[Vec<Vec<u8>>], store: &Store) -> f64 {
     let url = fresh(admin).await;
     let dir = tempfile::tempdir().unwrap();
-    let shared = dir.path().join("shared-blobs");
-    std::fs::create_dir_all(&shared).unwrap();
     let mut servers = Vec::new();
     for i in 0..n {
-        servers.push(start(&dir.path().join(format!("p{i}")), &shared, &url).await);
+        servers.push(start(&dir.path().join(format!("p{i}")), store, &url).await);
     }
     let bases: Vec<String> = servers.iter().map(|(_, b)| b.clone()).collect();
     let mut clients = Vec::new();
@@ -235,23 +299,35 @@ async fn main() {
         w.await.unwrap();
     }
     let bare = VISITS as f64 / started.elapsed().as_secs_f64();
-    let one = run(&admin, 1, &visits).await;
-    let two = run(&admin, 2, &visits).await;
-    // Let the children's kill_on_drop land before the figures.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let s3_root = tempfile::tempdir().unwrap();
+    let s3 = match std::env::var("CHAFANG_BENCH_S3S_FS") {
+        Ok(bin) if !bin.is_empty() => Some(s3s_fs(&bin, s3_root.path()).await),
+        _ => None,
+    };
+    let mut stores = vec![("one shared directory", Store::Dir)];
+    if let Some((_, endpoint)) = &s3 {
+        stores.push(("one s3s-fs bucket", Store::S3(endpoint.clone())));
+    }
     println!(
         "processes: {VISITS} visits × {PHOTOS_PER_VISIT} photos, {CLIENTS} clients, PostgreSQL, \
-         one shared blob directory, {} cores",
+         {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!("processes: bare decode (2 workers) {bare:.1} visits/s");
-    println!(
-        "processes: one process  {one:.1} visits/s ({:.0} % of bare)",
-        100.0 * one / bare
-    );
-    println!(
-        "processes: two processes {two:.1} visits/s ({:.0} % of bare)",
-        100.0 * two / bare
-    );
-    println!("processes: two / one = {:.2}", two / one);
+    for (name, store) in &stores {
+        let one = run(&admin, 1, &visits, store).await;
+        let two = run(&admin, 2, &visits, store).await;
+        // Let the children's kill_on_drop land before the figures.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        println!(
+            "processes: {name}: one process {one:.1} visits/s ({:.0} % of bare), two processes \
+             {two:.1} visits/s ({:.0} % of bare), two / one = {:.2}",
+            100.0 * one / bare,
+            100.0 * two / bare,
+            two / one
+        );
+    }
+    if s3.is_none() {
+        println!("processes: CHAFANG_BENCH_S3S_FS is not set: the S3 store was not measured");
+    }
 }

@@ -285,6 +285,12 @@ fn table() -> Vec<Route> {
     vec![
         // Public.
         route(get.clone(), "/api/v1/health", only(&[])).public(),
+        route(get.clone(), "/health/live", only(&[])).public(),
+        route(get.clone(), "/health/ready", only(&[])).public(),
+        route(get.clone(), "/api/v1/openapi.json", only(&[])).public(),
+        // From this machine's address, which the default allow-list lets in; others get 404
+        // (tests/operations.rs).
+        route(get.clone(), "/metrics", only(&[])).public(),
         route(post.clone(), "/api/v1/auth/login", only(&[]))
             .public()
             .body(Body::Login),

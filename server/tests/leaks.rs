@@ -383,6 +383,12 @@ async fn routes(s: &TestServer) -> Vec<(String, String)> {
         .unwrap();
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
+        // The API's description itself: one fixed document, the same for everyone and before
+        // any record exists, naming every type's fields (the office's `covert` among them). It
+        // carries nothing recorded, so it is no path for a reporter's traces.
+        if path == "/api/v1/openapi.json" {
+            continue;
+        }
         for method in ["get", "post", "put", "delete", "patch"] {
             if item.get(method).is_some() {
                 out.push((method.to_uppercase(), path.clone()));

@@ -319,7 +319,11 @@ fn every_setting_of_serve_is_in_the_env_sample_and_every_sample_setting_is_a_fla
         .lines()
         .map(|l| l.trim_start_matches('#').trim())
         .filter_map(|l| l.split_once('=').map(|(k, _)| k))
-        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        .filter(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
         .map(str::to_owned)
         .collect();
     println!("flags: {flags:?}\nsample: {in_sample:?}");

@@ -45,6 +45,7 @@ pub fn run() -> anyhow::Result<()> {
         cargo()
             .args(["bench", "-p", "chafang-server", "--bench", "processes"])
             .env("CHAFANG_BENCH_PG_URL", &cluster.url)
+            .env("CHAFANG_BENCH_S3S_FS", crate::deps::s3s_fs()?)
             .run()?;
     }
     Cmd::new("npx")
