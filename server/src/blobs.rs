@@ -40,9 +40,15 @@ pub type Blobs = Arc<dyn ObjectStore>;
 
 /// A store in `<data_dir>/blobs`, created if missing.
 pub fn local(data_dir: &Path) -> anyhow::Result<Blobs> {
-    let dir = data_dir.join("blobs");
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let store = DurableLocal::new(&dir).context("opening the blob store")?;
+    dir(&data_dir.join("blobs"))
+}
+
+/// A store in the directory `dir`, created if missing (`file:///…` URLs, a backup's `blobs/`).
+pub fn dir(dir: &Path) -> anyhow::Result<Blobs> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating the blob directory {}", dir.display()))?;
+    let store = DurableLocal::new(dir)
+        .with_context(|| format!("opening the blob directory {}", dir.display()))?;
     Ok(Arc::new(store))
 }
 

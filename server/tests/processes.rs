@@ -391,6 +391,18 @@ impl Gateway {
     fn bodies(&self) -> Vec<String> {
         self.0.lock().unwrap().clone()
     }
+
+    /// Waits (a minute at most) until `n` deliveries have arrived.
+    async fn wait_for(&self, n: usize) {
+        let waited = std::time::Instant::now();
+        while self.bodies().len() < n {
+            assert!(
+                waited.elapsed() < Duration::from_secs(60),
+                "delivery {n} did not arrive"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 async fn post_json(base: &str, c: &reqwest::Client, path: &str, body: &serde_json::Value) -> u16 {
@@ -402,6 +414,15 @@ async fn post_json(base: &str, c: &reqwest::Client, path: &str, body: &serde_jso
         .unwrap()
         .status()
         .as_u16()
+}
+
+/// Releases one case to its unit (not its covert findings), as the office does.
+async fn release(base: &str, office: &reqwest::Client, case: &str) {
+    let body = serde_json::json!({"cases": [case], "release_covert": false});
+    assert_eq!(
+        post_json(base, office, "/api/v1/office/releases", &body).await,
+        200
+    );
 }
 
 /// The case a finding opened, asked of one process.
@@ -606,21 +627,8 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
     // Office steps on both: a case released on one process, looked up on the other; its
     // webhook is delivered once, by whichever process holds the delivery lease.
     let first_case = case_of(&b, &office, &sent[0].0.findings[0].id.to_string()).await;
-    assert_eq!(
-        post_json(
-            &a,
-            &office,
-            "/api/v1/office/releases",
-            &serde_json::json!({"cases": [first_case], "release_covert": false}),
-        )
-        .await,
-        200
-    );
-    let waited = std::time::Instant::now();
-    while gateway.bodies().is_empty() {
-        assert!(waited.elapsed() < Duration::from_secs(60), "no delivery");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    release(&a, &office, &first_case).await;
+    gateway.wait_for(1).await;
     // An export started on one process is polled and downloaded on the other.
     let res = office
         .post(format!("{a}/api/v1/office/reports"))
@@ -719,24 +727,8 @@ async fn two_processes_serve_one_district_and_one_killed_loses_nothing() {
     assert!(after.handovers > before.handovers);
     let office = login(&survivor, "office").await;
     let second_case = case_of(&survivor, &office, &sent[1].0.findings[0].id.to_string()).await;
-    assert_eq!(
-        post_json(
-            &survivor,
-            &office,
-            "/api/v1/office/releases",
-            &serde_json::json!({"cases": [second_case], "release_covert": false}),
-        )
-        .await,
-        200
-    );
-    let waited = std::time::Instant::now();
-    while gateway.bodies().len() < 2 {
-        assert!(
-            waited.elapsed() < Duration::from_secs(60),
-            "no second delivery"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    release(&survivor, &office, &second_case).await;
+    gateway.wait_for(2).await;
     // A little longer, for a duplicate to show should there be one.
     tokio::time::sleep(Duration::from_secs(4)).await;
     let bodies = gateway.bodies();

@@ -6,7 +6,7 @@
 //! `blobs.tsv`, and restore checks them against it as it copies). A document is one object whose SHA-256 is
 //! in its row.
 
-use crate::blobs::{self, Blobs, DurableLocal, S3Settings};
+use crate::blobs::{self, Blobs, S3Settings};
 use crate::photos;
 use anyhow::Context;
 use futures::{StreamExt, TryStreamExt};
@@ -15,7 +15,6 @@ use object_store::{ObjectStore, PutPayload};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use std::path::Path;
-use std::sync::Arc;
 
 /// Opens a blob store named on the command line: `s3://bucket/prefix` (reached with `s3`, the
 /// `--s3-*` settings) or `file:///dir` through `blobs::open_url`, or a plain path to a
@@ -27,15 +26,7 @@ pub fn open(url: Option<&str>, default: &Blobs, s3: &S3Settings) -> anyhow::Resu
     if url.contains("://") {
         return blobs::open_url(url, s3);
     }
-    dir(Path::new(url))
-}
-
-/// A directory as a blob store, created if missing (a backup's `blobs/`, say).
-pub fn dir(dir: &Path) -> anyhow::Result<Blobs> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(Arc::new(
-        DurableLocal::new(dir).with_context(|| format!("opening {}", dir.display()))?,
-    ))
+    blobs::dir(Path::new(url))
 }
 
 /// One object the database refers to, with the SHA-256 its bytes must have when a row keeps it.

@@ -267,7 +267,7 @@ pub async fn backup(
         report.head
     );
 
-    let target = blobcopy::dir(&dest.join("blobs"))?;
+    let target = crate::blobs::local(dest)?;
     let list_path = dest.join(BLOB_LIST);
     let mut list = std::io::BufWriter::new(
         std::fs::File::create(&list_path)
@@ -406,7 +406,7 @@ pub async fn restore(
 
     // Blobs first, each checked against the backup's list: a damaged backup stops here, before
     // the database is written.
-    let from = blobcopy::dir(&src.join("blobs"))?;
+    let from = crate::blobs::local(src)?;
     let district = crate::blobs::open(store, data_dir)?;
     let to = blobcopy::open(args.to_blobs.as_deref(), &district, &store.s3)?;
     eprintln!("restore: copying the blobs");

@@ -16,7 +16,7 @@
 //! [`Secret`], which prints as `[hidden]`; S3 requests carry only signatures made with it, so
 //! no error from the store contains it either.
 
-use super::{Blobs, DurableLocal};
+use super::Blobs;
 use anyhow::{bail, Context};
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as BlobPath;
@@ -213,13 +213,7 @@ pub fn open(settings: &BlobSettings, data_dir: &Path) -> anyhow::Result<Blobs> {
 /// destination). Nothing is sent yet: [`check`] asks the store once.
 pub fn open_url(url: &str, s3: &S3Settings) -> anyhow::Result<Blobs> {
     match Location::parse(url)? {
-        Location::Dir(dir) => {
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("creating the blob directory {}", dir.display()))?;
-            let store = DurableLocal::new(&dir)
-                .with_context(|| format!("opening the blob directory {}", dir.display()))?;
-            Ok(Arc::new(store))
-        }
+        Location::Dir(dir) => super::dir(&dir),
         Location::S3 { bucket, prefix } => {
             let store = s3_store(&bucket, s3)?;
             tracing::info!(
