@@ -37,6 +37,8 @@ mod paging;
 pub use paging::*;
 mod intake;
 pub use intake::*;
+mod ladder;
+pub use ladder::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
@@ -49,6 +51,26 @@ pub mod paths {
     /// The PDF of an issued document; `base` is `OFFICE_DOCUMENTS` or `UNIT_DOCUMENTS`.
     pub fn document_pdf(base: &str, id: uuid::Uuid) -> String {
         format!("{base}/{id}/pdf")
+    }
+
+    /// `GET` the repeat-offence ladder (`LadderView`), every person.
+    pub const OFFICE_LADDER: &str = "/api/v1/office/ladder";
+    /// `PUT` the ladder's rule (`LadderRule`); answers the `LadderView`.
+    pub const OFFICE_LADDER_RULE: &str = "/api/v1/office/ladder/rule";
+    /// `GET` the people recorded under a unit (`?unit=`; `Vec<LadderPerson>`).
+    pub const OFFICE_LADDER_PEOPLE: &str = "/api/v1/office/ladder/people";
+    /// `GET` the ladder of the unit user's subtree (`LadderView`).
+    pub const UNIT_LADDER: &str = "/api/v1/unit/ladder";
+
+    /// `GET` a finding's current verification (`Option<Verification>`), `POST` a
+    /// `VerifyFinding`.
+    pub fn office_case_verification(case: crate::CaseId) -> String {
+        format!("/api/v1/office/cases/{case}/verification")
+    }
+
+    /// `POST` a `TakeLadderStep` for a person; answers their `PersonLadder`.
+    pub fn office_ladder_steps(person: uuid::Uuid) -> String {
+        format!("/api/v1/office/ladder/people/{person}/steps")
     }
 
     pub const HEALTH: &str = "/api/v1/health";

@@ -14,6 +14,7 @@
 use crate::api::{SheetFormat, TileSource};
 use crate::campaign::{Deadlines, Stage};
 use crate::followup::{AnswerKind, CaseState, Rating, Step};
+use crate::ladder::{LadderRule, LadderStep};
 use crate::quota::{Pace, QuotaRules};
 use crate::roster::Team;
 use crate::scoring::{ScoringSettings, SurveyCounts};
@@ -114,6 +115,14 @@ event_kinds! {
     CampaignEdited => "campaign.edited",
     CampaignClosed => "campaign.closed",
     DocumentIssued => "document.issued",
+    /// The office set the repeat-offence ladder's rule.
+    LadderRuleSet => "ladder.rule_set",
+    /// The office recorded a person a verified problem is held against.
+    LadderPersonAdded => "ladder.person_added",
+    /// The office verified (查实) a released finding against a person, or corrected that.
+    LadderVerified => "ladder.verified",
+    /// The office recorded that the step the ladder called for was taken.
+    LadderStepTaken => "ladder.step_taken",
 }
 
 macro_rules! event_payloads {
@@ -216,6 +225,10 @@ event_payloads! {
     CampaignEdited(CampaignEdited),
     CampaignClosed(CampaignClosed),
     DocumentIssued(DocumentIssued),
+    LadderRuleSet(LadderRuleSet),
+    LadderPersonAdded(LadderPersonAdded),
+    LadderVerified(LadderVerified),
+    LadderStepTaken(LadderStepTaken),
 }
 
 /// Declares payload structs with the derives every payload has.
@@ -608,6 +621,38 @@ payloads! {
         pub sha256: String,
         pub bytes: i64,
         pub checkpoint: String,
+    }
+    /// `ladder.rule_set`: the whole rule, and its revision.
+    pub struct LadderRuleSet {
+        pub revision: i64,
+        pub rule: LadderRule,
+    }
+    /// `ladder.person_added`: the person's record as written.
+    pub struct LadderPersonAdded {
+        pub unit_id: UnitId,
+        pub name: String,
+        pub staff_no: String,
+        pub post: String,
+    }
+    /// `ladder.verified`: the finding verified against the subject person, the day, the note
+    /// and the verification's revision (1, then corrections); `previous_person` names whom an
+    /// earlier revision held it against.
+    pub struct LadderVerified {
+        pub case: CaseId,
+        pub verified_on: String,
+        pub note: String,
+        pub revision: i64,
+        pub previous_person: Option<String>,
+    }
+    /// `ladder.step_taken`: the step taken for the subject person, the count then, the day,
+    /// the note and the document issued for it.
+    pub struct LadderStepTaken {
+        pub step_id: String,
+        pub step: LadderStep,
+        pub count: u32,
+        pub taken_on: String,
+        pub note: String,
+        pub document: Option<String>,
     }
 }
 
@@ -1089,6 +1134,35 @@ mod tests {
                 sha256: "h".into(),
                 bytes: 1,
                 checkpoint: "0:0".into(),
+            }
+            .into(),
+            LadderRuleSet {
+                revision: 1,
+                rule: LadderRule::default(),
+            }
+            .into(),
+            LadderPersonAdded {
+                unit_id: unit,
+                name: "n".into(),
+                staff_no: "1".into(),
+                post: "p".into(),
+            }
+            .into(),
+            LadderVerified {
+                case: CaseId(uuid::Uuid::nil()),
+                verified_on: "2026-05-01".into(),
+                note: String::new(),
+                revision: 1,
+                previous_person: None,
+            }
+            .into(),
+            LadderStepTaken {
+                step_id: "s".into(),
+                step: LadderStep::Caution,
+                count: 1,
+                taken_on: "2026-05-02".into(),
+                note: String::new(),
+                document: None,
             }
             .into(),
         ]

@@ -17,6 +17,7 @@ pub mod directory;
 pub mod document;
 pub mod enrol;
 pub mod input;
+pub mod ladder;
 pub mod merge;
 pub mod query;
 pub mod register;
@@ -37,6 +38,7 @@ pub use directory::DirectoryRefusal;
 pub use document::DocumentRefusal;
 pub use enrol::EnrolRefusal;
 pub use input::InputRefusal;
+pub use ladder::LadderRefusal;
 pub use merge::MergeRefusal;
 pub use query::QueryRefusal;
 pub use register::RegisterRefusal;
@@ -116,6 +118,9 @@ pub enum Refusal {
     // A list's paging or filter.
     #[error(transparent)]
     Query(QueryRefusal),
+    // The repeat-offence ladder.
+    #[error(transparent)]
+    Ladder(LadderRefusal),
     // A write the database refused by a constraint.
     #[error(transparent)]
     Store(StoreRefusal),
@@ -138,6 +143,7 @@ impl Refusal {
             Refusal::Enrol(r) => r.code(),
             Refusal::Directory(r) => r.code(),
             Refusal::Merge(r) => r.code(),
+            Refusal::Ladder(r) => r.code(),
             Refusal::Register(r) => r.code(),
             Refusal::Commitment(r) => r.code(),
             Refusal::Document(r) => r.code(),
@@ -180,6 +186,7 @@ into_refusal!(
     Webhook(WebhookRefusal),
     Query(QueryRefusal),
     Store(StoreRefusal),
+    Ladder(LadderRefusal),
 );
 
 #[cfg(test)]
@@ -507,6 +514,15 @@ mod tests {
                 None,
             ),
             (
+                LadderRefusal::NotCalledFor {
+                    called_for: Some(crate::ladder::LadderStep::Criticism),
+                }
+                .into(),
+                "ladder",
+                json!("not_called_for"),
+                None,
+            ),
+            (
                 StoreRefusal::Duplicate.into(),
                 "store",
                 json!("duplicate"),
@@ -564,7 +580,8 @@ mod tests {
     }
 
     /// The code of every area that wraps an enum of its own.
-    const ALL_AREAS: [&str; 19] = [
+    const ALL_AREAS: [&str; 20] = [
+        "ladder",
         "input",
         "visit",
         "upload",
@@ -610,6 +627,7 @@ mod tests {
             Refusal::Webhook(_) => "webhook",
             Refusal::Query(_) => "query",
             Refusal::Store(_) => "store",
+            Refusal::Ladder(_) => "ladder",
         }
     }
 }

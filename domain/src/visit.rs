@@ -136,6 +136,11 @@ pub struct FindingUpload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     pub commitment_id: Option<Uuid>,
+    /// The responsible window, post or staff number (窗口 / 工号) as the monitor saw it, for
+    /// the repeat-offence ladder (`crate::ladder`); the office confirms the person. Left out
+    /// of the JSON when absent, so visits from before this field keep their content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
 }
 
 /// A submitted visit, as the phone uploads it. Read-only once submitted: a correction is a new
@@ -176,6 +181,8 @@ pub enum VisitText {
     Suggestion,
     /// A finding's criterion code.
     Criterion,
+    /// A finding's responsible window, post or staff number as seen.
+    Responsible,
 }
 
 /// A time of a visit by the device's clock, with a range.
@@ -314,10 +321,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn check_len(what: VisitText, s: &str) -> Result<(), VisitError> {
-    let max = if what == VisitText::Criterion {
-        MAX_CRITERION
-    } else {
-        MAX_TEXT
+    let max = match what {
+        VisitText::Criterion => MAX_CRITERION,
+        VisitText::Responsible => crate::ladder::MAX_TEXT,
+        _ => MAX_TEXT,
     };
     // Bytes first: a string of more than 4 bytes a character is over whatever it counts.
     if s.len() > 4 * max || s.chars().count() > max {
@@ -419,6 +426,9 @@ impl VisitUpload {
             check_len(VisitText::Description, &f.description)?;
             check_len(VisitText::Suggestion, &f.suggestion)?;
             check_len(VisitText::Criterion, &f.criterion)?;
+            if let Some(r) = &f.responsible {
+                check_len(VisitText::Responsible, r)?;
+            }
             if f.photos.len() > MAX_PHOTOS_PER_FINDING {
                 return Err(VisitError::TooMany);
             }
@@ -545,6 +555,7 @@ mod tests {
                 suggestion: String::new(),
                 photos: vec![photo(1), photo(2)],
                 commitment_id: None,
+                responsible: None,
             }],
         }
     }

@@ -119,6 +119,7 @@ fn finding() -> impl Strategy<Value = FindingUpload> {
                 suggestion,
                 photos,
                 commitment_id,
+                responsible: None,
             },
         )
 }

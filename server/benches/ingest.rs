@@ -169,6 +169,7 @@ async fn main() {
                             })
                             .collect(),
                         commitment_id: None,
+                        responsible: None,
                     }],
                 };
                 let body = serde_json::to_vec(&upload).unwrap();

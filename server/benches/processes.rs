@@ -239,6 +239,7 @@ async fn run(admin: &str, n: usize, visits: &[Vec<Vec<u8>>], store: &Store) -> f
                             })
                             .collect(),
                         commitment_id: None,
+                        responsible: None,
                     }],
                 };
                 let res = client

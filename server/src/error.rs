@@ -102,6 +102,7 @@ refused_from!(
     chafang_domain::refusal::MergeRefusal,
     chafang_domain::refusal::RegisterRefusal,
     chafang_domain::refusal::CommitmentRefusal,
+    chafang_domain::refusal::LadderRefusal,
     chafang_domain::refusal::DocumentRefusal,
     chafang_domain::refusal::ReportRefusal,
     chafang_domain::refusal::ScoringRefusal,

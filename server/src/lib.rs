@@ -20,6 +20,7 @@ pub mod findings;
 pub mod health;
 pub mod home;
 pub mod http;
+pub mod ladder;
 pub mod lease;
 pub mod map;
 pub mod notifications;

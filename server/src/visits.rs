@@ -262,6 +262,13 @@ async fn insert(
         .bind(f.suggestion.trim())
         .execute(&mut *conn)
         .await?;
+        if let Some(seen) = f.responsible.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            sqlx::query("INSERT INTO finding_responsible (finding_id, seen) VALUES ($1, $2)")
+                .bind(f.id.to_string())
+                .bind(seen)
+                .execute(&mut *conn)
+                .await?;
+        }
         for (j, p) in f.photos.iter().enumerate() {
             sqlx::query("INSERT INTO visit_photos (id, visit_id, finding_id, position, sha256, bytes) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(p.id.to_string())

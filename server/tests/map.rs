@@ -65,6 +65,7 @@ fn a_visit(
                 suggestion: String::new(),
                 photos: vec![],
                 commitment_id: None,
+                responsible: None,
             }];
         }
         None => {

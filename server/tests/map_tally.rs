@@ -242,6 +242,7 @@ async fn busy_district(engine: Engine) -> TestServer {
                 suggestion: String::new(),
                 photos: vec![],
                 commitment_id: None,
+                responsible: None,
             })
             .collect();
         v.no_problem_found = findings == 0;

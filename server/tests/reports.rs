@@ -114,6 +114,7 @@ fn finding(description: &str, criterion: &str, severity: Severity) -> FindingUpl
         suggestion: format!("建议：{description}"),
         photos: vec![],
         commitment_id: None,
+        responsible: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn with_finding(
         suggestion: String::new(),
         photos: vec![],
         commitment_id: None,
+        responsible: None,
     }];
     v
 }

@@ -417,6 +417,7 @@ impl DraftFinding {
             suggestion: String::new(),
             photos: Vec::new(),
             commitment_id: None,
+            responsible: None,
         }
     }
 }

@@ -126,6 +126,9 @@ pub struct ReportedFinding {
     /// The commitment this report says was broken, if it cites one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment: Option<CitedCommitment>,
+    /// The responsible window, post or staff number as the monitor saw it (office only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
 }
 
 /// A photo of the finding and whether it goes out to the unit.

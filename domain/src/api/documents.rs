@@ -22,14 +22,18 @@ pub enum DocumentKind {
     Reminder,
     /// 通报: the year's ranking, commendations and criticisms.
     Bulletin,
+    /// 问责通知: the step the repeat-offence ladder called for (诫勉谈话, 通报批评, 交流换岗),
+    /// addressed to the responsible person's unit; issued only by recording the step.
+    Accountability,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 4] = [
+    pub const ALL: [DocumentKind; 5] = [
         DocumentKind::Assignment,
         DocumentKind::RectificationNotice,
         DocumentKind::Reminder,
         DocumentKind::Bulletin,
+        DocumentKind::Accountability,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +42,7 @@ impl DocumentKind {
             DocumentKind::RectificationNotice => "rectification_notice",
             DocumentKind::Reminder => "reminder",
             DocumentKind::Bulletin => "bulletin",
+            DocumentKind::Accountability => "accountability",
         }
     }
 
@@ -52,12 +57,13 @@ impl DocumentKind {
             DocumentKind::RectificationNotice => "整改通知书",
             DocumentKind::Reminder => "督办函",
             DocumentKind::Bulletin => "通报",
+            DocumentKind::Accountability => "问责通知",
         }
     }
 
     /// Whether it is addressed to the unit of a finding (and so needs one).
     pub fn about_a_finding(self) -> bool {
-        !matches!(self, DocumentKind::Bulletin)
+        !matches!(self, DocumentKind::Bulletin | DocumentKind::Accountability)
     }
 }
 

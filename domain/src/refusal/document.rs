@@ -38,6 +38,9 @@ pub enum DocumentRefusal {
     /// The `case` of a query is not a finding's id.
     #[error("not a finding's id")]
     BadCaseId,
+    /// A 问责通知 is issued by recording the ladder's step, not on its own.
+    #[error("issued by recording the ladder's step")]
+    ThroughLadder,
 }
 
 impl DocumentRefusal {
@@ -46,7 +49,8 @@ impl DocumentRefusal {
             DocumentRefusal::BadCaseId => ErrorCode::BadRequest,
             DocumentRefusal::DeadlinePast { .. }
             | DocumentRefusal::NeedsFinding { .. }
-            | DocumentRefusal::NoDeadline => ErrorCode::Unprocessable,
+            | DocumentRefusal::NoDeadline
+            | DocumentRefusal::ThroughLadder => ErrorCode::Unprocessable,
             DocumentRefusal::NotReleased
             | DocumentRefusal::NothingOverdue
             | DocumentRefusal::NotPublished { .. }

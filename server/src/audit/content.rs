@@ -23,10 +23,20 @@ pub enum Record {
     Case,
     Commitment,
     RegisterItem,
+    /// A revision of the repeat-offence ladder's rule.
+    LadderRule,
+    /// A person on the ladder with the problems verified against them and the steps taken.
+    LadderPerson,
 }
 
 impl Record {
-    pub const ALL: [Record; 3] = [Record::Case, Record::Commitment, Record::RegisterItem];
+    pub const ALL: [Record; 5] = [
+        Record::Case,
+        Record::Commitment,
+        Record::RegisterItem,
+        Record::LadderRule,
+        Record::LadderPerson,
+    ];
 
     /// The table whose ids the record's events name as their subject.
     fn table(self) -> &'static str {
@@ -34,6 +44,8 @@ impl Record {
             Record::Case => "cases",
             Record::Commitment => "commitments",
             Record::RegisterItem => "register_items",
+            Record::LadderRule => "ladder_rules",
+            Record::LadderPerson => "ladder_people",
         }
     }
 
@@ -42,6 +54,8 @@ impl Record {
             Record::Case => "case",
             Record::Commitment => "commitment",
             Record::RegisterItem => "register item",
+            Record::LadderRule => "ladder rule",
+            Record::LadderPerson => "ladder person",
         }
     }
 
@@ -80,6 +94,15 @@ impl Record {
                 "SELECT id, CAST(seq AS TEXT), description, source, answer_kind, answer_text, \
                  committed_by, milestones, completion, reason, body FROM register_revisions \
                  WHERE item_id = $1 ORDER BY seq",
+            ],
+            Record::LadderRule => &["SELECT CAST(revision AS TEXT), rule, set_by \
+                 FROM ladder_rules WHERE id = $1"],
+            Record::LadderPerson => &[
+                "SELECT unit_id, name, staff_no, post FROM ladder_people WHERE id = $1",
+                "SELECT case_id, CAST(revision AS TEXT), verified_on, note, recorded_by \
+                 FROM ladder_verifications WHERE person_id = $1 ORDER BY case_id, revision",
+                "SELECT id, step, CAST(count_at AS TEXT), taken_on, note, document_id, \
+                 recorded_by FROM ladder_steps WHERE person_id = $1 ORDER BY id",
             ],
         }
     }

@@ -110,6 +110,11 @@ pub const fn fanout(kind: EventKind) -> Fanout {
         K::RegisterItemCreated | K::RegisterItemRevised => to(ITEM, Nobody, Public),
         K::RegisterNothingFound => to(E, Nobody, Public),
         K::DocumentIssued => to(E, Nobody, Public),
+        // The ladder names the unit's staff: it stays inside (the unit reads it on its page).
+        K::LadderRuleSet => to(Chain::Content(Record::LadderRule), Nobody, Nothing),
+        K::LadderPersonAdded | K::LadderVerified | K::LadderStepTaken => {
+            to(Chain::Content(Record::LadderPerson), Nobody, Nothing)
+        }
         K::ScoringPublished => to(E, Nobody, Public),
         // The monitors' roster and reminders name monitors: they stay inside.
         K::QuotaReminded => to(E, ByCaller, Nothing),

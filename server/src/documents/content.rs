@@ -56,6 +56,7 @@ pub fn title(kind: DocumentKind, year: i32) -> String {
         DocumentKind::RectificationNotice => "政风行风问题整改通知书".to_owned(),
         DocumentKind::Reminder => "关于督促办理政风行风监督问题的函".to_owned(),
         DocumentKind::Bulletin => format!("关于{year}年度民主评议政风行风综合测评结果的通报"),
+        DocumentKind::Accountability => "政风行风问题责任追究通知".to_owned(),
     }
 }
 
@@ -346,5 +347,78 @@ pub fn bulletin(issuer: &Issuer, number: &str, today: Date, r: &PublishedRanking
         doc.body
             .push(Para::Text(format!("说明：{}", r.note.trim())));
     }
+    doc
+}
+
+/// A problem verified against a person, as a 问责通知 lists it.
+pub struct LadderProblem {
+    /// 2026年第7号, or none before a number was given.
+    pub number: Option<FindingNumber>,
+    pub criterion_name: String,
+    pub verified_on: Date,
+}
+
+/// 问责通知: the step the repeat-offence ladder calls for, addressed to the person's unit.
+/// Written from the person's record and the verified problems' numbers, criteria and days of
+/// verification only: nothing of who reported them.
+#[allow(clippy::too_many_arguments)]
+pub fn accountability(
+    issuer: &Issuer,
+    number: &str,
+    today: Date,
+    unit_name: &str,
+    person: &chafang_domain::api::LadderPerson,
+    step: chafang_domain::ladder::LadderStep,
+    problems: &[LadderProblem],
+    note: &str,
+) -> Document {
+    let mut doc = head(
+        issuer,
+        DocumentKind::Accountability,
+        number,
+        today.year(),
+        today,
+    );
+    doc.title = format!("关于对{}同志进行{}的通知", person.name, step.name_zh());
+    doc.addressee = Some(unit_name.to_owned());
+    let who = {
+        let mut w = person.name.clone();
+        let mut extra = Vec::new();
+        if !person.post.is_empty() {
+            extra.push(person.post.clone());
+        }
+        if !person.staff_no.is_empty() {
+            extra.push(format!("工号{}", person.staff_no));
+        }
+        if !extra.is_empty() {
+            w.push_str(&format!("（{}）", extra.join("，")));
+        }
+        w
+    };
+    doc.body.push(Para::Text(format!(
+        "根据“一次查实诫勉谈话、两次通报批评、三次交流换岗”的规定，你单位{who}同志经查实存在以下问题{}件：",
+        problems.len()
+    )));
+    for (i, p) in problems.iter().enumerate() {
+        let n = p
+            .number
+            .map(finding_number)
+            .unwrap_or_else(|| "未编号".to_owned());
+        doc.body.push(Para::Text(format!(
+            "{}．问题编号{}，评议内容：{}，查实日期：{}。",
+            i + 1,
+            n,
+            p.criterion_name,
+            chinese_date(p.verified_on)
+        )));
+    }
+    doc.body.push(Para::Text(format!(
+        "请你单位对该同志进行{}，并于十个工作日内将处理情况书面报送我办。",
+        step.name_zh()
+    )));
+    if !note.trim().is_empty() {
+        doc.body.push(Para::Text(format!("说明：{}", note.trim())));
+    }
+    doc.body.push(Para::Text("特此通知。".to_owned()));
     doc
 }

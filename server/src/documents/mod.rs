@@ -237,17 +237,14 @@ pub async fn issue(
     OfficeUser(me): OfficeUser,
     ApiJson(req): ApiJson<IssueDocument>,
 ) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
-    // Fonts first: a server without them must say so before it takes a number.
-    let dirs = state.documents.font_dirs.clone();
-    let fonts = tokio::task::spawn_blocking(move || fonts::configured(&dirs))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| {
-            tracing::error!("{e}");
-            DocumentRefusal::NoFont { wanted: e.wanted }
-        })?;
-    let issuer = state.documents.issuer.clone();
-    let anchor = printed_anchor(&state).await?;
+    if req.kind == DocumentKind::Accountability {
+        return Err(DocumentRefusal::ThroughLadder.into());
+    }
+    let Prepared {
+        fonts,
+        issuer,
+        anchor,
+    } = prepare(&state).await?;
     let today = today_cst();
     let mut tx = state.db.begin_write().await?;
     let names = UnitNames::load(&mut tx).await?;
@@ -325,8 +322,89 @@ pub async fn issue(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issued document {id} not found")))?
         .view;
     tx.commit().await?;
-    // The document is issued whatever happens to this line; a failure is logged, and the next
-    // hourly line anchors the head all the same.
+    after_issue(&state).await;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// What an issue needs before it takes a number: the fonts (a server without them says so
+/// first), the issuer and the checkpoint the document prints.
+pub struct Prepared {
+    pub fonts: Arc<fonts::Fonts>,
+    pub issuer: Issuer,
+    pub anchor: crate::audit::Head,
+}
+
+pub async fn prepare(state: &AppState) -> Result<Prepared, ApiError> {
+    let dirs = state.documents.font_dirs.clone();
+    let fonts = tokio::task::spawn_blocking(move || fonts::configured(&dirs))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(|e| {
+            tracing::error!("{e}");
+            DocumentRefusal::NoFont { wanted: e.wanted }
+        })?;
+    Ok(Prepared {
+        fonts,
+        issuer: state.documents.issuer.clone(),
+        anchor: printed_anchor(state).await?,
+    })
+}
+
+/// Issues a document written by `write` (given the issuer, its number and today) in the
+/// caller's transaction: the next number, the PDF rendered with the printed checkpoint, its
+/// bytes, row and event. The caller commits, then calls `after_issue`.
+pub async fn issue_in(
+    tx: &mut crate::db::WriteTx,
+    state: &AppState,
+    prepared: Prepared,
+    kind: DocumentKind,
+    unit: Option<chafang_domain::UnitId>,
+    issued_by: chafang_domain::UserId,
+    write: impl FnOnce(&Issuer, &str, Date) -> render::Document,
+) -> Result<DocumentView, ApiError> {
+    let today = today_cst();
+    let year = today.year();
+    let seq = store::next_seq(tx, year).await?;
+    let number = prepared.issuer.number(year, seq);
+    let doc = write(&prepared.issuer, &number, today);
+    let title = doc.title.clone();
+    let doc = render::Document {
+        anchor: Some(prepared.anchor.to_string()),
+        ..doc
+    };
+    let pdf = render_blocking(doc, prepared.fonts).await?;
+    let id = store::insert(
+        tx,
+        &state.blobs,
+        store::NewDocument {
+            kind,
+            year,
+            seq,
+            number,
+            title,
+            case: None,
+            unit,
+            deadline: None,
+            issued_on: today,
+            issued_by,
+            anchor: prepared.anchor,
+        },
+        pdf,
+    )
+    .await?;
+    let names = UnitNames::load(tx).await?;
+    Ok(
+        store::find(tx, &id.to_string(), &names, paths::OFFICE_DOCUMENTS)
+            .await?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("issued document {id} not found")))?
+            .view,
+    )
+}
+
+/// After an issue has committed: the live head goes to the checkpoint file as a `document`
+/// line. The document is issued whatever happens to this line; a failure is logged, and the
+/// next hourly line anchors the head all the same.
+pub async fn after_issue(state: &AppState) {
     if let Err(e) = crate::audit::checkpoint::take(
         &state.db,
         &state.checkpoints,
@@ -339,7 +417,6 @@ pub async fn issue(
             "audit checkpoint after an issue failed"
         );
     }
-    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// The head a document prints: the checkpoint file's latest scheduled line, or genesis before

@@ -364,9 +364,11 @@ pub async fn office_case(
     let names = UnitNames::load(conn).await?;
     let rows = sqlx::query(
         "SELECT f.id, f.visit_id, f.criterion, f.severity, f.description, f.suggestion, u.display_name, \
-         v.unit_id, v.mode, v.started_at_device, v.received_at, v.distance_m, fc.commitment_id \
+         v.unit_id, v.mode, v.started_at_device, v.received_at, v.distance_m, fc.commitment_id, \
+         fr.seen AS responsible \
          FROM case_findings cf JOIN findings f ON f.id = cf.finding_id JOIN visits v ON v.id = f.visit_id \
          JOIN users u ON u.id = v.monitor_id LEFT JOIN finding_commitments fc ON fc.finding_id = f.id \
+         LEFT JOIN finding_responsible fr ON fr.finding_id = f.id \
          WHERE cf.case_id = $1 ORDER BY v.received_at, f.position",
     )
     .bind(case.id.to_string())
@@ -406,6 +408,7 @@ pub async fn office_case(
             suggestion: r.try_get("suggestion")?,
             distance_m: r.try_get("distance_m")?,
             commitment,
+            responsible: r.try_get("responsible")?,
         });
     }
     let mut reporters: Vec<String> = reports.iter().map(|r| r.monitor.clone()).collect();

@@ -66,6 +66,7 @@ pub fn visit(unit: &UnitView, device: DeviceId, seq: u64, photos: &[&[u8]]) -> V
                 })
                 .collect(),
             commitment_id: None,
+            responsible: None,
         }],
     }
 }
@@ -422,6 +423,7 @@ pub fn visit_at(
             suggestion: String::new(),
             photos: vec![],
             commitment_id: None,
+            responsible: None,
         }],
     }
 }
