@@ -2,6 +2,37 @@
 -- written once and never changed: a new rule is a new revision, a corrected verification a
 -- new revision of the finding's verification. Each row's content is on the audit chain.
 
+-- Documents gain the 问责通知 (`accountability`): the kind's CHECK is widened by rebuilding
+-- the table (the one way both engines accept), rows copied as they are.
+CREATE TABLE documents_v2 (
+    -- Random (UUIDv4).
+    id TEXT PRIMARY KEY,
+    year BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    number TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('assignment', 'rectification_notice', 'reminder', 'bulletin',
+        'accountability')),
+    title TEXT NOT NULL,
+    case_id TEXT REFERENCES cases (id),
+    unit_id TEXT REFERENCES units (id),
+    deadline TEXT,
+    issued_on TEXT NOT NULL,
+    issued_at BIGINT NOT NULL,
+    issued_by TEXT NOT NULL REFERENCES users (id),
+    sha256 TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    blob_key TEXT NOT NULL,
+    UNIQUE (year, seq)
+);
+INSERT INTO documents_v2 (id, year, seq, number, kind, title, case_id, unit_id, deadline,
+    issued_on, issued_at, issued_by, sha256, bytes, blob_key)
+SELECT id, year, seq, number, kind, title, case_id, unit_id, deadline, issued_on, issued_at,
+    issued_by, sha256, bytes, blob_key FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v2 RENAME TO documents;
+CREATE INDEX documents_case ON documents (case_id);
+CREATE INDEX documents_unit ON documents (unit_id);
+
 -- The responsible window, post or staff number as the monitor saw it (a finding's optional
 -- `responsible`), written with the visit.
 CREATE TABLE finding_responsible (

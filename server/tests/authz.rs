@@ -200,6 +200,13 @@ enum Body {
     Webhook,
     /// No tile source for the office's map (the default: changes nothing).
     TileSettings,
+    /// The repeat-offence ladder's default rule.
+    LadderRule,
+    /// A verification against a person nobody recorded (422 for the office on a released
+    /// finding, 409 on one still held).
+    LadderVerify,
+    /// The caution, for a person nobody recorded.
+    LadderStep,
     /// The default scoring settings (409 for the office: the matrix's year is closed by then).
     ScoringSettings,
     /// A survey entry for U1 (409 likewise).
@@ -333,7 +340,7 @@ fn table() -> Vec<Route> {
         route(
             post.clone(),
             "/api/v1/office/findings/{id}/steps",
-            office_cases,
+            office_cases.clone(),
         )
         .body(Body::Reopen),
         route(post.clone(), "/api/v1/office/releases", only(OFFICE)).body(Body::Release),
@@ -670,6 +677,30 @@ fn table() -> Vec<Route> {
             "/api/v1/unit/documents/{id}/pdf",
             vec![(DocumentU1, &[U1]), (DocumentU2, &[U2])],
         ),
+        // The repeat-offence ladder: kept by the office; each unit head reads its own staff's.
+        route(get.clone(), "/api/v1/office/ladder", only(OFFICE)),
+        route(Method::PUT, "/api/v1/office/ladder/rule", only(OFFICE)).body(Body::LadderRule),
+        route(get.clone(), "/api/v1/office/ladder/people", only(OFFICE)),
+        route(
+            get.clone(),
+            "/api/v1/office/cases/{id}/verification",
+            office_cases.clone(),
+        ),
+        route(
+            post.clone(),
+            "/api/v1/office/cases/{id}/verification",
+            office_cases.clone(),
+        )
+        .body(Body::LadderVerify)
+        .refused_body(422),
+        // No person of the matrix is on the ladder: 404 for everyone.
+        route(
+            post.clone(),
+            "/api/v1/office/ladder/people/{id}/steps",
+            vec![],
+        )
+        .body(Body::LadderStep),
+        route(get.clone(), "/api/v1/unit/ladder", only(UNITS)),
         // Spreadsheets: each user starts exports and reaches only their own.
         route(Method::POST, "/api/v1/office/reports", only(OFFICE)).body(Body::Report),
         route(
@@ -1069,6 +1100,11 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
             "secret": "the matrix's webhook secret",
         }),
         Body::TileSettings => serde_json::json!({"source": null}),
+        Body::LadderRule => serde_json::json!({"thresholds": [1, 2, 3],
+            "window": {"kind": "campaign_year"}, "kinds": ["department", "service_centre"]}),
+        Body::LadderVerify => serde_json::json!({"person": {"pick": "existing",
+            "id": uuid::Uuid::nil()}}),
+        Body::LadderStep => serde_json::json!({"step": "caution"}),
     })
 }
 

@@ -129,11 +129,12 @@ pub async fn set_rule(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PeopleQuery {
-    /// The unit whose people (its subtree's) are listed.
-    unit: UnitId,
+    /// The unit whose people (its subtree's) are listed; every person without it.
+    unit: Option<UnitId>,
 }
 
-/// The people recorded under a unit and the units below it, for the office's picker.
+/// The people recorded under a unit and the units below it (every person without `unit`),
+/// for the office's picker.
 #[utoipa::path(get, path = "/api/v1/office/ladder/people", tag = "ladder", params(PeopleQuery),
     responses((status = 200, body = Vec<LadderPerson>), (status = 401), (status = 404)))]
 pub async fn office_people(
@@ -143,9 +144,10 @@ pub async fn office_people(
 ) -> Result<Json<Vec<LadderPerson>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let all = units::list_all(&mut conn).await?;
-    let under = units::subtree_ids(&all, q.unit);
+    let under = q.unit.map(|u| units::subtree_ids(&all, u));
     Ok(Json(
-        store::people(&mut conn, &all, |u| under.contains(&u)).await?,
+        store::people(&mut conn, &all, |u| under.as_ref().is_none_or(|s| s.contains(&u)))
+            .await?,
     ))
 }
 
