@@ -11,6 +11,7 @@ fn kind_name(k: DocumentKind, locale: Locale) -> String {
         DocumentKind::RectificationNotice => "A rectification notice",
         DocumentKind::Reminder => "A reminder",
         DocumentKind::Bulletin => "A bulletin",
+        DocumentKind::Accountability => "An accountability notice",
     };
     say(locale, k.name_zh(), en)
 }
@@ -56,6 +57,11 @@ pub fn words(r: &DocumentRefusal, locale: Locale) -> String {
             locale,
             "问题编号无效",
             "That is not a finding's id",
+        ),
+        DocumentRefusal::ThroughLadder => say(
+            locale,
+            "问责通知须在“三次查实”页面记录处理时出具",
+            "An accountability notice is issued by recording the ladder's step",
         ),
     }
 }

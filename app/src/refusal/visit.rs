@@ -91,6 +91,8 @@ fn text_name(t: VisitText, locale: Locale) -> &'static str {
         (VisitText::Suggestion, Locale::En) => "A finding's suggestion",
         (VisitText::Criterion, Locale::Zh) => "评议内容代码",
         (VisitText::Criterion, Locale::En) => "A finding's criterion code",
+        (VisitText::Responsible, Locale::Zh) => "责任窗口或工号",
+        (VisitText::Responsible, Locale::En) => "A finding's responsible window or staff number",
     }
 }
 

@@ -42,6 +42,10 @@ pub struct DraftFinding {
     /// The public commitment this finding says was broken, if any.
     #[serde(default)]
     pub commitment_id: Option<Uuid>,
+    /// The responsible window, post or staff number as seen (窗口 / 工号), empty when not
+    /// noted.
+    #[serde(default)]
+    pub responsible: String,
 }
 
 /// A commitment in force as the phone keeps it for citing offline: the part of the server's
@@ -350,6 +354,7 @@ impl Draft {
                     suggestion: f.suggestion.clone(),
                     photos: f.photos.clone(),
                     commitment_id: f.commitment_id,
+                    responsible: Some(f.responsible.trim().to_owned()).filter(|r| !r.is_empty()),
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -417,7 +422,7 @@ impl DraftFinding {
             suggestion: String::new(),
             photos: Vec::new(),
             commitment_id: None,
-            responsible: None,
+            responsible: String::new(),
         }
     }
 }

@@ -38,6 +38,7 @@ enum T {
     Reminder,
     ReminderHint,
     Bulletin,
+    Accountability,
     BulletinHint,
     Year,
     Deadline,
@@ -90,6 +91,7 @@ impl Texts for T {
                 "Only for an overdue finding; left empty, three working days from today",
             ),
             T::Bulletin => ("通报", "Bulletin (通报)"),
+            T::Accountability => ("问责通知", "Accountability notice"),
             T::BulletinHint => (
                 "年度综合测评结果的通报，按已发布的测评结果生成，发至各被评议单位",
                 "The year's ranking, written from its published results, to every appraised unit",
@@ -118,6 +120,7 @@ fn kind_text(kind: DocumentKind) -> T {
         DocumentKind::RectificationNotice => T::Notice,
         DocumentKind::Reminder => T::Reminder,
         DocumentKind::Bulletin => T::Bulletin,
+        DocumentKind::Accountability => T::Accountability,
     }
 }
 

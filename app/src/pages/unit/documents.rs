@@ -20,6 +20,7 @@ enum T {
     Notice,
     Reminder,
     Bulletin,
+    Accountability,
     IssuedOn,
     DeadlineOn,
     ToAll,
@@ -41,6 +42,7 @@ impl Texts for T {
             T::Notice => ("整改通知书", "Rectification notice"),
             T::Reminder => ("督办函", "Reminder"),
             T::Bulletin => ("通报", "Bulletin"),
+            T::Accountability => ("问责通知", "Accountability notice"),
             T::IssuedOn => ("签发日期 {0}", "Issued {0}"),
             T::DeadlineOn => ("办理期限 {0}", "Due by {0}"),
             T::ToAll => ("各被评议单位", "To every appraised unit"),
@@ -57,6 +59,7 @@ fn kind_text(kind: DocumentKind) -> T {
         DocumentKind::RectificationNotice => T::Notice,
         DocumentKind::Reminder => T::Reminder,
         DocumentKind::Bulletin => T::Bulletin,
+        DocumentKind::Accountability => T::Accountability,
     }
 }
 

@@ -38,6 +38,7 @@ pub(super) enum W {
     DescriptionLabel,
     SeverityLabel,
     SuggestionLabel,
+    ResponsibleLabel,
     RemoveFinding,
     PhotosLabel,
     SubmitVisit,
@@ -80,6 +81,10 @@ impl Texts for W {
             W::DescriptionLabel => ("问题描述", "Description"),
             W::SeverityLabel => ("严重程度", "Severity"),
             W::SuggestionLabel => ("整改建议（可选）", "Suggestion (optional)"),
+            W::ResponsibleLabel => (
+                "责任窗口或工号（可选，仅办公室可见）",
+                "Responsible window or staff number (optional, seen by the office only)",
+            ),
             W::RemoveFinding => ("删除此问题", "Remove this finding"),
             W::PhotosLabel => ("照片", "Photos"),
             W::SubmitVisit => ("提交查访", "Submit the visit"),

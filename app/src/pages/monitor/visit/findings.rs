@@ -137,6 +137,7 @@ fn FindingEditor(
         field_id("camera"),
         field_id("gallery"),
     );
+    let resp_id = field_id("responsible");
     let heading_id = field_id("finding");
     let labelled_by = heading_id.clone();
     view! {
@@ -216,6 +217,20 @@ fn FindingEditor(
                     }
                 ></textarea>
                 <FieldError check spot=Spot::Finding(id, Part::Suggestion) />
+            </div>
+            <div class="field">
+                <label for=resp_id.clone()>{move || i18n.s(W::ResponsibleLabel)}</label>
+                <input
+                    id=resp_id
+                    type="text"
+                    maxlength=chafang_domain::ladder::MAX_TEXT.to_string()
+                    data-testid="responsible"
+                    prop:value=initial.responsible.clone()
+                    on:input=move |ev| {
+                        let v = target_value(&ev);
+                        form.edit_finding(id, |f| f.responsible = v);
+                    }
+                />
             </div>
             <CommitmentPicker form refs check id />
             <Photos form check id cam_id gal_id number=Signal::derive(number) />

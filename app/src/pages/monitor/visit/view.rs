@@ -354,6 +354,7 @@ fn reopened(u: &chafang_domain::visit::VisitUpload) -> Draft {
                 severity: Some(f.severity),
                 suggestion: f.suggestion.clone(),
                 commitment_id: f.commitment_id,
+                responsible: f.responsible.clone().unwrap_or_default(),
                 photos: f.photos.clone(),
             })
             .collect(),
@@ -383,6 +384,7 @@ fn correction_of(u: &chafang_domain::visit::VisitUpload) -> Draft {
                 severity: Some(f.severity),
                 suggestion: f.suggestion.clone(),
                 commitment_id: f.commitment_id,
+                responsible: f.responsible.clone().unwrap_or_default(),
                 photos: f
                     .photos
                     .iter()
