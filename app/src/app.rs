@@ -73,14 +73,16 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         attention::OfficeAttentionPage, campaign::OfficeCampaignPage,
         campaigns::OfficeCampaignsPage, commitments::OfficeCommitmentsPage,
         dashboard::OfficeDashboardPage, documents::OfficeDocumentsPage, finding::OfficeFindingPage,
-        findings::OfficeFindingsPage, home::OfficePage, ledger::OfficeLedgerPage,
-        map::OfficeMapPage, monitor::OfficeMonitorPage, register::OfficeRegisterPage,
-        reports::OfficeReportsPage, roster::OfficeRosterPage, scoring::OfficeScoringPage,
-        units::OfficeUnitsPage, visits::OfficeVisitsPage, webhooks::OfficeWebhooksPage,
+        findings::OfficeFindingsPage, home::OfficePage, ladder::OfficeLadderPage,
+        ledger::OfficeLedgerPage, map::OfficeMapPage, monitor::OfficeMonitorPage,
+        register::OfficeRegisterPage, reports::OfficeReportsPage, roster::OfficeRosterPage,
+        scoring::OfficeScoringPage, units::OfficeUnitsPage, visits::OfficeVisitsPage,
+        webhooks::OfficeWebhooksPage,
     };
     use crate::pages::unit::{
         documents::UnitDocumentsPage, finding::UnitFindingPage, findings::UnitFindingsPage,
-        home::UnitPage, register::UnitRegisterPage, reports::UnitReportsPage, team::UnitTeamPage,
+        home::UnitPage, ladder::UnitLadderPage, register::UnitRegisterPage,
+        reports::UnitReportsPage, team::UnitTeamPage,
     };
     view! {
         <ParentRoute path=path!("") view=Outlet>
@@ -107,6 +109,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                     <Route path=StaticSegment(DOCUMENTS) view=OfficeDocumentsPage />
                     <Route path=StaticSegment(SCORING) view=OfficeScoringPage />
                     <Route path=StaticSegment(MAP) view=OfficeMapPage />
+                    <Route path=StaticSegment(LADDER) view=OfficeLadderPage />
                 </ParentRoute>
             </ParentRoute>
             <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>
@@ -118,6 +121,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                 <Route path=StaticSegment(REGISTER) view=UnitRegisterPage />
                 <Route path=StaticSegment(REPORTS) view=UnitReportsPage />
                 <Route path=StaticSegment(DOCUMENTS) view=UnitDocumentsPage />
+                <Route path=StaticSegment(LADDER) view=UnitLadderPage />
             </ParentRoute>
         </ParentRoute>
     }

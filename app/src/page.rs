@@ -30,6 +30,7 @@ pub mod seg {
     pub const SCORING: &str = "scoring";
     pub const MAP: &str = "map";
     pub const TEAM: &str = "team";
+    pub const LADDER: &str = "ladder";
 }
 
 /// A page of the app, with what its address carries.
@@ -87,6 +88,7 @@ pub enum Page {
     },
     OfficeScoring,
     OfficeMap,
+    OfficeLadder,
     UnitHome,
     UnitInbox,
     UnitFindings,
@@ -95,6 +97,7 @@ pub enum Page {
     UnitRegister,
     UnitReports,
     UnitDocuments,
+    UnitLadder,
 }
 
 impl Page {
@@ -149,6 +152,7 @@ impl Page {
             }
             Page::OfficeScoring => format!("/{OFFICE}/{SCORING}"),
             Page::OfficeMap => format!("/{OFFICE}/{MAP}"),
+            Page::OfficeLadder => format!("/{OFFICE}/{LADDER}"),
             Page::UnitHome => format!("/{UNIT}"),
             Page::UnitInbox => format!("/{UNIT}/{INBOX}"),
             Page::UnitFindings => format!("/{UNIT}/{FINDINGS}"),
@@ -157,6 +161,7 @@ impl Page {
             Page::UnitRegister => format!("/{UNIT}/{REGISTER}"),
             Page::UnitReports => format!("/{UNIT}/{REPORTS}"),
             Page::UnitDocuments => format!("/{UNIT}/{DOCUMENTS}"),
+            Page::UnitLadder => format!("/{UNIT}/{LADDER}"),
         }
     }
 }

@@ -282,19 +282,31 @@ mod tests {
     #[test]
     fn windows_start_where_they_should() {
         let year = LadderRule::default();
-        assert_eq!(year.window_start(date!(2026 - 12 - 31)), date!(2026 - 01 - 01));
-        assert_eq!(year.window_start(date!(2028 - 01 - 01)), date!(2028 - 01 - 01));
+        assert_eq!(
+            year.window_start(date!(2026 - 12 - 31)),
+            date!(2026 - 01 - 01)
+        );
+        assert_eq!(
+            year.window_start(date!(2028 - 01 - 01)),
+            date!(2028 - 01 - 01)
+        );
         let days = LadderRule {
             window: LadderWindow::Days { days: 365 },
             ..LadderRule::default()
         };
         // 2028 is a leap year: 365 days up to 2028-03-01 begin on 2027-03-03.
-        assert_eq!(days.window_start(date!(2028 - 03 - 01)), date!(2027 - 03 - 03));
+        assert_eq!(
+            days.window_start(date!(2028 - 03 - 01)),
+            date!(2027 - 03 - 03)
+        );
         let one = LadderRule {
             window: LadderWindow::Days { days: 1 },
             ..LadderRule::default()
         };
-        assert_eq!(one.window_start(date!(2026 - 05 - 05)), date!(2026 - 05 - 05));
+        assert_eq!(
+            one.window_start(date!(2026 - 05 - 05)),
+            date!(2026 - 05 - 05)
+        );
     }
 
     #[test]
@@ -305,7 +317,11 @@ mod tests {
         let s = standing(
             &r,
             today,
-            &[date!(2026 - 11 - 01), date!(2026 - 12 - 31), date!(2027 - 01 - 05)],
+            &[
+                date!(2026 - 11 - 01),
+                date!(2026 - 12 - 31),
+                date!(2027 - 01 - 05),
+            ],
             &[],
         );
         assert_eq!(s.count, 1);

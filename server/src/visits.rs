@@ -262,7 +262,12 @@ async fn insert(
         .bind(f.suggestion.trim())
         .execute(&mut *conn)
         .await?;
-        if let Some(seen) = f.responsible.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(seen) = f
+            .responsible
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             sqlx::query("INSERT INTO finding_responsible (finding_id, seen) VALUES ($1, $2)")
                 .bind(f.id.to_string())
                 .bind(seen)

@@ -10,8 +10,7 @@
 mod common;
 
 use chafang_domain::api::{
-    paths, DocumentKind, DocumentView, LadderView, OfficeCase, PersonLadder, UnitView,
-    Verification,
+    paths, DocumentKind, DocumentView, LadderView, OfficeCase, PersonLadder, UnitView, Verification,
 };
 use chafang_domain::ladder::LadderStep;
 use chafang_domain::{CaseId, DeviceId};
@@ -33,7 +32,13 @@ async fn finding(
     let mut v = visit(unit, DeviceId::new(), seq, &[]);
     v.findings[0].responsible = responsible.map(str::to_owned);
     let res = submit(s, monitor, &v).await;
-    assert_eq!(res.status(), 201, "{:?}: {}", s.engine, res.text().await.unwrap());
+    assert_eq!(
+        res.status(),
+        201,
+        "{:?}: {}",
+        s.engine,
+        res.text().await.unwrap()
+    );
     case_of_finding(s, office, v.findings[0].id).await
 }
 
@@ -109,8 +114,13 @@ async fn verified_problems_climb_the_ladder_and_each_step_is_recorded_with_its_n
         let c: OfficeCase = s
             .get_json(&office, &format!("/api/v1/office/findings/{}", cases[0]))
             .await;
-        assert_eq!(c.reports[0].responsible.as_deref(), Some(seen), "{engine:?}");
-        let (status, body) = verify(&s, &office, cases[0], new_person(&station, "张三", "1024")).await;
+        assert_eq!(
+            c.reports[0].responsible.as_deref(),
+            Some(seen),
+            "{engine:?}"
+        );
+        let (status, body) =
+            verify(&s, &office, cases[0], new_person(&station, "张三", "1024")).await;
         assert_eq!(status, 409, "{engine:?}: {body}");
         assert!(body.contains("not_released"), "{engine:?}: {body}");
 
@@ -123,10 +133,14 @@ async fn verified_problems_climb_the_ladder_and_each_step_is_recorded_with_its_n
             .text()
             .await
             .unwrap();
-        assert!(!unit_text.contains("工号1024"), "{engine:?}: the monitor's note reached the unit");
+        assert!(
+            !unit_text.contains("工号1024"),
+            "{engine:?}: the monitor's note reached the unit"
+        );
 
         // First verified problem: a caution is called for.
-        let (status, body) = verify(&s, &office, cases[0], new_person(&station, "张三", "1024")).await;
+        let (status, body) =
+            verify(&s, &office, cases[0], new_person(&station, "张三", "1024")).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         let first: Verification = serde_json::from_str(&body).unwrap();
         assert_eq!(first.revision, 1);
@@ -139,7 +153,10 @@ async fn verified_problems_climb_the_ladder_and_each_step_is_recorded_with_its_n
         // Only the step called for is recorded.
         let (status, body) = take(&s, &office, p.person.id, LadderStep::Criticism).await;
         assert_eq!(status, 409, "{engine:?}: {body}");
-        assert!(body.contains("not_called_for") && body.contains("caution"), "{body}");
+        assert!(
+            body.contains("not_called_for") && body.contains("caution"),
+            "{body}"
+        );
         let (status, body) = take(&s, &office, p.person.id, LadderStep::Caution).await;
         assert_eq!(status, 201, "{engine:?}: {body}");
         let after: PersonLadder = serde_json::from_str(&body).unwrap();
@@ -161,43 +178,77 @@ async fn verified_problems_climb_the_ladder_and_each_step_is_recorded_with_its_n
         assert_eq!(res.status(), 200, "{engine:?}");
         assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
         // Not through the general issue route.
-        let (status, body) =
-            post_json(&s, &office, paths::OFFICE_DOCUMENTS, &json!({"kind": "accountability"})).await;
+        let (status, body) = post_json(
+            &s,
+            &office,
+            paths::OFFICE_DOCUMENTS,
+            &json!({"kind": "accountability"}),
+        )
+        .await;
         assert_eq!(status, 422, "{engine:?}: {body}");
 
         // The same staff number is the same person; the same verification again is nothing new.
-        let (status, body) = verify(&s, &office, cases[1], new_person(&station, "张三", "1024")).await;
+        let (status, body) =
+            verify(&s, &office, cases[1], new_person(&station, "张三", "1024")).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         let second: Verification = serde_json::from_str(&body).unwrap();
         assert_eq!(second.person.id, first.person.id, "{engine:?}: one person");
-        let (status, _) = verify(&s, &office, cases[1], json!({"pick": "existing", "id": first.person.id})).await;
+        let (status, _) = verify(
+            &s,
+            &office,
+            cases[1],
+            json!({"pick": "existing", "id": first.person.id}),
+        )
+        .await;
         assert_eq!(status, 200);
         let mut conn = s.db.pool.acquire().await.unwrap();
-        let rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM ladder_verifications WHERE case_id = $1")
-            .bind(cases[1].to_string())
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap()
-            .get("n");
+        let rows: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM ladder_verifications WHERE case_id = $1")
+                .bind(cases[1].to_string())
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap()
+                .get("n");
         drop(conn);
         assert_eq!(rows, 1, "{engine:?}: a repeat wrote a revision");
         let view = ladder(&s, &office, paths::OFFICE_LADDER).await;
         let p = of(&view, "张三").unwrap();
-        assert_eq!((p.standing.count, p.standing.called_for), (2, Some(LadderStep::Criticism)));
-        assert!(p.standing.pending, "{engine:?}: the caution does not answer the criticism");
+        assert_eq!(
+            (p.standing.count, p.standing.called_for),
+            (2, Some(LadderStep::Criticism))
+        );
+        assert!(
+            p.standing.pending,
+            "{engine:?}: the caution does not answer the criticism"
+        );
 
         // A third, first held against someone else of the department, then corrected.
         let (status, body) = verify(&s, &office, cases[2], new_person(&dept, "李四", "")).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
-        let (status, body) = verify(&s, &office, cases[2], json!({"pick": "existing", "id": first.person.id})).await;
+        let (status, body) = verify(
+            &s,
+            &office,
+            cases[2],
+            json!({"pick": "existing", "id": first.person.id}),
+        )
+        .await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         let corrected: Verification = serde_json::from_str(&body).unwrap();
-        assert_eq!(corrected.revision, 2, "{engine:?}: a correction is a new revision");
+        assert_eq!(
+            corrected.revision, 2,
+            "{engine:?}: a correction is a new revision"
+        );
         let view = ladder(&s, &office, paths::OFFICE_LADDER).await;
         assert_eq!(of(&view, "李四").unwrap().standing.count, 0, "{engine:?}");
         let p = of(&view, "张三").unwrap();
-        assert_eq!((p.standing.count, p.standing.called_for), (3, Some(LadderStep::Transfer)));
-        assert_eq!(view.people[0].person.name, "张三", "{engine:?}: pending first");
+        assert_eq!(
+            (p.standing.count, p.standing.called_for),
+            (3, Some(LadderStep::Transfer))
+        );
+        assert_eq!(
+            view.people[0].person.name, "张三",
+            "{engine:?}: pending first"
+        );
         let (status, body) = take(&s, &office, p.person.id, LadderStep::Transfer).await;
         assert_eq!(status, 201, "{engine:?}: {body}");
 
@@ -232,7 +283,11 @@ async fn verified_problems_climb_the_ladder_and_each_step_is_recorded_with_its_n
         assert_eq!(res.status(), 200, "{engine:?}");
         let view: LadderView = res.json().await.unwrap();
         let p = of(&view, "张三").unwrap();
-        assert_eq!(p.standing.called_for, Some(LadderStep::Caution), "{engine:?}");
+        assert_eq!(
+            p.standing.called_for,
+            Some(LadderStep::Caution),
+            "{engine:?}"
+        );
         let bad = json!({"thresholds": [0, 1, 2], "window": {"kind": "campaign_year"},
             "kinds": ["department"]});
         let (status, body) = send(
@@ -277,8 +332,14 @@ async fn verified_problems_climb_the_ladder_and_each_step_is_recorded_with_its_n
             named.contains(&(Record::LadderPerson, first.person.id.to_string())),
             "{engine:?}: {named:?}"
         );
-        assert!(named.contains(&(Record::LadderPerson, lisi.to_string())), "{engine:?}: {named:?}");
-        assert!(named.iter().any(|(r, _)| *r == Record::LadderRule), "{engine:?}: {named:?}");
+        assert!(
+            named.contains(&(Record::LadderPerson, lisi.to_string())),
+            "{engine:?}: {named:?}"
+        );
+        assert!(
+            named.iter().any(|(r, _)| *r == Record::LadderRule),
+            "{engine:?}: {named:?}"
+        );
         s.stop().await;
     }
 }

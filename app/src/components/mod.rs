@@ -7,6 +7,8 @@ pub mod export;
 pub mod header;
 pub mod inbox;
 #[cfg(feature = "staff")]
+pub mod ladder;
+#[cfg(feature = "staff")]
 pub mod load_more;
 pub mod notices;
 #[cfg(feature = "staff")]

@@ -68,7 +68,10 @@ pub fn words(r: &LadderRefusal, locale: Locale) -> String {
             Some(s) => pick(
                 locale,
                 format!("当前应当{}，请刷新后再试", step_name(*s, Locale::Zh)),
-                format!("The ladder calls for {} now; reload and try again", step_name(*s, Locale::En)),
+                format!(
+                    "The ladder calls for {} now; reload and try again",
+                    step_name(*s, Locale::En)
+                ),
             ),
             None => say(
                 locale,

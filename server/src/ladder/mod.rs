@@ -35,7 +35,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(office_ladder))
@@ -146,8 +145,10 @@ pub async fn office_people(
     let all = units::list_all(&mut conn).await?;
     let under = q.unit.map(|u| units::subtree_ids(&all, u));
     Ok(Json(
-        store::people(&mut conn, &all, |u| under.as_ref().is_none_or(|s| s.contains(&u)))
-            .await?,
+        store::people(&mut conn, &all, |u| {
+            under.as_ref().is_none_or(|s| s.contains(&u))
+        })
+        .await?,
     ))
 }
 
@@ -166,9 +167,13 @@ pub async fn verification(
 ) -> Result<Json<Option<Verification>>, ApiError> {
     let id = case_id(&id)?;
     let mut conn = state.db.pool.acquire().await?;
-    cases::load(&mut conn, id).await?.ok_or(ApiError::NotFound)?;
+    cases::load(&mut conn, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let all = units::list_all(&mut conn).await?;
-    Ok(Json(store::current_verification(&mut conn, &all, id).await?))
+    Ok(Json(
+        store::current_verification(&mut conn, &all, id).await?,
+    ))
 }
 
 /// Verifies (查实) a released finding against a person of its unit (or a unit under it),

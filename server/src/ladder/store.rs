@@ -57,16 +57,16 @@ pub fn top_kind(all: &[UnitView], unit: UnitId) -> Option<UnitKind> {
     None
 }
 
-fn person_of(row: &sqlx::any::AnyRow, names: &HashMap<UnitId, String>) -> Result<LadderPerson, ApiError> {
+fn person_of(
+    row: &sqlx::any::AnyRow,
+    names: &HashMap<UnitId, String>,
+) -> Result<LadderPerson, ApiError> {
     let unit: UnitId = row
         .try_get::<String, _>("unit_id")?
         .parse()
         .map_err(internal)?;
     Ok(LadderPerson {
-        id: row
-            .try_get::<String, _>("id")?
-            .parse()
-            .map_err(internal)?,
+        id: row.try_get::<String, _>("id")?.parse().map_err(internal)?,
         unit: UnitRef {
             id: unit,
             name: names.get(&unit).cloned().unwrap_or_default(),
@@ -110,10 +110,11 @@ pub async fn person(
     all: &[UnitView],
     id: Uuid,
 ) -> Result<Option<LadderPerson>, ApiError> {
-    let row = sqlx::query("SELECT id, unit_id, name, staff_no, post FROM ladder_people WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query("SELECT id, unit_id, name, staff_no, post FROM ladder_people WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
     row.as_ref().map(|r| person_of(r, &names(all))).transpose()
 }
 

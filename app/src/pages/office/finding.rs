@@ -30,6 +30,7 @@ use leptos::task::spawn_local;
 enum T {
     UnitText,
     Reports,
+    ResponsibleSeen,
     History,
     SendPhoto,
     PhotoMissing,
@@ -60,6 +61,7 @@ impl Texts for T {
         match self {
             T::UnitText => ("单位看到的表述", "Wording the unit reads"),
             T::Reports => ("监督员原始记录", "The monitors' reports"),
+            T::ResponsibleSeen => ("责任窗口或工号：", "Responsible window or staff number: "),
             T::History => ("处理记录", "History"),
             T::SendPhoto => ("发给单位", "Send to the unit"),
             T::PhotoMissing => ("照片尚未上传", "Photo not uploaded yet"),
@@ -303,6 +305,9 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
             {error_alert(error, "step-error")}
         </section>
         {dyn_view(move || case.with(|c| answer_list(c.answers.clone(), true)).into_any())}
+        {dyn_view(move || case.with(|c| c.row.state.is_released().then(|| {
+            view! { <super::verify::VerifyCard case=c.row.id unit=c.row.unit.id /> }
+        })).into_any())}
         {dyn_view(move || case.with(reports).into_any())}
         {dyn_view(move || case.with(history).into_any())}
     }
@@ -556,6 +561,9 @@ fn reports(c: &OfficeCase) -> impl IntoView {
             let when = cst_datetime_text(r.started_at_device_ms);
             let distance = r.distance_m;
             let cited = r.commitment.map(cited_commitment);
+            let responsible = r.responsible.map(|seen| {
+                view! { <p class="muted" data-testid="responsible-seen">{ts(T::ResponsibleSeen)} {seen}</p> }
+            });
             view! {
                 <li class="report" data-testid="report">
                     <p class="case-meta">
@@ -569,6 +577,7 @@ fn reports(c: &OfficeCase) -> impl IntoView {
                     {(!r.suggestion.is_empty()).then(|| view! { <p class="muted">{r.suggestion}</p> })}
                     {distance.map(|d| view! { <p class="muted">{move || distance_text(i18n, d)}</p> })}
                     {cited}
+                    {responsible}
                 </li>
             }
         })

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 /// The strings of the office's year pages' links.
 #[derive(Clone, Copy)]
 enum T {
+    Ladder,
     OfficeSummary,
     Monitors,
     Units,
@@ -44,6 +45,7 @@ enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::Ladder => ("三次查实", "Repeat-offence ladder"),
             T::OfficeSummary => ("概况", "Overview"),
             T::Monitors => ("监督员", "Monitors"),
             T::Units => ("被评议单位", "Units"),
@@ -185,6 +187,9 @@ pub fn OfficePage() -> impl IntoView {
                 </a>
                 <a class="button" href=Page::OfficeMap.href() data-testid="link-office-map">
                     {ts(T::Map)}
+                </a>
+                <a class="button" href=Page::OfficeLadder.href() data-testid="link-office-ladder">
+                    {ts(T::Ladder)}
                 </a>
             </nav>
             <QuotaTable />

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 /// This page's own strings (the rest are shared `Msg`s).
 #[derive(Clone, Copy)]
 enum T {
+    Ladder,
     SubUnits,
     NoSubUnits,
     OpenFindings,
@@ -22,6 +23,7 @@ enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::Ladder => ("三次查实", "Repeat-offence ladder"),
             T::SubUnits => ("下属站所与窗口", "Stations and windows"),
             T::NoSubUnits => ("暂无下属单位", "No sub-units"),
             T::OpenFindings => ("待处理问题", "Open findings"),
@@ -82,6 +84,9 @@ pub fn UnitPage() -> impl IntoView {
                             </a>
                             <a class="button" href=Page::UnitDocuments.href() data-testid="link-unit-documents">
                                 {ts(T::Documents)}
+                            </a>
+                            <a class="button" href=Page::UnitLadder.href() data-testid="link-unit-ladder">
+                                {ts(T::Ladder)}
                             </a>
                         </nav>
                         <section class="card" aria-labelledby="sub-units" data-testid="sub-units">

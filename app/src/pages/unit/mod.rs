@@ -4,6 +4,7 @@ pub mod documents;
 pub mod finding;
 pub mod findings;
 pub mod home;
+pub mod ladder;
 pub mod register;
 pub mod reports;
 pub mod team;
