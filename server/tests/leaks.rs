@@ -34,6 +34,7 @@ const NOTES: &str = "CanaryNotesT4c8 扮作办事群众";
 const WORDING: &str = "CanaryWordingB6n1 窗口人员态度生硬";
 const MERGED_WORDING: &str = "CanaryMergedR3k7 工作人员玩手机";
 const SUGGESTION: &str = "CanarySuggestM1x5 增设引导员";
+const RESPONSIBLE: &str = "CanaryWindowP9q3 工号7781";
 const MAKE: &str = "CanaryMakeK3v9";
 const MODEL: &str = "CanaryModelW5p2";
 const SOFTWARE: &str = "CanarySoftH8d4";
@@ -497,6 +498,7 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             });
             v.notes = NOTES.into();
             v.findings[0].suggestion = SUGGESTION.into();
+            v.findings[0].responsible = Some(RESPONSIBLE.into());
             v
         };
         let mut open = shaped(
@@ -747,6 +749,11 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
                 Control::Office,
             ),
             canary("the monitor's suggestion", SUGGESTION, Control::Office),
+            canary(
+                "the window or staff number the monitor noted",
+                RESPONSIBLE,
+                Control::Office,
+            ),
             canary("covert", "covert", Control::Office),
             canary("covert visit day", covert_day.to_string(), Control::Office),
             canary(

@@ -158,7 +158,7 @@ fn PersonCard(p: PersonLadder, office: bool, reload: Callback<()>) -> impl IntoV
                 .zip(s.document_number.clone())
                 .map(|(href, number)| {
                     view! {
-                        " · "
+                        <br />
                         <a href=href download data-testid="ladder-notice">
                             {move || fill(i18n.s(T::Notice), &[&number])}
                         </a>
