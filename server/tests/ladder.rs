@@ -85,6 +85,31 @@ async fn take(
     .await
 }
 
+/// The notice's text by `pdftotext`; the PDF and its first page as PNG are kept under
+/// `target/artifacts/documents/` to be looked at.
+fn pdf_text(pdf: &[u8], name: &str) -> String {
+    use std::process::Command;
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/artifacts/documents");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.pdf"));
+    std::fs::write(&file, pdf).unwrap();
+    let png = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1"])
+        .arg(&file)
+        .arg(dir.join(name))
+        .output()
+        .expect("pdftoppm (poppler-utils) must be installed");
+    assert!(png.status.success(), "{png:?}");
+    let out = Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 async fn changed(s: &TestServer) -> Vec<content::Changed> {
     let mut conn = s.db.pool.acquire().await.unwrap();
     content::check(&mut conn).await.unwrap()
@@ -176,7 +201,18 @@ async fn verified_problems_climb_the_ladder_and_each_step_is_recorded_with_its_n
         assert!(notice.title.contains("张三") && notice.title.contains("诫勉谈话"));
         let res = head.get(s.url(&notice.download)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{engine:?}");
-        assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
+        let pdf = res.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        let text = pdf_text(&pdf, &format!("accountability-{engine:?}"));
+        for said in ["张三", "诫勉谈话", "1024"] {
+            assert!(
+                text.contains(said),
+                "{engine:?}: {said:?} not in the notice: {text}"
+            );
+        }
+        for never in ["monitor01", "工号1024 女"] {
+            assert!(!text.contains(never), "{engine:?}: {never:?} in the notice");
+        }
         // Not through the general issue route.
         let (status, body) = post_json(
             &s,
