@@ -258,8 +258,10 @@ mod tests {
 
     #[test]
     fn bad_rules_are_named() {
-        let mut r = LadderRule::default();
-        r.thresholds = [0, 1, 2];
+        let mut r = LadderRule {
+            thresholds: [0, 1, 2],
+            ..LadderRule::default()
+        };
         assert_eq!(r.check(), Err(RuleProblem::Thresholds));
         r.thresholds = [1, 1, 2];
         assert_eq!(r.check(), Err(RuleProblem::Thresholds));

@@ -237,7 +237,7 @@ async fn current_all(conn: &mut AnyConnection) -> Result<Vec<Verified>, ApiError
         latest.insert(v.case, v);
     }
     let mut out: Vec<Verified> = latest.into_values().collect();
-    out.sort_by(|a, b| (a.verified_on, a.case.0).cmp(&(b.verified_on, b.case.0)));
+    out.sort_by_key(|v| (v.verified_on, v.case.0));
     Ok(out)
 }
 
@@ -352,10 +352,7 @@ pub async fn view(
             steps,
         });
     }
-    out.sort_by(|a, b| {
-        (!a.standing.pending, std::cmp::Reverse(a.standing.count))
-            .cmp(&(!b.standing.pending, std::cmp::Reverse(b.standing.count)))
-    });
+    out.sort_by_key(|p| (!p.standing.pending, std::cmp::Reverse(p.standing.count)));
     Ok(LadderView {
         rule,
         today,
