@@ -25,6 +25,7 @@ mod upload;
 mod user;
 mod visit;
 mod webhook;
+mod recording;
 
 /// The words of an imported spreadsheet's row problems (the office's directory and scoring
 /// pages).
@@ -81,6 +82,7 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Webhook(r) => webhook::words(r, locale),
         Refusal::Query(r) => query::words(r, locale),
         Refusal::Store(r) => store::words(r, locale),
+        Refusal::Recording(r) => recording::words(r, locale),
     }
 }
 

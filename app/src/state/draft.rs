@@ -369,6 +369,7 @@ impl Draft {
             notes: self.notes.clone(),
             no_problem_found: self.no_problem_found && findings.is_empty(),
             lookback_for: self.lookback_for,
+            recordings: Vec::new(),
             findings,
         })
     }
