@@ -312,7 +312,7 @@ pub mod paths {
 
     /// `PUT` a still frame (JPEG, PNG or WebP) taken from a recording, to a finding.
     pub fn office_case_still(case: crate::ids::CaseId, recording: &str) -> String {
-        format!("/api/v1/office/findings/{case}/stills/{recording}")
+        format!("/api/v1/office/findings/{case}/stills?recording={recording}")
     }
 }
 

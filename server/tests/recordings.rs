@@ -405,7 +405,7 @@ async fn a_transcript_and_a_still_frame_reach_the_units_finding_and_the_recordin
         // A still frame, as the office's browser takes it from the video with a canvas.
         let still = jpeg(320, 240, 8);
         let res = office
-            .put(s.url(&format!("/api/v1/office/findings/{case}/stills/{sha}")))
+            .put(s.url(&format!("/api/v1/office/findings/{case}/stills?recording={sha}")))
             .headers(common::fixtures::same_origin(&s))
             .header("content-type", "image/jpeg")
             .body(still.clone())

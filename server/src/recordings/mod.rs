@@ -22,7 +22,7 @@ use crate::photos;
 use crate::state::AppState;
 use crate::uploads;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -613,18 +613,27 @@ async fn add_transcript(
     Ok(StatusCode::CREATED)
 }
 
+/// Which recording a still frame was taken from.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StillQuery {
+    /// The recording's SHA-256.
+    pub recording: String,
+}
+
 /// Attach a still frame taken from one of a finding's recordings (JPEG, PNG or WebP, made in
 /// the browser), for the unit: it goes through the photo pipeline (decoded, re-encoded, so
 /// free of metadata) and joins the finding's photos the unit sees.
-#[utoipa::path(put, path = "/api/v1/office/findings/{id}/stills/{sha256}", tag = "findings",
-    params(("id" = String, Path, description = "case id"), ("sha256" = String, Path, description = "the recording's SHA-256")),
+#[utoipa::path(put, path = "/api/v1/office/findings/{id}/stills", tag = "findings",
+    params(("id" = String, Path, description = "case id"), StillQuery),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = PhotoReceipt), (status = 401), (status = 404), (status = 413), (status = 415),
               (status = 422, description = "not a readable image, or not a recording of this finding")))]
 async fn add_still(
     State(state): State<AppState>,
     OfficeUser(me): OfficeUser,
-    Path((id, recording)): Path<(String, String)>,
+    Path(id): Path<String>,
+    Query(StillQuery { recording }): Query<StillQuery>,
     body: Body,
 ) -> Result<(StatusCode, Json<PhotoReceipt>), ApiError> {
     {
