@@ -15,6 +15,7 @@ mod enrol;
 mod input;
 mod merge;
 mod query;
+mod recording;
 mod register;
 mod report;
 mod roster;
@@ -25,7 +26,6 @@ mod upload;
 mod user;
 mod visit;
 mod webhook;
-mod recording;
 
 /// The words of an imported spreadsheet's row problems (the office's directory and scoring
 /// pages).

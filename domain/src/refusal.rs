@@ -19,6 +19,7 @@ pub mod enrol;
 pub mod input;
 pub mod merge;
 pub mod query;
+pub mod recording;
 pub mod register;
 pub mod report;
 pub mod roster;
@@ -29,7 +30,6 @@ pub mod upload;
 pub mod user;
 pub mod visit;
 pub mod webhook;
-pub mod recording;
 
 pub use campaign::CampaignRefusal;
 pub use case::CaseRefusal;
@@ -40,6 +40,7 @@ pub use enrol::EnrolRefusal;
 pub use input::InputRefusal;
 pub use merge::MergeRefusal;
 pub use query::QueryRefusal;
+pub use recording::RecordingRefusal;
 pub use register::RegisterRefusal;
 pub use report::ReportRefusal;
 pub use roster::RosterRefusal;
@@ -50,7 +51,6 @@ pub use upload::UploadRefusal;
 pub use user::UserRefusal;
 pub use visit::VisitRefusal;
 pub use webhook::WebhookRefusal;
-pub use recording::RecordingRefusal;
 
 /// Why a request was refused. `Display` is the developer's English (logs and the error body's
 /// `message`); users read the app's wording of the variant instead.

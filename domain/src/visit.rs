@@ -949,10 +949,7 @@ mod tests {
         }
         let mut twice = with.clone();
         twice.recordings.push(rec.clone());
-        assert_eq!(
-            check_recordings(&twice.recordings),
-            Err(R::Duplicate)
-        );
+        assert_eq!(check_recordings(&twice.recordings), Err(R::Duplicate));
         let many: Vec<RecordingRef> = (0..=MAX_RECORDINGS_PER_VISIT)
             .map(|i| RecordingRef {
                 sha256: sha256_hex(&[i as u8]),

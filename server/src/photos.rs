@@ -241,8 +241,8 @@ pub async fn checked_receipt(
         }
     }
     crate::recordings::check_receipts(blobs, &mut receipt.recordings).await?;
-    receipt.complete = receipt.photos.iter().all(|p| p.arrived)
-        && receipt.recordings.iter().all(|r| r.arrived);
+    receipt.complete =
+        receipt.photos.iter().all(|p| p.arrived) && receipt.recordings.iter().all(|r| r.arrived);
     Ok(receipt)
 }
 

@@ -432,9 +432,17 @@ fn table() -> Vec<Route> {
         )
         .body(Body::PhotoPatch),
         // Recordings: the monitor's bytes, resumably; only the office plays and attaches.
-        route(Method::HEAD, "/api/v1/recordings/{sha256}", vec![(RecordingA, &[MonA])]),
-        route(Method::PATCH, "/api/v1/recordings/{sha256}", vec![(RecordingA, &[MonA])])
-            .body(Body::PhotoPatch),
+        route(
+            Method::HEAD,
+            "/api/v1/recordings/{sha256}",
+            vec![(RecordingA, &[MonA])],
+        ),
+        route(
+            Method::PATCH,
+            "/api/v1/recordings/{sha256}",
+            vec![(RecordingA, &[MonA])],
+        )
+        .body(Body::PhotoPatch),
         route(
             get.clone(),
             "/api/v1/office/recordings/{sha256}",

@@ -126,7 +126,10 @@ async fn a_recording_cut_mid_upload_resumes_from_the_servers_offset_each_byte_se
         assert_eq!(res.status(), 201, "{engine:?}");
         let receipt: VisitReceipt = res.json().await.unwrap();
         assert_eq!(receipt.recordings.len(), 1);
-        assert!(!receipt.recordings[0].arrived && !receipt.complete, "{engine:?}");
+        assert!(
+            !receipt.recordings[0].arrived && !receipt.complete,
+            "{engine:?}"
+        );
         assert_eq!(head_offset(&s, &monitor, &sha).await, (200, 0));
 
         // A third of the bytes, then the link drops.
@@ -176,7 +179,10 @@ async fn a_recording_cut_mid_upload_resumes_from_the_servers_offset_each_byte_se
         let got: VisitReceipt = s
             .get_json(&monitor, &format!("/api/v1/visits/{}/receipt", v.id))
             .await;
-        assert!(got.recordings[0].arrived && got.complete, "{engine:?}: {got:?}");
+        assert!(
+            got.recordings[0].arrived && got.complete,
+            "{engine:?}: {got:?}"
+        );
         assert_eq!(head_offset(&s, &monitor, &sha).await, (200, len));
         let (status, _) = patch(&s, &monitor, &sha, len, len, vec![]).await;
         assert_eq!(status, 200);
@@ -252,7 +258,10 @@ async fn wrong_bytes_and_what_is_not_a_recording_are_refused() {
         let res = submit(&s, &monitor, &big).await;
         assert_eq!(res.status(), 422, "{engine:?}");
         let body = res.text().await.unwrap();
-        assert!(body.contains("\"recording\"") && body.contains("too_large"), "{body}");
+        assert!(
+            body.contains("\"recording\"") && body.contains("too_large"),
+            "{body}"
+        );
         s.stop().await;
     }
 }
@@ -276,7 +285,10 @@ async fn the_office_plays_with_range_the_metadata_stripped_and_no_one_else_reach
         upload(&s, &monitor, &video).await;
         let case = case_of_finding(&s, &office, v.findings[0].id).await;
         let listed: Vec<OfficeRecording> = s
-            .get_json(&office, &format!("/api/v1/office/findings/{case}/recordings"))
+            .get_json(
+                &office,
+                &format!("/api/v1/office/findings/{case}/recordings"),
+            )
             .await;
         assert_eq!(listed.len(), 2, "{engine:?}");
         assert!(listed.iter().all(|r| r.arrived));
@@ -290,9 +302,18 @@ async fn the_office_plays_with_range_the_metadata_stripped_and_no_one_else_reach
             assert_eq!(res.headers()["accept-ranges"], "bytes");
             let whole = res.bytes().await.unwrap().to_vec();
             assert_eq!(whole.len(), bytes.len(), "nothing moved");
-            assert!(holds(bytes, CANARY.as_bytes()), "the original holds the canary");
-            assert!(!holds(&whole, CANARY.as_bytes()), "{engine:?} {kind}: stripped");
-            assert!(!holds(&whole, b"+31.2304"), "{engine:?} {kind}: no location");
+            assert!(
+                holds(bytes, CANARY.as_bytes()),
+                "the original holds the canary"
+            );
+            assert!(
+                !holds(&whole, CANARY.as_bytes()),
+                "{engine:?} {kind}: stripped"
+            );
+            assert!(
+                !holds(&whole, b"+31.2304"),
+                "{engine:?} {kind}: no location"
+            );
             assert!(
                 !holds(&whole, &samples::TIME_CANARY.to_be_bytes()),
                 "{engine:?} {kind}: no creation time"
@@ -355,7 +376,10 @@ async fn a_transcript_and_a_still_frame_reach_the_units_finding_and_the_recordin
         let head = s.login("unit01").await;
         let rec = samples::mp4(CANARY, &noise(100_000, 6));
         let sha = sha256_hex(&rec);
-        let v = with_recordings(visit(&unit, DeviceId::new(), 1, &[]), &[(&rec, "video/mp4")]);
+        let v = with_recordings(
+            visit(&unit, DeviceId::new(), 1, &[]),
+            &[(&rec, "video/mp4")],
+        );
         assert_eq!(submit(&s, &monitor, &v).await.status(), 201);
         upload(&s, &monitor, &rec).await;
         let case = case_of_finding(&s, &office, v.findings[0].id).await;
@@ -405,7 +429,9 @@ async fn a_transcript_and_a_still_frame_reach_the_units_finding_and_the_recordin
         // A still frame, as the office's browser takes it from the video with a canvas.
         let still = jpeg(320, 240, 8);
         let res = office
-            .put(s.url(&format!("/api/v1/office/findings/{case}/stills?recording={sha}")))
+            .put(s.url(&format!(
+                "/api/v1/office/findings/{case}/stills?recording={sha}"
+            )))
             .headers(common::fixtures::same_origin(&s))
             .header("content-type", "image/jpeg")
             .body(still.clone())
@@ -434,18 +460,23 @@ async fn a_transcript_and_a_still_frame_reach_the_units_finding_and_the_recordin
         assert!(!raw.contains(&rec.len().to_string()), "{engine:?}");
         assert!(!raw.contains("42000"), "{engine:?}");
         // Both on the chain.
-        let kinds: Vec<String> = sqlx::query(
-            "SELECT kind FROM audit_events WHERE subject = $1 ORDER BY seq",
-        )
-        .bind(case.to_string())
-        .fetch_all(&s.db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get("kind"))
-        .collect();
-        assert!(kinds.contains(&"recording.transcribed".to_owned()), "{kinds:?}");
-        assert!(kinds.contains(&"recording.still_attached".to_owned()), "{kinds:?}");
+        let kinds: Vec<String> =
+            sqlx::query("SELECT kind FROM audit_events WHERE subject = $1 ORDER BY seq")
+                .bind(case.to_string())
+                .fetch_all(&s.db.pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get("kind"))
+                .collect();
+        assert!(
+            kinds.contains(&"recording.transcribed".to_owned()),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&"recording.still_attached".to_owned()),
+            "{kinds:?}"
+        );
         s.stop().await;
     }
 }

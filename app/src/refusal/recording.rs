@@ -44,7 +44,10 @@ pub fn words(r: &RecordingRefusal, locale: Locale) -> String {
         RecordingRefusal::TooLong { max_seconds } => pick(
             locale,
             format!("每段录音录像最长 {} 分钟", max_seconds / 60),
-            format!("Each recording may last at most {} minutes", max_seconds / 60),
+            format!(
+                "Each recording may last at most {} minutes",
+                max_seconds / 60
+            ),
         ),
         RecordingRefusal::TooMany { max } => pick(
             locale,
@@ -54,7 +57,10 @@ pub fn words(r: &RecordingRefusal, locale: Locale) -> String {
         RecordingRefusal::VisitTooLarge { max_bytes } => pick(
             locale,
             format!("一次查访的录音录像合计最大 {} MB", mb(*max_bytes)),
-            format!("A visit's recordings together may be at most {} MB", mb(*max_bytes)),
+            format!(
+                "A visit's recordings together may be at most {} MB",
+                mb(*max_bytes)
+            ),
         ),
         RecordingRefusal::EmptyTranscript => pick(
             locale,

@@ -118,12 +118,11 @@ pub async fn transcripts_of(
     conn: &mut AnyConnection,
     case: CaseId,
 ) -> Result<Vec<String>, ApiError> {
-    let rows = sqlx::query(
-        "SELECT text FROM case_transcripts WHERE case_id = $1 ORDER BY added_at, id",
-    )
-    .bind(case.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT text FROM case_transcripts WHERE case_id = $1 ORDER BY added_at, id")
+            .bind(case.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(rows
         .iter()
         .map(|r| r.try_get("text"))
@@ -253,7 +252,10 @@ async fn take(
         };
         audit::record(&mut tx, Some(me.user.id), sha256, payload).await?;
     } else {
-        tracing::warn!(sha256, "a recording's stored blobs were missing and were taken again");
+        tracing::warn!(
+            sha256,
+            "a recording's stored blobs were missing and were taken again"
+        );
     }
     tx.commit().await?;
     Ok(PhotoReceipt {
@@ -511,12 +513,10 @@ async fn case_recordings(
 ) -> Result<Json<Vec<OfficeRecording>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let case = case_of(&mut conn, &id).await?;
-    let rows = sqlx::query(&format!(
-        "{OF_CASE} ORDER BY vr.visit_id, vr.position"
-    ))
-    .bind(case.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(&format!("{OF_CASE} ORDER BY vr.visit_id, vr.position"))
+        .bind(case.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
     let mut out: Vec<OfficeRecording> = Vec::new();
     for r in rows {
         let sha256: String = r.try_get("sha256")?;

@@ -79,7 +79,10 @@ pub fn mp4(canary: &str, payload: &[u8]) -> Vec<u8> {
             0,
             &bx(
                 b"ilst",
-                &bx(b"\xA9day", format!("2026-12-07T09:30:00+0800 {canary}").as_bytes()),
+                &bx(
+                    b"\xA9day",
+                    format!("2026-12-07T09:30:00+0800 {canary}").as_bytes(),
+                ),
             ),
         ),
     );

@@ -304,6 +304,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
         </section>
         {dyn_view(move || case.with(|c| answer_list(c.answers.clone(), true)).into_any())}
         {dyn_view(move || case.with(reports).into_any())}
+        <crate::pages::office::recordings::CaseRecordings case=id />
         {dyn_view(move || case.with(history).into_any())}
     }
 }

@@ -12,6 +12,7 @@ pub mod home;
 pub mod ledger;
 pub mod map;
 pub mod monitor;
+pub mod recordings;
 pub mod register;
 pub mod reports;
 pub mod roster;
