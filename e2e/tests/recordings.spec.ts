@@ -91,6 +91,16 @@ test('a recording survives a reload mid-recording, syncs, and the office plays i
   });
   expect(served.status()).toBe(206);
   expect(served.headers()['content-type']).toBe('audio/webm');
+  // What is served is Chrome's own recording with its container metadata stripped: Chrome names
+  // itself as the muxing and writing application, and those are gone.
+  const whole = await desk.request.get(`${server.url}/api/v1/office/recordings/${rec.sha256}`, {
+    headers: { 'accept-encoding': 'identity' },
+  });
+  expect(whole.status()).toBe(200);
+  const bytes = await whole.body();
+  expect(bytes.length).toBe(rec.bytes);
+  expect(bytes.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+  expect(bytes.includes(Buffer.from('Chrome'))).toBe(false);
   await desk.getByTestId('transcript-text').fill('工作人员：系统坏了，明天再来。');
   await desk.getByTestId('attach-transcript').click();
   await expect(desk.getByTestId('transcript')).toHaveText('工作人员：系统坏了，明天再来。');
