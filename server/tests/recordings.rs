@@ -477,6 +477,27 @@ async fn a_transcript_and_a_still_frame_reach_the_units_finding_and_the_recordin
             kinds.contains(&"recording.still_attached".to_owned()),
             "{kinds:?}"
         );
+        // The case's content, transcripts included, is on the chain: a transcript changed
+        // behind the server's back is found by the audit's check.
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        let changed = chafang_server::audit::content::check(&mut conn)
+            .await
+            .unwrap();
+        assert!(changed.is_empty(), "{engine:?}: {changed:?}");
+        sqlx::query("UPDATE case_transcripts SET text = $1 WHERE case_id = $2")
+            .bind("改过的文字")
+            .bind(case.to_string())
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let changed = chafang_server::audit::content::check(&mut conn)
+            .await
+            .unwrap();
+        assert!(
+            changed.iter().any(|c| c.id == case.to_string()),
+            "{engine:?}: an edited transcript went unnoticed: {changed:?}"
+        );
+        drop(conn);
         s.stop().await;
     }
 }
