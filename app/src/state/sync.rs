@@ -369,7 +369,7 @@ impl Sync {
             self.progress.set(Some(*progress));
             let _ = self.recount().await;
         }
-        // The recordings, resumably, like the photos (a hand-in session reaches only photos).
+        // The recordings, resumably, like the photos.
         let recordings: Vec<_> = e
             .upload
             .recordings
@@ -377,7 +377,7 @@ impl Sync {
             .filter(|r| !e.arrived.contains(&r.sha256))
             .cloned()
             .collect();
-        for r in recordings.into_iter().filter(|_| !hand_in) {
+        for r in recordings {
             let Some(bytes) = store::recording_bytes(&r.sha256).await? else {
                 continue;
             };
