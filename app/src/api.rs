@@ -107,8 +107,25 @@ pub async fn upload_photo(
     sha256: &str,
     bytes: &js_sys::Uint8Array,
 ) -> Result<chafang_domain::visit::PhotoReceipt, ApiError> {
+    resumable(&chafang_domain::api::paths::photo(sha256), bytes).await
+}
+
+/// Sends a recording's bytes resumably (`HEAD`, then `PATCH` from the server's offset), as a
+/// photo's.
+pub async fn upload_recording(
+    sha256: &str,
+    bytes: &js_sys::Uint8Array,
+) -> Result<chafang_domain::visit::PhotoReceipt, ApiError> {
+    resumable(&chafang_domain::api::paths::recording(sha256), bytes).await
+}
+
+/// The tus 1.0 core loop: ask the offset, send the rest from there.
+async fn resumable(
+    path: &str,
+    bytes: &js_sys::Uint8Array,
+) -> Result<chafang_domain::visit::PhotoReceipt, ApiError> {
     use chafang_domain::refusal::UploadRefusal;
-    let path = chafang_domain::api::paths::photo(sha256);
+    let path = path.to_owned();
     let length = u64::from(bytes.length());
     let (_, headers) = exchange("HEAD", &path, None, &[]).await?;
     let mut offset = upload_offset(&headers).unwrap_or(0);
@@ -258,6 +275,25 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Res
     let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
     let answer = send("PUT", path, Some(json)).await?;
     serde_json::from_str(&answer).map_err(|_| ApiError::Decode)
+}
+
+/// `POST path` with a JSON body, ignoring the answer's body (a 201 without one).
+#[cfg(feature = "staff")]
+pub async fn post_ignore<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    send("POST", path, Some(json)).await.map(|_| ())
+}
+
+/// `PUT path` with raw bytes of a content type (a still frame), ignoring the answer's body.
+#[cfg(feature = "staff")]
+pub async fn put_bytes(
+    path: &str,
+    bytes: &js_sys::Uint8Array,
+    content_type: &str,
+) -> Result<(), ApiError> {
+    send_raw("PUT", path, Some((bytes.into(), content_type)))
+        .await
+        .map(|_| ())
 }
 
 /// Sending a file's bytes with the upload's progress (the office's spreadsheet imports).

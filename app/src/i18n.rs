@@ -185,6 +185,8 @@ pub enum Msg {
     HVisitCorrected,
     ColName,
     ChooseKind,
+    HRecordingTranscribed,
+    HRecordingStill,
 }
 
 /// The text of a message in a locale. Placeholders `{0}`, `{1}` are filled by [`I18n::fmt`].
@@ -481,6 +483,10 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         (ColName, En) => "Name",
         (ChooseKind, Zh) => "请选择答复类型",
         (ChooseKind, En) => "Choose the kind of answer",
+        (HRecordingTranscribed, Zh) => "附录音文字记录",
+        (HRecordingTranscribed, En) => "Recording transcript attached",
+        (HRecordingStill, Zh) => "附录像截图",
+        (HRecordingStill, En) => "Still frame attached",
     }
 }
 
@@ -788,6 +794,11 @@ pub fn rating_msg(r: chafang_domain::followup::Rating) -> Msg {
 
 /// The message naming a step of a finding's history (`case.released`, …), if it is known.
 pub fn history_msg(kind: &str) -> Option<Msg> {
+    match kind {
+        "recording.transcribed" => return Some(Msg::HRecordingTranscribed),
+        "recording.still_attached" => return Some(Msg::HRecordingStill),
+        _ => {}
+    }
     Some(match kind.strip_prefix("case.")? {
         "opened" => Msg::HOpened,
         "edited" => Msg::HEdited,

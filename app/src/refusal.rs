@@ -16,6 +16,7 @@ mod input;
 pub(crate) mod ladder;
 mod merge;
 mod query;
+mod recording;
 mod register;
 mod report;
 mod roster;
@@ -83,6 +84,7 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Query(r) => query::words(r, locale),
         Refusal::Store(r) => store::words(r, locale),
         Refusal::Ladder(r) => ladder::words(r, locale),
+        Refusal::Recording(r) => recording::words(r, locale),
     }
 }
 

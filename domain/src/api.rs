@@ -39,6 +39,8 @@ mod intake;
 pub use intake::*;
 mod ladder;
 pub use ladder::*;
+mod recordings;
+pub use recordings::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
@@ -308,6 +310,31 @@ pub mod paths {
     /// `GET` a visit's receipt.
     pub fn receipt(visit: crate::ids::VisitId) -> String {
         format!("/api/v1/visits/{visit}/receipt")
+    }
+
+    /// `HEAD` / `PATCH` a recording's bytes, resumably (the monitor's).
+    pub fn recording(sha256: &str) -> String {
+        format!("/api/v1/recordings/{sha256}")
+    }
+
+    /// `GET` a recording to play, its metadata stripped, with `Range` (the office's).
+    pub fn office_recording(sha256: &str) -> String {
+        format!("/api/v1/office/recordings/{sha256}")
+    }
+
+    /// `GET` a finding's recordings (`Vec<OfficeRecording>`).
+    pub fn office_case_recordings(case: crate::ids::CaseId) -> String {
+        format!("/api/v1/office/findings/{case}/recordings")
+    }
+
+    /// `POST` a `TranscriptUpload` to a finding.
+    pub fn office_case_transcripts(case: crate::ids::CaseId) -> String {
+        format!("/api/v1/office/findings/{case}/transcripts")
+    }
+
+    /// `PUT` a still frame (JPEG, PNG or WebP) taken from a recording, to a finding.
+    pub fn office_case_still(case: crate::ids::CaseId, recording: &str) -> String {
+        format!("/api/v1/office/findings/{case}/stills?recording={recording}")
     }
 }
 

@@ -123,6 +123,12 @@ event_kinds! {
     LadderVerified => "ladder.verified",
     /// The office recorded that the step the ladder called for was taken.
     LadderStepTaken => "ladder.step_taken",
+    /// A recording's bytes arrived (intake); the subject is its SHA-256.
+    RecordingReceived => "recording.received",
+    /// The office attached a transcript of a recording to a finding for the unit.
+    RecordingTranscribed => "recording.transcribed",
+    /// The office attached a still frame of a recording to a finding for the unit.
+    RecordingStillAttached => "recording.still_attached",
 }
 
 macro_rules! event_payloads {
@@ -229,6 +235,9 @@ event_payloads! {
     LadderPersonAdded(LadderPersonAdded),
     LadderVerified(LadderVerified),
     LadderStepTaken(LadderStepTaken),
+    RecordingReceived(RecordingReceived),
+    RecordingTranscribed(RecordingTranscribed),
+    RecordingStillAttached(RecordingStillAttached),
 }
 
 /// Declares payload structs with the derives every payload has.
@@ -653,6 +662,29 @@ payloads! {
         pub taken_on: String,
         pub note: String,
         pub document: Option<String>,
+    }
+    /// `recording.received`: the bytes as sent (their hash is the subject), the container
+    /// sniffed from them, the duration the phone gave and the hash of the copy served (its
+    /// metadata stripped).
+    pub struct RecordingReceived {
+        pub bytes: u64,
+        /// `webm`, `mp4` or `ogg`.
+        pub container: String,
+        pub media_type: String,
+        pub duration_ms: u64,
+        pub served_sha256: String,
+    }
+    /// `recording.transcribed`: the case (subject) given the transcript's text.
+    pub struct RecordingTranscribed {
+        pub transcript_id: String,
+        pub recording_sha256: String,
+        pub text: String,
+    }
+    /// `recording.still_attached`: the case (subject) given a still frame, a photo by hash.
+    pub struct RecordingStillAttached {
+        pub recording_sha256: String,
+        pub photo_sha256: String,
+        pub bytes: u64,
     }
 }
 
@@ -1163,6 +1195,26 @@ mod tests {
                 taken_on: "2026-05-02".into(),
                 note: String::new(),
                 document: None,
+            }
+            .into(),
+            RecordingReceived {
+                bytes: 1,
+                container: "webm".into(),
+                media_type: "audio/webm".into(),
+                duration_ms: 1,
+                served_sha256: "h".into(),
+            }
+            .into(),
+            RecordingTranscribed {
+                transcript_id: "t".into(),
+                recording_sha256: "h".into(),
+                text: "t".into(),
+            }
+            .into(),
+            RecordingStillAttached {
+                recording_sha256: "h".into(),
+                photo_sha256: "p".into(),
+                bytes: 1,
             }
             .into(),
         ]

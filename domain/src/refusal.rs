@@ -20,6 +20,7 @@ pub mod input;
 pub mod ladder;
 pub mod merge;
 pub mod query;
+pub mod recording;
 pub mod register;
 pub mod report;
 pub mod roster;
@@ -41,6 +42,7 @@ pub use input::InputRefusal;
 pub use ladder::LadderRefusal;
 pub use merge::MergeRefusal;
 pub use query::QueryRefusal;
+pub use recording::RecordingRefusal;
 pub use register::RegisterRefusal;
 pub use report::ReportRefusal;
 pub use roster::RosterRefusal;
@@ -124,6 +126,9 @@ pub enum Refusal {
     // A write the database refused by a constraint.
     #[error(transparent)]
     Store(StoreRefusal),
+    // A recording of a visit, or what the office attached from one.
+    #[error(transparent)]
+    Recording(RecordingRefusal),
 }
 
 impl Refusal {
@@ -152,6 +157,7 @@ impl Refusal {
             Refusal::Webhook(r) => r.code(),
             Refusal::Query(r) => r.code(),
             Refusal::Store(r) => r.code(),
+            Refusal::Recording(r) => r.code(),
         }
     }
 }
@@ -187,6 +193,7 @@ into_refusal!(
     Query(QueryRefusal),
     Store(StoreRefusal),
     Ladder(LadderRefusal),
+    Recording(RecordingRefusal),
 );
 
 #[cfg(test)]
@@ -537,6 +544,12 @@ mod tests {
                 json!("key_unit_not_top_level"),
                 None,
             ),
+            (
+                RecordingRefusal::NotARecording.into(),
+                "recording",
+                json!("not_a_recording"),
+                None,
+            ),
         ];
         let mut seen = Vec::new();
         for (r, area, detail, inner) in cases {
@@ -580,7 +593,7 @@ mod tests {
     }
 
     /// The code of every area that wraps an enum of its own.
-    const ALL_AREAS: [&str; 20] = [
+    const ALL_AREAS: [&str; 21] = [
         "ladder",
         "input",
         "visit",
@@ -601,6 +614,7 @@ mod tests {
         "webhook",
         "query",
         "store",
+        "recording",
     ];
 
     /// The `reason` code of a refusal's area, matched exhaustively.
@@ -628,6 +642,7 @@ mod tests {
             Refusal::Query(_) => "query",
             Refusal::Store(_) => "store",
             Refusal::Ladder(_) => "ladder",
+            Refusal::Recording(_) => "recording",
         }
     }
 }

@@ -118,6 +118,80 @@ pub struct PhotoRef {
     pub bytes: u64,
 }
 
+/// A recording (实地录音录像) as a visit lists it; its bytes travel separately, addressed by
+/// SHA-256 and sent resumably. It carries the monitor's voice, so only the office ever hears or
+/// sees it: a unit is given what the office transcribes or takes from it, never the recording,
+/// its hash, length or duration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordingRef {
+    /// Lower-case hex SHA-256 of the bytes, taken on the phone at capture.
+    pub sha256: String,
+    pub bytes: u64,
+    /// The media type the phone recorded (`audio/webm;codecs=opus`, `video/mp4`, …); the
+    /// server sniffs the container from the bytes and believes only that.
+    pub media_type: String,
+    /// How long it lasts, in milliseconds (as the phone measured it).
+    pub duration_ms: u64,
+}
+
+/// The most one recording may hold (half an hour of Opus audio is about 2 MB; a short phone
+/// video of a few minutes fits).
+pub const MAX_RECORDING_BYTES: u64 = 64 * 1024 * 1024;
+/// The longest one recording may last.
+pub const MAX_RECORDING_SECONDS: u64 = 60 * 60;
+/// The most recordings a visit lists.
+pub const MAX_RECORDINGS_PER_VISIT: usize = 8;
+/// The most a visit's recordings hold together.
+pub const MAX_VISIT_RECORDING_BYTES: u64 = 192 * 1024 * 1024;
+/// The longest media type a recording may name.
+pub const MAX_MEDIA_TYPE: usize = 100;
+
+/// Checks a visit's recordings against the limits above.
+pub fn check_recordings(
+    recordings: &[RecordingRef],
+) -> Result<(), crate::refusal::RecordingRefusal> {
+    use crate::refusal::RecordingRefusal as R;
+    if recordings.len() > MAX_RECORDINGS_PER_VISIT {
+        return Err(R::TooMany {
+            max: MAX_RECORDINGS_PER_VISIT,
+        });
+    }
+    let mut total: u64 = 0;
+    for (i, r) in recordings.iter().enumerate() {
+        if !is_sha256_hex(&r.sha256) {
+            return Err(R::BadHash);
+        }
+        if recordings[..i].iter().any(|o| o.sha256 == r.sha256) {
+            return Err(R::Duplicate);
+        }
+        let mt = r.media_type.as_str();
+        if mt.len() > MAX_MEDIA_TYPE
+            || !(mt.starts_with("audio/") || mt.starts_with("video/"))
+            || !mt.is_ascii()
+        {
+            return Err(R::BadMediaType);
+        }
+        if r.bytes > MAX_RECORDING_BYTES {
+            return Err(R::TooLarge {
+                max_bytes: MAX_RECORDING_BYTES,
+            });
+        }
+        if r.duration_ms > MAX_RECORDING_SECONDS * 1000 {
+            return Err(R::TooLong {
+                max_seconds: MAX_RECORDING_SECONDS,
+            });
+        }
+        total = total.saturating_add(r.bytes);
+    }
+    if total > MAX_VISIT_RECORDING_BYTES {
+        return Err(R::VisitTooLarge {
+            max_bytes: MAX_VISIT_RECORDING_BYTES,
+        });
+    }
+    Ok(())
+}
+
 /// One problem found, item by item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -169,6 +243,10 @@ pub struct VisitUpload {
     /// the JSON when absent, so visits from before this field keep their content hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lookback_for: Option<CaseId>,
+    /// Audio and video recorded at the visit. Left out of the JSON when empty, so visits from
+    /// before this field keep their content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recordings: Vec<RecordingRef>,
 }
 
 /// A text of a visit with a length limit.
@@ -242,6 +320,11 @@ pub enum VisitError {
     /// A device sequence number larger than a phone can reach.
     #[error("device sequence numbers are at most {max}")]
     SequenceTooLarge { max: u64 },
+    /// A recording the visit lists breaks a limit.
+    #[error("a recording: {problem}")]
+    Recording {
+        problem: crate::refusal::RecordingRefusal,
+    },
 }
 
 /// Why a finding may not cite the commitment it names.
@@ -449,6 +532,7 @@ impl VisitUpload {
                 hashes.push(&p.sha256);
             }
         }
+        check_recordings(&self.recordings).map_err(|problem| VisitError::Recording { problem })?;
         Ok(())
     }
 
@@ -508,8 +592,11 @@ pub struct VisitReceipt {
     pub received_at_ms: i64,
     pub content_sha256: String,
     pub photos: Vec<PhotoReceipt>,
-    /// All listed photos have arrived.
+    /// All listed photos (and recordings) have arrived.
     pub complete: bool,
+    /// Which recordings the visit lists have arrived (left out when it lists none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recordings: Vec<PhotoReceipt>,
 }
 
 #[cfg(test)]
@@ -547,6 +634,7 @@ mod tests {
             notes: String::new(),
             no_problem_found: false,
             lookback_for: None,
+            recordings: vec![],
             findings: vec![FindingUpload {
                 id: FindingId::new(),
                 criterion: "efficiency".into(),
@@ -826,6 +914,78 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&cited).unwrap()).unwrap();
         assert_eq!(back, cited);
         assert_eq!(back.content_sha256(), cited.content_sha256());
+    }
+
+    #[test]
+    fn recordings_are_left_out_when_none_and_checked_against_their_limits() {
+        // A visit without recordings serialises without the field: older visits keep their hash.
+        let v = visit();
+        let json = serde_json::to_value(&v).unwrap();
+        assert!(json.get("recordings").is_none(), "{json}");
+        let mut with = v.clone();
+        let rec = RecordingRef {
+            sha256: sha256_hex(b"rec"),
+            bytes: 1000,
+            media_type: "audio/webm;codecs=opus".into(),
+            duration_ms: 5_000,
+        };
+        with.recordings.push(rec.clone());
+        assert_ne!(with.content_sha256(), v.content_sha256());
+        assert_eq!(with.check(&codes()), Ok(()));
+        let back: VisitUpload =
+            serde_json::from_str(&serde_json::to_string(&with).unwrap()).unwrap();
+        assert_eq!(back.content_sha256(), with.content_sha256());
+        use crate::refusal::RecordingRefusal as R;
+        type Breaking = fn(&mut RecordingRef);
+        let cases: Vec<(Breaking, R)> = vec![
+            (|r| r.sha256 = "x".into(), R::BadHash),
+            (|r| r.media_type = "image/png".into(), R::BadMediaType),
+            (
+                |r| r.bytes = MAX_RECORDING_BYTES + 1,
+                R::TooLarge {
+                    max_bytes: MAX_RECORDING_BYTES,
+                },
+            ),
+            (
+                |r| r.duration_ms = MAX_RECORDING_SECONDS * 1000 + 1,
+                R::TooLong {
+                    max_seconds: MAX_RECORDING_SECONDS,
+                },
+            ),
+        ];
+        for (breaking, problem) in cases {
+            let mut bad = with.clone();
+            breaking(&mut bad.recordings[0]);
+            assert_eq!(bad.check(&codes()), Err(VisitError::Recording { problem }));
+        }
+        let mut twice = with.clone();
+        twice.recordings.push(rec.clone());
+        assert_eq!(check_recordings(&twice.recordings), Err(R::Duplicate));
+        let many: Vec<RecordingRef> = (0..=MAX_RECORDINGS_PER_VISIT)
+            .map(|i| RecordingRef {
+                sha256: sha256_hex(&[i as u8]),
+                ..rec.clone()
+            })
+            .collect();
+        assert_eq!(
+            check_recordings(&many),
+            Err(R::TooMany {
+                max: MAX_RECORDINGS_PER_VISIT
+            })
+        );
+        let big: Vec<RecordingRef> = (0..4)
+            .map(|i| RecordingRef {
+                sha256: sha256_hex(&[i as u8]),
+                bytes: MAX_RECORDING_BYTES,
+                ..rec.clone()
+            })
+            .collect();
+        assert_eq!(
+            check_recordings(&big),
+            Err(R::VisitTooLarge {
+                max_bytes: MAX_VISIT_RECORDING_BYTES
+            })
+        );
     }
 
     #[test]

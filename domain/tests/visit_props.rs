@@ -157,6 +157,7 @@ prop_compose! {
             no_problem_found: says_so.unwrap_or(findings.is_empty()),
             findings,
             lookback_for: lookback_for.map(CaseId),
+            recordings: vec![],
         }
     }
 }

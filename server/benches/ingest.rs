@@ -154,6 +154,7 @@ async fn main() {
                     notes: format!("client {c}"),
                     no_problem_found: false,
                     lookback_for: None,
+                    recordings: vec![],
                     findings: vec![FindingUpload {
                         id: FindingId::new(),
                         criterion: "efficiency".into(),

@@ -224,6 +224,7 @@ async fn run(admin: &str, n: usize, visits: &[Vec<Vec<u8>>], store: &Store) -> f
                     notes: String::new(),
                     no_problem_found: false,
                     lookback_for: None,
+                    recordings: vec![],
                     findings: vec![FindingUpload {
                         id: FindingId::new(),
                         criterion: "efficiency".into(),

@@ -109,6 +109,7 @@ refused_from!(
     chafang_domain::refusal::WebhookRefusal,
     chafang_domain::refusal::QueryRefusal,
     chafang_domain::refusal::StoreRefusal,
+    chafang_domain::refusal::RecordingRefusal,
 );
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal

@@ -78,6 +78,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(scoring::router())
         .merge(map::router())
         .merge(crate::ladder::router())
+        .merge(crate::recordings::router())
         .split_for_parts();
     crate::openapi::finish(&mut doc);
     (router, doc)
@@ -128,7 +129,8 @@ async fn json_errors(request: Request, next: Next) -> Response {
 fn is_upload(request: &Request) -> bool {
     use axum::http::Method;
     (request.method() == Method::PUT || request.method() == Method::PATCH)
-        && request.uri().path().starts_with("/api/v1/photos/")
+        && (request.uri().path().starts_with("/api/v1/photos/")
+            || request.uri().path().starts_with("/api/v1/recordings/"))
 }
 
 /// Timeouts: an upload times out on idleness (no piece of its body for `UPLOAD_IDLE`), within

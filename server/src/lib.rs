@@ -29,6 +29,7 @@ pub mod ops;
 pub mod photos;
 pub mod pwa;
 pub mod quotas;
+pub mod recordings;
 pub mod reports;
 pub mod roster;
 pub mod scoring;

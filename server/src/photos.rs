@@ -240,7 +240,9 @@ pub async fn checked_receipt(
             photo.arrived = arrived_for(conn, blobs, &photo.sha256, &monitor).await?;
         }
     }
-    receipt.complete = receipt.photos.iter().all(|p| p.arrived);
+    crate::recordings::check_receipts(blobs, &mut receipt.recordings).await?;
+    receipt.complete =
+        receipt.photos.iter().all(|p| p.arrived) && receipt.recordings.iter().all(|r| r.arrived);
     Ok(receipt)
 }
 

@@ -77,14 +77,16 @@ pub async fn receipt(
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let recordings = crate::recordings::receipts(conn, id).await?;
     Ok(Some((
         monitor,
         VisitReceipt {
             visit_id: id,
             received_at_ms: row.try_get("received_at")?,
             content_sha256: row.try_get("content_sha256")?,
-            complete: photos.iter().all(|p| p.arrived),
+            complete: photos.iter().all(|p| p.arrived) && recordings.iter().all(|r| r.arrived),
             photos,
+            recordings,
         },
     )))
 }
@@ -286,6 +288,7 @@ async fn insert(
                 .await?;
         }
     }
+    crate::recordings::insert_listed(conn, v).await?;
     let payload = VisitSubmitted {
         content_sha256: hash.to_owned(),
         unit_id: v.unit_id,

@@ -91,6 +91,8 @@ enum Obj {
     ReportOffice,
     ReportU1,
     ReportU2,
+    /// A recording listed by A's visit about U1 (the case CaseU1), its bytes arrived.
+    RecordingA,
     /// A well-formed id or hash that names nothing.
     Missing,
     /// Not an id at all.
@@ -126,11 +128,12 @@ const ID_OBJS: [Obj; 24] = [
     Obj::Garbage,
 ];
 /// The objects tried in a `{sha256}` slot.
-const SHA_OBJS: [Obj; 6] = [
+const SHA_OBJS: [Obj; 7] = [
     Obj::PhotoA,
     Obj::PhotoB,
     Obj::EvidenceU1,
     Obj::EvidenceU2,
+    Obj::RecordingA,
     Obj::Missing,
     Obj::Garbage,
 ];
@@ -217,6 +220,10 @@ enum Body {
     Publish,
     /// A 交办单 for U1's released finding (each one a new document with the next number).
     Document,
+    /// A transcript of RecordingA (422 `not_of_case` on a finding it is not of).
+    Transcript,
+    /// A still frame taken from RecordingA (`?recording=`), an image.
+    Still,
 }
 
 /// The campaign year the matrix's `{year}` routes work on: opened in the world, closed by the
@@ -255,6 +262,18 @@ fn route(method: Method, path: &'static str, may: Vec<(Obj, &'static [Actor])>) 
         everyone: None,
         refused_body: None,
     }
+}
+
+/// The office, on every finding (the recording is of CaseU1's visit only: on the others an
+/// attachment is refused `not_of_case`).
+fn office_recordings() -> Vec<(Obj, &'static [Actor])> {
+    use Obj::*;
+    vec![
+        (CaseU1, OFFICE),
+        (CaseU1Sub, OFFICE),
+        (CaseU2, OFFICE),
+        (CaseHeld, OFFICE),
+    ]
 }
 
 fn only(who: &'static [Actor]) -> Vec<(Obj, &'static [Actor])> {
@@ -419,6 +438,42 @@ fn table() -> Vec<Route> {
             ],
         )
         .body(Body::PhotoPatch),
+        // Recordings: the monitor's bytes, resumably; only the office plays and attaches.
+        route(
+            Method::HEAD,
+            "/api/v1/recordings/{sha256}",
+            vec![(RecordingA, &[MonA])],
+        ),
+        route(
+            Method::PATCH,
+            "/api/v1/recordings/{sha256}",
+            vec![(RecordingA, &[MonA])],
+        )
+        .body(Body::PhotoPatch),
+        route(
+            get.clone(),
+            "/api/v1/office/recordings/{sha256}",
+            vec![(RecordingA, OFFICE)],
+        ),
+        route(
+            get.clone(),
+            "/api/v1/office/findings/{id}/recordings",
+            office_recordings(),
+        ),
+        route(
+            post.clone(),
+            "/api/v1/office/findings/{id}/transcripts",
+            office_recordings(),
+        )
+        .body(Body::Transcript)
+        .refused_body(422),
+        route(
+            Method::PUT,
+            "/api/v1/office/findings/{id}/stills",
+            office_recordings(),
+        )
+        .body(Body::Still)
+        .refused_body(422),
         // Units.
         route(get.clone(), "/api/v1/unit/overview", only(UNITS)),
         route(get.clone(), "/api/v1/unit/findings", only(UNITS)),
@@ -787,6 +842,7 @@ impl World {
             Obj::PhotoB => sha("b"),
             Obj::EvidenceU1 => sha("e1"),
             Obj::EvidenceU2 => sha("e2"),
+            Obj::RecordingA => sha("rec_a"),
             Obj::Missing if sha_slot => sha256_hex(b"no photo has these bytes"),
             Obj::Missing => uuid::Uuid::new_v4().to_string(),
             Obj::Garbage => "not-an-id".into(),
@@ -799,6 +855,7 @@ impl World {
             Obj::PhotoB => self.photos["b"].clone(),
             Obj::EvidenceU1 => self.photos["e1"].clone(),
             Obj::EvidenceU2 => self.photos["e2"].clone(),
+            Obj::RecordingA => self.photos["rec_a"].clone(),
             _ => jpeg(32, 32, 99),
         }
     }
@@ -813,6 +870,7 @@ fn never(actor: Actor) -> &'static [Obj] {
         MonA => &[VisitB, CaseU2, AnswerU2, PhotoB, EvidenceU1, EvidenceU2],
         MonB => &[
             VisitA, UserA, CaseU1, CaseU1Sub, CaseHeld, AnswerU1, PhotoA, EvidenceU1, EvidenceU2,
+            RecordingA,
         ],
         U1 => &[
             UnitU2,
@@ -830,6 +888,7 @@ fn never(actor: Actor) -> &'static [Obj] {
             DocumentU2,
             ReportU2,
             ReportOffice,
+            RecordingA,
         ],
         U2 => &[
             UnitU1,
@@ -849,6 +908,7 @@ fn never(actor: Actor) -> &'static [Obj] {
             DocumentU1,
             ReportU1,
             ReportOffice,
+            RecordingA,
         ],
         Office | Anon => &[],
     }
@@ -885,8 +945,19 @@ async fn world(s: &TestServer) -> World {
     .into_iter()
     .collect();
 
+    let mut photos = photos;
+    photos.insert(
+        "rec_a",
+        chafang_server::recordings::samples::webm("authz", &[7; 4000]),
+    );
     let device_a = DeviceId::new();
-    let va = visit(&u1, device_a, 1, &[&photos["a"]]);
+    let mut va = visit(&u1, device_a, 1, &[&photos["a"]]);
+    va.recordings = vec![chafang_domain::visit::RecordingRef {
+        sha256: sha256_hex(&photos["rec_a"]),
+        bytes: photos["rec_a"].len() as u64,
+        media_type: "audio/webm".into(),
+        duration_ms: 1000,
+    }];
     let va_sub = visit(&sub, device_a, 2, &[&photos["a_sub"]]);
     let va_held = visit(&u1, device_a, 3, &[]);
     let vb = visit(&u2, DeviceId::new(), 1, &[&photos["b"]]);
@@ -903,6 +974,17 @@ async fn world(s: &TestServer) -> World {
         let res = put_photo(s, client, &sha256_hex(&bytes), bytes).await;
         assert_eq!(res.status(), 200, "{:?}: photo {key}", s.engine);
     }
+    let rec = photos["rec_a"].clone();
+    let res = mon_a
+        .patch(s.url(&format!("/api/v1/recordings/{}", sha256_hex(&rec))))
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", "0")
+        .header("upload-length", rec.len().to_string())
+        .body(rec)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{:?}: the recording", s.engine);
     let case_u1 = case_of_finding(s, &office, va.findings[0].id).await;
     let case_u1_sub = case_of_finding(s, &office, va_sub.findings[0].id).await;
     let case_held = case_of_finding(s, &office, va_held.findings[0].id).await;
@@ -1038,7 +1120,12 @@ fn new_monitor(username: &str) -> serde_json::Value {
 /// The JSON a request carries, if any.
 fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
     Some(match body {
+        Body::Transcript => serde_json::json!({
+            "recording_sha256": sha256_hex(&w.photos["rec_a"]),
+            "text": "矩阵检查",
+        }),
         Body::Empty
+        | Body::Still
         | Body::Photo
         | Body::PhotoPatch
         | Body::Login
@@ -1117,7 +1204,15 @@ async fn send(
     obj: Obj,
     path: &str,
 ) -> (u16, String) {
-    let mut req = client.request(r.method.clone(), s.url(path));
+    let url = match r.body {
+        Body::Still => format!(
+            "{}?recording={}",
+            s.url(path),
+            sha256_hex(&w.photos["rec_a"])
+        ),
+        _ => s.url(path),
+    };
+    let mut req = client.request(r.method.clone(), url);
     if r.method != Method::GET {
         req = req.headers(same_origin(s));
     }
@@ -1125,6 +1220,9 @@ async fn send(
         Body::Photo => req
             .header("content-type", "image/jpeg")
             .body(w.photo_of(obj)),
+        Body::Still => req
+            .header("content-type", "image/jpeg")
+            .body(jpeg(32, 32, 98)),
         Body::PhotoPatch => {
             let bytes = w.photo_of(obj);
             req.header("tus-resumable", "1.0.0")

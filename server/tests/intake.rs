@@ -421,7 +421,15 @@ async fn a_monitor_whose_service_ended_hands_in_the_phones_visits_of_the_term() 
         .await;
         assert_eq!(status, 200, "{body}");
         let photo = jpeg(320, 240, 9);
-        let unsent = visit_begun(&unit, device, 2, &[&photo], now - 1_800_000);
+        let mut unsent = visit_begun(&unit, device, 2, &[&photo], now - 1_800_000);
+        // It holds a recording too (issue 18): handed in like its photo.
+        let recording = chafang_server::recordings::samples::ogg("hand-in", &[5; 3000]);
+        unsent.recordings = vec![chafang_domain::visit::RecordingRef {
+            sha256: sha256_hex(&recording),
+            bytes: recording.len() as u64,
+            media_type: "audio/ogg".into(),
+            duration_ms: 3000,
+        }];
         assert_eq!(submit(&s, &phone, &unsent).await.status(), 401);
         let res = s
             .client()
@@ -522,6 +530,26 @@ async fn a_monitor_whose_service_ended_hands_in_the_phones_visits_of_the_term() 
         let stray = jpeg(320, 240, 10);
         let res = put_photo(&s, &handed, &sha256_hex(&stray), stray.clone()).await;
         assert_eq!(res.status(), 401, "{engine:?}");
+        // Its recording, resumably; a recording it does not list is not taken.
+        let patch = |sha: String, bytes: Vec<u8>| {
+            handed
+                .patch(s.url(&format!("/api/v1/recordings/{sha}")))
+                .header("tus-resumable", "1.0.0")
+                .header("upload-offset", "0")
+                .header("upload-length", bytes.len().to_string())
+                .body(bytes)
+        };
+        let (status, body) = send(patch(sha256_hex(&recording), recording.clone())).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let res = handed
+            .head(s.url(&format!("/api/v1/recordings/{}", sha256_hex(&recording))))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{engine:?}");
+        let stray_recording = chafang_server::recordings::samples::ogg("stray", &[6; 3000]);
+        let (status, _) = send(patch(sha256_hex(&stray_recording), stray_recording)).await;
+        assert_eq!(status, 401, "{engine:?}");
         // The first visit's repeat gets its receipt, as under the normal session.
         let (status, _) = send(handed.post(s.url("/api/v1/visits")).json(&sent)).await;
         assert_eq!(status, 200, "{engine:?}");

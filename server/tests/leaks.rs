@@ -42,6 +42,35 @@ const EXIF_TIME: &str = "2019:07:14 03:21:09";
 const COMMENT: &str = "CanaryCommentJ2r6";
 const GPS_LAT: [(u32, u32); 3] = [(30, 1), (16, 1), (48_371, 1000)];
 const GPS_LON: [(u32, u32); 3] = [(120, 1), (9, 1), (18_427, 1000)];
+/// A recording's container metadata (location, device, app), its media, length and duration.
+const REC_META: &str = "CanaryRecMetaZ9w4";
+const REC_PAYLOAD: &str = "CanaryRecPayloadV8q2";
+const REC_BYTES: usize = 1_357_913;
+const REC_DURATION_MS: u64 = 2_183_297;
+
+/// A phone's MP4 recording of exactly `REC_BYTES` bytes with the canaries in its metadata
+/// and its media.
+fn canary_recording() -> Vec<u8> {
+    let media = |len: usize| -> Vec<u8> {
+        let mut x = 0x9E37_79B9u32;
+        let mut out: Vec<u8> = (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        for at in (0..len.saturating_sub(REC_PAYLOAD.len())).step_by(50_000) {
+            out[at..at + REC_PAYLOAD.len()].copy_from_slice(REC_PAYLOAD.as_bytes());
+        }
+        out
+    };
+    let overhead = chafang_server::recordings::samples::mp4(REC_META, &media(1000)).len() - 1000;
+    let rec = chafang_server::recordings::samples::mp4(REC_META, &media(REC_BYTES - overhead));
+    assert_eq!(rec.len(), REC_BYTES);
+    rec
+}
 
 /// Where the positive control finds a canary: in what the office is shown, or (for what
 /// nobody is shown) in what the server stored.
@@ -509,6 +538,14 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             &photos[0],
         );
         open.findings[0].description = WORDING.into();
+        let recording = canary_recording();
+        let rec_sha = sha256_hex(&recording);
+        open.recordings = vec![chafang_domain::visit::RecordingRef {
+            sha256: rec_sha.clone(),
+            bytes: recording.len() as u64,
+            media_type: "video/mp4".into(),
+            duration_ms: REC_DURATION_MS,
+        }];
         let mut covert = shaped(
             &station,
             2,
@@ -542,6 +579,16 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
                 "{engine:?}: a photo with Exif is accepted"
             );
         }
+        let res = monitor
+            .patch(s.url(&format!("/api/v1/recordings/{rec_sha}")))
+            .header("tus-resumable", "1.0.0")
+            .header("upload-offset", "0")
+            .header("upload-length", recording.len().to_string())
+            .body(recording.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{engine:?}: the recording");
 
         // The office merges, rewords the open finding and releases both (covert deliberately).
         let open_case = case_of_finding(&s, &office, open.findings[0].id).await;
@@ -561,6 +608,27 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         assert_eq!(status, 200, "{engine:?}: edit: {body}");
         release(&s, &office, &[open_case], false).await;
         release(&s, &office, &[covert_case], true).await;
+        // From the recording, the office gives the unit a transcript and a still frame.
+        let transcript = "录音文字：窗口人员称今天系统坏了";
+        let (status, body) = post_json(
+            &s,
+            &office,
+            &format!("/api/v1/office/findings/{open_case}/transcripts"),
+            &serde_json::json!({"recording_sha256": rec_sha, "text": transcript}),
+        )
+        .await;
+        assert_eq!(status, 201, "{engine:?}: transcript: {body}");
+        let res = office
+            .put(s.url(&format!(
+                "/api/v1/office/findings/{open_case}/stills?recording={rec_sha}"
+            )))
+            .headers(same_origin(&s))
+            .header("content-type", "image/jpeg")
+            .body(jpeg(160, 120, 33))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{engine:?}: still frame");
         // Official documents to the unit about both: each kind that fits now, and a reminder
         // once the acknowledgement is (made to be) overdue.
         let notice_by = (today + Duration::days(30)).to_string();
@@ -769,6 +837,15 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             canary("GPS latitude", rational_bytes(&GPS_LAT), Control::Stored),
             canary("GPS longitude", rational_bytes(&GPS_LON), Control::Stored),
             canary("JPEG comment", COMMENT, Control::Stored),
+            canary("recording metadata", REC_META, Control::Stored),
+            canary("recording media", REC_PAYLOAD, Control::Office),
+            canary("recording SHA-256", &rec_sha, Control::Office),
+            canary("recording length", REC_BYTES.to_string(), Control::Office),
+            canary(
+                "recording duration",
+                REC_DURATION_MS.to_string(),
+                Control::Office,
+            ),
         ];
         let names = [
             "open visit",
@@ -926,6 +1003,12 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             assert_eq!(c.id.0.get_version_num(), 4, "{engine:?}: case ids are v4");
             assert!(!other_ids.contains(&c.id.to_string()));
         }
+        let shown_open = cases.iter().find(|c| c.id == open_case).unwrap();
+        assert_eq!(
+            shown_open.transcripts,
+            vec![transcript.to_owned()],
+            "{engine:?}: the transcript reaches the unit"
+        );
         let shown_covert = cases.iter().find(|c| c.id == covert_case).unwrap();
         assert_eq!(
             shown_covert.seen_on,
@@ -969,6 +1052,15 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             let body = std::fs::read(&file).unwrap();
             kept.push(stored(format!("stored {}", file.display()), body));
         }
+        let original = s
+            .blobs
+            .get(&chafang_server::recordings::original_key(&rec_sha))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        kept.push(stored("the stored recording".into(), original.to_vec()));
         let seen_on: String = sqlx::query("SELECT seen_on FROM cases WHERE id = $1")
             .bind(covert_case.to_string())
             .fetch_one(&s.db.pool)

@@ -4,7 +4,8 @@
 //! PostgreSQL cluster (`server/benches/scale.rs`), backup, restore and copy to PostgreSQL on a
 //! year of a demo-sized district and on the same 1 000 000 visits (`server/benches/backup.rs`),
 //! ingest through one process and through two on one PostgreSQL database
-//! (`server/benches/processes.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
+//! (`server/benches/processes.rs`), a recording resumed over a link that drops
+//! (`server/benches/recordings.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
 //! printing the figures that BENCHMARKS.md records.
 
 use crate::sh::Cmd;
@@ -23,6 +24,11 @@ pub fn run() -> anyhow::Result<()> {
         .run()?;
     cargo()
         .args(["bench", "-p", "chafang-server", "--bench", "export"])
+        .run()?;
+    // A 20 MB recording over a 20 KB/s link cut every 30 s (about 17 minutes; the
+    // CHAFANG_BENCH_REC_* variables scale it).
+    cargo()
+        .args(["bench", "-p", "chafang-server", "--bench", "recordings"])
         .run()?;
     {
         // The office's dashboard and quota table on 1 000 000 visits, on both engines.

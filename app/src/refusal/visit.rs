@@ -206,6 +206,7 @@ fn invalid(e: &VisitError, locale: Locale) -> String {
             "记录序号无效，请重新保存".into(),
             "The record's sequence number is not valid; save it again".into(),
         ),
+        VisitError::Recording { problem } => super::recording::words(problem, locale),
         VisitError::TooMany => pick(
             locale,
             format!("一次查访最多 {MAX_FINDINGS} 个问题，每个问题最多 {MAX_PHOTOS_PER_FINDING} 张照片"),

@@ -29,6 +29,9 @@ pub struct Draft {
     /// A look-back visit (回头看): the finding it follows up.
     #[serde(default)]
     pub lookback_for: Option<CaseId>,
+    /// Audio and video recorded at the visit (their bytes are in IndexedDB, by hash).
+    #[serde(default)]
+    pub recordings: Vec<chafang_domain::visit::RecordingRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -162,6 +165,7 @@ impl Draft {
             // Left blank it is no finding at all (see [`Draft::filled`]).
             findings: vec![DraftFinding::new()],
             lookback_for: None,
+            recordings: Vec::new(),
         }
     }
 
@@ -374,6 +378,7 @@ impl Draft {
             notes: self.notes.clone(),
             no_problem_found: self.no_problem_found && findings.is_empty(),
             lookback_for: self.lookback_for,
+            recordings: self.recordings.clone(),
             findings,
         })
     }

@@ -369,6 +369,27 @@ impl Sync {
             self.progress.set(Some(*progress));
             let _ = self.recount().await;
         }
+        // The recordings, resumably, like the photos.
+        let recordings: Vec<_> = e
+            .upload
+            .recordings
+            .iter()
+            .filter(|r| !e.arrived.contains(&r.sha256))
+            .cloned()
+            .collect();
+        for r in recordings {
+            let Some(bytes) = store::recording_bytes(&r.sha256).await? else {
+                continue;
+            };
+            match api::upload_recording(&r.sha256, &bytes).await {
+                Ok(got) if got.arrived && got.sha256 == r.sha256 => {
+                    e.arrived.push(r.sha256.clone());
+                    store::save_entry(e).await?;
+                }
+                Ok(_) => {}
+                Err(err) => return self.refuse_or_stop(e, err).await,
+            }
+        }
         // A hand-in session reaches only the upload, whose repeat answers with the receipt.
         let receipt = if hand_in {
             api::post::<_, VisitReceipt>(paths::VISITS, &e.upload).await?
@@ -376,17 +397,28 @@ impl Sync {
             api::get::<VisitReceipt>(&paths::receipt(e.upload.id)).await?
         };
         note_arrived(e, &receipt.photos);
-        let every_photo = e.upload.photos().all(|(_, p)| {
+        note_arrived(e, &receipt.recordings);
+        let every_recording = e.upload.recordings.iter().all(|r| {
             receipt
-                .photos
+                .recordings
                 .iter()
-                .any(|r| r.arrived && r.sha256 == p.sha256)
+                .any(|got| got.arrived && got.sha256 == r.sha256)
         });
+        let every_photo = every_recording
+            && e.upload.photos().all(|(_, p)| {
+                receipt
+                    .photos
+                    .iter()
+                    .any(|r| r.arrived && r.sha256 == p.sha256)
+            });
         if receipt.complete && receipt.content_sha256 == local && every_photo {
             e.state = EntryState::Confirmed {
                 received_at_ms: receipt.received_at_ms,
             };
             store::confirm(e).await?;
+            for r in &e.upload.recordings {
+                store::delete_recording(&r.sha256).await?;
+            }
         } else {
             store::save_entry(e).await?;
         }

@@ -294,6 +294,10 @@ pub struct UnitCase {
     /// The public commitments the finding says were broken (践诺守信), if any.
     #[serde(default)]
     pub commitments: Vec<CitedCommitment>,
+    /// Transcripts the office attached from the visit's recordings (the recordings never
+    /// reach a unit).
+    #[serde(default)]
+    pub transcripts: Vec<String>,
 }
 
 /// The unit's answer in one of the four categories, with evidence photos uploaded after it

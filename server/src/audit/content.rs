@@ -108,6 +108,17 @@ impl Record {
     }
 }
 
+impl Record {
+    /// Queries whose rows join the content only when there are any, so that the content of a
+    /// record recorded before they existed keeps its hash: a case's transcripts (issue 18).
+    fn optional_queries(self) -> &'static [&'static str] {
+        match self {
+            Record::Case => &["SELECT id, recording_sha256, text FROM case_transcripts                  WHERE case_id = $1 ORDER BY id"],
+            Record::Commitment | Record::RegisterItem => &[],
+        }
+    }
+}
+
 /// The SHA-256 (lowercase hex) of a record's canonical content as the tables hold it now.
 pub async fn sha256(
     conn: &mut AnyConnection,
@@ -115,7 +126,8 @@ pub async fn sha256(
     id: &str,
 ) -> Result<String, sqlx::Error> {
     let mut parts: Vec<Vec<Vec<Option<String>>>> = Vec::new();
-    for q in record.queries() {
+    let optional = record.optional_queries();
+    for q in record.queries().iter().chain(optional) {
         let rows = sqlx::query(q).bind(id).fetch_all(&mut *conn).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -124,7 +136,9 @@ pub async fn sha256(
                 .collect::<Result<Vec<_>, _>>()?;
             out.push(cols);
         }
-        parts.push(out);
+        if !(out.is_empty() && optional.contains(q)) {
+            parts.push(out);
+        }
     }
     let canonical = serde_json::to_vec(&parts).unwrap_or_default();
     Ok(hex::encode(Sha256::digest(&canonical)))

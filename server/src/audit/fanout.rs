@@ -80,6 +80,10 @@ pub const fn fanout(kind: EventKind) -> Fanout {
         K::EnrolmentIssued | K::EnrolmentUsed => to(E, Nobody, Nothing),
         // Intake: its time and order would date and group a monitor's visits.
         K::VisitSubmitted | K::VisitFlagged | K::PhotoReceived => to(E, Nobody, Nothing),
+        // Recordings carry the monitor's voice: nothing of them goes out.
+        K::RecordingReceived => to(E, Nobody, Nothing),
+        // What the office attaches from one changes the case: its content is on the chain.
+        K::RecordingTranscribed | K::RecordingStillAttached => to(CASE, Nobody, Nothing),
         K::CaseOpened | K::CaseLookbackVisited | K::CaseVisitCorrected => to(CASE, Nobody, Nothing),
         // A merge is the office's review of intake, refused into a case the unit sees.
         K::CaseMergedIn => to(CASE, Nobody, Nothing),

@@ -5,7 +5,8 @@
 //! closed, from a phone the server has seen that monitor use, and gives a session of its own
 //! (its own cookie and table) that reaches exactly two things: `POST /api/v1/visits` for that
 //! phone's visits begun by the last day of the term, and `PUT /api/v1/photos/{sha256}` for the
-//! photos those visits list. Every other route sees no session at all.
+//! photos those visits list, and the resumable upload of the recordings they list (`HEAD` and
+//! `PATCH /api/v1/recordings/{sha256}`). Every other route sees no session at all.
 
 use crate::attention;
 use crate::audit;
@@ -184,6 +185,32 @@ fn photo_put(method: &Method, path: &str) -> Option<String> {
     (method == Method::PUT && !sha.is_empty() && !sha.contains('/')).then(|| sha.to_owned())
 }
 
+/// The recording a resumable upload (`HEAD` or `PATCH /api/v1/recordings/{sha256}`)
+/// addresses, if the request is one.
+fn recording_upload(method: &Method, path: &str) -> Option<String> {
+    let sha = path.strip_prefix("/api/v1/recordings/")?;
+    ((method == Method::HEAD || method == Method::PATCH) && !sha.is_empty() && !sha.contains('/'))
+        .then(|| sha.to_owned())
+}
+
+/// Whether a visit of this hand-in's monitor and phone lists a recording.
+async fn lists_recording(
+    conn: &mut AnyConnection,
+    h: &HandIn,
+    sha: &str,
+) -> Result<bool, ApiError> {
+    Ok(sqlx::query(
+        "SELECT 1 AS one FROM visit_recordings vr JOIN visits v ON v.id = vr.visit_id \
+         WHERE vr.sha256 = $1 AND v.monitor_id = $2 AND v.device_id = $3",
+    )
+    .bind(sha)
+    .bind(h.user.to_string())
+    .bind(h.device.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
 /// Whether a visit of this hand-in's monitor and phone lists a photo.
 async fn lists_photo(conn: &mut AnyConnection, h: &HandIn, sha: &str) -> Result<bool, ApiError> {
     Ok(sqlx::query(
@@ -208,10 +235,23 @@ pub async fn admit(State(state): State<AppState>, mut req: Request, next: Next) 
     };
     let visit_post = req.method() == Method::POST && req.uri().path() == "/api/v1/visits";
     let photo = photo_put(req.method(), req.uri().path());
-    if !visit_post && photo.is_none() {
+    let recording = recording_upload(req.method(), req.uri().path());
+    if !visit_post && photo.is_none() && recording.is_none() {
         return next.run(req).await;
     }
-    match admitted(&state, req.headers(), &token, photo.as_deref()).await {
+    let admitted = admitted(&state, req.headers(), &token, photo.as_deref()).await;
+    let admitted = match (admitted, recording) {
+        (Ok(Some(got)), Some(sha)) => match state.db.pool.acquire().await {
+            Ok(mut conn) => match lists_recording(&mut conn, &got.1, &sha).await {
+                Ok(true) => Ok(Some(got)),
+                Ok(false) => Ok(None),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e.into()),
+        },
+        (other, _) => other,
+    };
+    match admitted {
         Ok(Some((current, h))) => {
             req.extensions_mut().insert(current);
             req.extensions_mut().insert(h);

@@ -491,6 +491,7 @@ pub async fn unit_case(
         answers: answers(conn, case.id, Viewer::Unit).await?,
         offered: followup::offered(case.state, Actor::Unit, None),
         commitments: case_commitments(conn, case.id, names).await?,
+        transcripts: crate::recordings::transcripts_of(conn, case.id).await?,
     })
 }
 

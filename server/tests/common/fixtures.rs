@@ -51,6 +51,7 @@ pub fn visit(unit: &UnitView, device: DeviceId, seq: u64, photos: &[&[u8]]) -> V
         notes: "窗口排队较长".into(),
         no_problem_found: false,
         lookback_for: None,
+        recordings: vec![],
         findings: vec![FindingUpload {
             id: FindingId::new(),
             criterion: "efficiency".into(),
@@ -415,6 +416,7 @@ pub fn visit_at(
         notes: String::new(),
         no_problem_found: false,
         lookback_for: None,
+        recordings: vec![],
         findings: vec![FindingUpload {
             id: FindingId::new(),
             criterion: "courteous_service".into(),

@@ -309,6 +309,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
             view! { <super::verify::VerifyCard case=c.row.id unit=c.row.unit.id /> }
         })).into_any())}
         {dyn_view(move || case.with(reports).into_any())}
+        <crate::pages::office::recordings::CaseRecordings case=id />
         {dyn_view(move || case.with(history).into_any())}
     }
 }

@@ -13,6 +13,7 @@ pub mod ladder;
 pub mod ledger;
 pub mod map;
 pub mod monitor;
+pub mod recordings;
 pub mod register;
 pub mod reports;
 pub mod roster;

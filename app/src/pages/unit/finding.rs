@@ -123,6 +123,12 @@ fn Detail(c: UnitCase) -> impl IntoView {
                     <p class="case-text" data-testid="unit-text">{c.text.clone()}</p>
                     {c.commitments.iter().cloned().map(cited_commitment).collect_view()}
                     {photo_links(c.photos.clone(), Msg::PhotoN)}
+                    {(!c.transcripts.is_empty()).then(|| view! {
+                        <div class="transcripts" data-testid="unit-transcripts">
+                            <p class="muted">{move || crate::i18n::use_i18n().s(TranscriptWords)}</p>
+                            {c.transcripts.iter().cloned().map(|t| view! { <blockquote>{t}</blockquote> }).collect_view()}
+                        </div>
+                    })}
                 </section>
             }
         })
@@ -473,5 +479,15 @@ fn Evidence(
                     data-testid="photo-gallery" disabled=move || locked.get() on:change=on_files />
             </div>
         </div>
+    }
+}
+
+/// The heading of the transcripts the office attached from a visit's recordings.
+#[derive(Clone, Copy)]
+struct TranscriptWords;
+
+impl crate::i18n::Texts for TranscriptWords {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        ("现场录音文字记录", "Transcript of the visit's recording")
     }
 }

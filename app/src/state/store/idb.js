@@ -6,24 +6,35 @@
 // auto-commits once it has no pending request), so every value is prepared before it opens.
 
 const DB_NAME = 'chafang';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 let opening = null;
 
 function open() {
   if (!opening) {
     opening = new Promise((ok, fail) => {
       const r = indexedDB.open(DB_NAME, DB_VERSION);
-      r.onupgradeneeded = () => {
+      r.onupgradeneeded = (e) => {
         const db = r.result;
-        // Small values by key: device id, next sequence number, pulled data (JSON text).
-        db.createObjectStore('meta');
-        // Visits being written, JSON text by visit id.
-        db.createObjectStore('drafts');
-        // Submitted visits with their sync state, JSON text by visit id.
-        db.createObjectStore('outbox');
-        // Photo bytes (Uint8Array, never Blob: Safari cannot store those reliably).
-        const photos = db.createObjectStore('photos', { keyPath: 'id' });
-        photos.createIndex('visit', 'visitId');
+        if (e.oldVersion < 1) {
+          // Small values by key: device id, next sequence number, pulled data (JSON text).
+          db.createObjectStore('meta');
+          // Visits being written, JSON text by visit id.
+          db.createObjectStore('drafts');
+          // Submitted visits with their sync state, JSON text by visit id.
+          db.createObjectStore('outbox');
+          // Photo bytes (Uint8Array, never Blob: Safari cannot store those reliably).
+          const photos = db.createObjectStore('photos', { keyPath: 'id' });
+          photos.createIndex('visit', 'visitId');
+        }
+        if (e.oldVersion < 2) {
+          // Recordings: one row each (visit, media type, start, and once finished its hash,
+          // length and duration), and their bytes in chunks written as the recorder gives
+          // them, so a crash mid-recording keeps what was recorded.
+          const recs = db.createObjectStore('recordings', { keyPath: 'id' });
+          recs.createIndex('visit', 'visitId');
+          recs.createIndex('sha256', 'sha256');
+          db.createObjectStore('chunks', { keyPath: ['rec', 'n'] });
+        }
       };
       r.onsuccess = () => {
         const db = r.result;
@@ -102,6 +113,182 @@ export async function photoGet(id) {
 }
 
 export const photoDelete = (id) => del('photos', id);
+
+// ---- Recordings ------------------------------------------------------------------------
+// A recording is made with MediaRecorder in one-second slices; each slice is written to the
+// 'chunks' store as it arrives. Stopping (or reopening the draft after a crash or reload)
+// joins the chunks, hashes them (SubtleCrypto) and writes the hash, length and duration on the
+// recording's row. A file from the phone's own recorder is stored the same way.
+
+let recording = null;
+
+function pickType(video) {
+  const types = video
+    ? ['video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4']
+    : ['audio/webm;codecs=opus', 'audio/webm', 'audio/mp4', 'audio/ogg;codecs=opus'];
+  if (typeof MediaRecorder === 'undefined') return null;
+  for (const t of types) if (MediaRecorder.isTypeSupported(t)) return t;
+  return '';
+}
+
+async function putRow(row) {
+  const db = await open();
+  const tx = db.transaction('recordings', 'readwrite');
+  tx.objectStore('recordings').put(row);
+  await done(tx);
+}
+
+function summary(row) {
+  return {
+    id: row.id,
+    sha256: row.sha256,
+    bytes: row.bytes,
+    media_type: row.mediaType,
+    duration_ms: row.durationMs,
+  };
+}
+
+// Joins a recording's chunks, hashes them and marks the row finished.
+async function finish(row) {
+  const db = await open();
+  const range = IDBKeyRange.bound([row.id, 0], [row.id, Number.MAX_SAFE_INTEGER]);
+  const chunks = await req(db.transaction('chunks').objectStore('chunks').getAll(range));
+  let length = 0;
+  for (const c of chunks) length += c.bytes.length;
+  const all = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c.bytes, at);
+    at += c.bytes.length;
+  }
+  row.bytes = length;
+  row.sha256 = hex(await crypto.subtle.digest('SHA-256', all));
+  const last = chunks.length ? chunks[chunks.length - 1].at : row.startedAt;
+  if (!row.durationMs) row.durationMs = Math.max(0, Math.round(last - row.startedAt));
+  row.finished = true;
+  await putRow(row);
+  return row;
+}
+
+// Starts recording for a visit (audio, or video where the phone allows). Resolves to the
+// recording's id, or rejects with the browser's error (no microphone, permission denied).
+export async function recStart(visitId, video) {
+  if (recording) throw new Error('already recording');
+  const type = pickType(video);
+  if (type === null) throw new Error('MediaRecorder is not available');
+  const stream = await navigator.mediaDevices.getUserMedia(video ? { audio: true, video: { facingMode: 'environment' } } : { audio: true });
+  const recorder = type ? new MediaRecorder(stream, { mimeType: type }) : new MediaRecorder(stream);
+  const id = crypto.randomUUID();
+  const row = {
+    id, visitId, mediaType: recorder.mimeType || type || (video ? 'video/webm' : 'audio/webm'),
+    startedAt: Date.now(), finished: false,
+  };
+  await putRow(row);
+  let n = 0;
+  let writing = Promise.resolve();
+  recorder.ondataavailable = (e) => {
+    if (!e.data || e.data.size === 0) return;
+    const at = Date.now();
+    const k = n++;
+    writing = writing.then(async () => {
+      const bytes = new Uint8Array(await e.data.arrayBuffer());
+      const db = await open();
+      const tx = db.transaction('chunks', 'readwrite');
+      tx.objectStore('chunks').put({ rec: id, n: k, at, bytes });
+      await done(tx);
+    });
+  };
+  const stopped = new Promise((ok) => { recorder.onstop = () => ok(); });
+  recording = { id, recorder, stream, stopped, row, writing: () => writing };
+  recorder.start(1000);
+  return id;
+}
+
+// Whether a recording is being made, and for how long (ms).
+export function recActive() {
+  return recording ? Date.now() - recording.row.startedAt : -1;
+}
+
+// Stops the recording under way and resolves to its summary (JSON text).
+export async function recStop() {
+  const r = recording;
+  if (!r) return null;
+  r.recorder.stop();
+  await r.stopped;
+  r.stream.getTracks().forEach((t) => t.stop());
+  await r.writing();
+  recording = null;
+  r.row.durationMs = Date.now() - r.row.startedAt;
+  return JSON.stringify(summary(await finish(r.row)));
+}
+
+// A file from the phone's recorder, kept for a visit. Resolves to its summary (JSON text).
+export async function recFromFile(visitId, file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const id = crypto.randomUUID();
+  const row = { id, visitId, mediaType: file.type || 'audio/mp4', startedAt: Date.now(), finished: false };
+  let duration = 0;
+  try {
+    duration = await new Promise((ok) => {
+      const url = URL.createObjectURL(file);
+      const el = document.createElement(file.type.startsWith('video/') ? 'video' : 'audio');
+      el.preload = 'metadata';
+      el.onloadedmetadata = () => { URL.revokeObjectURL(url); ok(isFinite(el.duration) ? el.duration * 1000 : 0); };
+      el.onerror = () => { URL.revokeObjectURL(url); ok(0); };
+      el.src = url;
+    });
+  } catch (_) { duration = 0; }
+  row.durationMs = Math.round(duration);
+  await putRow(row);
+  const db = await open();
+  const tx = db.transaction('chunks', 'readwrite');
+  tx.objectStore('chunks').put({ rec: id, n: 0, at: Date.now(), bytes });
+  await done(tx);
+  return JSON.stringify(summary(await finish(row)));
+}
+
+// A visit's recordings (JSON text of an array of summaries), finishing any left unfinished by
+// a crash or reload (not the one being recorded now).
+export async function recList(visitId) {
+  const db = await open();
+  const rows = await req(db.transaction('recordings').objectStore('recordings').index('visit').getAll(visitId));
+  const out = [];
+  for (let row of rows) {
+    if (recording && recording.id === row.id) continue;
+    if (!row.finished) row = await finish(row);
+    if (row.bytes > 0) out.push(summary(row));
+  }
+  return JSON.stringify(out);
+}
+
+// A recording's bytes by its hash, or null.
+export async function recBytes(sha256) {
+  const db = await open();
+  const row = await req(db.transaction('recordings').objectStore('recordings').index('sha256').get(sha256));
+  if (!row) return null;
+  const range = IDBKeyRange.bound([row.id, 0], [row.id, Number.MAX_SAFE_INTEGER]);
+  const chunks = await req(db.transaction('chunks').objectStore('chunks').getAll(range));
+  const all = new Uint8Array(chunks.reduce((a, c) => a + c.bytes.length, 0));
+  let at = 0;
+  for (const c of chunks) { all.set(c.bytes, at); at += c.bytes.length; }
+  return all;
+}
+
+// Lets go of a recording's bytes once the server confirmed them.
+export async function recDelete(sha256) {
+  const db = await open();
+  const row = await req(db.transaction('recordings').objectStore('recordings').index('sha256').get(sha256));
+  if (!row) return;
+  const tx = db.transaction(['recordings', 'chunks'], 'readwrite');
+  tx.objectStore('chunks').delete(IDBKeyRange.bound([row.id, 0], [row.id, Number.MAX_SAFE_INTEGER]));
+  tx.objectStore('recordings').delete(row.id);
+  await done(tx);
+}
+
+// An object URL playing a recording's bytes (revoke it when done).
+export function mediaUrl(bytes, type) {
+  return URL.createObjectURL(new Blob([bytes], { type }));
+}
 
 // Moves a draft into the outbox and gives it the device's next sequence number, in one
 // transaction: a number is never skipped or used twice. The device id is created on the first

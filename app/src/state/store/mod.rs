@@ -55,6 +55,23 @@ extern "C" {
     ) -> std::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = persist)]
     async fn persist_js() -> JsValue;
+    #[wasm_bindgen(catch, js_name = recStart)]
+    async fn rec_start(visit_id: &str, video: bool) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = recStop)]
+    async fn rec_stop() -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = recActive)]
+    fn rec_active() -> f64;
+    #[wasm_bindgen(catch, js_name = recFromFile)]
+    async fn rec_from_file(
+        visit_id: &str,
+        file: &web_sys::File,
+    ) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = recList)]
+    async fn rec_list(visit_id: &str) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = recBytes)]
+    async fn rec_bytes(sha256: &str) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = recDelete)]
+    async fn rec_delete(sha256: &str) -> std::result::Result<JsValue, JsValue>;
 }
 
 /// The browser refused a storage operation (quota, private mode, corrupted data).
@@ -187,6 +204,66 @@ pub async fn confirm(entry: &OutboxEntry) -> Result<()> {
         ids,
     )
     .await?;
+    Ok(())
+}
+
+/// A recording kept on the phone, as `idb.js` describes it.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct KeptRecording {
+    pub id: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub media_type: String,
+    pub duration_ms: u64,
+}
+
+impl KeptRecording {
+    pub fn reference(&self) -> chafang_domain::visit::RecordingRef {
+        chafang_domain::visit::RecordingRef {
+            sha256: self.sha256.clone(),
+            bytes: self.bytes,
+            media_type: self.media_type.clone(),
+            duration_ms: self.duration_ms,
+        }
+    }
+}
+
+/// Starts recording for a visit: every second's slice goes to IndexedDB as it is recorded.
+pub async fn start_recording(visit_id: &str, video: bool) -> Result<()> {
+    rec_start(visit_id, video).await?;
+    Ok(())
+}
+
+/// Stops the recording under way; its summary once joined and hashed.
+pub async fn stop_recording() -> Result<Option<KeptRecording>> {
+    parse(rec_stop().await?)
+}
+
+/// How long the recording under way has run (ms), if one is.
+pub fn recording_for() -> Option<u64> {
+    let ms = rec_active();
+    (ms >= 0.0).then_some(ms as u64)
+}
+
+/// Keeps a file from the phone's recorder for a visit.
+pub async fn keep_recording_file(visit_id: &str, file: &web_sys::File) -> Result<KeptRecording> {
+    parse(rec_from_file(visit_id, file).await?)?.ok_or_else(|| StoreError("no recording".into()))
+}
+
+/// A visit's recordings, those a crash or reload interrupted finished from their chunks.
+pub async fn recordings(visit_id: &str) -> Result<Vec<KeptRecording>> {
+    Ok(parse(rec_list(visit_id).await?)?.unwrap_or_default())
+}
+
+/// A recording's bytes by its hash.
+pub async fn recording_bytes(sha256: &str) -> Result<Option<Uint8Array>> {
+    let v = rec_bytes(sha256).await?;
+    Ok((!v.is_null() && !v.is_undefined()).then(|| v.unchecked_into()))
+}
+
+/// Lets go of a recording's bytes (after the server confirmed them).
+pub async fn delete_recording(sha256: &str) -> Result<()> {
+    rec_delete(sha256).await?;
     Ok(())
 }
 

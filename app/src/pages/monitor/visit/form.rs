@@ -22,6 +22,7 @@ use super::edit::{
     W,
 };
 use super::findings::Findings;
+use super::recordings::Recordings;
 
 #[component]
 pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
@@ -154,6 +155,7 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
                 <FieldError check spot=Spot::Notes />
             </div>
             <Findings form refs check />
+            <Recordings form />
             <div class="card submit">
                 <FieldError check spot=Spot::Visit />
                 {move || failure.get().map(|t| view! { <p class="error" role="alert" data-testid="form-problem">{t}</p> })}

@@ -9,6 +9,7 @@
 mod edit;
 mod findings;
 mod form;
+mod recordings;
 mod view;
 
 use crate::components::status::replace;

@@ -344,6 +344,7 @@ fn reopened(u: &chafang_domain::visit::VisitUpload) -> Draft {
         notes: u.notes.clone(),
         no_problem_found: u.no_problem_found,
         lookback_for: u.lookback_for,
+        recordings: u.recordings.clone(),
         findings: u
             .findings
             .iter()
@@ -374,6 +375,7 @@ fn correction_of(u: &chafang_domain::visit::VisitUpload) -> Draft {
         notes: u.notes.clone(),
         no_problem_found: u.no_problem_found,
         lookback_for: u.lookback_for,
+        recordings: u.recordings.clone(),
         findings: u
             .findings
             .iter()
