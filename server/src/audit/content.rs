@@ -110,11 +110,21 @@ impl Record {
 
 impl Record {
     /// Queries whose rows join the content only when there are any, so that the content of a
-    /// record recorded before they existed keeps its hash: a case's transcripts (issue 18).
+    /// record recorded before they existed keeps its hash: a case's transcripts and the window
+    /// or staff number its monitors noted (issue 18).
     fn optional_queries(self) -> &'static [&'static str] {
         match self {
-            Record::Case => &["SELECT id, recording_sha256, text FROM case_transcripts                  WHERE case_id = $1 ORDER BY id"],
-            Record::Commitment | Record::RegisterItem => &[],
+            Record::Case => &[
+                "SELECT id, recording_sha256, text FROM case_transcripts \
+                 WHERE case_id = $1 ORDER BY id",
+                "SELECT fr.finding_id, fr.seen FROM finding_responsible fr \
+                 JOIN case_findings cf ON cf.finding_id = fr.finding_id \
+                 WHERE cf.case_id = $1 ORDER BY fr.finding_id",
+            ],
+            Record::Commitment
+            | Record::RegisterItem
+            | Record::LadderRule
+            | Record::LadderPerson => &[],
         }
     }
 }
