@@ -18,6 +18,7 @@ pub mod scoring;
 pub mod selfcheck;
 pub mod unit;
 pub mod visit;
+pub mod complaint;
 
 pub use ids::{
     AnswerId, AppointmentId, CampaignId, CaseId, DeviceId, FindingId, PhotoId, UnitId, UserId,
