@@ -77,6 +77,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::router())
         .merge(scoring::router())
         .merge(map::router())
+        .merge(crate::complaints::router())
         .split_for_parts();
     crate::openapi::finish(&mut doc);
     (router, doc)
@@ -127,7 +128,8 @@ async fn json_errors(request: Request, next: Next) -> Response {
 fn is_upload(request: &Request) -> bool {
     use axum::http::Method;
     (request.method() == Method::PUT || request.method() == Method::PATCH)
-        && request.uri().path().starts_with("/api/v1/photos/")
+        && (request.uri().path().starts_with("/api/v1/photos/")
+            || request.uri().path().starts_with("/api/v1/public/complaints/photos/"))
 }
 
 /// Timeouts: an upload times out on idleness (no piece of its body for `UPLOAD_IDLE`), within

@@ -37,6 +37,7 @@ pub mod units;
 pub mod uploads;
 pub mod users;
 pub mod visits;
+pub mod complaints;
 
 use anyhow::Context;
 use std::future::Future;

@@ -23,10 +23,17 @@ pub enum Record {
     Case,
     Commitment,
     RegisterItem,
+    /// A complaint from the public (its contact too: an edit of it is found like any other).
+    Complaint,
 }
 
 impl Record {
-    pub const ALL: [Record; 3] = [Record::Case, Record::Commitment, Record::RegisterItem];
+    pub const ALL: [Record; 4] = [
+        Record::Case,
+        Record::Commitment,
+        Record::RegisterItem,
+        Record::Complaint,
+    ];
 
     /// The table whose ids the record's events name as their subject.
     fn table(self) -> &'static str {
@@ -34,6 +41,7 @@ impl Record {
             Record::Case => "cases",
             Record::Commitment => "commitments",
             Record::RegisterItem => "register_items",
+            Record::Complaint => "complaints",
         }
     }
 
@@ -42,6 +50,7 @@ impl Record {
             Record::Case => "case",
             Record::Commitment => "commitment",
             Record::RegisterItem => "register item",
+            Record::Complaint => "complaint",
         }
     }
 
@@ -80,6 +89,15 @@ impl Record {
                 "SELECT id, CAST(seq AS TEXT), description, source, answer_kind, answer_text, \
                  committed_by, milestones, completion, reason, body FROM register_revisions \
                  WHERE item_id = $1 ORDER BY seq",
+            ],
+            Record::Complaint => &[
+                "SELECT receipt, unit_id, text, happened_on, contact, window_seen, \
+                 CAST(received_at AS TEXT), upload_token, CAST(upload_until AS TEXT), \
+                 CAST(spam AS TEXT), spam_reason FROM complaints WHERE id = $1",
+                "SELECT case_id FROM complaint_cases WHERE complaint_id = $1",
+                "SELECT CAST(position AS TEXT), sha256, CAST(bytes AS TEXT), format, \
+                 CAST(width AS TEXT), CAST(height AS TEXT) FROM complaint_photos \
+                 WHERE complaint_id = $1 ORDER BY position",
             ],
         }
     }
