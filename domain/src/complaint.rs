@@ -157,6 +157,14 @@ pub fn pow_search(challenge: &str, bits: u32, from: u64, count: u64) -> Option<u
     (from..from.saturating_add(count)).find(|&n| pow_ok(challenge, n, bits))
 }
 
+/// The key the public names a unit by (the posters' `?unit=`, the page's list): derived from
+/// the unit's id, so stable, but the id cannot be read back from it (the public list must not
+/// hand one unit the ids of the others). 80 bits, lowercase hex.
+pub fn unit_key(unit: crate::UnitId) -> String {
+    let h = Sha256::digest(format!("chafang complaint unit {unit}").as_bytes());
+    hex::encode(&h[..10])
+}
+
 /// SHA-256 of a contact (trimmed), for the chain: the contact itself never goes on it.
 pub fn contact_sha256(contact: &str) -> String {
     hex::encode(Sha256::digest(contact.trim().as_bytes()))
@@ -262,6 +270,15 @@ mod tests {
         let hard = pow_search(challenge, POW_BITS, 0, 1 << 24).expect("found");
         assert!(pow_ok(challenge, hard, POW_BITS));
         assert!(pow_ok(challenge, hard, 0));
+    }
+
+    #[test]
+    fn unit_keys_are_stable_and_hide_the_id() {
+        let id = crate::UnitId::new();
+        assert_eq!(unit_key(id), unit_key(id));
+        assert_eq!(unit_key(id).len(), 20);
+        assert!(!unit_key(id).contains(&id.to_string()[..8]));
+        assert_ne!(unit_key(id), unit_key(crate::UnitId::new()));
     }
 
     #[test]

@@ -15,9 +15,8 @@ use chafang_domain::api::{
 };
 use chafang_domain::complaint::{pow_search, tidy_code};
 use chafang_domain::followup::CaseState;
-use chafang_domain::UnitId;
 use chafang_server::audit::content::{self, Record};
-use common::fixtures::{acknowledge_and_answer, jpeg, post_json, release};
+use common::fixtures::{a_unit, acknowledge_and_answer, jpeg, post_json, release};
 use common::{engines, TestServer};
 use sqlx::Row;
 
@@ -29,7 +28,7 @@ fn today() -> time::Date {
     chafang_domain::quota::day_cst(chafang_server::clock::now_ms())
 }
 
-async fn unit_id(s: &TestServer, name: &str) -> UnitId {
+async fn unit_id(s: &TestServer, name: &str) -> String {
     let units: Vec<PublicUnit> = s
         .client()
         .get(s.url(paths::PUBLIC_UNITS))
@@ -39,7 +38,7 @@ async fn unit_id(s: &TestServer, name: &str) -> UnitId {
         .json()
         .await
         .unwrap();
-    units.into_iter().find(|u| u.name == name).unwrap().id
+    units.into_iter().find(|u| u.name == name).unwrap().key
 }
 
 /// A challenge fetched and solved as the page does.
@@ -56,12 +55,12 @@ async fn solved(s: &TestServer, citizen: &reqwest::Client) -> (String, u64) {
     (c.challenge, nonce)
 }
 
-async fn new_complaint(s: &TestServer, citizen: &reqwest::Client, unit: UnitId) -> NewComplaint {
+async fn new_complaint(s: &TestServer, citizen: &reqwest::Client, unit: &str) -> NewComplaint {
     let (challenge, nonce) = solved(s, citizen).await;
     NewComplaint {
         challenge,
         nonce,
-        unit_id: unit,
+        unit: unit.to_owned(),
         text: TEXT.into(),
         happened_on: today(),
         contact: Some(CONTACT.into()),
@@ -123,7 +122,7 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
         let head = s.login("unit01").await;
         let unit = unit_id(&s, "区建设局").await;
 
-        let c = new_complaint(&s, &citizen, unit).await;
+        let c = new_complaint(&s, &citizen, &unit).await;
         let (status, body) = file(&s, &citizen, &c).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         let receipt: ComplaintReceipt = serde_json::from_str(&body).unwrap();
@@ -298,7 +297,7 @@ async fn abuse_is_bounded_without_a_captcha() {
         let unit = unit_id(&s, "区建设局").await;
 
         // A wrong nonce, then a challenge used twice.
-        let mut c = new_complaint(&s, &citizen, unit).await;
+        let mut c = new_complaint(&s, &citizen, &unit).await;
         let good = c.nonce;
         c.nonce = (0..).find(|n| !chafang_domain::complaint::pow_ok(&c.challenge, *n, c_bits())).unwrap();
         let (status, body) = file(&s, &citizen, &c).await;
@@ -314,7 +313,7 @@ async fn abuse_is_bounded_without_a_captcha() {
         assert_eq!(refusal(&file(&s, &citizen, &c).await.1), "bad_proof");
 
         // Out-of-bounds fields are refused before the proof is spent.
-        let mut short = new_complaint(&s, &citizen, unit).await;
+        let mut short = new_complaint(&s, &citizen, &unit).await;
         short.text = "太慢".into();
         let (status, body) = file(&s, &citizen, &short).await;
         assert_eq!((status, refusal(&body).as_str()), (422, "text_length"));
@@ -323,18 +322,18 @@ async fn abuse_is_bounded_without_a_captcha() {
         assert_eq!(refusal(&file(&s, &citizen, &short).await.1), "happened_in_future");
 
         // Oversize body.
-        let mut big = new_complaint(&s, &citizen, unit).await;
+        let mut big = new_complaint(&s, &citizen, &unit).await;
         big.text = "字".repeat(20_000);
         let (status, _) = file(&s, &citizen, &big).await;
         assert_eq!(status, 413, "{engine:?}");
 
         // Per address: five an hour (one filed above), then 429.
         for _ in 0..4 {
-            let c = new_complaint(&s, &citizen, unit).await;
+            let c = new_complaint(&s, &citizen, &unit).await;
             let (status, body) = file(&s, &citizen, &c).await;
             assert_eq!(status, 200, "{engine:?}: {body}");
         }
-        let c = new_complaint(&s, &citizen, unit).await;
+        let c = new_complaint(&s, &citizen, &unit).await;
         let (status, body) = file(&s, &citizen, &c).await;
         assert_eq!((status, refusal(&body).as_str()), (429, "too_many_from_address"));
 
@@ -347,18 +346,18 @@ async fn abuse_is_bounded_without_a_captcha() {
         for i in 0..25 {
             sqlx::query("INSERT INTO complaint_hits (id, key, at) VALUES ($1, $2, $3)")
                 .bind(format!("seeded-{i}"))
-                .bind(format!("unit:{unit}"))
+                .bind(format!("unit:{}", a_unit(&s, "区建设局").await.id))
                 .bind(chafang_server::clock::now_ms())
                 .execute(&s.db.pool)
                 .await
                 .unwrap();
         }
-        let c = new_complaint(&s, &citizen, unit).await;
+        let c = new_complaint(&s, &citizen, &unit).await;
         let (status, body) = file(&s, &citizen, &c).await;
         assert_eq!((status, refusal(&body).as_str()), (429, "too_many_for_unit"), "{engine:?}");
         // Another unit is not held up by it.
         let other = unit_id(&s, "区科技局").await;
-        let c = new_complaint(&s, &citizen, other).await;
+        let c = new_complaint(&s, &citizen, &other).await;
         let (status, body) = file(&s, &citizen, &c).await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         let receipt: ComplaintReceipt = serde_json::from_str(&body).unwrap();
@@ -403,7 +402,7 @@ async fn spam_is_kept_and_never_reaches_the_unit() {
         let office = s.login("office").await;
         let head = s.login("unit01").await;
         let unit = unit_id(&s, "区建设局").await;
-        let c = new_complaint(&s, &citizen, unit).await;
+        let c = new_complaint(&s, &citizen, &unit).await;
         let (status, body) = file(&s, &citizen, &c).await;
         assert_eq!(status, 200);
         let receipt: ComplaintReceipt = serde_json::from_str(&body).unwrap();

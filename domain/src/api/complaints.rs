@@ -5,7 +5,6 @@
 use crate::api::{PhotoLink, UnitRef};
 use crate::followup::CaseState;
 use crate::CaseId;
-use crate::UnitId;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -23,10 +22,12 @@ pub struct ComplaintChallenge {
 pub struct NewComplaint {
     pub challenge: String,
     pub nonce: u64,
-    pub unit_id: UnitId,
+    /// The unit's public key (`PublicUnit::key`, `complaint::unit_key`).
+    pub unit: String,
     /// What happened.
     pub text: String,
     /// The day it happened (China Standard Time).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub happened_on: Date,
     /// How the office may reach the person, if they wish; the unit never sees it.
     #[serde(default)]
@@ -60,7 +61,8 @@ pub struct ComplaintPhotoTaken {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicUnit {
-    pub id: UnitId,
+    /// `complaint::unit_key` of the unit's id: the id itself is not public.
+    pub key: String,
     pub name: String,
 }
 
@@ -84,6 +86,7 @@ pub enum ProgressStep {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressEntry {
     pub step: ProgressStep,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub on: Date,
 }
 
@@ -105,6 +108,7 @@ pub struct OfficeComplaint {
     pub unit: UnitRef,
     pub state: CaseState,
     pub text: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub happened_on: Date,
     pub contact: Option<String>,
     pub window: Option<String>,

@@ -4,7 +4,7 @@
 //! findings' loop: a complaint's case is a case.
 
 use crate::auth::extract::OfficeUser;
-use crate::error::{internal, ApiError, ApiJson};
+use crate::error::{internal, ApiError};
 use crate::findings::store::{self as cases, take_step, Col, Taken};
 use crate::findings::views::UnitNames;
 use crate::photos::{display_key, thumb_key};
@@ -17,7 +17,8 @@ use chafang_domain::api::{paths, MarkSpam, OfficeComplaint, PhotoLink};
 use chafang_domain::complaint::display_code;
 use chafang_domain::event::{CaseRejected, ComplaintMarkedSpam, StepPayload};
 use chafang_domain::followup::CaseState;
-use chafang_domain::refusal::ComplaintRefusal;
+use axum::body::Bytes;
+use chafang_domain::refusal::{ComplaintRefusal, Refusal};
 use chafang_domain::CaseId;
 use sqlx::{AnyConnection, Row};
 
@@ -89,19 +90,16 @@ pub async fn list(
 /// Mark a complaint spam: its case is rejected with the reason (it was never released, so the
 /// unit never saw it), the complaint is marked and kept, and both are events on the chain.
 /// 409 once the case went to the unit.
-#[utoipa::path(post, path = "/api/v1/office/complaints/{case}/spam", tag = "complaints",
-    params(("case" = String, Path, description = "the complaint's case id")), request_body = MarkSpam,
+#[utoipa::path(post, path = "/api/v1/office/complaints/{id}/spam", tag = "complaints",
+    params(("id" = String, Path, description = "the complaint's case id")), request_body = MarkSpam,
     responses((status = 200, body = OfficeComplaint), (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn spam(
     State(state): State<AppState>,
     OfficeUser(me): OfficeUser,
     Path(case): Path<String>,
-    ApiJson(body): ApiJson<MarkSpam>,
+    body: Bytes,
 ) -> Result<Json<OfficeComplaint>, ApiError> {
-    let reason = body.reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ComplaintRefusal::ReasonNeeded.into());
-    }
+    // Which complaint first: a case that is none is 404 whatever the body.
     let case: CaseId = case.parse().map_err(|_| ApiError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
     let complaint: String =
@@ -111,6 +109,12 @@ pub async fn spam(
             .await?
             .ok_or(ApiError::NotFound)?
             .try_get("complaint_id")?;
+    let body: MarkSpam =
+        serde_json::from_slice(&body).map_err(|_| ApiError::Refused(Refusal::MalformedBody))?;
+    let reason = body.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ComplaintRefusal::ReasonNeeded.into());
+    }
     let record = cases::load(&mut tx, case).await?.ok_or(ApiError::NotFound)?;
     if record.state.is_released() || record.released_on.is_some() {
         return Err(ComplaintRefusal::AlreadyReleased.into());
@@ -145,8 +149,8 @@ pub async fn spam(
 }
 
 /// The `n`th photo of a complaint, display copy or thumbnail (re-encoded, no metadata).
-#[utoipa::path(get, path = "/api/v1/office/complaints/{case}/photos/{n}/{size}", tag = "complaints",
-    params(("case" = String, Path), ("n" = usize, Path), ("size" = String, Path, description = "display or thumb")),
+#[utoipa::path(get, path = "/api/v1/office/complaints/{id}/photos/{n}/{size}", tag = "complaints",
+    params(("id" = String, Path, description = "the complaint's case id"), ("n" = usize, Path), ("size" = String, Path, description = "display or thumb")),
     responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
 pub async fn photo(
     State(state): State<AppState>,

@@ -26,7 +26,11 @@ const PAGE_H: f32 = 297.0 * MM;
 
 /// The public page's address for a unit's poster.
 pub fn complaint_url(origin: &str, unit: UnitId) -> String {
-    format!("{}/complaint?unit={unit}", origin.trim_end_matches('/'))
+    format!(
+        "{}/complaint?unit={}",
+        origin.trim_end_matches('/'),
+        chafang_domain::complaint::unit_key(unit)
+    )
 }
 
 fn fill(surface: &mut Surface<'_>, (r, g, b): (u8, u8, u8)) {
@@ -124,8 +128,8 @@ pub fn render(unit_name: &str, url: &str, fonts: &Fonts) -> Result<Vec<u8>, Stri
 
 /// A unit's A4 QR poster (PDF) for its service hall, pointing at the public complaint page
 /// with the unit fixed.
-#[utoipa::path(get, path = "/api/v1/office/complaints/poster/{unit}", tag = "complaints",
-    params(("unit" = String, Path, description = "unit id")),
+#[utoipa::path(get, path = "/api/v1/office/complaints/poster/{id}", tag = "complaints",
+    params(("id" = String, Path, description = "unit id")),
     responses((status = 200, content_type = "application/pdf"), (status = 401), (status = 404),
         (status = 422, description = "no CJK font on the server (`no_font`)")))]
 pub async fn poster(

@@ -97,7 +97,7 @@ pub async fn units(State(state): State<AppState>) -> Result<Json<Vec<PublicUnit>
         .into_iter()
         .filter(|u| u.merged_into.is_none())
         .map(|u| PublicUnit {
-            id: u.id,
+            key: rules::unit_key(u.id),
             name: u.name,
         })
         .collect();
@@ -151,20 +151,21 @@ pub async fn submit(
     if used != 1 {
         return Err(ComplaintRefusal::BadProof.into());
     }
-    let unit_known = sqlx::query("SELECT 1 AS one FROM units WHERE id = $1")
-        .bind(c.unit_id.to_string())
-        .fetch_optional(&mut *tx)
+    let Some(unit) = crate::units::list_all(&mut tx)
         .await?
-        .is_some();
-    if !unit_known {
+        .into_iter()
+        .filter(|u| u.merged_into.is_none())
+        .map(|u| u.id)
+        .find(|id| rules::unit_key(*id) == c.unit)
+    else {
         tx.commit().await?;
         return Err(ComplaintRefusal::UnknownUnit.into());
-    }
+    };
     if !hit(&mut tx, &address_key("complaint", addr), limits::PER_ADDRESS).await? {
         tx.commit().await?;
         return Err(ComplaintRefusal::TooManyFromAddress.into());
     }
-    if !hit(&mut tx, &format!("unit:{}", c.unit_id), limits::PER_UNIT).await? {
+    if !hit(&mut tx, &format!("unit:{unit}"), limits::PER_UNIT).await? {
         tx.commit().await?;
         return Err(ComplaintRefusal::TooManyForUnit.into());
     }
@@ -175,7 +176,7 @@ pub async fn submit(
         receipt: receipt_code(random),
         upload: random_hex(24),
         upload_until: now + UPLOAD_OPEN_MS,
-        unit: c.unit_id,
+        unit,
         text: c.text.trim().to_owned(),
         happened_on: c.happened_on,
         contact,
