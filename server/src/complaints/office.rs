@@ -69,7 +69,7 @@ async fn view(
 }
 
 /// Every complaint, newest first, with its case's state and the complainant's contact.
-#[utoipa::path(get, path = "/api/v1/office/complaints", tag = "complaints",
+#[utoipa::path(get, operation_id = "officeComplaints", path = "/api/v1/office/complaints", tag = "complaints",
     responses((status = 200, body = Vec<OfficeComplaint>), (status = 401), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -90,7 +90,7 @@ pub async fn list(
 /// Mark a complaint spam: its case is rejected with the reason (it was never released, so the
 /// unit never saw it), the complaint is marked and kept, and both are events on the chain.
 /// 409 once the case went to the unit.
-#[utoipa::path(post, path = "/api/v1/office/complaints/{id}/spam", tag = "complaints",
+#[utoipa::path(post, operation_id = "markComplaintSpam", path = "/api/v1/office/complaints/{id}/spam", tag = "complaints",
     params(("id" = String, Path, description = "the complaint's case id")), request_body = MarkSpam,
     responses((status = 200, body = OfficeComplaint), (status = 401), (status = 404), (status = 409), (status = 422)))]
 pub async fn spam(
@@ -149,7 +149,7 @@ pub async fn spam(
 }
 
 /// The `n`th photo of a complaint, display copy or thumbnail (re-encoded, no metadata).
-#[utoipa::path(get, path = "/api/v1/office/complaints/{id}/photos/{n}/{size}", tag = "complaints",
+#[utoipa::path(get, operation_id = "officeComplaintPhoto", path = "/api/v1/office/complaints/{id}/photos/{n}/{size}", tag = "complaints",
     params(("id" = String, Path, description = "the complaint's case id"), ("n" = usize, Path), ("size" = String, Path, description = "display or thumb")),
     responses((status = 200, content_type = "image/jpeg"), (status = 401), (status = 404)))]
 pub async fn photo(

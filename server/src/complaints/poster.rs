@@ -128,7 +128,7 @@ pub fn render(unit_name: &str, url: &str, fonts: &Fonts) -> Result<Vec<u8>, Stri
 
 /// A unit's A4 QR poster (PDF) for its service hall, pointing at the public complaint page
 /// with the unit fixed.
-#[utoipa::path(get, path = "/api/v1/office/complaints/poster/{id}", tag = "complaints",
+#[utoipa::path(get, operation_id = "complaintPoster", path = "/api/v1/office/complaints/poster/{id}", tag = "complaints",
     params(("id" = String, Path, description = "unit id")),
     responses((status = 200, content_type = "application/pdf"), (status = 401), (status = 404),
         (status = 422, description = "no CJK font on the server (`no_font`)")))]

@@ -49,7 +49,7 @@ fn random_hex(bytes: usize) -> String {
 }
 
 /// A fresh proof-of-work challenge, single use, valid for half an hour.
-#[utoipa::path(post, path = "/api/v1/public/complaints/challenge", tag = "complaints",
+#[utoipa::path(post, operation_id = "complaintChallenge", path = "/api/v1/public/complaints/challenge", tag = "complaints",
     responses((status = 200, body = ComplaintChallenge), (status = 429, description = "too many from this address (`too_many_from_address`)")))]
 pub async fn challenge(
     State(state): State<AppState>,
@@ -88,7 +88,7 @@ pub async fn challenge(
 
 /// The units one may complain about: names only, the public part of the directory (units
 /// merged into another are left out).
-#[utoipa::path(get, path = "/api/v1/public/units", tag = "complaints",
+#[utoipa::path(get, operation_id = "publicUnits", path = "/api/v1/public/units", tag = "complaints",
     responses((status = 200, body = Vec<PublicUnit>)))]
 pub async fn units(State(state): State<AppState>) -> Result<Json<Vec<PublicUnit>>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
@@ -108,7 +108,7 @@ pub async fn units(State(state): State<AppState>) -> Result<Json<Vec<PublicUnit>
 /// File a complaint. The fields are checked first, then the proof of work (the challenge is
 /// used up), then the limits per address and per unit. Answers the receipt code and the
 /// capability to send up to `max_photos` photos.
-#[utoipa::path(post, path = "/api/v1/public/complaints", tag = "complaints", request_body = NewComplaint,
+#[utoipa::path(post, operation_id = "fileComplaint", path = "/api/v1/public/complaints", tag = "complaints", request_body = NewComplaint,
     responses((status = 200, body = ComplaintReceipt), (status = 404, description = "no such unit (`unknown_unit`)"),
         (status = 413, description = "body over 16 KB"), (status = 422, description = "a field out of bounds, or a bad proof of work (`bad_proof`)"),
         (status = 429, description = "too many from this address or about this unit")))]
@@ -206,7 +206,7 @@ fn decoding() -> &'static Semaphore {
 /// receipt's `upload` capability, within an hour of filing; at most 4. The photo goes through
 /// the photo pipeline (decoded within limits, re-encoded without metadata). The same bytes
 /// twice count once.
-#[utoipa::path(put, path = "/api/v1/public/complaints/photos/{upload}", tag = "complaints",
+#[utoipa::path(put, operation_id = "complaintPhoto", path = "/api/v1/public/complaints/photos/{upload}", tag = "complaints",
     params(("upload" = String, Path, description = "the receipt's upload capability")),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 200, body = ComplaintPhotoTaken), (status = 404, description = "unknown or closed (`upload_closed`)"),
@@ -340,7 +340,7 @@ async fn photo_count(conn: &mut sqlx::AnyConnection, complaint: &str) -> Result<
 /// The progress of a complaint by its receipt code (typed as the person likes: case, spaces
 /// and dashes do not matter): the unit and the steps taken, each with its day. An unknown
 /// code is 404; lookups are limited per address.
-#[utoipa::path(get, path = "/api/v1/public/complaints/progress/{receipt}", tag = "complaints",
+#[utoipa::path(get, operation_id = "complaintProgress", path = "/api/v1/public/complaints/progress/{receipt}", tag = "complaints",
     params(("receipt" = String, Path, description = "the receipt code")),
     responses((status = 200, body = ComplaintProgress), (status = 404), (status = 429)))]
 pub async fn progress(
