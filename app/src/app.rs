@@ -78,6 +78,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         reports::OfficeReportsPage, roster::OfficeRosterPage, scoring::OfficeScoringPage,
         units::OfficeUnitsPage, visits::OfficeVisitsPage, webhooks::OfficeWebhooksPage,
     };
+    use crate::pages::office::complaints::OfficeComplaintsPage;
     use crate::pages::unit::{
         documents::UnitDocumentsPage, finding::UnitFindingPage, findings::UnitFindingsPage,
         home::UnitPage, register::UnitRegisterPage, reports::UnitReportsPage, team::UnitTeamPage,
@@ -107,6 +108,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                     <Route path=StaticSegment(DOCUMENTS) view=OfficeDocumentsPage />
                     <Route path=StaticSegment(SCORING) view=OfficeScoringPage />
                     <Route path=StaticSegment(MAP) view=OfficeMapPage />
+                    <Route path=StaticSegment(COMPLAINTS) view=OfficeComplaintsPage />
                 </ParentRoute>
             </ParentRoute>
             <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>

@@ -30,6 +30,7 @@ pub mod seg {
     pub const SCORING: &str = "scoring";
     pub const MAP: &str = "map";
     pub const TEAM: &str = "team";
+    pub const COMPLAINTS: &str = "complaints";
 }
 
 /// A page of the app, with what its address carries.
@@ -95,6 +96,8 @@ pub enum Page {
     UnitRegister,
     UnitReports,
     UnitDocuments,
+    /// The public's complaints.
+    OfficeComplaints,
 }
 
 impl Page {
@@ -157,6 +160,7 @@ impl Page {
             Page::UnitRegister => format!("/{UNIT}/{REGISTER}"),
             Page::UnitReports => format!("/{UNIT}/{REPORTS}"),
             Page::UnitDocuments => format!("/{UNIT}/{DOCUMENTS}"),
+            Page::OfficeComplaints => format!("/{OFFICE}/{COMPLAINTS}"),
         }
     }
 }

@@ -25,6 +25,11 @@ mod upload;
 mod user;
 mod visit;
 mod webhook;
+mod complaint;
+
+/// The words of a complaint's refusals, for the citizen bundle (which carries no other area's).
+#[cfg(feature = "citizen")]
+pub use complaint::words as complaint_words;
 
 /// The words of an imported spreadsheet's row problems (the office's directory and scoring
 /// pages).
@@ -81,6 +86,7 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Webhook(r) => webhook::words(r, locale),
         Refusal::Query(r) => query::words(r, locale),
         Refusal::Store(r) => store::words(r, locale),
+        Refusal::Complaint(r) => complaint::words(r, locale),
     }
 }
 

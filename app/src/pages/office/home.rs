@@ -14,6 +14,7 @@ use leptos::prelude::*;
 /// The strings of the office's year pages' links.
 #[derive(Clone, Copy)]
 enum T {
+    Complaints,
     OfficeSummary,
     Monitors,
     Units,
@@ -44,6 +45,7 @@ enum T {
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
+            T::Complaints => ("群众投诉", "Complaints from the public"),
             T::OfficeSummary => ("概况", "Overview"),
             T::Monitors => ("监督员", "Monitors"),
             T::Units => ("被评议单位", "Units"),
@@ -148,6 +150,9 @@ pub fn OfficePage() -> impl IntoView {
                 </a>
                 <a class="button" href=Page::OfficeVisits.href() data-testid="link-office-visits">
                     {move || i18n.s(T::OfficeVisitsLink)}
+                </a>
+                <a class="button" href=Page::OfficeComplaints.href() data-testid="link-office-complaints">
+                    {ts(T::Complaints)}
                 </a>
             </nav>
             <nav class="actions office-nav" aria-label=ts(T::YearPages)>

@@ -3,6 +3,7 @@
 pub mod attention;
 pub mod campaign;
 pub mod campaigns;
+pub mod complaints;
 pub mod commitments;
 pub mod dashboard;
 pub mod documents;
