@@ -69,6 +69,7 @@ fn gated(role: Role) -> impl IntoView {
 #[cfg(feature = "staff")]
 #[component(transparent)]
 fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::office::complaints::OfficeComplaintsPage;
     use crate::pages::office::{
         attention::OfficeAttentionPage, campaign::OfficeCampaignPage,
         campaigns::OfficeCampaignsPage, commitments::OfficeCommitmentsPage,
@@ -78,7 +79,6 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         reports::OfficeReportsPage, roster::OfficeRosterPage, scoring::OfficeScoringPage,
         units::OfficeUnitsPage, visits::OfficeVisitsPage, webhooks::OfficeWebhooksPage,
     };
-    use crate::pages::office::complaints::OfficeComplaintsPage;
     use crate::pages::unit::{
         documents::UnitDocumentsPage, finding::UnitFindingPage, findings::UnitFindingsPage,
         home::UnitPage, register::UnitRegisterPage, reports::UnitReportsPage, team::UnitTeamPage,

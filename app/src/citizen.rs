@@ -89,7 +89,10 @@ impl Failed {
             Failed::Status(404, _) => ("未找到", "Not found"),
             Failed::Status(413, _) => ("内容过大", "Too large"),
             Failed::Status(429, _) => ("操作过于频繁，请稍后再试", "Too many attempts; try later"),
-            Failed::Status(..) => ("服务器暂时无法处理，请稍后重试", "The server could not take it; try again later"),
+            Failed::Status(..) => (
+                "服务器暂时无法处理，请稍后重试",
+                "The server could not take it; try again later",
+            ),
         };
         match locale {
             Locale::Zh => zh.to_owned(),
@@ -134,7 +137,8 @@ pub async fn fetch(
     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let error = &value["error"];
     if error["refusal"]["reason"] == "complaint" {
-        if let Ok(r) = serde_json::from_value::<ComplaintRefusal>(error["refusal"]["detail"].clone())
+        if let Ok(r) =
+            serde_json::from_value::<ComplaintRefusal>(error["refusal"]["detail"].clone())
         {
             return Err(Failed::Refused(r));
         }
@@ -153,7 +157,12 @@ pub async fn post<B: serde::Serialize, T: DeserializeOwned>(
     body: &B,
 ) -> Result<T, Failed> {
     let json = serde_json::to_string(body).unwrap_or_default();
-    let text = fetch("POST", path, Some((JsValue::from_str(&json), "application/json"))).await?;
+    let text = fetch(
+        "POST",
+        path,
+        Some((JsValue::from_str(&json), "application/json")),
+    )
+    .await?;
     serde_json::from_str(&text).map_err(|_| Failed::Status(200, None))
 }
 

@@ -9,6 +9,7 @@ use chafang_domain::refusal::Refusal;
 mod campaign;
 mod case;
 mod commitment;
+mod complaint;
 mod directory;
 mod document;
 mod enrol;
@@ -25,7 +26,6 @@ mod upload;
 mod user;
 mod visit;
 mod webhook;
-mod complaint;
 
 /// The words of a complaint's refusals, for the citizen bundle (which carries no other area's).
 #[cfg(feature = "citizen")]

@@ -58,7 +58,9 @@ fn chars(s: &str) -> usize {
 
 /// An optional text trimmed, empty as none.
 pub fn optional(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// Checks a complaint against `today` (China Standard Time): the text 10 to 2000 characters,

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod calendar;
 pub mod campaign;
+pub mod complaint;
 pub mod criteria;
 pub mod event;
 pub mod followup;
@@ -18,7 +19,6 @@ pub mod scoring;
 pub mod selfcheck;
 pub mod unit;
 pub mod visit;
-pub mod complaint;
 
 pub use ids::{
     AnswerId, AppointmentId, CampaignId, CaseId, DeviceId, FindingId, PhotoId, UnitId, UserId,

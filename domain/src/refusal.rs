@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub mod campaign;
 pub mod case;
 pub mod commitment;
+pub mod complaint;
 pub mod directory;
 pub mod document;
 pub mod enrol;
@@ -29,11 +30,11 @@ pub mod upload;
 pub mod user;
 pub mod visit;
 pub mod webhook;
-pub mod complaint;
 
 pub use campaign::CampaignRefusal;
 pub use case::CaseRefusal;
 pub use commitment::CommitmentRefusal;
+pub use complaint::ComplaintRefusal;
 pub use directory::DirectoryRefusal;
 pub use document::DocumentRefusal;
 pub use enrol::EnrolRefusal;
@@ -50,7 +51,6 @@ pub use upload::UploadRefusal;
 pub use user::UserRefusal;
 pub use visit::VisitRefusal;
 pub use webhook::WebhookRefusal;
-pub use complaint::ComplaintRefusal;
 
 /// Why a request was refused. `Display` is the developer's English (logs and the error body's
 /// `message`); users read the app's wording of the variant instead.

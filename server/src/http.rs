@@ -129,7 +129,10 @@ fn is_upload(request: &Request) -> bool {
     use axum::http::Method;
     (request.method() == Method::PUT || request.method() == Method::PATCH)
         && (request.uri().path().starts_with("/api/v1/photos/")
-            || request.uri().path().starts_with("/api/v1/public/complaints/photos/"))
+            || request
+                .uri()
+                .path()
+                .starts_with("/api/v1/public/complaints/photos/"))
 }
 
 /// Timeouts: an upload times out on idleness (no piece of its body for `UPLOAD_IDLE`), within

@@ -11,6 +11,7 @@ pub mod blobs;
 pub mod campaigns;
 pub mod clock;
 pub mod commitments;
+pub mod complaints;
 pub mod db;
 pub mod demo;
 pub mod documents;
@@ -37,7 +38,6 @@ pub mod units;
 pub mod uploads;
 pub mod users;
 pub mod visits;
-pub mod complaints;
 
 use anyhow::Context;
 use std::future::Future;

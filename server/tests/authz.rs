@@ -697,7 +697,12 @@ fn table() -> Vec<Route> {
         // no one can satisfy, a receipt and an upload capability that name nothing); read,
         // marked spam and printed as a poster by the office. The matrix's cases are visits'
         // findings, not complaints: the office gets 404 for them like everyone.
-        route(post.clone(), "/api/v1/public/complaints/challenge", only(&[])).public(),
+        route(
+            post.clone(),
+            "/api/v1/public/complaints/challenge",
+            only(&[]),
+        )
+        .public(),
         route(get.clone(), "/api/v1/public/units", only(&[])).public(),
         Route {
             everyone: Some(400),
@@ -705,15 +710,27 @@ fn table() -> Vec<Route> {
         },
         Route {
             everyone: Some(404),
-            ..route(Method::PUT, "/api/v1/public/complaints/photos/{upload}", only(&[]))
+            ..route(
+                Method::PUT,
+                "/api/v1/public/complaints/photos/{upload}",
+                only(&[]),
+            )
         },
         Route {
             everyone: Some(404),
-            ..route(get.clone(), "/api/v1/public/complaints/progress/{receipt}", only(&[]))
+            ..route(
+                get.clone(),
+                "/api/v1/public/complaints/progress/{receipt}",
+                only(&[]),
+            )
         },
         route(get.clone(), "/api/v1/office/complaints", only(OFFICE)),
         route(post.clone(), "/api/v1/office/complaints/{id}/spam", vec![]),
-        route(get.clone(), "/api/v1/office/complaints/{id}/photos/{n}/{size}", vec![]),
+        route(
+            get.clone(),
+            "/api/v1/office/complaints/{id}/photos/{n}/{size}",
+            vec![],
+        ),
         route(
             get.clone(),
             "/api/v1/office/complaints/poster/{id}",

@@ -9,9 +9,8 @@
 mod common;
 
 use chafang_domain::api::{
-    paths, ComplaintChallenge, ComplaintPhotoTaken, ComplaintProgress, ComplaintReceipt,
-    MarkSpam, NewComplaint, OfficeCase, OfficeComplaint, OfficeStep, ProgressStep, PublicUnit,
-    UnitCase,
+    paths, ComplaintChallenge, ComplaintPhotoTaken, ComplaintProgress, ComplaintReceipt, MarkSpam,
+    NewComplaint, OfficeCase, OfficeComplaint, OfficeStep, ProgressStep, PublicUnit, UnitCase,
 };
 use chafang_domain::complaint::{pow_search, tidy_code};
 use chafang_domain::followup::CaseState;
@@ -86,7 +85,11 @@ fn refusal(body: &str) -> String {
         .to_owned()
 }
 
-async fn office_complaint(s: &TestServer, office: &reqwest::Client, receipt: &str) -> OfficeComplaint {
+async fn office_complaint(
+    s: &TestServer,
+    office: &reqwest::Client,
+    receipt: &str,
+) -> OfficeComplaint {
     let all: Vec<OfficeComplaint> = s.get_json(office, paths::OFFICE_COMPLAINTS).await;
     all.into_iter().find(|c| c.receipt == receipt).unwrap()
 }
@@ -132,7 +135,12 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
         // A photo through the receipt's capability.
         let photo = jpeg(640, 480, 7);
         let path = format!("{}/{}", paths::COMPLAINT_PHOTOS, receipt.upload);
-        let res = citizen.put(s.url(&path)).body(photo.clone()).send().await.unwrap();
+        let res = citizen
+            .put(s.url(&path))
+            .body(photo.clone())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         let taken: ComplaintPhotoTaken = res.json().await.unwrap();
         assert_eq!(taken.photos, 1);
@@ -154,7 +162,11 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
         assert_eq!(seen.window.as_deref(), Some(WINDOW));
         assert_eq!(seen.state, CaseState::Submitted);
         assert_eq!(seen.photos.len(), 1);
-        let thumb = office.get(s.url(&seen.photos[0].thumb)).send().await.unwrap();
+        let thumb = office
+            .get(s.url(&seen.photos[0].thumb))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(thumb.status(), 200);
         let id = seen.case_id;
         assert_eq!(id.0.get_version_num(), 4);
@@ -188,7 +200,10 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
             &receipt.upload,
             &seen.received_at_ms.to_string(),
         ] {
-            assert!(!unit_body.contains(canary), "{engine:?}: the unit reads {canary}");
+            assert!(
+                !unit_body.contains(canary),
+                "{engine:?}: the unit reads {canary}"
+            );
         }
         let list = head
             .get(s.url("/api/v1/unit/findings"))
@@ -230,7 +245,10 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
         );
         assert!(p.steps.iter().all(|e| e.on == today()));
         for secret in [note, "已增开两个窗口", "内部"] {
-            assert!(!text.contains(secret), "{engine:?}: progress shows {secret}");
+            assert!(
+                !text.contains(secret),
+                "{engine:?}: progress shows {secret}"
+            );
         }
         // An unknown code is 404, a malformed one too.
         for bad in ["0000-0000-0000", "not-a-code"] {
@@ -299,13 +317,23 @@ async fn abuse_is_bounded_without_a_captcha() {
         // A wrong nonce, then a challenge used twice.
         let mut c = new_complaint(&s, &citizen, &unit).await;
         let good = c.nonce;
-        c.nonce = (0..).find(|n| !chafang_domain::complaint::pow_ok(&c.challenge, *n, c_bits())).unwrap();
+        c.nonce = (0..)
+            .find(|n| !chafang_domain::complaint::pow_ok(&c.challenge, *n, c_bits()))
+            .unwrap();
         let (status, body) = file(&s, &citizen, &c).await;
-        assert_eq!((status, refusal(&body).as_str()), (422, "bad_proof"), "{engine:?}");
+        assert_eq!(
+            (status, refusal(&body).as_str()),
+            (422, "bad_proof"),
+            "{engine:?}"
+        );
         c.nonce = good;
         assert_eq!(file(&s, &citizen, &c).await.0, 200);
         let (status, body) = file(&s, &citizen, &c).await;
-        assert_eq!((status, refusal(&body).as_str()), (422, "bad_proof"), "{engine:?}: reused");
+        assert_eq!(
+            (status, refusal(&body).as_str()),
+            (422, "bad_proof"),
+            "{engine:?}: reused"
+        );
         // An unknown challenge, however well solved.
         let forged = "f".repeat(32);
         c.challenge = forged.clone();
@@ -319,7 +347,10 @@ async fn abuse_is_bounded_without_a_captcha() {
         assert_eq!((status, refusal(&body).as_str()), (422, "text_length"));
         short.text = TEXT.into();
         short.happened_on = today() + time::Duration::days(1);
-        assert_eq!(refusal(&file(&s, &citizen, &short).await.1), "happened_in_future");
+        assert_eq!(
+            refusal(&file(&s, &citizen, &short).await.1),
+            "happened_in_future"
+        );
 
         // Oversize body.
         let mut big = new_complaint(&s, &citizen, &unit).await;
@@ -335,7 +366,10 @@ async fn abuse_is_bounded_without_a_captcha() {
         }
         let c = new_complaint(&s, &citizen, &unit).await;
         let (status, body) = file(&s, &citizen, &c).await;
-        assert_eq!((status, refusal(&body).as_str()), (429, "too_many_from_address"));
+        assert_eq!(
+            (status, refusal(&body).as_str()),
+            (429, "too_many_from_address")
+        );
 
         // Per unit: thirty an hour from anywhere (the address's own count cleared here, as if
         // they came from elsewhere).
@@ -354,7 +388,11 @@ async fn abuse_is_bounded_without_a_captcha() {
         }
         let c = new_complaint(&s, &citizen, &unit).await;
         let (status, body) = file(&s, &citizen, &c).await;
-        assert_eq!((status, refusal(&body).as_str()), (429, "too_many_for_unit"), "{engine:?}");
+        assert_eq!(
+            (status, refusal(&body).as_str()),
+            (429, "too_many_for_unit"),
+            "{engine:?}"
+        );
         // Another unit is not held up by it.
         let other = unit_id(&s, "区科技局").await;
         let c = new_complaint(&s, &citizen, &other).await;
@@ -365,14 +403,29 @@ async fn abuse_is_bounded_without_a_captcha() {
         // Photos: at most four, each at most 8 MB; a wrong capability is 404.
         let path = format!("{}/{}", paths::COMPLAINT_PHOTOS, receipt.upload);
         for i in 0..4u8 {
-            let r = citizen.put(s.url(&path)).body(jpeg(64, 48, i)).send().await.unwrap();
+            let r = citizen
+                .put(s.url(&path))
+                .body(jpeg(64, 48, i))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 200);
         }
-        let r = citizen.put(s.url(&path)).body(jpeg(64, 48, 99)).send().await.unwrap();
+        let r = citizen
+            .put(s.url(&path))
+            .body(jpeg(64, 48, 99))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 422);
         assert_eq!(refusal(&r.text().await.unwrap()), "too_many_photos");
         let nope = format!("{}/{}", paths::COMPLAINT_PHOTOS, "0".repeat(48));
-        let r = citizen.put(s.url(&nope)).body(jpeg(64, 48, 1)).send().await.unwrap();
+        let r = citizen
+            .put(s.url(&nope))
+            .body(jpeg(64, 48, 1))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 404);
         sqlx::query("DELETE FROM complaint_photos")
             .execute(&s.db.pool)
@@ -410,12 +463,20 @@ async fn spam_is_kept_and_never_reaches_the_unit() {
         let spam_path = format!("{}/{}/spam", paths::OFFICE_COMPLAINTS, seen.case_id);
 
         // A reason is needed; the unit cannot mark anything.
-        let (status, _) = post_json(&s, &office, &spam_path, &MarkSpam { reason: " ".into() }).await;
+        let (status, _) =
+            post_json(&s, &office, &spam_path, &MarkSpam { reason: " ".into() }).await;
         assert_eq!(status, 422);
         let (status, _) = post_json(&s, &head, &spam_path, &MarkSpam { reason: "x".into() }).await;
         assert_eq!(status, 404);
-        let (status, body) =
-            post_json(&s, &office, &spam_path, &MarkSpam { reason: "广告".into() }).await;
+        let (status, body) = post_json(
+            &s,
+            &office,
+            &spam_path,
+            &MarkSpam {
+                reason: "广告".into(),
+            },
+        )
+        .await;
         assert_eq!(status, 200, "{engine:?}: {body}");
         let marked: OfficeComplaint = serde_json::from_str(&body).unwrap();
         assert!(marked.spam);

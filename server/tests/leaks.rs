@@ -767,9 +767,21 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             canary("GPS longitude", rational_bytes(&GPS_LON), Control::Stored),
             canary("JPEG comment", COMMENT, Control::Stored),
             canary("complainant's contact", COMPLAINT_CONTACT, Control::Office),
-            canary("complaint receipt code", &complaint.receipt, Control::Office),
-            canary("complaint receipt code, tidied", &complaint.code, Control::Stored),
-            canary("complaint upload capability", &complaint.upload, Control::Stored),
+            canary(
+                "complaint receipt code",
+                &complaint.receipt,
+                Control::Office,
+            ),
+            canary(
+                "complaint receipt code, tidied",
+                &complaint.code,
+                Control::Stored,
+            ),
+            canary(
+                "complaint upload capability",
+                &complaint.upload,
+                Control::Stored,
+            ),
             canary(
                 "complaint filed at (ms)",
                 complaint.received_at_ms.to_string(),
@@ -1000,7 +1012,10 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             row.get::<String, _>("receipt"),
             row.get::<String, _>("upload_token")
         );
-        kept.push(stored("the stored complaint".into(), complaint_row.into_bytes()));
+        kept.push(stored(
+            "the stored complaint".into(),
+            complaint_row.into_bytes(),
+        ));
         let stored_hits: HashSet<usize> = hits(&kept, &canaries).into_iter().map(|h| h.1).collect();
         for (i, c) in canaries.iter().enumerate() {
             let found = match c.control {
@@ -1064,7 +1079,10 @@ async fn file_complaint(s: &TestServer, unit: &UnitView) -> Complaint {
         .unwrap();
     assert_eq!(res.status(), 200, "{:?}: complaint photo", s.engine);
     let all: Vec<OfficeComplaint> = s.get_as("office", paths::OFFICE_COMPLAINTS).await;
-    let seen = all.into_iter().find(|c| c.receipt == receipt.receipt).unwrap();
+    let seen = all
+        .into_iter()
+        .find(|c| c.receipt == receipt.receipt)
+        .unwrap();
     Complaint {
         case: seen.case_id,
         code: tidy_code(&receipt.receipt).unwrap(),

@@ -21,13 +21,17 @@ pub fn words(r: &ComplaintRefusal, l: Locale) -> String {
             format!("窗口或工号不超过{max}字"),
             format!("The window or staff number takes at most {max} characters"),
         ),
-        ComplaintRefusal::HappenedInFuture => say(l, "发生日期不能晚于今天", "The day cannot be after today"),
+        ComplaintRefusal::HappenedInFuture => {
+            say(l, "发生日期不能晚于今天", "The day cannot be after today")
+        }
         ComplaintRefusal::HappenedTooLongAgo { days } => pick(
             l,
             format!("只受理{days}天内发生的问题"),
             format!("Only problems from the last {days} days are taken"),
         ),
-        ComplaintRefusal::UnknownUnit => say(l, "未找到该单位，请重新选择", "No such unit; choose again"),
+        ComplaintRefusal::UnknownUnit => {
+            say(l, "未找到该单位，请重新选择", "No such unit; choose again")
+        }
         ComplaintRefusal::BadProof => say(
             l,
             "安全校验已失效，请再点一次提交",

@@ -26,12 +26,13 @@ pub async fn hit(tx: &mut WriteTx, key: &str, max: i64) -> Result<bool, ApiError
         .bind(now - WINDOW_MS)
         .execute(&mut *tx)
         .await?;
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM complaint_hits WHERE key = $1 AND at >= $2")
-        .bind(key)
-        .bind(now - WINDOW_MS)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM complaint_hits WHERE key = $1 AND at >= $2")
+            .bind(key)
+            .bind(now - WINDOW_MS)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
     if n >= max {
         return Ok(false);
     }

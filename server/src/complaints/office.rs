@@ -9,6 +9,7 @@ use crate::findings::store::{self as cases, take_step, Col, Taken};
 use crate::findings::views::UnitNames;
 use crate::photos::{display_key, thumb_key};
 use crate::state::AppState;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -17,7 +18,6 @@ use chafang_domain::api::{paths, MarkSpam, OfficeComplaint, PhotoLink};
 use chafang_domain::complaint::display_code;
 use chafang_domain::event::{CaseRejected, ComplaintMarkedSpam, StepPayload};
 use chafang_domain::followup::CaseState;
-use axum::body::Bytes;
 use chafang_domain::refusal::{ComplaintRefusal, Refusal};
 use chafang_domain::CaseId;
 use sqlx::{AnyConnection, Row};
@@ -115,7 +115,9 @@ pub async fn spam(
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
         return Err(ComplaintRefusal::ReasonNeeded.into());
     }
-    let record = cases::load(&mut tx, case).await?.ok_or(ApiError::NotFound)?;
+    let record = cases::load(&mut tx, case)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if record.state.is_released() || record.released_on.is_some() {
         return Err(ComplaintRefusal::AlreadyReleased.into());
     }

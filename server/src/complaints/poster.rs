@@ -85,10 +85,31 @@ pub fn render(unit_name: &str, url: &str, fonts: &Fonts) -> Result<Vec<u8>, Stri
     let mut surface = page.surface();
     let text_w = PAGE_W - 40.0 * MM;
     fill(&mut surface, (0xE6, 0x00, 0x12));
-    centred(&mut surface, &fonts.bold, "投诉举报", 48.0, 50.0 * MM, text_w);
+    centred(
+        &mut surface,
+        &fonts.bold,
+        "投诉举报",
+        48.0,
+        50.0 * MM,
+        text_w,
+    );
     fill(&mut surface, (0, 0, 0));
-    centred(&mut surface, &fonts.body, "Complaints", 20.0, 62.0 * MM, text_w);
-    centred(&mut surface, &fonts.bold, unit_name, 26.0, 80.0 * MM, text_w);
+    centred(
+        &mut surface,
+        &fonts.body,
+        "Complaints",
+        20.0,
+        62.0 * MM,
+        text_w,
+    );
+    centred(
+        &mut surface,
+        &fonts.bold,
+        unit_name,
+        26.0,
+        80.0 * MM,
+        text_w,
+    );
     // The QR code: 110 mm square with its quiet zone, dark modules as rectangles.
     let modules = code.width();
     let side = 110.0 * MM;
@@ -110,9 +131,21 @@ pub fn render(unit_name: &str, url: &str, fonts: &Fonts) -> Result<Vec<u8>, Stri
     let below = 92.0 * MM + side + 14.0 * MM;
     let lines = [
         ("手机扫码，反映办事中遇到的问题", 18.0, false),
-        ("Scan with your phone to tell us what went wrong", 12.0, false),
-        ("无需注册，可匿名；提交后请保存回执码查询办理进度", 14.0, false),
-        ("No account needed; keep the receipt code to follow progress", 11.0, false),
+        (
+            "Scan with your phone to tell us what went wrong",
+            12.0,
+            false,
+        ),
+        (
+            "无需注册，可匿名；提交后请保存回执码查询办理进度",
+            14.0,
+            false,
+        ),
+        (
+            "No account needed; keep the receipt code to follow progress",
+            11.0,
+            false,
+        ),
     ];
     let mut y = below;
     for (text, size, _) in lines {
@@ -120,7 +153,14 @@ pub fn render(unit_name: &str, url: &str, fonts: &Fonts) -> Result<Vec<u8>, Stri
         y += size * 1.9;
     }
     fill(&mut surface, (0x55, 0x55, 0x55));
-    centred(&mut surface, &fonts.body, url, 9.0, PAGE_H - 20.0 * MM, text_w);
+    centred(
+        &mut surface,
+        &fonts.body,
+        url,
+        9.0,
+        PAGE_H - 20.0 * MM,
+        text_w,
+    );
     surface.finish();
     page.finish();
     pdf.finish().map_err(|e| format!("writing the PDF: {e:?}"))

@@ -161,7 +161,13 @@ pub async fn submit(
         tx.commit().await?;
         return Err(ComplaintRefusal::UnknownUnit.into());
     };
-    if !hit(&mut tx, &address_key("complaint", addr), limits::PER_ADDRESS).await? {
+    if !hit(
+        &mut tx,
+        &address_key("complaint", addr),
+        limits::PER_ADDRESS,
+    )
+    .await?
+    {
         tx.commit().await?;
         return Err(ComplaintRefusal::TooManyFromAddress.into());
     }
@@ -220,13 +226,12 @@ pub async fn photo(
 ) -> Result<Json<ComplaintPhotoTaken>, ApiError> {
     let complaint = {
         let mut conn = state.db.pool.acquire().await?;
-        let row = sqlx::query(
-            "SELECT id FROM complaints WHERE upload_token = $1 AND upload_until >= $2",
-        )
-        .bind(&upload)
-        .bind(now_ms())
-        .fetch_optional(&mut *conn)
-        .await?;
+        let row =
+            sqlx::query("SELECT id FROM complaints WHERE upload_token = $1 AND upload_until >= $2")
+                .bind(&upload)
+                .bind(now_ms())
+                .fetch_optional(&mut *conn)
+                .await?;
         match row {
             Some(r) => r.try_get::<String, _>("id")?,
             None => return Err(ComplaintRefusal::UploadClosed.into()),

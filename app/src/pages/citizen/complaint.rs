@@ -194,12 +194,10 @@ pub fn ComplaintPage() -> impl IntoView {
             &when.get_untracked(),
             time::macros::format_description!("[year]-[month]-[day]"),
         ) else {
-            error.set(Some(
-                crate::refusal::complaint_words(
-                    &chafang_domain::refusal::ComplaintRefusal::HappenedInFuture,
-                    locale,
-                ),
-            ));
+            error.set(Some(crate::refusal::complaint_words(
+                &chafang_domain::refusal::ComplaintRefusal::HappenedInFuture,
+                locale,
+            )));
             return;
         };
         let contact_v = rules::optional(Some(&contact.get_untracked()));
@@ -255,9 +253,11 @@ pub fn ComplaintPage() -> impl IntoView {
                     receipt.set(Some(r));
                     for f in files.get_untracked() {
                         let sent = match file_bytes(&f).await {
-                            Some(bytes) => fetch("PUT", &upload, Some((bytes.into(), "image/jpeg")))
-                                .await
-                                .is_ok(),
+                            Some(bytes) => {
+                                fetch("PUT", &upload, Some((bytes.into(), "image/jpeg")))
+                                    .await
+                                    .is_ok()
+                            }
                             None => false,
                         };
                         if sent {

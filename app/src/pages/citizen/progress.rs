@@ -34,7 +34,10 @@ impl Texts for T {
             T::Code => ("回执码", "Receipt code"),
             T::Look => ("查询", "Look up"),
             T::Unit => ("被投诉单位：", "Unit: "),
-            T::Bad => ("回执码应为12位字母数字，如 7K3M-Q9PX-2D4R", "A receipt code has 12 letters and digits, like 7K3M-Q9PX-2D4R"),
+            T::Bad => (
+                "回执码应为12位字母数字，如 7K3M-Q9PX-2D4R",
+                "A receipt code has 12 letters and digits, like 7K3M-Q9PX-2D4R",
+            ),
             T::Received => ("已受理", "Received"),
             T::UnderReview => ("审核中", "Under review"),
             T::SentToUnit => ("已转交单位办理", "Sent to the unit"),

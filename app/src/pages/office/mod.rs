@@ -3,8 +3,8 @@
 pub mod attention;
 pub mod campaign;
 pub mod campaigns;
-pub mod complaints;
 pub mod commitments;
+pub mod complaints;
 pub mod dashboard;
 pub mod documents;
 pub mod finding;
