@@ -10,6 +10,8 @@ mod api;
 mod app;
 #[cfg(feature = "citizen")]
 mod citizen;
+#[cfg(feature = "citizen")]
+mod citizen_api;
 mod components;
 mod geo;
 mod i18n;

@@ -5,7 +5,7 @@
 //! keep, with the way to follow progress. Photos go up after the complaint, with the
 //! receipt's capability.
 
-use crate::citizen::{fetch, get, post, query, yield_now, Failed, PROGRESS};
+use crate::citizen_api::{fetch, get, post, query, yield_now, Failed, PROGRESS};
 use crate::i18n::{use_i18n, Texts};
 use chafang_domain::api::{paths, ComplaintChallenge, ComplaintReceipt, NewComplaint, PublicUnit};
 use chafang_domain::complaint::{

@@ -2,7 +2,7 @@
 //! `?code=` from the receipt page), each with its day. Nothing else is shown: no note of the
 //! unit's or of the office's.
 
-use crate::citizen::{get, query, Failed};
+use crate::citizen_api::{get, query, Failed};
 use crate::i18n::{use_i18n, Texts};
 use chafang_domain::api::{paths, ComplaintProgress, ProgressStep};
 use chafang_domain::complaint::tidy_code;
