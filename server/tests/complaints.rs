@@ -514,3 +514,56 @@ async fn spam_is_kept_and_never_reaches_the_unit() {
         s.stop().await;
     }
 }
+
+/// The text of a PDF, by `pdftotext`, without any whitespace.
+fn pdf_text(pdf: &[u8], dir: &std::path::Path) -> String {
+    let file = dir.join("poster.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed: `cargo xtask test` installs it");
+    assert!(out.status.success(), "pdftotext failed: {out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_prints_a_units_qr_poster_for_its_hall() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let unit = a_unit(&s, "区建设局").await;
+        let path = paths::complaint_poster(unit.id);
+        let res = office.get(s.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{engine:?}");
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let pdf = res.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        // Kept to look at (target/artifacts/complaint-poster.pdf).
+        let artifacts =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/artifacts");
+        std::fs::create_dir_all(&artifacts).unwrap();
+        std::fs::write(artifacts.join("complaint-poster.pdf"), &pdf).unwrap();
+        let text = pdf_text(&pdf, s.dir.path());
+        assert!(text.contains("投诉举报"), "{engine:?}: {text}");
+        assert!(text.contains("区建设局"), "{engine:?}: {text}");
+        // The page's address with the unit's public key, never its id.
+        let key = chafang_domain::complaint::unit_key(unit.id);
+        assert!(
+            text.contains(&format!("/complaint?unit={key}")),
+            "{engine:?}: {text}"
+        );
+        assert!(!text.contains(&unit.id.to_string()));
+        // Nobody else prints it.
+        let head = s.login("unit01").await;
+        let res = head.get(s.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 404);
+        s.stop().await;
+    }
+}

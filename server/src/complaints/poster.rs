@@ -150,7 +150,7 @@ pub fn render(unit_name: &str, url: &str, fonts: &Fonts) -> Result<Vec<u8>, Stri
     let mut y = below;
     for (text, size, _) in lines {
         centred(&mut surface, &fonts.body, text, size, y, text_w);
-        y += size * 1.9;
+        y += size * 2.6;
     }
     fill(&mut surface, (0x55, 0x55, 0x55));
     centred(
