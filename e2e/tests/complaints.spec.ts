@@ -17,6 +17,12 @@ test('a citizen files a complaint with a photo, keeps the receipt and follows it
   await expect(page.getByTestId('complaint')).toBeVisible();
   await expect(page.locator('h1')).toHaveText('投诉举报');
   expect(new URL(page.url()).pathname).toBe('/complaint');
+  // English on request, Chinese again.
+  await page.getByTestId('lang').click();
+  await expect(page.locator('h1')).toHaveText('File a complaint');
+  await expect(page.getByTestId('complaint-submit')).toHaveText('Submit');
+  await page.getByTestId('lang').click();
+  await expect(page.locator('h1')).toHaveText('投诉举报');
 
   await page.getByTestId('unit-search').fill('建设');
   await page.getByRole('button', { name: '区建设局' }).click();

@@ -1,6 +1,9 @@
 //! The public routes' limits, counted in the database (`complaint_hits`) so that every server
 //! process counts the same: at most so many acts under one key (an address's, a unit's) in the
-//! last hour. Rows older than the hour are swept as new ones come.
+//! last hour. Rows older than the hour are swept as new ones come. The count and the insert
+//! are one write transaction (SQLite's one writer serialises them; on PostgreSQL requests in
+//! flight at the same instant may each pass, so a burst can exceed a limit by the number of
+//! requests racing, never by more).
 
 use crate::clock::now_ms;
 use crate::db::WriteTx;
