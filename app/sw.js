@@ -48,6 +48,10 @@ self.addEventListener('fetch', (event) => {
   // The API always goes to the network: its answers are never cached here.
   if (url.pathname.startsWith('/api/')) return;
 
+  // The public's pages (complaints, ballots) are the citizen bundle (`citizen.html`): straight
+  // from the network, never the field shell, never cached here.
+  if (/^\/(complaint|ballot)(\/|$)/.test(url.pathname)) return;
+
   // The office's and the units' pages are the staff bundle (`staff.html`), not precached: they
   // come from the network, and the last copy is kept for when it is gone. Their hashed assets
   // stay in the HTTP cache (immutable).

@@ -69,6 +69,7 @@ fn gated(role: Role) -> impl IntoView {
 #[cfg(feature = "staff")]
 #[component(transparent)]
 fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::office::complaints::OfficeComplaintsPage;
     use crate::pages::office::{
         attention::OfficeAttentionPage, campaign::OfficeCampaignPage,
         campaigns::OfficeCampaignsPage, commitments::OfficeCommitmentsPage,
@@ -110,6 +111,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                     <Route path=StaticSegment(SCORING) view=OfficeScoringPage />
                     <Route path=StaticSegment(MAP) view=OfficeMapPage />
                     <Route path=StaticSegment(LADDER) view=OfficeLadderPage />
+                    <Route path=StaticSegment(COMPLAINTS) view=OfficeComplaintsPage />
                 </ParentRoute>
             </ParentRoute>
             <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>

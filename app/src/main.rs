@@ -8,6 +8,10 @@
 
 mod api;
 mod app;
+#[cfg(feature = "citizen")]
+mod citizen;
+#[cfg(feature = "citizen")]
+mod citizen_api;
 mod components;
 mod geo;
 mod i18n;
@@ -20,5 +24,9 @@ mod sw;
 
 fn main() {
     console_error_panic_hook::set_once();
+    // The citizen bundle mounts the public's pages alone: nothing else is linked into it.
+    #[cfg(feature = "citizen")]
+    leptos::mount::mount_to_body(citizen::CitizenApp);
+    #[cfg(not(feature = "citizen"))]
     leptos::mount::mount_to_body(app::App);
 }

@@ -31,6 +31,7 @@ pub mod seg {
     pub const MAP: &str = "map";
     pub const TEAM: &str = "team";
     pub const LADDER: &str = "ladder";
+    pub const COMPLAINTS: &str = "complaints";
 }
 
 /// A page of the app, with what its address carries.
@@ -98,6 +99,8 @@ pub enum Page {
     UnitReports,
     UnitDocuments,
     UnitLadder,
+    /// The public's complaints.
+    OfficeComplaints,
 }
 
 impl Page {
@@ -162,6 +165,7 @@ impl Page {
             Page::UnitReports => format!("/{UNIT}/{REPORTS}"),
             Page::UnitDocuments => format!("/{UNIT}/{DOCUMENTS}"),
             Page::UnitLadder => format!("/{UNIT}/{LADDER}"),
+            Page::OfficeComplaints => format!("/{OFFICE}/{COMPLAINTS}"),
         }
     }
 }

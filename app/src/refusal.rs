@@ -9,6 +9,7 @@ use chafang_domain::refusal::Refusal;
 mod campaign;
 mod case;
 mod commitment;
+mod complaint;
 mod directory;
 mod document;
 mod enrol;
@@ -27,6 +28,10 @@ mod upload;
 mod user;
 mod visit;
 mod webhook;
+
+/// The words of a complaint's refusals, for the citizen bundle (which carries no other area's).
+#[cfg(feature = "citizen")]
+pub use complaint::words as complaint_words;
 
 /// The words of an imported spreadsheet's row problems (the office's directory and scoring
 /// pages).
@@ -85,6 +90,7 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Store(r) => store::words(r, locale),
         Refusal::Ladder(r) => ladder::words(r, locale),
         Refusal::Recording(r) => recording::words(r, locale),
+        Refusal::Complaint(r) => complaint::words(r, locale),
     }
 }
 

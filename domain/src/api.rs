@@ -41,6 +41,8 @@ mod ladder;
 pub use ladder::*;
 mod recordings;
 pub use recordings::*;
+mod complaints;
+pub use complaints::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
@@ -335,6 +337,28 @@ pub mod paths {
     /// `PUT` a still frame (JPEG, PNG or WebP) taken from a recording, to a finding.
     pub fn office_case_still(case: crate::ids::CaseId, recording: &str) -> String {
         format!("/api/v1/office/findings/{case}/stills?recording={recording}")
+    }
+
+    /// `POST` for a proof-of-work challenge (`ComplaintChallenge`); public.
+    pub const COMPLAINT_CHALLENGE: &str = "/api/v1/public/complaints/challenge";
+    /// `POST` a `NewComplaint` (`ComplaintReceipt`); public.
+    pub const COMPLAINTS: &str = "/api/v1/public/complaints";
+    /// `GET` the units the public may complain about (`Vec<PublicUnit>`); public.
+    pub const PUBLIC_UNITS: &str = "/api/v1/public/units";
+    /// `PUT` a complaint's photo under `/{upload}` (the receipt's capability); public.
+    pub const COMPLAINT_PHOTOS: &str = "/api/v1/public/complaints/photos";
+    /// `GET` a complaint's progress under `/{receipt}` (`ComplaintProgress`); public.
+    pub const COMPLAINT_PROGRESS: &str = "/api/v1/public/complaints/progress";
+    /// `GET` the complaints (`Vec<OfficeComplaint>`); `/{case}/spam` `POST`s a `MarkSpam`;
+    /// `/{case}/photos/{n}/{size}` a photo; `/poster/{unit}` the unit's A4 QR poster (PDF).
+    pub const OFFICE_COMPLAINTS: &str = "/api/v1/office/complaints";
+
+    pub fn complaint_photo(case: crate::CaseId, n: usize, size: &str) -> String {
+        format!("{OFFICE_COMPLAINTS}/{case}/photos/{n}/{size}")
+    }
+
+    pub fn complaint_poster(unit: crate::UnitId) -> String {
+        format!("{OFFICE_COMPLAINTS}/poster/{unit}")
     }
 }
 

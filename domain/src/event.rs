@@ -129,6 +129,14 @@ event_kinds! {
     RecordingTranscribed => "recording.transcribed",
     /// The office attached a still frame of a recording to a finding for the unit.
     RecordingStillAttached => "recording.still_attached",
+    /// A complaint from the public taken (subject: the complaint).
+    ComplaintReceived => "complaint.received",
+    /// A photo of a complaint taken (subject: the complaint).
+    ComplaintPhotoAdded => "complaint.photo_added",
+    /// The office marked a complaint spam (subject: the complaint).
+    ComplaintMarkedSpam => "complaint.marked_spam",
+    /// A case opened from a complaint (subject: the case).
+    CaseComplaintOpened => "case.complaint_opened",
 }
 
 macro_rules! event_payloads {
@@ -238,6 +246,10 @@ event_payloads! {
     RecordingReceived(RecordingReceived),
     RecordingTranscribed(RecordingTranscribed),
     RecordingStillAttached(RecordingStillAttached),
+    ComplaintReceived(ComplaintReceived),
+    ComplaintPhotoAdded(ComplaintPhotoAdded),
+    ComplaintMarkedSpam(ComplaintMarkedSpam),
+    CaseComplaintOpened(CaseComplaintOpened),
 }
 
 /// Declares payload structs with the derives every payload has.
@@ -685,6 +697,32 @@ payloads! {
         pub recording_sha256: String,
         pub photo_sha256: String,
         pub bytes: u64,
+    }
+    /// `complaint.received`: the complaint's content, the contact as its SHA-256 only
+    /// (`complaint::contact_sha256`), the day as `YYYY-MM-DD`.
+    pub struct ComplaintReceived {
+        pub case_id: CaseId,
+        pub unit_id: UnitId,
+        pub text: String,
+        pub happened_on: String,
+        pub window: Option<String>,
+        pub contact_sha256: Option<String>,
+    }
+    /// `complaint.photo_added`.
+    pub struct ComplaintPhotoAdded {
+        pub sha256: String,
+        pub bytes: u64,
+        pub width: u32,
+        pub height: u32,
+    }
+    /// `complaint.marked_spam`.
+    pub struct ComplaintMarkedSpam {
+        pub reason: String,
+    }
+    /// `case.complaint_opened`: the complaint the case stands for.
+    pub struct CaseComplaintOpened {
+        pub complaint_id: String,
+        pub unit_id: UnitId,
     }
 }
 
@@ -1215,6 +1253,28 @@ mod tests {
                 recording_sha256: "h".into(),
                 photo_sha256: "p".into(),
                 bytes: 1,
+            }
+            .into(),
+            ComplaintReceived {
+                case_id: case,
+                unit_id: unit,
+                text: "t".into(),
+                happened_on: "2026-12-07".into(),
+                window: None,
+                contact_sha256: None,
+            }
+            .into(),
+            ComplaintPhotoAdded {
+                sha256: "h".into(),
+                bytes: 1,
+                width: 1,
+                height: 1,
+            }
+            .into(),
+            ComplaintMarkedSpam { reason: "r".into() }.into(),
+            CaseComplaintOpened {
+                complaint_id: "c".into(),
+                unit_id: unit,
             }
             .into(),
         ]

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod calendar;
 pub mod campaign;
+pub mod complaint;
 pub mod criteria;
 pub mod event;
 pub mod followup;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub mod campaign;
 pub mod case;
 pub mod commitment;
+pub mod complaint;
 pub mod directory;
 pub mod document;
 pub mod enrol;
@@ -35,6 +36,7 @@ pub mod webhook;
 pub use campaign::CampaignRefusal;
 pub use case::CaseRefusal;
 pub use commitment::CommitmentRefusal;
+pub use complaint::ComplaintRefusal;
 pub use directory::DirectoryRefusal;
 pub use document::DocumentRefusal;
 pub use enrol::EnrolRefusal;
@@ -129,6 +131,9 @@ pub enum Refusal {
     // A recording of a visit, or what the office attached from one.
     #[error(transparent)]
     Recording(RecordingRefusal),
+    // A complaint from the public, its photos, or the office's work on it.
+    #[error(transparent)]
+    Complaint(ComplaintRefusal),
 }
 
 impl Refusal {
@@ -158,6 +163,7 @@ impl Refusal {
             Refusal::Query(r) => r.code(),
             Refusal::Store(r) => r.code(),
             Refusal::Recording(r) => r.code(),
+            Refusal::Complaint(r) => r.code(),
         }
     }
 }
@@ -194,6 +200,7 @@ into_refusal!(
     Store(StoreRefusal),
     Ladder(LadderRefusal),
     Recording(RecordingRefusal),
+    Complaint(ComplaintRefusal),
 );
 
 #[cfg(test)]
@@ -536,6 +543,12 @@ mod tests {
                 None,
             ),
             (
+                ComplaintRefusal::BadProof.into(),
+                "complaint",
+                json!("bad_proof"),
+                None,
+            ),
+            (
                 CampaignRefusal::KeyUnitNotTopLevel {
                     unit: UnitId::new(),
                 }
@@ -593,7 +606,7 @@ mod tests {
     }
 
     /// The code of every area that wraps an enum of its own.
-    const ALL_AREAS: [&str; 21] = [
+    const ALL_AREAS: [&str; 22] = [
         "ladder",
         "input",
         "visit",
@@ -615,6 +628,7 @@ mod tests {
         "query",
         "store",
         "recording",
+        "complaint",
     ];
 
     /// The `reason` code of a refusal's area, matched exhaustively.
@@ -643,6 +657,7 @@ mod tests {
             Refusal::Store(_) => "store",
             Refusal::Ladder(_) => "ladder",
             Refusal::Recording(_) => "recording",
+            Refusal::Complaint(_) => "complaint",
         }
     }
 }

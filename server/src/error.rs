@@ -110,6 +110,7 @@ refused_from!(
     chafang_domain::refusal::QueryRefusal,
     chafang_domain::refusal::StoreRefusal,
     chafang_domain::refusal::RecordingRefusal,
+    chafang_domain::refusal::ComplaintRefusal,
 );
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal

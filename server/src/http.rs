@@ -79,6 +79,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(map::router())
         .merge(crate::ladder::router())
         .merge(crate::recordings::router())
+        .merge(crate::complaints::router())
         .split_for_parts();
     crate::openapi::finish(&mut doc);
     (router, doc)
@@ -128,9 +129,11 @@ async fn json_errors(request: Request, next: Next) -> Response {
 /// Whether a request uploads bytes (a photo's `PUT` or a resumable `PATCH`).
 fn is_upload(request: &Request) -> bool {
     use axum::http::Method;
+    let path = request.uri().path();
     (request.method() == Method::PUT || request.method() == Method::PATCH)
-        && (request.uri().path().starts_with("/api/v1/photos/")
-            || request.uri().path().starts_with("/api/v1/recordings/"))
+        && (path.starts_with("/api/v1/photos/")
+            || path.starts_with("/api/v1/recordings/")
+            || path.starts_with("/api/v1/public/complaints/photos/"))
 }
 
 /// Timeouts: an upload times out on idleness (no piece of its body for `UPLOAD_IDLE`), within

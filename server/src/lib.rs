@@ -11,6 +11,7 @@ pub mod blobs;
 pub mod campaigns;
 pub mod clock;
 pub mod commitments;
+pub mod complaints;
 pub mod db;
 pub mod demo;
 pub mod documents;

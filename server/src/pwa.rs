@@ -16,6 +16,16 @@ const STAFF_SHELL: &str = "staff.html";
 /// The addresses whose pages live in the staff bundle.
 const STAFF_PATHS: [&str; 4] = ["/office", "/office/{*rest}", "/unit", "/unit/{*rest}"];
 
+/// The citizen bundle's shell (the public's complaint and ballot pages).
+const CITIZEN_SHELL: &str = "citizen.html";
+/// The addresses whose pages live in the citizen bundle.
+const CITIZEN_PATHS: [&str; 4] = [
+    "/complaint",
+    "/complaint/{*rest}",
+    "/ballot",
+    "/ballot/{*rest}",
+];
+
 /// Whether a served path names a content-hashed asset (safe to cache for ever).
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -49,6 +59,15 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: Option<PathBuf>) -> Router<
             .precompressed_br()
             .precompressed_gzip();
         for path in STAFF_PATHS {
+            router = router.route_service(path, get_service(page.clone()));
+        }
+    }
+    let citizen = dir.join(CITIZEN_SHELL);
+    if citizen.is_file() {
+        let page = ServeFile::new(citizen)
+            .precompressed_br()
+            .precompressed_gzip();
+        for path in CITIZEN_PATHS {
             router = router.route_service(path, get_service(page.clone()));
         }
     }
@@ -119,6 +138,31 @@ mod tests {
                 (StatusCode::OK, "field".into()),
                 "{path}"
             );
+        }
+    }
+
+    #[tokio::test]
+    async fn complaint_and_ballot_addresses_get_the_citizen_shell() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "field").unwrap();
+        std::fs::write(dir.path().join("staff.html"), "staff").unwrap();
+        std::fs::write(dir.path().join("citizen.html"), "citizen").unwrap();
+        let router: Router = router(Some(dir.path().to_owned()));
+        for path in [
+            "/complaint",
+            "/complaint?unit=abc",
+            "/complaint/progress",
+            "/ballot",
+            "/ballot/K7Q2",
+        ] {
+            assert_eq!(
+                page(&router, path).await,
+                (StatusCode::OK, "citizen".into()),
+                "{path}"
+            );
+        }
+        for path in ["/", "/complaints", "/ballots", "/office"] {
+            assert_ne!(page(&router, path).await.1, "citizen", "{path}");
         }
     }
 

@@ -779,6 +779,49 @@ fn table() -> Vec<Route> {
             "/api/v1/unit/reports/{id}/file",
             vec![(ReportU1, &[U1]), (ReportU2, &[U2])],
         ),
+        // The public's complaints: filed, followed and illustrated without an account (a body
+        // no one can satisfy, a receipt and an upload capability that name nothing); read,
+        // marked spam and printed as a poster by the office. The matrix's cases are visits'
+        // findings, not complaints: the office gets 404 for them like everyone.
+        route(
+            post.clone(),
+            "/api/v1/public/complaints/challenge",
+            only(&[]),
+        )
+        .public(),
+        route(get.clone(), "/api/v1/public/units", only(&[])).public(),
+        Route {
+            everyone: Some(400),
+            ..route(post.clone(), "/api/v1/public/complaints", only(&[]))
+        },
+        Route {
+            everyone: Some(404),
+            ..route(
+                Method::PUT,
+                "/api/v1/public/complaints/photos/{upload}",
+                only(&[]),
+            )
+        },
+        Route {
+            everyone: Some(404),
+            ..route(
+                get.clone(),
+                "/api/v1/public/complaints/progress/{receipt}",
+                only(&[]),
+            )
+        },
+        route(get.clone(), "/api/v1/office/complaints", only(OFFICE)),
+        route(post.clone(), "/api/v1/office/complaints/{id}/spam", vec![]),
+        route(
+            get.clone(),
+            "/api/v1/office/complaints/{id}/photos/{n}/{size}",
+            vec![],
+        ),
+        route(
+            get.clone(),
+            "/api/v1/office/complaints/poster/{id}",
+            vec![(UnitU1, OFFICE), (SubU1, OFFICE), (UnitU2, OFFICE)],
+        ),
         // Last: ending service closes the account, monitor A's included, so nothing may follow.
         route(
             post,
@@ -1339,7 +1382,9 @@ async fn every_route_answers_each_user_as_the_table_says() {
                         .replace("{sha256}", &value)
                         .replace("{n}", "0")
                         .replace("{year}", &MATRIX_YEAR.to_string())
-                        .replace("{size}", "display");
+                        .replace("{size}", "display")
+                        .replace("{receipt}", "0000-0000-0000")
+                        .replace("{upload}", &"0".repeat(48));
                     assert!(
                         !path.contains('{'),
                         "{path}: a parameter the matrix does not know how to fill; add it"

@@ -629,10 +629,14 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             .await
             .unwrap();
         assert_eq!(res.status(), 201, "{engine:?}: still frame");
+        // A complaint from the public about the same unit, with a photo, released like a
+        // finding: its contact, receipt code, upload capability and time never reach the unit.
+        let complaint = file_complaint(&s, &root).await;
+        release(&s, &office, &[complaint.case], false).await;
         // Official documents to the unit about both: each kind that fits now, and a reminder
         // once the acknowledgement is (made to be) overdue.
         let notice_by = (today + Duration::days(30)).to_string();
-        for case in [open_case, covert_case] {
+        for case in [open_case, covert_case, complaint.case] {
             for body in [
                 serde_json::json!({"kind": "assignment", "case": case}),
                 serde_json::json!({"kind": "rectification_notice", "case": case, "deadline": notice_by}),
@@ -790,8 +794,8 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         }
         assert_eq!(
             exported,
-            2 * 2,
-            "{engine:?}: the exports hold both findings"
+            2 * 2 + 2,
+            "{engine:?}: the exports hold both findings and the complaint"
         );
         let cases: Vec<UnitCase> = s.get_json(&unit.client, "/api/v1/unit/findings").await;
         let (status, _) = unit
@@ -844,6 +848,27 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             canary(
                 "recording duration",
                 REC_DURATION_MS.to_string(),
+                Control::Office,
+            ),
+            canary("complainant's contact", COMPLAINT_CONTACT, Control::Office),
+            canary(
+                "complaint receipt code",
+                &complaint.receipt,
+                Control::Office,
+            ),
+            canary(
+                "complaint receipt code, tidied",
+                &complaint.code,
+                Control::Stored,
+            ),
+            canary(
+                "complaint upload capability",
+                &complaint.upload,
+                Control::Stored,
+            ),
+            canary(
+                "complaint filed at (ms)",
+                complaint.received_at_ms.to_string(),
                 Control::Office,
             ),
         ];
@@ -994,7 +1019,8 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         );
 
         // Case ids are random and are no other id.
-        assert_eq!(cases.len(), 2, "{engine:?}");
+        assert_eq!(cases.len(), 3, "{engine:?}: two findings and a complaint");
+        assert!(cases.iter().any(|c| c.id == complaint.case));
         let mut other_ids: Vec<String> = visits.iter().map(|v| v.id.to_string()).collect();
         for v in &visits {
             other_ids.extend(v.findings.iter().map(|f| f.id.to_string()));
@@ -1076,6 +1102,19 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             "the covert case's stored day, written as documents write days".into(),
             chinese_day(seen_on).into_bytes(),
         ));
+        let row = sqlx::query("SELECT receipt, upload_token FROM complaints")
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
+        let complaint_row = format!(
+            "{} {}",
+            row.get::<String, _>("receipt"),
+            row.get::<String, _>("upload_token")
+        );
+        kept.push(stored(
+            "the stored complaint".into(),
+            complaint_row.into_bytes(),
+        ));
         let stored_hits: HashSet<usize> = hits(&kept, &canaries).into_iter().map(|h| h.1).collect();
         for (i, c) in canaries.iter().enumerate() {
             let found = match c.control {
@@ -1090,6 +1129,65 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             );
         }
         s.stop().await;
+    }
+}
+
+const COMPLAINT_CONTACT: &str = "CanaryContactV9q2 13598761234";
+
+struct Complaint {
+    case: CaseId,
+    receipt: String,
+    code: String,
+    upload: String,
+    received_at_ms: i64,
+}
+
+/// A complaint filed from the public page about `unit`, with a photo; the office reads it.
+async fn file_complaint(s: &TestServer, unit: &UnitView) -> Complaint {
+    use chafang_domain::api::{paths, ComplaintChallenge, ComplaintReceipt, OfficeComplaint};
+    use chafang_domain::complaint::{pow_search, tidy_code, unit_key};
+    let citizen = s.client();
+    let c: ComplaintChallenge = citizen
+        .post(s.url(paths::COMPLAINT_CHALLENGE))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let nonce = pow_search(&c.challenge, c.bits, 0, u64::MAX).unwrap();
+    let body = serde_json::json!({
+        "challenge": c.challenge, "nonce": nonce, "unit": unit_key(unit.id),
+        "text": "大厅叫号系统故障，等候两个小时无人解释", "happened_on": chafang_server::clock::today_cst(),
+        "contact": COMPLAINT_CONTACT, "window": "导办台",
+    });
+    let res = citizen
+        .post(s.url(paths::COMPLAINTS))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{:?}: complaint", s.engine);
+    let receipt: ComplaintReceipt = res.json().await.unwrap();
+    let photo = jpeg(320, 240, 61);
+    let res = citizen
+        .put(s.url(&format!("{}/{}", paths::COMPLAINT_PHOTOS, receipt.upload)))
+        .body(photo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{:?}: complaint photo", s.engine);
+    let all: Vec<OfficeComplaint> = s.get_as("office", paths::OFFICE_COMPLAINTS).await;
+    let seen = all
+        .into_iter()
+        .find(|c| c.receipt == receipt.receipt)
+        .unwrap();
+    Complaint {
+        case: seen.case_id,
+        code: tidy_code(&receipt.receipt).unwrap(),
+        receipt: receipt.receipt,
+        upload: receipt.upload,
+        received_at_ms: seen.received_at_ms,
     }
 }
 

@@ -16,6 +16,12 @@ pub fn run() -> anyhow::Result<()> {
     deps::system_packages(true, true)?;
     deps::npm_packages()?;
     let dist = pwa::build(true)?;
+    // The complaint page is public and often opened on a weak link: its first load, as served.
+    let first = pwa::citizen_first_load(&dist)?;
+    println!(
+        "bench: complaint page first load: {} bytes br, {} gzip, {} raw (goal ≤ 150 KB br)",
+        first.brotli, first.gzip, first.raw
+    );
     cargo()
         .args(["build", "--release", "-p", "chafang-server"])
         .run()?;

@@ -18,6 +18,9 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const STEM: &str = "chafang";
 /// The staff bundle's page, served by the server for `/office…` and `/unit…`.
 const STAFF_SHELL: &str = "staff.html";
+/// The citizen bundle's page (the public's complaint pages), served for `/complaint…` and
+/// `/ballot…`; with its own small stylesheet, and never precached.
+const CITIZEN_SHELL: &str = "citizen.html";
 /// Icons copied as they are (source files under `app/icons/`).
 const ICONS: [&str; 4] = [
     "icon-192.png",
@@ -49,6 +52,7 @@ pub fn build(release: bool) -> Result<PathBuf> {
     }
     let field = bundle(&root, &target, &scratch, &dist, Bundle::Field, release)?;
     let staff = bundle(&root, &target, &scratch, &dist, Bundle::Staff, release)?;
+    let citizen = bundle(&root, &target, &scratch, &dist, Bundle::Citizen, release)?;
 
     // Only the field bundle is precached: it is what a monitor's phone needs offline. The
     // staff bundle loads when an office or unit address is opened.
@@ -89,6 +93,8 @@ pub fn build(release: bool) -> Result<PathBuf> {
         fs::write(dist.join(file), &page)?;
     }
 
+    citizen_page(&app, &dist, &citizen)?;
+
     // The cache name changes whenever any precached byte does: the list names the hashed
     // assets, and the unhashed files (shell, manifest, icons, snippets) are hashed in.
     let mut version = Sha256::new();
@@ -110,7 +116,80 @@ pub fn build(release: bool) -> Result<PathBuf> {
 
     let summary = precompress(&dist, release)?;
     print_summary(&dist, &summary, &cache_name);
+    let first = citizen_first_load(&dist)?;
+    println!(
+        "pwa: the complaint page's first load: {} bytes brotli ({} gzip, {} raw): {}",
+        first.brotli, first.gzip, first.raw, first.file
+    );
     Ok(dist)
+}
+
+/// Writes `citizen.html` from `app/citizen.html` with the citizen bundle's names and its own
+/// hashed stylesheet (`app/citizen.css`).
+fn citizen_page(app: &Path, dist: &Path, built: &Built) -> Result<()> {
+    let css = fs::read(app.join("citizen.css")).context("reading app/citizen.css")?;
+    let css_name = format!("citizen-{}.css", short_hash(&css));
+    fs::write(dist.join(&css_name), &css)?;
+    let template =
+        fs::read_to_string(app.join(CITIZEN_SHELL)).context("reading app/citizen.html")?;
+    let page = fill(
+        &template,
+        &[
+            ("{{JS}}", &built.js),
+            ("{{WASM}}", &built.wasm),
+            ("{{STYLE}}", &css_name),
+        ],
+    )?;
+    fs::write(dist.join(CITIZEN_SHELL), page)?;
+    Ok(())
+}
+
+/// What a first visit to the complaint page downloads, as served: `citizen.html`, the citizen
+/// bundle's JS glue and wasm, and its stylesheet (each the `.br` the server sends a browser
+/// that accepts it, `.gz` and raw beside). Read from a built dist directory.
+pub fn citizen_first_load(dist: &Path) -> Result<CitizenLoad> {
+    let html = fs::read_to_string(dist.join(CITIZEN_SHELL)).context("reading citizen.html")?;
+    let mut files = vec![CITIZEN_SHELL.to_owned()];
+    for (start, end) in [("import init from '/", "'"), ("href=\"/citizen-", "\"")] {
+        if let Some(i) = html.find(start) {
+            let rest = &html[i + start.len()..];
+            let name = &rest[..rest.find(end).unwrap_or(0)];
+            let name = if start.contains("citizen-") {
+                format!("citizen-{name}")
+            } else {
+                name.to_owned()
+            };
+            files.push(name);
+        }
+    }
+    if let Some(i) = html.find("module_or_path: '/") {
+        let rest = &html[i + "module_or_path: '/".len()..];
+        files.push(rest[..rest.find('\'').unwrap_or(0)].to_owned());
+    }
+    if files.len() != 4 {
+        bail!("citizen.html does not name its js, wasm and css: {files:?}");
+    }
+    let mut load = CitizenLoad {
+        file: files.join(" + "),
+        raw: 0,
+        gzip: 0,
+        brotli: 0,
+    };
+    for f in &files {
+        let path = dist.join(f);
+        load.raw += fs::metadata(&path)?.len();
+        load.gzip += fs::metadata(append_ext(&path, "gz"))?.len();
+        load.brotli += fs::metadata(append_ext(&path, "br"))?.len();
+    }
+    Ok(load)
+}
+
+/// The complaint page's first load (`citizen_first_load`).
+pub struct CitizenLoad {
+    pub file: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
 }
 
 /// The two builds of the app.
@@ -120,6 +199,8 @@ enum Bundle {
     Field,
     /// Everything, with the office's and the units' pages (the `staff` feature).
     Staff,
+    /// The public's pages alone (the `citizen` feature).
+    Citizen,
 }
 
 impl Bundle {
@@ -128,6 +209,7 @@ impl Bundle {
         match self {
             Bundle::Field => STEM,
             Bundle::Staff => "chafang-staff",
+            Bundle::Citizen => "chafang-citizen",
         }
     }
 }
@@ -200,6 +282,9 @@ fn cargo_build(target: &Path, which: Bundle, release: bool) -> Result<PathBuf> {
     let mut cmd = crate::cargo().args(["build", "-p", "chafang-app", "--target", WASM_TARGET]);
     if which == Bundle::Staff {
         cmd = cmd.args(["--features", "staff"]);
+    }
+    if which == Bundle::Citizen {
+        cmd = cmd.args(["--features", "citizen"]);
     }
     let (cmd, profile_dir) = if release {
         // `strip = true` would also drop the `target_features` section wasm-bindgen reads to

@@ -27,15 +27,18 @@ pub enum Record {
     LadderRule,
     /// A person on the ladder with the problems verified against them and the steps taken.
     LadderPerson,
+    /// A complaint from the public (its contact too: an edit of it is found like any other).
+    Complaint,
 }
 
 impl Record {
-    pub const ALL: [Record; 5] = [
+    pub const ALL: [Record; 6] = [
         Record::Case,
         Record::Commitment,
         Record::RegisterItem,
         Record::LadderRule,
         Record::LadderPerson,
+        Record::Complaint,
     ];
 
     /// The table whose ids the record's events name as their subject.
@@ -46,6 +49,7 @@ impl Record {
             Record::RegisterItem => "register_items",
             Record::LadderRule => "ladder_rules",
             Record::LadderPerson => "ladder_people",
+            Record::Complaint => "complaints",
         }
     }
 
@@ -56,6 +60,7 @@ impl Record {
             Record::RegisterItem => "register item",
             Record::LadderRule => "ladder rule",
             Record::LadderPerson => "ladder person",
+            Record::Complaint => "complaint",
         }
     }
 
@@ -104,6 +109,15 @@ impl Record {
                 "SELECT id, step, CAST(count_at AS TEXT), taken_on, note, document_id, \
                  recorded_by FROM ladder_steps WHERE person_id = $1 ORDER BY id",
             ],
+            Record::Complaint => &[
+                "SELECT receipt, unit_id, text, happened_on, contact, window_seen, \
+                 CAST(received_at AS TEXT), upload_token, CAST(upload_until AS TEXT), \
+                 CAST(spam AS TEXT), spam_reason FROM complaints WHERE id = $1",
+                "SELECT case_id FROM complaint_cases WHERE complaint_id = $1",
+                "SELECT CAST(position AS TEXT), sha256, CAST(bytes AS TEXT), format, \
+                 CAST(width AS TEXT), CAST(height AS TEXT) FROM complaint_photos \
+                 WHERE complaint_id = $1 ORDER BY position",
+            ],
         }
     }
 }
@@ -124,7 +138,8 @@ impl Record {
             Record::Commitment
             | Record::RegisterItem
             | Record::LadderRule
-            | Record::LadderPerson => &[],
+            | Record::LadderPerson
+            | Record::Complaint => &[],
         }
     }
 }

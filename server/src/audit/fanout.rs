@@ -135,6 +135,12 @@ pub const fn fanout(kind: EventKind) -> Fanout {
         // A figure that changed behind the server's back is news for whoever watches outside;
         // it says nothing of anyone.
         K::ScoringAlarm | K::ScoringAlarmCleared => to(E, ByCaller, Public),
+        // A complaint is intake: its content (the contact as a hash) is on the chain, and
+        // nothing of it leaves or tells anyone; its case is told like any case from release on.
+        K::ComplaintReceived | K::ComplaintPhotoAdded | K::ComplaintMarkedSpam => {
+            to(Chain::Content(Record::Complaint), Nobody, Nothing)
+        }
+        K::CaseComplaintOpened => to(CASE, Nobody, Nothing),
     }
 }
 

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 enum T {
     Ladder,
+    Complaints,
     OfficeSummary,
     Monitors,
     Units,
@@ -46,6 +47,7 @@ impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
             T::Ladder => ("三次查实", "Repeat-offence ladder"),
+            T::Complaints => ("群众投诉", "Complaints from the public"),
             T::OfficeSummary => ("概况", "Overview"),
             T::Monitors => ("监督员", "Monitors"),
             T::Units => ("被评议单位", "Units"),
@@ -150,6 +152,9 @@ pub fn OfficePage() -> impl IntoView {
                 </a>
                 <a class="button" href=Page::OfficeVisits.href() data-testid="link-office-visits">
                     {move || i18n.s(T::OfficeVisitsLink)}
+                </a>
+                <a class="button" href=Page::OfficeComplaints.href() data-testid="link-office-complaints">
+                    {ts(T::Complaints)}
                 </a>
             </nav>
             <nav class="actions office-nav" aria-label=ts(T::YearPages)>

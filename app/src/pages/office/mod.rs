@@ -4,6 +4,7 @@ pub mod attention;
 pub mod campaign;
 pub mod campaigns;
 pub mod commitments;
+pub mod complaints;
 pub mod dashboard;
 pub mod documents;
 pub mod finding;

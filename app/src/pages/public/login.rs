@@ -26,6 +26,7 @@ enum T {
     SignIn,
     SigningIn,
     EnrolLink,
+    ComplaintLink,
 }
 
 impl Texts for T {
@@ -42,6 +43,10 @@ impl Texts for T {
             T::EnrolLink => (
                 "新手机或忘记密码？用行评办给的绑定码登录",
                 "New phone or forgotten password? Sign in with the office's enrolment code",
+            ),
+            T::ComplaintLink => (
+                "群众投诉举报（无需登录）",
+                "Complaints from the public (no sign-in)",
             ),
         }
     }
@@ -138,6 +143,10 @@ pub fn LoginPage() -> impl IntoView {
             </form>
             <p>
                 <a href=Page::Enrol.href() data-testid="link-enrol">{move || i18n.s(T::EnrolLink)}</a>
+            </p>
+            // The public's complaint page is the citizen bundle: a full page load, not a route.
+            <p>
+                <a href="/complaint" rel="external" data-testid="link-complaint">{move || i18n.s(T::ComplaintLink)}</a>
             </p>
         </main>
     }

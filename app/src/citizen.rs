@@ -1,0 +1,53 @@
+//! The citizen bundle (`citizen.html`, the `citizen` feature): the public's pages, opened
+//! without an account and often on a weak link, so nothing else is in it — no router, no
+//! session, no service worker, no offline store. The page is chosen by the address once:
+//! `/complaint` files a complaint (`?unit=<key>` from a poster fixes the unit),
+//! `/complaint/progress` follows one by receipt code. Everything else the bundle is opened
+//! for shows the complaint page.
+
+use crate::citizen_api::PROGRESS;
+use crate::i18n::{provide_i18n, use_i18n, Locale, Texts};
+use crate::pages::citizen::{complaint::ComplaintPage, progress::ProgressPage};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+enum T {
+    Switch,
+}
+
+impl Texts for T {
+    fn zh_en(self) -> (&'static str, &'static str) {
+        match self {
+            T::Switch => ("English", "中文"),
+        }
+    }
+}
+
+#[component]
+pub fn CitizenApp() -> impl IntoView {
+    let i18n = provide_i18n();
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let page = if path.starts_with(PROGRESS) {
+        view! { <ProgressPage /> }.into_any()
+    } else {
+        view! { <ComplaintPage /> }.into_any()
+    };
+    view! {
+        <header class="c-top">
+            <span class="c-brand">"投诉举报 · Complaints"</span>
+            <button
+                type="button"
+                class="c-lang"
+                data-testid="lang"
+                on:click=move |_| {
+                    i18n.set_locale(if i18n.locale() == Locale::Zh { Locale::En } else { Locale::Zh })
+                }
+            >
+                {move || use_i18n().s(T::Switch)}
+            </button>
+        </header>
+        {page}
+    }
+}
