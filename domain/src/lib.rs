@@ -10,6 +10,7 @@ pub mod event;
 pub mod followup;
 pub mod geo;
 pub mod ids;
+pub mod meeting;
 pub mod quota;
 pub mod refusal;
 pub mod role;

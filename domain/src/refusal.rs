@@ -29,6 +29,7 @@ pub mod upload;
 pub mod user;
 pub mod visit;
 pub mod webhook;
+pub mod meeting;
 
 pub use campaign::CampaignRefusal;
 pub use case::CaseRefusal;
@@ -49,6 +50,7 @@ pub use upload::UploadRefusal;
 pub use user::UserRefusal;
 pub use visit::VisitRefusal;
 pub use webhook::WebhookRefusal;
+pub use meeting::MeetingRefusal;
 
 /// Why a request was refused. `Display` is the developer's English (logs and the error body's
 /// `message`); users read the app's wording of the variant instead.
@@ -119,6 +121,9 @@ pub enum Refusal {
     // A write the database refused by a constraint.
     #[error(transparent)]
     Store(StoreRefusal),
+    // A report meeting, its ballot codes or a ballot.
+    #[error(transparent)]
+    Meeting(MeetingRefusal),
 }
 
 impl Refusal {
@@ -146,6 +151,7 @@ impl Refusal {
             Refusal::Webhook(r) => r.code(),
             Refusal::Query(r) => r.code(),
             Refusal::Store(r) => r.code(),
+            Refusal::Meeting(r) => r.code(),
         }
     }
 }
@@ -180,6 +186,7 @@ into_refusal!(
     Webhook(WebhookRefusal),
     Query(QueryRefusal),
     Store(StoreRefusal),
+    Meeting(MeetingRefusal),
 );
 
 #[cfg(test)]
@@ -513,6 +520,12 @@ mod tests {
                 None,
             ),
             (
+                MeetingRefusal::UsedCode.into(),
+                "meeting",
+                json!("used_code"),
+                None,
+            ),
+            (
                 CampaignRefusal::KeyUnitNotTopLevel {
                     unit: UnitId::new(),
                 }
@@ -564,7 +577,7 @@ mod tests {
     }
 
     /// The code of every area that wraps an enum of its own.
-    const ALL_AREAS: [&str; 19] = [
+    const ALL_AREAS: [&str; 20] = [
         "input",
         "visit",
         "upload",
@@ -584,6 +597,7 @@ mod tests {
         "webhook",
         "query",
         "store",
+        "meeting",
     ];
 
     /// The `reason` code of a refusal's area, matched exhaustively.
@@ -610,6 +624,7 @@ mod tests {
             Refusal::Webhook(_) => "webhook",
             Refusal::Query(_) => "query",
             Refusal::Store(_) => "store",
+            Refusal::Meeting(_) => "meeting",
         }
     }
 }
