@@ -238,7 +238,10 @@ pub fn shares_permille(counts: &[u32]) -> Option<Vec<u32>> {
     let given: u32 = out.iter().sum();
     // Largest remainders first; ties to the better level.
     rest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in rest.into_iter().take(1000usize.saturating_sub(given as usize)) {
+    for (_, i) in rest
+        .into_iter()
+        .take(1000usize.saturating_sub(given as usize))
+    {
         out[i] += 1;
     }
     Some(out)

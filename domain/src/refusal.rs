@@ -17,6 +17,7 @@ pub mod directory;
 pub mod document;
 pub mod enrol;
 pub mod input;
+pub mod meeting;
 pub mod merge;
 pub mod query;
 pub mod register;
@@ -29,7 +30,6 @@ pub mod upload;
 pub mod user;
 pub mod visit;
 pub mod webhook;
-pub mod meeting;
 
 pub use campaign::CampaignRefusal;
 pub use case::CaseRefusal;
@@ -38,6 +38,7 @@ pub use directory::DirectoryRefusal;
 pub use document::DocumentRefusal;
 pub use enrol::EnrolRefusal;
 pub use input::InputRefusal;
+pub use meeting::MeetingRefusal;
 pub use merge::MergeRefusal;
 pub use query::QueryRefusal;
 pub use register::RegisterRefusal;
@@ -50,7 +51,6 @@ pub use upload::UploadRefusal;
 pub use user::UserRefusal;
 pub use visit::VisitRefusal;
 pub use webhook::WebhookRefusal;
-pub use meeting::MeetingRefusal;
 
 /// Why a request was refused. `Display` is the developer's English (logs and the error body's
 /// `message`); users read the app's wording of the variant instead.

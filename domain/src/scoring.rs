@@ -341,7 +341,11 @@ pub struct MeetingSource {
 /// The survey part before deductions with the meetings weighed in: the satisfaction figure is
 /// `(100 − w)/100 × S + w/100 × S_meetings`, where `S_meetings` is the meetings' ballots'
 /// average value. Without ballots that fit the levels, or at weight 0, it is `survey_gross_cp`.
-pub fn survey_gross_cp_with(s: &ScoringSettings, c: &SurveyCounts, meetings: &MeetingSource) -> i64 {
+pub fn survey_gross_cp_with(
+    s: &ScoringSettings,
+    c: &SurveyCounts,
+    meetings: &MeetingSource,
+) -> i64 {
     let (s1, n) = weighted(&s.satisfaction, &c.satisfaction);
     let (s2, m) = weighted(&s.misconduct, &c.misconduct);
     if n == 0 || m == 0 {

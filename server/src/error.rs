@@ -108,6 +108,7 @@ refused_from!(
     chafang_domain::refusal::WebhookRefusal,
     chafang_domain::refusal::QueryRefusal,
     chafang_domain::refusal::StoreRefusal,
+    chafang_domain::refusal::MeetingRefusal,
 );
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal

@@ -77,6 +77,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::router())
         .merge(scoring::router())
         .merge(map::router())
+        .merge(crate::meetings::router())
         .split_for_parts();
     crate::openapi::finish(&mut doc);
     (router, doc)

@@ -22,6 +22,7 @@ pub mod home;
 pub mod http;
 pub mod lease;
 pub mod map;
+pub mod meetings;
 pub mod notifications;
 pub mod openapi;
 pub mod ops;

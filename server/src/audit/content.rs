@@ -23,10 +23,18 @@ pub enum Record {
     Case,
     Commitment,
     RegisterItem,
+    /// A report meeting's ballot (`meetings`): a ballot with no event of its own was added
+    /// behind the server's back.
+    Ballot,
 }
 
 impl Record {
-    pub const ALL: [Record; 3] = [Record::Case, Record::Commitment, Record::RegisterItem];
+    pub const ALL: [Record; 4] = [
+        Record::Case,
+        Record::Commitment,
+        Record::RegisterItem,
+        Record::Ballot,
+    ];
 
     /// The table whose ids the record's events name as their subject.
     fn table(self) -> &'static str {
@@ -34,6 +42,7 @@ impl Record {
             Record::Case => "cases",
             Record::Commitment => "commitments",
             Record::RegisterItem => "register_items",
+            Record::Ballot => "meeting_ballots",
         }
     }
 
@@ -42,6 +51,7 @@ impl Record {
             Record::Case => "case",
             Record::Commitment => "commitment",
             Record::RegisterItem => "register item",
+            Record::Ballot => "ballot",
         }
     }
 
@@ -80,6 +90,10 @@ impl Record {
                 "SELECT id, CAST(seq AS TEXT), description, source, answer_kind, answer_text, \
                  committed_by, milestones, completion, reason, body FROM register_revisions \
                  WHERE item_id = $1 ORDER BY seq",
+            ],
+            Record::Ballot => &[
+                "SELECT meeting_id, kind, CAST(level AS TEXT), criteria, comment \
+                 FROM meeting_ballots WHERE id = $1",
             ],
         }
     }
@@ -136,6 +150,10 @@ pub async fn check(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
             .fetch_optional(&mut *conn)
             .await?
             else {
+                // A ballot exists only with its event: one without was added behind our back.
+                if record == Record::Ballot {
+                    changed.push(Changed { record, id, seq: 0 });
+                }
                 continue;
             };
             let payload: String = last.try_get("payload")?;

@@ -126,6 +126,11 @@ pub const fn fanout(kind: EventKind) -> Fanout {
         // A figure that changed behind the server's back is news for whoever watches outside;
         // it says nothing of anyone.
         K::ScoringAlarm | K::ScoringAlarmCleared => to(E, ByCaller, Public),
+        // Report meetings: a ballot's content is on the chain, its time and order never leave.
+        K::MeetingBallotCast => to(Chain::Content(Record::Ballot), Nobody, Nothing),
+        K::MeetingScheduled | K::MeetingCodesIssued | K::MeetingClosed | K::MeetingWeightSet => {
+            to(E, Nobody, Nothing)
+        }
     }
 }
 

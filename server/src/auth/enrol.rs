@@ -69,7 +69,7 @@ fn bucket(address: &str) -> String {
 /// already checked that it names this server), else the scheme we serve and the `Host` header
 /// (or, on HTTP/2, the request's authority). Only the origin of what was sent is kept, so no
 /// path, user name or other text of a header can reach the link.
-fn public_origin(headers: &HeaderMap, uri: &Uri, secure: bool) -> Option<String> {
+pub(crate) fn public_origin(headers: &HeaderMap, uri: &Uri, secure: bool) -> Option<String> {
     let web = |u: url::Url| matches!(u.scheme(), "http" | "https").then_some(u);
     let from_origin = headers
         .get(header::ORIGIN)
