@@ -73,6 +73,11 @@ pub fn code_hash(normalised: &str) -> String {
     hex::encode(Sha256::digest(normalised.as_bytes()))
 }
 
+/// A meeting id from a path: anything else is not found.
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    id.parse().map_err(|_| ApiError::NotFound)
+}
+
 /// A meeting's row.
 pub struct Meeting {
     pub id: Uuid,
@@ -352,13 +357,14 @@ async fn schedule(
 
 /// One meeting with its live count (the office polls it) and, once closed, its result.
 #[utoipa::path(get, operation_id = "getMeeting", path = "/api/v1/office/meetings/{id}", tag = "meetings",
-    params(("id" = Uuid, Path, description = "the meeting")),
+    params(("id" = String, Path, description = "the meeting")),
     responses((status = 200, body = MeetingView), (status = 401), (status = 404)))]
 async fn view(
     State(state): State<AppState>,
     OfficeUser(_office): OfficeUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
     let mut conn = state.db.pool.acquire().await?;
     let m = find(&mut conn, id).await?.ok_or(ApiError::NotFound)?;
     let v = view_of(&mut conn, m).await?;
@@ -368,7 +374,7 @@ async fn view(
 /// Issue fresh codes (one per expected rater when the body asks for none) and answer them as an
 /// A4 PDF of cut-out slips: the only time the codes exist outside the raters' hands.
 #[utoipa::path(post, operation_id = "issueBallotCodes", path = "/api/v1/office/meetings/{id}/codes", tag = "meetings",
-    params(("id" = Uuid, Path, description = "the meeting")),
+    params(("id" = String, Path, description = "the meeting")),
     request_body(content = IssueBallotCodes, description = "optional; one per expected rater when left out"),
     responses((status = 200, content_type = "application/pdf", description = "the slips"), (status = 401), (status = 404),
               (status = 409, body = chafang_domain::api::ErrorBody, description = "the meeting is closed"),
@@ -376,11 +382,12 @@ async fn view(
 async fn issue_codes(
     State(state): State<AppState>,
     OfficeUser(me): OfficeUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     uri: Uri,
     body: Result<Option<Json<IssueBallotCodes>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
     let req = body?.map(|Json(r)| r).unwrap_or_default();
     let origin = crate::auth::enrol::public_origin(&headers, &uri, state.secure_cookies)
         .ok_or(MeetingRefusal::NoHost)?;
@@ -450,14 +457,15 @@ async fn issue_codes(
 
 /// Close the meeting: its codes stop working and its result shows.
 #[utoipa::path(post, operation_id = "closeMeeting", path = "/api/v1/office/meetings/{id}/close", tag = "meetings",
-    params(("id" = Uuid, Path, description = "the meeting")),
+    params(("id" = String, Path, description = "the meeting")),
     responses((status = 200, body = MeetingView), (status = 401), (status = 404),
               (status = 409, body = chafang_domain::api::ErrorBody, description = "closed already")))]
 async fn close(
     State(state): State<AppState>,
     OfficeUser(me): OfficeUser,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
 ) -> Result<Json<MeetingView>, ApiError> {
+    let id = parse_id(&id)?;
     let mut tx = state.db.begin_write().await?;
     let done = sqlx::query("UPDATE meetings SET closed = 1 WHERE id = $1 AND closed = 0")
         .bind(id.to_string())
