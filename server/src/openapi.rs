@@ -18,7 +18,7 @@ pub const UNAUTHENTICATED: &str = "Unauthenticated";
 pub const UNSUPPORTED_MEDIA_TYPE: &str = "UnsupportedMediaType";
 
 /// The operations anyone may call without a session (signing in, and the health checks).
-pub const PUBLIC: [&str; 8] = [
+pub const PUBLIC: [&str; 10] = [
     "health",
     "metrics",
     "healthLive",
@@ -27,6 +27,8 @@ pub const PUBLIC: [&str; 8] = [
     "enrol",
     "handIn",
     "openApi",
+    "openBallot",
+    "castBallot",
 ];
 
 /// `snake_case` (a handler's name, utoipa's default operationId) as `camelCase`.
