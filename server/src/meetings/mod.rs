@@ -18,7 +18,6 @@ use crate::auth::extract::OfficeUser;
 use crate::clock::now_ms;
 use crate::error::{internal, ApiError, ApiJson};
 use crate::state::AppState;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -385,10 +384,10 @@ async fn issue_codes(
     Path(id): Path<String>,
     headers: HeaderMap,
     uri: Uri,
-    body: Result<Option<Json<IssueBallotCodes>>, JsonRejection>,
+    body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let req = body?.map(|Json(r)| r).unwrap_or_default();
+    let req = issue_request(&headers, &body)?;
     let origin = crate::auth::enrol::public_origin(&headers, &uri, state.secure_cookies)
         .ok_or(MeetingRefusal::NoHost)?;
     if req.recipients > MAX_RATERS || req.monitors > MAX_RATERS {
@@ -453,6 +452,41 @@ async fn issue_codes(
         pdf,
     )
         .into_response())
+}
+
+/// The body of an issue: JSON, or a plain HTML form's fields (the office's page posts a form,
+/// so the browser saves the PDF it answers), or nothing.
+fn issue_request(headers: &HeaderMap, body: &[u8]) -> Result<IssueBallotCodes, ApiError> {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if body.is_empty() {
+        return Ok(IssueBallotCodes::default());
+    }
+    if kind.starts_with("application/x-www-form-urlencoded") {
+        let mut req = IssueBallotCodes::default();
+        for (k, v) in url::form_urlencoded::parse(body) {
+            let n = if v.trim().is_empty() {
+                0
+            } else {
+                v.trim()
+                    .parse()
+                    .map_err(|_| ApiError::Refused(chafang_domain::refusal::Refusal::MalformedBody))?
+            };
+            match k.as_ref() {
+                "recipients" => req.recipients = n,
+                "monitors" => req.monitors = n,
+                _ => {}
+            }
+        }
+        return Ok(req);
+    }
+    if !kind.starts_with("application/json") {
+        return Err(ApiError::Refused(chafang_domain::refusal::Refusal::NotJson));
+    }
+    serde_json::from_slice(body)
+        .map_err(|_| ApiError::Refused(chafang_domain::refusal::Refusal::MalformedBody))
 }
 
 /// Close the meeting: its codes stop working and its result shows.
