@@ -6,6 +6,7 @@ use crate::components::notices::{UpdateBar, WechatBanner};
 use crate::components::role_gate::RoleGate;
 use crate::i18n::provide_i18n;
 use crate::page::seg::*;
+use crate::pages::citizen::ballot::BallotPage;
 use crate::pages::monitor::{
     home::MonitorPage,
     my_findings::MyFindingsPage,
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment(LOGIN) view=LoginPage />
                 <Route path=StaticSegment(ENROL) view=EnrolPage />
                 <Route path=StaticSegment(HAND_IN) view=HandInPage />
+                <Route path=StaticSegment(BALLOT) view=BallotPage />
+                <Route path=(StaticSegment(BALLOT), ParamSegment("code")) view=BallotPage />
                 <ParentRoute path=StaticSegment(MONITOR) view=|| gated(Role::Monitor)>
                     <Route path=path!("") view=MonitorPage />
                     <Route path=StaticSegment(VISITS) view=VisitsPage />
@@ -107,6 +110,10 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                     <Route path=StaticSegment(DOCUMENTS) view=OfficeDocumentsPage />
                     <Route path=StaticSegment(SCORING) view=OfficeScoringPage />
                     <Route path=StaticSegment(MAP) view=OfficeMapPage />
+                </ParentRoute>
+                <ParentRoute path=path!("") view=Outlet>
+                    <Route path=StaticSegment(MEETINGS) view=crate::pages::office::meetings::OfficeMeetingsPage />
+                    <Route path=(StaticSegment(MEETINGS), ParamSegment("id")) view=crate::pages::office::meetings::OfficeMeetingPage />
                 </ParentRoute>
             </ParentRoute>
             <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>

@@ -30,6 +30,8 @@ pub mod seg {
     pub const SCORING: &str = "scoring";
     pub const MAP: &str = "map";
     pub const TEAM: &str = "team";
+    pub const BALLOT: &str = "ballot";
+    pub const MEETINGS: &str = "meetings";
 }
 
 /// A page of the app, with what its address carries.
@@ -95,6 +97,12 @@ pub enum Page {
     UnitRegister,
     UnitReports,
     UnitDocuments,
+    /// A report meeting's ballot (public), opened with a code or typed in.
+    Ballot {
+        code: Option<String>,
+    },
+    OfficeMeetings,
+    OfficeMeeting(String),
 }
 
 impl Page {
@@ -157,6 +165,10 @@ impl Page {
             Page::UnitRegister => format!("/{UNIT}/{REGISTER}"),
             Page::UnitReports => format!("/{UNIT}/{REPORTS}"),
             Page::UnitDocuments => format!("/{UNIT}/{DOCUMENTS}"),
+            Page::Ballot { code: None } => format!("/{BALLOT}"),
+            Page::Ballot { code: Some(c) } => format!("/{BALLOT}/{c}"),
+            Page::OfficeMeetings => format!("/{OFFICE}/{MEETINGS}"),
+            Page::OfficeMeeting(id) => format!("/{OFFICE}/{MEETINGS}/{id}"),
         }
     }
 }

@@ -13,6 +13,7 @@ mod directory;
 mod document;
 mod enrol;
 mod input;
+mod meeting;
 mod merge;
 mod query;
 mod register;
@@ -81,6 +82,7 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Webhook(r) => webhook::words(r, locale),
         Refusal::Query(r) => query::words(r, locale),
         Refusal::Store(r) => store::words(r, locale),
+        Refusal::Meeting(r) => meeting::words(r, locale),
     }
 }
 

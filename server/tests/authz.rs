@@ -999,13 +999,8 @@ async fn world(s: &TestServer) -> World {
         }
         reports.insert(key, id);
     }
-    let (status, meeting) = post_json(
-        s,
-        &office,
-        "/api/v1/office/meetings",
-        &meeting_body(u1.id),
-    )
-    .await;
+    let (status, meeting) =
+        post_json(s, &office, "/api/v1/office/meetings", &meeting_body(u1.id)).await;
     assert_eq!(status, 201, "{meeting}");
     let meeting: serde_json::Value = serde_json::from_str(&meeting).unwrap();
     World {

@@ -186,7 +186,10 @@ async fn a_meeting_is_scheduled_rated_counted_closed_and_its_result_recomputes()
         assert_eq!((recipients.len(), monitors.len()), (30, 4));
         let v = view(&s, &office, &m).await;
         assert_eq!(
-            v.count.iter().map(|k| (k.issued, k.cast)).collect::<Vec<_>>(),
+            v.count
+                .iter()
+                .map(|k| (k.issued, k.cast))
+                .collect::<Vec<_>>(),
             vec![(30, 0), (4, 0)]
         );
 
@@ -242,13 +245,17 @@ async fn a_meeting_is_scheduled_rated_counted_closed_and_its_result_recomputes()
         // The live count moved; no result while open.
         let v = view(&s, &office, &m).await;
         assert_eq!(
-            v.count.iter().map(|k| (k.issued, k.cast)).collect::<Vec<_>>(),
+            v.count
+                .iter()
+                .map(|k| (k.issued, k.cast))
+                .collect::<Vec<_>>(),
             vec![(30, 6), (4, 2)]
         );
         assert!(v.results.is_none());
 
         // Closed: codes stop working, the result shows for recipients (6) and not monitors (2).
-        let (status, closed) = post(&office, &s, &paths::office_meeting_close(m.id), json!({})).await;
+        let (status, closed) =
+            post(&office, &s, &paths::office_meeting_close(m.id), json!({})).await;
         assert_eq!(status, 200, "{closed}");
         let closed: MeetingView = serde_json::from_value(closed).unwrap();
         let r = closed.results.clone().unwrap();
@@ -274,7 +281,10 @@ async fn a_meeting_is_scheduled_rated_counted_closed_and_its_result_recomputes()
             assert_eq!(refusal(&body), Refusal::Meeting(MeetingRefusal::Closed));
         }
         let (status, body) = post(&office, &s, &paths::office_meeting_close(m.id), json!({})).await;
-        assert_eq!((status, refusal(&body)), (409, Refusal::Meeting(MeetingRefusal::Closed)));
+        assert_eq!(
+            (status, refusal(&body)),
+            (409, Refusal::Meeting(MeetingRefusal::Closed))
+        );
 
         // The tally equals its recomputation from the chain's ballots (content, no code).
         let events: Vec<String> =
@@ -288,7 +298,10 @@ async fn a_meeting_is_scheduled_rated_counted_closed_and_its_result_recomputes()
         assert_eq!(events.len(), 8);
         let mut recomputed = [[0u32; 5]; 2];
         for e in &events {
-            assert!(!codes.iter().any(|c| e.contains(&c.replace('-', ""))), "{e}");
+            assert!(
+                !codes.iter().any(|c| e.contains(&c.replace('-', ""))),
+                "{e}"
+            );
             let p: Value = serde_json::from_str(e).unwrap();
             let k = usize::from(p["kind"] == "monitor");
             recomputed[k][p["ballot"]["level"].as_u64().unwrap() as usize] += 1;
@@ -316,9 +329,15 @@ async fn wrong_codes_are_refused_typed_and_rate_limited_per_address() {
         assert_eq!(old_codes.len(), 1);
         let (status, body) = open(&s, &s.client(), &old_codes[0]).await;
         assert_eq!(status, 409, "{body}");
-        assert_eq!(refusal(&body), Refusal::Meeting(MeetingRefusal::ExpiredCode));
+        assert_eq!(
+            refusal(&body),
+            Refusal::Meeting(MeetingRefusal::ExpiredCode)
+        );
         let (status, body) = cast(&s, &s.client(), &old_codes[0], 0, "").await;
-        assert_eq!((status, refusal(&body)), (409, Refusal::Meeting(MeetingRefusal::ExpiredCode)));
+        assert_eq!(
+            (status, refusal(&body)),
+            (409, Refusal::Meeting(MeetingRefusal::ExpiredCode))
+        );
 
         let m = schedule(&s, &office, "区建设局", &next_year_day()).await;
         let codes = issue(&s, &office, &m, json!({"recipients": 2, "monitors": 0})).await;
@@ -326,9 +345,15 @@ async fn wrong_codes_are_refused_typed_and_rate_limited_per_address() {
         // Unknown codes: well-formed ones never issued, and text that cannot be a code.
         let (status, body) = open(&s, &phone, "RAAA-BBBB-CCCC").await;
         assert_eq!(status, 404);
-        assert_eq!(refusal(&body), Refusal::Meeting(MeetingRefusal::UnknownCode));
+        assert_eq!(
+            refusal(&body),
+            Refusal::Meeting(MeetingRefusal::UnknownCode)
+        );
         let (status, body) = cast(&s, &phone, "not a code", 0, "").await;
-        assert_eq!((status, refusal(&body)), (404, Refusal::Meeting(MeetingRefusal::UnknownCode)));
+        assert_eq!(
+            (status, refusal(&body)),
+            (404, Refusal::Meeting(MeetingRefusal::UnknownCode))
+        );
         // Up to the limit (30 in the window, those two counted), then every answer is 429, even
         // for a right code: guessing gets nowhere.
         let mut refused_at = None;
@@ -341,7 +366,11 @@ async fn wrong_codes_are_refused_typed_and_rate_limited_per_address() {
             }
             assert_eq!(status, 404);
         }
-        assert_eq!(refused_at, Some(28), "{engine:?}: 30 wrong codes, then refused");
+        assert_eq!(
+            refused_at,
+            Some(28),
+            "{engine:?}: 30 wrong codes, then refused"
+        );
         let (status, _) = open(&s, &phone, &codes[0]).await;
         assert_eq!(status, 429);
         // Counted in the database (every process sees it), under no address.
@@ -378,7 +407,10 @@ async fn a_ballot_edited_or_added_behind_the_server_is_found() {
             .unwrap();
         let changed = content_changed(&s.db).await;
         assert_eq!(changed.len(), 1, "{engine:?}: {changed:?}");
-        assert_eq!((changed[0].record, changed[0].id.as_str()), (Record::Ballot, id.as_str()));
+        assert_eq!(
+            (changed[0].record, changed[0].id.as_str()),
+            (Record::Ballot, id.as_str())
+        );
         sqlx::query("UPDATE meeting_ballots SET level = 4")
             .execute(&s.db.pool)
             .await
@@ -486,7 +518,10 @@ async fn the_server_keeps_no_address_or_browser_of_a_rater() {
             .iter()
             .map(|c| c.name().to_owned())
             .collect();
-        assert_eq!(cols, ["id", "meeting_id", "kind", "level", "criteria", "comment"]);
+        assert_eq!(
+            cols,
+            ["id", "meeting_id", "kind", "level", "criteria", "comment"]
+        );
         s.stop().await;
     }
 }

@@ -2,6 +2,7 @@
 //! `office/` and `unit/` (staff bundle). The role gate sits on each role's route group
 //! (`app.rs`), not in the pages.
 
+pub mod citizen;
 pub mod monitor;
 #[cfg(feature = "staff")]
 pub mod office;

@@ -470,9 +470,9 @@ fn issue_request(headers: &HeaderMap, body: &[u8]) -> Result<IssueBallotCodes, A
             let n = if v.trim().is_empty() {
                 0
             } else {
-                v.trim()
-                    .parse()
-                    .map_err(|_| ApiError::Refused(chafang_domain::refusal::Refusal::MalformedBody))?
+                v.trim().parse().map_err(|_| {
+                    ApiError::Refused(chafang_domain::refusal::Refusal::MalformedBody)
+                })?
             };
             match k.as_ref() {
                 "recipients" => req.recipients = n,

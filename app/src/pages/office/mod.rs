@@ -11,6 +11,7 @@ pub mod findings;
 pub mod home;
 pub mod ledger;
 pub mod map;
+pub mod meetings;
 pub mod monitor;
 pub mod register;
 pub mod reports;
