@@ -7,7 +7,6 @@
 
 use crate::api::{self, ApiError};
 use crate::components::header::Header;
-use crate::components::status::replace;
 use crate::i18n::{use_i18n, Texts};
 use crate::page::Page;
 use chafang_domain::api::{paths, BallotAccepted, BallotCode, BallotForm, CastBallot};
@@ -18,7 +17,15 @@ use chafang_domain::meeting::{
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
+use wasm_bindgen::prelude::*;
+
+// The spent code leaves the address bar and the history without leaving the page (a route
+// change would show the code form again instead of the thank-you).
+#[wasm_bindgen(module = "/src/pages/citizen/history.js")]
+extern "C" {
+    fn forget_address(path: &str);
+}
 
 #[derive(Clone, Copy)]
 enum T {
@@ -115,7 +122,6 @@ fn kind_text(kind: RaterKind) -> T {
 #[component]
 pub fn BallotPage() -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
     let params = use_params_map();
     let given = params.with_untracked(|p| p.get("code")).unwrap_or_default();
     let code = RwSignal::new(
@@ -161,7 +167,6 @@ pub fn BallotPage() -> impl IntoView {
         ev.prevent_default();
         open(code.get_untracked());
     };
-    let navigate_done = navigate.clone();
     let on_cast = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -184,14 +189,12 @@ pub fn BallotPage() -> impl IntoView {
                 comment: comment.get_untracked(),
             },
         };
-        let navigate = navigate_done.clone();
         spawn_local(async move {
             match api::post::<_, BallotAccepted>(paths::BALLOT_CAST, &req).await {
                 Ok(_) => {
                     stage.set(Stage::Done);
                     code.set(String::new());
-                    // The spent code leaves the address bar and the history.
-                    navigate(&Page::Ballot { code: None }.href(), replace());
+                    forget_address(&Page::Ballot { code: None }.href());
                 }
                 Err(e) => {
                     problem.set(Some(format!("{}：{}", i18n.s(T::Failed), explain(&e))));
@@ -327,7 +330,7 @@ pub fn BallotPage() -> impl IntoView {
                     " · "{form.held_on.clone()}
                 </p>
             </div>
-            <form class="form ballot-form" on:submit=on_cast.clone()>
+            <form class="form ballot-form" on:submit=on_cast>
                 <fieldset class="card">
                     <legend>{move || i18n.s(T::Overall)}</legend>
                     <div class="ballot-levels">{level_buttons}</div>

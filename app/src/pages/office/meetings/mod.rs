@@ -1,6 +1,6 @@
 //! `/office/meetings` and `/office/meetings/{id}`: report meetings (述职评议). The list with a
 //! form to schedule one (unit, day, place, raters expected by kind); a meeting's page issues
-//! codes (a plain form post, so the browser saves the PDF of slips the server answers), shows
+//! codes (posted by `fetch`, the PDF of slips it answers saved as a download), shows
 //! the live count (refreshed every few seconds while open), closes the meeting and shows the
 //! result by kind (shares only from 5 ballots) with the comments.
 
@@ -14,6 +14,13 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use wasm_bindgen::prelude::*;
+
+// The slips come once, as the answer of a POST: fetched and handed to the browser as a file.
+#[wasm_bindgen(module = "/src/pages/office/meetings/save_pdf.js")]
+extern "C" {
+    async fn save_posted_pdf(path: &str, body: &str, name: &str) -> JsValue;
+}
 
 #[derive(Clone, Copy)]
 enum T {
@@ -287,7 +294,43 @@ pub fn OfficeMeetingPage() -> impl IntoView {
             }
         });
     };
-    let action = id_uuid.map(paths::office_meeting_codes).unwrap_or_default();
+    let issue_r = RwSignal::new(String::new());
+    let issue_m = RwSignal::new(String::new());
+    let issuing = RwSignal::new(false);
+    let on_issue = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = id_uuid else { return };
+        if issuing.get_untracked() {
+            return;
+        }
+        let n = |s: RwSignal<String>| s.get_untracked().trim().parse::<u32>().unwrap_or(0);
+        let body =
+            serde_json::json!({"recipients": n(issue_r), "monitors": n(issue_m)}).to_string();
+        let name = format!(
+            "ballots-{}.pdf",
+            meeting
+                .get_untracked()
+                .map(|m| m.held_on)
+                .unwrap_or_default()
+        );
+        issuing.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let answer = save_posted_pdf(&paths::office_meeting_codes(id), &body, &name).await;
+            let answer = answer.as_string().unwrap_or_default();
+            if !answer.is_empty() {
+                let refusal = serde_json::from_str::<chafang_domain::api::ErrorBody>(&answer)
+                    .ok()
+                    .and_then(|b| b.error.refusal);
+                problem.set(Some(match refusal {
+                    Some(r) => crate::refusal::words(&r, i18n.locale()),
+                    None => i18n.t(Msg::NetworkError).to_owned(),
+                }));
+            }
+            issuing.set(false);
+            refresh();
+        });
+    };
     let body = move || {
         let Some(m) = meeting.get() else {
             return view! { <p class="status">{move || i18n.s(T::Loading)}</p> }.into_any();
@@ -353,7 +396,6 @@ pub fn OfficeMeetingPage() -> impl IntoView {
             }
         });
         let closed = m.closed;
-        let action = action.clone();
         view! {
             <p class="lead">{m.held_on.clone()}" · "{m.place.clone()}" · "
                 <span class="badge" data-testid="meeting-state">{move || i18n.s(if closed { T::Closed } else { T::Open })}</span>
@@ -363,18 +405,18 @@ pub fn OfficeMeetingPage() -> impl IntoView {
                 <ul class="meeting-counts">{counts}</ul>
             </section>
             {(!closed).then(|| view! {
-                <form class="card form" method="post" action=action.clone() data-testid="meeting-issue">
+                <form class="card form" on:submit=on_issue data-testid="meeting-issue">
                     <h2>{move || i18n.s(T::Issue)}</h2>
                     <p class="muted">{move || i18n.s(T::IssueHint)}</p>
                     <div class="field">
                         <label for="issue-recipients">{move || i18n.s(T::Recipients)}</label>
-                        <input id="issue-recipients" name="recipients" type="number" inputmode="numeric" min="0" />
+                        <input id="issue-recipients" name="recipients" type="number" inputmode="numeric" min="0" bind:value=issue_r />
                     </div>
                     <div class="field">
                         <label for="issue-monitors">{move || i18n.s(T::Monitors)}</label>
-                        <input id="issue-monitors" name="monitors" type="number" inputmode="numeric" min="0" />
+                        <input id="issue-monitors" name="monitors" type="number" inputmode="numeric" min="0" bind:value=issue_m />
                     </div>
-                    <button type="submit" class="primary" data-testid="meeting-download">{move || i18n.s(T::Download)}</button>
+                    <button type="submit" class="primary" data-testid="meeting-download" disabled=move || issuing.get()>{move || i18n.s(T::Download)}</button>
                 </form>
                 <button type="button" class="danger" data-testid="meeting-close" on:click=close>{move || i18n.s(T::Close)}</button>
             })}
