@@ -22,7 +22,7 @@ use chafang_domain::event::MeetingBallotCast;
 use chafang_domain::meeting::{normalise_ballot_code, BallotError, RaterKind, MAX_COMMENT_CHARS};
 use chafang_domain::refusal::MeetingRefusal;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -47,10 +47,10 @@ fn address_of(ClientAddr(ip): ClientAddr) -> String {
 }
 
 /// The meeting and kind of an open code; typed refusals for the rest. A code that does not
-/// exist counts against the address.
+/// exist counts against the address. No pool connection is held while the limiter takes its
+/// own, so a hall of raters at once cannot drain the pool.
 async fn look_up(
     state: &AppState,
-    conn: &mut AnyConnection,
     client: ClientAddr,
     typed: &str,
 ) -> Result<(Meeting, RaterKind, String), ApiError> {
@@ -69,12 +69,13 @@ async fn look_up(
         return Err(wrong().await);
     };
     let hash = code_hash(&code);
-    let Some(row) =
-        sqlx::query("SELECT meeting_id, kind, used FROM meeting_codes WHERE code_hash = $1")
-            .bind(&hash)
-            .fetch_optional(&mut *conn)
-            .await?
-    else {
+    let mut conn = state.db.pool.acquire().await?;
+    let found = sqlx::query("SELECT meeting_id, kind, used FROM meeting_codes WHERE code_hash = $1")
+        .bind(&hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = found else {
+        drop(conn);
         return Err(wrong().await);
     };
     let meeting: Uuid = row
@@ -83,7 +84,8 @@ async fn look_up(
         .map_err(internal)?;
     let kind = RaterKind::parse(&row.try_get::<String, _>("kind")?)
         .ok_or_else(|| internal("a code of an unknown kind"))?;
-    let m = find(conn, meeting).await?.ok_or(ApiError::NotFound)?;
+    let m = find(&mut conn, meeting).await?.ok_or(ApiError::NotFound)?;
+    drop(conn);
     if m.closed {
         return Err(MeetingRefusal::Closed.into());
     }
@@ -108,8 +110,7 @@ pub async fn open(
     client: ClientAddr,
     ApiJson(req): ApiJson<BallotCode>,
 ) -> Result<Response, ApiError> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (m, kind, _) = look_up(&state, &mut conn, client, &req.code).await?;
+    let (m, kind, _) = look_up(&state, client, &req.code).await?;
     let form = BallotForm {
         unit_name: m.unit.name,
         kind,
@@ -133,10 +134,7 @@ pub async fn cast(
     client: ClientAddr,
     ApiJson(req): ApiJson<CastBallot>,
 ) -> Result<Json<BallotAccepted>, ApiError> {
-    let (m, kind, hash) = {
-        let mut conn = state.db.pool.acquire().await?;
-        look_up(&state, &mut conn, client, &req.code).await?
-    };
+    let (m, kind, hash) = look_up(&state, client, &req.code).await?;
     let codes: Vec<String> = m.criteria.iter().map(|c| c.code.clone()).collect();
     let ballot = req
         .ballot
