@@ -30,7 +30,10 @@ async fn run(label: &str, db: Db, dir: &std::path::Path) {
     let server = tokio::spawn(chafang_server::serve(listener, state, None, async {
         stopped.await.ok();
     }));
-    let office = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let office = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let res = office
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": "office", "password": demo::PASSWORD}))
@@ -52,8 +55,10 @@ async fn run(label: &str, db: Db, dir: &std::path::Path) {
     for round in 0..ROUNDS {
         let res = office
             .post(format!("{base}/api/v1/office/meetings"))
-            .json(&serde_json::json!({"unit_id": unit.id, "held_on": format!("{year}-06-15"),
-                "place": "会议室", "expected_recipients": 30, "expected_monitors": 4}))
+            .json(
+                &serde_json::json!({"unit_id": unit.id, "held_on": format!("{year}-06-15"),
+                "place": "会议室", "expected_recipients": 30, "expected_monitors": 4}),
+            )
             .send()
             .await
             .unwrap();
@@ -62,7 +67,8 @@ async fn run(label: &str, db: Db, dir: &std::path::Path) {
         let id = meeting["id"].as_str().unwrap().to_owned();
         let mut codes = Vec::new();
         for r in 0..RATERS {
-            let code = chafang_server::meetings::new_code(chafang_domain::meeting::RaterKind::Recipient);
+            let code =
+                chafang_server::meetings::new_code(chafang_domain::meeting::RaterKind::Recipient);
             sqlx::query(
                 "INSERT INTO meeting_codes (code_hash, meeting_id, kind, used) VALUES ($1, $2, 'recipient', 0)",
             )
@@ -96,7 +102,12 @@ async fn run(label: &str, db: Db, dir: &std::path::Path) {
                     .await
                     .unwrap();
                 let took = start.elapsed();
-                assert_eq!(res.status(), 200, "{}", res.text().await.unwrap_or_default());
+                assert_eq!(
+                    res.status(),
+                    200,
+                    "{}",
+                    res.text().await.unwrap_or_default()
+                );
                 took
             }));
         }

@@ -70,10 +70,11 @@ async fn look_up(
     };
     let hash = code_hash(&code);
     let mut conn = state.db.pool.acquire().await?;
-    let found = sqlx::query("SELECT meeting_id, kind, used FROM meeting_codes WHERE code_hash = $1")
-        .bind(&hash)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let found =
+        sqlx::query("SELECT meeting_id, kind, used FROM meeting_codes WHERE code_hash = $1")
+            .bind(&hash)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(row) = found else {
         drop(conn);
         return Err(wrong().await);
