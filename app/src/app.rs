@@ -113,6 +113,10 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                     <Route path=StaticSegment(LADDER) view=OfficeLadderPage />
                     <Route path=StaticSegment(COMPLAINTS) view=OfficeComplaintsPage />
                 </ParentRoute>
+                <ParentRoute path=path!("") view=Outlet>
+                    <Route path=StaticSegment(MEETINGS) view=crate::pages::office::meetings::OfficeMeetingsPage />
+                    <Route path=(StaticSegment(MEETINGS), ParamSegment("id")) view=crate::pages::office::meetings::OfficeMeetingPage />
+                </ParentRoute>
             </ParentRoute>
             <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>
                 <Route path=path!("") view=UnitPage />

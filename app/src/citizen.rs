@@ -2,23 +2,28 @@
 //! without an account and often on a weak link, so nothing else is in it — no router, no
 //! session, no service worker, no offline store. The page is chosen by the address once:
 //! `/complaint` files a complaint (`?unit=<key>` from a poster fixes the unit),
-//! `/complaint/progress` follows one by receipt code. Everything else the bundle is opened
-//! for shows the complaint page.
+//! `/complaint/progress` follows one by receipt code, `/ballot` and `/ballot/{code}` are a
+//! report meeting's ballot. Everything else the bundle is opened for shows the complaint page.
 
 use crate::citizen_api::PROGRESS;
 use crate::i18n::{provide_i18n, use_i18n, Locale, Texts};
+use crate::pages::citizen::ballot::{BallotPage, BALLOT};
 use crate::pages::citizen::{complaint::ComplaintPage, progress::ProgressPage};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
 enum T {
     Switch,
+    Complaints,
+    Meeting,
 }
 
 impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
             T::Switch => ("English", "中文"),
+            T::Complaints => ("投诉举报", "Complaints"),
+            T::Meeting => ("述职评议", "Report meeting"),
         }
     }
 }
@@ -29,14 +34,18 @@ pub fn CitizenApp() -> impl IntoView {
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();
-    let page = if path.starts_with(PROGRESS) {
+    let ballot = path == BALLOT || path.starts_with(&format!("{BALLOT}/"));
+    let page = if ballot {
+        view! { <BallotPage /> }.into_any()
+    } else if path.starts_with(PROGRESS) {
         view! { <ProgressPage /> }.into_any()
     } else {
         view! { <ComplaintPage /> }.into_any()
     };
+    let brand = if ballot { T::Meeting } else { T::Complaints };
     view! {
         <header class="c-top">
-            <span class="c-brand">"投诉举报 · Complaints"</span>
+            <span class="c-brand">{move || use_i18n().s(brand)}</span>
             <button
                 type="button"
                 class="c-lang"

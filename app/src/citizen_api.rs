@@ -4,7 +4,7 @@
 
 use crate::i18n::Locale;
 use chafang_domain::api::ErrorCode;
-use chafang_domain::refusal::ComplaintRefusal;
+use chafang_domain::refusal::{ComplaintRefusal, MeetingRefusal};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -31,6 +31,8 @@ pub fn query(name: &str) -> Option<String> {
 pub enum Failed {
     Network,
     Refused(ComplaintRefusal),
+    /// A report meeting's ballot refused (`/ballot`).
+    Meeting(MeetingRefusal),
     Status(u16, Option<ErrorCode>),
 }
 
@@ -38,6 +40,7 @@ impl Failed {
     pub fn words(&self, locale: Locale) -> String {
         let (zh, en) = match self {
             Failed::Refused(r) => return crate::refusal::complaint_words(r, locale),
+            Failed::Meeting(r) => return crate::refusal::meeting_words(r, locale),
             Failed::Network => ("网络连接失败，请稍后重试", "No connection; try again later"),
             Failed::Status(404, _) => ("未找到", "Not found"),
             Failed::Status(413, _) => ("内容过大", "Too large"),
@@ -55,8 +58,8 @@ impl Failed {
 }
 
 /// One request: method, path, an optional body (JSON text or bytes) and its content type;
-/// the answer's text on a 2xx. The error body is read only for a complaint refusal, so the
-/// bundle carries no other area's types.
+/// the answer's text on a 2xx. The error body is read only for a complaint's or a ballot's
+/// refusal, so the bundle carries no other area's types.
 pub async fn fetch(
     method: &str,
     path: &str,
@@ -94,6 +97,12 @@ pub async fn fetch(
             serde_json::from_value::<ComplaintRefusal>(error["refusal"]["detail"].clone())
         {
             return Err(Failed::Refused(r));
+        }
+    }
+    if error["refusal"]["reason"] == "meeting" {
+        if let Ok(r) = serde_json::from_value::<MeetingRefusal>(error["refusal"]["detail"].clone())
+        {
+            return Err(Failed::Meeting(r));
         }
     }
     let code = serde_json::from_value::<ErrorCode>(error["code"].clone()).ok();

@@ -32,6 +32,7 @@ pub mod seg {
     pub const TEAM: &str = "team";
     pub const LADDER: &str = "ladder";
     pub const COMPLAINTS: &str = "complaints";
+    pub const MEETINGS: &str = "meetings";
 }
 
 /// A page of the app, with what its address carries.
@@ -101,6 +102,8 @@ pub enum Page {
     UnitLadder,
     /// The public's complaints.
     OfficeComplaints,
+    OfficeMeetings,
+    OfficeMeeting(String),
 }
 
 impl Page {
@@ -166,6 +169,8 @@ impl Page {
             Page::UnitDocuments => format!("/{UNIT}/{DOCUMENTS}"),
             Page::UnitLadder => format!("/{UNIT}/{LADDER}"),
             Page::OfficeComplaints => format!("/{OFFICE}/{COMPLAINTS}"),
+            Page::OfficeMeetings => format!("/{OFFICE}/{MEETINGS}"),
+            Page::OfficeMeeting(id) => format!("/{OFFICE}/{MEETINGS}/{id}"),
         }
     }
 }

@@ -15,6 +15,7 @@ mod document;
 mod enrol;
 mod input;
 pub(crate) mod ladder;
+mod meeting;
 mod merge;
 mod query;
 mod recording;
@@ -32,6 +33,9 @@ mod webhook;
 /// The words of a complaint's refusals, for the citizen bundle (which carries no other area's).
 #[cfg(feature = "citizen")]
 pub use complaint::words as complaint_words;
+/// The words of a ballot's refusals, for the citizen bundle.
+#[cfg(feature = "citizen")]
+pub use meeting::words as meeting_words;
 
 /// The words of an imported spreadsheet's row problems (the office's directory and scoring
 /// pages).
@@ -91,6 +95,7 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Ladder(r) => ladder::words(r, locale),
         Refusal::Recording(r) => recording::words(r, locale),
         Refusal::Complaint(r) => complaint::words(r, locale),
+        Refusal::Meeting(r) => meeting::words(r, locale),
     }
 }
 

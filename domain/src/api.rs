@@ -43,9 +43,12 @@ mod recordings;
 pub use recordings::*;
 mod complaints;
 pub use complaints::*;
+mod meetings;
+pub use meetings::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
+    pub use super::meetings::paths::*;
     /// `GET` the issued documents (`Vec<DocumentView>`), `?case=` narrows to one finding's;
     /// `POST` an `IssueDocument` to issue one.
     pub const OFFICE_DOCUMENTS: &str = "/api/v1/office/documents";

@@ -137,6 +137,14 @@ event_kinds! {
     ComplaintMarkedSpam => "complaint.marked_spam",
     /// A case opened from a complaint (subject: the case).
     CaseComplaintOpened => "case.complaint_opened",
+    /// The office scheduled a report meeting (述职评议).
+    MeetingScheduled => "meeting.scheduled",
+    MeetingCodesIssued => "meeting.codes_issued",
+    /// A rater's ballot: its content (never its code), so the tally can be recomputed.
+    MeetingBallotCast => "meeting.ballot_cast",
+    MeetingClosed => "meeting.closed",
+    /// How much the year's closed meetings weigh in the survey part.
+    MeetingWeightSet => "meeting.weight_set",
 }
 
 macro_rules! event_payloads {
@@ -250,6 +258,11 @@ event_payloads! {
     ComplaintPhotoAdded(ComplaintPhotoAdded),
     ComplaintMarkedSpam(ComplaintMarkedSpam),
     CaseComplaintOpened(CaseComplaintOpened),
+    MeetingScheduled(MeetingScheduled),
+    MeetingCodesIssued(MeetingCodesIssued),
+    MeetingBallotCast(MeetingBallotCast),
+    MeetingClosed(MeetingClosed),
+    MeetingWeightSet(MeetingWeightSet),
 }
 
 /// Declares payload structs with the derives every payload has.
@@ -723,6 +736,39 @@ payloads! {
     pub struct CaseComplaintOpened {
         pub complaint_id: String,
         pub unit_id: UnitId,
+    }
+    /// `meeting.scheduled`: the meeting as scheduled, with the levels and criterion codes its
+    /// ballots are read against.
+    pub struct MeetingScheduled {
+        pub unit_id: UnitId,
+        pub year: i32,
+        pub held_on: String,
+        pub place: String,
+        pub expected_recipients: u32,
+        pub expected_monitors: u32,
+        pub levels: Vec<String>,
+        pub criteria: Vec<String>,
+    }
+    /// `meeting.codes_issued`: how many codes of each kind (never the codes or their hashes).
+    pub struct MeetingCodesIssued {
+        pub recipients: u32,
+        pub monitors: u32,
+    }
+    /// `meeting.ballot_cast`, whose subject is the ballot's random id.
+    pub struct MeetingBallotCast {
+        pub meeting_id: Uuid,
+        pub kind: crate::meeting::RaterKind,
+        pub ballot: crate::meeting::BallotContent,
+    }
+    /// `meeting.closed`: the ballots cast by then.
+    pub struct MeetingClosed {
+        pub ballots: u32,
+    }
+    /// `meeting.weight_set`.
+    pub struct MeetingWeightSet {
+        pub year: i32,
+        pub old_pct: u32,
+        pub new_pct: u32,
     }
 }
 
@@ -1275,6 +1321,35 @@ mod tests {
             CaseComplaintOpened {
                 complaint_id: "c".into(),
                 unit_id: unit,
+            }
+            .into(),
+            MeetingScheduled {
+                unit_id: unit,
+                year: 2027,
+                held_on: "2027-06-01".into(),
+                place: "p".into(),
+                expected_recipients: 30,
+                expected_monitors: 4,
+                levels: vec!["l".into()],
+                criteria: vec!["c".into()],
+            }
+            .into(),
+            MeetingCodesIssued {
+                recipients: 30,
+                monitors: 4,
+            }
+            .into(),
+            MeetingBallotCast {
+                meeting_id: id,
+                kind: crate::meeting::RaterKind::Recipient,
+                ballot: crate::meeting::BallotContent::default(),
+            }
+            .into(),
+            MeetingClosed { ballots: 1 }.into(),
+            MeetingWeightSet {
+                year: 2027,
+                old_pct: 0,
+                new_pct: 30,
             }
             .into(),
         ]

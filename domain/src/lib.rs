@@ -12,6 +12,7 @@ pub mod followup;
 pub mod geo;
 pub mod ids;
 pub mod ladder;
+pub mod meeting;
 pub mod quota;
 pub mod refusal;
 pub mod role;

@@ -19,6 +19,7 @@ pub mod document;
 pub mod enrol;
 pub mod input;
 pub mod ladder;
+pub mod meeting;
 pub mod merge;
 pub mod query;
 pub mod recording;
@@ -42,6 +43,7 @@ pub use document::DocumentRefusal;
 pub use enrol::EnrolRefusal;
 pub use input::InputRefusal;
 pub use ladder::LadderRefusal;
+pub use meeting::MeetingRefusal;
 pub use merge::MergeRefusal;
 pub use query::QueryRefusal;
 pub use recording::RecordingRefusal;
@@ -134,6 +136,9 @@ pub enum Refusal {
     // A complaint from the public, its photos, or the office's work on it.
     #[error(transparent)]
     Complaint(ComplaintRefusal),
+    // A report meeting, its ballot codes or a ballot.
+    #[error(transparent)]
+    Meeting(MeetingRefusal),
 }
 
 impl Refusal {
@@ -164,6 +169,7 @@ impl Refusal {
             Refusal::Store(r) => r.code(),
             Refusal::Recording(r) => r.code(),
             Refusal::Complaint(r) => r.code(),
+            Refusal::Meeting(r) => r.code(),
         }
     }
 }
@@ -201,6 +207,7 @@ into_refusal!(
     Ladder(LadderRefusal),
     Recording(RecordingRefusal),
     Complaint(ComplaintRefusal),
+    Meeting(MeetingRefusal),
 );
 
 #[cfg(test)]
@@ -549,6 +556,12 @@ mod tests {
                 None,
             ),
             (
+                MeetingRefusal::UsedCode.into(),
+                "meeting",
+                json!("used_code"),
+                None,
+            ),
+            (
                 CampaignRefusal::KeyUnitNotTopLevel {
                     unit: UnitId::new(),
                 }
@@ -606,7 +619,7 @@ mod tests {
     }
 
     /// The code of every area that wraps an enum of its own.
-    const ALL_AREAS: [&str; 22] = [
+    const ALL_AREAS: [&str; 23] = [
         "ladder",
         "input",
         "visit",
@@ -629,6 +642,7 @@ mod tests {
         "store",
         "recording",
         "complaint",
+        "meeting",
     ];
 
     /// The `reason` code of a refusal's area, matched exhaustively.
@@ -658,6 +672,7 @@ mod tests {
             Refusal::Ladder(_) => "ladder",
             Refusal::Recording(_) => "recording",
             Refusal::Complaint(_) => "complaint",
+            Refusal::Meeting(_) => "meeting",
         }
     }
 }

@@ -324,10 +324,43 @@ fn weighted(levels: &[Level], counts: &[u32]) -> (i128, i128) {
 
 /// The survey part before deductions, in hundredths. Counts must pass `SurveyCounts::check`.
 pub fn survey_gross_cp(s: &ScoringSettings, c: &SurveyCounts) -> i64 {
+    survey_gross_cp_with(s, c, &MeetingSource::default())
+}
+
+/// The report meetings (述职评议) as a source of the survey part: the year's closed meetings'
+/// ballots per satisfaction level (both kinds of rater together, in the settings' order) and
+/// the per cent of the satisfaction figure the office takes from them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingSource {
+    /// 0 to 100 (more counts as 100); 0 leaves the meetings out.
+    pub weight_pct: u32,
+    pub counts: Vec<u32>,
+}
+
+/// The survey part before deductions with the meetings weighed in: the satisfaction figure is
+/// `(100 − w)/100 × S + w/100 × S_meetings`, where `S_meetings` is the meetings' ballots'
+/// average value. Without ballots that fit the levels, or at weight 0, it is `survey_gross_cp`.
+pub fn survey_gross_cp_with(
+    s: &ScoringSettings,
+    c: &SurveyCounts,
+    meetings: &MeetingSource,
+) -> i64 {
     let (s1, n) = weighted(&s.satisfaction, &c.satisfaction);
     let (s2, m) = weighted(&s.misconduct, &c.misconduct);
     if n == 0 || m == 0 {
         return 0;
+    }
+    let (sm, k) = weighted(&s.satisfaction, &meetings.counts);
+    let w = i128::from(meetings.weight_pct.min(100));
+    if k > 0 && w > 0 && meetings.counts.len() == s.satisfaction.len() {
+        // s1/n becomes ((100 − w)·s1·k + w·sm·n) / (100·n·k); all over one denominator.
+        let ws = i128::from(s.satisfaction_weight_pct);
+        let wm = i128::from(s.misconduct_weight_pct);
+        let num = i128::from(SURVEY_POINTS_CP)
+            * (ws * ((100 - w) * s1 * k + w * sm * n) * m + wm * s2 * n * 100 * k);
+        let den = 100 * 1000 * n * m * 100 * k;
+        return i64::try_from(div_round(num, den)).unwrap_or(i64::MAX);
     }
     // 7000 × (ws/100 × s1/(1000 n) + wm/100 × s2/(1000 m)) over one denominator.
     let ws = i128::from(s.satisfaction_weight_pct);
@@ -346,6 +379,11 @@ pub fn deduction_cp(s: &ScoringSettings, falsified_entries: u32) -> i64 {
 /// The survey part: gross less the deduction, never below 0.
 pub fn survey_cp(s: &ScoringSettings, c: &SurveyCounts) -> i64 {
     (survey_gross_cp(s, c) - deduction_cp(s, c.falsified_entries)).max(0)
+}
+
+/// `survey_cp` with the meetings weighed in (`survey_gross_cp_with`).
+pub fn survey_cp_with(s: &ScoringSettings, c: &SurveyCounts, meetings: &MeetingSource) -> i64 {
+    (survey_gross_cp_with(s, c, meetings) - deduction_cp(s, c.falsified_entries)).max(0)
 }
 
 /// How many counted findings of one severity are open, closed by the deadline, or late.
@@ -525,6 +563,40 @@ mod tests {
             survey_cp(&s, &counts(&[1, 2, 0, 0, 0], &[1, 0, 0, 1], 0)),
             5658
         );
+    }
+
+    #[test]
+    fn report_meetings_weigh_into_the_satisfaction_figure() {
+        let s = ScoringSettings::default();
+        let c = counts(&[50, 30, 15, 4, 1], &[80, 15, 4, 1], 0);
+        // No meetings, or weight 0, or counts that do not fit: the figure as before.
+        for m in [
+            MeetingSource::default(),
+            MeetingSource {
+                weight_pct: 0,
+                counts: vec![10, 0, 0, 0, 0],
+            },
+            MeetingSource {
+                weight_pct: 50,
+                counts: vec![10, 0, 0],
+            },
+        ] {
+            assert_eq!(survey_cp_with(&s, &c, &m), 6039);
+        }
+        // 40 ballots: 20 非常满意, 20 满意: S_m = 0.85. Weight 50: S = 0.5 × 0.824 + 0.5 × 0.85
+        // = 0.837; 70 × (0.7 × 0.837 + 0.3 × 0.953) = 70 × (0.5859 + 0.2859) = 70 × 0.8718
+        // = 61.026 → 61.03.
+        let m = MeetingSource {
+            weight_pct: 50,
+            counts: vec![20, 20, 0, 0, 0],
+        };
+        assert_eq!(survey_cp_with(&s, &c, &m), 6103);
+        // Weight 100: S = 0.85; 70 × (0.595 + 0.2859) = 70 × 0.8809 = 61.663 → 61.66.
+        let m = MeetingSource {
+            weight_pct: 100,
+            ..m
+        };
+        assert_eq!(survey_cp_with(&s, &c, &m), 6166);
     }
 
     #[test]

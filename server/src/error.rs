@@ -111,6 +111,7 @@ refused_from!(
     chafang_domain::refusal::StoreRefusal,
     chafang_domain::refusal::RecordingRefusal,
     chafang_domain::refusal::ComplaintRefusal,
+    chafang_domain::refusal::MeetingRefusal,
 );
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal

@@ -80,6 +80,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::ladder::router())
         .merge(crate::recordings::router())
         .merge(crate::complaints::router())
+        .merge(crate::meetings::router())
         .split_for_parts();
     crate::openapi::finish(&mut doc);
     (router, doc)

@@ -24,6 +24,7 @@ pub mod http;
 pub mod ladder;
 pub mod lease;
 pub mod map;
+pub mod meetings;
 pub mod notifications;
 pub mod openapi;
 pub mod ops;

@@ -18,7 +18,7 @@ pub const UNAUTHENTICATED: &str = "Unauthenticated";
 pub const UNSUPPORTED_MEDIA_TYPE: &str = "UnsupportedMediaType";
 
 /// The operations anyone may call without a session (signing in, and the health checks).
-pub const PUBLIC: [&str; 13] = [
+pub const PUBLIC: [&str; 15] = [
     "health",
     "metrics",
     "healthLive",
@@ -32,6 +32,8 @@ pub const PUBLIC: [&str; 13] = [
     "publicUnits",
     "complaintPhoto",
     "complaintProgress",
+    "openBallot",
+    "castBallot",
 ];
 
 /// `snake_case` (a handler's name, utoipa's default operationId) as `camelCase`.

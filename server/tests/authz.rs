@@ -97,11 +97,13 @@ enum Obj {
     Missing,
     /// Not an id at all.
     Garbage,
+    /// A report meeting of U1 (the office's alone).
+    Meeting,
 }
 
 /// The objects tried in an `{id}` slot: every kind of id, so that a route taking one kind
 /// is also asked about the others.
-const ID_OBJS: [Obj; 24] = [
+const ID_OBJS: [Obj; 25] = [
     Obj::UnitU1,
     Obj::SubU1,
     Obj::UnitU2,
@@ -126,6 +128,7 @@ const ID_OBJS: [Obj; 24] = [
     Obj::ReportU2,
     Obj::Missing,
     Obj::Garbage,
+    Obj::Meeting,
 ];
 /// The objects tried in a `{sha256}` slot.
 const SHA_OBJS: [Obj; 7] = [
@@ -224,6 +227,12 @@ enum Body {
     Transcript,
     /// A still frame taken from RecordingA (`?recording=`), an image.
     Still,
+    /// A report meeting of U1 next year.
+    Meeting,
+    /// The weight of the year's meetings in the survey part.
+    MeetingWeight,
+    /// A ballot code that was never issued: 404 alike for everyone.
+    BallotUnknown,
 }
 
 /// The campaign year the matrix's `{year}` routes work on: opened in the world, closed by the
@@ -530,6 +539,39 @@ fn table() -> Vec<Route> {
         Route {
             everyone: Some(400),
             ..route(post.clone(), "/api/v1/auth/enrol", only(&[])).body(Body::EnrolEmpty)
+        },
+        // Report meetings: the office's; ballots are public, and a code never issued is 404
+        // for everyone (those few wrong codes stay under the per-address limit).
+        route(get.clone(), "/api/v1/office/meetings", only(OFFICE)),
+        route(post.clone(), "/api/v1/office/meetings", only(OFFICE)).body(Body::Meeting),
+        route(
+            get.clone(),
+            "/api/v1/office/meetings/{id}",
+            vec![(Meeting, OFFICE)],
+        ),
+        route(
+            post.clone(),
+            "/api/v1/office/meetings/{id}/codes",
+            vec![(Meeting, OFFICE)],
+        ),
+        route(
+            post.clone(),
+            "/api/v1/office/meetings/{id}/close",
+            vec![(Meeting, OFFICE)],
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/office/meetings/weight/{year}",
+            only(OFFICE),
+        )
+        .body(Body::MeetingWeight),
+        Route {
+            everyone: Some(404),
+            ..route(post.clone(), "/api/v1/ballot/open", only(&[])).body(Body::BallotUnknown)
+        },
+        Route {
+            everyone: Some(404),
+            ..route(post.clone(), "/api/v1/ballot/cast", only(&[])).body(Body::BallotUnknown)
         },
         // Handing in after the service ended: signed in with a name and password.
         Route {
@@ -851,6 +893,7 @@ struct World {
     documents: HashMap<&'static str, uuid::Uuid>,
     reports: HashMap<&'static str, uuid::Uuid>,
     photos: HashMap<&'static str, Vec<u8>>,
+    meeting: uuid::Uuid,
 }
 
 impl World {
@@ -889,6 +932,7 @@ impl World {
             Obj::Missing if sha_slot => sha256_hex(b"no photo has these bytes"),
             Obj::Missing => uuid::Uuid::new_v4().to_string(),
             Obj::Garbage => "not-an-id".into(),
+            Obj::Meeting => self.meeting.to_string(),
         }
     }
 
@@ -1111,7 +1155,12 @@ async fn world(s: &TestServer) -> World {
         }
         reports.insert(key, id);
     }
+    let (status, meeting) =
+        post_json(s, &office, "/api/v1/office/meetings", &meeting_body(u1.id)).await;
+    assert_eq!(status, 201, "{meeting}");
+    let meeting: serde_json::Value = serde_json::from_str(&meeting).unwrap();
     World {
+        meeting: meeting["id"].as_str().unwrap().parse().unwrap(),
         unit_u1: u1.clone(),
         units: [("u1", u1.id), ("sub", sub.id), ("u2", u2.id)]
             .into_iter()
@@ -1132,6 +1181,13 @@ async fn world(s: &TestServer) -> World {
         reports,
         photos,
     }
+}
+
+/// A report meeting of a unit next year.
+fn meeting_body(unit: UnitId) -> serde_json::Value {
+    let year = chafang_server::clock::today_cst().year() + 1;
+    serde_json::json!({"unit_id": unit, "held_on": format!("{year}-06-15"), "place": "会议室",
+        "expected_recipients": 30, "expected_monitors": 4})
 }
 
 /// A register item of the unit's own under an id.
@@ -1187,6 +1243,11 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         }
         Body::EndService => serde_json::json!({"reason": "矩阵检查"}),
         Body::EnrolEmpty => serde_json::json!({"code": "", "password": "a long enough password"}),
+        Body::Meeting => meeting_body(w.unit_u1.id),
+        Body::MeetingWeight => serde_json::json!({"weight_pct": 20}),
+        Body::BallotUnknown => {
+            serde_json::json!({"code": "RAAA-AAAA-AAAA", "ballot": {"level": 0}})
+        }
         Body::HandInEmpty => {
             serde_json::json!({"username": "", "password": "a long enough password",
             "device_id": DeviceId::new()})

@@ -40,6 +40,7 @@ const MODEL: &str = "CanaryModelW5p2";
 const SOFTWARE: &str = "CanarySoftH8d4";
 const EXIF_TIME: &str = "2019:07:14 03:21:09";
 const COMMENT: &str = "CanaryCommentJ2r6";
+const BALLOT_COMMENT: &str = "CanaryBallotV9q2 评议意见";
 const GPS_LAT: [(u32, u32); 3] = [(30, 1), (16, 1), (48_371, 1000)];
 const GPS_LON: [(u32, u32); 3] = [(120, 1), (9, 1), (18_427, 1000)];
 /// A recording's container metadata (location, device, app), its media, length and duration.
@@ -777,6 +778,50 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
             .await;
         assert_eq!(status, 200, "{engine:?}: completion photo");
 
+        // A report meeting of the unit: five raters cast ballots, one with a comment, and the
+        // office closes it (so it sees the comment); the unit head must never reach it.
+        let year = today.year() + 1;
+        let (status, meeting) = post_json(
+            &s,
+            &office,
+            "/api/v1/office/meetings",
+            &serde_json::json!({"unit_id": root.id, "held_on": format!("{year}-06-15"),
+                "place": "会议室", "expected_recipients": 30, "expected_monitors": 4}),
+        )
+        .await;
+        assert_eq!(status, 201, "{engine:?}: {meeting}");
+        let meeting: serde_json::Value = serde_json::from_str(&meeting).unwrap();
+        let meeting_id = meeting["id"].as_str().unwrap().to_owned();
+        for i in 0..5 {
+            // Codes put straight into the table (tests/meetings.rs issues them as slips).
+            let code = format!("R{}", "ABCDEFGHJKM".repeat(2)[i..i + 11].to_owned());
+            sqlx::query(
+                "INSERT INTO meeting_codes (code_hash, meeting_id, kind, used) VALUES ($1, $2, 'recipient', 0)",
+            )
+            .bind(chafang_server::meetings::code_hash(&code))
+            .bind(&meeting_id)
+            .execute(&s.db.pool)
+            .await
+            .unwrap();
+            let comment = if i == 0 { BALLOT_COMMENT } else { "" };
+            let (status, body) = post_json(
+                &s,
+                &s.client(),
+                "/api/v1/ballot/cast",
+                &serde_json::json!({"code": code, "ballot": {"level": 1, "comment": comment}}),
+            )
+            .await;
+            assert_eq!(status, 200, "{engine:?}: ballot: {body}");
+        }
+        let (status, _) = post_json(
+            &s,
+            &office,
+            &format!("/api/v1/office/meetings/{meeting_id}/close"),
+            &serde_json::json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{engine:?}: closing the meeting");
+
         // The unit looks at everything again, sends a bad request to every route, and signs
         // out.
         unit.visited.clear();
@@ -871,6 +916,7 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
                 complaint.received_at_ms.to_string(),
                 Control::Office,
             ),
+            canary("a rater's comment", BALLOT_COMMENT, Control::Office),
         ];
         let names = [
             "open visit",

@@ -5,7 +5,8 @@
 //! year of a demo-sized district and on the same 1 000 000 visits (`server/benches/backup.rs`),
 //! ingest through one process and through two on one PostgreSQL database
 //! (`server/benches/processes.rs`), a recording resumed over a link that drops
-//! (`server/benches/recordings.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
+//! (`server/benches/recordings.rs`), 40 report-meeting raters casting at once
+//! (`server/benches/ballots.rs`) and the PWA in headless Chromium (`e2e/bench/pwa.bench.ts`),
 //! printing the figures that BENCHMARKS.md records.
 
 use crate::sh::Cmd;
@@ -52,6 +53,11 @@ pub fn run() -> anyhow::Result<()> {
             .args(["bench", "-p", "chafang-server", "--bench", "backup"])
             .env("CHAFANG_BENCH_PG_URL", &cluster.url)
             .env("CHAFANG_BENCH_SQLITE_DIR", &kept)
+            .run()?;
+        // Report meeting ballots: 40 raters at once, on both engines.
+        cargo()
+            .args(["bench", "-p", "chafang-server", "--bench", "ballots"])
+            .env("CHAFANG_BENCH_PG_URL", &cluster.url)
             .run()?;
         // Ingest through one process and through two on one database, as a ratio.
         cargo()

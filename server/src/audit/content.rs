@@ -29,16 +29,20 @@ pub enum Record {
     LadderPerson,
     /// A complaint from the public (its contact too: an edit of it is found like any other).
     Complaint,
+    /// A report meeting's ballot (`meetings`): a ballot with no event of its own was added
+    /// behind the server's back.
+    Ballot,
 }
 
 impl Record {
-    pub const ALL: [Record; 6] = [
+    pub const ALL: [Record; 7] = [
         Record::Case,
         Record::Commitment,
         Record::RegisterItem,
         Record::LadderRule,
         Record::LadderPerson,
         Record::Complaint,
+        Record::Ballot,
     ];
 
     /// The table whose ids the record's events name as their subject.
@@ -50,6 +54,7 @@ impl Record {
             Record::LadderRule => "ladder_rules",
             Record::LadderPerson => "ladder_people",
             Record::Complaint => "complaints",
+            Record::Ballot => "meeting_ballots",
         }
     }
 
@@ -61,6 +66,7 @@ impl Record {
             Record::LadderRule => "ladder rule",
             Record::LadderPerson => "ladder person",
             Record::Complaint => "complaint",
+            Record::Ballot => "ballot",
         }
     }
 
@@ -118,6 +124,10 @@ impl Record {
                  CAST(width AS TEXT), CAST(height AS TEXT) FROM complaint_photos \
                  WHERE complaint_id = $1 ORDER BY position",
             ],
+            Record::Ballot => &[
+                "SELECT meeting_id, kind, CAST(level AS TEXT), criteria, comment \
+                 FROM meeting_ballots WHERE id = $1",
+            ],
         }
     }
 }
@@ -139,7 +149,8 @@ impl Record {
             | Record::RegisterItem
             | Record::LadderRule
             | Record::LadderPerson
-            | Record::Complaint => &[],
+            | Record::Complaint
+            | Record::Ballot => &[],
         }
     }
 }
@@ -198,6 +209,10 @@ pub async fn check(conn: &mut AnyConnection) -> Result<Vec<Changed>, ApiError> {
             .fetch_optional(&mut *conn)
             .await?
             else {
+                // A ballot exists only with its event: one without was added behind our back.
+                if record == Record::Ballot {
+                    changed.push(Changed { record, id, seq: 0 });
+                }
                 continue;
             };
             let payload: String = last.try_get("payload")?;

@@ -382,10 +382,14 @@ pub async fn check(conn: &mut AnyConnection, year: i32) -> Result<ScoringCheck, 
                 name: alarms.names.get(&id).cloned().unwrap_or_default(),
             });
         }
+        let (meeting_weight, meetings) =
+            crate::meetings::scoring_source(conn, year, Some(ev.seq)).await?;
         let ctx = Context {
             tallies,
             last_year: last_by_log(conn, year - 1).await?,
             year_before: last_by_log(conn, year - 2).await?,
+            meeting_weight,
+            meetings,
         };
         let settings_logged: Value = ev.payload["settings"].clone();
         if serde_json::to_value(inputs.settings()).map_err(internal)? != settings_logged {

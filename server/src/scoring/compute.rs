@@ -9,8 +9,7 @@ use chafang_domain::api::{
     InspectionOverride, PublishedRow, ScoringRow, SurveyView, UnitRef, UnitView,
 };
 use chafang_domain::scoring::{
-    self, deduction_cp, inspection_cp, survey_cp, survey_gross_cp, Entry, InspectionTally,
-    ScoringSettings, Tally,
+    self, deduction_cp, inspection_cp, Entry, InspectionTally, ScoringSettings, Tally,
 };
 use chafang_domain::UnitId;
 use sqlx::{AnyConnection, Row};
@@ -119,6 +118,9 @@ pub struct Context {
     pub tallies: HashMap<UnitId, InspectionTally>,
     pub last_year: BTreeMap<UnitId, bool>,
     pub year_before: BTreeMap<UnitId, bool>,
+    /// The report meetings' weight and ballots, from the chain (`meetings::scoring_source`).
+    pub meeting_weight: u32,
+    pub meetings: crate::meetings::MeetingCounts,
 }
 
 /// The rows of a year: ranked units with a survey in rank order, then those without.
@@ -136,7 +138,14 @@ pub fn rows(units: &[UnitRef], inputs: &Inputs, ctx: &Context) -> Vec<ScoringRow
         let survey = inputs
             .survey(u.id)
             .filter(|s| s.counts.check(&settings).is_ok());
-        let survey_points = survey.map(|s| survey_cp(&settings, &s.counts));
+        let meetings = crate::meetings::source_of(
+            ctx.meeting_weight,
+            &ctx.meetings,
+            u.id,
+            settings.satisfaction.len(),
+        );
+        let survey_points =
+            survey.map(|s| scoring::survey_cp_with(&settings, &s.counts, &meetings));
         if let Some(p) = survey_points {
             entries.push(Entry {
                 unit: u.id,
@@ -155,7 +164,7 @@ pub fn rows(units: &[UnitRef], inputs: &Inputs, ctx: &Context) -> Vec<ScoringRow
                     revision: s.revision,
                     via: s.via.clone(),
                     entered_at_ms: s.entered_at,
-                    gross_cp: survey_gross_cp(&settings, &s.counts),
+                    gross_cp: scoring::survey_gross_cp_with(&settings, &s.counts, &meetings),
                     deduction_cp: deduction_cp(&settings, s.counts.falsified_entries),
                 }),
                 survey_cp: survey_points,
@@ -224,9 +233,12 @@ pub fn published(rows: &[ScoringRow]) -> Vec<PublishedRow> {
 
 /// Everything the live view needs for a year.
 pub async fn context(conn: &mut AnyConnection, year: i32) -> Result<Context, ApiError> {
+    let (meeting_weight, meetings) = crate::meetings::scoring_source(conn, year, None).await?;
     Ok(Context {
         tallies: tallies(conn, year).await?,
         last_year: super::store::last_of_year(conn, year - 1).await?,
         year_before: super::store::last_of_year(conn, year - 2).await?,
+        meeting_weight,
+        meetings,
     })
 }

@@ -13,6 +13,7 @@ pub mod home;
 pub mod ladder;
 pub mod ledger;
 pub mod map;
+pub mod meetings;
 pub mod monitor;
 pub mod recordings;
 pub mod register;
