@@ -2,12 +2,17 @@
 //! without an account and often on a weak link, so nothing else is in it — no router, no
 //! session, no service worker, no offline store. The page is chosen by the address once:
 //! `/complaint` files a complaint (`?unit=<key>` from a poster fixes the unit),
-//! `/complaint/progress` follows one by receipt code, `/ballot` and `/ballot/{code}` are a
-//! report meeting's ballot. Everything else the bundle is opened for shows the complaint page.
+//! `/complaint/progress` follows one by receipt code; everything else it is opened for shows
+//! the complaint page. Built with the `ballot` feature it is the ballot bundle instead
+//! (`ballot.html`, `/ballot` and `/ballot/{code}`): a report meeting's ballot alone, so neither
+//! public page carries the other's code.
 
+#[cfg(not(feature = "ballot"))]
 use crate::citizen_api::PROGRESS;
 use crate::i18n::{provide_i18n, use_i18n, Locale, Texts};
-use crate::pages::citizen::ballot::{BallotPage, BALLOT};
+#[cfg(feature = "ballot")]
+use crate::pages::citizen::ballot::BallotPage;
+#[cfg(not(feature = "ballot"))]
 use crate::pages::citizen::{complaint::ComplaintPage, progress::ProgressPage};
 use leptos::prelude::*;
 
@@ -34,15 +39,18 @@ pub fn CitizenApp() -> impl IntoView {
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();
-    let ballot = path == BALLOT || path.starts_with(&format!("{BALLOT}/"));
-    let page = if ballot {
-        view! { <BallotPage /> }.into_any()
-    } else if path.starts_with(PROGRESS) {
-        view! { <ProgressPage /> }.into_any()
-    } else {
-        view! { <ComplaintPage /> }.into_any()
+    // The ballot bundle holds the ballot alone; the citizen bundle the complaint pages.
+    #[cfg(feature = "ballot")]
+    let (page, brand) = {
+        let _ = path;
+        (view! { <BallotPage /> }.into_any(), T::Meeting)
     };
-    let brand = if ballot { T::Meeting } else { T::Complaints };
+    #[cfg(not(feature = "ballot"))]
+    let (page, brand) = if path.starts_with(PROGRESS) {
+        (view! { <ProgressPage /> }.into_any(), T::Complaints)
+    } else {
+        (view! { <ComplaintPage /> }.into_any(), T::Complaints)
+    };
     view! {
         <header class="c-top">
             <span class="c-brand">{move || use_i18n().s(brand)}</span>

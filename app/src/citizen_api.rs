@@ -4,7 +4,9 @@
 
 use crate::i18n::Locale;
 use chafang_domain::api::ErrorCode;
-use chafang_domain::refusal::{ComplaintRefusal, MeetingRefusal};
+use chafang_domain::refusal::ComplaintRefusal;
+#[cfg(feature = "ballot")]
+use chafang_domain::refusal::MeetingRefusal;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -31,7 +33,8 @@ pub fn query(name: &str) -> Option<String> {
 pub enum Failed {
     Network,
     Refused(ComplaintRefusal),
-    /// A report meeting's ballot refused (`/ballot`).
+    /// A report meeting's ballot refused (`/ballot`, the ballot bundle).
+    #[cfg(feature = "ballot")]
     Meeting(MeetingRefusal),
     Status(u16, Option<ErrorCode>),
 }
@@ -40,6 +43,7 @@ impl Failed {
     pub fn words(&self, locale: Locale) -> String {
         let (zh, en) = match self {
             Failed::Refused(r) => return crate::refusal::complaint_words(r, locale),
+            #[cfg(feature = "ballot")]
             Failed::Meeting(r) => return crate::refusal::meeting_words(r, locale),
             Failed::Network => ("网络连接失败，请稍后重试", "No connection; try again later"),
             Failed::Status(404, _) => ("未找到", "Not found"),
@@ -99,6 +103,7 @@ pub async fn fetch(
             return Err(Failed::Refused(r));
         }
     }
+    #[cfg(feature = "ballot")]
     if error["refusal"]["reason"] == "meeting" {
         if let Ok(r) = serde_json::from_value::<MeetingRefusal>(error["refusal"]["detail"].clone())
         {

@@ -33,8 +33,8 @@ mod webhook;
 /// The words of a complaint's refusals, for the citizen bundle (which carries no other area's).
 #[cfg(feature = "citizen")]
 pub use complaint::words as complaint_words;
-/// The words of a ballot's refusals, for the citizen bundle.
-#[cfg(feature = "citizen")]
+/// The words of a ballot's refusals, for the ballot bundle.
+#[cfg(feature = "ballot")]
 pub use meeting::words as meeting_words;
 
 /// The words of an imported spreadsheet's row problems (the office's directory and scoring

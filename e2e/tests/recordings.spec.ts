@@ -70,7 +70,8 @@ test('a recording survives a reload mid-recording, syncs, and the office plays i
   const office = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
   const desk = await office.newPage();
   await signIn(desk, server.url, 'office');
-  await expect(desk).toHaveURL(/\/office/);
+  // The office's home, loaded: a navigation begun before it lands would be cut by it.
+  await expect(desk.locator('main[data-testid^=home-]')).toBeVisible();
   const rows: any[] = await (await desk.request.get(`${server.url}/api/v1/office/findings`)).json();
   let caseId = '';
   for (const r of rows) {
@@ -139,7 +140,8 @@ test('a video recording gives the unit a still frame and a transcript, never the
   const office = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
   const desk = await office.newPage();
   await signIn(desk, server.url, 'office');
-  await expect(desk).toHaveURL(/\/office/);
+  // The office's home, loaded: a navigation begun before it lands would be cut by it.
+  await expect(desk.locator('main[data-testid^=home-]')).toBeVisible();
   const rows: any[] = await (await desk.request.get(`${server.url}/api/v1/office/findings`)).json();
   let caseId = '';
   for (const r of rows) {

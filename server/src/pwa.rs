@@ -16,15 +16,14 @@ const STAFF_SHELL: &str = "staff.html";
 /// The addresses whose pages live in the staff bundle.
 const STAFF_PATHS: [&str; 4] = ["/office", "/office/{*rest}", "/unit", "/unit/{*rest}"];
 
-/// The citizen bundle's shell (the public's complaint and ballot pages).
+/// The citizen bundle's shell (the public's complaint pages).
 const CITIZEN_SHELL: &str = "citizen.html";
 /// The addresses whose pages live in the citizen bundle.
-const CITIZEN_PATHS: [&str; 4] = [
-    "/complaint",
-    "/complaint/{*rest}",
-    "/ballot",
-    "/ballot/{*rest}",
-];
+const CITIZEN_PATHS: [&str; 2] = ["/complaint", "/complaint/{*rest}"];
+/// The ballot bundle's shell (a report meeting's ballot).
+const BALLOT_SHELL: &str = "ballot.html";
+/// The addresses whose page lives in the ballot bundle.
+const BALLOT_PATHS: [&str; 2] = ["/ballot", "/ballot/{*rest}"];
 
 /// Whether a served path names a content-hashed asset (safe to cache for ever).
 fn is_hashed(path: &str) -> bool {
@@ -62,13 +61,16 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: Option<PathBuf>) -> Router<
             router = router.route_service(path, get_service(page.clone()));
         }
     }
-    let citizen = dir.join(CITIZEN_SHELL);
-    if citizen.is_file() {
-        let page = ServeFile::new(citizen)
-            .precompressed_br()
-            .precompressed_gzip();
-        for path in CITIZEN_PATHS {
-            router = router.route_service(path, get_service(page.clone()));
+    for (shell, paths) in [
+        (CITIZEN_SHELL, &CITIZEN_PATHS),
+        (BALLOT_SHELL, &BALLOT_PATHS),
+    ] {
+        let file = dir.join(shell);
+        if file.is_file() {
+            let page = ServeFile::new(file).precompressed_br().precompressed_gzip();
+            for path in paths {
+                router = router.route_service(path, get_service(page.clone()));
+            }
         }
     }
     router
@@ -142,27 +144,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn complaint_and_ballot_addresses_get_the_citizen_shell() {
+    async fn complaint_and_ballot_addresses_get_their_own_shells() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "field").unwrap();
         std::fs::write(dir.path().join("staff.html"), "staff").unwrap();
         std::fs::write(dir.path().join("citizen.html"), "citizen").unwrap();
+        std::fs::write(dir.path().join("ballot.html"), "ballot").unwrap();
         let router: Router = router(Some(dir.path().to_owned()));
-        for path in [
-            "/complaint",
-            "/complaint?unit=abc",
-            "/complaint/progress",
-            "/ballot",
-            "/ballot/K7Q2",
+        for (path, shell) in [
+            ("/complaint", "citizen"),
+            ("/complaint?unit=abc", "citizen"),
+            ("/complaint/progress", "citizen"),
+            ("/ballot", "ballot"),
+            ("/ballot/K7Q2", "ballot"),
         ] {
             assert_eq!(
                 page(&router, path).await,
-                (StatusCode::OK, "citizen".into()),
+                (StatusCode::OK, shell.into()),
                 "{path}"
             );
         }
         for path in ["/", "/complaints", "/ballots", "/office"] {
-            assert_ne!(page(&router, path).await.1, "citizen", "{path}");
+            let got = page(&router, path).await.1;
+            assert!(got != "citizen" && got != "ballot", "{path}: {got}");
         }
     }
 

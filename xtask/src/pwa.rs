@@ -21,6 +21,8 @@ const STAFF_SHELL: &str = "staff.html";
 /// The citizen bundle's page (the public's complaint pages), served for `/complaint…` and
 /// `/ballot…`; with its own small stylesheet, and never precached.
 const CITIZEN_SHELL: &str = "citizen.html";
+/// The ballot bundle's page (a report meeting's ballot), served for `/ballot…`.
+const BALLOT_SHELL: &str = "ballot.html";
 /// Icons copied as they are (source files under `app/icons/`).
 const ICONS: [&str; 4] = [
     "icon-192.png",
@@ -53,6 +55,7 @@ pub fn build(release: bool) -> Result<PathBuf> {
     let field = bundle(&root, &target, &scratch, &dist, Bundle::Field, release)?;
     let staff = bundle(&root, &target, &scratch, &dist, Bundle::Staff, release)?;
     let citizen = bundle(&root, &target, &scratch, &dist, Bundle::Citizen, release)?;
+    let ballot = bundle(&root, &target, &scratch, &dist, Bundle::Ballot, release)?;
 
     // Only the field bundle is precached: it is what a monitor's phone needs offline. The
     // staff bundle loads when an office or unit address is opened.
@@ -93,7 +96,14 @@ pub fn build(release: bool) -> Result<PathBuf> {
         fs::write(dist.join(file), &page)?;
     }
 
-    citizen_page(&app, &dist, &citizen)?;
+    citizen_page(&app, &dist, &citizen, CITIZEN_SHELL, None)?;
+    citizen_page(
+        &app,
+        &dist,
+        &ballot,
+        BALLOT_SHELL,
+        Some(("投诉举报 Complaints", "述职评议 Report meeting")),
+    )?;
 
     // The cache name changes whenever any precached byte does: the list names the hashed
     // assets, and the unhashed files (shell, manifest, icons, snippets) are hashed in.
@@ -124,14 +134,24 @@ pub fn build(release: bool) -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Writes `citizen.html` from `app/citizen.html` with the citizen bundle's names and its own
-/// hashed stylesheet (`app/citizen.css`).
-fn citizen_page(app: &Path, dist: &Path, built: &Built) -> Result<()> {
+/// Writes `shell` (`citizen.html`, or the ballot bundle's `ballot.html` with its `title`) from
+/// `app/citizen.html` with the bundle's names and the public pages' own hashed stylesheet
+/// (`app/citizen.css`).
+fn citizen_page(
+    app: &Path,
+    dist: &Path,
+    built: &Built,
+    shell: &str,
+    title: Option<(&str, &str)>,
+) -> Result<()> {
     let css = fs::read(app.join("citizen.css")).context("reading app/citizen.css")?;
     let css_name = format!("citizen-{}.css", short_hash(&css));
     fs::write(dist.join(&css_name), &css)?;
-    let template =
+    let mut template =
         fs::read_to_string(app.join(CITIZEN_SHELL)).context("reading app/citizen.html")?;
+    if let Some((from, to)) = title {
+        template = template.replace(from, to);
+    }
     let page = fill(
         &template,
         &[
@@ -140,7 +160,7 @@ fn citizen_page(app: &Path, dist: &Path, built: &Built) -> Result<()> {
             ("{{STYLE}}", &css_name),
         ],
     )?;
-    fs::write(dist.join(CITIZEN_SHELL), page)?;
+    fs::write(dist.join(shell), page)?;
     Ok(())
 }
 
@@ -199,8 +219,10 @@ enum Bundle {
     Field,
     /// Everything, with the office's and the units' pages (the `staff` feature).
     Staff,
-    /// The public's pages alone (the `citizen` feature).
+    /// The public's complaint pages alone (the `citizen` feature).
     Citizen,
+    /// A report meeting's ballot alone (the `ballot` feature).
+    Ballot,
 }
 
 impl Bundle {
@@ -210,6 +232,7 @@ impl Bundle {
             Bundle::Field => STEM,
             Bundle::Staff => "chafang-staff",
             Bundle::Citizen => "chafang-citizen",
+            Bundle::Ballot => "chafang-ballot",
         }
     }
 }
@@ -285,6 +308,9 @@ fn cargo_build(target: &Path, which: Bundle, release: bool) -> Result<PathBuf> {
     }
     if which == Bundle::Citizen {
         cmd = cmd.args(["--features", "citizen"]);
+    }
+    if which == Bundle::Ballot {
+        cmd = cmd.args(["--features", "ballot"]);
     }
     let (cmd, profile_dir) = if release {
         // `strip = true` would also drop the `target_features` section wasm-bindgen reads to
