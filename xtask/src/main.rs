@@ -173,11 +173,16 @@ fn test(only: &[String]) -> anyhow::Result<()> {
             &mut t,
         )?;
         step(
-            "clippy (PWA, wasm32: the field and the staff bundle)",
+            "clippy (PWA, wasm32: the field, staff, citizen and ballot bundles)",
             "clippy",
             only,
             || {
-                for features in [&[][..], &["--features", "staff"][..]] {
+                for features in [
+                    &[][..],
+                    &["--features", "staff"][..],
+                    &["--features", "citizen"][..],
+                    &["--features", "ballot"][..],
+                ] {
                     cargo_once()
                         .args([
                             "clippy",
