@@ -160,9 +160,10 @@ test('a video recording gives the unit a still frame and a transcript, never the
   await player.evaluate(async (el: HTMLVideoElement) => {
     el.muted = true;
     await el.play().catch(() => {});
-    await new Promise((ok) => setTimeout(ok, 1500));
-    el.pause();
   });
+  // Paused once a frame is on screen, not after a guess of how long that takes.
+  await expect.poll(() => player.evaluate((el: HTMLVideoElement) => el.currentTime)).toBeGreaterThan(0);
+  await player.evaluate((el: HTMLVideoElement) => el.pause());
   await expect.poll(() => player.evaluate((el: HTMLVideoElement) => el.videoWidth)).toBeGreaterThan(0);
   await desk.getByTestId('attach-still').click();
   await expect(desk.getByText('已附截图')).toBeVisible();

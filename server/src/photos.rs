@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::uploads;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chafang_domain::event::PhotoReceived;
@@ -383,33 +383,6 @@ fn staging_key(sha256: &str, me: &CurrentUser) -> String {
     format!("photo-{sha256}-{}", me.user.id)
 }
 
-fn tus_headers(offset: u64, length: Option<u64>) -> HeaderMap {
-    let mut h = HeaderMap::new();
-    h.insert(
-        "tus-resumable",
-        HeaderValue::from_static(uploads::TUS_VERSION),
-    );
-    h.insert("upload-offset", HeaderValue::from(offset));
-    if let Some(length) = length {
-        h.insert("upload-length", HeaderValue::from(length));
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h
-}
-
-/// A numeric header, if present and a number.
-fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-}
-
-/// A resumable upload's numeric header; missing or malformed is 400.
-fn upload_number(headers: &HeaderMap, header: UploadHeader) -> Result<u64, UploadRefusal> {
-    number(headers, header.name()).ok_or(UploadRefusal::BadHeader { header })
-}
-
 /// Upload a photo's bytes (JPEG, PNG or WebP) under its SHA-256 in one body, after the visit
 /// (monitors) or answer (units) listing it. Repeating an upload is harmless. `arrived: true`
 /// comes back at once only when this account sent these bytes before and the store still holds
@@ -434,7 +407,7 @@ async fn upload_photo(
             arrived: true,
         }));
     }
-    if number(&headers, "content-length").is_some_and(|n| n > MAX_PHOTO_BYTES) {
+    if uploads::header_number(&headers, "content-length").is_some_and(|n| n > MAX_PHOTO_BYTES) {
         return Err(UploadRefusal::TooLarge {
             max_bytes: MAX_PHOTO_BYTES,
         }
@@ -463,13 +436,13 @@ async fn upload_offset(
             .await?
             .try_get("bytes")?;
         let bytes = u64::try_from(bytes).map_err(crate::error::internal)?;
-        return Ok((StatusCode::OK, tus_headers(bytes, Some(bytes))));
+        return Ok((StatusCode::OK, uploads::tus_headers(bytes, Some(bytes))));
     }
-    let held = state.uploads.state(&staging_key(&sha256, &me)).await?;
-    Ok(match held {
-        Some((offset, length)) => (StatusCode::OK, tus_headers(offset, Some(length))),
-        None => (StatusCode::OK, tus_headers(0, None)),
-    })
+    let held = state
+        .uploads
+        .held_headers(&staging_key(&sha256, &me))
+        .await?;
+    Ok((StatusCode::OK, held))
 }
 
 /// Appends to a resumable photo upload (tus 1.0 core): `Upload-Offset` must be the bytes the
@@ -495,14 +468,14 @@ async fn append_photo(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let offset = upload_number(&headers, UploadHeader::UploadOffset)?;
-    let length = upload_number(&headers, UploadHeader::UploadLength)?;
+    let offset = uploads::upload_number(&headers, UploadHeader::UploadOffset)?;
+    let length = uploads::upload_number(&headers, UploadHeader::UploadLength)?;
     if standing(&state, &me, &sha256).await? {
         let receipt = PhotoReceipt {
             sha256,
             arrived: true,
         };
-        return Ok((tus_headers(length, Some(length)), Json(receipt)).into_response());
+        return Ok((uploads::tus_headers(length, Some(length)), Json(receipt)).into_response());
     }
     let key = staging_key(&sha256, &me);
     let turn = state.uploads.turn(&key).await;
@@ -511,9 +484,11 @@ async fn append_photo(
         .append(&turn, &key, offset, length, MAX_PHOTO_BYTES, body)
         .await?;
     match progress {
-        uploads::Progress::Partial(held) => {
-            Ok((StatusCode::NO_CONTENT, tus_headers(held, Some(length))).into_response())
-        }
+        uploads::Progress::Partial(held) => Ok((
+            StatusCode::NO_CONTENT,
+            uploads::tus_headers(held, Some(length)),
+        )
+            .into_response()),
         uploads::Progress::Complete(bytes) => {
             let taken = take(&state, &me, sha256, Bytes::from(bytes)).await;
             // Bytes refused (not the photo, not readable) are never resumed: the next try
@@ -523,7 +498,7 @@ async fn append_photo(
                 state.uploads.discard(&key).await;
             }
             let receipt = taken?;
-            Ok((tus_headers(length, Some(length)), Json(receipt)).into_response())
+            Ok((uploads::tus_headers(length, Some(length)), Json(receipt)).into_response())
         }
     }
 }

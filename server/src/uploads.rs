@@ -30,6 +30,8 @@
 use crate::db::Db;
 use crate::error::ApiError;
 use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue};
+use chafang_domain::refusal::upload::UploadHeader;
 use chafang_domain::refusal::UploadRefusal;
 use futures::StreamExt;
 use object_store::path::Path as BlobPath;
@@ -132,6 +134,15 @@ impl Staging {
     /// The bytes held and the declared length of a partial upload, if one is under way.
     pub async fn state(&self, key: &str) -> Result<Option<(u64, u64)>, ApiError> {
         Ok(self.row(key).await?.map(|(_, held, length)| (held, length)))
+    }
+
+    /// What a `HEAD` answers for an upload not yet complete: the bytes staged under `key` and
+    /// its declared length, or offset 0 when none is under way.
+    pub async fn held_headers(&self, key: &str) -> Result<HeaderMap, ApiError> {
+        Ok(match self.state(key).await? {
+            Some((offset, length)) => tus_headers(offset, Some(length)),
+            None => tus_headers(0, None),
+        })
     }
 
     /// Appends `body` at `offset` to the upload `key` of `length` bytes (at most `max`).
@@ -382,6 +393,32 @@ impl Staging {
 
 /// A request body that failed: the idle timeout's error is a typed refusal (408), anything
 /// else a body cut off (the client is usually gone by then).
+/// The tus headers of an answer: the protocol's version, the bytes held and, once known, the
+/// whole length; never cached.
+pub fn tus_headers(offset: u64, length: Option<u64>) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
+    h.insert("upload-offset", HeaderValue::from(offset));
+    if let Some(length) = length {
+        h.insert("upload-length", HeaderValue::from(length));
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h
+}
+
+/// A numeric header, if present and a number.
+pub fn header_number(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+/// A resumable upload's numeric header; missing or malformed is 400.
+pub fn upload_number(headers: &HeaderMap, header: UploadHeader) -> Result<u64, UploadRefusal> {
+    header_number(headers, header.name()).ok_or(UploadRefusal::BadHeader { header })
+}
+
 pub fn body_error(e: axum::Error) -> ApiError {
     use std::error::Error;
     let mut source: Option<&(dyn Error + 'static)> = Some(&e);

@@ -268,28 +268,6 @@ fn staging_key(sha256: &str, me: &CurrentUser) -> String {
     format!("recording-{sha256}-{}", me.user.id)
 }
 
-fn tus_headers(offset: u64, length: Option<u64>) -> HeaderMap {
-    let mut h = HeaderMap::new();
-    h.insert(
-        "tus-resumable",
-        HeaderValue::from_static(uploads::TUS_VERSION),
-    );
-    h.insert("upload-offset", HeaderValue::from(offset));
-    if let Some(length) = length {
-        h.insert("upload-length", HeaderValue::from(length));
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h
-}
-
-fn upload_number(headers: &HeaderMap, header: UploadHeader) -> Result<u64, UploadRefusal> {
-    headers
-        .get(header.name())
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .ok_or(UploadRefusal::BadHeader { header })
-}
-
 /// How much of a recording the server holds (tus 1.0 core): `Upload-Offset`, and
 /// `Upload-Length` once known. A recording that has arrived answers its whole length.
 #[utoipa::path(head, path = "/api/v1/recordings/{sha256}", tag = "visits",
@@ -301,13 +279,13 @@ async fn recording_offset(
     Path(sha256): Path<String>,
 ) -> Result<(StatusCode, HeaderMap), ApiError> {
     if let (_, Some(bytes)) = standing(&state, &me, &sha256).await? {
-        return Ok((StatusCode::OK, tus_headers(bytes, Some(bytes))));
+        return Ok((StatusCode::OK, uploads::tus_headers(bytes, Some(bytes))));
     }
-    let held = state.uploads.state(&staging_key(&sha256, &me)).await?;
-    Ok(match held {
-        Some((offset, length)) => (StatusCode::OK, tus_headers(offset, Some(length))),
-        None => (StatusCode::OK, tus_headers(0, None)),
-    })
+    let held = state
+        .uploads
+        .held_headers(&staging_key(&sha256, &me))
+        .await?;
+    Ok((StatusCode::OK, held))
 }
 
 /// Appends to a recording's resumable upload (tus 1.0 core): `Upload-Offset` must be the bytes
@@ -335,15 +313,15 @@ async fn append_recording(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let offset = upload_number(&headers, UploadHeader::UploadOffset)?;
-    let length = upload_number(&headers, UploadHeader::UploadLength)?;
+    let offset = uploads::upload_number(&headers, UploadHeader::UploadOffset)?;
+    let length = uploads::upload_number(&headers, UploadHeader::UploadLength)?;
     let (listed, arrived) = standing(&state, &me, &sha256).await?;
     if arrived.is_some() {
         let receipt = PhotoReceipt {
             sha256,
             arrived: true,
         };
-        return Ok((tus_headers(length, Some(length)), Json(receipt)).into_response());
+        return Ok((uploads::tus_headers(length, Some(length)), Json(receipt)).into_response());
     }
     let key = staging_key(&sha256, &me);
     let turn = state.uploads.turn(&key).await;
@@ -352,16 +330,18 @@ async fn append_recording(
         .append(&turn, &key, offset, length, MAX_RECORDING_BYTES, body)
         .await?;
     match progress {
-        uploads::Progress::Partial(held) => {
-            Ok((StatusCode::NO_CONTENT, tus_headers(held, Some(length))).into_response())
-        }
+        uploads::Progress::Partial(held) => Ok((
+            StatusCode::NO_CONTENT,
+            uploads::tus_headers(held, Some(length)),
+        )
+            .into_response()),
         uploads::Progress::Complete(bytes) => {
             let taken = take(&state, &me, &sha256, listed, bytes).await;
             if !matches!(taken, Err(ApiError::Internal(_))) {
                 state.uploads.discard(&key).await;
             }
             let receipt = taken?;
-            Ok((tus_headers(length, Some(length)), Json(receipt)).into_response())
+            Ok((uploads::tus_headers(length, Some(length)), Json(receipt)).into_response())
         }
     }
 }
