@@ -137,6 +137,9 @@ event_kinds! {
     ComplaintMarkedSpam => "complaint.marked_spam",
     /// A case opened from a complaint (subject: the case).
     CaseComplaintOpened => "case.complaint_opened",
+    /// A complaint's photo added to the case it opened, to go to the unit unless the office
+    /// holds it back (subject: the case).
+    CaseComplaintPhoto => "case.complaint_photo",
     /// The office scheduled a report meeting (述职评议).
     MeetingScheduled => "meeting.scheduled",
     MeetingCodesIssued => "meeting.codes_issued",
@@ -258,6 +261,7 @@ event_payloads! {
     ComplaintPhotoAdded(ComplaintPhotoAdded),
     ComplaintMarkedSpam(ComplaintMarkedSpam),
     CaseComplaintOpened(CaseComplaintOpened),
+    CaseComplaintPhoto(CaseComplaintPhoto),
     MeetingScheduled(MeetingScheduled),
     MeetingCodesIssued(MeetingCodesIssued),
     MeetingBallotCast(MeetingBallotCast),
@@ -736,6 +740,13 @@ payloads! {
     pub struct CaseComplaintOpened {
         pub complaint_id: String,
         pub unit_id: UnitId,
+    }
+    /// `case.complaint_photo`: the case (subject) given a photo of its complaint, by hash, at
+    /// its place among the case's photos.
+    pub struct CaseComplaintPhoto {
+        pub complaint_id: String,
+        pub sha256: String,
+        pub position: u32,
     }
     /// `meeting.scheduled`: the meeting as scheduled, with the levels and criterion codes its
     /// ballots are read against.
@@ -1321,6 +1332,12 @@ mod tests {
             CaseComplaintOpened {
                 complaint_id: "c".into(),
                 unit_id: unit,
+            }
+            .into(),
+            CaseComplaintPhoto {
+                complaint_id: "c".into(),
+                sha256: "h".into(),
+                position: 0,
             }
             .into(),
             MeetingScheduled {

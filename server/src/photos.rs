@@ -189,14 +189,26 @@ fn decoding() -> &'static Semaphore {
     PERMITS.get_or_init(|| Semaphore::new(2))
 }
 
+/// The SQL condition that the photo whose hash is in column `col` has arrived: from an account
+/// (`photos`) or with a complaint from the public (`complaint_photos`, which names no account).
+/// Both are processed by [`process`] and stored under the same blob keys.
+pub fn arrived_sql(col: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM photos ap WHERE ap.sha256 = {col}) \
+         OR EXISTS (SELECT 1 FROM complaint_photos aq WHERE aq.sha256 = {col}))"
+    )
+}
+
 /// Whether a photo's bytes have arrived (a row, whoever sent them; the office's view). What an
 /// account is told about its own upload is [`arrived_for`].
 pub async fn has_arrived(conn: &mut AnyConnection, sha256: &str) -> Result<bool, ApiError> {
-    Ok(sqlx::query("SELECT 1 AS one FROM photos WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some())
+    Ok(
+        sqlx::query(&format!("SELECT 1 AS one WHERE {}", arrived_sql("$1")))
+            .bind(sha256)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some(),
+    )
 }
 
 /// Whether a photo has arrived *for `account`*: that account sent its bytes, and the blob store

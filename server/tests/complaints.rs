@@ -175,6 +175,25 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
             .await;
         assert!(case.reports.is_empty(), "no visit stands behind it");
         assert!(case.row.reporters.is_empty());
+        // The case page says where it came from, and holds the photo to send on.
+        let from = case
+            .complaint
+            .as_ref()
+            .expect("the case names its complaint");
+        assert_eq!(from.receipt, receipt.receipt);
+        assert_eq!(from.text, TEXT);
+        assert_eq!(from.window.as_deref(), Some(WINDOW));
+        assert_eq!(from.contact.as_deref(), Some(CONTACT));
+        assert_eq!(from.happened_on, today());
+        assert_eq!(case.photos.len(), 1, "{engine:?}: {:?}", case.photos);
+        assert!(case.photos[0].arrived && case.photos[0].chosen);
+        let photo_sha = case.photos[0].sha256.clone();
+        let shown = office
+            .get(s.url(&case.photos[0].link.display))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(shown.status(), 200, "{engine:?}: the office's link to it");
 
         // Progress before release: received, under review.
         let (p, _) = progress(&s, &receipt.receipt.to_lowercase()).await;
@@ -191,7 +210,17 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
             .unwrap();
         assert_eq!(res.status(), 200);
         let unit_body = res.text().await.unwrap();
-        let _: UnitCase = serde_json::from_str(&unit_body).unwrap();
+        let unit_case: UnitCase = serde_json::from_str(&unit_body).unwrap();
+        // The complaint's photo reaches the unit, re-encoded, by its place only.
+        assert_eq!(unit_case.photos.len(), 1, "{engine:?}: {unit_body}");
+        let got = head
+            .get(s.url(&unit_case.photos[0].display))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.status(), 200);
+        let bytes = got.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG");
         for canary in [
             CONTACT,
             "13912345678",
@@ -199,6 +228,7 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
             &code,
             &receipt.upload,
             &seen.received_at_ms.to_string(),
+            &photo_sha,
         ] {
             assert!(
                 !unit_body.contains(canary),
@@ -564,6 +594,70 @@ async fn the_office_prints_a_units_qr_poster_for_its_hall() {
         let head = s.login("unit01").await;
         let res = head.get(s.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), 404);
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_sent_after_release_waits_for_the_office() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let citizen = s.client();
+        let office = s.login("office").await;
+        let head = s.login("unit01").await;
+        let unit = unit_id(&s, "区建设局").await;
+        let c = new_complaint(&s, &citizen, &unit).await;
+        let (status, body) = file(&s, &citizen, &c).await;
+        assert_eq!(status, 200);
+        let receipt: ComplaintReceipt = serde_json::from_str(&body).unwrap();
+        let id = office_complaint(&s, &office, &receipt.receipt)
+            .await
+            .case_id;
+        release(&s, &office, &[id], false).await;
+
+        // The page sends its photo late (a weak link): the office has it, the unit does not.
+        let path = format!("{}/{}", paths::COMPLAINT_PHOTOS, receipt.upload);
+        let res = citizen
+            .put(s.url(&path))
+            .body(jpeg(640, 480, 11))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let case: OfficeCase = s
+            .get_json(&office, &format!("/api/v1/office/findings/{id}"))
+            .await;
+        assert_eq!(case.photos.len(), 1, "{engine:?}");
+        assert!(case.photos[0].arrived, "{engine:?}");
+        assert!(!case.photos[0].chosen, "{engine:?}: unreviewed, held back");
+        let seen: UnitCase = s
+            .get_json(&head, &format!("/api/v1/unit/findings/{id}"))
+            .await;
+        assert!(seen.photos.is_empty(), "{engine:?}: {:?}", seen.photos);
+        let r = head
+            .get(s.url(&format!("/api/v1/unit/findings/{id}/photos/0/thumb")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+
+        // The case's content holds the photo: the chain is whole, and a photo slipped in behind
+        // the server's back is found.
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        let report = chafang_server::audit::verify(&mut conn).await.unwrap();
+        assert!(report.is_intact(), "{engine:?}: {report:?}");
+        drop(conn);
+        assert_eq!(changed(&s).await, vec![], "{engine:?}");
+        sqlx::query("UPDATE case_photos SET chosen = 1 WHERE case_id = $1")
+            .bind(id.to_string())
+            .execute(&s.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            changed(&s).await,
+            vec![(Record::Case, id.to_string())],
+            "{engine:?}"
+        );
         s.stop().await;
     }
 }

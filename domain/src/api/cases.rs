@@ -167,6 +167,27 @@ pub struct OfficeCase {
     pub reject_reason: Option<String>,
     /// The steps the office may take now.
     pub offered: Vec<Step>,
+    /// The complaint from the public the case stands for, when it came from one (it has no
+    /// monitor's reports then). The office's alone: no unit view carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint: Option<CaseComplaint>,
+}
+
+/// A complaint as the office reads it on the case it opened: the complainant's own words, the
+/// day it happened, the window or staff number they saw, and how to reach them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseComplaint {
+    /// The receipt code, grouped as the complainant was shown it.
+    pub receipt: String,
+    pub text: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub happened_on: Date,
+    /// The window or staff number as the complainant saw it (窗口 / 工号).
+    pub window: Option<String>,
+    pub contact: Option<String>,
+    pub received_at_ms: i64,
+    pub spam: bool,
 }
 
 /// A step the office takes on one finding.

@@ -140,7 +140,7 @@ pub const fn fanout(kind: EventKind) -> Fanout {
         K::ComplaintReceived | K::ComplaintPhotoAdded | K::ComplaintMarkedSpam => {
             to(Chain::Content(Record::Complaint), Nobody, Nothing)
         }
-        K::CaseComplaintOpened => to(CASE, Nobody, Nothing),
+        K::CaseComplaintOpened | K::CaseComplaintPhoto => to(CASE, Nobody, Nothing),
         // Report meetings: a ballot's content is on the chain, its time and order never leave.
         K::MeetingBallotCast => to(Chain::Content(Record::Ballot), Nobody, Nothing),
         K::MeetingScheduled | K::MeetingCodesIssued | K::MeetingClosed | K::MeetingWeightSet => {

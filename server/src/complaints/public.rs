@@ -320,12 +320,13 @@ pub async fn photo(
     .execute(&mut *tx)
     .await?;
     let payload = ComplaintPhotoAdded {
-        sha256,
+        sha256: sha256.clone(),
         bytes: bytes.len() as u64,
         width: processed.width,
         height: processed.height,
     };
     audit::record(&mut tx, None, &complaint, payload).await?;
+    store::photo_to_case(&mut tx, &complaint, &sha256).await?;
     tx.commit().await?;
     Ok(Json(ComplaintPhotoTaken {
         photos: n as u32 + 1,

@@ -8,7 +8,9 @@ use crate::findings::store::{self as cases, day_text, parse_day};
 use crate::findings::tally::{self, Place};
 use chafang_domain::api::{ProgressEntry, ProgressStep};
 use chafang_domain::complaint::contact_sha256;
-use chafang_domain::event::{CaseComplaintOpened, ComplaintReceived, EventKind};
+use chafang_domain::event::{
+    CaseComplaintOpened, CaseComplaintPhoto, ComplaintReceived, EventKind,
+};
 use chafang_domain::followup::CaseState;
 use chafang_domain::quota::day_cst;
 use chafang_domain::{CaseId, UnitId};
@@ -17,6 +19,56 @@ use time::Date;
 
 /// The criterion a complaint's case is filed under until the office words it for the unit.
 pub const CRITERION: &str = "complaint";
+
+/// Give the case a complaint opened one of its photos, as a visit's finding has its own: the
+/// photo goes to the unit once the case is released unless the office holds it back. A photo
+/// that arrives after the office took the case out of its inbox (released, rejected, merged)
+/// is held back until the office chooses it: nothing reaches a unit unreviewed. The case's
+/// event is written after the row, as the chain's content check needs.
+pub async fn photo_to_case(
+    tx: &mut WriteTx,
+    complaint: &str,
+    sha256: &str,
+) -> Result<(), ApiError> {
+    let case: CaseId = sqlx::query("SELECT case_id FROM complaint_cases WHERE complaint_id = $1")
+        .bind(complaint)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<String, _>("case_id")?
+        .parse()
+        .map_err(internal)?;
+    let reviewing = cases::load(tx, case)
+        .await?
+        .is_some_and(|c| c.state == CaseState::Submitted);
+    let position: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(MAX(position), -1) + 1 AS BIGINT) AS next FROM case_photos WHERE case_id = $1",
+    )
+    .bind(case.to_string())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("next")?;
+    let added = sqlx::query(
+        "INSERT INTO case_photos (case_id, sha256, position, chosen) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (case_id, sha256) DO NOTHING",
+    )
+    .bind(case.to_string())
+    .bind(sha256)
+    .bind(position)
+    .bind(i64::from(reviewing))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if added {
+        let payload = CaseComplaintPhoto {
+            complaint_id: complaint.to_owned(),
+            sha256: sha256.to_owned(),
+            position: u32::try_from(position).map_err(internal)?,
+        };
+        audit::record(tx, None, case, payload).await?;
+    }
+    Ok(())
+}
 
 /// A complaint as taken in.
 pub struct Taken {

@@ -6,8 +6,9 @@ use crate::clock::today_cst;
 use crate::error::ApiError;
 use crate::units;
 use chafang_domain::api::{
-    paths, AnswerView, CasePhoto, CitedCommitment, DueView, HistoryEntry, OfficeCase,
-    OfficeCaseRow, PhotoLink, ReportedFinding, TimelineEntry, UnitCase, UnitRef, Verdict,
+    paths, AnswerView, CaseComplaint, CasePhoto, CitedCommitment, DueView, HistoryEntry,
+    OfficeCase, OfficeCaseRow, PhotoLink, ReportedFinding, TimelineEntry, UnitCase, UnitRef,
+    Verdict,
 };
 use chafang_domain::event::EventKind;
 use chafang_domain::followup::{self, shown_date, Actor, AnswerKind, Milestone};
@@ -250,10 +251,11 @@ pub async fn chosen_photos(
     conn: &mut AnyConnection,
     case: CaseId,
 ) -> Result<Vec<String>, ApiError> {
-    let rows = sqlx::query(
-        "SELECT cp.sha256 FROM case_photos cp JOIN photos p ON p.sha256 = cp.sha256 \
-         WHERE cp.case_id = $1 AND cp.chosen = 1 ORDER BY cp.position, cp.sha256",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT cp.sha256 FROM case_photos cp \
+         WHERE cp.case_id = $1 AND cp.chosen = 1 AND {} ORDER BY cp.position, cp.sha256",
+        crate::photos::arrived_sql("cp.sha256")
+    ))
     .bind(case.to_string())
     .fetch_all(&mut *conn)
     .await?;
@@ -414,11 +416,11 @@ pub async fn office_case(
     let mut reporters: Vec<String> = reports.iter().map(|r| r.monitor.clone()).collect();
     reporters.sort();
     reporters.dedup();
-    let photo_rows = sqlx::query(
-        "SELECT cp.sha256, cp.chosen, CASE WHEN p.sha256 IS NULL THEN 0 ELSE 1 END AS arrived \
-         FROM case_photos cp LEFT JOIN photos p ON p.sha256 = cp.sha256 WHERE cp.case_id = $1 \
-         ORDER BY cp.position, cp.sha256",
-    )
+    let photo_rows = sqlx::query(&format!(
+        "SELECT cp.sha256, cp.chosen, CASE WHEN {} THEN 1 ELSE 0 END AS arrived \
+         FROM case_photos cp WHERE cp.case_id = $1 ORDER BY cp.position, cp.sha256",
+        crate::photos::arrived_sql("cp.sha256")
+    ))
     .bind(case.id.to_string())
     .fetch_all(&mut *conn)
     .await?;
@@ -454,7 +456,32 @@ pub async fn office_case(
         merged_into: case.merged_into,
         reject_reason: case.reject_reason.clone(),
         offered: followup::offered(case.state, Actor::Office, judged),
+        complaint: complaint_of(conn, case.id).await?,
     })
+}
+
+/// The complaint a case stands for, if it came from one (the office's view only).
+async fn complaint_of(
+    conn: &mut AnyConnection,
+    case: CaseId,
+) -> Result<Option<CaseComplaint>, ApiError> {
+    let row = sqlx::query(
+        "SELECT c.receipt, c.text, c.happened_on, c.window_seen, c.contact, c.received_at, c.spam \
+         FROM complaint_cases cc JOIN complaints c ON c.id = cc.complaint_id WHERE cc.case_id = $1",
+    )
+    .bind(case.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(CaseComplaint {
+        receipt: chafang_domain::complaint::display_code(&r.try_get::<String, _>("receipt")?),
+        text: r.try_get("text")?,
+        happened_on: parse_day(&r.try_get::<String, _>("happened_on")?)?,
+        window: r.try_get("window_seen")?,
+        contact: r.try_get("contact")?,
+        received_at_ms: r.try_get("received_at")?,
+        spam: r.try_get::<i64, _>("spam")? == 1,
+    }))
 }
 
 pub async fn unit_case(
