@@ -23,7 +23,8 @@ pub const CRITERION: &str = "complaint";
 /// Give the case a complaint opened one of its photos, as a visit's finding has its own: the
 /// photo goes to the unit once the case is released unless the office holds it back. A photo
 /// that arrives after the office took the case out of its inbox (released, rejected, merged)
-/// is held back until the office chooses it: nothing reaches a unit unreviewed. The case's
+/// is kept for the office and held back: nothing reaches a unit unreviewed, and a released
+/// finding does not change under the unit. The case's
 /// event is written after the row, as the chain's content check needs.
 pub async fn photo_to_case(
     tx: &mut WriteTx,
