@@ -187,6 +187,8 @@ pub enum Msg {
     ChooseKind,
     HRecordingTranscribed,
     HRecordingStill,
+    HComplaintOpened,
+    HComplaintPhoto,
 }
 
 /// The text of a message in a locale. Placeholders `{0}`, `{1}` are filled by [`I18n::fmt`].
@@ -487,6 +489,10 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         (HRecordingTranscribed, En) => "Recording transcript attached",
         (HRecordingStill, Zh) => "附录像截图",
         (HRecordingStill, En) => "Still frame attached",
+        (HComplaintOpened, Zh) => "收到群众投诉",
+        (HComplaintOpened, En) => "Complaint from the public received",
+        (HComplaintPhoto, Zh) => "投诉人补充照片",
+        (HComplaintPhoto, En) => "Photo from the complainant added",
     }
 }
 
@@ -818,6 +824,8 @@ pub fn history_msg(kind: &str) -> Option<Msg> {
         "lookback_visited" => Msg::HLookBackVisited,
         "superseded" => Msg::HSuperseded,
         "visit_corrected" => Msg::HVisitCorrected,
+        "complaint_opened" => Msg::HComplaintOpened,
+        "complaint_photo" => Msg::HComplaintPhoto,
         _ => return None,
     })
 }

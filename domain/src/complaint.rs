@@ -13,6 +13,10 @@ pub const MAX_TEXT_CHARS: usize = 2000;
 pub const MAX_CONTACT_CHARS: usize = 100;
 /// The optional "responsible window / staff number as seen" (窗口 / 工号), in characters.
 pub const MAX_WINDOW_CHARS: usize = 50;
+/// The criterion a complaint's case is filed under when it comes in: no criterion of the
+/// year's sets, so the office must choose one (`OfficeStep::Edit`) before it may release it
+/// (`CaseRefusal::CriterionNeeded`); the unit never reads this code.
+pub const INTAKE_CRITERION: &str = "complaint";
 /// How far back "when it happened" may be.
 pub const MAX_AGE_DAYS: i64 = 366;
 /// Photos one complaint may carry, and the bytes of each (as sent, before re-encoding).

@@ -354,6 +354,9 @@ payloads! {
         pub text: String,
         /// The chosen photos' SHA-256s.
         pub photos: Vec<String>,
+        /// The criterion the office filed it under instead, when it changed it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub criterion: Option<String>,
     }
     /// `case.rerouted`.
     pub struct CaseRerouted {
@@ -1017,6 +1020,7 @@ mod tests {
                 old_text: "o".into(),
                 text: "t".into(),
                 photos: vec![],
+                criterion: None,
             })),
             moved(StepPayload::Reroute(CaseRerouted {
                 from_unit: unit,

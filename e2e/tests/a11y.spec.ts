@@ -5,7 +5,7 @@
 // with a finding, released by the office to 区建设局, so the detail pages have something to show.
 import { Page, request } from '@playwright/test';
 import { test, expect } from './server';
-import { signIn, seriousViolations, englishWords } from './helpers';
+import { seriousViolations, englishWords, switchUser } from './helpers';
 import { Unit, report } from './visit-helpers';
 
 const MIN_TAP = 44;
@@ -38,12 +38,6 @@ async function smallTapTargets(page: Page): Promise<string[]> {
     }
     return out;
   }, MIN_TAP);
-}
-
-async function switchUser(page: Page, base: string, username: string) {
-  await page.context().clearCookies();
-  await signIn(page, base, username);
-  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
 }
 
 type Check = { path: string; phone: boolean };

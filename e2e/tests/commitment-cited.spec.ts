@@ -5,7 +5,7 @@
 // citation with the monitor's report, and the unit, once the finding is released, sees it too.
 import { Page, request } from '@playwright/test';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, expectAccessible } from './helpers';
+import { signIn, keepScreenshot, expectAccessible, switchUser } from './helpers';
 import { Unit, fillVisit, idbAll, serviceWorkerInControl } from './visit-helpers';
 
 /** The office makes a commitment of a unit through the API; returns its id. */
@@ -42,11 +42,6 @@ async function kept(page: Page, key: string): Promise<any> {
 }
 
 /** Signs out (the cookie goes) and signs `username` in, waiting for their home page. */
-async function switchUser(page: Page, base: string, username: string) {
-  await page.context().clearCookies();
-  await signIn(page, base, username);
-  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
-}
 
 test('a finding recorded offline cites its department\'s broken commitment, and the office and the unit see it', async ({ page, context, server }) => {
   test.slow(); // three roles and an offline stretch

@@ -4,7 +4,7 @@
 // its contact and releases it from the finding page like any finding; the citizen then looks
 // the code up and sees the steps — never the office's or the unit's words.
 import { test, expect } from './server';
-import { signIn, keepScreenshot, expectAccessible } from './helpers';
+import { signIn, switchUser, keepScreenshot, expectAccessible } from './helpers';
 import { photoJpeg } from './visit-helpers';
 
 test('a citizen files a complaint with a photo, keeps the receipt and follows it once released', async ({ page, server }, testInfo) => {
@@ -59,9 +59,33 @@ test('a citizen files a complaint with a photo, keeps the receipt and follows it
   await expect(row).toContainText('来源：群众投诉');
   await expect(row.locator('img')).toHaveCount(1);
   await row.getByTestId('complaint-open').click();
+  // The finding's page says what the complainant filed, and holds the photo to send on.
+  const filed = page.getByTestId('case-complaint');
+  await expect(filed).toContainText('群众投诉原件');
+  await expect(filed.getByTestId('complaint-text')).toContainText('来回跑了三趟');
+  await expect(filed.getByTestId('complaint-window')).toContainText('3号窗口');
+  await expect(filed.getByTestId('complaint-contact')).toContainText('13912345678');
+  await expect(filed).toContainText(code);
+  await expect(page.locator('.thumbs img')).toHaveCount(1);
+  await keepScreenshot(page, 'complaint-office-case');
   await page.getByTestId('step-release').click();
   await page.getByTestId('release-button').click();
   await expect(page.getByTestId('case-summary').getByTestId('case-state')).toHaveText('待签收');
+  // Verifying it against a person starts from the window the complainant saw.
+  await expect(page.getByTestId('verify-seen')).toContainText('3号窗口');
+  await expect(page.getByTestId('verify-post')).toHaveValue('3号窗口');
+  const caseUrl = new URL(page.url()).pathname;
+
+  // The unit reads the finding with the complainant's photo, and nothing of who filed it.
+  await switchUser(page, server.url, 'unit01');
+  await page.goto(`${server.url}${caseUrl.replace('/office/', '/unit/')}`);
+  await expect(page.getByTestId('unit-text')).toBeVisible();
+  const unitPhoto = page.locator('.thumbs img');
+  await expect(unitPhoto).toHaveCount(1);
+  await expect.poll(() => unitPhoto.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect(page.locator('main')).not.toContainText('13912345678');
+  await expect(page.locator('main')).not.toContainText(code);
+  await keepScreenshot(page, 'complaint-unit-case');
 
   // The citizen, signed in as nobody, sees it sent to the unit.
   await page.context().clearCookies();

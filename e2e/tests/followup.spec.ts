@@ -9,7 +9,7 @@ import { Page, request } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, expectAccessible, uuidv7 } from './helpers';
+import { signIn, keepScreenshot, expectAccessible, uuidv7, switchUser } from './helpers';
 import { Unit, idbAll, photoJpeg } from './visit-helpers';
 
 /** Every image matched has loaded and decoded (a broken link has no natural width). */
@@ -22,11 +22,6 @@ async function expectImagesLoaded(page: Page, selector: string, count: number) {
 }
 
 /** Signs out (the cookie goes) and signs `username` in, waiting for their home page. */
-async function switchUser(page: Page, base: string, username: string) {
-  await page.context().clearCookies();
-  await signIn(page, base, username);
-  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
-}
 
 test('a finding goes from the monitor to the office, the unit and back, and is closed', async ({ page, server }, testInfo) => {
   test.slow(); // a long flow through three roles: three times the usual timeout

@@ -15,6 +15,13 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.locator('button[type=submit]').click();
 }
 
+/** Sign out whoever is signed in and sign in as `username`, waiting for their home page. */
+export async function switchUser(page: Page, base: string, username: string) {
+  await page.context().clearCookies();
+  await signIn(page, base, username);
+  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
+}
+
 /** Serious and critical axe-core violations on the current page, as readable lines. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();

@@ -4,20 +4,14 @@
 // 区科技局 filed, and another unit listed as not filed. The office then adds a commitment for
 // 区建设局, is refused a promise longer than the law allows, revises it and withdraws it: it
 // stays on the list, marked withdrawn, with why.
-import { Page, request } from '@playwright/test';
+import { request } from '@playwright/test';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, expectAccessible } from './helpers';
+import { signIn, keepScreenshot, expectAccessible, switchUser } from './helpers';
 import { Unit } from './visit-helpers';
 
 /** A day `days` from today in China Standard Time, `YYYY-MM-DD`. */
 function cstDay(days: number): string {
   return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-async function switchUser(page: Page, base: string, username: string) {
-  await page.context().clearCookies();
-  await signIn(page, base, username);
-  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
 }
 
 test('a unit registers and corrects a problem; the office sees it and who has not filed', async ({ page, server, browser }) => {

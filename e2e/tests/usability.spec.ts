@@ -3,21 +3,15 @@
 // the office's enlarged photo, units nearest first in human distances, a draft that can be
 // discarded, unread counts, the map's labels and words, the phone layout of the office's pages,
 // and the words a clerk expects. At 390 × 844 in zh-CN unless a test says otherwise.
-import { APIRequestContext, Page, request } from '@playwright/test';
+import { APIRequestContext, request } from '@playwright/test';
 import { test, expect } from './server';
-import { signIn, keepScreenshot, englishWords } from './helpers';
+import { signIn, keepScreenshot, englishWords, switchUser } from './helpers';
 import { Unit, fillFinding, fillVisit, idbAll, photoJpeg, report, serviceWorkerInControl, someUnit } from './visit-helpers';
 
 async function api(base: string, username: string): Promise<APIRequestContext> {
   const c = await request.newContext({ baseURL: base });
   expect((await c.post('/api/v1/auth/login', { data: { username, password: 'chafang-demo' } })).ok()).toBe(true);
   return c;
-}
-
-async function switchUser(page: Page, base: string, username: string) {
-  await page.context().clearCookies();
-  await signIn(page, base, username);
-  await expect(page.locator('main[data-testid^=home-]')).toBeVisible();
 }
 
 /** A released finding about 区建设局 (headed by unit01); returns its case id. */

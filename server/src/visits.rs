@@ -93,7 +93,7 @@ pub async fn receipt(
 
 /// The criteria codes that applied to a unit in a year (that year's campaign's copy, or the
 /// defaults when no campaign was opened for it).
-async fn criteria_codes(
+pub(crate) async fn criteria_codes(
     conn: &mut AnyConnection,
     unit: &chafang_domain::api::UnitView,
     year: i32,

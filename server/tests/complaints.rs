@@ -15,7 +15,9 @@ use chafang_domain::api::{
 use chafang_domain::complaint::{pow_search, tidy_code};
 use chafang_domain::followup::CaseState;
 use chafang_server::audit::content::{self, Record};
-use common::fixtures::{a_unit, acknowledge_and_answer, jpeg, post_json, release};
+use common::fixtures::{
+    a_unit, acknowledge_and_answer, file_under_criterion, jpeg, post_json, release,
+};
 use common::{engines, TestServer};
 use sqlx::Row;
 
@@ -201,6 +203,32 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
         assert_eq!(steps, [ProgressStep::Received, ProgressStep::UnderReview]);
         assert_eq!(p.unit, "区建设局");
 
+        // Not released while it is filed under no criterion of the year: the office chooses
+        // one of the unit's set (another code is refused), and the unit never reads "complaint".
+        let req = chafang_domain::api::ReleaseRequest {
+            cases: vec![id],
+            ack_days: None,
+            answer_days: None,
+            release_covert: false,
+        };
+        let (status, body) = post_json(&s, &office, "/api/v1/office/releases", &req).await;
+        assert_eq!(status, 422, "{engine:?}: {body}");
+        assert_eq!(refusal(&body), "criterion_needed", "{engine:?}: {body}");
+        let (status, body) = post_json(
+            &s,
+            &office,
+            &format!("/api/v1/office/findings/{id}/steps"),
+            &OfficeStep::Edit {
+                text: TEXT.into(),
+                photos: vec![photo_sha.clone()],
+                criterion: Some("no-such-criterion".into()),
+            },
+        )
+        .await;
+        assert_eq!(status, 422, "{engine:?}: {body}");
+        assert_eq!(refusal(&body), "unknown_criterion", "{engine:?}: {body}");
+        let criterion = file_under_criterion(&s, &office, id).await;
+
         // Released, acknowledged, answered, accepted: the case's loop.
         release(&s, &office, &[id], false).await;
         let res = head
@@ -211,6 +239,11 @@ async fn a_complaint_goes_from_the_public_to_the_unit_and_back_to_closed() {
         assert_eq!(res.status(), 200);
         let unit_body = res.text().await.unwrap();
         let unit_case: UnitCase = serde_json::from_str(&unit_body).unwrap();
+        assert_eq!(unit_case.criterion, criterion, "{engine:?}");
+        assert!(
+            !unit_body.contains("\"complaint\""),
+            "{engine:?}: {unit_body}"
+        );
         // The complaint's photo reaches the unit, re-encoded, by its place only.
         assert_eq!(unit_case.photos.len(), 1, "{engine:?}: {unit_body}");
         let got = head
@@ -613,6 +646,7 @@ async fn a_photo_sent_after_release_waits_for_the_office() {
         let id = office_complaint(&s, &office, &receipt.receipt)
             .await
             .case_id;
+        file_under_criterion(&s, &office, id).await;
         release(&s, &office, &[id], false).await;
 
         // The page sends its photo late (a weak link): the office has it, the unit does not.

@@ -175,6 +175,7 @@ async fn the_dashboard_lists_the_most_overdue_and_counts_what_the_list_holds() {
         let edit = OfficeStep::Edit {
             text: "窗口排队时间过长（已核实）".into(),
             photos: vec![],
+            criterion: None,
         };
         office_step(&s, &office, id(5), &edit).await;
         let to_release: Vec<CaseId> = ours[8..].iter().map(|r| r.id).collect();

@@ -136,6 +136,7 @@ async fn a_finding_goes_from_the_phone_to_the_unit_and_back_to_closed() {
             &OfficeStep::Edit {
                 text: "服务窗口高峰时段排队时间过长".into(),
                 photos: vec![sha256_hex(&keep)],
+                criterion: None,
             },
         )
         .await;

@@ -17,8 +17,8 @@ use chafang_domain::api::{UnitCase, UnitView};
 use chafang_domain::visit::{is_sha256_hex, sha256_hex, Fix, Position, VisitMode, VisitReceipt};
 use chafang_domain::{CaseId, DeviceId, Role};
 use common::fixtures::{
-    a_unit, add_user, case_of_finding, exif_app1, jpeg, jpeg_comment, photo_ref, post_json,
-    put_photo, release, same_origin, submit, visit, with_segments, Exif,
+    a_unit, add_user, case_of_finding, exif_app1, file_under_criterion, jpeg, jpeg_comment,
+    photo_ref, post_json, put_photo, release, same_origin, submit, visit, with_segments, Exif,
 };
 use common::{engines, TestServer};
 use sqlx::Row;
@@ -633,6 +633,7 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         // A complaint from the public about the same unit, with a photo, released like a
         // finding: its contact, receipt code, upload capability and time never reach the unit.
         let complaint = file_complaint(&s, &root).await;
+        file_under_criterion(&s, &office, complaint.case).await;
         release(&s, &office, &[complaint.case], false).await;
         // Official documents to the unit about both: each kind that fits now, and a reminder
         // once the acknowledgement is (made to be) overdue.

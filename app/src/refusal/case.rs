@@ -110,6 +110,16 @@ pub fn words(r: &CaseRefusal, locale: Locale) -> String {
             "暗访发现的问题须单独确认后交办",
             "A covert visit's finding is released only deliberately, on its own",
         ),
+        CaseRefusal::CriterionNeeded { .. } => say(
+            locale,
+            "群众投诉须先选定问题类别（评议指标）再交办",
+            "Choose the finding's criterion before releasing a complaint",
+        ),
+        CaseRefusal::UnknownCriterion => say(
+            locale,
+            "所选类别不属于该单位本年度的评议指标，请重新选择",
+            "That criterion is not in this unit's set for the year; choose again",
+        ),
         CaseRefusal::ChangedMeanwhile => say(
             locale,
             "该问题刚被他人处理过，请刷新后重试",

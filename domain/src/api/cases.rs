@@ -199,6 +199,10 @@ pub enum OfficeStep {
     Edit {
         text: String,
         photos: Vec<String>,
+        /// A criterion of the unit's set for the year to file it under instead (a complaint
+        /// comes in under none and must get one before release).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        criterion: Option<String>,
     },
     Reroute {
         unit_id: UnitId,

@@ -64,6 +64,13 @@ pub enum CaseRefusal {
     /// A covert visit's finding is released only deliberately (`release_covert`).
     #[error("a covert visit's finding is released only deliberately")]
     CovertNeedsConsent { case: CaseId },
+    /// A finding from a complaint is released only once the office filed it under one of the
+    /// year's criteria.
+    #[error("finding {case} needs a criterion before release")]
+    CriterionNeeded { case: CaseId },
+    /// The criterion chosen is not one of the unit's set for the year.
+    #[error("not a criterion of this unit's set")]
+    UnknownCriterion,
     /// The finding changed while the step was taken; reload it.
     #[error("the finding changed meanwhile; reload it")]
     ChangedMeanwhile,
@@ -100,6 +107,8 @@ impl CaseRefusal {
             | CaseRefusal::ReleaseCount { .. }
             | CaseRefusal::NoSuchFinding { .. }
             | CaseRefusal::CovertNeedsConsent { .. }
+            | CaseRefusal::CriterionNeeded { .. }
+            | CaseRefusal::UnknownCriterion
             | CaseRefusal::ReportText { .. }
             | CaseRefusal::TooManyPhotos { .. }
             | CaseRefusal::BadPhoto { .. } => ErrorCode::Unprocessable,

@@ -17,8 +17,8 @@ use chafang_domain::{CaseId, UnitId};
 use sqlx::{AnyConnection, Row};
 use time::Date;
 
-/// The criterion a complaint's case is filed under until the office words it for the unit.
-pub const CRITERION: &str = "complaint";
+// The criterion a complaint's case is filed under until the office chooses one.
+use chafang_domain::complaint::INTAKE_CRITERION as CRITERION;
 
 /// Give the case a complaint opened one of its photos, as a visit's finding has its own: the
 /// photo goes to the unit once the case is released unless the office holds it back. A photo

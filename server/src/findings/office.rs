@@ -157,6 +157,26 @@ fn words(field: CaseText, s: &str) -> Result<String, CaseRefusal> {
     Ok(s.to_owned())
 }
 
+/// A criterion the office files a finding under: one of its unit's set for the year it was
+/// seen (that year's campaign's copy, or the defaults).
+async fn filed_under(
+    conn: &mut sqlx::AnyConnection,
+    case: &CaseRecord,
+    code: String,
+) -> Result<String, ApiError> {
+    let unit = units::list_all(&mut *conn)
+        .await?
+        .into_iter()
+        .find(|u| u.id == case.unit_id)
+        .ok_or(ApiError::NotFound)?;
+    let codes = crate::visits::criteria_codes(conn, &unit, case.seen_on.year()).await?;
+    if codes.contains(&code) {
+        Ok(code)
+    } else {
+        Err(CaseRefusal::UnknownCriterion.into())
+    }
+}
+
 /// Take one step on a finding: review (edit, re-route, merge, reject, reopen), verdict
 /// (accept, return) or a look-back request. 409 when the step is not possible now.
 #[utoipa::path(post, operation_id = "officeFindingStep", path = "/api/v1/office/findings/{id}/steps", tag = "findings",
@@ -171,8 +191,16 @@ pub async fn step(
     let mut tx = state.db.begin_write().await?;
     let case = found(&mut tx, &id).await?;
     match step {
-        OfficeStep::Edit { text, photos } => {
+        OfficeStep::Edit {
+            text,
+            photos,
+            criterion,
+        } => {
             let text = words(CaseText::Wording, &text)?;
+            let criterion = match criterion {
+                Some(c) if c != case.criterion => Some(filed_under(&mut tx, &case, c).await?),
+                _ => None,
+            };
             let known: Vec<String> = case_photo_hashes(&mut tx, case.id).await?;
             if let Some(bad) = photos.iter().find(|p| !known.contains(p)) {
                 tracing::debug!(photo = %bad, "not one of the finding's photos");
@@ -182,6 +210,7 @@ pub async fn step(
                 old_text: case.unit_text.clone(),
                 text: text.clone(),
                 photos: photos.clone(),
+                criterion: criterion.clone(),
             });
             // The photos chosen first, so that the step's event records them.
             for sha in &known {
@@ -194,14 +223,11 @@ pub async fn step(
                 .execute(&mut *tx)
                 .await?;
             }
-            take_step(
-                &mut tx,
-                &case,
-                Taken::office(me.user.id),
-                vec![("unit_text", Col::text(text))],
-                payload,
-            )
-            .await?;
+            let mut sets = vec![("unit_text", Col::text(text))];
+            if let Some(c) = criterion {
+                sets.push(("criterion", Col::text(c)));
+            }
+            take_step(&mut tx, &case, Taken::office(me.user.id), sets, payload).await?;
         }
         OfficeStep::Reroute { unit_id } => {
             if !units::list_all(&mut tx)
@@ -473,6 +499,9 @@ pub async fn release(
             .ok_or(CaseRefusal::NoSuchFinding { case: *id })?;
         if case.covert && !req.release_covert {
             return Err(CaseRefusal::CovertNeedsConsent { case: *id }.into());
+        }
+        if case.criterion == chafang_domain::complaint::INTAKE_CRITERION {
+            return Err(CaseRefusal::CriterionNeeded { case: *id }.into());
         }
         // The next number of the unit in the year of release: release order only. A case
         // numbered once keeps its number (none is released twice today).

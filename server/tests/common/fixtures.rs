@@ -429,3 +429,39 @@ pub fn visit_at(
         }],
     }
 }
+
+/// Files a complaint's case under the first criterion of its unit's set, keeping its wording
+/// and photos, as the office must before it may release it.
+pub async fn file_under_criterion(
+    s: &TestServer,
+    office: &reqwest::Client,
+    case: chafang_domain::CaseId,
+) -> String {
+    let c: chafang_domain::api::OfficeCase = s
+        .get_json(office, &format!("/api/v1/office/findings/{case}"))
+        .await;
+    let units: Vec<UnitView> = s.get_json(office, "/api/v1/units").await;
+    let unit = units.iter().find(|u| u.id == c.row.unit.id).unwrap();
+    let code = chafang_domain::criteria::default_criteria(unit.criteria_set)[0]
+        .code
+        .clone();
+    let edit = chafang_domain::api::OfficeStep::Edit {
+        text: c.row.text.clone(),
+        photos: c
+            .photos
+            .iter()
+            .filter(|p| p.chosen)
+            .map(|p| p.sha256.clone())
+            .collect(),
+        criterion: Some(code.clone()),
+    };
+    let (status, body) = post_json(
+        s,
+        office,
+        &format!("/api/v1/office/findings/{case}/steps"),
+        &edit,
+    )
+    .await;
+    assert_eq!(status, 200, "{:?}: filing under {code}: {body}", s.engine);
+    code
+}

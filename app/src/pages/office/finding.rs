@@ -20,7 +20,7 @@ use crate::i18n::{
 use crate::page::Page;
 use crate::pages::office::findings::Release;
 use crate::state::refs::Refs;
-use chafang_domain::api::{paths, CasePhoto, OfficeCase, OfficeCaseRow, OfficeStep};
+use chafang_domain::api::{paths, CaseComplaint, CasePhoto, OfficeCase, OfficeCaseRow, OfficeStep};
 use chafang_domain::followup::{CaseState, Step};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -54,6 +54,12 @@ enum T {
     StepClose,
     StepAcceptPlan,
     NothingNow,
+    Complaint,
+    ComplaintMeta,
+    ComplaintWindow,
+    ComplaintContact,
+    ComplaintNoContact,
+    ComplaintSpam,
 }
 
 impl Texts for T {
@@ -83,6 +89,18 @@ impl Texts for T {
             T::MergeInto => ("合并到", "Merge into"),
             T::NoMergeTarget => ("没有可合并的待审核问题", "No other finding awaiting review"),
             T::Actions => ("处理", "Actions"),
+            T::Complaint => ("群众投诉原件", "The complaint as filed"),
+            T::ComplaintMeta => (
+                "回执码 {0} · 发生于 {1} · 收到于 {2}",
+                "Receipt {0} · happened on {1} · received {2}",
+            ),
+            T::ComplaintWindow => ("投诉人所见窗口或工号：", "Window or staff number seen: "),
+            T::ComplaintContact => (
+                "联系方式（仅行评办可见）：",
+                "Contact (the office alone sees it): ",
+            ),
+            T::ComplaintNoContact => ("未留联系方式", "No contact left"),
+            T::ComplaintSpam => ("已标记为无效投诉", "Marked as spam"),
             T::NothingNow => (
                 "目前没有需要行评办办理的步骤，等待单位处理。",
                 "Nothing for the office to do now: the unit has the next step.",
@@ -306,9 +324,12 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
         </section>
         {dyn_view(move || case.with(|c| answer_list(c.answers.clone(), true)).into_any())}
         {dyn_view(move || case.with(|c| c.row.state.is_released().then(|| {
-            view! { <super::verify::VerifyCard case=c.row.id unit=c.row.unit.id /> }
+            view! { <super::verify::VerifyCard case=c.row.id unit=c.row.unit.id seen=seen_window(c) /> }
         })).into_any())}
-        {dyn_view(move || case.with(reports).into_any())}
+        {dyn_view(move || case.with(|c| match c.complaint.clone() {
+            Some(from) => complaint_card(from).into_any(),
+            None => reports(c).into_any(),
+        }).into_any())}
         <crate::pages::office::recordings::CaseRecordings case=id />
         {dyn_view(move || case.with(history).into_any())}
     }
@@ -548,6 +569,47 @@ fn Merge(row: OfficeCaseRow, busy: RwSignal<bool>, step: Callback<OfficeStep>) -
         })
     };
     view! { <div class="step-form field" data-testid="form-merge">{dyn_view(move || options().into_any())}</div> }
+}
+
+/// The window or staff number whoever reported it saw (a monitor's first, or the
+/// complainant's), for the verify card to start from.
+fn seen_window(c: &OfficeCase) -> Option<String> {
+    c.complaint
+        .as_ref()
+        .and_then(|from| from.window.clone())
+        .or_else(|| c.reports.iter().find_map(|r| r.responsible.clone()))
+}
+
+/// The complaint a case stands for, as the complainant filed it (the office alone sees this).
+fn complaint_card(from: CaseComplaint) -> impl IntoView {
+    let i18n = use_i18n();
+    let meta = [
+        from.receipt.clone(),
+        from.happened_on.to_string(),
+        cst_datetime_text(from.received_at_ms),
+    ];
+    let contact = match from.contact {
+        Some(c) => view! {
+            <p data-testid="complaint-contact">{ts(T::ComplaintContact)} {c}</p>
+        }
+        .into_any(),
+        None => view! { <p class="muted">{ts(T::ComplaintNoContact)}</p> }.into_any(),
+    };
+    view! {
+        <section class="card" aria-labelledby="complaint-label" data-testid="case-complaint">
+            <h2 id="complaint-label">{ts(T::Complaint)}</h2>
+            <p class="case-meta">{move || {
+                let [a, b, c] = &meta;
+                fill(i18n.s(T::ComplaintMeta), &[a, b, c])
+            }}</p>
+            {from.spam.then(|| view! { <p class="badge warn">{ts(T::ComplaintSpam)}</p> })}
+            <p data-testid="complaint-text">{from.text}</p>
+            {from.window.map(|w| view! {
+                <p data-testid="complaint-window">{ts(T::ComplaintWindow)} {w}</p>
+            })}
+            {contact}
+        </section>
+    }
 }
 
 /// What each monitor reported, as submitted.

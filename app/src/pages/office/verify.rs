@@ -24,6 +24,7 @@ enum T {
     Note,
     Verify,
     Ladder,
+    Seen,
 }
 
 impl Texts for T {
@@ -43,6 +44,10 @@ impl Texts for T {
             T::Note => ("说明（可选）", "Note (optional)"),
             T::Verify => ("查实", "Verify"),
             T::Ladder => ("查看三次查实", "See the ladder"),
+            T::Seen => (
+                "反映人所见窗口或工号：{0}",
+                "Window or staff number seen: {0}",
+            ),
         }
     }
 }
@@ -60,7 +65,9 @@ fn person_text(p: &LadderPerson) -> String {
 }
 
 #[component]
-pub fn VerifyCard(case: CaseId, unit: UnitId) -> impl IntoView {
+/// `seen`: the window or staff number the report or complaint named, shown as a hint and
+/// taken as the new person's window or post until the office changes it.
+pub fn VerifyCard(case: CaseId, unit: UnitId, seen: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let tick = RwSignal::new(0u32);
     let current = LocalResource::new(move || {
@@ -80,7 +87,7 @@ pub fn VerifyCard(case: CaseId, unit: UnitId) -> impl IntoView {
     let (name, staff_no, post, note) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
+        RwSignal::new(seen.clone().unwrap_or_default()),
         RwSignal::new(String::new()),
     );
     let error = RwSignal::new(None::<ApiError>);
@@ -143,6 +150,9 @@ pub fn VerifyCard(case: CaseId, unit: UnitId) -> impl IntoView {
         <section class="card" data-testid="verify-card">
             <h2>{move || i18n.s(T::Title)}</h2>
             {status}
+            {seen.map(|w| view! {
+                <p class="muted" data-testid="verify-seen">{move || fill(i18n.s(T::Seen), &[&w])}</p>
+            })}
             <label>
                 {move || i18n.s(T::Pick)}
                 <select data-testid="verify-person" on:change=move |ev| chosen.set(event_target_value(&ev))>
