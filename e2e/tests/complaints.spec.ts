@@ -67,7 +67,19 @@ test('a citizen files a complaint with a photo, keeps the receipt and follows it
   await expect(filed.getByTestId('complaint-contact')).toContainText('13912345678');
   await expect(filed).toContainText(code);
   await expect(page.locator('.thumbs img')).toHaveCount(1);
+  await expect(page.getByTestId('case-source')).toHaveText('来源：群众投诉');
+  await expect(page.getByTestId('case-summary')).toContainText('群众投诉（待归类）');
   await keepScreenshot(page, 'complaint-office-case');
+  // Released only once filed under one of the year's criteria: refused in words first.
+  await page.getByTestId('step-release').click();
+  await page.getByTestId('release-button').click();
+  await expect(page.getByTestId('release').getByTestId('step-error')).toContainText('须先选定问题类别');
+  await page.reload();
+  await page.getByTestId('case-criterion').selectOption({ index: 1 });
+  const chosen = (await page.getByTestId('case-criterion').locator('option:checked').innerText()).trim();
+  await page.getByTestId('save-edit').click();
+  await expect(page.getByTestId('saved')).toBeVisible();
+  await expect(page.getByTestId('case-summary')).toContainText(chosen);
   await page.getByTestId('step-release').click();
   await page.getByTestId('release-button').click();
   await expect(page.getByTestId('case-summary').getByTestId('case-state')).toHaveText('待签收');
@@ -80,6 +92,9 @@ test('a citizen files a complaint with a photo, keeps the receipt and follows it
   await switchUser(page, server.url, 'unit01');
   await page.goto(`${server.url}${caseUrl.replace('/office/', '/unit/')}`);
   await expect(page.getByTestId('unit-text')).toBeVisible();
+  await expect(page.locator('main')).toContainText(chosen);
+  await expect(page.locator('main')).not.toContainText('complaint');
+  await expect(page.locator('main')).not.toContainText('投诉');
   const unitPhoto = page.locator('.thumbs img');
   await expect(unitPhoto).toHaveCount(1);
   await expect.poll(() => unitPhoto.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);

@@ -38,6 +38,7 @@ enum T {
     Close,
     Number,
     Breadcrumb,
+    Unfiled,
 }
 
 impl Texts for T {
@@ -62,6 +63,7 @@ impl Texts for T {
             T::Close => ("关闭", "Close"),
             T::Number => ("{0}年第{1}号", "No. {2}"),
             T::Breadcrumb => ("位置", "You are here"),
+            T::Unfiled => ("群众投诉（待归类）", "Complaint (no criterion yet)"),
         }
     }
 }
@@ -106,7 +108,13 @@ pub fn criterion_text(names: LocalResource<Refs>, unit: UnitRef, code: String) -
                 })
             })
             .map(|c| if zh { c.name_zh } else { c.name_en })
-            .unwrap_or_else(|| code.clone())
+            .unwrap_or_else(|| {
+                if code == chafang_domain::complaint::INTAKE_CRITERION {
+                    i18n.s(T::Unfiled).to_owned()
+                } else {
+                    code.clone()
+                }
+            })
     }
 }
 

@@ -19,8 +19,10 @@ use crate::i18n::{
 };
 use crate::page::Page;
 use crate::pages::office::findings::Release;
+use crate::state::draft::criteria_for;
 use crate::state::refs::Refs;
 use chafang_domain::api::{paths, CaseComplaint, CasePhoto, OfficeCase, OfficeCaseRow, OfficeStep};
+use chafang_domain::complaint::INTAKE_CRITERION;
 use chafang_domain::followup::{CaseState, Step};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,6 +62,10 @@ enum T {
     ComplaintContact,
     ComplaintNoContact,
     ComplaintSpam,
+    Criterion,
+    ChooseCriterion,
+    MustFile,
+    FromPublic,
 }
 
 impl Texts for T {
@@ -101,6 +107,13 @@ impl Texts for T {
             ),
             T::ComplaintNoContact => ("未留联系方式", "No contact left"),
             T::ComplaintSpam => ("已标记为无效投诉", "Marked as spam"),
+            T::Criterion => ("问题类别（评议指标）", "Criterion"),
+            T::FromPublic => ("来源：群众投诉", "Source: a complaint from the public"),
+            T::ChooseCriterion => ("请选择类别", "Choose one"),
+            T::MustFile => (
+                "群众投诉须先选定类别才能交办。",
+                "A complaint is released only once filed under a criterion.",
+            ),
             T::NothingNow => (
                 "目前没有需要行评办办理的步骤，等待单位处理。",
                 "Nothing for the office to do now: the unit has the next step.",
@@ -295,7 +308,7 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
             <h2 id="unit-text-label">{ts(T::UnitText)}</h2>
             {dyn_view(move || {
                 if editable.get() {
-                    return view! { <EditForm case busy /> }.into_any();
+                    return view! { <EditForm case busy names /> }.into_any();
                 }
                 case.with(|c| {
                     let chosen: Vec<_> = c.photos.iter().filter(|p| p.chosen).map(|p| p.link.clone()).collect();
@@ -342,6 +355,7 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
     let seen = r.seen_on.to_string();
     let released = r.released_on.map(|d| d.to_string());
     let reporters = r.reporters.join("、");
+    let from_public = c.complaint.is_some();
     let rating = r.rating;
     let reject = c.reject_reason.clone();
     let merged = c.merged_into;
@@ -363,7 +377,11 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
                 {dated(Msg::SeenOn, seen)}
                 {released.map(|d| view! { " · " {dated(Msg::ReleasedOn, d)} })}
             </p>
-            <p class="muted">{trf(Msg::Reporters, vec![reporters.clone()])}</p>
+            {if from_public {
+                view! { <p class="muted" data-testid="case-source">{ts(T::FromPublic)}</p> }.into_any()
+            } else {
+                view! { <p class="muted">{trf(Msg::Reporters, vec![reporters.clone()])}</p> }.into_any()
+            }}
             {due_text(r.due)}
             {reject.map(|t| view! { <p class="warn">{trf(Msg::RejectReason, vec![t.clone()])}</p> })}
             {merged.map(|m| view! {
@@ -384,7 +402,14 @@ fn summary(r: &OfficeCaseRow, c: &OfficeCase, names: LocalResource<Refs>) -> imp
 
 /// The wording and the photos that go out, while the finding awaits review.
 #[component]
-fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
+fn EditForm(
+    case: RwSignal<OfficeCase>,
+    busy: RwSignal<bool>,
+    names: LocalResource<Refs>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (unit, criterion0) = case.with_untracked(|c| (c.row.unit.id, c.row.criterion.clone()));
+    let criterion = RwSignal::new(criterion0.clone());
     let (text0, photos, chosen0) = case.with_untracked(|c| {
         let chosen: Vec<String> = c
             .photos
@@ -400,9 +425,11 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let save = move |_| {
         let id = case.with_untracked(|c| c.row.id);
+        let picked = criterion.get_untracked();
         let edit = OfficeStep::Edit {
             text: text.get_untracked(),
             photos: chosen.get_untracked(),
+            criterion: (picked != criterion0).then_some(picked),
         };
         busy.set(true);
         error.set(None);
@@ -471,6 +498,36 @@ fn EditForm(case: RwSignal<OfficeCase>, busy: RwSignal<bool>) -> impl IntoView {
         </div>
         <ul class="thumbs picks">{picks}</ul>
         <PhotoDialog big />
+        <div class="field">
+            <label for="case-criterion">{ts(T::Criterion)}</label>
+            <select id="case-criterion" data-testid="case-criterion"
+                on:change=move |ev| {
+                    saved.set(false);
+                    criterion.set(event_target_value(&ev));
+                }>
+                {move || (criterion.get() == INTAKE_CRITERION).then(|| view! {
+                    <option value=INTAKE_CRITERION selected>{ts(T::ChooseCriterion)}</option>
+                })}
+                {move || names.with(|r| {
+                    let zh = i18n.locale() == crate::i18n::Locale::Zh;
+                    r.as_ref()
+                        .map(|r| criteria_for(&r.units, r.campaign.as_ref(), unit))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|c| {
+                            let code = c.code.clone();
+                            let label = if zh { c.name_zh } else { c.name_en };
+                            view! {
+                                <option value=c.code selected=move || criterion.get() == code>{label}</option>
+                            }
+                        })
+                        .collect_view()
+                })}
+            </select>
+            {move || (criterion.get() == INTAKE_CRITERION).then(|| view! {
+                <p class="muted" data-testid="must-file">{ts(T::MustFile)}</p>
+            })}
+        </div>
         <button
             type="button"
             data-testid="save-edit"
