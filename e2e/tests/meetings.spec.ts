@@ -82,4 +82,24 @@ test('the office issues slips, a rater casts a ballot on a phone, the count move
   await expect(page.getByTestId('meeting-result-recipient')).toContainText('非常满意: 4 (80.0%)');
   await expect(page.getByTestId('meeting-result-monitor')).toContainText('不足 5 票');
   await expect(page.getByTestId('meeting-results')).toContainText('窗口指引清楚，办事快');
+
+  // The office weighs the year's meetings into satisfaction on the scoring page.
+  await page.goto(`${server.url}/office/scoring`);
+  await page.getByTestId('scoring-year').fill(String(year));
+  await page.getByTestId('scoring-year').dispatchEvent('change');
+  const weight = page.getByTestId('meeting-weight');
+  await expect(weight).toContainText('述职评议计入满意度的比例');
+  await expect(weight.getByTestId('meeting-weight-input')).toHaveValue('0');
+  await weight.getByTestId('meeting-weight-input').fill('140');
+  await weight.getByTestId('meeting-weight-save').click();
+  await expect(weight).toContainText('请填写 0 到 100 之间的整数');
+  await weight.getByTestId('meeting-weight-input').fill('40');
+  await weight.getByTestId('meeting-weight-save').click();
+  await expect(weight.getByTestId('meeting-weight-saved')).toBeVisible();
+  await weight.scrollIntoViewIfNeeded();
+  await keepScreenshot(page, 'meeting-weight');
+  await page.reload();
+  await page.getByTestId('scoring-year').fill(String(year));
+  await page.getByTestId('scoring-year').dispatchEvent('change');
+  await expect(page.getByTestId('meeting-weight-input')).toHaveValue('40');
 });

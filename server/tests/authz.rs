@@ -560,6 +560,11 @@ fn table() -> Vec<Route> {
             vec![(Meeting, OFFICE)],
         ),
         route(
+            get.clone(),
+            "/api/v1/office/meetings/weight/{year}",
+            only(OFFICE),
+        ),
+        route(
             Method::PUT,
             "/api/v1/office/meetings/weight/{year}",
             only(OFFICE),

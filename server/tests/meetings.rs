@@ -525,3 +525,98 @@ async fn the_server_keeps_no_address_or_browser_of_a_rater() {
         s.stop().await;
     }
 }
+
+/// The weight the office gives the meetings moves the unit's survey part by the rule, and is
+/// read back as set: 70 × (0.7 × ((100 − w)% × 0.824 + w% × 0.5) + 0.3 × 0.953), with the
+/// survey's satisfaction 0.824 (50, 30, 15, 4, 1), misconduct 0.953 (80, 15, 4, 1) and five
+/// ballots at 不满意 (0.5).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_meetings_weight_moves_the_survey_part() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let year = chafang_server::clock::today_cst().year() + 1;
+        let (status, body) = post(
+            &office,
+            &s,
+            "/api/v1/office/campaigns",
+            json!({"year": year}),
+        )
+        .await;
+        assert_eq!(status, 201, "{engine:?}: {body}");
+        let unit = a_unit(&s, "区建设局").await;
+        let scoring = format!("/api/v1/office/scoring/{year}");
+        let (status, body) = post(
+            &office,
+            &s,
+            &format!("{scoring}/surveys"),
+            json!({"unit_id": unit.id, "satisfaction": [50, 30, 15, 4, 1],
+                   "misconduct": [80, 15, 4, 1], "falsified_entries": 0, "note": ""}),
+        )
+        .await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let survey_cp = |v: &Value| {
+            v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["unit"]["id"] == json!(unit.id))
+                .unwrap()["survey_cp"]
+                .as_i64()
+                .unwrap()
+        };
+        assert_eq!(survey_cp(&body), 6039, "{engine:?}: the survey alone");
+
+        let m = schedule(&s, &office, "区建设局", &next_year_day()).await;
+        let codes = issue(&s, &office, &m, json!({"recipients": 5, "monitors": 0})).await;
+        for code in &codes {
+            let (status, body) = cast(&s, &s.client(), code, 4, "").await;
+            assert_eq!(status, 200, "{engine:?}: {body}");
+        }
+        let (status, body) = post(&office, &s, &paths::office_meeting_close(m.id), json!({})).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let weight = paths::office_meeting_weight(year);
+        let read = |s: &TestServer| {
+            let office = office.clone();
+            let url = s.url(&weight);
+            async move {
+                let v: Value = office.get(url).send().await.unwrap().json().await.unwrap();
+                v["weight_pct"].as_u64().unwrap()
+            }
+        };
+        assert_eq!(read(&s).await, 0, "{engine:?}: none set");
+        let v: Value = s.get_json(&office, &scoring).await;
+        assert_eq!(survey_cp(&v), 6039, "{engine:?}: weight 0 leaves them out");
+
+        for (w, expected) in [(40, 5404), (100, 4451), (0, 6039)] {
+            let res = office
+                .put(s.url(&weight))
+                .headers(same_origin(&s))
+                .json(&json!({ "weight_pct": w }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{engine:?}");
+            assert_eq!(read(&s).await, w, "{engine:?}");
+            let v: Value = s.get_json(&office, &scoring).await;
+            assert_eq!(survey_cp(&v), expected, "{engine:?}: weight {w}");
+        }
+        let res = office
+            .put(s.url(&weight))
+            .headers(same_origin(&s))
+            .json(&json!({ "weight_pct": 101 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "{engine:?}");
+        assert_eq!(
+            read(&s).await,
+            0,
+            "{engine:?}: a refused weight changes nothing"
+        );
+        let unit_user = s.login("unit01").await;
+        let res = unit_user.get(s.url(&weight)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{engine:?}");
+        s.stop().await;
+    }
+}

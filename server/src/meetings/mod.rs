@@ -51,7 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(view))
         .routes(routes!(issue_codes))
         .routes(routes!(close))
-        .routes(routes!(set_weight))
+        .routes(routes!(weight, set_weight))
         .routes(routes!(ballot::open))
         .routes(routes!(ballot::cast))
 }
@@ -530,6 +530,21 @@ async fn close(
     let v = view_of(&mut tx, m).await?;
     tx.commit().await?;
     Ok(Json(v))
+}
+
+/// The per cent of the year's satisfaction figure taken from its closed meetings, as last set
+/// (0 until the office sets one).
+#[utoipa::path(get, operation_id = "meetingWeight", path = "/api/v1/office/meetings/weight/{year}", tag = "meetings",
+    params(("year" = i32, Path, description = "the campaign year")),
+    responses((status = 200, body = MeetingWeight), (status = 401), (status = 404)))]
+async fn weight(
+    State(state): State<AppState>,
+    _office: OfficeUser,
+    Path(year): Path<i32>,
+) -> Result<Json<MeetingWeight>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let weight_pct = scoring_source(&mut conn, year, None).await?.0;
+    Ok(Json(MeetingWeight { weight_pct }))
 }
 
 /// Set the per cent of the year's satisfaction figure taken from its closed meetings (0–100).

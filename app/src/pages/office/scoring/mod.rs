@@ -12,8 +12,8 @@ use crate::components::status::{dyn_view, fetch, load_json};
 use crate::i18n::{cst_datetime_text, fill, tr, ts, use_i18n, Msg, Texts};
 use crate::page::Page;
 use chafang_domain::api::{
-    InspectionInput, PublishRanking, PublishedRanking, ScoringCheck, ScoringRow, ScoringYear,
-    SurveyImportReport, SurveyInput,
+    paths, InspectionInput, MeetingWeight, PublishRanking, PublishedRanking, ScoringCheck,
+    ScoringRow, ScoringYear, SurveyImportReport, SurveyInput,
 };
 use chafang_domain::scoring::{points_text, Level, ScoringSettings, SurveyCounts};
 use chafang_domain::UnitId;
@@ -23,7 +23,9 @@ use wasm_bindgen::JsCast;
 
 mod entry;
 use entry::{unit_editor, ImportSurveys, PublishBox};
+mod meetings;
 mod settings;
+use meetings::MeetingWeightBox;
 use settings::settings_view;
 
 /// This page's strings.
@@ -230,8 +232,11 @@ pub fn OfficeScoringPage() -> impl IntoView {
                     data-testid="scoring-year"
                     prop:value=move || year.get().to_string()
                     on:change=move |ev| {
+                        // The same year again (a second change event on blur) reloads nothing.
                         if let Ok(y) = event_target_value(&ev).trim().parse() {
-                            year.set(y);
+                            if y != year.get_untracked() {
+                                year.set(y);
+                            }
                         }
                     }
                 />
@@ -242,6 +247,7 @@ pub fn OfficeScoringPage() -> impl IntoView {
             {move || {
                 let year = year.get();
                 view! {
+                    <MeetingWeightBox year refresh />
                     <ImportSurveys year refresh />
                     <PublishBox year refresh />
                 }
