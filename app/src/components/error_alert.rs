@@ -1,6 +1,6 @@
-//! The one alert for a failed request: the app's words for its class, then the words for its
-//! typed reason when it has one (never the server's text). One line (`class="error"` paragraph,
-//! the reason in a `detail` span) or, with `block`, a paragraph each inside a `div`.
+//! The one alert for a failed request: the words for its typed reason when it has one, else the
+//! app's words for its class (never the server's text). One line (`class="error"` paragraph)
+//! or, with `block`, a paragraph inside a `div`.
 
 use crate::api::ApiError;
 use crate::components::status::dyn_view;
@@ -17,12 +17,24 @@ pub fn ErrorAlert(
     block: bool,
 ) -> impl IntoView {
     let msg = error.msg();
-    let detail = error.detail(use_i18n().locale());
+    // A typed refusal says what is wrong in the user's words; the class of the error ("数据冲突，
+    // 请刷新后重试") would only mislead beside it, so it is shown when there are no such words.
+    // Both follow the language switch.
+    let i18n = use_i18n();
+    let words = move || error.detail(i18n.locale());
+    if words().is_some() {
+        let words = move || words().unwrap_or_default();
+        return if block {
+            view! { <div class="error" role="alert" data-testid=testid><p>{words}</p></div> }
+                .into_any()
+        } else {
+            view! { <p class="error" role="alert" data-testid=testid>{words}</p> }.into_any()
+        };
+    }
     if block {
         view! {
             <div class="error" role="alert" data-testid=testid>
                 <p>{tr(msg)}</p>
-                {detail.map(|d| view! { <p>{d}</p> })}
             </div>
         }
         .into_any()
@@ -30,7 +42,6 @@ pub fn ErrorAlert(
         view! {
             <p class="error" role="alert" data-testid=testid>
                 {tr(msg)}
-                {detail.map(|d| view! { " " <span class="detail">{d}</span> })}
             </p>
         }
         .into_any()
