@@ -189,6 +189,7 @@ pub enum Msg {
     HRecordingStill,
     HComplaintOpened,
     HComplaintPhoto,
+    HUrged,
 }
 
 /// The text of a message in a locale. Placeholders `{0}`, `{1}` are filled by [`I18n::fmt`].
@@ -493,6 +494,8 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         (HComplaintOpened, En) => "Complaint from the public received",
         (HComplaintPhoto, Zh) => "投诉人补充照片",
         (HComplaintPhoto, En) => "Photo from the complainant added",
+        (HUrged, Zh) => "行评办催办",
+        (HUrged, En) => "The office pressed the unit",
     }
 }
 
@@ -826,6 +829,7 @@ pub fn history_msg(kind: &str) -> Option<Msg> {
         "visit_corrected" => Msg::HVisitCorrected,
         "complaint_opened" => Msg::HComplaintOpened,
         "complaint_photo" => Msg::HComplaintPhoto,
+        "urged" => Msg::HUrged,
         _ => return None,
     })
 }

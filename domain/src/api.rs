@@ -202,6 +202,7 @@ pub mod paths {
 
     pub const OFFICE_FINDINGS: &str = "/api/v1/office/findings";
     pub const OFFICE_RELEASES: &str = "/api/v1/office/releases";
+    pub const OFFICE_URGES: &str = "/api/v1/office/urges";
     pub const OFFICE_DASHBOARD: &str = "/api/v1/office/dashboard";
     /// `GET` the office's map (`OfficeMap`; filters as `MapQuery`).
     pub const OFFICE_MAP: &str = "/api/v1/office/map";

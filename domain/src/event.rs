@@ -140,6 +140,8 @@ event_kinds! {
     /// A complaint's photo added to the case it opened, to go to the unit unless the office
     /// holds it back (subject: the case).
     CaseComplaintPhoto => "case.complaint_photo",
+    /// The office pressed the unit on a finding it has (催办), short of a formal letter.
+    CaseUrged => "case.urged",
     /// The office scheduled a report meeting (述职评议).
     MeetingScheduled => "meeting.scheduled",
     MeetingCodesIssued => "meeting.codes_issued",
@@ -262,6 +264,7 @@ event_payloads! {
     ComplaintMarkedSpam(ComplaintMarkedSpam),
     CaseComplaintOpened(CaseComplaintOpened),
     CaseComplaintPhoto(CaseComplaintPhoto),
+    CaseUrged(CaseUrged),
     MeetingScheduled(MeetingScheduled),
     MeetingCodesIssued(MeetingCodesIssued),
     MeetingBallotCast(MeetingBallotCast),
@@ -750,6 +753,12 @@ payloads! {
         pub complaint_id: String,
         pub sha256: String,
         pub position: u32,
+    }
+    /// `case.urged`: the office's words to the unit, if any, and the deadline running then
+    /// (`YYYY-MM-DD`), if one was.
+    pub struct CaseUrged {
+        pub note: Option<String>,
+        pub due: Option<String>,
     }
     /// `meeting.scheduled`: the meeting as scheduled, with the levels and criterion codes its
     /// ballots are read against.
@@ -1342,6 +1351,11 @@ mod tests {
                 complaint_id: "c".into(),
                 sha256: "h".into(),
                 position: 0,
+            }
+            .into(),
+            CaseUrged {
+                note: Some("n".into()),
+                due: None,
             }
             .into(),
             MeetingScheduled {

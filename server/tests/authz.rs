@@ -159,6 +159,8 @@ enum Body {
     PhotoPatch,
     /// A release of a finding already released (409 for the office).
     Release,
+    /// A reminder (催办) for a finding waiting for its unit.
+    Urge,
     /// Reopening a finding that is not rejected (409 for the office).
     Reopen,
     /// Acknowledging a finding (409 once acknowledged).
@@ -372,6 +374,7 @@ fn table() -> Vec<Route> {
         )
         .body(Body::Reopen),
         route(post.clone(), "/api/v1/office/releases", only(OFFICE)).body(Body::Release),
+        route(post.clone(), "/api/v1/office/urges", only(OFFICE)).body(Body::Urge),
         route(
             get.clone(),
             "/api/v1/office/photos/{sha256}/{size}",
@@ -1236,6 +1239,7 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         | Body::Visit
         | Body::UnitSheet => return None,
         Body::Release => serde_json::json!({"cases": [w.case_u1], "release_covert": false}),
+        Body::Urge => serde_json::json!({"cases": [w.case_u1_sub], "note": "请尽快签收"}),
         Body::Reopen => serde_json::json!({"step": "reopen", "reason": "矩阵检查"}),
         Body::Acknowledge => serde_json::json!({"step": "acknowledge"}),
         Body::Rating => serde_json::json!({"rating": "satisfied"}),

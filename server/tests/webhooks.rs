@@ -555,3 +555,119 @@ fn refusal_of(body: &str) -> Refusal {
     serde_json::from_value(v["error"]["refusal"].clone())
         .unwrap_or_else(|e| panic!("no typed refusal ({e}): {body}"))
 }
+
+/// 催办: the office presses a unit on a finding it has. The unit's heads (and the heads above)
+/// get a notice with the office's words and the finding's link; the webhook says it as it says
+/// the loop's steps, with nothing of the reporter; a second press the same day does nothing;
+/// a finding not with its unit is refused in words; a unit cannot press anyone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_presses_a_unit_short_of_a_letter() {
+    use chafang_domain::api::{Notification, NotificationKind, UrgeRequest, UrgeResult};
+    for engine in engines() {
+        let s = TestServer::with_local_webhooks(engine).await;
+        let allow = localhost_only();
+        let (url, got, stop_gateway) =
+            serve_gateway(Router::new().route("/hook", post(steady))).await;
+        let office = s.login("office").await;
+        let monitor = s.login("monitor01").await;
+        let head = s.login("unit01").await; // heads 区建设局
+        let u1 = a_unit(&s, "区建设局").await;
+        let (status, body) = register(&s, &office, &url).await;
+        assert_eq!(status, 201, "{engine:?}: {body}");
+
+        let held = visit(&u1, DeviceId::new(), 1, &[]);
+        let out = visit(&u1, DeviceId::new(), 1, &[]);
+        for v in [&held, &out] {
+            assert_eq!(submit(&s, &monitor, v).await.status(), 201, "{engine:?}");
+        }
+        let held_case = case_of_finding(&s, &office, held.findings[0].id).await;
+        let out_case = case_of_finding(&s, &office, out.findings[0].id).await;
+        release(&s, &office, &[out_case], false).await;
+        tick(&s, &allow, chafang_server::clock::now_ms() + 1_000).await;
+        let before = got.all().len();
+
+        // Not with its unit: refused whole, in words, and nothing written.
+        let note = "请于本周内签收并反馈整改安排";
+        let ask = |cases: Vec<chafang_domain::CaseId>| UrgeRequest {
+            cases,
+            note: Some(note.into()),
+        };
+        let (status, body) = post_json(
+            &s,
+            &office,
+            paths::OFFICE_URGES,
+            &ask(vec![held_case, out_case]),
+        )
+        .await;
+        assert_eq!(status, 422, "{engine:?}: {body}");
+        assert_eq!(
+            refusal_of(&body),
+            Refusal::Case(CaseRefusal::NothingToUrge { case: held_case })
+        );
+        // A unit presses nobody.
+        let (status, _) = post_json(&s, &head, paths::OFFICE_URGES, &ask(vec![out_case])).await;
+        assert_eq!(status, 404, "{engine:?}");
+
+        let (status, body) =
+            post_json(&s, &office, paths::OFFICE_URGES, &ask(vec![out_case])).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let r: UrgeResult = serde_json::from_str(&body).unwrap();
+        assert_eq!(r.urged, vec![out_case]);
+        let notes: Vec<Notification> = s.get_json(&head, paths::NOTIFICATIONS).await;
+        let urged: Vec<&Notification> = notes
+            .iter()
+            .filter(|n| n.kind == NotificationKind::Urged)
+            .collect();
+        assert_eq!(urged.len(), 1, "{engine:?}: {notes:?}");
+        assert_eq!(
+            urged[0].subject.as_deref(),
+            Some(out_case.to_string().as_str())
+        );
+        assert_eq!(urged[0].params["message"], note);
+        // Pressed again the same day: nothing new anywhere.
+        let (status, body) =
+            post_json(&s, &office, paths::OFFICE_URGES, &ask(vec![out_case])).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let r: UrgeResult = serde_json::from_str(&body).unwrap();
+        assert!(r.urged.is_empty(), "{engine:?}");
+        let notes: Vec<Notification> = s.get_json(&head, paths::NOTIFICATIONS).await;
+        assert_eq!(
+            notes
+                .iter()
+                .filter(|n| n.kind == NotificationKind::Urged)
+                .count(),
+            1,
+            "{engine:?}"
+        );
+        let events =
+            sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE kind = 'case.urged'")
+                .fetch_one(&s.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(sqlx::Row::get::<i64, _>(&events, "n"), 1, "{engine:?}");
+
+        // Out by webhook once, as the unit's view of the case, nothing of the reporter.
+        tick(&s, &allow, chafang_server::clock::now_ms() + 2_000).await;
+        let sent = got.all();
+        let urges: Vec<&String> = sent[before..]
+            .iter()
+            .map(|(_, b)| b)
+            .filter(|b| b.contains("\"case.urged\""))
+            .collect();
+        assert_eq!(urges.len(), 1, "{engine:?}: {sent:?}");
+        assert!(urges[0].contains(&out_case.to_string()), "{}", urges[0]);
+        for secret in ["monitor01", "started_at", &out.id.to_string()] {
+            assert!(
+                !urges[0].contains(secret),
+                "{engine:?}: {secret} in {}",
+                urges[0]
+            );
+        }
+        let mut conn = s.db.pool.acquire().await.unwrap();
+        let report = chafang_server::audit::verify(&mut conn).await.unwrap();
+        assert!(report.is_intact(), "{engine:?}: {report:?}");
+        drop(conn);
+        stop_gateway.send(()).ok();
+        s.stop().await;
+    }
+}

@@ -72,6 +72,7 @@ enum T {
     LookBackRequested,
     Reminder,
     ScoringAlarm,
+    Urged,
     AlarmCount,
     Unread,
     UnreadCount,
@@ -100,6 +101,7 @@ impl Texts for T {
                 "测评结果与审计日志不符",
                 "The appraisal differs from the audit log",
             ),
+            T::Urged => ("行评办催办", "The office presses you on a finding"),
             T::AlarmCount => ("{0} 年测评：{1} 项新告警", "{0} appraisal: {1} new alarms"),
             T::Unread => ("未读", "Unread"),
             T::UnreadCount => ("{0} 条未读", "{0} unread"),
@@ -126,6 +128,7 @@ fn title(kind: K) -> T {
         K::LookBackRequested => T::LookBackRequested,
         K::Reminder => T::Reminder,
         K::ScoringAlarm => T::ScoringAlarm,
+        K::Urged => T::Urged,
     }
 }
 

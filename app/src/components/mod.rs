@@ -19,3 +19,5 @@ pub mod roster;
 pub mod status;
 pub mod sync_status;
 pub mod thumb;
+#[cfg(feature = "staff")]
+pub mod urge;

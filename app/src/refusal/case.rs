@@ -115,6 +115,11 @@ pub fn words(r: &CaseRefusal, locale: Locale) -> String {
             "群众投诉须先选定问题类别（评议指标）再交办",
             "Choose the finding's criterion before releasing a complaint",
         ),
+        CaseRefusal::NothingToUrge { .. } => say(
+            locale,
+            "该问题目前不在单位办理环节，无需催办",
+            "The unit has nothing to do on this finding now, so there is nothing to press",
+        ),
         CaseRefusal::UnknownCriterion => say(
             locale,
             "所选类别不属于该单位本年度的评议指标，请重新选择",

@@ -247,6 +247,25 @@ pub struct ReleaseResult {
     pub released: Vec<CaseId>,
 }
 
+/// `POST` a reminder (催办) to the units of findings they have, singly from a finding's page or
+/// in bulk from the overdue list: a notice in their inbox and an event, short of a formal
+/// letter (督办函). At most one a finding a day; a repeat the same day does nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UrgeRequest {
+    pub cases: Vec<CaseId>,
+    /// The office's words to the unit (at most 500 characters).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UrgeResult {
+    /// The findings urged now (those already urged today are left out).
+    pub urged: Vec<CaseId>,
+}
+
 /// Findings counted by a key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -37,10 +37,12 @@ pub enum NotificationKind {
     /// To the office: the scoring check found the published ranking or its inputs differing
     /// from the audit log (raised once per distinct alarm).
     ScoringAlarm,
+    /// To a unit: the office presses it on a finding it has (催办).
+    Urged,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 11] = [
+    pub const ALL: [NotificationKind; 12] = [
         NotificationKind::NewFinding,
         NotificationKind::DeadlineNear,
         NotificationKind::Overdue,
@@ -52,6 +54,7 @@ impl NotificationKind {
         NotificationKind::LookBackRequested,
         NotificationKind::Reminder,
         NotificationKind::ScoringAlarm,
+        NotificationKind::Urged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl NotificationKind {
             NotificationKind::LookBackRequested => "look_back_requested",
             NotificationKind::Reminder => "reminder",
             NotificationKind::ScoringAlarm => "scoring_alarm",
+            NotificationKind::Urged => "urged",
         }
     }
 

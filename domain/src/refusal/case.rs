@@ -68,6 +68,9 @@ pub enum CaseRefusal {
     /// year's criteria.
     #[error("finding {case} needs a criterion before release")]
     CriterionNeeded { case: CaseId },
+    /// A reminder (催办) goes only to a unit that has the next step on the finding.
+    #[error("finding {case} is not waiting for its unit")]
+    NothingToUrge { case: CaseId },
     /// The criterion chosen is not one of the unit's set for the year.
     #[error("not a criterion of this unit's set")]
     UnknownCriterion,
@@ -108,6 +111,7 @@ impl CaseRefusal {
             | CaseRefusal::NoSuchFinding { .. }
             | CaseRefusal::CovertNeedsConsent { .. }
             | CaseRefusal::CriterionNeeded { .. }
+            | CaseRefusal::NothingToUrge { .. }
             | CaseRefusal::UnknownCriterion
             | CaseRefusal::ReportText { .. }
             | CaseRefusal::TooManyPhotos { .. }

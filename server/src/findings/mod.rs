@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(office::detail))
         .routes(routes!(office::step))
         .routes(routes!(office::release))
+        .routes(routes!(office::urge))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(media::office_photo))
         .routes(routes!(unit::list))

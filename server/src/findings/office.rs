@@ -14,11 +14,11 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::Json;
 use chafang_domain::api::{
     Cursor, OfficeCase, OfficeCaseRow, OfficeStep, PageAsk, ReleaseRequest, ReleaseResult,
-    NEXT_CURSOR_HEADER,
+    UrgeRequest, UrgeResult, NEXT_CURSOR_HEADER,
 };
 use chafang_domain::event::{
     CaseAccepted, CaseEdited, CaseLookbackRequested, CaseMerged, CaseMergedIn, CaseRejected,
-    CaseReleased, CaseReopened, CaseRerouted, CaseReturned, StepPayload,
+    CaseReleased, CaseReopened, CaseRerouted, CaseReturned, CaseUrged, StepPayload,
 };
 use chafang_domain::followup::{
     add_working_days, Actor, CaseState, DEFAULT_ANSWER_DAYS, MAX_ANSWER_TEXT, MAX_DEADLINE_DAYS,
@@ -527,4 +527,88 @@ pub async fn release(
     }
     tx.commit().await?;
     Ok(Json(ReleaseResult { released }))
+}
+
+/// The longest note a reminder may carry, in characters.
+pub const MAX_URGE_NOTE: usize = 500;
+
+/// Press the units of findings they have (催办): each gets an event on the chain and a notice
+/// in its unit's inbox (and the units' above, as deadline notices go), and the webhook says it
+/// as it says the loop's steps. Only a finding waiting for its unit (to acknowledge, answer or
+/// finish) may be urged; one urged already today is left out, so a second click changes
+/// nothing. In the order of the cases' random ids, like a release.
+#[utoipa::path(post, operation_id = "urgeFindings", path = "/api/v1/office/urges", tag = "findings", request_body = UrgeRequest,
+    responses((status = 200, body = UrgeResult), (status = 401), (status = 404), (status = 422)))]
+pub async fn urge(
+    State(state): State<AppState>,
+    OfficeUser(me): OfficeUser,
+    ApiJson(req): ApiJson<UrgeRequest>,
+) -> Result<Json<UrgeResult>, ApiError> {
+    if req.cases.is_empty() || req.cases.len() > 500 {
+        return Err(CaseRefusal::ReleaseCount { max: 500 }.into());
+    }
+    let note = match req.note.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(n) if n.chars().count() > MAX_URGE_NOTE => {
+            return Err(CaseRefusal::TextTooLong {
+                field: CaseText::Note,
+                max: MAX_URGE_NOTE,
+            }
+            .into())
+        }
+        Some(n) => Some(n.to_owned()),
+    };
+    let today = today_cst();
+    let mut tx = state.db.begin_write().await?;
+    let names = UnitNames::load(&mut tx).await?;
+    let audience = crate::notifications::inbox::UnitAudience::load(&mut tx).await?;
+    let mut ids = req.cases.clone();
+    ids.sort_unstable_by_key(|c| c.0);
+    ids.dedup();
+    let mut urged = Vec::with_capacity(ids.len());
+    for id in ids {
+        let case = store::load(&mut tx, id)
+            .await?
+            .ok_or(CaseRefusal::NoSuchFinding { case: id })?;
+        let Some((_, due)) = case.deadlines.current(case.state) else {
+            return Err(CaseRefusal::NothingToUrge { case: id }.into());
+        };
+        if urged_on(&mut tx, id).await? == Some(today) {
+            continue;
+        }
+        let payload = CaseUrged {
+            note: note.clone(),
+            due: Some(due.to_string()),
+        };
+        crate::audit::record(&mut tx, Some(me.user.id), id, payload).await?;
+        let mut params = crate::notifications::inbox::unit_params_of(&case, &names)
+            .ok_or_else(|| internal("a case with a deadline but no release day"))?;
+        if let Some(n) = &note {
+            params["message"] = serde_json::Value::String(n.clone());
+        }
+        let notice = crate::notifications::inbox::Note {
+            kind: chafang_domain::api::NotificationKind::Urged,
+            subject: Some(id.to_string()),
+            params,
+            dedup: Some(format!("urge:{id}:{today}")),
+        };
+        crate::notifications::inbox::notify(&mut tx, &audience.of(case.unit_id), &notice).await?;
+        urged.push(id);
+    }
+    tx.commit().await?;
+    Ok(Json(UrgeResult { urged }))
+}
+
+/// The day (China time) the finding was last urged, if ever.
+async fn urged_on(conn: &mut AnyConnection, case: CaseId) -> Result<Option<time::Date>, ApiError> {
+    let at: Option<i64> = sqlx::query(
+        "SELECT at FROM audit_events WHERE subject = $1 AND kind = $2 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(case.to_string())
+    .bind(chafang_domain::event::EventKind::CaseUrged.name())
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| sqlx::Row::try_get(&r, "at"))
+    .transpose()?;
+    Ok(at.map(chafang_domain::quota::day_cst))
 }

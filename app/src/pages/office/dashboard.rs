@@ -132,6 +132,14 @@ pub fn OfficeDashboardPage() -> impl IntoView {
                     let state_rows: Vec<CaseCount> = state_rows.into_iter().filter(|c| c.total > 0).collect();
                     let crit_names = criterion_names(names);
                     let overdue_note = overdue_total(&d.overdue, d.overdue_total);
+                    let overdue_ids: Vec<_> = d.overdue.iter().map(|r| r.id).collect();
+                    let overdue_note = view! {
+                        {overdue_note}
+                        {(!overdue_ids.is_empty()).then(|| view! {
+                            <crate::components::urge::UrgeBox cases=overdue_ids />
+                        })}
+                    }
+                    .into_any();
                     view! {
                         <section class="card" aria-labelledby="by-state">
                             <h2 id="by-state">{ts(T::ByState)}</h2>

@@ -334,6 +334,10 @@ fn CaseDetail(c: OfficeCase, names: LocalResource<Refs>) -> impl IntoView {
             })}
             {dyn_view(move || form().into_any())}
             {error_alert(error, "step-error")}
+            // 催办: while the unit has a deadline running on it.
+            {dyn_view(move || case.with(|c| c.row.due.is_some().then(|| {
+                view! { <crate::components::urge::UrgeBox cases=vec![c.row.id] /> }
+            })).into_any())}
         </section>
         {dyn_view(move || case.with(|c| answer_list(c.answers.clone(), true)).into_any())}
         {dyn_view(move || case.with(|c| c.row.state.is_released().then(|| {
