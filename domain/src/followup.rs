@@ -5,7 +5,7 @@
 //! once; the server enforces them and the app offers only what they allow.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::Date;
 
 /// Where a finding stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -345,14 +345,90 @@ impl std::fmt::Display for FindingNumber {
     }
 }
 
-/// The date a unit is shown for when the problem was seen: the day for an open visit, the
-/// Monday of its week for a covert one, so a unit cannot match a covert finding to a visitor.
-pub fn shown_date(day: Date, covert: bool) -> Date {
-    if covert {
-        day - Duration::days(i64::from(day.weekday().number_days_from_monday()))
-    } else {
-        day
+/// Which half of a month: 上半月 (the 1st to the 15th) or 下半月 (the 16th to its last day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MonthHalf {
+    First,
+    Second,
+}
+
+/// When a problem was seen, as every path out to a unit tells it: the half-month of the visit
+/// day (China time), `2026年10月上半月` / `First half of October 2026`. One form for every
+/// finding whatever its visit mode or source (monitor, complaint, self-check), computed from
+/// the day alone: `seen_period` takes no mode, so neither the form nor the value can tell a
+/// covert finding from an open one.
+///
+/// Why the half-month: the day itself tells a unit which visitor came (it remembers who was at
+/// the counter on a Thursday), and the old compromise (the day for open visits, the Monday for
+/// covert ones) gave the mode away by its value. A week would still be one visit among few for
+/// most units (a monitor visits a unit a handful of times a year), and an ISO week crosses
+/// years and months, which the yearly register and the monthly counts need whole. A half-month
+/// never crosses a month or a year, so the unit's yearly register and the office's monthly
+/// counts keep their meaning, and it holds every finding of its fifteen days alike: the
+/// findings of one visit share their period with those of every other visit, complaint and
+/// self-check of the same fortnight, and nothing in the date makes one visit stand out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeenPeriod {
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u8,
+    pub half: MonthHalf,
+}
+
+impl SeenPeriod {
+    /// The period holding `day`.
+    pub fn of(day: Date) -> SeenPeriod {
+        SeenPeriod {
+            year: day.year(),
+            month: u8::from(day.month()),
+            half: if day.day() <= 15 {
+                MonthHalf::First
+            } else {
+                MonthHalf::Second
+            },
+        }
     }
+
+    /// Its first day: the 1st or the 16th.
+    pub fn first_day(self) -> Date {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        let day = match self.half {
+            MonthHalf::First => 1,
+            MonthHalf::Second => 16,
+        };
+        Date::from_calendar_date(self.year, month, day).unwrap_or(Date::MIN)
+    }
+
+    /// Its last day: the 15th or the month's last day.
+    pub fn last_day(self) -> Date {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        let day = match self.half {
+            MonthHalf::First => 15,
+            MonthHalf::Second => month.length(self.year),
+        };
+        Date::from_calendar_date(self.year, month, day).unwrap_or(Date::MAX)
+    }
+}
+
+/// The plain form, `2026-10-1` (first half) or `2026-10-2`; the app and documents word it.
+impl std::fmt::Display for SeenPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let half = match self.half {
+            MonthHalf::First => 1,
+            MonthHalf::Second => 2,
+        };
+        write!(f, "{:04}-{:02}-{half}", self.year, self.month)
+    }
+}
+
+/// The one date a unit is ever told for when a problem was seen: the half-month of the visit
+/// day (see `SeenPeriod`). Every view, document, export, notification and webhook a unit
+/// receives takes it from here; there is no covert parameter on purpose.
+pub fn seen_period(day: Date) -> SeenPeriod {
+    SeenPeriod::of(day)
 }
 
 /// The deadline that applies in a state, given the case's dates, if any.
@@ -671,23 +747,48 @@ mod tests {
     }
 
     #[test]
-    fn covert_findings_show_only_their_week() {
-        // Thursday 2026-11-19 is in the week of Monday 2026-11-16.
+    fn every_day_is_shown_as_its_half_month_whatever_the_mode() {
+        // Thursday 2026-11-19 and Monday 2026-11-16 share the second half of November.
+        let p = seen_period(date!(2026 - 11 - 19));
         assert_eq!(
-            shown_date(date!(2026 - 11 - 19), true),
-            date!(2026 - 11 - 16)
+            p,
+            SeenPeriod {
+                year: 2026,
+                month: 11,
+                half: MonthHalf::Second
+            }
         );
+        assert_eq!(seen_period(date!(2026 - 11 - 16)), p);
+        assert_eq!(seen_period(date!(2026 - 11 - 30)), p);
+        assert_ne!(seen_period(date!(2026 - 11 - 15)), p);
+        assert_eq!(p.to_string(), "2026-11-2");
+        assert_eq!(p.first_day(), date!(2026 - 11 - 16));
+        assert_eq!(p.last_day(), date!(2026 - 11 - 30));
+        // Every day of two years (a leap February included) lies inside its period, and the
+        // periods tile the years: a period never crosses a month or a year.
+        let mut day = date!(2027 - 01 - 01);
+        let mut last = None::<SeenPeriod>;
+        while day <= date!(2028 - 12 - 31) {
+            let p = seen_period(day);
+            assert!(p.first_day() <= day && day <= p.last_day(), "{day}");
+            assert_eq!((p.year, p.month), (day.year(), u8::from(day.month())));
+            if let Some(q) = last {
+                if q != p {
+                    assert_eq!(q.last_day().next_day(), Some(p.first_day()), "{day}");
+                    assert!(q < p);
+                }
+            }
+            last = Some(p);
+            day = day.next_day().unwrap();
+        }
         assert_eq!(
-            shown_date(date!(2026 - 11 - 22), true),
-            date!(2026 - 11 - 16)
+            seen_period(date!(2028 - 02 - 29)).last_day(),
+            date!(2028 - 02 - 29)
         );
+        // Serialised as the app reads it.
         assert_eq!(
-            shown_date(date!(2026 - 11 - 16), true),
-            date!(2026 - 11 - 16)
-        );
-        assert_eq!(
-            shown_date(date!(2026 - 11 - 19), false),
-            date!(2026 - 11 - 19)
+            serde_json::to_value(p).unwrap(),
+            serde_json::json!({"year": 2026, "month": 11, "half": "second"})
         );
     }
 

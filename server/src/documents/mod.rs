@@ -192,7 +192,7 @@ async fn finding_source(
         return Err(DocumentRefusal::NotReleased.into());
     }
     let unit_case = views::unit_case(conn, &case, names).await?;
-    let criterion_name = criterion_name(conn, &case, unit_case.seen_on.year()).await?;
+    let criterion_name = criterion_name(conn, &case, unit_case.seen_in.year).await?;
     let (deadline, overdue) = match req.kind {
         DocumentKind::RectificationNotice => {
             let d = req
