@@ -317,15 +317,30 @@ pub const DEFAULT_ANSWER_DAYS: u32 = 10;
 /// The longest deadline the office may set, in working days.
 pub const MAX_DEADLINE_DAYS: u32 = 60;
 
-/// Monday to Friday (`calendar::WorkCalendar::weekdays_only`): the deadlines of the loop do not
-/// yet read the year's holidays and 调休 working days, which `WorkCalendar` counts.
-pub fn is_working_day(day: Date) -> bool {
-    crate::calendar::WorkCalendar::weekdays_only().is_working_day(day)
+/// The day `n` working days after `from` in `cal`, the year's calendar of holidays and 调休
+/// working days as the office entered it (`WorkCalendar::weekdays_only` before any is): a
+/// release on Friday with 1 day is due on the next working day. Every deadline of the loop,
+/// reminder and pace line counts working days here.
+pub fn add_working_days(cal: &crate::calendar::WorkCalendar, from: Date, n: u32) -> Date {
+    cal.add_working_days(from, n)
 }
 
-/// The day `n` working days after `from` (a release on Friday with 1 day is due on Monday).
-pub fn add_working_days(from: Date, n: u32) -> Date {
-    crate::calendar::WorkCalendar::weekdays_only().add_working_days(from, n)
+/// A running deadline carried over to a changed calendar: the working days left after
+/// `today` under the old calendar are left after `today` under the new one, so a change never
+/// takes days from a unit that had them or moves a deadline already passed (`None` when the
+/// due day stays).
+pub fn carry_deadline(
+    old: &crate::calendar::WorkCalendar,
+    new: &crate::calendar::WorkCalendar,
+    today: Date,
+    due: Date,
+) -> Option<Date> {
+    if due <= today {
+        return None;
+    }
+    let left = old.working_days_between(today, due);
+    let moved = new.add_working_days(today, left);
+    (moved != due).then_some(moved)
 }
 
 /// A finding's number with its unit (问题编号): the year it was released to the unit (China
@@ -722,27 +737,74 @@ mod tests {
 
     #[test]
     fn working_days_skip_weekends() {
+        let plain = crate::calendar::WorkCalendar::weekdays_only();
         // 2026-11-20 is a Friday.
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 20), 1),
+            add_working_days(&plain, date!(2026 - 11 - 20), 1),
             date!(2026 - 11 - 23)
         );
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 20), 5),
+            add_working_days(&plain, date!(2026 - 11 - 20), 5),
             date!(2026 - 11 - 27)
         );
         // From a Saturday, the first working day is Monday.
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 21), 1),
+            add_working_days(&plain, date!(2026 - 11 - 21), 1),
             date!(2026 - 11 - 23)
         );
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 18), 0),
+            add_working_days(&plain, date!(2026 - 11 - 18), 0),
             date!(2026 - 11 - 18)
         );
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 16), 5),
+            add_working_days(&plain, date!(2026 - 11 - 16), 5),
             date!(2026 - 11 - 23)
+        );
+    }
+
+    #[test]
+    fn deadlines_count_the_years_holidays_and_carry_over_to_a_new_calendar() {
+        use crate::calendar::{DayKind, WorkCalendar};
+        let plain = WorkCalendar::weekdays_only();
+        // National Day 2026: 1–7 October off, Saturday 10 October worked.
+        let mut days: Vec<(Date, DayKind)> = (1..=7)
+            .map(|d| {
+                (
+                    Date::from_calendar_date(2026, time::Month::October, d).unwrap(),
+                    DayKind::Holiday,
+                )
+            })
+            .collect();
+        days.push((date!(2026 - 10 - 10), DayKind::Workday));
+        let cal = WorkCalendar::new(days).unwrap();
+        // Released Wednesday 30 September with 5 days: 8, 9, 10 (Saturday, worked), 12, 13.
+        assert_eq!(
+            add_working_days(&cal, date!(2026 - 09 - 30), 5),
+            date!(2026 - 10 - 13)
+        );
+        assert_eq!(
+            add_working_days(&plain, date!(2026 - 09 - 30), 5),
+            date!(2026 - 10 - 07)
+        );
+        // On 29 September a deadline of 7 October had 6 working days left (30 Sep, 1–2, 5–7
+        // Oct); under the holidays those are 30 Sep, 8, 9, 10, 12 and 13 Oct.
+        assert_eq!(
+            carry_deadline(&plain, &cal, date!(2026 - 09 - 29), date!(2026 - 10 - 07)),
+            Some(date!(2026 - 10 - 13))
+        );
+        // Back again when the holidays are withdrawn.
+        assert_eq!(
+            carry_deadline(&cal, &plain, date!(2026 - 09 - 29), date!(2026 - 10 - 13)),
+            Some(date!(2026 - 10 - 07))
+        );
+        // A deadline passed or due today stays; one the change does not touch stays.
+        assert_eq!(
+            carry_deadline(&plain, &cal, date!(2026 - 10 - 08), date!(2026 - 10 - 07)),
+            None
+        );
+        assert_eq!(
+            carry_deadline(&plain, &cal, date!(2026 - 11 - 02), date!(2026 - 11 - 09)),
+            None
         );
     }
 

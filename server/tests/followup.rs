@@ -351,7 +351,11 @@ async fn deadlines_plans_and_returns_run_until_the_work_is_reported_done() {
             let due = acked.due.expect("an answer deadline");
             assert_eq!(
                 due.due,
-                chafang_domain::followup::add_working_days(today, 7)
+                chafang_domain::followup::add_working_days(
+                    &chafang_domain::calendar::WorkCalendar::weekdays_only(),
+                    today,
+                    7
+                )
             );
         }
 

@@ -207,9 +207,14 @@ async fn finding_source(
                 .deadlines
                 .overdue(case.state, today)
                 .ok_or(DocumentRefusal::NothingOverdue)?;
-            let d = req
-                .deadline
-                .unwrap_or_else(|| add_working_days(today, REMINDER_DAYS));
+            let d = match req.deadline {
+                Some(d) => d,
+                None => add_working_days(
+                    &crate::work_calendar::load(conn).await?,
+                    today,
+                    REMINDER_DAYS,
+                ),
+            };
             (Some(check_deadline(d, today)?), Some(overdue))
         }
         _ => (None, None),
