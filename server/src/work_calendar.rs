@@ -9,7 +9,9 @@
 //! acknowledge, to answer) is carried over with the working days it had left
 //! (`followup::carry_deadline`), and each one moved is written to its case with a
 //! `case.deadline_moved` event holding the old and the new day, then the calendar itself with
-//! a `calendar.set` listing the days, the calendar replaced and every deadline moved.
+//! a `calendar.set` listing the days, the calendar replaced and every deadline moved; that
+//! event carries the row's content hash, so a row changed behind the server's back is found by
+//! `audit::content::check`.
 
 use crate::audit;
 use crate::auth::extract::OfficeUser;
@@ -80,6 +82,11 @@ pub async fn current(db: &crate::db::Db) -> Result<WorkCalendar, ApiError> {
     load(&mut conn).await
 }
 
+/// A revision's row id, the subject of its `calendar.set` event.
+fn row_id(year: i32, revision: i64) -> String {
+    format!("calendar-{year}-{revision}")
+}
+
 fn parse_path_year(s: &str) -> Result<i32, ApiError> {
     crate::campaigns::parse_year(s)
 }
@@ -139,9 +146,10 @@ async fn set_year(
     let old = load(&mut tx).await?;
     let revision = before.as_ref().map_or(0, |b| b.0) + 1;
     sqlx::query(
-        "INSERT INTO work_calendars (year, revision, days, text, set_at, set_by) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO work_calendars (id, year, revision, days, text, set_at, set_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
+    .bind(row_id(year, revision))
     .bind(i64::from(year))
     .bind(revision)
     .bind(serde_json::to_string(&days).map_err(internal)?)
@@ -163,7 +171,7 @@ async fn set_year(
     audit::record(
         &mut tx,
         Some(me.user.id),
-        format!("calendar-{year}"),
+        row_id(year, revision),
         CalendarSet {
             year,
             revision,

@@ -199,6 +199,27 @@ async fn deadlines_count_the_years_holidays_and_move_on_the_record_when_it_chang
             .await
             .unwrap();
         assert!(changed.is_empty(), "{engine:?}: {changed:?}");
+        // A calendar's row changed behind the server's back is found.
+        let first = pasted(&days).into_keys().next().unwrap();
+        sqlx::query("UPDATE work_calendars SET days = '[]' WHERE year = $1 AND revision = 1")
+            .bind(i64::from(first))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let changed = chafang_server::audit::content::check(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            changed
+                .iter()
+                .map(|c| (c.record, c.id.clone()))
+                .collect::<Vec<_>>(),
+            vec![(
+                chafang_server::audit::content::Record::Calendar,
+                format!("calendar-{first}-1")
+            )],
+            "{engine:?}"
+        );
         drop(conn);
         s.stop().await;
     }
