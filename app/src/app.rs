@@ -116,6 +116,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                 <ParentRoute path=path!("") view=Outlet>
                     <Route path=StaticSegment(MEETINGS) view=crate::pages::office::meetings::OfficeMeetingsPage />
                     <Route path=(StaticSegment(MEETINGS), ParamSegment("id")) view=crate::pages::office::meetings::OfficeMeetingPage />
+                    <Route path=(StaticSegment(CALENDAR), ParamSegment("year")) view=crate::pages::office::calendar::OfficeCalendarPage />
                 </ParentRoute>
             </ParentRoute>
             <ParentRoute path=StaticSegment(UNIT) view=|| gated(Role::Unit)>

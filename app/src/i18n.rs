@@ -183,6 +183,7 @@ pub enum Msg {
     HLookBackVisited,
     HSuperseded,
     HVisitCorrected,
+    HDeadlineMoved,
     ColName,
     ChooseKind,
     HRecordingTranscribed,
@@ -482,6 +483,8 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         (HSuperseded, En) => "Replaced by a correction",
         (HVisitCorrected, Zh) => "查访记录已更正",
         (HVisitCorrected, En) => "Visit corrected",
+        (HDeadlineMoved, Zh) => "期限随工作日历调整",
+        (HDeadlineMoved, En) => "Deadline moved by the working calendar",
         (ColName, Zh) => "名称",
         (ColName, En) => "Name",
         (ChooseKind, Zh) => "请选择答复类型",
@@ -830,6 +833,7 @@ pub fn history_msg(kind: &str) -> Option<Msg> {
         "complaint_opened" => Msg::HComplaintOpened,
         "complaint_photo" => Msg::HComplaintPhoto,
         "urged" => Msg::HUrged,
+        "deadline_moved" => Msg::HDeadlineMoved,
         _ => return None,
     })
 }

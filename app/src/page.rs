@@ -33,6 +33,7 @@ pub mod seg {
     pub const LADDER: &str = "ladder";
     pub const COMPLAINTS: &str = "complaints";
     pub const MEETINGS: &str = "meetings";
+    pub const CALENDAR: &str = "calendar";
 }
 
 /// A page of the app, with what its address carries.
@@ -104,6 +105,8 @@ pub enum Page {
     OfficeComplaints,
     OfficeMeetings,
     OfficeMeeting(String),
+    /// A year's working calendar (holidays and 调休 days).
+    OfficeCalendar(i32),
 }
 
 impl Page {
@@ -171,6 +174,7 @@ impl Page {
             Page::OfficeComplaints => format!("/{OFFICE}/{COMPLAINTS}"),
             Page::OfficeMeetings => format!("/{OFFICE}/{MEETINGS}"),
             Page::OfficeMeeting(id) => format!("/{OFFICE}/{MEETINGS}/{id}"),
+            Page::OfficeCalendar(year) => format!("/{OFFICE}/{CALENDAR}/{year}"),
         }
     }
 }

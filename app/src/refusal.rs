@@ -6,6 +6,7 @@
 use crate::i18n::Locale;
 use chafang_domain::refusal::Refusal;
 
+mod calendar;
 mod campaign;
 mod case;
 mod commitment;
@@ -96,6 +97,7 @@ pub fn words(r: &Refusal, locale: Locale) -> String {
         Refusal::Recording(r) => recording::words(r, locale),
         Refusal::Complaint(r) => complaint::words(r, locale),
         Refusal::Meeting(r) => meeting::words(r, locale),
+        Refusal::Calendar(r) => calendar::words(r, locale),
     }
 }
 

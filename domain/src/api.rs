@@ -45,6 +45,8 @@ mod complaints;
 pub use complaints::*;
 mod meetings;
 pub use meetings::*;
+mod calendar;
+pub use calendar::*;
 
 /// The paths of the API, shared so that client and server cannot drift apart.
 pub mod paths {
@@ -58,6 +60,12 @@ pub mod paths {
     /// The PDF of an issued document; `base` is `OFFICE_DOCUMENTS` or `UNIT_DOCUMENTS`.
     pub fn document_pdf(base: &str, id: uuid::Uuid) -> String {
         format!("{base}/{id}/pdf")
+    }
+
+    /// `GET` a year's working calendar (`WorkCalendarView`), `PUT` it anew
+    /// (`SetWorkCalendar`; answers `WorkCalendarSaved`).
+    pub fn office_calendar(year: i32) -> String {
+        format!("/api/v1/office/calendar/{year}")
     }
 
     /// `GET` the repeat-offence ladder (`LadderView`), every person.

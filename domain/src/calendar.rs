@@ -12,6 +12,7 @@ use time::{Date, Duration, Weekday};
 
 /// One exception to the plain week.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A public holiday (法定节假日) or a day off given for one: no work, whatever the weekday.
@@ -123,6 +124,80 @@ impl WorkCalendar {
     }
 }
 
+/// The most lines a year's calendar is entered with.
+pub const MAX_CALENDAR_LINES: usize = 400;
+
+/// A year's calendar as the office enters it: a small CSV (`date,kind`, kind `holiday` or
+/// `workday`, a heading line allowed) or the lines pasted from the State Council's notice
+/// (`2026-10-01 休`, `2026-10-11 班`; 休/假/holiday, 班/workday). Blank lines and lines
+/// starting with `#` are skipped; a date may be written `2026-10-01`, `2026/10/1` or
+/// `2026年10月1日`. Every day must be in `year`; a day listed twice with the same kind
+/// counts once. Refused with the first wrong line's number (from 1).
+pub fn parse_year(
+    text: &str,
+    year: i32,
+) -> Result<Vec<(Date, DayKind)>, crate::refusal::CalendarRefusal> {
+    use crate::refusal::CalendarRefusal as R;
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() > MAX_CALENDAR_LINES {
+        return Err(R::TooLong {
+            max: MAX_CALENDAR_LINES as u32,
+        });
+    }
+    let mut seen: std::collections::BTreeMap<Date, DayKind> = Default::default();
+    for (i, raw) in lines.iter().enumerate() {
+        let line = (i + 1) as u32;
+        let t = raw.trim().trim_start_matches('\u{feff}').trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = t
+            .split(|c: char| c == ',' || c == '，' || c == '\t' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if i == 0
+            && parts
+                .first()
+                .is_some_and(|p| p.eq_ignore_ascii_case("date"))
+        {
+            continue;
+        }
+        let [day, kind] = parts[..] else {
+            return Err(R::BadLine { line });
+        };
+        let day = parse_day(day).ok_or(R::BadDate { line })?;
+        let kind = match kind.to_ascii_lowercase().as_str() {
+            "holiday" | "休" | "假" | "放假" => DayKind::Holiday,
+            "workday" | "班" | "上班" => DayKind::Workday,
+            _ => return Err(R::BadKind { line }),
+        };
+        if day.year() != year {
+            return Err(R::OtherYear { line, year });
+        }
+        if kind == DayKind::Workday && !is_weekend(day) {
+            return Err(R::WorkdayOnWeekday { line });
+        }
+        match seen.insert(day, kind) {
+            Some(before) if before != kind => return Err(R::Both { line }),
+            _ => {}
+        }
+    }
+    Ok(seen.into_iter().collect())
+}
+
+/// `2026-10-01`, `2026/10/1`, `2026.10.1` or `2026年10月1日`.
+fn parse_day(s: &str) -> Option<Date> {
+    let s = s.trim_end_matches('日');
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts[..] else {
+        return None;
+    };
+    let y: i32 = y.parse().ok()?;
+    let m: u8 = m.parse().ok()?;
+    let d: u8 = d.parse().ok()?;
+    Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+}
+
 fn is_weekend(day: Date) -> bool {
     matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
 }
@@ -131,6 +206,59 @@ fn is_weekend(day: Date) -> bool {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_year_is_entered_as_csv_or_as_the_notice_pasted() {
+        let csv = "date,kind\n2026-10-01,holiday\n2026-10-02,holiday\n2026-10-10,workday\n";
+        let pasted = "# 国庆节、中秋节\n2026-10-01 休\n\n2026/10/2 假\n2026年10月10日 班\n";
+        let want = vec![
+            (date!(2026 - 10 - 01), DayKind::Holiday),
+            (date!(2026 - 10 - 02), DayKind::Holiday),
+            (date!(2026 - 10 - 10), DayKind::Workday),
+        ];
+        assert_eq!(parse_year(csv, 2026), Ok(want.clone()));
+        assert_eq!(parse_year(pasted, 2026), Ok(want.clone()));
+        // A day twice with the same kind counts once.
+        assert_eq!(
+            parse_year(
+                "2026-10-01 休\n2026-10-01 holiday\n2026-10-02 休\n2026-10-10 班",
+                2026
+            ),
+            Ok(want)
+        );
+        assert_eq!(parse_year("", 2026), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_wrong_line_is_refused_with_its_number() {
+        use crate::refusal::CalendarRefusal as R;
+        let cases: [(&str, R); 7] = [
+            ("2026-10-01 休\n2026-10-01", R::BadLine { line: 2 }),
+            ("2026-10-01 休 班", R::BadLine { line: 1 }),
+            ("2026-13-01 休", R::BadDate { line: 1 }),
+            ("2026-10-01 午", R::BadKind { line: 1 }),
+            (
+                "\n\n2027-01-01 休",
+                R::OtherYear {
+                    line: 3,
+                    year: 2026,
+                },
+            ),
+            // Friday 9 October is a working day already.
+            ("2026-10-09 班", R::WorkdayOnWeekday { line: 1 }),
+            ("2026-10-10 班\n2026-10-10 休", R::Both { line: 2 }),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_year(text, 2026), Err(want), "{text:?}");
+        }
+        let long = "2026-10-01 休\n".repeat(MAX_CALENDAR_LINES + 1);
+        assert_eq!(
+            parse_year(&long, 2026),
+            Err(R::TooLong {
+                max: MAX_CALENDAR_LINES as u32
+            })
+        );
+    }
 
     /// The State Council's notice for 2026 as far as these tests need it (National Day and
     /// Mid-Autumn together, and the Spring Festival), with its 调休 working days.

@@ -150,6 +150,11 @@ event_kinds! {
     MeetingClosed => "meeting.closed",
     /// How much the year's closed meetings weigh in the survey part.
     MeetingWeightSet => "meeting.weight_set",
+    /// The office entered a year's working calendar (holidays and 调休 working days).
+    CalendarSet => "calendar.set",
+    /// A running deadline moved by a changed calendar, with its old and new day (subject: the
+    /// case).
+    CaseDeadlineMoved => "case.deadline_moved",
 }
 
 macro_rules! event_payloads {
@@ -270,6 +275,8 @@ event_payloads! {
     MeetingBallotCast(MeetingBallotCast),
     MeetingClosed(MeetingClosed),
     MeetingWeightSet(MeetingWeightSet),
+    CalendarSet(CalendarSet),
+    CaseDeadlineMoved(CaseDeadlineMoved),
 }
 
 /// Declares payload structs with the derives every payload has.
@@ -792,6 +799,37 @@ payloads! {
         pub year: i32,
         pub old_pct: u32,
         pub new_pct: u32,
+    }
+    /// `calendar.set`: the year's whole calendar as entered (its revision, from 1; days as
+    /// `YYYY-MM-DD`), the calendar it replaced, and every running deadline it moved with the
+    /// old and new day (each also a `case.deadline_moved` of its case).
+    pub struct CalendarSet {
+        pub year: i32,
+        pub revision: i64,
+        pub days: Vec<CalendarDayEntry>,
+        pub previous: Vec<CalendarDayEntry>,
+        pub moved: Vec<DeadlineMove>,
+    }
+    /// `case.deadline_moved`: which deadline, from which day to which (`YYYY-MM-DD`), and the
+    /// calendar revision that moved it.
+    pub struct CaseDeadlineMoved {
+        pub kind: crate::followup::DeadlineKind,
+        pub from: String,
+        pub to: String,
+        pub year: i32,
+        pub revision: i64,
+    }
+    /// One day of a calendar as the chain records it.
+    pub struct CalendarDayEntry {
+        pub day: String,
+        pub kind: crate::calendar::DayKind,
+    }
+    /// A running deadline a calendar moved.
+    pub struct DeadlineMove {
+        pub case: CaseId,
+        pub kind: crate::followup::DeadlineKind,
+        pub from: String,
+        pub to: String,
     }
 }
 
@@ -1385,6 +1423,30 @@ mod tests {
                 year: 2027,
                 old_pct: 0,
                 new_pct: 30,
+            }
+            .into(),
+            CalendarSet {
+                year: 2026,
+                revision: 1,
+                days: vec![CalendarDayEntry {
+                    day: "2026-10-01".into(),
+                    kind: crate::calendar::DayKind::Holiday,
+                }],
+                previous: vec![],
+                moved: vec![DeadlineMove {
+                    case: CaseId(uuid::Uuid::nil()),
+                    kind: crate::followup::DeadlineKind::Acknowledge,
+                    from: "2026-10-07".into(),
+                    to: "2026-10-13".into(),
+                }],
+            }
+            .into(),
+            CaseDeadlineMoved {
+                kind: crate::followup::DeadlineKind::Answer,
+                from: "2026-10-07".into(),
+                to: "2026-10-13".into(),
+                year: 2026,
+                revision: 1,
             }
             .into(),
         ]

@@ -5,7 +5,7 @@
 //! once; the server enforces them and the app offers only what they allow.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::Date;
 
 /// Where a finding stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -317,15 +317,30 @@ pub const DEFAULT_ANSWER_DAYS: u32 = 10;
 /// The longest deadline the office may set, in working days.
 pub const MAX_DEADLINE_DAYS: u32 = 60;
 
-/// Monday to Friday (`calendar::WorkCalendar::weekdays_only`): the deadlines of the loop do not
-/// yet read the year's holidays and 调休 working days, which `WorkCalendar` counts.
-pub fn is_working_day(day: Date) -> bool {
-    crate::calendar::WorkCalendar::weekdays_only().is_working_day(day)
+/// The day `n` working days after `from` in `cal`, the year's calendar of holidays and 调休
+/// working days as the office entered it (`WorkCalendar::weekdays_only` before any is): a
+/// release on Friday with 1 day is due on the next working day. Every deadline of the loop,
+/// reminder and pace line counts working days here.
+pub fn add_working_days(cal: &crate::calendar::WorkCalendar, from: Date, n: u32) -> Date {
+    cal.add_working_days(from, n)
 }
 
-/// The day `n` working days after `from` (a release on Friday with 1 day is due on Monday).
-pub fn add_working_days(from: Date, n: u32) -> Date {
-    crate::calendar::WorkCalendar::weekdays_only().add_working_days(from, n)
+/// A running deadline carried over to a changed calendar: the working days left after
+/// `today` under the old calendar are left after `today` under the new one, so a change never
+/// takes days from a unit that had them or moves a deadline already passed (`None` when the
+/// due day stays).
+pub fn carry_deadline(
+    old: &crate::calendar::WorkCalendar,
+    new: &crate::calendar::WorkCalendar,
+    today: Date,
+    due: Date,
+) -> Option<Date> {
+    if due <= today {
+        return None;
+    }
+    let left = old.working_days_between(today, due);
+    let moved = new.add_working_days(today, left);
+    (moved != due).then_some(moved)
 }
 
 /// A finding's number with its unit (问题编号): the year it was released to the unit (China
@@ -345,14 +360,90 @@ impl std::fmt::Display for FindingNumber {
     }
 }
 
-/// The date a unit is shown for when the problem was seen: the day for an open visit, the
-/// Monday of its week for a covert one, so a unit cannot match a covert finding to a visitor.
-pub fn shown_date(day: Date, covert: bool) -> Date {
-    if covert {
-        day - Duration::days(i64::from(day.weekday().number_days_from_monday()))
-    } else {
-        day
+/// Which half of a month: 上半月 (the 1st to the 15th) or 下半月 (the 16th to its last day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MonthHalf {
+    First,
+    Second,
+}
+
+/// When a problem was seen, as every path out to a unit tells it: the half-month of the visit
+/// day (China time), `2026年10月上半月` / `First half of October 2026`. One form for every
+/// finding whatever its visit mode or source (monitor, complaint, self-check), computed from
+/// the day alone: `seen_period` takes no mode, so neither the form nor the value can tell a
+/// covert finding from an open one.
+///
+/// Why the half-month: the day itself tells a unit which visitor came (it remembers who was at
+/// the counter on a Thursday), and the old compromise (the day for open visits, the Monday for
+/// covert ones) gave the mode away by its value. A week would still be one visit among few for
+/// most units (a monitor visits a unit a handful of times a year), and an ISO week crosses
+/// years and months, which the yearly register and the monthly counts need whole. A half-month
+/// never crosses a month or a year, so the unit's yearly register and the office's monthly
+/// counts keep their meaning, and it holds every finding of its fifteen days alike: the
+/// findings of one visit share their period with those of every other visit, complaint and
+/// self-check of the same fortnight, and nothing in the date makes one visit stand out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeenPeriod {
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u8,
+    pub half: MonthHalf,
+}
+
+impl SeenPeriod {
+    /// The period holding `day`.
+    pub fn of(day: Date) -> SeenPeriod {
+        SeenPeriod {
+            year: day.year(),
+            month: u8::from(day.month()),
+            half: if day.day() <= 15 {
+                MonthHalf::First
+            } else {
+                MonthHalf::Second
+            },
+        }
     }
+
+    /// Its first day: the 1st or the 16th.
+    pub fn first_day(self) -> Date {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        let day = match self.half {
+            MonthHalf::First => 1,
+            MonthHalf::Second => 16,
+        };
+        Date::from_calendar_date(self.year, month, day).unwrap_or(Date::MIN)
+    }
+
+    /// Its last day: the 15th or the month's last day.
+    pub fn last_day(self) -> Date {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        let day = match self.half {
+            MonthHalf::First => 15,
+            MonthHalf::Second => month.length(self.year),
+        };
+        Date::from_calendar_date(self.year, month, day).unwrap_or(Date::MAX)
+    }
+}
+
+/// The plain form, `2026-10-1` (first half) or `2026-10-2`; the app and documents word it.
+impl std::fmt::Display for SeenPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let half = match self.half {
+            MonthHalf::First => 1,
+            MonthHalf::Second => 2,
+        };
+        write!(f, "{:04}-{:02}-{half}", self.year, self.month)
+    }
+}
+
+/// The one date a unit is ever told for when a problem was seen: the half-month of the visit
+/// day (see `SeenPeriod`). Every view, document, export, notification and webhook a unit
+/// receives takes it from here; there is no covert parameter on purpose.
+pub fn seen_period(day: Date) -> SeenPeriod {
+    SeenPeriod::of(day)
 }
 
 /// The deadline that applies in a state, given the case's dates, if any.
@@ -646,48 +737,120 @@ mod tests {
 
     #[test]
     fn working_days_skip_weekends() {
+        let plain = crate::calendar::WorkCalendar::weekdays_only();
         // 2026-11-20 is a Friday.
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 20), 1),
+            add_working_days(&plain, date!(2026 - 11 - 20), 1),
             date!(2026 - 11 - 23)
         );
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 20), 5),
+            add_working_days(&plain, date!(2026 - 11 - 20), 5),
             date!(2026 - 11 - 27)
         );
         // From a Saturday, the first working day is Monday.
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 21), 1),
+            add_working_days(&plain, date!(2026 - 11 - 21), 1),
             date!(2026 - 11 - 23)
         );
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 18), 0),
+            add_working_days(&plain, date!(2026 - 11 - 18), 0),
             date!(2026 - 11 - 18)
         );
         assert_eq!(
-            add_working_days(date!(2026 - 11 - 16), 5),
+            add_working_days(&plain, date!(2026 - 11 - 16), 5),
             date!(2026 - 11 - 23)
         );
     }
 
     #[test]
-    fn covert_findings_show_only_their_week() {
-        // Thursday 2026-11-19 is in the week of Monday 2026-11-16.
+    fn deadlines_count_the_years_holidays_and_carry_over_to_a_new_calendar() {
+        use crate::calendar::{DayKind, WorkCalendar};
+        let plain = WorkCalendar::weekdays_only();
+        // National Day 2026: 1–7 October off, Saturday 10 October worked.
+        let mut days: Vec<(Date, DayKind)> = (1..=7)
+            .map(|d| {
+                (
+                    Date::from_calendar_date(2026, time::Month::October, d).unwrap(),
+                    DayKind::Holiday,
+                )
+            })
+            .collect();
+        days.push((date!(2026 - 10 - 10), DayKind::Workday));
+        let cal = WorkCalendar::new(days).unwrap();
+        // Released Wednesday 30 September with 5 days: 8, 9, 10 (Saturday, worked), 12, 13.
         assert_eq!(
-            shown_date(date!(2026 - 11 - 19), true),
-            date!(2026 - 11 - 16)
+            add_working_days(&cal, date!(2026 - 09 - 30), 5),
+            date!(2026 - 10 - 13)
         );
         assert_eq!(
-            shown_date(date!(2026 - 11 - 22), true),
-            date!(2026 - 11 - 16)
+            add_working_days(&plain, date!(2026 - 09 - 30), 5),
+            date!(2026 - 10 - 07)
+        );
+        // On 29 September a deadline of 7 October had 6 working days left (30 Sep, 1–2, 5–7
+        // Oct); under the holidays those are 30 Sep, 8, 9, 10, 12 and 13 Oct.
+        assert_eq!(
+            carry_deadline(&plain, &cal, date!(2026 - 09 - 29), date!(2026 - 10 - 07)),
+            Some(date!(2026 - 10 - 13))
+        );
+        // Back again when the holidays are withdrawn.
+        assert_eq!(
+            carry_deadline(&cal, &plain, date!(2026 - 09 - 29), date!(2026 - 10 - 13)),
+            Some(date!(2026 - 10 - 07))
+        );
+        // A deadline passed or due today stays; one the change does not touch stays.
+        assert_eq!(
+            carry_deadline(&plain, &cal, date!(2026 - 10 - 08), date!(2026 - 10 - 07)),
+            None
         );
         assert_eq!(
-            shown_date(date!(2026 - 11 - 16), true),
-            date!(2026 - 11 - 16)
+            carry_deadline(&plain, &cal, date!(2026 - 11 - 02), date!(2026 - 11 - 09)),
+            None
         );
+    }
+
+    #[test]
+    fn every_day_is_shown_as_its_half_month_whatever_the_mode() {
+        // Thursday 2026-11-19 and Monday 2026-11-16 share the second half of November.
+        let p = seen_period(date!(2026 - 11 - 19));
         assert_eq!(
-            shown_date(date!(2026 - 11 - 19), false),
-            date!(2026 - 11 - 19)
+            p,
+            SeenPeriod {
+                year: 2026,
+                month: 11,
+                half: MonthHalf::Second
+            }
+        );
+        assert_eq!(seen_period(date!(2026 - 11 - 16)), p);
+        assert_eq!(seen_period(date!(2026 - 11 - 30)), p);
+        assert_ne!(seen_period(date!(2026 - 11 - 15)), p);
+        assert_eq!(p.to_string(), "2026-11-2");
+        assert_eq!(p.first_day(), date!(2026 - 11 - 16));
+        assert_eq!(p.last_day(), date!(2026 - 11 - 30));
+        // Every day of two years (a leap February included) lies inside its period, and the
+        // periods tile the years: a period never crosses a month or a year.
+        let mut day = date!(2027 - 01 - 01);
+        let mut last = None::<SeenPeriod>;
+        while day <= date!(2028 - 12 - 31) {
+            let p = seen_period(day);
+            assert!(p.first_day() <= day && day <= p.last_day(), "{day}");
+            assert_eq!((p.year, p.month), (day.year(), u8::from(day.month())));
+            if let Some(q) = last {
+                if q != p {
+                    assert_eq!(q.last_day().next_day(), Some(p.first_day()), "{day}");
+                    assert!(q < p);
+                }
+            }
+            last = Some(p);
+            day = day.next_day().unwrap();
+        }
+        assert_eq!(
+            seen_period(date!(2028 - 02 - 29)).last_day(),
+            date!(2028 - 02 - 29)
+        );
+        // Serialised as the app reads it.
+        assert_eq!(
+            serde_json::to_value(p).unwrap(),
+            serde_json::json!({"year": 2026, "month": 11, "half": "second"})
         );
     }
 

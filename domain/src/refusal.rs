@@ -10,6 +10,7 @@
 use crate::api::ErrorCode;
 use serde::{Deserialize, Serialize};
 
+pub mod calendar;
 pub mod campaign;
 pub mod case;
 pub mod commitment;
@@ -34,6 +35,7 @@ pub mod user;
 pub mod visit;
 pub mod webhook;
 
+pub use calendar::CalendarRefusal;
 pub use campaign::CampaignRefusal;
 pub use case::CaseRefusal;
 pub use commitment::CommitmentRefusal;
@@ -139,6 +141,9 @@ pub enum Refusal {
     // A report meeting, its ballot codes or a ballot.
     #[error(transparent)]
     Meeting(MeetingRefusal),
+    // A year's working calendar (holidays and 调休 working days).
+    #[error(transparent)]
+    Calendar(CalendarRefusal),
 }
 
 impl Refusal {
@@ -170,6 +175,7 @@ impl Refusal {
             Refusal::Recording(r) => r.code(),
             Refusal::Complaint(r) => r.code(),
             Refusal::Meeting(r) => r.code(),
+            Refusal::Calendar(r) => r.code(),
         }
     }
 }
@@ -185,6 +191,7 @@ macro_rules! into_refusal {
 }
 
 into_refusal!(
+    Calendar(CalendarRefusal),
     Input(InputRefusal),
     Visit(VisitRefusal),
     Upload(UploadRefusal),
@@ -562,6 +569,12 @@ mod tests {
                 None,
             ),
             (
+                CalendarRefusal::BadKind { line: 3 }.into(),
+                "calendar",
+                json!("bad_kind"),
+                None,
+            ),
+            (
                 CampaignRefusal::KeyUnitNotTopLevel {
                     unit: UnitId::new(),
                 }
@@ -619,7 +632,7 @@ mod tests {
     }
 
     /// The code of every area that wraps an enum of its own.
-    const ALL_AREAS: [&str; 23] = [
+    const ALL_AREAS: [&str; 24] = [
         "ladder",
         "input",
         "visit",
@@ -643,6 +656,7 @@ mod tests {
         "recording",
         "complaint",
         "meeting",
+        "calendar",
     ];
 
     /// The `reason` code of a refusal's area, matched exhaustively.
@@ -673,6 +687,7 @@ mod tests {
             Refusal::Recording(_) => "recording",
             Refusal::Complaint(_) => "complaint",
             Refusal::Meeting(_) => "meeting",
+            Refusal::Calendar(_) => "calendar",
         }
     }
 }

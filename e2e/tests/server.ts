@@ -18,6 +18,9 @@ export class Server {
   private dataDir = mkdtempSync(join(tmpdir(), 'chafang-e2e-'));
   private port = 0;
 
+  /** `env` adds to the server's environment (`CHAFANG_CLOCK` sets the day it believes it is). */
+  constructor(private env: Record<string, string> = {}) {}
+
   async start(): Promise<void> {
     // The first start takes any free port; a restart reuses it, so the page's origin (and its
     // service worker and storage) stays the same.
@@ -26,7 +29,7 @@ export class Server {
       ['--data-dir', this.dataDir, 'serve', '--listen', `127.0.0.1:${this.port}`, '--demo', '--pwa-dir', PWA_DIR, '--stop-on-stdin-eof',
         // The webhook spec's gateway listens on this machine, as a district's might on its LAN.
         '--webhook-allow-hosts', '127.0.0.1'],
-      { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CHAFANG_LOG: 'warn' } },
+      { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CHAFANG_LOG: 'warn', ...this.env } },
     );
     this.child = child;
     let stderr = '';

@@ -134,7 +134,7 @@ test('the office adds a webhook and a released finding reaches the gateway signe
       ]) {
         expect(r.body, `${leak} in ${r.body}`).not.toContain(leak);
       }
-      expect(Object.keys(JSON.parse(r.body)).every((k) => ['id', 'kind', 'case', 'unit', 'state', 'seen_on'].includes(k))).toBe(true);
+      expect(Object.keys(JSON.parse(r.body)).every((k) => ['id', 'kind', 'case', 'unit', 'state', 'seen_on', 'seen_in'].includes(k))).toBe(true);
       expect(r.headers['x-chafang-seq']).toBeUndefined();
     }
     // A wrong secret would not verify: the check above can fail.

@@ -112,6 +112,7 @@ refused_from!(
     chafang_domain::refusal::RecordingRefusal,
     chafang_domain::refusal::ComplaintRefusal,
     chafang_domain::refusal::MeetingRefusal,
+    chafang_domain::refusal::CalendarRefusal,
 );
 
 /// A stored row the server cannot read back (a malformed id, an unknown state): an internal

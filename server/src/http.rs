@@ -81,6 +81,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::recordings::router())
         .merge(crate::complaints::router())
         .merge(crate::meetings::router())
+        .merge(crate::work_calendar::router())
         .split_for_parts();
     crate::openapi::finish(&mut doc);
     (router, doc)

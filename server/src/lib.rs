@@ -41,6 +41,7 @@ pub mod units;
 pub mod uploads;
 pub mod users;
 pub mod visits;
+pub mod work_calendar;
 
 use anyhow::Context;
 use std::future::Future;

@@ -235,6 +235,8 @@ enum Body {
     MeetingWeight,
     /// A ballot code that was never issued: 404 alike for everyone.
     BallotUnknown,
+    /// A year's working calendar with no holidays (it moves no deadline).
+    WorkCalendar,
 }
 
 /// The campaign year the matrix's `{year}` routes work on: opened in the world, closed by the
@@ -573,6 +575,9 @@ fn table() -> Vec<Route> {
             only(OFFICE),
         )
         .body(Body::MeetingWeight),
+        // The year's working calendar (holidays and 调休 days): the office's to enter.
+        route(get.clone(), "/api/v1/office/calendar/{year}", only(OFFICE)),
+        route(Method::PUT, "/api/v1/office/calendar/{year}", only(OFFICE)).body(Body::WorkCalendar),
         Route {
             everyone: Some(404),
             ..route(post.clone(), "/api/v1/ballot/open", only(&[])).body(Body::BallotUnknown)
@@ -1254,6 +1259,7 @@ fn json_body(w: &World, body: Body) -> Option<serde_json::Value> {
         Body::EnrolEmpty => serde_json::json!({"code": "", "password": "a long enough password"}),
         Body::Meeting => meeting_body(w.unit_u1.id),
         Body::MeetingWeight => serde_json::json!({"weight_pct": 20}),
+        Body::WorkCalendar => serde_json::json!({"text": "# 无调休\n"}),
         Body::BallotUnknown => {
             serde_json::json!({"code": "RAAA-AAAA-AAAA", "ballot": {"level": 0}})
         }

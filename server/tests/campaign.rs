@@ -425,7 +425,12 @@ async fn an_open_year_is_edited_with_each_change_on_the_chain() {
             .unwrap();
         assert_eq!(
             row.get::<String, _>("ack_due"),
-            add_working_days(today_cst(), 3).to_string(),
+            add_working_days(
+                &chafang_domain::calendar::WorkCalendar::weekdays_only(),
+                today_cst(),
+                3
+            )
+            .to_string(),
             "{engine:?}"
         );
         assert_eq!(row.get::<i64, _>("answer_days"), 8);

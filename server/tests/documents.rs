@@ -280,7 +280,11 @@ async fn documents_are_numbered_typeset_kept_and_served_as_issued() {
                 vec![
                     format!("应于{}前签收", chinese(ack_due)),
                     "已逾期4日".into(),
-                    chinese(chafang_domain::followup::add_working_days(today, 3)),
+                    chinese(chafang_domain::followup::add_working_days(
+                        &chafang_domain::calendar::WorkCalendar::weekdays_only(),
+                        today,
+                        3,
+                    )),
                 ],
             ),
         ];

@@ -352,7 +352,11 @@ async fn deadlines_plans_and_returns_run_until_the_work_is_reported_done() {
             let due = acked.due.expect("an answer deadline");
             assert_eq!(
                 due.due,
-                chafang_domain::followup::add_working_days(today, 7)
+                chafang_domain::followup::add_working_days(
+                    &chafang_domain::calendar::WorkCalendar::weekdays_only(),
+                    today,
+                    7
+                )
             );
         }
 
@@ -620,16 +624,13 @@ async fn review_merges_reroutes_rejects_and_covert_findings_need_a_deliberate_re
             &release(&[a, d], true),
         )
         .await;
-        // The unit sees the covert one dated to the Monday of its week only.
+        // The unit sees the covert one dated to its half-month only, as any other finding.
         let seen: UnitCase = s
             .get_json(&head, &format!("/api/v1/unit/findings/{d}"))
             .await;
         let day = chafang_domain::quota::day_cst(covert.started_at_device_ms);
-        assert_eq!(
-            seen.seen_on,
-            chafang_domain::followup::shown_date(day, true)
-        );
-        assert_eq!(seen.seen_on.weekday(), time::Weekday::Monday);
+        assert_eq!(seen.seen_in, chafang_domain::followup::seen_period(day));
+        assert_eq!(seen.seen_on, seen.seen_in.first_day());
 
         // A correction supersedes its visit's unreleased finding and opens a new one.
         let original = visit(&unit, DeviceId::new(), 1, &[]);

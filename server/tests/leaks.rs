@@ -500,12 +500,16 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         };
 
         // Visit days: a Thursday three weeks back (open) and a Wednesday two weeks back
-        // (covert), so the covert day is neither its week's Monday nor any day shown; a week
-        // further back while the Wednesday (or the Monday it is shown as) is a public date.
+        // (covert), so the covert day is neither the first day of its half-month (the date a
+        // unit's old clients are shown) nor any day shown; a week further back while the
+        // Wednesday (or the Monday before it) is a public date or a half-month's first day.
         let today = chafang_server::clock::today_cst();
         let mut monday =
             today - Duration::days(i64::from(today.weekday().number_days_from_monday()));
-        while public(monday - Duration::days(12)) || public(monday - Duration::days(14)) {
+        while public(monday - Duration::days(12))
+            || public(monday - Duration::days(14))
+            || matches!((monday - Duration::days(12)).day(), 1 | 16)
+        {
             monday -= Duration::days(7);
         }
         let open_day = monday - Duration::days(18);
@@ -1084,10 +1088,11 @@ async fn nothing_of_the_reporter_reaches_the_unit() {
         );
         let shown_covert = cases.iter().find(|c| c.id == covert_case).unwrap();
         assert_eq!(
-            shown_covert.seen_on,
-            covert_day - Duration::days(2),
-            "{engine:?}: a covert finding is dated by its week's Monday"
+            shown_covert.seen_in,
+            chafang_domain::followup::seen_period(covert_day),
+            "{engine:?}: a covert finding is dated by its half-month, as any other"
         );
+        assert_eq!(shown_covert.seen_on, shown_covert.seen_in.first_day());
 
         // Positive control: the office's crawl finds the canaries it is shown, and the rest
         // are in what the server stored (the visits' JSON and the original photos' bytes).

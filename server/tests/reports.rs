@@ -242,7 +242,8 @@ async fn spreadsheets_match_what_was_recorded() {
             assert_eq!(submit(&s, client, v).await.status(), 201, "{engine:?}");
         }
         let visit_day = Date::from_calendar_date(2025, Month::November, 13).unwrap();
-        let monday = Date::from_calendar_date(2025, Month::November, 10).unwrap();
+        // What a unit is told of any of these findings' dates, open or covert: the half-month.
+        let half_month = "2025年11月上半月";
 
         // The open finding and the covert ones go to the units; the unit answers the open one.
         let open_case = case_of_finding(&s, &office, open.findings[0].id).await;
@@ -409,16 +410,20 @@ async fn spreadsheets_match_what_was_recorded() {
         let unit_text = |f: &FindingUpload| f.description.clone();
         let r = row_with(rows, &unit_text(&open.findings[0]));
         assert_eq!(text(&r[1]), station.name, "{engine:?}");
-        assert_eq!(day_of(&r[2]), visit_day, "{engine:?}");
+        assert_eq!(
+            text(&r[2]),
+            half_month,
+            "{engine:?}: the open finding's half-month, not its day {visit_day}"
+        );
         assert_eq!(text(&r[3]), "办事高效", "{engine:?}");
         assert_eq!(text(&r[8]), "已答复待审核", "{engine:?}");
         assert!(text(&r[9]).starts_with("立行立改："), "{engine:?}");
         for f in &covert.findings {
             let r = row_with(rows, &unit_text(f));
             assert_eq!(
-                day_of(&r[2]),
-                monday,
-                "{engine:?}: a covert finding's Monday"
+                text(&r[2]),
+                half_month,
+                "{engine:?}: a covert finding's half-month, as an open one's"
             );
             assert_eq!(text(&r[8]), "已交办待签收", "{engine:?}");
         }
@@ -454,7 +459,8 @@ async fn spreadsheets_match_what_was_recorded() {
             !csv_text.contains(&mon1_name) && !csv_text.contains("暗访"),
             "{engine:?}"
         );
-        assert!(csv_text.contains(&monday.to_string()), "{engine:?}");
+        assert!(csv_text.contains(half_month), "{engine:?}");
+        assert!(!csv_text.contains(&visit_day.to_string()), "{engine:?}");
 
         // The summaries: by unit, criterion, month and status, against the cases' rows.
         let (_, xlsx) = export(

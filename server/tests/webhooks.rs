@@ -279,11 +279,16 @@ async fn only_released_cases_leave_and_as_the_unit_sees_them() {
             keys.sort_unstable();
             assert_eq!(
                 keys,
-                ["case", "id", "kind", "seen_on", "state", "unit"],
+                ["case", "id", "kind", "seen_in", "seen_on", "state", "unit"],
                 "{body}"
             );
             assert_eq!(json["unit"], view.unit.id.to_string(), "{engine:?}");
             assert_eq!(json["seen_on"], view.seen_on.to_string(), "{engine:?}");
+            assert_eq!(
+                json["seen_in"],
+                serde_json::to_value(view.seen_in).unwrap(),
+                "{engine:?}"
+            );
             assert_eq!(json["state"], state, "{engine:?}: {body}");
             for needle in [
                 open.id.to_string(),

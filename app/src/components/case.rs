@@ -14,7 +14,7 @@ use crate::state::store::{self, keys};
 use chafang_domain::api::{
     paths, AnswerView, CampaignView, CitedCommitment, DueView, PhotoLink, UnitRef, Verdict,
 };
-use chafang_domain::followup::{CaseState, DeadlineKind, FindingNumber};
+use chafang_domain::followup::{CaseState, DeadlineKind, FindingNumber, MonthHalf, SeenPeriod};
 use chafang_domain::{CaseId, UnitId};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -39,6 +39,8 @@ enum T {
     Number,
     Breadcrumb,
     Unfiled,
+    SeenFirstHalf,
+    SeenSecondHalf,
 }
 
 impl Texts for T {
@@ -64,6 +66,14 @@ impl Texts for T {
             T::Number => ("{0}年第{1}号", "No. {2}"),
             T::Breadcrumb => ("位置", "You are here"),
             T::Unfiled => ("群众投诉（待归类）", "Complaint (no criterion yet)"),
+            T::SeenFirstHalf => (
+                "查访时间 {0}年{1}月上半月",
+                "Seen in the first half of {2} {0}",
+            ),
+            T::SeenSecondHalf => (
+                "查访时间 {0}年{1}月下半月",
+                "Seen in the second half of {2} {0}",
+            ),
         }
     }
 }
@@ -226,6 +236,37 @@ pub fn number_text(number: FindingNumber) -> impl IntoView {
         number.to_string(),
     ];
     view! { <span class="case-number" data-testid="number">{trf(T::Number, args)}</span> }
+}
+
+/// When a finding was seen, as a unit is told it: its half-month (`followup::SeenPeriod`), the
+/// same form for every finding whatever its visit's mode or source.
+pub fn seen_text(p: SeenPeriod) -> impl IntoView {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let english = MONTHS
+        .get(usize::from(p.month).wrapping_sub(1))
+        .copied()
+        .unwrap_or_default();
+    let args = vec![p.year.to_string(), p.month.to_string(), english.to_owned()];
+    let msg = match p.half {
+        MonthHalf::First => T::SeenFirstHalf,
+        MonthHalf::Second => T::SeenSecondHalf,
+    };
+    view! {
+        <span class="date" data-testid="seen-in" data-period=p.to_string()>{trf(msg, args)}</span>
+    }
 }
 
 /// The flag of a finding acknowledged after its deadline.

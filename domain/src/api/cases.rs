@@ -5,7 +5,7 @@
 
 use super::UnitRef;
 use crate::followup::{
-    AnswerKind, CaseState, DeadlineKind, FindingNumber, Milestone, Rating, Step,
+    AnswerKind, CaseState, DeadlineKind, FindingNumber, Milestone, Rating, SeenPeriod, Step,
 };
 use crate::ids::{AnswerId, CaseId, FindingId, UnitId, VisitId};
 use crate::visit::{PhotoRef, Severity, VisitMode};
@@ -319,7 +319,11 @@ pub struct UnitCase {
     pub criterion: String,
     pub severity: Severity,
     pub text: String,
-    /// The day it was seen, or the Monday of its week (see `followup::shown_date`).
+    /// The half-month it was seen in, the same form for every finding (see
+    /// `followup::SeenPeriod`).
+    pub seen_in: SeenPeriod,
+    /// The first day of `seen_in`, nothing more precise: kept for clients older than
+    /// `seen_in`, which read a date here.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub seen_on: Date,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]

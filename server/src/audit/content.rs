@@ -32,10 +32,12 @@ pub enum Record {
     /// A report meeting's ballot (`meetings`): a ballot with no event of its own was added
     /// behind the server's back.
     Ballot,
+    /// A revision of a year's working calendar (`work_calendar`).
+    Calendar,
 }
 
 impl Record {
-    pub const ALL: [Record; 7] = [
+    pub const ALL: [Record; 8] = [
         Record::Case,
         Record::Commitment,
         Record::RegisterItem,
@@ -43,6 +45,7 @@ impl Record {
         Record::LadderPerson,
         Record::Complaint,
         Record::Ballot,
+        Record::Calendar,
     ];
 
     /// The table whose ids the record's events name as their subject.
@@ -55,6 +58,7 @@ impl Record {
             Record::LadderPerson => "ladder_people",
             Record::Complaint => "complaints",
             Record::Ballot => "meeting_ballots",
+            Record::Calendar => "work_calendars",
         }
     }
 
@@ -67,6 +71,7 @@ impl Record {
             Record::LadderPerson => "ladder person",
             Record::Complaint => "complaint",
             Record::Ballot => "ballot",
+            Record::Calendar => "working calendar",
         }
     }
 
@@ -128,6 +133,8 @@ impl Record {
                 "SELECT meeting_id, kind, CAST(level AS TEXT), criteria, comment \
                  FROM meeting_ballots WHERE id = $1",
             ],
+            Record::Calendar => &["SELECT CAST(year AS TEXT), CAST(revision AS TEXT), days, \
+                 text, set_by FROM work_calendars WHERE id = $1"],
         }
     }
 }
@@ -150,7 +157,8 @@ impl Record {
             | Record::LadderRule
             | Record::LadderPerson
             | Record::Complaint
-            | Record::Ballot => &[],
+            | Record::Ballot
+            | Record::Calendar => &[],
         }
     }
 }

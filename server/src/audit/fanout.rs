@@ -148,6 +148,10 @@ pub const fn fanout(kind: EventKind) -> Fanout {
         K::MeetingScheduled | K::MeetingCodesIssued | K::MeetingClosed | K::MeetingWeightSet => {
             to(E, Nobody, Nothing)
         }
+        // The year's calendar is the office's setting; a deadline it moved changes the case,
+        // whose content is on the chain, and the unit reads the new day on its page.
+        K::CalendarSet => to(Chain::Content(Record::Calendar), Nobody, Nothing),
+        K::CaseDeadlineMoved => to(CASE, Nobody, Nothing),
     }
 }
 

@@ -88,7 +88,10 @@ fn facts(f: &Finding<'_>) -> Vec<Para> {
     let c = f.case;
     vec![
         Para::Text(format!("问题编号：{}", finding_number(c.number))),
-        Para::Text(format!("发现日期：{}", chinese_date(c.seen_on))),
+        Para::Text(format!(
+            "发现时间：{}",
+            crate::reports::labels::seen_period(c.seen_in)
+        )),
         Para::Text(format!("评议内容：{}", f.criterion_name)),
         Para::Text(format!("严重程度：{}", severity(c.severity))),
         Para::Text(format!("问题描述：{}", c.text)),
@@ -121,7 +124,7 @@ pub fn assignment(issuer: &Issuer, number: &str, today: Date, f: &Finding<'_>) -
     doc.addressee = Some(c.unit.name.clone());
     doc.body.push(Para::Text(format!(
         "在{}年度民主评议政风行风工作中，政风行风监督员在明查暗访中发现你单位存在以下问题，现交你单位办理。",
-        c.seen_on.year()
+        c.seen_in.year
     )));
     doc.body.push(Para::Heading("一、问题情况".to_owned()));
     doc.body.extend(facts(f));
@@ -163,7 +166,7 @@ pub fn rectification_notice(
     doc.addressee = Some(c.unit.name.clone());
     doc.body.push(Para::Text(format!(
         "经核查，你单位在{}年度民主评议政风行风工作中被发现存在以下问题：",
-        c.seen_on.year()
+        c.seen_in.year
     )));
     doc.body.extend(facts(f));
     doc.body.push(Para::Text(format!(

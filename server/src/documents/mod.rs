@@ -192,7 +192,7 @@ async fn finding_source(
         return Err(DocumentRefusal::NotReleased.into());
     }
     let unit_case = views::unit_case(conn, &case, names).await?;
-    let criterion_name = criterion_name(conn, &case, unit_case.seen_on.year()).await?;
+    let criterion_name = criterion_name(conn, &case, unit_case.seen_in.year).await?;
     let (deadline, overdue) = match req.kind {
         DocumentKind::RectificationNotice => {
             let d = req
@@ -207,9 +207,14 @@ async fn finding_source(
                 .deadlines
                 .overdue(case.state, today)
                 .ok_or(DocumentRefusal::NothingOverdue)?;
-            let d = req
-                .deadline
-                .unwrap_or_else(|| add_working_days(today, REMINDER_DAYS));
+            let d = match req.deadline {
+                Some(d) => d,
+                None => add_working_days(
+                    &crate::work_calendar::load(conn).await?,
+                    today,
+                    REMINDER_DAYS,
+                ),
+            };
             (Some(check_deadline(d, today)?), Some(overdue))
         }
         _ => (None, None),

@@ -415,7 +415,11 @@ async fn give_back(
     let mut sets = vec![];
     if case.state == CaseState::Answered {
         let days = case.answer_days.unwrap_or(DEFAULT_ANSWER_DAYS);
-        sets.push(("answer_due", Col::day(add_working_days(today_cst(), days))));
+        let cal = crate::work_calendar::load(conn).await?;
+        sets.push((
+            "answer_due",
+            Col::day(add_working_days(&cal, today_cst(), days)),
+        ));
     }
     let payload = StepPayload::Return(CaseReturned {
         answer_id: answer,
@@ -482,8 +486,9 @@ pub async fn release(
         return Err(CaseRefusal::ReleaseCount { max: 500 }.into());
     }
     let today = today_cst();
-    let ack_due = add_working_days(today, ack_days);
     let mut tx = state.db.begin_write().await?;
+    // Counted in the year's calendar, read in the transaction that writes the deadlines.
+    let ack_due = add_working_days(&crate::work_calendar::load(&mut tx).await?, today, ack_days);
     let mut released: Vec<CaseId> = Vec::with_capacity(req.cases.len());
     // In the order of the cases' random ids, so that the chain, the inboxes, the webhooks and
     // the numbers each finding gets with its unit see a batch in an order unrelated to when its

@@ -350,7 +350,14 @@ pub async fn step(
             let late = case.deadlines.ack_due.is_some_and(|d| today > d);
             let sets = vec![
                 ("acknowledged_on", Col::day(today)),
-                ("answer_due", Col::day(add_working_days(today, days))),
+                (
+                    "answer_due",
+                    Col::day(add_working_days(
+                        &crate::work_calendar::load(&mut tx).await?,
+                        today,
+                        days,
+                    )),
+                ),
             ];
             let payload = StepPayload::Acknowledge(CaseAcknowledged { late });
             take_step(

@@ -11,7 +11,7 @@ use chafang_domain::api::{
     Verdict,
 };
 use chafang_domain::event::EventKind;
-use chafang_domain::followup::{self, shown_date, Actor, AnswerKind, Milestone};
+use chafang_domain::followup::{self, seen_period, Actor, AnswerKind, Milestone};
 use chafang_domain::quota::day_cst;
 use chafang_domain::visit::VisitMode;
 use chafang_domain::{AnswerId, CaseId, UnitId};
@@ -508,7 +508,8 @@ pub async fn unit_case(
         criterion: case.criterion.clone(),
         severity: case.severity,
         text: case.unit_text.clone(),
-        seen_on: shown_date(case.seen_on, case.covert),
+        seen_in: seen_period(case.seen_on),
+        seen_on: seen_period(case.seen_on).first_day(),
         released_on,
         number,
         acknowledged_on: case.acknowledged_on,

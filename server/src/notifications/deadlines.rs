@@ -79,7 +79,9 @@ pub async fn scan_in_batches(db: &Db, today: Date, size: usize) -> Result<ScanRe
 /// every candidate for each page (the planner serves the state filter first), quadratic at
 /// scale. 150 000 ids are a few megabytes.
 pub async fn due_cases(conn: &mut AnyConnection, today: Date) -> Result<Vec<String>, ApiError> {
-    let soon = add_working_days(today, 1).to_string();
+    // The next working day of the year's calendar (holidays and 调休 days as entered).
+    let cal = crate::work_calendar::load(conn).await?;
+    let soon = add_working_days(&cal, today, 1).to_string();
     // Days are `YYYY-MM-DD` text, so they compare as dates.
     let rows = sqlx::query(
         "SELECT id FROM cases WHERE (state = $1 AND ack_due <= $4) \
@@ -134,19 +136,21 @@ async fn pending_with(
     }
     let rows = q.fetch_all(&mut *conn).await?;
     let cases: Vec<CaseRecord> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    let soon = add_working_days(&crate::work_calendar::load(conn).await?, today, 1);
     Ok(cases
         .iter()
         .filter_map(|case| {
-            let note = notice(case, today, names)?;
+            let note = notice(case, today, soon, names)?;
             Some((audience.of(case.unit_id), note))
         })
         .collect())
 }
 
-/// A case's notice on `today`, if its running deadline is a working day away or past.
-fn notice(case: &CaseRecord, today: Date, names: &UnitNames) -> Option<Note> {
+/// A case's notice on `today`, if its running deadline is a working day away (`soon`, the
+/// next working day of the year's calendar) or past.
+fn notice(case: &CaseRecord, today: Date, soon: Date, names: &UnitNames) -> Option<Note> {
     let (deadline, due) = case.deadlines.current(case.state)?;
-    if due > add_working_days(today, 1) {
+    if due > soon {
         return None;
     }
     let kind = if today > due {

@@ -14,7 +14,7 @@ use crate::units;
 use axum::extract::{Path, State};
 use axum::Json;
 use chafang_domain::api::{Notification, NotificationKind, UnreadCount};
-use chafang_domain::followup::{shown_date, CaseState, Step};
+use chafang_domain::followup::{seen_period, CaseState, Step};
 use chafang_domain::{CaseId, UnitId, UserId};
 use sqlx::{AnyConnection, Row};
 use std::collections::{HashMap, HashSet};
@@ -198,7 +198,8 @@ pub fn unit_params_of(case: &CaseRecord, names: &UnitNames) -> Option<serde_json
         "case": case.id,
         "unit": names.unit_ref(case.unit_id).name,
         "criterion": case.criterion,
-        "seen_on": shown_date(case.seen_on, case.covert).to_string(),
+        "seen_in": seen_period(case.seen_on),
+        "seen_on": seen_period(case.seen_on).first_day().to_string(),
         "released_on": released_on.to_string(),
         // The finding's number with the unit (`FindingNumber`), as the unit knows it.
         "number": case.number,

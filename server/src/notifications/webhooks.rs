@@ -30,7 +30,7 @@ use chafang_domain::api::{
     DeliveryFailure, DeliveryStatus, NewWebhook, WebhookDelivery, WebhookView,
 };
 use chafang_domain::event::{EventKind, WebhookCreated, WebhookDeactivated};
-use chafang_domain::followup::{shown_date, CaseState};
+use chafang_domain::followup::{seen_period, CaseState, SeenPeriod};
 use chafang_domain::quota::day_cst;
 use chafang_domain::refusal::WebhookRefusal;
 use hmac::{Hmac, Mac};
@@ -83,7 +83,7 @@ pub fn case_body(
     case: &str,
     unit: &str,
     state: CaseState,
-    seen_on: time::Date,
+    seen_in: SeenPeriod,
 ) -> serde_json::Value {
     serde_json::json!({
         "id": id,
@@ -91,7 +91,9 @@ pub fn case_body(
         "case": case,
         "unit": unit,
         "state": state.as_str(),
-        "seen_on": seen_on.to_string(),
+        "seen_in": seen_in,
+        // The first day of `seen_in`, for receivers older than it.
+        "seen_on": seen_in.first_day().to_string(),
     })
 }
 
@@ -121,8 +123,7 @@ async fn released_case(
         .filter(|c| c.state.is_released())
         .map(|c| {
             let unit = c.unit_id.to_string();
-            let shown = shown_date(c.seen_on, c.covert);
-            case_body(id, kind, case, &unit, c.state, shown)
+            case_body(id, kind, case, &unit, c.state, seen_period(c.seen_on))
         }))
 }
 
@@ -560,19 +561,20 @@ mod tests {
     #[test]
     fn bodies_carry_no_actor_no_sequence_and_no_time() {
         let id = Uuid::new_v4();
-        let day = time::macros::date!(2026 - 11 - 16);
+        let day = time::macros::date!(2026 - 11 - 19);
         let case = case_body(
             id,
             EventKind::CaseReleased,
             "c",
             "u",
             CaseState::Released,
-            day,
+            seen_period(day),
         );
         assert_eq!(
             case,
             serde_json::json!({"id": id, "kind": "case.released", "case": "c", "unit": "u",
-                "state": "released", "seen_on": "2026-11-16"})
+                "state": "released", "seen_on": "2026-11-16",
+                "seen_in": {"year": 2026, "month": 11, "half": "second"}})
         );
         let unit = public_body(id, EventKind::UnitCreated, Some("u"), 1_796_000_000_000);
         assert_eq!(unit.as_object().unwrap().len(), 4);

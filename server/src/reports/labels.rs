@@ -1,9 +1,18 @@
 //! The Chinese words the spreadsheets use for the stored codes, as the paper forms say them.
 
-use chafang_domain::followup::{AnswerKind, CaseState};
+use chafang_domain::followup::{AnswerKind, CaseState, MonthHalf, SeenPeriod};
 use chafang_domain::quota::{MonitorTeam, Pace};
 use chafang_domain::selfcheck::ProblemSource;
 use chafang_domain::visit::{Severity, VisitMethod, VisitMode};
+
+/// When a unit is told a problem was seen: 2026年10月上半月 (`followup::SeenPeriod`).
+pub fn seen_period(p: SeenPeriod) -> String {
+    let half = match p.half {
+        MonthHalf::First => "上半月",
+        MonthHalf::Second => "下半月",
+    };
+    format!("{}年{}月{half}", p.year, p.month)
+}
 
 pub fn mode(m: VisitMode) -> &'static str {
     match m {

@@ -9,7 +9,7 @@
 mod book;
 pub mod jobs;
 pub use jobs::hold_for_tests;
-mod labels;
+pub(crate) mod labels;
 pub mod registration;
 mod tables;
 

@@ -18,7 +18,7 @@ use crate::findings::views::{self, UnitNames};
 use chafang_domain::api::{UnitCase, UnitView};
 use chafang_domain::campaign::default_criteria_sets;
 use chafang_domain::criteria::CriteriaSetKind;
-use chafang_domain::followup::shown_date;
+use chafang_domain::followup::seen_period;
 use chafang_domain::quota::day_cst;
 use chafang_domain::visit::{Severity, VisitMethod, VisitMode};
 use chafang_domain::{UnitId, UserId};
@@ -332,9 +332,10 @@ pub const UNIT_COLUMNS: [Column; 10] = [
     ("整改答复", 40.0),
 ];
 
-/// The cases released to the unit's scope whose shown date falls in the year, in the order
-/// of that date, then the unit and the criterion, then the random case id: never the order
-/// in which the server received the visits.
+/// The cases released to the unit's scope whose half-month seen (`followup::seen_period`, the
+/// only date a unit is told) falls in the year, in the order of that half-month, then the unit
+/// and the criterion, then the random case id: never the order in which the server received
+/// the visits nor the day inside the half-month.
 pub fn unit_cases(
     all: Vec<CaseRecord>,
     scope: &HashSet<UnitId>,
@@ -344,11 +345,11 @@ pub fn unit_cases(
     let mut cases: Vec<CaseRecord> = all
         .into_iter()
         .filter(|c| c.state.is_released() && scope.contains(&c.unit_id))
-        .filter(|c| shown_date(c.seen_on, c.covert).year() == year)
+        .filter(|c| seen_period(c.seen_on).year == year)
         .collect();
     cases.sort_by_cached_key(|c| {
         (
-            shown_date(c.seen_on, c.covert),
+            seen_period(c.seen_on),
             dir.name(c.unit_id),
             c.criterion.clone(),
             c.id,
@@ -367,7 +368,7 @@ fn unit_row(n: u64, c: &UnitCase, dir: &Directory, criteria: &CriterionNames) ->
     vec![
         Cell::count(n),
         Cell::text(&c.unit.name),
-        Cell::Date(c.seen_on),
+        Cell::text(labels::seen_period(c.seen_in)),
         Cell::text(criteria.name(dir.set(c.unit.id), &c.criterion)),
         Cell::text(&c.text),
         Cell::text(labels::severity(c.severity)),

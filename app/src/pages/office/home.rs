@@ -15,6 +15,7 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 enum T {
     Ladder,
+    Calendar,
     Complaints,
     OfficeSummary,
     Monitors,
@@ -47,6 +48,7 @@ impl Texts for T {
     fn zh_en(self) -> (&'static str, &'static str) {
         match self {
             T::Ladder => ("三次查实", "Repeat-offence ladder"),
+            T::Calendar => ("工作日历", "Working calendar"),
             T::Complaints => ("群众投诉", "Complaints from the public"),
             T::OfficeSummary => ("概况", "Overview"),
             T::Monitors => ("监督员", "Monitors"),
@@ -195,6 +197,11 @@ pub fn OfficePage() -> impl IntoView {
                 </a>
                 <a class="button" href=Page::OfficeLadder.href() data-testid="link-office-ladder">
                     {ts(T::Ladder)}
+                </a>
+                // This year in China Standard Time (UTC+8), from the browser's clock.
+                <a class="button" data-testid="link-office-calendar"
+                    href=Page::OfficeCalendar(cst_year()).href()>
+                    {ts(T::Calendar)}
                 </a>
             </nav>
             <QuotaTable />
@@ -367,4 +374,10 @@ fn QuotaTable() -> impl IntoView {
             )}
         </section>
     }
+}
+
+/// This year in China Standard Time (UTC+8), by the browser's clock.
+fn cst_year() -> i32 {
+    let cst_ms = js_sys::Date::now() + 8.0 * 3_600_000.0;
+    js_sys::Date::new(&cst_ms.into()).get_utc_full_year() as i32
 }

@@ -1,6 +1,7 @@
 //! The office's pages (`/office…`, staff bundle).
 
 pub mod attention;
+pub mod calendar;
 pub mod campaign;
 pub mod campaigns;
 pub mod commitments;

@@ -8,7 +8,7 @@
 use crate::api::{self, ApiError};
 use crate::components::case::{
     answer_list, breadcrumb_label, case_param, cited_commitment, criterion_text, dated, due_text,
-    late_badge, names, number_text, photo_links, state_badge, value_of,
+    late_badge, names, number_text, photo_links, seen_text, state_badge, value_of,
 };
 use crate::components::error_alert::error_alert;
 use crate::components::status::{dyn_view, fetch, load_json};
@@ -97,7 +97,7 @@ fn Detail(c: UnitCase) -> impl IntoView {
     let summary = move || {
         case.with(|c| {
             let severity = c.severity;
-            let seen = c.seen_on.to_string();
+            let seen = c.seen_in;
             let released = c.released_on.to_string();
             let acked = c.acknowledged_on.map(|d| d.to_string());
             view! {
@@ -114,7 +114,7 @@ fn Detail(c: UnitCase) -> impl IntoView {
                         {tr(severity_msg(severity))}
                     </p>
                     <p class="case-meta">
-                        {dated(Msg::SeenOn, seen)}
+                        {seen_text(seen)}
                         " · "
                         {dated(Msg::ReleasedOn, released)}
                         {acked.map(|d| view! { " · " {dated(T::AcknowledgedOn, d)} })}
