@@ -240,8 +240,13 @@ fn lines(p: &Params, refs: LocalResource<Refs>) -> Vec<String> {
     }
     if let Some(m) = &p.message {
         out.push(m.clone());
-        let figures = [p.done, p.required].map(|v| v.unwrap_or_default().to_string());
-        out.push(fill(i18n.s(T::Figures), &[&figures[0], &figures[1]]));
+    }
+    // A quota reminder's figures (a 催办 on a finding has none).
+    if let (Some(done), Some(required)) = (p.done, p.required) {
+        out.push(fill(
+            i18n.s(T::Figures),
+            &[&done.to_string(), &required.to_string()],
+        ));
     }
     out
 }
