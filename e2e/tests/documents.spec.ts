@@ -63,12 +63,11 @@ test('the office issues a rectification notice for a finding and downloads its P
   await expect(page.getByTestId('document')).toHaveCount(2);
   await expect(page.getByTestId('document-number').first()).toHaveText(/行评办〔\d{4}〕2号/);
 
-  // A reminder for a finding that is not overdue: the server's reason is shown.
-  await page.getByTestId('kind-reminder').check();
-  await page.getByTestId('issue-button').click();
-  await expect(page.getByTestId('request-error')).toContainText('该问题没有逾期事项');
-  // The reason alone: not the class of the error ("数据冲突，请刷新后重试"), which misleads here.
-  await expect(page.getByTestId('request-error')).not.toContainText('数据冲突');
+  // A reminder letter for a finding that is not overdue is not offered, and the page says why
+  // and where to press the unit instead.
+  await expect(page.getByTestId('kind-reminder')).toBeDisabled();
+  await expect(page.getByTestId('reminder-not-offered')).toContainText('所选问题没有逾期事项，不能发督办函');
+  await expect(page.getByTestId('reminder-not-offered').locator('a')).toHaveAttribute('href', /\/office\/findings\//);
 
   // The year's bulletin needs no finding, but a published ranking: none yet.
   await page.getByTestId('kind-bulletin').check();
@@ -76,6 +75,8 @@ test('the office issues a rectification notice for a finding and downloads its P
   await expect(page.getByTestId('document-year')).toHaveValue(/^\d{4}$/);
   await page.getByTestId('issue-button').click();
   await expect(page.getByTestId('request-error')).toContainText('年度测评结果尚未发布');
+  // The reason alone: not the class of the error ("数据冲突，请刷新后重试"), which misleads here.
+  await expect(page.getByTestId('request-error')).not.toContainText('数据冲突');
   await expect(page.getByTestId('document')).toHaveCount(2);
 
   await page.getByTestId('document-list').scrollIntoViewIfNeeded();

@@ -37,6 +37,7 @@ enum T {
     NoticeHint,
     Reminder,
     ReminderHint,
+    NotOverdue,
     Bulletin,
     Accountability,
     BulletinHint,
@@ -74,6 +75,10 @@ impl Texts for T {
             T::NoMatch => ("没有符合的已交办问题", "No finding with its unit matches"),
             T::Chosen => ("已选：", "Chosen:"),
             T::Change => ("重新选择", "Choose another"),
+            T::NotOverdue => (
+                "所选问题没有逾期事项，不能发督办函；可在问题页「催办」。",
+                "Nothing on the chosen finding is overdue, so no reminder letter; press the unit from the finding's page instead.",
+            ),
             T::Kind => ("公文种类", "Kind"),
             T::Assignment => ("交办单", "Assignment (交办单)"),
             T::AssignmentHint => (
@@ -234,6 +239,20 @@ fn IssueForm(issued: Callback<DocumentView>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let problem = RwSignal::new(false);
     let done = RwSignal::new(None::<DocumentView>);
+    // The 督办函 applies only to a finding with a deadline passed: offered only then.
+    let not_overdue = Memo::new(move |_| {
+        let id = chosen.get()?;
+        findings.with(|f| {
+            let rows = f.as_ref()?.as_ref().ok()?;
+            let row = rows.iter().find(|r| r.id == id)?;
+            Some(!row.due.as_ref().is_some_and(|d| d.overdue))
+        })
+    });
+    Effect::new(move || {
+        if not_overdue.get() == Some(true) && kind.get_untracked() == DocumentKind::Reminder {
+            kind.set(DocumentKind::Assignment);
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let k = kind.get_untracked();
@@ -281,6 +300,7 @@ fn IssueForm(issued: Callback<DocumentView>) -> impl IntoView {
             <li>
                 <input type="radio" name="doc-kind" id=id.clone() value=k.as_str()
                     data-testid=format!("kind-{}", k.as_str())
+                    disabled=move || k == DocumentKind::Reminder && not_overdue.get() == Some(true)
                     prop:checked=move || kind.get() == k
                     on:change=move |_| kind.set(k) />
                 <label for=id>
@@ -350,6 +370,15 @@ fn IssueForm(issued: Callback<DocumentView>) -> impl IntoView {
                 <fieldset class="field">
                     <legend>{ts(T::Kind)}</legend>
                     <ul class="choices doc-kinds">{kinds}</ul>
+                    {move || (not_overdue.get() == Some(true)).then(|| {
+                        let link = chosen.get().map(|c| Page::OfficeFinding(c.to_string()).href());
+                        view! {
+                            <p class="muted" data-testid="reminder-not-offered">
+                                {ts(T::NotOverdue)} " "
+                                {link.map(|href| view! { <a href=href>{tr(Msg::CaseTitle)}</a> })}
+                            </p>
+                        }
+                    })}
                 </fieldset>
                 <fieldset class="field" hidden=move || !kind.get().about_a_finding()>
                     <legend>{ts(T::Finding)}</legend>
