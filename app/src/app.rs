@@ -81,7 +81,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         webhooks::OfficeWebhooksPage,
     };
     use crate::pages::unit::{
-        documents::UnitDocumentsPage, finding::UnitFindingPage, findings::UnitFindingsPage,
+        commitments::UnitCommitmentsPage, documents::UnitDocumentsPage, finding::UnitFindingPage, findings::UnitFindingsPage,
         home::UnitPage, ladder::UnitLadderPage, register::UnitRegisterPage,
         reports::UnitReportsPage, team::UnitTeamPage,
     };
@@ -129,6 +129,7 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
                 <Route path=StaticSegment(REPORTS) view=UnitReportsPage />
                 <Route path=StaticSegment(DOCUMENTS) view=UnitDocumentsPage />
                 <Route path=StaticSegment(LADDER) view=UnitLadderPage />
+                <Route path=StaticSegment(COMMITMENTS) view=UnitCommitmentsPage />
             </ParentRoute>
         </ParentRoute>
     }

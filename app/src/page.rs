@@ -101,6 +101,7 @@ pub enum Page {
     UnitReports,
     UnitDocuments,
     UnitLadder,
+    UnitCommitments,
     /// The public's complaints.
     OfficeComplaints,
     OfficeMeetings,
@@ -171,6 +172,7 @@ impl Page {
             Page::UnitReports => format!("/{UNIT}/{REPORTS}"),
             Page::UnitDocuments => format!("/{UNIT}/{DOCUMENTS}"),
             Page::UnitLadder => format!("/{UNIT}/{LADDER}"),
+            Page::UnitCommitments => format!("/{UNIT}/{COMMITMENTS}"),
             Page::OfficeComplaints => format!("/{OFFICE}/{COMPLAINTS}"),
             Page::OfficeMeetings => format!("/{OFFICE}/{MEETINGS}"),
             Page::OfficeMeeting(id) => format!("/{OFFICE}/{MEETINGS}/{id}"),

@@ -106,6 +106,7 @@ test('every page is accessible and every phone tap target is at least 44 px', as
     { path: '/unit/register', phone: true },
     { path: '/unit/reports', phone: true },
     { path: '/unit/documents', phone: true },
+    { path: '/unit/commitments', phone: true },
   ], problems);
   await page.goto(`${server.url}/unit/findings`);
   await page.locator('a[href^="/unit/findings/"]').first().click();

@@ -142,4 +142,16 @@ test('a finding recorded offline cites its department\'s broken commitment, and 
   await expect(unitCited).toContainText('承诺 7 天');
   await expect(page.locator('main')).not.toContainText(reporter);
   await keepScreenshot(page, 'unit-finding-commitment');
+
+  // The unit reads its own commitments (not another unit's) from its home page.
+  await page.goto(`${server.url}/unit`);
+  await page.getByTestId('link-unit-commitments').click();
+  await expect(page.locator('h1')).toHaveText('本单位承诺事项');
+  const own = page.getByTestId('commitment');
+  await expect(own).toHaveCount(1);
+  await expect(own).toContainText('建筑工程施工许可');
+  await expect(own.getByTestId('commitment-limits')).toContainText('7');
+  await expect(page.locator('main')).not.toContainText('科技项目立项');
+  await expectAccessible(page);
+  await keepScreenshot(page, 'unit-commitments');
 });

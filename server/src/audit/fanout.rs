@@ -104,7 +104,7 @@ pub const fn fanout(kind: EventKind) -> Fanout {
         K::CaseAccepted => to(CASE, CaseStep(Step::Accept), ReleasedCase),
         K::CaseReturned => to(CASE, CaseStep(Step::Return), ReleasedCase),
         // A reminder (催办): the office's own notice to the unit, said outside like a step.
-        K::CaseUrged => to(E, ByCaller, ReleasedCase),
+        K::CaseUrged => to(CASE, ByCaller, ReleasedCase),
         // The directory, the year and the units' own public records.
         K::UnitCreated | K::UnitChanged | K::UnitMerged | K::DirectoryImported => {
             to(E, Nobody, Public)

@@ -199,8 +199,8 @@ fn Add(unit_id: UnitId, changed: Callback<CommitmentView>) -> impl IntoView {
     }
 }
 
-/// What the card shows of a commitment's content.
-fn content_lines(c: &CommitmentContent) -> impl IntoView {
+/// What the card shows of a commitment's content (the unit's page shows the same).
+pub(crate) fn content_lines(c: &CommitmentContent) -> impl IntoView {
     let i18n = use_i18n();
     let (legal, promised) = (c.legal_days.to_string(), c.promised_days.to_string());
     let fees = (!c.fees.is_empty()).then(|| {

@@ -18,6 +18,7 @@ enum T {
     OpenFindings,
     Reports,
     Documents,
+    Commitments,
 }
 
 impl Texts for T {
@@ -29,6 +30,7 @@ impl Texts for T {
             T::OpenFindings => ("待处理问题", "Open findings"),
             T::Reports => ("本单位报表", "Our spreadsheets"),
             T::Documents => ("收到的公文", "Documents received"),
+            T::Commitments => ("本单位承诺事项", "Our public commitments"),
         }
     }
 }
@@ -87,6 +89,9 @@ pub fn UnitPage() -> impl IntoView {
                             </a>
                             <a class="button" href=Page::UnitLadder.href() data-testid="link-unit-ladder">
                                 {ts(T::Ladder)}
+                            </a>
+                            <a class="button" href=Page::UnitCommitments.href() data-testid="link-unit-commitments">
+                                {ts(T::Commitments)}
                             </a>
                         </nav>
                         <section class="card" aria-labelledby="sub-units" data-testid="sub-units">

@@ -1,5 +1,6 @@
 //! The unit's pages (`/unit…`, staff bundle).
 
+pub mod commitments;
 pub mod documents;
 pub mod finding;
 pub mod findings;
