@@ -81,9 +81,9 @@ fn StaffRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         webhooks::OfficeWebhooksPage,
     };
     use crate::pages::unit::{
-        commitments::UnitCommitmentsPage, documents::UnitDocumentsPage, finding::UnitFindingPage, findings::UnitFindingsPage,
-        home::UnitPage, ladder::UnitLadderPage, register::UnitRegisterPage,
-        reports::UnitReportsPage, team::UnitTeamPage,
+        commitments::UnitCommitmentsPage, documents::UnitDocumentsPage, finding::UnitFindingPage,
+        findings::UnitFindingsPage, home::UnitPage, ladder::UnitLadderPage,
+        register::UnitRegisterPage, reports::UnitReportsPage, team::UnitTeamPage,
     };
     view! {
         <ParentRoute path=path!("") view=Outlet>

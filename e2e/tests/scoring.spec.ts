@@ -49,15 +49,23 @@ test('the office imports survey results, corrects one, publishes and sees the ra
   const goodPath = join(dir, 'good.csv');
   writeFileSync(goodPath, '\ufeff' + good);
   await page.getByTestId('scoring-import-file').setInputFiles(goodPath);
-  await expect(dryRun).toContainText(`${units.length} 行可导入，0 处错误`);
+  await expect(dryRun).toContainText(`${units.length} 行可导入，0 行不变，0 处错误`);
   await dryRun.getByTestId('scoring-import-confirm').click();
   await expect(page.getByTestId('scoring-imported')).toContainText(`已导入 ${units.length} 个单位`);
+  // The same file again changes nothing: every row is as entered.
+  await page.getByTestId('scoring-import-file').setInputFiles(goodPath);
+  await expect(dryRun).toContainText(`0 行可导入，${units.length} 行不变，0 处错误`);
   await expect(page.getByTestId('scoring-rank').first()).toHaveText('1');
 
   // A correction by hand for 区建设局: the source's worked example, 3 falsified entries.
   // 70 × (0.7 × 0.824 + 0.3 × 0.953) = 60.389 → 60.39, − 1.5 = 58.89; inspection 30 → 88.89.
   await page.getByTestId('scoring-unit').filter({ hasText: '区建设局' }).click();
   const editor = page.getByTestId('scoring-editor');
+  // The entry panel opens where the clerk looks, not below the table off-screen.
+  await expect(editor).toBeVisible();
+  await expect
+    .poll(() => editor.evaluate((e) => Math.round(e.getBoundingClientRect().top)))
+    .toBeLessThan(120);
   await expect(editor).toBeVisible();
   const counts: [string, number][] = [
     ['sat-0', 50], ['sat-1', 30], ['sat-2', 15], ['sat-3', 4], ['sat-4', 1],

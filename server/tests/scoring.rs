@@ -965,3 +965,86 @@ async fn an_alarm_recorded_before_alarms_were_typed_still_reads_and_verifies() {
         s.stop().await;
     }
 }
+
+/// The template comes back pre-filled with what is entered; a row left blank changes nothing
+/// (it used to refuse the whole file), and a row sent back as it was writes no new revision.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_template_is_pre_filled_and_blank_rows_change_nothing() {
+    for engine in engines() {
+        let s = TestServer::start(engine).await;
+        let office = s.login("office").await;
+        let year = chafang_server::clock::today_cst().year();
+        let v = view(&s, &office, year).await;
+        let jianshe = row(&v, "区建设局").unit.id;
+        let keji = row(&v, "区科技局").unit.id;
+        let entry = json!({"unit_id": jianshe, "satisfaction": [50, 30, 15, 4, 1],
+            "misconduct": [80, 15, 4, 1], "falsified_entries": 3, "note": "第三方问卷"});
+        let (status, body) =
+            post_json(&s, &office, &format!("{}/surveys", base(year)), &entry).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+
+        let bytes = office
+            .get(s.url(&format!("{}/surveys/template", base(year))))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("问卷结果").unwrap();
+        let line = |id: chafang_domain::UnitId| -> Vec<String> {
+            range
+                .rows()
+                .find(|r| r[0].to_string() == id.to_string())
+                .unwrap()
+                .iter()
+                .skip(2)
+                .take(10)
+                .map(|c| c.to_string())
+                .collect()
+        };
+        assert_eq!(
+            line(jianshe).join(","),
+            "50,30,15,4,1,80,15,4,1,3",
+            "{engine:?}: entered figures pre-filled"
+        );
+        assert!(line(keji).iter().all(|c| c.is_empty()), "{engine:?}");
+
+        // Sent back with 区建设局 as it was, 区科技局 blank and 区财政局 filled in.
+        let minzheng = row(&v, "区民政局").unit.id;
+        let csv = format!(
+            "{HEAD}{jianshe},区建设局,50,30,15,4,1,80,15,4,1,3\n{keji},区科技局,,,,,,,,,,\n\
+             {minzheng},区民政局,40,40,10,5,5,70,20,5,5,0\n"
+        );
+        let (status, body) = import(&s, &office, year, false, "text/csv", csv.into_bytes()).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let report: SurveyImportReport = serde_json::from_str(&body).unwrap();
+        assert!(
+            report.applied && report.errors.is_empty(),
+            "{engine:?}: {body}"
+        );
+        let unchanged: Vec<bool> = report.rows.iter().map(|r| r.unchanged).collect();
+        assert_eq!(unchanged, vec![true, true, false], "{engine:?}");
+        let v = view(&s, &office, year).await;
+        assert_eq!(
+            row(&v, "区建设局").survey.as_ref().unwrap().revision,
+            1,
+            "{engine:?}"
+        );
+        assert!(row(&v, "区科技局").survey.is_none(), "{engine:?}");
+        assert_eq!(
+            row(&v, "区民政局").survey.as_ref().unwrap().revision,
+            1,
+            "{engine:?}"
+        );
+        assert_eq!(
+            events(&s, "scoring.survey_entered").await.len(),
+            2,
+            "{engine:?}"
+        );
+        s.stop().await;
+    }
+}

@@ -159,6 +159,10 @@ pub struct SurveyImportRow {
     /// The survey part these counts give, in hundredths.
     pub survey_cp: Option<i64>,
     pub error: Option<SurveyRowProblem>,
+    /// Nothing changes for this unit: the row has no figures (blank means "no change"), or the
+    /// same figures as already entered.
+    #[serde(default)]
+    pub unchanged: bool,
 }
 
 /// A column of counts in the survey results' sheet.

@@ -55,7 +55,14 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ApiError {
     ApiError::Internal(anyhow::anyhow!("writing xlsx: {e}"))
 }
 
-fn template_bytes(s: &ScoringSettings, units: &[UnitRef], year: i32) -> Result<Vec<u8>, ApiError> {
+/// The template: the year's levels as headings, every ranked unit a row, pre-filled with the
+/// figures entered so far (`entered`), so that a clerk edits what is there.
+fn template_bytes(
+    s: &ScoringSettings,
+    units: &[UnitRef],
+    year: i32,
+    entered: &std::collections::HashMap<chafang_domain::UnitId, SurveyCounts>,
+) -> Result<Vec<u8>, ApiError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("问卷结果").map_err(xlsx_error)?;
@@ -76,6 +83,19 @@ fn template_bytes(s: &ScoringSettings, units: &[UnitRef], year: i32) -> Result<V
             .write_string(r, 0, u.id.to_string())
             .map_err(xlsx_error)?;
         sheet.write_string(r, 1, &u.name).map_err(xlsx_error)?;
+        if let Some(c) = entered.get(&u.id) {
+            let figures = c
+                .satisfaction
+                .iter()
+                .chain(&c.misconduct)
+                .chain(std::iter::once(&c.falsified_entries));
+            for (i, n) in figures.enumerate() {
+                let col = u16::try_from(i + 2).unwrap_or(u16::MAX);
+                sheet
+                    .write_number(r, col, f64::from(*n))
+                    .map_err(xlsx_error)?;
+            }
+        }
     }
     let help = book.add_worksheet();
     help.set_name("填写说明").map_err(xlsx_error)?;
@@ -96,6 +116,8 @@ fn template_bytes(s: &ScoringSettings, units: &[UnitRef], year: i32) -> Result<V
         ),
         "“单位编号”由系统填好，请勿改动；没有编号时按“单位名称”对应。".to_owned(),
         "“虚假服务对象条数”每条扣 0.5 分（按本年度设置），不填为 0。".to_owned(),
+        "已录入的数字已预先填好；整行留空表示该单位不变，与已录入相同的行也不会新增修订。"
+            .to_owned(),
         "导入时逐行检查，有任何一行出错则整表不导入。".to_owned(),
     ];
     for (i, l) in lines.iter().enumerate() {
@@ -145,12 +167,23 @@ async fn template(
     let campaign = campaigns::store::find(&mut conn, year)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let settings = store::load_inputs(&mut conn, campaign.id).await?.settings();
+    let inputs = store::load_inputs(&mut conn, campaign.id).await?;
+    let settings = inputs.settings();
     let units = compute::ranked_units(&mut conn, year).await?;
     drop(conn);
-    let bytes = tokio::task::spawn_blocking(move || template_bytes(&settings, &units, year))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the template: {e}")))??;
+    // Only figures that fit this year's levels (a level added since leaves the row blank).
+    let entered = units
+        .iter()
+        .filter_map(|u| {
+            let c = &inputs.survey(u.id)?.counts;
+            c.check(&settings).ok()?;
+            Some((u.id, c.clone()))
+        })
+        .collect();
+    let bytes =
+        tokio::task::spawn_blocking(move || template_bytes(&settings, &units, year, &entered))
+            .await
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the template: {e}")))??;
     Ok(download(
         &format!("{year}年度综合测评问卷结果.xlsx"),
         &format!("survey-{year}.xlsx"),
@@ -240,7 +273,15 @@ pub fn plan(
             counts: None,
             survey_cp: None,
             error: None,
+            unchanged: false,
         };
+        // A row with no figures and no note changes nothing for its unit.
+        let blank = level_cols
+            .iter()
+            .copied()
+            .chain(falsified_col)
+            .chain(note_col)
+            .all(|c| cell(Some(c)).is_empty());
         let result = (|| -> Result<(UnitRef, SurveyCounts, String), SurveyRowProblem> {
             let id = cell(id_col);
             let name = cell(name_col);
@@ -269,6 +310,14 @@ pub fn plan(
                     name: unit.name.clone(),
                 });
             }
+            if blank {
+                let none = SurveyCounts {
+                    satisfaction: Vec::new(),
+                    misconduct: Vec::new(),
+                    falsified_entries: 0,
+                };
+                return Ok((unit.clone(), none, String::new()));
+            }
             let mut counts = Vec::new();
             for (i, &c) in level_cols.iter().enumerate() {
                 let level = if i < n_sat {
@@ -292,6 +341,10 @@ pub fn plan(
             Ok((unit.clone(), counts, cell(note_col)))
         })();
         match result {
+            Ok((unit, _, _)) if blank => {
+                report.unit = Some(unit);
+                report.unchanged = true;
+            }
             Ok((unit, counts, note)) => {
                 report.unit = Some(unit.clone());
                 report.survey_cp = Some(survey_cp(settings, &counts));
@@ -359,9 +412,25 @@ async fn import(
     let sheet = tokio::task::spawn_blocking(move || sheet::read(&body))
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading a sheet: {e}")))??;
-    let settings = store::load_inputs(&mut tx, campaign.id).await?.settings();
+    let inputs = store::load_inputs(&mut tx, campaign.id).await?;
+    let settings = inputs.settings();
     let units = compute::ranked_units(&mut tx, year).await?;
     let (mut report, good) = plan(&sheet, &settings, &units, &file_sha256)?;
+    // The same figures as entered: no new revision (a pre-filled template sent back as is).
+    let good: Vec<Accepted> = good
+        .into_iter()
+        .filter(|(unit, counts, _)| {
+            let same = inputs.survey(unit.id).is_some_and(|s| &s.counts == counts);
+            if same {
+                for r in report.rows.iter_mut() {
+                    if r.unit.as_ref().is_some_and(|u| u.id == unit.id) {
+                        r.unchanged = true;
+                    }
+                }
+            }
+            !same
+        })
+        .collect();
     if q.dry_run {
         return Ok(Json(report));
     }

@@ -215,7 +215,12 @@ pub(super) fn ImportSurveys(year: i32, refresh: Callback<()>) -> impl IntoView {
                 Ok(r) => {
                     report.set(None);
                     bytes.set_value(None);
-                    done.set(Some(r.rows.len()));
+                    done.set(Some(
+                        r.rows
+                            .iter()
+                            .filter(|x| x.error.is_none() && !x.unchanged)
+                            .count(),
+                    ));
                     refresh.run(());
                 }
                 Err(e) => error.set(Some(e)),
@@ -270,18 +275,23 @@ pub(super) fn ImportSurveys(year: i32, refresh: Callback<()>) -> impl IntoView {
                 <p class="ok" data-testid="scoring-imported">{fill(i18n.s(T::Imported), &[&n.to_string()])}</p>
             }).into_any())}
             {dyn_view(move || report.get().map(|r| {
-                let good = r.rows.iter().filter(|x| x.error.is_none()).count();
+                let good = r.rows.iter().filter(|x| x.error.is_none() && !x.unchanged).count();
+                let same = r.rows.iter().filter(|x| x.unchanged).count();
                 let clean = r.errors.is_empty();
                 view! {
                     <div class="dry-run" data-testid="scoring-dry-run">
-                        <p>{fill(i18n.s(T::ImportRows), &[&good.to_string(), &r.errors.len().to_string()])}</p>
+                        <p>{fill(i18n.s(T::ImportRows), &[&good.to_string(), &r.errors.len().to_string(), &same.to_string()])}</p>
                         <ul class="import-errors">
                             {r.errors.iter().map(|e| view! { <li class="field-error">{crate::refusal::survey_row(e, i18n.locale())}</li> }).collect_view()}
                         </ul>
                         <ul class="import-rows">
                             {r.rows.iter().filter(|x| x.error.is_none()).map(|x| {
                                 let name = x.unit.as_ref().map(|u| u.name.clone()).unwrap_or_default();
-                                let p = x.survey_cp.map(points_text).unwrap_or_default();
+                                let p = if x.unchanged {
+                                    i18n.s(T::Unchanged).to_owned()
+                                } else {
+                                    x.survey_cp.map(points_text).unwrap_or_default()
+                                };
                                 view! { <li>{format!("{name}：{p}")}</li> }
                             }).collect_view()}
                         </ul>

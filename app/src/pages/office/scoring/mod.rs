@@ -71,6 +71,7 @@ enum T {
     Checking,
     Importing,
     ImportRows,
+    Unchanged,
     ImportConfirm,
     Imported,
     SettingsHeading,
@@ -148,7 +149,11 @@ impl Texts for T {
             T::ChooseFile => ("选择文件…", "Choose a file…"),
             T::Checking => ("正在检查…", "Checking…"),
             T::Importing => ("正在导入…", "Importing…"),
-            T::ImportRows => ("{0} 行可导入，{1} 处错误", "{0} rows to import, {1} errors"),
+            T::ImportRows => (
+                "{0} 行可导入，{2} 行不变，{1} 处错误",
+                "{0} rows to import, {2} unchanged, {1} errors",
+            ),
+            T::Unchanged => ("不变", "unchanged"),
             T::ImportConfirm => ("确认导入", "Import"),
             T::Imported => ("已导入 {0} 个单位的问卷结果。", "Imported the survey results of {0} units."),
             T::SettingsHeading => ("本年度测评设置", "This year's settings"),
@@ -327,6 +332,16 @@ fn year_view(v: ScoringYear, refresh: Callback<()>) -> impl IntoView {
         </section>
         {dyn_view(move || {
             let Some(id) = selected.get() else { return ().into_any() };
+            // Open where the clerk looks: the panel comes below a table of every unit.
+            request_animation_frame(|| {
+                if let Some(el) = document()
+                    .query_selector("[data-testid=scoring-editor]")
+                    .ok()
+                    .flatten()
+                {
+                    el.scroll_into_view();
+                }
+            });
             let Some(row) = rows.with_value(|r| r.iter().find(|x| x.unit.id == id).cloned()) else {
                 return ().into_any();
             };
