@@ -94,4 +94,17 @@ test('the office imports survey results, corrects one, publishes and sees the ra
   await keepScreenshot(page, 'scoring-ranking');
   await rows.last().evaluate((e) => e.scrollIntoView({ block: 'end' }));
   await keepScreenshot(page, 'scoring-ranking-bottom');
+
+  // The settings, on the office's desk (1280×800): every level's name shows whole, under a
+  // heading that says what the numbers are.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const settings = page.getByTestId('scoring-settings');
+  await settings.locator('summary').click();
+  await expect(settings.locator('legend').first()).toHaveText('总体满意度：档次与分值');
+  await expect(settings).not.toContainText('（人数）');
+  const cut = await settings.locator('input.level-name').evaluateAll((inputs) =>
+    (inputs as HTMLInputElement[]).filter((i) => i.scrollWidth > i.clientWidth).map((i) => i.value));
+  expect(cut).toEqual([]);
+  await settings.scrollIntoViewIfNeeded();
+  await keepScreenshot(page, 'scoring-settings');
 });

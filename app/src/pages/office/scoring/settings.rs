@@ -112,11 +112,11 @@ pub(super) fn settings_view(
                 {fill(i18n.s(T::Weights), &[&s.satisfaction_weight_pct.to_string(), &s.misconduct_weight_pct.to_string()])}
             </p>
             <fieldset class="scoring-levels">
-                <legend>{ts(T::Satisfaction)}</legend>
+                <legend>{ts(T::SatisfactionLevels)}</legend>
                 {level_rows(&sat)}
             </fieldset>
             <fieldset class="scoring-levels">
-                <legend>{ts(T::Misconduct)}</legend>
+                <legend>{ts(T::MisconductLevels)}</legend>
                 {level_rows(&mis)}
             </fieldset>
             <div class="row">{text_input(ws, "num-input")}"% / "{text_input(wm, "num-input")}"%"</div>
