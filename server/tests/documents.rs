@@ -11,6 +11,8 @@
 
 mod common;
 
+use chafang_domain::scoring::points_text;
+
 use chafang_domain::api::{
     DocumentKind, DocumentView, IssueDocument, PublishedRanking, ScoringYear,
 };
@@ -66,15 +68,6 @@ fn pdf_layout(pdf: &[u8], dir: &Path) -> Vec<Vec<String>> {
         .filter(|p| !p.trim().is_empty())
         .map(|p| p.lines().map(str::to_owned).collect())
         .collect()
-}
-
-/// Hundredths of a point as the bulletin writes them (92.35, or 70 when whole).
-fn points(cp: i64) -> String {
-    if cp % 100 == 0 {
-        format!("{}", cp / 100)
-    } else {
-        format!("{}.{:02}", cp / 100, cp % 100)
-    }
 }
 
 fn artifacts() -> PathBuf {
@@ -585,9 +578,11 @@ fn ranking_is_a_table(
     let mut at: Vec<(usize, usize)> = Vec::new();
     for r in &ranking.rows {
         let figures = [
-            points(r.survey_cp),
-            points(r.inspection_cp),
-            points(r.total_cp),
+            // Every score with two decimals, as the ranking page shows them (a whole 30 beside
+            // 58.70 read as a different kind of figure).
+            points_text(r.survey_cp),
+            points_text(r.inspection_cp),
+            points_text(r.total_cp),
         ];
         let rank = r.rank.to_string();
         let mut found: Vec<(usize, usize)> = Vec::new();

@@ -7,7 +7,7 @@ use super::render::{chinese_date, Document, Para};
 use super::table::{Align, Column, Table};
 use chafang_domain::api::{DocumentKind, PublishedRanking, PublishedRow, UnitCase};
 use chafang_domain::followup::{DeadlineKind, Deadlines, FindingNumber};
-use chafang_domain::scoring::{INSPECTION_POINTS_CP, SURVEY_POINTS_CP};
+use chafang_domain::scoring::{points_text, INSPECTION_POINTS_CP, SURVEY_POINTS_CP};
 use chafang_domain::visit::Severity;
 use time::Date;
 
@@ -220,16 +220,6 @@ pub fn reminder(
     doc
 }
 
-/// Hundredths of a point as the bulletin writes a score: 92.35, or 70 when whole.
-fn points(cp: i64) -> String {
-    let sign = if cp < 0 { "-" } else { "" };
-    if cp % 100 == 0 {
-        format!("{sign}{}", cp.abs() / 100)
-    } else {
-        format!("{sign}{}.{:02}", cp.abs() / 100, cp.abs() % 100)
-    }
-}
-
 fn joined(names: &[&str]) -> String {
     names.join("、")
 }
@@ -269,9 +259,9 @@ pub fn ranking_table(r: &PublishedRanking) -> Table {
                 vec![
                     row.rank.to_string(),
                     row.unit.name.clone(),
-                    points(row.survey_cp),
-                    points(row.inspection_cp),
-                    points(row.total_cp),
+                    points_text(row.survey_cp),
+                    points_text(row.inspection_cp),
+                    points_text(row.total_cp),
                     standing(row),
                 ]
             })
@@ -289,8 +279,9 @@ pub fn bulletin(issuer: &Issuer, number: &str, today: Date, r: &PublishedRanking
     doc.body.push(Para::Text(format!(
         "根据{year}年度民主评议政风行风工作安排，我办组织开展了综合测评。综合测评由满意度测评（{}分）\
          和明查暗访检查（{}分）两部分组成。现将测评结果通报如下。",
-        points(SURVEY_POINTS_CP),
-        points(INSPECTION_POINTS_CP)
+        // The parts' full marks, in prose: whole points.
+        SURVEY_POINTS_CP / 100,
+        INSPECTION_POINTS_CP / 100
     )));
     doc.body.push(Para::Heading("一、测评结果".to_owned()));
     doc.body.push(Para::Table(ranking_table(r)));
