@@ -42,6 +42,8 @@ test('the office adds a monitor, is refused a conflicting term, and enrols the p
   await page.getByTestId('renew').click();
   await expect(page.getByTestId('term')).toHaveCount(2);
   await expect(page.getByTestId('term').nth(1)).toContainText('续聘');
+  // The outcome says what was done: a renewal, not 已聘任 from before.
+  await expect(page.getByTestId('appointed')).toHaveText('已续聘');
   await expect(page.getByTestId('renew')).toHaveCount(1);
 
   // The same monitor on a unit's own team, overlapping the district term: refused, the clash named.

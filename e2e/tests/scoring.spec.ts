@@ -27,6 +27,12 @@ test('the office imports survey results, corrects one, publishes and sees the ra
   expect(units.length).toBeGreaterThan(6);
   await expect(rows).toHaveCount(units.length);
 
+  // Publishing before any survey is entered is refused, and says why.
+  const publishBox = page.getByTestId('scoring-publish');
+  await page.getByTestId('scoring-publish-button').click();
+  await page.getByTestId('scoring-publish-confirm').click();
+  await expect(publishBox.getByTestId('scoring-error')).toBeVisible();
+
   // The template, downloaded through the page's link.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scoring-template').click()]);
   expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
@@ -52,6 +58,8 @@ test('the office imports survey results, corrects one, publishes and sees the ra
   await expect(dryRun).toContainText(`${units.length} 行可导入，0 行不变，0 处错误`);
   await dryRun.getByTestId('scoring-import-confirm').click();
   await expect(page.getByTestId('scoring-imported')).toContainText(`已导入 ${units.length} 个单位`);
+  // The cause is gone, and so is the refusal to publish.
+  await expect(publishBox.getByTestId('scoring-error')).toHaveCount(0);
   // The same file again changes nothing: every row is as entered.
   await page.getByTestId('scoring-import-file').setInputFiles(goodPath);
   await expect(dryRun).toContainText(`0 行可导入，${units.length} 行不变，0 处错误`);

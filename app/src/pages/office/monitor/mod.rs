@@ -47,6 +47,7 @@ enum T {
     AppointButton,
     Appointing,
     Appointed,
+    Renewed,
     Enrol,
     EnrolIntro,
     ValidHours,
@@ -91,6 +92,7 @@ impl Texts for T {
             T::AppointButton => ("聘任", "Appoint"),
             T::Appointing => ("正在聘任…", "Appointing…"),
             T::Appointed => ("已聘任", "Appointed"),
+            T::Renewed => ("已续聘", "Renewed"),
             T::Enrol => ("绑定手机", "Enrol a phone"),
             T::EnrolIntro => (
                 "生成一次性绑定码，监督员在新手机上扫码或输入绑定码并设置密码即可登录；忘记密码时也用它重置。生成新码后，旧码作废。",

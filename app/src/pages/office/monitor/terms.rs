@@ -15,20 +15,26 @@ pub(super) fn TermsCard(entry: RwSignal<RosterEntry>, units: Memo<Vec<UnitView>>
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let done = RwSignal::new(false);
+    // What the last request did: appointed or renewed (each says so, and nothing else).
+    let done = RwSignal::new(None::<T>);
     let send = Callback::new(move |req: AppointmentRequest| {
         if busy.get_untracked() {
             return;
         }
         let id = entry.with_untracked(|e| e.id);
         busy.set(true);
-        done.set(false);
+        done.set(None);
         error.set(None);
+        let what = if req.renews.is_some() {
+            T::Renewed
+        } else {
+            T::Appointed
+        };
         spawn_local(async move {
             match api::post::<_, RosterEntry>(&paths::office_appointments(id), &req).await {
                 Ok(e) => {
                     entry.set(e);
-                    done.set(true);
+                    done.set(Some(what));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -111,8 +117,8 @@ pub(super) fn TermsCard(entry: RwSignal<RosterEntry>, units: Memo<Vec<UnitView>>
             <h2 id="terms-title">{ts(T::Terms)}</h2>
             {dyn_view(history)}
             {refusal(error, "appoint-error", Some(R::AppointRefused))}
-            {dyn_view(move || done.get().then(|| view! {
-                <p class="ok" role="status" data-testid="appointed">{ts(T::Appointed)}</p>
+            {dyn_view(move || done.get().map(|what| view! {
+                <p class="ok" role="status" data-testid="appointed">{ts(what)}</p>
             }).into_any())}
             {dyn_view(move || entry.with(|e| e.active).then(|| view! {
                 <form class="form appoint" aria-labelledby="appoint-title" on:submit=submit data-testid="appoint-form">

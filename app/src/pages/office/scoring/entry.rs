@@ -308,10 +308,22 @@ pub(super) fn ImportSurveys(year: i32, refresh: Callback<()>) -> impl IntoView {
 
 /// Publishing, with its confirmation.
 #[component]
-pub(super) fn PublishBox(year: i32, refresh: Callback<()>) -> impl IntoView {
+pub(super) fn PublishBox(
+    year: i32,
+    refresh: Callback<()>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let asking = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    // The figures changed since: why it could not publish may no longer hold.
+    Effect::new(move |seen: Option<u32>| {
+        let now = changed.get();
+        if seen.is_some_and(|s| s != now) {
+            error.set(None);
+        }
+        now
+    });
     let done = RwSignal::new(false);
     let publish = move |_| {
         busy.set(true);

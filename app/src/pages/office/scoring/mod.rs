@@ -222,9 +222,13 @@ pub fn OfficeScoringPage() -> impl IntoView {
     let year = RwSignal::new(this_year);
     let data = fetch(move || Ok(year_path(year.get(), "")));
     let check = fetch(move || Ok(year_path(year.get(), "/check")));
+    // Bumped whenever the year's figures change, so that a refusal to publish made before
+    // does not outlive its cause.
+    let changed = RwSignal::new(0u32);
     let refresh = Callback::new(move |()| {
         data.refetch();
         check.refetch();
+        changed.update(|n| *n += 1);
     });
     view! {
         <main class="page scoring" data-testid="office-scoring">
@@ -258,7 +262,7 @@ pub fn OfficeScoringPage() -> impl IntoView {
                 view! {
                     <MeetingWeightBox year refresh />
                     <ImportSurveys year refresh />
-                    <PublishBox year refresh />
+                    <PublishBox year refresh changed />
                 }
             }}
         </main>
