@@ -62,6 +62,9 @@ test('a unit registers and corrects a problem; the office sees it and who has no
 
   const item = page.getByTestId('register-item');
   await expect(item).toHaveCount(1);
+  // Saving says so, and shows the entry where it now is (not the empty form alone).
+  await expect(page.getByTestId('item-saved')).toContainText('已登记，已列入上方「登记的问题」');
+  await expect(item).toBeInViewport();
   await expect(item.getByTestId('item-description')).toHaveText('办事指南未在窗口公示，群众需多次询问');
   await expect(item.getByTestId('item-source')).toHaveText('群众投诉');
   await expect(item.getByTestId('item-answer')).toContainText('限期整改');

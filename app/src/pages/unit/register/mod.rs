@@ -48,6 +48,8 @@ pub enum T {
     Items,
     NoItems,
     AddItem,
+    Saved,
+    SeeSaved,
     Unit,
     Description,
     Source,
@@ -79,6 +81,11 @@ impl Texts for T {
             T::Items => ("登记的问题", "Registered problems"),
             T::NoItems => ("还没有登记问题", "No problems registered yet"),
             T::AddItem => ("登记一个问题", "Register a problem"),
+            T::Saved => (
+                "已登记，已列入上方「登记的问题」。可继续登记下一个。",
+                "Registered: it is in the list above. You may register the next one.",
+            ),
+            T::SeeSaved => ("查看", "See it"),
             T::Unit => ("单位", "Unit"),
             T::Description => ("发现的问题", "The problem found"),
             T::Source => ("问题来源", "Where it came from"),
@@ -180,11 +187,27 @@ fn Register(r: UnitRegister) -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    // The item just registered: the form says so and the list shows it where it now is.
+    let just_added = RwSignal::new(None::<String>);
     let added = Callback::new(move |item: RegisterItem| {
+        let id = item.id.to_string();
+        let new = reg.with_untracked(|r| !r.items.iter().any(|i| i.id == item.id));
         reg.update(|r| match r.items.iter_mut().find(|i| i.id == item.id) {
             Some(i) => *i = item,
             None => r.items.push(item),
-        })
+        });
+        if new {
+            just_added.set(Some(id.clone()));
+            request_animation_frame(move || {
+                if let Some(el) = document()
+                    .query_selector(&format!("[data-item=\"{id}\"]"))
+                    .ok()
+                    .flatten()
+                {
+                    el.scroll_into_view();
+                }
+            });
+        }
     });
     let items = move || {
         let list = reg.with(|r| r.items.clone());
@@ -210,6 +233,12 @@ fn Register(r: UnitRegister) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="reg-add" data-testid="add-item">
             <h2 id="reg-add">{ts(T::AddItem)}</h2>
+            {dyn_view(move || just_added.get().map(|id| view! {
+                <p class="ok" role="status" data-testid="item-saved">
+                    {ts(T::Saved)} " "
+                    <a href=format!("#item-{id}")>{ts(T::SeeSaved)}</a>
+                </p>
+            }).into_any())}
             {move || units.get().map(|units| view! { <ItemForm units done=added /> })}
         </section>
         {dyn_view(move || nothing().into_any())}
@@ -264,7 +293,7 @@ fn UnitItem(item: RegisterItem, done: Callback<RegisterItem>) -> impl IntoView {
     });
     let cancel = Callback::new(move |()| open.set(false));
     view! {
-        <li class="card reg-item" data-testid="register-item" data-item=id>
+        <li class="card reg-item" data-testid="register-item" id=format!("item-{id}") data-item=id>
             {card}
             {dyn_view(move || if open.get() {
                 let item = item.get_value();
