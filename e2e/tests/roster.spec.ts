@@ -131,6 +131,25 @@ test('the office adds a monitor, is refused a conflicting term, and enrols the p
   await expect(page.getByTestId('term')).toHaveCount(2);
 });
 
+test('ending a new monitor’s service takes the first password off the page', async ({ page, server }) => {
+  await signIn(page, server.url, 'office');
+  await expect(page.getByTestId('home-office')).toBeVisible();
+  await page.goto(`${server.url}/office/roster`);
+  await page.getByTestId('add-monitor').click();
+  const form = page.getByTestId('add-monitor-form');
+  await form.locator('#m-name').fill('李青');
+  await form.locator('#m-username').fill('li.q');
+  await form.locator('#m-phone').fill('139 0013 9001');
+  await form.locator('#m-background').selectOption('enterprise');
+  await form.locator('#m-team').selectOption('district');
+  await page.getByTestId('submit-monitor').click();
+  await expect(page.getByTestId('first-password')).toBeVisible();
+  await page.getByTestId('end-service').click();
+  await page.getByTestId('end-yes').click();
+  await expect(page.getByTestId('service-status')).toHaveText('已终止服务');
+  await expect(page.getByTestId('first-password')).toHaveCount(0);
+});
+
 test('a unit head sees its own team and how it falls short', async ({ page, server }) => {
   await signIn(page, server.url, 'unit01');
   await expect(page.getByTestId('home-unit')).toBeVisible();

@@ -169,12 +169,13 @@ fn Monitor(e: RosterEntry, units: Memo<Vec<UnitView>>) -> impl IntoView {
     let active = Memo::new(move |_| entry.with(|e| e.active));
     view! {
         {dyn_view(move || entry.with(summary).into_any())}
-        {password.map(|p| view! {
+        // Only while the monitor serves: the password of a closed account is of no use.
+        {password.map(|p| dyn_view(move || active.get().then(|| view! {
             <div class="notice first-password" role="status" data-testid="first-password">
-                <p>{ts(T::FirstPassword)} <code class="password">{p}</code></p>
+                <p>{ts(T::FirstPassword)} <code class="password">{p.clone()}</code></p>
                 <p>{ts(T::FirstPasswordNote)}</p>
             </div>
-        })}
+        }).into_any()))}
         {dyn_view(move || (!active.get()).then(|| view! {
             <p class="warn" data-testid="service-closed">{ts(T::Closed)}</p>
         }).into_any())}
