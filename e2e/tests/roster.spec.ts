@@ -122,8 +122,12 @@ test('the office adds a monitor, is refused a conflicting term, and enrols the p
   await expect(q).toHaveURL(/\/enrol$/);
   await again.close();
 
-  // Ending the service closes the account; the records stay.
+  // The office sees that the phone is bound.
   await page.goto(monitorUrl);
+  await expect(page.getByTestId('enrol-bound')).toContainText('手机已于');
+  await expect(page.getByTestId('enrol-bound')).toContainText('用绑定码绑定');
+
+  // Ending the service closes the account; the records stay.
   await page.getByTestId('end-service').click();
   await page.getByTestId('end-yes').click();
   await expect(page.getByTestId('service-status')).toHaveText('已终止服务');

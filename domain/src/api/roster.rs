@@ -24,6 +24,9 @@ pub struct RosterEntry {
     pub current: Vec<Appointment>,
     /// Every appointment, oldest first, ended and renewed ones included.
     pub appointments: Vec<Appointment>,
+    /// When a phone was last bound by an enrolment code (ms), on the monitor's own page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_bound_at_ms: Option<i64>,
 }
 
 /// A department team as the office follows it.

@@ -30,7 +30,7 @@ use chafang_domain::roster::{
 use chafang_domain::{Role, UnitId, UserId};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use time::Date;
 use utoipa_axum::router::OpenApiRouter;
@@ -130,6 +130,7 @@ fn entry(
         active: user.active,
         profile,
         appointments,
+        phone_bound_at_ms: None,
     }
 }
 
@@ -146,7 +147,17 @@ async fn load_entry(
         .ok_or(ApiError::NotFound)?;
     let profile = store::profile(conn, id).await?;
     let appointments = store::appointments_of(conn, id).await?;
-    Ok(entry(user, profile, appointments, today))
+    let bound: Option<i64> = sqlx::query(
+        "SELECT MAX(used_at) AS used FROM enrolment_codes WHERE user_id = $1 AND used_at IS NOT NULL",
+    )
+    .bind(id.to_string())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("used")?;
+    Ok(RosterEntry {
+        phone_bound_at_ms: bound,
+        ..entry(user, profile, appointments, today)
+    })
 }
 
 /// Every unit that has ever appointed a team of its own, with the members serving today.

@@ -48,6 +48,7 @@ enum T {
     Appointing,
     Appointed,
     Renewed,
+    Bound,
     Enrol,
     EnrolIntro,
     ValidHours,
@@ -93,6 +94,10 @@ impl Texts for T {
             T::Appointing => ("正在聘任…", "Appointing…"),
             T::Appointed => ("已聘任", "Appointed"),
             T::Renewed => ("已续聘", "Renewed"),
+            T::Bound => (
+                "手机已于 {0} 用绑定码绑定。",
+                "A phone was bound with an enrolment code on {0}.",
+            ),
             T::Enrol => ("绑定手机", "Enrol a phone"),
             T::EnrolIntro => (
                 "生成一次性绑定码，监督员在新手机上扫码或输入绑定码并设置密码即可登录；忘记密码时也用它重置。生成新码后，旧码作废。",
@@ -179,7 +184,10 @@ fn Monitor(e: RosterEntry, units: Memo<Vec<UnitView>>) -> impl IntoView {
         {dyn_view(move || (!active.get()).then(|| view! {
             <p class="warn" data-testid="service-closed">{ts(T::Closed)}</p>
         }).into_any())}
-        {dyn_view(move || active.get().then(|| view! { <EnrolCard id /> }).into_any())}
+        {dyn_view(move || active.get().then(|| {
+            let bound = entry.with_untracked(|e| e.phone_bound_at_ms);
+            view! { <EnrolCard id bound /> }
+        }).into_any())}
         <TermsCard entry units />
         <ProfileCard entry />
         {dyn_view(move || active.get().then(|| view! { <EndCard entry /> }).into_any())}
@@ -320,7 +328,7 @@ fn ProfileCard(entry: RwSignal<RosterEntry>) -> impl IntoView {
 /// Issuing an enrolment code: the QR code (the server's SVG), the code in large letters, its
 /// expiry and the link it carries.
 #[component]
-fn EnrolCard(id: UserId) -> impl IntoView {
+fn EnrolCard(id: UserId, bound: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let hours = RwSignal::new(DEFAULT_HOURS);
     let busy = RwSignal::new(false);
@@ -394,6 +402,12 @@ fn EnrolCard(id: UserId) -> impl IntoView {
                 </button>
             </div>
             {refusal(error, "enrol-error", None)}
+            {bound.map(|at| {
+                let at = cst_datetime_text(at);
+                view! {
+                    <p class="ok" data-testid="enrol-bound">{move || fill(i18n.s(T::Bound), &[&at])}</p>
+                }
+            })}
         </section>
     }
 }
