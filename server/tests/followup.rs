@@ -441,6 +441,13 @@ async fn deadlines_plans_and_returns_run_until_the_work_is_reported_done() {
         let mut lookback = visit(&unit, device, 3, &[]);
         lookback.lookback_for = Some(a);
         assert_eq!(submit(&s, &monitor, &lookback).await.status(), 201);
+        // Made: the request is done for both sides (the monitor is no longer asked, the office
+        // no longer shows it as asked).
+        assert!(!my_finding(&s, &monitor, a).await.lookback_requested);
+        let after: OfficeCase = s
+            .get_json(&office, &format!("/api/v1/office/findings/{a}"))
+            .await;
+        assert!(!after.row.lookback_requested, "{engine:?}");
         let mut stranger_lookback = visit(&unit, DeviceId::new(), 1, &[]);
         stranger_lookback.lookback_for = Some(a);
         let stranger = s.login("monitor04").await;

@@ -147,6 +147,13 @@ pub async fn open_cases(
             .bind(case.to_string())
             .execute(&mut *conn)
             .await?;
+        // The request is done: neither the monitor nor the office is shown it as asked any
+        // more (the visit is on the case's history). Written before the event, whose content
+        // hash holds it.
+        sqlx::query("UPDATE cases SET lookback_requested = 0 WHERE id = $1")
+            .bind(case.to_string())
+            .execute(&mut *conn)
+            .await?;
         let payload = CaseLookbackVisited { visit_id: v.id };
         audit::record(conn, Some(monitor), case, payload).await?;
     }
