@@ -364,6 +364,10 @@ test('a plan with milestones, a returned completion report, a rejection and a lo
   await closed.getByTestId('start-lookback').click();
   await expect(page.getByTestId('visit-form')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('回头看');
+  // The form says what the look-back is about: the problem as reported and the office's note.
+  await expect(page.getByTestId('lookback-problem')).toHaveText('办事指南未公示收费标准');
+  await expect(page.getByTestId('lookback-note')).toHaveText('公示牌上墙后请回头看');
+  await keepScreenshot(page, 'followup-lookback-form');
   await expect(page.getByTestId('unit-chosen')).toContainText('区建设局');
   const drafts = await idbAll(page, 'drafts');
   expect(drafts.map((d) => d.lookback_for)).toEqual([caseId]);

@@ -29,9 +29,20 @@ pub struct Draft {
     /// A look-back visit (回头看): the finding it follows up.
     #[serde(default)]
     pub lookback_for: Option<CaseId>,
+    /// What the look-back is about, kept with the draft so the form shows it offline: the
+    /// problem as first reported and the office's note asking for it.
+    #[serde(default)]
+    pub lookback_about: Option<LookbackAbout>,
     /// Audio and video recorded at the visit (their bytes are in IndexedDB, by hash).
     #[serde(default)]
     pub recordings: Vec<chafang_domain::visit::RecordingRef>,
+}
+
+/// The finding a look-back follows up, as the monitor's phone showed it when the look-back began.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LookbackAbout {
+    pub description: String,
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -165,6 +176,7 @@ impl Draft {
             // Left blank it is no finding at all (see [`Draft::filled`]).
             findings: vec![DraftFinding::new()],
             lookback_for: None,
+            lookback_about: None,
             recordings: Vec::new(),
         }
     }

@@ -162,10 +162,21 @@ fn Finding(f: MyFinding, names: LocalResource<Refs>) -> impl IntoView {
             })
             .collect_view()
     };
+    // The problem and the office's latest note asking for the look-back, for the form.
+    let about = crate::state::draft::LookbackAbout {
+        description: f.description.clone(),
+        note: f
+            .timeline
+            .iter()
+            .rev()
+            .find(|t| t.kind == "case.lookback_requested")
+            .and_then(|t| t.note.clone()),
+    };
     let start_lookback = move |_| {
         let mut d = Draft::new();
         d.unit_id = Some(unit_id);
         d.lookback_for = Some(case_id);
+        d.lookback_about = Some(about.clone());
         let navigate = navigate.clone();
         spawn_local(async move {
             if store::save_draft(&d).await.is_ok() {

@@ -53,6 +53,8 @@ pub(super) enum W {
     AutoSaved,
     CorrectionOf,
     LookBackVisit,
+    LookBackProblem,
+    LookBackNote,
 }
 
 impl Texts for W {
@@ -99,6 +101,8 @@ impl Texts for W {
             W::AutoSaved => ("每次输入都已自动保存在本机", "Everything typed is saved on this phone"),
             W::CorrectionOf => ("更正记录", "Correction"),
             W::LookBackVisit => ("回头看", "Look-back visit"),
+            W::LookBackProblem => ("回头看的问题（您当时反映的）", "The problem you reported"),
+            W::LookBackNote => ("行评办说明", "The office's note"),
         }
     }
 }

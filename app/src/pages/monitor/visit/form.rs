@@ -134,6 +134,16 @@ pub(super) fn VisitForm(draft: Draft, refs: Refs) -> impl IntoView {
                     None => i18n.s(W::AutoSaved).to_owned(),
                 }}
             </p>
+            {draft.lookback_about.clone().map(|a| view! {
+                <section class="card lookback-about" data-testid="lookback-about">
+                    <p class="muted">{move || i18n.s(W::LookBackProblem)}</p>
+                    <p data-testid="lookback-problem"><strong>{a.description}</strong></p>
+                    {a.note.map(|n| view! {
+                        <p class="muted">{move || i18n.s(W::LookBackNote)}</p>
+                        <p data-testid="lookback-note">{n}</p>
+                    })}
+                </section>
+            })}
             <UnitPicker form refs check />
             <PositionCard form refs />
             <ModeAndMethods form check />

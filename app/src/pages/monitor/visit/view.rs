@@ -344,6 +344,7 @@ fn reopened(u: &chafang_domain::visit::VisitUpload) -> Draft {
         notes: u.notes.clone(),
         no_problem_found: u.no_problem_found,
         lookback_for: u.lookback_for,
+        lookback_about: None,
         recordings: u.recordings.clone(),
         findings: u
             .findings
@@ -375,6 +376,7 @@ fn correction_of(u: &chafang_domain::visit::VisitUpload) -> Draft {
         notes: u.notes.clone(),
         no_problem_found: u.no_problem_found,
         lookback_for: u.lookback_for,
+        lookback_about: None,
         recordings: u.recordings.clone(),
         findings: u
             .findings
