@@ -348,6 +348,14 @@ test('a plan with milestones, a returned completion report, a rejection and a lo
 
   // On the phone: the rejection with its reason, the closed finding, and the look-back to start.
   await switchUser(page, server.url, 'monitor06');
+  // The look-back notice opens the finding itself, not the top of a list.
+  await page.goto(`${server.url}/monitor/inbox`);
+  await page.locator('.inbox li', { hasText: '请您回头看' }).locator('a').first().click();
+  await expect(page).toHaveURL(new RegExp(`/monitor/findings#case-${caseId}$`));
+  const wanted = page.locator(`#case-${caseId}`);
+  await expect(wanted).toHaveClass(/wanted/);
+  await expect(wanted).toBeInViewport();
+  await page.goto(`${server.url}/monitor`);
   await page.getByTestId('link-my-findings').click();
   const mine = page.getByTestId('my-finding');
   await expect(mine).toHaveCount(2);

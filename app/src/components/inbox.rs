@@ -139,7 +139,9 @@ fn target(role: Role, kind: K, subject: Option<&str>) -> String {
     match (role, kind, subject) {
         (Role::Monitor, K::Reminder, _) => Page::MonitorHome.href(),
         (_, K::ScoringAlarm, _) => Page::OfficeScoring.href(),
-        (Role::Monitor, _, _) => Page::MyFindings.href(),
+        // The monitor's findings are one list: the finding is its card there.
+        (Role::Monitor, _, Some(s)) => format!("{}#case-{s}", Page::MyFindings.href()),
+        (Role::Monitor, _, None) => Page::MyFindings.href(),
         (Role::Office, _, Some(s)) => Page::OfficeFinding(s.to_string()).href(),
         (Role::Unit, _, Some(s)) => Page::UnitFinding(s.to_string()).href(),
         (_, _, None) => Page::home(role).href(),

@@ -184,8 +184,22 @@ fn Finding(f: MyFinding, names: LocalResource<Refs>) -> impl IntoView {
             }
         });
     };
+    // Opened from a notice about it (`#case-<id>`): shown, and marked, once the list is drawn.
+    let anchor = format!("case-{case_id}");
+    let wanted = window()
+        .location()
+        .hash()
+        .is_ok_and(|h| h.trim_start_matches('#') == anchor);
+    if wanted {
+        let anchor = anchor.clone();
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&anchor) {
+                el.scroll_into_view();
+            }
+        });
+    }
     view! {
-        <li class="card my-finding" data-testid="my-finding" data-case=case_id.to_string()>
+        <li class="card my-finding" class:wanted=wanted id=anchor data-testid="my-finding" data-case=case_id.to_string()>
             <div class="case-head">
                 <h2 class="case-unit">{f.unit.name.clone()}</h2>
                 {state_badge(f.state)}
