@@ -619,6 +619,9 @@ pub struct OfficeVisitRow {
     pub position_missing: Option<PositionMissing>,
     pub supersedes: Option<VisitId>,
     pub superseded_by: Option<VisitId>,
+    /// A look-back visit (回头看): the finding it followed up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookback_for: Option<crate::CaseId>,
 }
 
 /// A row of the office's quota table: one monitor's year.

@@ -448,6 +448,15 @@ async fn deadlines_plans_and_returns_run_until_the_work_is_reported_done() {
             .get_json(&office, &format!("/api/v1/office/findings/{a}"))
             .await;
         assert!(!after.row.lookback_requested, "{engine:?}");
+        // The office's list of visits marks it as the look-back of that finding.
+        let visits: Vec<chafang_domain::api::OfficeVisitRow> =
+            s.get_json(&office, "/api/v1/office/visits").await;
+        let row = visits.iter().find(|v| v.id == lookback.id).unwrap();
+        assert_eq!(row.lookback_for, Some(a), "{engine:?}");
+        assert!(visits
+            .iter()
+            .filter(|v| v.id != lookback.id)
+            .all(|v| v.lookback_for.is_none()));
         let mut stranger_lookback = visit(&unit, DeviceId::new(), 1, &[]);
         stranger_lookback.lookback_for = Some(a);
         let stranger = s.login("monitor04").await;

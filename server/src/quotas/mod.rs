@@ -235,7 +235,8 @@ async fn office_visit_rows(
         Some(_) => ("", "v.received_at DESC, v.id DESC LIMIT $1"),
     };
     let sql = format!(
-        "SELECT {VISIT_COLUMNS}, d.display_name, v.distance_m, v.position_missing \
+        "SELECT {VISIT_COLUMNS}, d.display_name, v.distance_m, v.position_missing, \
+         (SELECT lb.case_id FROM lookbacks lb WHERE lb.visit_id = v.id) AS lookback_for \
          FROM visits v JOIN units u ON u.id = v.unit_id JOIN users d ON d.id = v.monitor_id {after} \
          ORDER BY {order}"
     );
@@ -267,6 +268,10 @@ async fn office_visit_rows(
                 .transpose()?,
             supersedes: v.supersedes,
             superseded_by: v.superseded_by,
+            lookback_for: r
+                .try_get::<Option<String>, _>("lookback_for")?
+                .map(parse)
+                .transpose()?,
         });
     }
     let Some(page) = page else {

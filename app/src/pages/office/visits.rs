@@ -25,6 +25,7 @@ enum T {
     BadgeSuperseded,
     BadgeCorrection,
     ReceivedAt,
+    LookBack,
 }
 
 impl Texts for T {
@@ -45,6 +46,7 @@ impl Texts for T {
             T::BadgeSuperseded => ("已更正", "Corrected"),
             T::BadgeCorrection => ("更正", "Correction"),
             T::ReceivedAt => ("收到：{0}", "Received: {0}"),
+            T::LookBack => ("回头看 · 查看问题", "Look-back · see the finding"),
         }
     }
 }
@@ -98,6 +100,9 @@ fn visit_row(v: OfficeVisitRow) -> impl IntoView {
     let complete = v.complete;
     let superseded = v.superseded_by.is_some();
     let correction = v.supersedes.is_some();
+    let lookback = v
+        .lookback_for
+        .map(|c| Page::OfficeFinding(c.to_string()).href());
     let (distance, missing) = (v.distance_m, v.position_missing);
     let where_text = move || match (distance, missing) {
         (Some(d), _) => distance_text(i18n, d),
@@ -118,6 +123,11 @@ fn visit_row(v: OfficeVisitRow) -> impl IntoView {
                     <span class="badge correction" data-testid="badge-correction">
                         {move || i18n.s(T::BadgeCorrection)}
                     </span>
+                })}
+                {lookback.map(|href| view! {
+                    <a class="badge lookback" href=href data-testid="badge-lookback">
+                        {move || i18n.s(T::LookBack)}
+                    </a>
                 })}
             </div>
             <p class="visit-meta">
