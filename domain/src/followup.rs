@@ -297,6 +297,8 @@ pub fn next(
             S::Answered | S::Rectifying | S::CompletionReported,
             Step::Rate | Step::RequestLookBack,
         ) => state,
+        // A closed finding may be looked back at too: that is when 回头看 matters most.
+        (S::Closed, Step::RequestLookBack) => state,
         _ => return Err(StepError::NotNow { state, step }),
     };
     Ok(to)
@@ -614,6 +616,7 @@ mod tests {
                 t.push((s, Step::Rate, a, s));
                 t.push((s, Step::RequestLookBack, a, s));
             }
+            t.push((S::Closed, Step::RequestLookBack, a, S::Closed));
         }
         t.push((
             S::Answered,
@@ -697,14 +700,23 @@ mod tests {
     }
 
     #[test]
-    fn closed_and_set_aside_findings_offer_nothing_but_a_reopen() {
-        for s in [CaseState::Closed, CaseState::Merged, CaseState::Superseded] {
+    fn closed_and_set_aside_findings_offer_nothing_but_a_reopen_or_a_look_back() {
+        for s in [CaseState::Merged, CaseState::Superseded] {
             for actor in ACTORS {
                 assert!(
                     offered(s, actor, Some(AnswerKind::Plan)).is_empty(),
                     "{s:?}"
                 );
             }
+        }
+        // A closed finding: the office may still ask for a look-back (issue 22), nothing else.
+        for actor in ACTORS {
+            let want = if actor == Actor::Office {
+                vec![Step::RequestLookBack]
+            } else {
+                vec![]
+            };
+            assert_eq!(offered(CaseState::Closed, actor, None), want, "{actor:?}");
         }
         assert_eq!(
             offered(CaseState::Rejected, Actor::Office, None),

@@ -270,7 +270,19 @@ async fn a_finding_goes_from_the_phone_to_the_unit_and_back_to_closed() {
         .await;
         assert_eq!(judged.row.state, CaseState::Closed);
         assert_eq!(judged.answers[0].verdict, Some(Verdict::Accepted));
-        assert!(judged.offered.is_empty());
+        // Closed, it may still be looked back at (回头看 matters most then), and nothing else.
+        assert_eq!(judged.offered, vec![Step::RequestLookBack]);
+        let asked: OfficeCase = post(
+            &s,
+            &office,
+            &office_steps,
+            &OfficeStep::RequestLookBack {
+                note: "销号后请回头看是否反弹".into(),
+            },
+        )
+        .await;
+        assert_eq!(asked.row.state, CaseState::Closed);
+        assert!(asked.row.lookback_requested);
         let kinds: Vec<&str> = judged.history.iter().map(|h| h.kind.as_str()).collect();
         assert_eq!(
             kinds,
