@@ -241,25 +241,11 @@ pub fn number_text(number: FindingNumber) -> impl IntoView {
 /// When a finding was seen, as a unit is told it: its half-month (`followup::SeenPeriod`), the
 /// same form for every finding whatever its visit's mode or source.
 pub fn seen_text(p: SeenPeriod) -> impl IntoView {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let english = MONTHS
-        .get(usize::from(p.month).wrapping_sub(1))
-        .copied()
+    // The month's English name as `time` writes it ("October").
+    let english = time::Month::try_from(p.month)
+        .map(|m| m.to_string())
         .unwrap_or_default();
-    let args = vec![p.year.to_string(), p.month.to_string(), english.to_owned()];
+    let args = vec![p.year.to_string(), p.month.to_string(), english];
     let msg = match p.half {
         MonthHalf::First => T::SeenFirstHalf,
         MonthHalf::Second => T::SeenSecondHalf,

@@ -82,21 +82,6 @@ impl Texts for T {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 #[component]
 pub fn OfficeCalendarPage() -> impl IntoView {
     let params = use_params_map();
@@ -287,7 +272,7 @@ fn month_view(year: i32, month: Month, days: &[CalendarDay]) -> impl IntoView {
         })
         .collect_view();
     let m = u8::from(month);
-    let en = MONTHS_EN[usize::from(m) - 1];
+    let en = month.to_string();
     let heads = move || {
         i18n.s(T::Weekdays)
             .split(',')
@@ -296,7 +281,7 @@ fn month_view(year: i32, month: Month, days: &[CalendarDay]) -> impl IntoView {
     };
     view! {
         <table class="cal-month" data-testid="calendar-month" data-month=m.to_string()>
-            <caption>{move || fill(i18n.s(T::MonthTitle), &[&m.to_string(), en])}</caption>
+            <caption>{move || fill(i18n.s(T::MonthTitle), &[&m.to_string(), &en])}</caption>
             <thead><tr>{heads}</tr></thead>
             <tbody>{weeks}</tbody>
         </table>
